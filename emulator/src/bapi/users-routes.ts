@@ -1,0 +1,203 @@
+import { z } from "zod";
+import type { Core } from "../core";
+import { membershipPayload } from "../domain/memberships";
+import { parseParams } from "../domain/params";
+import { createUser, deleteUser, getUser, updateUser, updateUserMetadata } from "../domain/users";
+import type { Router } from "../http/router";
+import { userJSON } from "../json/bapi-json";
+import type { UserRecord } from "../store/records";
+import { ctxOf, json, metadataSchema, paginate, sortBy } from "./shared";
+
+const nullableName = z.string().max(256).nullable().optional();
+
+const CreateUserBody = z
+  .object({
+    email_address: z.array(z.email()).min(1).max(10),
+    password: z.string().optional(),
+    first_name: nullableName,
+    last_name: nullableName,
+    username: z.string().min(4).max(64).nullable().optional(),
+    external_id: z.string().max(256).nullable().optional(),
+    public_metadata: metadataSchema.optional(),
+    private_metadata: metadataSchema.optional(),
+    unsafe_metadata: metadataSchema.optional(),
+    created_at: z.iso.datetime().optional(),
+    // Accepted for compatibility; the emulator enforces no password breach or legal checks.
+    skip_password_checks: z.boolean().optional(),
+    skip_password_requirement: z.boolean().optional(),
+    skip_legal_checks: z.boolean().optional(),
+  })
+  .strict();
+
+const UpdateUserBody = z
+  .object({
+    first_name: nullableName,
+    last_name: nullableName,
+    username: z.string().min(4).max(64).nullable().optional(),
+    external_id: z.string().max(256).nullable().optional(),
+    password: z.string().optional(),
+    primary_email_address_id: z.string().optional(),
+    skip_password_checks: z.boolean().optional(),
+    sign_out_of_other_sessions: z.boolean().optional(),
+  })
+  .strict();
+
+const MetadataBody = z
+  .object({
+    public_metadata: metadataSchema.optional(),
+    private_metadata: metadataSchema.optional(),
+    unsafe_metadata: metadataSchema.optional(),
+  })
+  .strict();
+
+// The filters of GET /users and GET /users/count (arrays repeat the parameter).
+function filterUsers(core: Core, q: URLSearchParams): UserRecord[] {
+  const { state } = core.store;
+  const list = (name: string) => q.getAll(name).map((v) => v.toLowerCase());
+  const emails = list("email_address");
+  const ids = q.getAll("user_id");
+  const usernames = list("username");
+  const externalIds = q.getAll("external_id");
+  const orgIds = q.getAll("organization_id");
+  const text = q.get("query")?.toLowerCase();
+  const num = (name: string) => (q.get(name) === null ? null : Number(q.get(name)));
+  const createdBefore = num("created_at_before");
+  const createdAfter = num("created_at_after");
+  const activeSince = num("last_active_at_since") ?? num("last_active_at_after");
+  const activeBefore = num("last_active_at_before");
+  // This emulator has no phone numbers or web3 wallets: such a filter matches nobody.
+  const impossible = q.has("phone_number") || q.has("web3_wallet");
+  return Object.values(state.users).filter((u) => {
+    if (impossible) return false;
+    if (ids.length && !ids.includes(u.id)) return false;
+    if (emails.length && !u.emailAddresses.some((e) => emails.includes(e.emailAddress)))
+      return false;
+    if (usernames.length && !usernames.includes(u.username?.toLowerCase() ?? "")) return false;
+    if (externalIds.length && !externalIds.includes(u.externalId ?? "")) return false;
+    if (
+      orgIds.length &&
+      !Object.values(state.memberships).some(
+        (m) => m.userId === u.id && orgIds.includes(m.organizationId),
+      )
+    ) {
+      return false;
+    }
+    if (createdBefore !== null && !(u.createdAt < createdBefore)) return false;
+    if (createdAfter !== null && !(u.createdAt > createdAfter)) return false;
+    if (activeSince !== null && !((u.lastActiveAt ?? 0) >= activeSince)) return false;
+    if (activeBefore !== null && !((u.lastActiveAt ?? 0) < activeBefore)) return false;
+    if (text) {
+      const haystack = [
+        u.id,
+        u.username,
+        u.firstName,
+        u.lastName,
+        u.externalId,
+        ...u.emailAddresses.map((e) => e.emailAddress),
+      ]
+        .filter(Boolean)
+        .join(" ")
+        .toLowerCase();
+      if (!haystack.includes(text)) return false;
+    }
+    return true;
+  });
+}
+
+const primaryEmail = (u: UserRecord) =>
+  u.emailAddresses.find((e) => e.id === u.primaryEmailAddressId)?.emailAddress ?? null;
+
+export function registerUserRoutes(router: Router, core: Core) {
+  router
+    .add("GET", "/v1/users", (req) => {
+      const sorted = sortBy(
+        filterUsers(core, req.query),
+        req.query.get("order_by"),
+        "-created_at",
+        {
+          created_at: (u) => u.createdAt,
+          updated_at: (u) => u.updatedAt,
+          email_address: primaryEmail,
+          first_name: (u) => u.firstName,
+          last_name: (u) => u.lastName,
+          username: (u) => u.username,
+          last_active_at: (u) => u.lastActiveAt,
+          last_sign_in_at: (u) => u.lastSignInAt,
+        },
+      );
+      // Clerk's GET /users answers a bare array; the SDK asks /users/count for the total.
+      return json(paginate(sorted, req.query).items.map(userJSON));
+    })
+    .add("GET", "/v1/users/count", (req) =>
+      json({ object: "total_count", total_count: filterUsers(core, req.query).length }),
+    )
+    .add("POST", "/v1/users", async (req) => {
+      const body = parseParams(CreateUserBody, req.body);
+      const user = await createUser(ctxOf(core, req), {
+        emailAddresses: body.email_address,
+        password: body.password,
+        firstName: body.first_name,
+        lastName: body.last_name,
+        username: body.username,
+        externalId: body.external_id,
+        publicMetadata: body.public_metadata,
+        privateMetadata: body.private_metadata,
+        unsafeMetadata: body.unsafe_metadata,
+        createdAt: body.created_at ? Date.parse(body.created_at) : undefined,
+      });
+      return json(userJSON(user));
+    })
+    .add("GET", "/v1/users/:id", (_req, p) => json(userJSON(getUser(core, p.id as string))))
+    .add("PATCH", "/v1/users/:id", async (req, p) => {
+      const body = parseParams(UpdateUserBody, req.body);
+      const user = await updateUser(ctxOf(core, req), p.id as string, {
+        firstName: body.first_name,
+        lastName: body.last_name,
+        username: body.username,
+        externalId: body.external_id,
+        password: body.password,
+        primaryEmailAddressId: body.primary_email_address_id,
+      });
+      return json(userJSON(user));
+    })
+    .add("PATCH", "/v1/users/:id/metadata", (req, p) => {
+      const body = parseParams(MetadataBody, req.body);
+      const user = updateUserMetadata(
+        ctxOf(core, req),
+        p.id as string,
+        {
+          publicMetadata: body.public_metadata,
+          privateMetadata: body.private_metadata,
+          unsafeMetadata: body.unsafe_metadata,
+        },
+        "merge",
+      );
+      return json(userJSON(user));
+    })
+    .add("PUT", "/v1/users/:id/metadata", (req, p) => {
+      const body = parseParams(MetadataBody, req.body);
+      const user = updateUserMetadata(
+        ctxOf(core, req),
+        p.id as string,
+        {
+          publicMetadata: body.public_metadata,
+          privateMetadata: body.private_metadata,
+          unsafeMetadata: body.unsafe_metadata,
+        },
+        "replace",
+      );
+      return json(userJSON(user));
+    })
+    .add("DELETE", "/v1/users/:id", (req, p) => json(deleteUser(ctxOf(core, req), p.id as string)))
+    .add("GET", "/v1/users/:id/organization_memberships", (req, p) => {
+      const user = getUser(core, p.id as string);
+      const mine = Object.values(core.store.state.memberships)
+        .filter((m) => m.userId === user.id)
+        .sort((a, b) => b.createdAt - a.createdAt);
+      const page = paginate(mine, req.query);
+      return json({
+        data: page.items.map((m) => membershipPayload(core, m)),
+        total_count: page.totalCount,
+      });
+    });
+}

@@ -1,0 +1,79 @@
+import path from "node:path";
+import { z } from "zod";
+
+// One validated read of the environment: every other module receives an EmulatorConfig.
+const EnvSchema = z.object({
+  EMULATOR_PORT: z.coerce.number().int().min(0).max(65535).default(4010),
+  EMULATOR_HOST: z.string().default("127.0.0.1"),
+  EMULATOR_DATA_DIR: z.string().default(".data/emulator"),
+  CLERK_SECRET_KEY: z
+    .string()
+    .regex(/^sk_(test|live)_\S+$/, "must look like sk_test_...")
+    .default("sk_test_emulator_dev_secret_key"),
+  EMULATOR_FRONTEND_API_HOST: z
+    .string()
+    .regex(/\.accounts\.dev$/, "must end in .accounts.dev so the SDKs use development semantics")
+    .default("emulator.clerk.accounts.dev"),
+  EMULATOR_AUTHORIZED_PARTY: z.url().default("http://localhost:3000"),
+  EMULATOR_WEBHOOK_URL: z.url().optional(),
+  CLERK_WEBHOOK_SIGNING_SECRET: z
+    .string()
+    .regex(/^whsec_[A-Za-z0-9+/=]+$/, "must look like whsec_<base64>")
+    .default("whsec_ZW11bGF0b3Itd2ViaG9vay1zaWduaW5nLXNlY3JldA=="),
+  EMULATOR_WEBHOOK_TIME_SCALE: z.coerce.number().positive().max(1).default(1),
+  EMULATOR_WEBHOOK_TIMEOUT_MS: z.coerce.number().int().positive().default(15_000),
+  EMULATOR_WEBHOOK_FAULTS: z.string().default(""),
+  EMULATOR_SEED: z.string().optional(),
+  EMULATOR_TOKEN_TTL_SECONDS: z.coerce.number().int().positive().default(60),
+});
+
+export type EmulatorConfig = {
+  port: number;
+  host: string;
+  dataDir: string;
+  secretKey: string;
+  frontendApiHost: string;
+  publishableKey: string;
+  authorizedParty: string;
+  webhookUrl: string | undefined;
+  webhookSigningSecret: string;
+  webhookTimeScale: number;
+  webhookTimeoutMs: number;
+  webhookFaults: string;
+  seedFile: string | undefined;
+  tokenTtlSeconds: number;
+};
+
+export class ConfigError extends Error {}
+
+export function publishableKeyFor(frontendApiHost: string): string {
+  // Clerk's format: pk_test_ + unpadded base64 of "<frontend api host>$".
+  return `pk_test_${Buffer.from(`${frontendApiHost}$`).toString("base64").replace(/=+$/, "")}`;
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): EmulatorConfig {
+  const parsed = EnvSchema.safeParse(
+    Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== "")),
+  );
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`);
+    throw new ConfigError(`Invalid emulator configuration:\n${lines.join("\n")}`);
+  }
+  const e = parsed.data;
+  return {
+    port: e.EMULATOR_PORT,
+    host: e.EMULATOR_HOST,
+    dataDir: path.resolve(e.EMULATOR_DATA_DIR),
+    secretKey: e.CLERK_SECRET_KEY,
+    frontendApiHost: e.EMULATOR_FRONTEND_API_HOST,
+    publishableKey: publishableKeyFor(e.EMULATOR_FRONTEND_API_HOST),
+    authorizedParty: e.EMULATOR_AUTHORIZED_PARTY,
+    webhookUrl: e.EMULATOR_WEBHOOK_URL,
+    webhookSigningSecret: e.CLERK_WEBHOOK_SIGNING_SECRET,
+    webhookTimeScale: e.EMULATOR_WEBHOOK_TIME_SCALE,
+    webhookTimeoutMs: e.EMULATOR_WEBHOOK_TIMEOUT_MS,
+    webhookFaults: e.EMULATOR_WEBHOOK_FAULTS,
+    seedFile: e.EMULATOR_SEED ? path.resolve(e.EMULATOR_SEED) : undefined,
+    tokenTtlSeconds: e.EMULATOR_TOKEN_TTL_SECONDS,
+  };
+}

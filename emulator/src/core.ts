@@ -1,0 +1,18 @@
+import type { EmulatorConfig } from "./config";
+import type { SigningKey } from "./crypto/signing-key";
+import type { Store } from "./store/store";
+import type { WebhookDispatcher } from "./webhooks/dispatcher";
+
+// What every domain operation needs. One Core per running emulator.
+export type Core = {
+  config: EmulatorConfig;
+  store: Store;
+  signingKey: SigningKey;
+  webhooks: WebhookDispatcher;
+  now: () => number;
+};
+
+// The request that caused a change: Clerk reports it in each webhook's `event_attributes`.
+export type Origin = { clientIp: string; userAgent: string };
+
+export type Ctx = { core: Core; origin: Origin };

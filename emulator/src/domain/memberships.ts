@@ -1,0 +1,108 @@
+import type { Core, Ctx } from "../core";
+import { errors } from "../http/clerk-errors";
+import { membershipJSON } from "../json/bapi-json";
+import { isRole } from "../permissions";
+import { newId } from "../store/ids";
+import type { MembershipRecord, Metadata } from "../store/records";
+import { mergeMetadata } from "./metadata";
+
+export function membershipPayload(core: Core, m: MembershipRecord) {
+  const { state } = core.store;
+  const org = state.organizations[m.organizationId];
+  const user = state.users[m.userId];
+  if (!org || !user) throw new Error(`membership ${m.id} points at a missing org or user`);
+  return membershipJSON(m, org, user);
+}
+
+export function findMembership(core: Core, organizationId: string, userId: string) {
+  return Object.values(core.store.state.memberships).find(
+    (m) => m.organizationId === organizationId && m.userId === userId,
+  );
+}
+
+export function getMembership(
+  core: Core,
+  organizationId: string,
+  userId: string,
+): MembershipRecord {
+  const m = findMembership(core, organizationId, userId);
+  if (!m) throw errors.notFound("organization membership");
+  return m;
+}
+
+function assertRole(role: string) {
+  if (!isRole(role)) throw errors.paramInvalid("role", `must be one of org:admin, org:member`);
+}
+
+export function createMembership(
+  ctx: Ctx,
+  organizationId: string,
+  userId: string,
+  role: string,
+): MembershipRecord {
+  const { core } = ctx;
+  assertRole(role);
+  const org = core.store.state.organizations[organizationId];
+  if (!org) throw errors.notFound("organization");
+  if (!core.store.state.users[userId]) throw errors.notFound("user");
+  if (findMembership(core, organizationId, userId)) {
+    throw errors.duplicateRecord("organization membership");
+  }
+  const count = Object.values(core.store.state.memberships).filter(
+    (m) => m.organizationId === organizationId,
+  ).length;
+  if (org.maxAllowedMemberships > 0 && count >= org.maxAllowedMemberships) {
+    throw errors.paramInvalid("organization_id", "has reached its maximum number of members");
+  }
+  const now = core.now();
+  const membership: MembershipRecord = {
+    id: newId("orgmem"),
+    organizationId,
+    userId,
+    role,
+    publicMetadata: {},
+    privateMetadata: {},
+    createdAt: now,
+    updatedAt: now,
+  };
+  core.store.state.memberships[membership.id] = membership;
+  core.store.save();
+  core.webhooks.emit(ctx, "organizationMembership.created", membershipPayload(core, membership));
+  return membership;
+}
+
+export function updateMembership(
+  ctx: Ctx,
+  m: MembershipRecord,
+  change: { role?: string; publicMetadata?: Metadata; privateMetadata?: Metadata },
+): MembershipRecord {
+  const { core } = ctx;
+  if (change.role !== undefined) {
+    assertRole(change.role);
+    m.role = change.role;
+  }
+  if (change.publicMetadata)
+    m.publicMetadata = mergeMetadata(m.publicMetadata, change.publicMetadata);
+  if (change.privateMetadata) {
+    m.privateMetadata = mergeMetadata(m.privateMetadata, change.privateMetadata);
+  }
+  m.updatedAt = Math.max(core.now(), m.updatedAt + 1);
+  core.store.save();
+  core.webhooks.emit(ctx, "organizationMembership.updated", membershipPayload(core, m));
+  return m;
+}
+
+// The deleted event carries the whole membership, as Clerk's does; build it before removing.
+export function removeMembership(ctx: Ctx, m: MembershipRecord) {
+  const { core } = ctx;
+  const payload = membershipPayload(core, m);
+  delete core.store.state.memberships[m.id];
+  for (const s of Object.values(core.store.state.sessions)) {
+    if (s.userId === m.userId && s.lastActiveOrganizationId === m.organizationId) {
+      s.lastActiveOrganizationId = null;
+    }
+  }
+  core.store.save();
+  core.webhooks.emit(ctx, "organizationMembership.deleted", payload);
+  return payload;
+}

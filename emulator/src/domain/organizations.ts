@@ -1,0 +1,149 @@
+import type { Core, Ctx } from "../core";
+import { errors } from "../http/clerk-errors";
+import { deletedJSON, organizationJSON } from "../json/bapi-json";
+import { CREATOR_ROLE } from "../permissions";
+import { newId, randomBase62 } from "../store/ids";
+import type { Metadata, OrganizationRecord } from "../store/records";
+import { createMembership, removeMembership } from "./memberships";
+import { mergeMetadata } from "./metadata";
+
+const SLUG = /^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$/;
+
+export type CreateOrganizationInput = {
+  name: string;
+  slug?: string | undefined;
+  createdBy?: string | undefined;
+  maxAllowedMemberships?: number | undefined;
+  publicMetadata?: Metadata | undefined;
+  privateMetadata?: Metadata | undefined;
+  id?: string | undefined;
+};
+
+export type UpdateOrganizationInput = {
+  name?: string | undefined;
+  slug?: string | undefined;
+  maxAllowedMemberships?: number | undefined;
+  adminDeleteEnabled?: boolean | undefined;
+  publicMetadata?: Metadata | undefined;
+  privateMetadata?: Metadata | undefined;
+};
+
+export function getOrganization(core: Core, idOrSlug: string): OrganizationRecord {
+  const { organizations } = core.store.state;
+  const org =
+    organizations[idOrSlug] ?? Object.values(organizations).find((o) => o.slug === idOrSlug);
+  if (!org) throw errors.notFound("organization");
+  return org;
+}
+
+export function membersCount(core: Core, organizationId: string): number {
+  return Object.values(core.store.state.memberships).filter(
+    (m) => m.organizationId === organizationId,
+  ).length;
+}
+
+function slugTaken(core: Core, slug: string, selfId?: string) {
+  return Object.values(core.store.state.organizations).some(
+    (o) => o.slug === slug && o.id !== selfId,
+  );
+}
+
+function checkedSlug(core: Core, slug: string, selfId?: string): string {
+  if (!SLUG.test(slug)) {
+    throw errors.paramInvalid("slug", "may contain only lowercase letters, digits and hyphens");
+  }
+  if (slugTaken(core, slug, selfId)) throw errors.identifierExists("slug");
+  return slug;
+}
+
+// Without an explicit slug, derive one from the name and make it unique with a short suffix.
+function slugFromName(core: Core, name: string): string {
+  const base =
+    name
+      .toLowerCase()
+      .normalize("NFKD")
+      .replace(/[^a-z0-9]+/g, "-")
+      .replace(/^-+|-+$/g, "")
+      .slice(0, 50) || "org";
+  let slug = base;
+  while (slugTaken(core, slug)) slug = `${base}-${randomBase62(6).toLowerCase()}`;
+  return slug;
+}
+
+export function createOrganization(ctx: Ctx, input: CreateOrganizationInput): OrganizationRecord {
+  const { core } = ctx;
+  const name = input.name.trim();
+  if (!name) throw errors.paramMissing("name");
+  const slug = input.slug ? checkedSlug(core, input.slug) : slugFromName(core, name);
+  if (input.createdBy && !core.store.state.users[input.createdBy]) throw errors.notFound("user");
+  if (input.id && core.store.state.organizations[input.id]) {
+    throw errors.duplicateRecord("organization");
+  }
+  const now = core.now();
+  const org: OrganizationRecord = {
+    id: input.id ?? newId("org"),
+    name,
+    slug,
+    publicMetadata: input.publicMetadata ?? {},
+    privateMetadata: input.privateMetadata ?? {},
+    maxAllowedMemberships: input.maxAllowedMemberships ?? 0,
+    adminDeleteEnabled: true,
+    createdBy: input.createdBy ?? null,
+    createdAt: now,
+    updatedAt: now,
+  };
+  core.store.state.organizations[org.id] = org;
+  core.store.save();
+  core.webhooks.emit(ctx, "organization.created", organizationJSON(org, 0));
+  // As in Clerk, the creator becomes the organization's first admin.
+  if (input.createdBy) createMembership(ctx, org.id, input.createdBy, CREATOR_ROLE);
+  return org;
+}
+
+export function updateOrganization(
+  ctx: Ctx,
+  idOrSlug: string,
+  input: UpdateOrganizationInput,
+  metadataMode: "merge" | "replace" = "replace",
+): OrganizationRecord {
+  const { core } = ctx;
+  const org = getOrganization(core, idOrSlug);
+  if (input.slug !== undefined) org.slug = checkedSlug(core, input.slug, org.id);
+  if (input.name !== undefined) {
+    if (!input.name.trim()) throw errors.paramInvalid("name", "must not be blank");
+    org.name = input.name.trim();
+  }
+  if (input.maxAllowedMemberships !== undefined) {
+    org.maxAllowedMemberships = input.maxAllowedMemberships;
+  }
+  if (input.adminDeleteEnabled !== undefined) org.adminDeleteEnabled = input.adminDeleteEnabled;
+  const apply = (current: Metadata, next: Metadata | undefined) =>
+    next === undefined ? current : metadataMode === "merge" ? mergeMetadata(current, next) : next;
+  org.publicMetadata = apply(org.publicMetadata, input.publicMetadata);
+  org.privateMetadata = apply(org.privateMetadata, input.privateMetadata);
+  org.updatedAt = Math.max(core.now(), org.updatedAt + 1);
+  core.store.save();
+  core.webhooks.emit(
+    ctx,
+    "organization.updated",
+    organizationJSON(org, membersCount(core, org.id)),
+  );
+  return org;
+}
+
+export function deleteOrganization(ctx: Ctx, idOrSlug: string) {
+  const { core } = ctx;
+  const org = getOrganization(core, idOrSlug);
+  const { state } = core.store;
+  for (const m of Object.values(state.memberships)) {
+    if (m.organizationId === org.id) removeMembership(ctx, m);
+  }
+  for (const k of Object.values(state.apiKeys)) {
+    if (k.subject === org.id) delete state.apiKeys[k.id];
+  }
+  delete state.organizations[org.id];
+  core.store.save();
+  const deleted = deletedJSON("organization", org.id, { slug: org.slug });
+  core.webhooks.emit(ctx, "organization.deleted", deleted);
+  return deleted;
+}

@@ -1,0 +1,37 @@
+import type { z } from "zod";
+import { ClerkApiError, type ClerkErrorJSON } from "../http/clerk-errors";
+
+// Turns zod issues into Clerk's 422 envelope, one error per bad parameter, so a client can show
+// each message under its field.
+export function parseParams<T extends z.ZodType>(schema: T, input: unknown): z.infer<T> {
+  const result = schema.safeParse(input);
+  if (result.success) return result.data;
+  const errors: ClerkErrorJSON[] = result.error.issues.flatMap((issue): ClerkErrorJSON[] => {
+    if (issue.code === "unrecognized_keys") {
+      return issue.keys.map((key) => ({
+        code: "form_param_unknown",
+        message: `${key} is not a valid parameter`,
+        long_message: `${key} is not a valid parameter for this request.`,
+        meta: { param_name: key },
+      }));
+    }
+    const param = issue.path.map(String).join(".") || "body";
+    const missing = issue.code === "invalid_type" && issue.input === undefined;
+    return [
+      missing
+        ? {
+            code: "form_param_missing",
+            message: `${param} is missing`,
+            long_message: `${param} must be included.`,
+            meta: { param_name: param },
+          }
+        : {
+            code: "form_param_format_invalid",
+            message: `${param} is invalid`,
+            long_message: `${param}: ${issue.message}.`,
+            meta: { param_name: param },
+          },
+    ];
+  });
+  throw new ClerkApiError(422, errors);
+}

@@ -1,0 +1,190 @@
+import type { Core, Ctx } from "../core";
+import { hashPassword } from "../crypto/password";
+import { errors } from "../http/clerk-errors";
+import { deletedJSON, userJSON } from "../json/bapi-json";
+import { newId } from "../store/ids";
+import type { Metadata, UserRecord } from "../store/records";
+import { removeMembership } from "./memberships";
+import { mergeMetadata } from "./metadata";
+import { endSession } from "./sessions";
+
+export const MIN_PASSWORD_LENGTH = 8;
+
+export type CreateUserInput = {
+  emailAddresses: string[];
+  password?: string | undefined;
+  firstName?: string | null | undefined;
+  lastName?: string | null | undefined;
+  username?: string | null | undefined;
+  externalId?: string | null | undefined;
+  publicMetadata?: Metadata | undefined;
+  privateMetadata?: Metadata | undefined;
+  unsafeMetadata?: Metadata | undefined;
+  id?: string | undefined;
+  createdAt?: number | undefined;
+};
+
+export type UpdateUserInput = {
+  firstName?: string | null | undefined;
+  lastName?: string | null | undefined;
+  username?: string | null | undefined;
+  externalId?: string | null | undefined;
+  password?: string | undefined;
+  primaryEmailAddressId?: string | undefined;
+};
+
+export function getUser(core: Core, id: string): UserRecord {
+  const user = core.store.state.users[id];
+  if (!user) throw errors.notFound("user");
+  return user;
+}
+
+export function findUserByEmail(core: Core, email: string): UserRecord | undefined {
+  const wanted = email.trim().toLowerCase();
+  return Object.values(core.store.state.users).find((u) =>
+    u.emailAddresses.some((e) => e.emailAddress === wanted),
+  );
+}
+
+function assertUnique(
+  core: Core,
+  field: "email_address" | "username" | "external_id",
+  value: string,
+  selfId?: string,
+) {
+  const taken = Object.values(core.store.state.users).some((u) => {
+    if (u.id === selfId) return false;
+    if (field === "email_address") return u.emailAddresses.some((e) => e.emailAddress === value);
+    if (field === "username") return u.username === value;
+    return u.externalId === value;
+  });
+  if (taken) throw errors.identifierExists(field);
+}
+
+async function passwordHashFor(password: string | undefined): Promise<string | null> {
+  if (password === undefined) return null;
+  if (password.length < MIN_PASSWORD_LENGTH) throw errors.passwordTooShort();
+  return hashPassword(password);
+}
+
+export async function createUser(ctx: Ctx, input: CreateUserInput): Promise<UserRecord> {
+  const { core } = ctx;
+  // Hash before the uniqueness checks: nothing may await between check and insert.
+  const passwordHash = await passwordHashFor(input.password);
+  const emails = [...new Set(input.emailAddresses.map((e) => e.trim().toLowerCase()))];
+  for (const email of emails) assertUnique(core, "email_address", email);
+  if (input.username) assertUnique(core, "username", input.username);
+  if (input.externalId) assertUnique(core, "external_id", input.externalId);
+  if (input.id && core.store.state.users[input.id]) throw errors.duplicateRecord("user");
+
+  const now = input.createdAt ?? core.now();
+  const emailAddresses = emails.map((emailAddress) => ({
+    id: newId("idn"),
+    emailAddress,
+    verified: true,
+    createdAt: now,
+    updatedAt: now,
+  }));
+  const user: UserRecord = {
+    id: input.id ?? newId("user"),
+    externalId: input.externalId ?? null,
+    username: input.username ?? null,
+    firstName: input.firstName ?? null,
+    lastName: input.lastName ?? null,
+    emailAddresses,
+    primaryEmailAddressId: emailAddresses[0]?.id ?? null,
+    passwordHash,
+    publicMetadata: input.publicMetadata ?? {},
+    privateMetadata: input.privateMetadata ?? {},
+    unsafeMetadata: input.unsafeMetadata ?? {},
+    banned: false,
+    locked: false,
+    lastSignInAt: null,
+    lastActiveAt: null,
+    createdAt: now,
+    updatedAt: now,
+  };
+  core.store.state.users[user.id] = user;
+  core.store.save();
+  core.webhooks.emit(ctx, "user.created", userJSON(user));
+  return user;
+}
+
+export async function updateUser(
+  ctx: Ctx,
+  id: string,
+  input: UpdateUserInput,
+): Promise<UserRecord> {
+  const { core } = ctx;
+  const passwordHash = await passwordHashFor(input.password);
+  const user = getUser(core, id);
+  if (input.username) assertUnique(core, "username", input.username, id);
+  if (input.externalId) assertUnique(core, "external_id", input.externalId, id);
+  if (
+    input.primaryEmailAddressId !== undefined &&
+    !user.emailAddresses.some((e) => e.id === input.primaryEmailAddressId)
+  ) {
+    throw errors.paramInvalid("primary_email_address_id", "does not belong to this user");
+  }
+  if (input.firstName !== undefined) user.firstName = input.firstName;
+  if (input.lastName !== undefined) user.lastName = input.lastName;
+  if (input.username !== undefined) user.username = input.username;
+  if (input.externalId !== undefined) user.externalId = input.externalId;
+  if (input.primaryEmailAddressId !== undefined)
+    user.primaryEmailAddressId = input.primaryEmailAddressId;
+  if (passwordHash !== null) user.passwordHash = passwordHash;
+  return touchUser(ctx, user);
+}
+
+export type MetadataInput = {
+  publicMetadata?: Metadata | undefined;
+  privateMetadata?: Metadata | undefined;
+  unsafeMetadata?: Metadata | undefined;
+};
+
+export function updateUserMetadata(
+  ctx: Ctx,
+  id: string,
+  input: MetadataInput,
+  mode: "merge" | "replace",
+): UserRecord {
+  const user = getUser(ctx.core, id);
+  const apply = (current: Metadata, next: Metadata | undefined) =>
+    next === undefined ? current : mode === "merge" ? mergeMetadata(current, next) : next;
+  user.publicMetadata = apply(user.publicMetadata, input.publicMetadata);
+  user.privateMetadata = apply(user.privateMetadata, input.privateMetadata);
+  user.unsafeMetadata = apply(user.unsafeMetadata, input.unsafeMetadata);
+  return touchUser(ctx, user);
+}
+
+// Records a change to a user: new updated_at, saved, announced.
+export function touchUser(ctx: Ctx, user: UserRecord): UserRecord {
+  user.updatedAt = Math.max(ctx.core.now(), user.updatedAt + 1);
+  ctx.core.store.save();
+  ctx.core.webhooks.emit(ctx, "user.updated", userJSON(user));
+  return user;
+}
+
+export function deleteUser(ctx: Ctx, id: string) {
+  const { core } = ctx;
+  const user = getUser(core, id);
+  const { state } = core.store;
+  for (const m of Object.values(state.memberships)) {
+    if (m.userId === id) removeMembership(ctx, m);
+  }
+  for (const s of Object.values(state.sessions)) {
+    if (s.userId === id && s.status === "active") endSession(ctx, s, "revoked");
+  }
+  for (const k of Object.values(state.apiKeys)) {
+    if (k.subject === id) delete state.apiKeys[k.id];
+  }
+  delete state.users[id];
+  core.store.save();
+  const deleted = deletedJSON(
+    "user",
+    user.id,
+    user.externalId ? { external_id: user.externalId } : {},
+  );
+  core.webhooks.emit(ctx, "user.deleted", deleted);
+  return deleted;
+}

@@ -1,0 +1,70 @@
+import { z } from "zod";
+import { ctxOf, json } from "./bapi/shared";
+import type { Core } from "./core";
+import { parseParams } from "./domain/params";
+import { createSession } from "./domain/sessions";
+import { errors } from "./http/clerk-errors";
+import type { Router } from "./http/router";
+import { renderInspectPage } from "./inspect/page";
+import { sessionJSON } from "./json/bapi-json";
+import { mintSessionToken } from "./tokens/session-token";
+import { FaultSpecError, parseFaults } from "./webhooks/faults";
+
+// Emulator-only endpoints, NOT part of Clerk's API: everything lives under /__emulator. The
+// mutating ones require the instance secret key, like the Backend API.
+const MintSessionBody = z
+  .object({
+    user_id: z.string(),
+    organization_id: z.string().nullable().optional(),
+    lifetime_seconds: z.number().int().positive().max(86_400).optional(),
+    backdate_seconds: z.number().int().min(0).max(86_400).optional(),
+  })
+  .strict();
+
+const FaultsBody = z.object({ faults: z.string() }).strict();
+
+export function registerEmulatorRoutes(router: Router, core: Core) {
+  router
+    .add("GET", "/__emulator", () => ({ status: 200, html: renderInspectPage(core) }), "none")
+    .add("GET", "/__emulator/health", () => json({ status: "ok" }), "none")
+    .add("POST", "/__emulator/sessions", async (req) => {
+      const body = parseParams(MintSessionBody, req.body);
+      const session = createSession(ctxOf(core, req), body.user_id, {
+        organizationId: body.organization_id,
+      });
+      const token = await mintSessionToken(core, session, {
+        lifetimeSeconds: body.lifetime_seconds,
+        backdateSeconds: body.backdate_seconds,
+      });
+      return json({ session: sessionJSON(session), token });
+    })
+    .add("POST", "/__emulator/reset", () => {
+      core.webhooks.clearTimers();
+      core.store.reset();
+      return { status: 204 };
+    })
+    .add("GET", "/__emulator/webhooks", () =>
+      json({
+        data: core.store.state.webhookMessages.map((m) => ({
+          id: m.id,
+          event_type: m.eventType,
+          state: m.state,
+          created_at: m.createdAt,
+          next_attempt_at: m.nextAttemptAt,
+          attempts: m.attempts,
+          payload: JSON.parse(m.payload),
+        })),
+        pending: core.webhooks.pendingCount(),
+      }),
+    )
+    .add("PUT", "/__emulator/webhooks/faults", (req) => {
+      const body = parseParams(FaultsBody, req.body);
+      try {
+        core.webhooks.faults = parseFaults(body.faults);
+      } catch (err) {
+        if (err instanceof FaultSpecError) throw errors.paramInvalid("faults", err.message);
+        throw err;
+      }
+      return json(core.webhooks.faults);
+    });
+}

@@ -1,0 +1,86 @@
+// Clerk's Backend API error envelope: { errors: [{ code, message, long_message, meta }], clerk_trace_id }.
+export type ClerkErrorJSON = {
+  code: string;
+  message: string;
+  long_message: string;
+  meta?: { param_name?: string } & Record<string, unknown>;
+};
+
+export class ClerkApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly errors: ClerkErrorJSON[],
+  ) {
+    super(errors.map((e) => e.long_message).join("; "));
+  }
+}
+
+function single(
+  status: number,
+  code: string,
+  message: string,
+  longMessage: string,
+  paramName?: string,
+) {
+  const meta = paramName ? { param_name: paramName } : undefined;
+  return new ClerkApiError(status, [{ code, message, long_message: longMessage, meta }]);
+}
+
+export const errors = {
+  unauthenticated: () =>
+    single(
+      401,
+      "authentication_invalid",
+      "Unauthorized request",
+      "You are not authorized to perform this request",
+    ),
+  notFound: (what = "resource") =>
+    single(404, "resource_not_found", "not found", `The requested ${what} could not be found.`),
+  unsupportedContentType: () =>
+    single(
+      400,
+      "unsupported_content_type",
+      "unsupported content type",
+      "Request bodies must be sent with Content-Type: application/json.",
+    ),
+  malformedBody: () =>
+    single(400, "malformed_request_body", "malformed body", "The request body is not valid JSON."),
+  bodyTooLarge: () =>
+    single(400, "request_body_too_large", "body too large", "The request body exceeds 1 MiB."),
+  paramMissing: (param: string) =>
+    single(422, "form_param_missing", `${param} is missing`, `${param} must be included.`, param),
+  paramInvalid: (param: string, why: string) =>
+    single(422, "form_param_format_invalid", `${param} is invalid`, `${param} ${why}.`, param),
+  paramUnknown: (param: string) =>
+    single(
+      422,
+      "form_param_unknown",
+      `${param} is not a valid parameter`,
+      `${param} is not a valid parameter for this request.`,
+      param,
+    ),
+  identifierExists: (param: string) =>
+    single(
+      422,
+      "form_identifier_exists",
+      "That identifier is taken. Please try another.",
+      `That ${param.replace(/_/g, " ")} is taken. Please try another.`,
+      param,
+    ),
+  passwordTooShort: () =>
+    single(
+      422,
+      "form_password_length_too_short",
+      "Passwords must be 8 characters or more.",
+      "Passwords must be 8 characters or more.",
+      "password",
+    ),
+  duplicateRecord: (what: string) =>
+    single(
+      422,
+      "duplicate_record",
+      "duplicate record",
+      `The ${what} you are trying to create already exists.`,
+    ),
+  apiKeyNotFound: () => single(404, "resource_not_found", "not found", "API key not found."),
+};

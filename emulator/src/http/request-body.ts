@@ -1,0 +1,36 @@
+import type { IncomingMessage } from "node:http";
+import { errors } from "./clerk-errors";
+
+const MAX_BODY_BYTES = 1024 * 1024;
+
+export async function readRawBody(req: IncomingMessage): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > MAX_BODY_BYTES) throw errors.bodyTooLarge();
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks);
+}
+
+// Backend API bodies are JSON objects; an empty body is an empty object (the SDK sends none for
+// revoke, delete and body-less POSTs even though it always sets Content-Type).
+export function parseJsonObject(
+  raw: Buffer,
+  contentType: string | undefined,
+): Record<string, unknown> {
+  if (raw.length === 0) return {};
+  const mediaType = contentType?.split(";")[0]?.trim().toLowerCase();
+  if (mediaType !== "application/json") throw errors.unsupportedContentType();
+  let value: unknown;
+  try {
+    value = JSON.parse(raw.toString("utf8"));
+  } catch {
+    throw errors.malformedBody();
+  }
+  if (value === null || typeof value !== "object" || Array.isArray(value)) {
+    throw errors.malformedBody();
+  }
+  return value as Record<string, unknown>;
+}

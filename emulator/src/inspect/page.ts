@@ -1,0 +1,99 @@
+import type { Core } from "../core";
+import { isUsable } from "../domain/api-keys";
+import { membersCount } from "../domain/organizations";
+
+const esc = (v: unknown) =>
+  String(v ?? "").replace(
+    /[&<>"']/g,
+    (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c] as string,
+  );
+
+const time = (ms: number | null) => (ms ? new Date(ms).toISOString().replace(".000Z", "Z") : "—");
+
+function table(title: string, headers: string[], rows: unknown[][]): string {
+  const head = headers.map((h) => `<th scope="col">${esc(h)}</th>`).join("");
+  const body = rows.length
+    ? rows.map((r) => `<tr>${r.map((c) => `<td>${esc(c)}</td>`).join("")}</tr>`).join("")
+    : `<tr><td colspan="${headers.length}" class="empty">None yet</td></tr>`;
+  return `<section><h2>${esc(title)} <small>(${rows.length})</small></h2>
+<table><thead><tr>${head}</tr></thead><tbody>${body}</tbody></table></section>`;
+}
+
+// A read-only view of the emulator's state, in the spirit of the Firebase emulator UI. It never
+// shows a password hash or an API key secret (those are not stored in the clear anyway).
+export function renderInspectPage(core: Core): string {
+  const { state } = core.store;
+  const now = core.now();
+  const email = (userId: string) => state.users[userId]?.emailAddresses[0]?.emailAddress ?? userId;
+  const users = Object.values(state.users).map((u) => [
+    u.id,
+    u.emailAddresses.map((e) => e.emailAddress).join(", "),
+    [u.firstName, u.lastName].filter(Boolean).join(" "),
+    u.passwordHash ? "yes" : "no",
+    time(u.createdAt),
+    time(u.lastSignInAt),
+  ]);
+  const orgs = Object.values(state.organizations).map((o) => [
+    o.id,
+    o.name,
+    o.slug,
+    membersCount(core, o.id),
+    time(o.createdAt),
+  ]);
+  const memberships = Object.values(state.memberships).map((m) => [
+    m.id,
+    state.organizations[m.organizationId]?.slug ?? m.organizationId,
+    email(m.userId),
+    m.role,
+    time(m.createdAt),
+  ]);
+  const keys = Object.values(state.apiKeys).map((k) => [
+    k.id,
+    k.name,
+    k.subject.startsWith("org_")
+      ? (state.organizations[k.subject]?.slug ?? k.subject)
+      : email(k.subject),
+    k.scopes.join(" ") || "(none)",
+    k.revoked ? "revoked" : isUsable(k, now) ? "active" : "expired",
+    time(k.expiration),
+    time(k.lastUsedAt),
+  ]);
+  const sessions = Object.values(state.sessions).map((s) => [
+    s.id,
+    email(s.userId),
+    s.status,
+    s.lastActiveOrganizationId ?? "—",
+    time(s.createdAt),
+  ]);
+  const deliveries = [...state.webhookMessages]
+    .reverse()
+    .map((m) => [
+      m.id,
+      m.eventType,
+      m.state,
+      m.attempts.length,
+      m.attempts.map((a) => a.status ?? a.error).join(", ") || "—",
+      time(m.createdAt),
+    ]);
+  const target = core.config.webhookUrl ?? "not configured (set EMULATOR_WEBHOOK_URL)";
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Clerk emulator</title>
+<style>
+body{font:14px/1.45 system-ui,sans-serif;margin:0;padding:1.5rem;color:#1f2937;background:#f9fafb}
+h1{margin:0 0 .25rem;font-size:1.4rem}h2{font-size:1.05rem;margin:1.75rem 0 .5rem}h2 small{color:#6b7280;font-weight:400}
+.note{color:#92400e;background:#fef3c7;border:1px solid #fcd34d;padding:.5rem .75rem;border-radius:6px;max-width:60rem}
+table{border-collapse:collapse;width:100%;background:#fff;box-shadow:0 1px 2px #0001}
+th,td{text-align:left;padding:.4rem .6rem;border-bottom:1px solid #e5e7eb;vertical-align:top;word-break:break-all}
+th{background:#f3f4f6;font-weight:600}.empty{color:#6b7280;font-style:italic}
+</style></head><body>
+<h1>Clerk emulator</h1>
+<p class="note">Development tool, not Clerk. Listening on ${esc(core.config.host)}:${esc(core.config.port)}. Webhooks: ${esc(target)}.</p>
+${table("Users", ["id", "email", "name", "password", "created", "last sign-in"], users)}
+${table("Organizations", ["id", "name", "slug", "members", "created"], orgs)}
+${table("Memberships", ["id", "organization", "user", "role", "created"], memberships)}
+${table("API keys", ["id", "name", "owner", "scopes", "status", "expires", "last used"], keys)}
+${table("Sessions", ["id", "user", "status", "active org", "created"], sessions)}
+${table("Webhook deliveries", ["svix-id", "event", "state", "attempts", "results", "created"], deliveries)}
+</body></html>`;
+}

@@ -1,0 +1,173 @@
+import { permissionsOf, ROLES } from "../permissions";
+import type {
+  ApiKeyRecord,
+  EmailAddressRecord,
+  MembershipRecord,
+  OrganizationRecord,
+  SessionRecord,
+  UserRecord,
+} from "../store/records";
+
+// Wire shapes of the Backend API (and of webhook `data`, which Clerk builds from the same
+// objects), checked against bapi-2026-05-12.yml by the integration tests.
+
+export function emailAddressJSON(e: EmailAddressRecord) {
+  return {
+    id: e.id,
+    object: "email_address",
+    email_address: e.emailAddress,
+    reserved: false,
+    verification: e.verified
+      ? {
+          object: "verification_admin",
+          status: "verified",
+          strategy: "admin",
+          attempts: null,
+          expire_at: null,
+        }
+      : null,
+    linked_to: [],
+    matches_sso_connection: false,
+    created_at: e.createdAt,
+    updated_at: e.updatedAt,
+  };
+}
+
+export function userJSON(u: UserRecord) {
+  return {
+    id: u.id,
+    object: "user",
+    external_id: u.externalId,
+    primary_email_address_id: u.primaryEmailAddressId,
+    primary_phone_number_id: null,
+    primary_web3_wallet_id: null,
+    username: u.username,
+    first_name: u.firstName,
+    last_name: u.lastName,
+    locale: null,
+    profile_image_url: "",
+    image_url: "",
+    has_image: false,
+    public_metadata: u.publicMetadata,
+    private_metadata: u.privateMetadata,
+    unsafe_metadata: u.unsafeMetadata,
+    email_addresses: u.emailAddresses.map(emailAddressJSON),
+    phone_numbers: [],
+    web3_wallets: [],
+    passkeys: [],
+    password_enabled: u.passwordHash !== null,
+    two_factor_enabled: false,
+    totp_enabled: false,
+    backup_code_enabled: false,
+    mfa_enabled_at: null,
+    mfa_disabled_at: null,
+    password_last_updated_at: null,
+    external_accounts: [],
+    saml_accounts: [],
+    enterprise_accounts: [],
+    last_sign_in_at: u.lastSignInAt,
+    banned: u.banned,
+    locked: u.locked,
+    lockout_expires_in_seconds: null,
+    verification_attempts_remaining: null,
+    updated_at: u.updatedAt,
+    created_at: u.createdAt,
+    delete_self_enabled: true,
+    create_organization_enabled: true,
+    create_organizations_limit: null,
+    last_active_at: u.lastActiveAt,
+    legal_accepted_at: null,
+  };
+}
+
+export function organizationJSON(o: OrganizationRecord, membersCount?: number) {
+  return {
+    object: "organization",
+    id: o.id,
+    name: o.name,
+    slug: o.slug,
+    image_url: "",
+    has_image: false,
+    ...(membersCount === undefined ? {} : { members_count: membersCount }),
+    pending_invitations_count: 0,
+    max_allowed_memberships: o.maxAllowedMemberships,
+    admin_delete_enabled: o.adminDeleteEnabled,
+    public_metadata: o.publicMetadata,
+    private_metadata: o.privateMetadata,
+    ...(o.createdBy ? { created_by: o.createdBy } : {}),
+    created_at: o.createdAt,
+    updated_at: o.updatedAt,
+  };
+}
+
+export function publicUserDataJSON(u: UserRecord) {
+  const primary = u.emailAddresses.find((e) => e.id === u.primaryEmailAddressId);
+  return {
+    user_id: u.id,
+    first_name: u.firstName,
+    last_name: u.lastName,
+    profile_image_url: "",
+    image_url: "",
+    has_image: false,
+    identifier: primary?.emailAddress ?? u.username ?? "",
+    username: u.username,
+  };
+}
+
+export function membershipJSON(m: MembershipRecord, org: OrganizationRecord, user: UserRecord) {
+  return {
+    id: m.id,
+    object: "organization_membership",
+    role: m.role,
+    role_name: ROLES[m.role]?.name ?? m.role,
+    permissions: [...permissionsOf(m.role)],
+    public_metadata: m.publicMetadata,
+    private_metadata: m.privateMetadata,
+    organization: organizationJSON(org),
+    public_user_data: publicUserDataJSON(user),
+    created_at: m.createdAt,
+    updated_at: m.updatedAt,
+  };
+}
+
+export function apiKeyJSON(k: ApiKeyRecord, now: number) {
+  return {
+    object: "api_key",
+    id: k.id,
+    type: "api_key",
+    subject: k.subject,
+    name: k.name,
+    description: k.description,
+    claims: k.claims,
+    scopes: k.scopes,
+    revoked: k.revoked,
+    revocation_reason: k.revocationReason,
+    expired: k.expiration !== null && k.expiration <= now,
+    expiration: k.expiration,
+    created_by: k.createdBy,
+    last_used_at: k.lastUsedAt,
+    created_at: k.createdAt,
+    updated_at: k.updatedAt,
+  };
+}
+
+export function sessionJSON(s: SessionRecord) {
+  return {
+    object: "session",
+    id: s.id,
+    user_id: s.userId,
+    client_id: s.clientId,
+    actor: null,
+    status: s.status,
+    last_active_organization_id: s.lastActiveOrganizationId,
+    last_active_at: s.lastActiveAt,
+    expire_at: s.expireAt,
+    abandon_at: s.abandonAt,
+    updated_at: s.updatedAt,
+    created_at: s.createdAt,
+  };
+}
+
+export function deletedJSON(object: string, id: string, extra: Record<string, unknown> = {}) {
+  return { object, id, deleted: true, ...extra };
+}

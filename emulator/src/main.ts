@@ -1,0 +1,49 @@
+import { ConfigError, loadConfig } from "./config";
+import { findUserByEmail } from "./domain/users";
+import { readSeed, SeedError } from "./seed";
+import { startEmulator } from "./server";
+
+const LOOPBACK = new Set(["127.0.0.1", "::1", "localhost"]);
+
+async function main() {
+  const config = loadConfig();
+  const emulator = await startEmulator(config);
+  const { core, url } = emulator;
+  const bar = "=".repeat(72);
+  console.log(bar);
+  console.log("Clerk emulator: a DEVELOPMENT tool, not Clerk. Never expose it to a network.");
+  console.log(`  Backend API + JWKS  ${url}/v1  (CLERK_API_URL=${url})`);
+  console.log(`  Inspect page        ${url}/__emulator`);
+  console.log(`  Publishable key     ${config.publishableKey}`);
+  console.log(`  Data directory      ${config.dataDir}`);
+  console.log(
+    `  Webhooks            ${config.webhookUrl ?? "off (EMULATOR_WEBHOOK_URL is not set)"}`,
+  );
+  const seeded = config.seedFile ? readSeed(config.seedFile).users : [];
+  for (const u of seeded.filter((u) => u.password && findUserByEmail(core, u.email))) {
+    console.log(`  Sign in as          ${u.email} / ${u.password}`);
+  }
+  if (!LOOPBACK.has(config.host)) {
+    console.log("");
+    console.log(`  WARNING: listening on ${config.host}, not loopback. Anyone who can reach this`);
+    console.log("  address can read and change every user, session and API key it holds.");
+  }
+  console.log(bar);
+
+  const shutdown = async (signal: string) => {
+    console.log(`emulator: ${signal}, shutting down`);
+    await emulator.close();
+    process.exit(0);
+  };
+  process.once("SIGINT", () => void shutdown("SIGINT"));
+  process.once("SIGTERM", () => void shutdown("SIGTERM"));
+}
+
+main().catch((err: unknown) => {
+  if (err instanceof ConfigError || err instanceof SeedError) {
+    console.error(err.message);
+  } else {
+    console.error(err);
+  }
+  process.exit(1);
+});

@@ -1,0 +1,151 @@
+import { readFileSync } from "node:fs";
+import { z } from "zod";
+import type { Ctx } from "./core";
+import { createApiKey } from "./domain/api-keys";
+import { createMembership } from "./domain/memberships";
+import { createOrganization } from "./domain/organizations";
+import { createUser, findUserByEmail } from "./domain/users";
+import { isRole } from "./permissions";
+
+const id = (prefix: string) => z.string().regex(new RegExp(`^${prefix}_\\w{27}$`));
+
+const SeedSchema = z
+  .object({
+    users: z
+      .array(
+        z
+          .object({
+            id: id("user").optional(),
+            email: z.email(),
+            password: z.string().min(8).optional(),
+            first_name: z.string().optional(),
+            last_name: z.string().optional(),
+            public_metadata: z.record(z.string(), z.unknown()).optional(),
+          })
+          .strict(),
+      )
+      .default([]),
+    organizations: z
+      .array(
+        z
+          .object({
+            id: id("org").optional(),
+            name: z.string().min(1),
+            slug: z.string().min(1),
+            members: z
+              .array(
+                z
+                  .object({
+                    email: z.email(),
+                    role: z.string().refine(isRole, "must be org:admin or org:member"),
+                  })
+                  .strict(),
+              )
+              .default([]),
+          })
+          .strict(),
+      )
+      .default([]),
+    api_keys: z
+      .array(
+        z
+          .object({
+            name: z.string().min(3),
+            owner: z.union([
+              z.object({ organization: z.string() }).strict(),
+              z.object({ user: z.email() }).strict(),
+            ]),
+            scopes: z.array(z.string()).default([]),
+            description: z.string().optional(),
+            secret: z
+              .string()
+              .regex(/^ak_\w{20,}$/)
+              .optional(),
+          })
+          .strict(),
+      )
+      .default([]),
+    jwt_templates: z
+      .array(
+        z
+          .object({
+            name: z.string().min(1),
+            claims: z.record(z.string(), z.unknown()),
+            lifetime_seconds: z.number().int().positive().default(60),
+          })
+          .strict(),
+      )
+      .default([]),
+  })
+  .strict();
+
+export type Seed = z.infer<typeof SeedSchema>;
+
+export class SeedError extends Error {}
+
+export function readSeed(file: string): Seed {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(file, "utf8"));
+  } catch (err) {
+    throw new SeedError(`cannot read seed ${file}: ${(err as Error).message}`);
+  }
+  const parsed = SeedSchema.safeParse(raw);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`);
+    throw new SeedError(`invalid seed ${file}:\n${lines.join("\n")}`);
+  }
+  return parsed.data;
+}
+
+// Goes through the same domain operations as the API, so a seed emits the same webhooks.
+export async function applySeed(ctx: Ctx, seed: Seed): Promise<void> {
+  const { core } = ctx;
+  const userByEmail = (email: string) => {
+    const user = findUserByEmail(core, email);
+    if (!user) throw new SeedError(`seed refers to unknown user ${email}`);
+    return user;
+  };
+  for (const u of seed.users) {
+    await createUser(ctx, {
+      id: u.id,
+      emailAddresses: [u.email],
+      password: u.password,
+      firstName: u.first_name,
+      lastName: u.last_name,
+      publicMetadata: u.public_metadata,
+    });
+  }
+  const orgBySlug = new Map<string, string>();
+  for (const o of seed.organizations) {
+    const org = createOrganization(ctx, { id: o.id, name: o.name, slug: o.slug });
+    orgBySlug.set(o.slug, org.id);
+    for (const m of o.members) createMembership(ctx, org.id, userByEmail(m.email).id, m.role);
+  }
+  for (const k of seed.api_keys) {
+    let subject: string;
+    if ("organization" in k.owner) {
+      const orgId = orgBySlug.get(k.owner.organization);
+      if (!orgId)
+        throw new SeedError(`seed API key ${k.name} names unknown org ${k.owner.organization}`);
+      subject = orgId;
+    } else {
+      subject = userByEmail(k.owner.user).id;
+    }
+    createApiKey(ctx, {
+      name: k.name,
+      subject,
+      scopes: k.scopes,
+      description: k.description,
+      secret: k.secret,
+    });
+  }
+  for (const t of seed.jwt_templates) {
+    core.store.state.jwtTemplates[t.name] = {
+      name: t.name,
+      claims: t.claims,
+      lifetimeSeconds: t.lifetime_seconds,
+    };
+  }
+  core.store.save();
+}

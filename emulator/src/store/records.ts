@@ -1,0 +1,132 @@
+// The emulator's persisted state. Field names are camelCase here; the wire JSON is built by
+// emulator/src/json/*.ts so that state and protocol can evolve separately.
+export type Metadata = Record<string, unknown>;
+
+export type EmailAddressRecord = {
+  id: string;
+  emailAddress: string;
+  verified: boolean;
+  createdAt: number;
+  updatedAt: number;
+};
+
+export type UserRecord = {
+  id: string;
+  externalId: string | null;
+  username: string | null;
+  firstName: string | null;
+  lastName: string | null;
+  emailAddresses: EmailAddressRecord[];
+  primaryEmailAddressId: string | null;
+  passwordHash: string | null;
+  publicMetadata: Metadata;
+  privateMetadata: Metadata;
+  unsafeMetadata: Metadata;
+  banned: boolean;
+  locked: boolean;
+  lastSignInAt: number | null;
+  lastActiveAt: number | null;
+  createdAt: number;
+  updatedAt: number;
+};
+
+export type OrganizationRecord = {
+  id: string;
+  name: string;
+  slug: string;
+  publicMetadata: Metadata;
+  privateMetadata: Metadata;
+  maxAllowedMemberships: number;
+  adminDeleteEnabled: boolean;
+  createdBy: string | null;
+  createdAt: number;
+  updatedAt: number;
+};
+
+export type MembershipRecord = {
+  id: string;
+  organizationId: string;
+  userId: string;
+  role: string;
+  publicMetadata: Metadata;
+  privateMetadata: Metadata;
+  createdAt: number;
+  updatedAt: number;
+};
+
+export type ApiKeyRecord = {
+  id: string;
+  name: string;
+  subject: string;
+  description: string | null;
+  scopes: string[];
+  claims: Metadata | null;
+  // sha256 of the secret: the secret itself is returned once, on create, and never stored.
+  secretHash: string;
+  revoked: boolean;
+  revocationReason: string | null;
+  expiration: number | null;
+  createdBy: string | null;
+  lastUsedAt: number | null;
+  createdAt: number;
+  updatedAt: number;
+};
+
+export type SessionStatus = "active" | "ended" | "removed" | "revoked" | "expired";
+
+export type SessionRecord = {
+  id: string;
+  clientId: string;
+  userId: string;
+  status: SessionStatus;
+  lastActiveOrganizationId: string | null;
+  lastActiveAt: number;
+  expireAt: number;
+  abandonAt: number;
+  createdAt: number;
+  updatedAt: number;
+};
+
+export type ClientRecord = {
+  id: string;
+  sessionIds: string[];
+  lastActiveSessionId: string | null;
+  createdAt: number;
+  updatedAt: number;
+};
+
+export type JwtTemplateRecord = {
+  name: string;
+  claims: Metadata;
+  lifetimeSeconds: number;
+};
+
+export type WebhookAttempt = {
+  at: number;
+  status: number | null;
+  error: string | null;
+  durationMs: number;
+};
+
+export type WebhookMessage = {
+  id: string;
+  eventType: string;
+  payload: string;
+  createdAt: number;
+  state: "pending" | "succeeded" | "failed";
+  attempts: WebhookAttempt[];
+  nextAttemptAt: number | null;
+};
+
+export type EmulatorState = {
+  version: 1;
+  instanceId: string;
+  users: Record<string, UserRecord>;
+  organizations: Record<string, OrganizationRecord>;
+  memberships: Record<string, MembershipRecord>;
+  apiKeys: Record<string, ApiKeyRecord>;
+  sessions: Record<string, SessionRecord>;
+  clients: Record<string, ClientRecord>;
+  jwtTemplates: Record<string, JwtTemplateRecord>;
+  webhookMessages: WebhookMessage[];
+};

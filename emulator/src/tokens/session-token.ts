@@ -1,0 +1,81 @@
+import { SignJWT } from "jose";
+import type { Core } from "../core";
+import { findMembership } from "../domain/memberships";
+import { tokenPermissionClaims } from "../permissions";
+import { randomBase62 } from "../store/ids";
+import type { JwtTemplateRecord, SessionRecord } from "../store/records";
+
+export type MintOptions = {
+  lifetimeSeconds?: number | undefined;
+  // Emulator-only: shifts iat/nbf/exp into the past, so tests can hold an expired token.
+  backdateSeconds?: number | undefined;
+};
+
+export function issuer(core: Core): string {
+  return `https://${core.config.frontendApiHost}`;
+}
+
+async function sign(core: Core, claims: Record<string, unknown>): Promise<string> {
+  return new SignJWT(claims)
+    .setProtectedHeader({ alg: "RS256", typ: "JWT", kid: core.signingKey.kid })
+    .sign(core.signingKey.privateKey);
+}
+
+function timeClaims(core: Core, lifetimeSeconds: number, backdateSeconds = 0) {
+  const iat = Math.floor(core.now() / 1000) - backdateSeconds;
+  return { iat, nbf: iat - 10, exp: iat + lifetimeSeconds };
+}
+
+// A v2 session token as Clerk's Frontend API issues it, read by @clerk/backend's
+// authenticateRequest/verifyToken: org claims under `o`, custom permissions in fea/per/fpm.
+export async function mintSessionToken(
+  core: Core,
+  session: SessionRecord,
+  options: MintOptions = {},
+): Promise<string> {
+  const claims: Record<string, unknown> = {
+    azp: core.config.authorizedParty,
+    ...timeClaims(
+      core,
+      options.lifetimeSeconds ?? core.config.tokenTtlSeconds,
+      options.backdateSeconds,
+    ),
+    iss: issuer(core),
+    sid: session.id,
+    sub: session.userId,
+    v: 2,
+    fva: [0, -1],
+    sts: "active",
+  };
+  const orgId = session.lastActiveOrganizationId;
+  const membership = orgId ? findMembership(core, orgId, session.userId) : undefined;
+  const org = orgId ? core.store.state.organizations[orgId] : undefined;
+  if (membership && org) {
+    const permissions = tokenPermissionClaims(membership.role);
+    claims.o = {
+      id: org.id,
+      slg: org.slug,
+      rol: membership.role.replace(/^org:/, ""),
+      ...(permissions ? { per: permissions.per, fpm: permissions.fpm } : {}),
+    };
+    if (permissions) claims.fea = permissions.fea;
+  }
+  return sign(core, claims);
+}
+
+// JWT templates carry static custom claims on top of Clerk's default template claims.
+export async function mintTemplateToken(
+  core: Core,
+  session: SessionRecord,
+  template: JwtTemplateRecord,
+): Promise<string> {
+  return sign(core, {
+    ...template.claims,
+    azp: core.config.authorizedParty,
+    ...timeClaims(core, template.lifetimeSeconds),
+    iss: issuer(core),
+    jti: randomBase62(20),
+    sid: session.id,
+    sub: session.userId,
+  });
+}

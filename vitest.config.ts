@@ -1,0 +1,23 @@
+import { defineConfig } from "vitest/config";
+
+export default defineConfig({
+  test: {
+    projects: [
+      {
+        test: {
+          name: "unit",
+          include: ["emulator/**/*.test.ts", "tests/**/*.test.ts"],
+        },
+      },
+      {
+        test: {
+          name: "integ",
+          include: ["tests/integration/**/*.integ.ts"],
+          setupFiles: ["tests/support/contract-setup.ts"],
+          testTimeout: 30_000,
+          hookTimeout: 60_000,
+        },
+      },
+    ],
+  },
+});
