@@ -6,7 +6,7 @@ export default defineConfig({
       {
         test: {
           name: "unit",
-          include: ["emulator/**/*.test.ts", "tests/**/*.test.ts"],
+          include: ["tests/unit/**/*.test.ts"],
         },
       },
       {

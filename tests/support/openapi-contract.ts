@@ -20,7 +20,10 @@ export type ContractResult = { ok: true; operation: string } | { ok: false; erro
 
 export interface ResponseInput {
   method: string;
-  /** The request URL pathname as sent, e.g. `/v1/users/user_123` or `//api_keys`. */
+  /**
+   * The request URL pathname as sent, e.g. `/v1/users/user_123` or `//api_keys`, optionally with
+   * its query string (only `paginated=true` changes the expected shape, see `SPEC_ERRATA`).
+   */
   path: string;
   status: number;
   body: unknown;
@@ -73,25 +76,39 @@ const MAP_KEYWORDS = new Set([
 ]);
 
 /**
- * The one allowance for defects in Clerk's specs, keyed by spec label: `allOf`s that extend a
- * schema declaring `additionalProperties: false` with more properties. JSON Schema evaluates the
- * branches independently, so the closed branch rejects exactly the properties the other branch
- * adds (and requires): no instance can pass, Clerk's own examples included, and OpenAPI 3.0 has
- * no `unevaluatedProperties`. Each listed `allOf` is closed as a whole instead: the union of its
- * branches' properties is allowed, nothing else, every other constraint is kept.
+ * The only places where this validator accepts something Clerk's specs, as written, do not. Each
+ * is a spec defect or gap confirmed by Clerk's own examples or SDK, and is scoped as narrowly as
+ * possible; the rest of every affected schema is enforced unchanged.
  */
-const CLOSED_ALLOF_ERRATA: Record<string, string[]> = {
-  webhooks: [
-    // session.*: Session (closed) plus `user`.
-    "/components/schemas/SessionEventPayload",
-    // organizationInvitation.accepted: OrganizationInvitation (closed) plus `user_id`, `data`.
-    "/components/schemas/OrganizationInvitationAcceptedPayload",
-    // organizationInvitation.created/revoked: OrganizationInvitation (closed) plus `data`.
-    ...["organizationInvitation.created", "organizationInvitation.revoked"].map(
-      (type) =>
-        `${pointer("x-webhooks", type, "post", "requestBody", "content", "application/json", "schema")}/allOf/1/properties/data`,
-    ),
-  ],
+const SPEC_ERRATA = {
+  /**
+   * `allOf`s, by spec label, that extend a schema declaring `additionalProperties: false` with
+   * more properties. JSON Schema evaluates the branches independently, so the closed branch rejects
+   * exactly the properties the other branch adds (and requires): no instance can pass, Clerk's own
+   * examples included, and OpenAPI 3.0 has no `unevaluatedProperties`. Each is closed as a whole
+   * instead: the union of its branches' properties is allowed, nothing else. An entry that stops
+   * matching the spec throws, so it is removed once Clerk fixes the spec.
+   */
+  closedAllOf: {
+    webhooks: [
+      // session.*: Session (closed) plus `user`.
+      "/components/schemas/SessionEventPayload",
+      // organizationInvitation.accepted: OrganizationInvitation (closed) plus `user_id`, `data`.
+      "/components/schemas/OrganizationInvitationAcceptedPayload",
+      // organizationInvitation.created/revoked: OrganizationInvitation (closed) plus `data`.
+      ...["organizationInvitation.created", "organizationInvitation.revoked"].map(
+        (type) =>
+          `${pointer("x-webhooks", type, "post", "requestBody", "content", "application/json", "schema")}/allOf/1/properties/data`,
+      ),
+    ],
+  } as Record<string, string[]>,
+  /**
+   * @clerk/backend's list methods send `paginated=true`, a query parameter the BAPI spec does not
+   * document, and Clerk then wraps lists the spec describes as bare arrays (`GET /sessions`,
+   * `/jwt_templates`, `/invitations`, ...) in `{ data, total_count }`. With that parameter, and
+   * only for an array response, this envelope (with the documented items) is what is expected.
+   */
+  paginatedEnvelope: { parameter: "paginated", value: "true" },
 };
 
 const contracts = new Map<string, Contract>();
@@ -115,7 +132,7 @@ function createContract(file: string): Contract {
   const parsed: unknown = parse(readFileSync(file, "utf8"));
   if (!isObject(parsed)) throw new Error(`${file} is not an OpenAPI document`);
   const doc = parsed;
-  for (const site of CLOSED_ALLOF_ERRATA[label] ?? []) closeAllOf(doc, site);
+  for (const site of SPEC_ERRATA.closedAllOf[label] ?? []) closeAllOf(doc, site);
   normalize(doc);
 
   // The whole document is registered once; validators are compiled lazily per schema location, so
@@ -133,16 +150,26 @@ function createContract(file: string): Contract {
   const validators = new Map<string, ValidateFunction>();
   let templates: PathTemplate[] | undefined;
 
-  function validateAt(schemaPointer: string, value: unknown, operation: string): ContractResult {
-    let validate = validators.get(schemaPointer);
+  function validateAt(
+    schemaPointer: string,
+    value: unknown,
+    operation: string,
+    envelope: "paginated" | "none" = "none",
+  ): ContractResult {
+    const key = `${envelope} ${schemaPointer}`;
+    let validate = validators.get(key);
     if (!validate) {
-      validate = ajv.compile({ $ref: `${id}#${uriFragment(schemaPointer)}` });
-      validators.set(schemaPointer, validate);
+      const schema = { $ref: `${id}#${uriFragment(schemaPointer)}` };
+      validate = ajv.compile(envelope === "none" ? schema : paginatedEnvelope(schema));
+      validators.set(key, validate);
     }
     return validate(value) ? { ok: true, operation } : fail(...formatErrors(validate.errors ?? []));
   }
 
-  function findOperation(method: string, path: string): { template: string; operation: Located } | undefined {
+  function findOperation(
+    method: string,
+    path: string,
+  ): { template: string; operation: Located } | undefined {
     templates ??= Object.keys(isObject(doc.paths) ? doc.paths : {})
       .map(compileTemplate)
       .sort((a, b) => compareRanks(a.rank, b.rank));
@@ -189,7 +216,11 @@ function createContract(file: string): Contract {
       if (!schema) {
         return fail(`no application/json schema in ${label} spec for ${operation} response ${key}`);
       }
-      return validateAt(schema, body, operation);
+      const { parameter, value } = SPEC_ERRATA.paginatedEnvelope;
+      const paginated =
+        new URLSearchParams(path.split("?")[1]?.split("#")[0]).get(parameter) === value &&
+        resolveSchema(doc, lookup(doc, schema)).type === "array";
+      return validateAt(schema, body, operation, paginated ? "paginated" : "none");
     },
 
     validateComponent(name, value) {
@@ -214,6 +245,15 @@ function fail(...errors: string[]): ContractResult {
   return { ok: false, errors };
 }
 
+function paginatedEnvelope(list: JsonObject): JsonObject {
+  return {
+    type: "object",
+    additionalProperties: false,
+    required: ["data", "total_count"],
+    properties: { data: list, total_count: { type: "integer" } },
+  };
+}
+
 function normalizeRequestPath(path: string): string {
   const pathname = (path.split(/[?#]/, 1)[0] ?? "").replace(/\/{2,}/g, "/");
   const trimmed = pathname.length > 1 ? pathname.replace(/\/$/, "") : pathname;
@@ -226,10 +266,17 @@ function compileTemplate(template: string): PathTemplate {
     template,
     segments: segments.map((segment) =>
       segment.includes("{")
-        ? new RegExp(`^${segment.split(/\{[^}]+\}/).map(escapeRegExp).join("[^/]+")}$`)
+        ? new RegExp(
+            `^${segment
+              .split(/\{[^}]+\}/)
+              .map(escapeRegExp)
+              .join("[^/]+")}$`,
+          )
         : segment,
     ),
-    rank: segments.map((segment) => (!segment.includes("{") ? 0 : /^\{[^}]+\}$/.test(segment) ? 2 : 1)),
+    rank: segments.map((segment) =>
+      !segment.includes("{") ? 0 : /^\{[^}]+\}$/.test(segment) ? 2 : 1,
+    ),
   };
 }
 
@@ -306,7 +353,7 @@ function closeAllOf(doc: JsonObject, site: string): void {
   );
   // Fail loudly once Clerk fixes the spec, so the allowance is removed rather than left behind.
   if (!isObject(schema) || closed.length === 0) {
-    throw new Error(`CLOSED_ALLOF_ERRATA entry ${site} no longer matches the spec; remove it`);
+    throw new Error(`SPEC_ERRATA.closedAllOf entry ${site} no longer matches the spec; remove it`);
   }
   schema.allOf = resolved.map((branch, i) => {
     if (!closed.includes(branch)) return branches[i];
@@ -314,7 +361,10 @@ function closeAllOf(doc: JsonObject, site: string): void {
     return open;
   });
   const properties = isObject(schema.properties) ? schema.properties : {};
-  schema.properties = { ...Object.fromEntries([...names].map((name) => [name, {}])), ...properties };
+  schema.properties = {
+    ...Object.fromEntries([...names].map((name) => [name, {}])),
+    ...properties,
+  };
   schema.additionalProperties = false;
 }
 
@@ -330,12 +380,12 @@ function resolveSchema(doc: JsonObject, schema: unknown): JsonObject {
 /**
  * Rewrites OpenAPI 3.0 schema dialect into something Ajv compiles with the intended meaning:
  *
- * - `nullable: true` means "null is also accepted" (as in OpenAPI 3.1's `type: [T, "null"]`). Ajv
- *   only honours it next to `type` and rejects it otherwise, and a sibling `enum`, `$ref`, `allOf`
- *   or `oneOf` would still reject null, although Clerk's own examples send null there.
- * - `discriminator` is kept where Ajv can evaluate it (clearer errors, one branch reported); a
- *   redundant `mapping` is dropped, and discriminators Ajv cannot evaluate fall back to the plain
- *   `oneOf` they decorate, which still constrains the value.
+ * - `nullable: true` means "null is also accepted" (OpenAPI 3.1 spells it `type: [T, "null"]`).
+ *   Ajv only honours it next to `type` and throws without one, and a sibling `enum`, `$ref`,
+ *   `allOf` or `oneOf` would still reject null where the spec plainly means to allow it.
+ * - `discriminator` is evaluated by Ajv where it can be (one branch's errors instead of every
+ *   branch's); a `mapping` that only restates the branches' tag enums is dropped, as Ajv rejects
+ *   it. Anything else falls back to the plain `oneOf`, which still constrains the value.
  */
 function normalize(doc: JsonObject): void {
   const schemas = new Set<JsonObject>();
@@ -371,7 +421,8 @@ function normalizeNullable(schema: JsonObject): JsonObject {
     Object.assign(schema, { if: { type: "null" }, else: rest });
     return rest;
   }
-  if (Array.isArray(schema.enum) && !schema.enum.includes(null)) schema.enum = [...schema.enum, null];
+  if (Array.isArray(schema.enum) && !schema.enum.includes(null))
+    schema.enum = [...schema.enum, null];
   if (!("type" in schema)) delete schema.nullable;
   return schema;
 }
@@ -379,39 +430,44 @@ function normalizeNullable(schema: JsonObject): JsonObject {
 function normalizeDiscriminator(doc: JsonObject, schema: JsonObject): void {
   const discriminator = schema.discriminator;
   if (!isObject(discriminator)) return;
+  delete schema.discriminator;
   const tag = discriminator.propertyName;
-  const branches = Array.isArray(schema.oneOf) ? schema.oneOf : [];
-  const tagsByRef = new Map<string, unknown[]>();
+  const oneOf = Array.isArray(schema.oneOf) ? schema.oneOf : [];
+  if (typeof tag !== "string" || oneOf.length === 0) return;
+
+  const tagValues = oneOf.map((branch) => {
+    const property = resolveSchema(doc, branch).properties;
+    const tagSchema = isObject(property) ? property[tag] : undefined;
+    if (!isObject(tagSchema)) return undefined;
+    return "const" in tagSchema ? [tagSchema.const] : tagSchema.enum;
+  });
+  const all = tagValues.flatMap((values) => (Array.isArray(values) ? values : [undefined]));
   const evaluable =
-    typeof tag === "string" &&
-    branches.length > 0 &&
-    branches.every((branch) => {
-      const ref = isObject(branch) && typeof branch.$ref === "string" ? branch.$ref : undefined;
-      const target = resolveSchema(doc, branch);
-      if (!isObject(target.properties)) return false;
-      const property = target.properties[tag];
-      if (!isObject(property)) return false;
-      const values = "const" in property ? [property.const] : property.enum;
-      const required = [schema.required, target.required].some(
-        (list) => Array.isArray(list) && list.includes(tag),
-      );
-      if (!Array.isArray(values) || !required) return false;
-      if (ref) tagsByRef.set(ref, values);
-      return true;
-    });
+    all.every((value) => typeof value === "string") && new Set(all).size === all.length;
   const mapping = isObject(discriminator.mapping) ? Object.entries(discriminator.mapping) : [];
-  const mappingIsImplied = mapping.every(
-    ([value, ref]) => typeof ref === "string" && (tagsByRef.get(ref) ?? []).includes(value),
-  );
-  if (evaluable && mappingIsImplied) schema.discriminator = { propertyName: tag };
-  else delete schema.discriminator;
-  console.log("DISCR", evaluable, mappingIsImplied, JSON.stringify(schema.oneOf));
+  const mappingIsImplied = mapping.every(([value, target]) => {
+    const index = oneOf.findIndex((branch) => isObject(branch) && branch.$ref === target);
+    const values = tagValues[index];
+    return Array.isArray(values) && values.includes(value);
+  });
+  if (!evaluable || !mappingIsImplied) return;
+
+  // Clerk's branches leave the tag optional, which Ajv's discriminator refuses: use it when the
+  // tag is present and let the plain `oneOf` decide when it is absent.
+  delete schema.oneOf;
+  const select = {
+    if: { type: "object", required: [tag] },
+    // biome-ignore lint/suspicious/noThenProperty: JSON Schema's `then` keyword, not a thenable.
+    then: { required: [tag], oneOf, discriminator: { propertyName: tag } },
+    else: { oneOf },
+  };
+  schema.allOf = [...(Array.isArray(schema.allOf) ? schema.allOf : []), select];
 }
 
 function formatErrors(errors: ErrorObject[]): string[] {
   const lines = new Set<string>();
   for (const error of errors) {
-    // The `if` of a rewritten `nullable` only says the value was not null; its `else` errors say why.
+    // The `if`s added by `normalize` only say which branch failed; that branch's errors say why.
     if (error.keyword === "if") continue;
     lines.add(`${error.instancePath || "(root)"}: ${describe(error)}`);
   }
@@ -436,6 +492,8 @@ function describe(error: ErrorObject): string {
       return `must be ${JSON.stringify(params.allowedValue)} (got ${JSON.stringify(error.data)})`;
     case "pattern":
       return `${error.message} (got ${JSON.stringify(error.data)})`;
+    case "discriminator":
+      return `${error.message} (got ${JSON.stringify(params.tagValue)})`;
     default:
       return error.message ?? error.keyword;
   }

@@ -69,7 +69,7 @@ export function registerApiKeyRoutes(router: Router, core: Core) {
         });
       })
       .add("POST", base, (req) => {
-        const body = parseParams(CreateApiKeyBody, req.body);
+        const body = parseParams(CreateApiKeyBody, req.body, 400);
         const { key, secret } = createApiKey(ctxOf(core, req), {
           name: body.name,
           subject: body.subject,
@@ -82,16 +82,16 @@ export function registerApiKeyRoutes(router: Router, core: Core) {
         return json({ ...apiKeyJSON(key, core.now()), secret });
       })
       .add("POST", `${base}/verify`, (req) => {
-        const body = parseParams(VerifyBody, req.body);
+        const body = parseParams(VerifyBody, req.body, 400);
         return json(apiKeyJSON(verifyApiKey(core, body.secret), core.now()));
       })
       .add("GET", `${base}/:id`, (_req, p) =>
         json(apiKeyJSON(getApiKey(core, p.id as string), core.now())),
       )
       .add("PATCH", `${base}/:id`, (req, p) => {
-        const body = parseParams(UpdateApiKeyBody, req.body);
+        const body = parseParams(UpdateApiKeyBody, req.body, 400);
         if (getApiKey(core, p.id as string).subject !== body.subject) {
-          throw errors.paramInvalid("subject", "does not match the API key's subject");
+          throw errors.paramInvalid("subject", "does not match the API key's subject", 400);
         }
         const key = updateApiKey(core, p.id as string, {
           description: body.description,
@@ -102,7 +102,7 @@ export function registerApiKeyRoutes(router: Router, core: Core) {
         return json(apiKeyJSON(key, core.now()));
       })
       .add("POST", `${base}/:id/revoke`, (req, p) => {
-        const body = parseParams(RevokeBody, req.body);
+        const body = parseParams(RevokeBody, req.body, 400);
         const key = revokeApiKey(core, p.id as string, body.revocation_reason ?? null);
         return json(apiKeyJSON(key, core.now()));
       })

@@ -8,7 +8,9 @@ import { sessionJSON } from "../json/bapi-json";
 import { mintSessionToken, mintTemplateToken } from "../tokens/session-token";
 import { ctxOf, json, paginate } from "./shared";
 
-const CreateSessionBody = z.object({ user_id: z.string() }).strict();
+const CreateSessionBody = z
+  .object({ user_id: z.string(), active_organization_id: z.string().optional() })
+  .strict();
 const TokenBody = z
   .object({ expires_in_seconds: z.number().int().min(30).max(315_360_000).optional() })
   .strict();
@@ -33,11 +35,16 @@ export function registerSessionRoutes(router: Router, core: Core) {
         .sort((a, b) => b.createdAt - a.createdAt);
       const page = paginate(sessions, q);
       const data = page.items.map(sessionJSON);
+      // The SDK sends paginated=true and reads { data, total_count }; without it Clerk answers
+      // the bare array that the spec's Session.List documents.
       return json(q.get("paginated") === "true" ? { data, total_count: page.totalCount } : data);
     })
     .add("POST", "/v1/sessions", (req) => {
       const body = parseParams(CreateSessionBody, req.body);
-      return json(sessionJSON(createSession(ctxOf(core, req), body.user_id)));
+      const session = createSession(ctxOf(core, req), body.user_id, {
+        organizationId: body.active_organization_id,
+      });
+      return json(sessionJSON(session));
     })
     .add("GET", "/v1/sessions/:id", (_req, p) =>
       json(sessionJSON(getSession(core, p.id as string))),

@@ -29,7 +29,7 @@ function assertSubjectExists(core: Core, subject: string) {
   const { users, organizations } = core.store.state;
   const exists = subject.startsWith("user_") ? users[subject] : organizations[subject];
   if (!exists)
-    throw errors.paramInvalid("subject", "does not name an existing user or organization");
+    throw errors.paramInvalid("subject", "does not name an existing user or organization", 400);
 }
 
 export function getApiKey(core: Core, id: string): ApiKeyRecord {
@@ -49,12 +49,12 @@ export function createApiKey(
   const { core } = ctx;
   assertSubjectExists(core, input.subject);
   if (input.createdBy && !core.store.state.users[input.createdBy]) {
-    throw errors.paramInvalid("created_by", "does not name an existing user");
+    throw errors.paramInvalid("created_by", "does not name an existing user", 400);
   }
   const secret = input.secret ?? `ak_${randomBase62(40)}`;
   const secretHash = hashSecret(secret);
   if (Object.values(core.store.state.apiKeys).some((k) => k.secretHash === secretHash)) {
-    throw errors.duplicateRecord("API key secret");
+    throw errors.conflict("An API key with this secret already exists.");
   }
   const now = core.now();
   const key: ApiKeyRecord = {

@@ -3,7 +3,12 @@ import { ClerkApiError, type ClerkErrorJSON } from "../http/clerk-errors";
 
 // Turns zod issues into Clerk's 422 envelope, one error per bad parameter, so a client can show
 // each message under its field.
-export function parseParams<T extends z.ZodType>(schema: T, input: unknown): z.infer<T> {
+// Clerk answers bad input with 422 on most endpoints; its API-key endpoints use 400.
+export function parseParams<T extends z.ZodType>(
+  schema: T,
+  input: unknown,
+  status: 400 | 422 = 422,
+): z.infer<T> {
   const result = schema.safeParse(input);
   if (result.success) return result.data;
   const errors: ClerkErrorJSON[] = result.error.issues.flatMap((issue): ClerkErrorJSON[] => {
@@ -33,5 +38,5 @@ export function parseParams<T extends z.ZodType>(schema: T, input: unknown): z.i
           },
     ];
   });
-  throw new ClerkApiError(422, errors);
+  throw new ClerkApiError(status, errors);
 }

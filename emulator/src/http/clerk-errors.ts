@@ -49,8 +49,8 @@ export const errors = {
     single(400, "request_body_too_large", "body too large", "The request body exceeds 1 MiB."),
   paramMissing: (param: string) =>
     single(422, "form_param_missing", `${param} is missing`, `${param} must be included.`, param),
-  paramInvalid: (param: string, why: string) =>
-    single(422, "form_param_format_invalid", `${param} is invalid`, `${param} ${why}.`, param),
+  paramInvalid: (param: string, why: string, status = 422) =>
+    single(status, "form_param_format_invalid", `${param} is invalid`, `${param} ${why}.`, param),
   paramUnknown: (param: string) =>
     single(
       422,
@@ -82,5 +82,6 @@ export const errors = {
       "duplicate record",
       `The ${what} you are trying to create already exists.`,
     ),
+  conflict: (longMessage: string) => single(409, "duplicate_record", "conflict", longMessage),
   apiKeyNotFound: () => single(404, "resource_not_found", "not found", "API key not found."),
 };
