@@ -103,10 +103,11 @@ const SPEC_ERRATA = {
     ],
   } as Record<string, string[]>,
   /**
-   * @clerk/backend's list methods send `paginated=true`, a query parameter the BAPI spec does not
-   * document, and Clerk then wraps lists the spec describes as bare arrays (`GET /sessions`,
-   * `/jwt_templates`, `/invitations`, ...) in `{ data, total_count }`. With that parameter, and
-   * only for an array response, this envelope (with the documented items) is what is expected.
+   * @clerk/backend's list methods (`sessions.getSessionList`, `jwtTemplates.list`, ...) send
+   * `paginated=true`, a query parameter the BAPI spec does not document, and read the answer as
+   * `{ data, total_count }` although the spec describes those lists as bare arrays. With that
+   * parameter, and only for an array response, that envelope around the documented items is
+   * what is expected.
    */
   paginatedEnvelope: { parameter: "paginated", value: "true" },
 };
