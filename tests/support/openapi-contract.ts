@@ -8,9 +8,10 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 import Ajv, { type ErrorObject, type ValidateFunction } from "ajv";
 import { parse } from "yaml";
 
+// The specifications are vendored with the emulator (emulator/openapi/README.md).
 const SPEC_DIR =
   process.env.CLERK_OPENAPI_DIR ??
-  fileURLToPath(new URL("../../../shared/reference/clerk-openapi/", import.meta.url));
+  fileURLToPath(new URL("../../emulator/openapi/", import.meta.url));
 
 export const BAPI_SPEC = join(SPEC_DIR, "bapi-2026-05-12.yml");
 export const FAPI_SPEC = join(SPEC_DIR, "fapi-2026-05-12.yml");
