@@ -4,6 +4,7 @@
  * Clerk's Backend API spec, and a test with violations fails in `afterEach`.
  */
 import { afterEach } from "vitest";
+import { clerkApiOrigins } from "./clerk-api-origins";
 import { BAPI_SPEC, loadContract } from "./openapi-contract";
 
 export interface ContractViolation {
@@ -73,9 +74,8 @@ function requestUrl(input: RequestInfo | URL): URL | undefined {
 }
 
 function isEmulatorApi(url: URL): boolean {
-  const local = url.hostname === "127.0.0.1" || url.hostname === "localhost";
   // `/__emulator` is the emulator's own control surface, which Clerk's spec does not describe.
-  return local && !url.pathname.startsWith("/__emulator");
+  return clerkApiOrigins.has(url.origin) && !url.pathname.startsWith("/__emulator");
 }
 
 function skipRequested(input: RequestInfo | URL, init: RequestInit | undefined): boolean {

@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { clerkApiOrigins } from "./clerk-api-origins";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 export const TEST_SECRET_KEY = "sk_test_integration_secret_key";
@@ -65,6 +66,7 @@ export async function startEmulatorProcess(
       reject(new Error(`emulator exited with ${code}:\n${output}`));
     });
   });
+  clerkApiOrigins.add(new URL(url).origin);
   const stop = () => stopChild(child);
   return {
     url,
