@@ -1,6 +1,13 @@
 import path from "node:path";
 import { z } from "zod";
 
+// Development defaults, also used by the dev launcher to wire the app to the emulator.
+export const EMULATOR_DEFAULTS = {
+  secretKey: "sk_test_emulator_dev_secret_key",
+  frontendApiHost: "emulator.clerk.accounts.dev",
+  webhookSigningSecret: "whsec_ZW11bGF0b3Itd2ViaG9vay1zaWduaW5nLXNlY3JldA==",
+} as const;
+
 // One validated read of the environment: every other module receives an EmulatorConfig.
 const EnvSchema = z.object({
   EMULATOR_PORT: z.coerce.number().int().min(0).max(65535).default(4010),
@@ -9,17 +16,17 @@ const EnvSchema = z.object({
   CLERK_SECRET_KEY: z
     .string()
     .regex(/^sk_(test|live)_\S+$/, "must look like sk_test_...")
-    .default("sk_test_emulator_dev_secret_key"),
+    .default(EMULATOR_DEFAULTS.secretKey),
   EMULATOR_FRONTEND_API_HOST: z
     .string()
     .regex(/\.accounts\.dev$/, "must end in .accounts.dev so the SDKs use development semantics")
-    .default("emulator.clerk.accounts.dev"),
+    .default(EMULATOR_DEFAULTS.frontendApiHost),
   EMULATOR_AUTHORIZED_PARTY: z.url().default("http://localhost:3000"),
   EMULATOR_WEBHOOK_URL: z.url().optional(),
   CLERK_WEBHOOK_SIGNING_SECRET: z
     .string()
     .regex(/^whsec_[A-Za-z0-9+/=]+$/, "must look like whsec_<base64>")
-    .default("whsec_ZW11bGF0b3Itd2ViaG9vay1zaWduaW5nLXNlY3JldA=="),
+    .default(EMULATOR_DEFAULTS.webhookSigningSecret),
   EMULATOR_WEBHOOK_TIME_SCALE: z.coerce.number().positive().max(1).default(1),
   EMULATOR_WEBHOOK_TIMEOUT_MS: z.coerce.number().int().positive().default(15_000),
   EMULATOR_WEBHOOK_FAULTS: z.string().default(""),

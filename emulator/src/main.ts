@@ -37,11 +37,21 @@ async function main() {
   };
   process.once("SIGINT", () => void shutdown("SIGINT"));
   process.once("SIGTERM", () => void shutdown("SIGTERM"));
+  // Whoever started us (the dev launcher, a test run) is gone: do not linger as an orphan.
+  const parent = process.ppid;
+  setInterval(() => {
+    if (process.ppid !== parent) void shutdown("parent exited");
+  }, 1_000).unref();
 }
 
 main().catch((err: unknown) => {
   if (err instanceof ConfigError || err instanceof SeedError) {
     console.error(err.message);
+  } else if ((err as NodeJS.ErrnoException).code === "EADDRINUSE") {
+    console.error(
+      `emulator: port ${process.env.EMULATOR_PORT ?? 4010} is already in use (another emulator or` +
+        " `npm run dev` still running?). Stop it, or set EMULATOR_PORT to a free port.",
+    );
   } else {
     console.error(err);
   }

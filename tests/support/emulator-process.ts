@@ -32,7 +32,9 @@ export async function startEmulatorProcess(
   const dataDir = options.dataDir ?? mkdtempSync(path.join(tmpdir(), "clerk-emulator-"));
   const child = spawn(process.execPath, ["--import", "tsx", "emulator/src/main.ts"], {
     cwd: ROOT,
+    // Only what the test sets: a developer's own EMULATOR_* variables must not leak in.
     env: {
+      NODE_ENV: "test",
       PATH: process.env.PATH,
       EMULATOR_PORT: "0",
       EMULATOR_DATA_DIR: dataDir,

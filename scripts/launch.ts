@@ -1,0 +1,139 @@
+// The zero-config launcher behind `npm run dev`, `npm run build` and `npm start`.
+// Without Clerk keys it starts the Clerk emulator (with the demo seed) and wires the app to it;
+// without DATABASE_URL it serves an embedded PGlite database; it applies migrations, then runs
+// Next. Ctrl-C stops everything it started.
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import nextEnv from "@next/env";
+import { runMigrations } from "../src/db/migrate";
+import { EnvError, parseServerEnv } from "../src/env/server-env";
+import { type Child, startChild, stopChild, waitForHttp } from "./lib/children";
+import { appEnvForEmulator, clerkMode, DEV_SEED, emulatorEnv } from "./lib/clerk-wiring";
+import { type EmbeddedPostgres, startEmbeddedPostgres } from "./lib/embedded-postgres";
+
+type Mode = "dev" | "build" | "start";
+const mode = process.argv[2] as Mode;
+if (!["dev", "build", "start"].includes(mode)) {
+  console.error("usage: tsx scripts/launch.ts dev|build|start");
+  process.exit(2);
+}
+
+const ROOT = process.cwd();
+nextEnv.loadEnvConfig(ROOT, mode === "dev");
+// Next's anonymous telemetry phones home; this app runs offline unless told otherwise.
+const env: NodeJS.ProcessEnv = { NEXT_TELEMETRY_DISABLED: "1", ...process.env };
+const port = Number(env.PORT ?? 3000);
+const appOrigin = `http://localhost:${port}`;
+const emulatorPort = Number(env.EMULATOR_PORT ?? 4010);
+const embeddedDbPort = Number(env.EMBEDDED_DB_PORT ?? 54320);
+const dataDir = path.join(ROOT, ".data");
+const nextBin = path.join(ROOT, "node_modules", "next", "dist", "bin", "next");
+
+class LaunchError extends Error {}
+
+const children: Child[] = [];
+let database: EmbeddedPostgres | undefined;
+let stopping = false;
+
+async function shutdown(code: number) {
+  if (stopping) return;
+  stopping = true;
+  for (const child of [...children].reverse()) await stopChild(child);
+  await database?.stop();
+  process.exit(code);
+}
+process.once("SIGINT", () => void shutdown(0));
+process.once("SIGTERM", () => void shutdown(0));
+// `npm` stops its script's shell, not the shell's child: if we are orphaned, stop too.
+const parent = process.ppid;
+setInterval(() => {
+  if (process.ppid !== parent) void shutdown(0);
+}, 1_000).unref();
+
+function supervise(child: Child) {
+  children.push(child);
+  void child.exited.then((code) => {
+    if (stopping) return;
+    console.error(`[launcher] ${child.name} exited (${code}); stopping everything`);
+    void shutdown(code ?? 1);
+  });
+}
+
+function seedUsers(seedFile: string): { email: string; password?: string }[] {
+  return JSON.parse(readFileSync(seedFile, "utf8")).users ?? [];
+}
+
+async function main() {
+  const clerk = clerkMode(env);
+  const emulatorUrl = `http://127.0.0.1:${emulatorPort}`;
+  if (clerk === "emulator") Object.assign(env, appEnvForEmulator(emulatorUrl));
+  // `build` only needs the public values inlined into the bundle; it starts nothing.
+  if (mode === "build") {
+    const build = startChild("next", process.execPath, [nextBin, "build"], env);
+    process.exit((await build.exited) ?? 1);
+  }
+
+  if (clerk === "emulator") {
+    const seed = env.EMULATOR_SEED ?? DEV_SEED;
+    const emulator = startChild(
+      "emulator",
+      process.execPath,
+      ["--import", "tsx", "emulator/src/main.ts"],
+      {
+        PATH: env.PATH,
+        NODE_ENV: "development",
+        ...emulatorEnv({
+          port: emulatorPort,
+          appOrigin,
+          dataDir: path.join(dataDir, "emulator"),
+          seed,
+        }),
+      },
+    );
+    supervise(emulator);
+    await waitForHttp(`${emulatorUrl}/__emulator/health`, 30_000, emulator);
+  }
+
+  if (!env.DATABASE_URL) {
+    database = await startEmbeddedPostgres({
+      dataDir: path.join(dataDir, "pglite"),
+      port: embeddedDbPort,
+    }).catch((err: NodeJS.ErrnoException) => {
+      if (err.code !== "EADDRINUSE") throw err;
+      throw new LaunchError(
+        `[launcher] port ${embeddedDbPort} for the embedded database is in use (another \`npm run dev\`?).` +
+          " Stop it, set EMBEDDED_DB_PORT to a free port, or set DATABASE_URL.",
+      );
+    });
+    env.DATABASE_URL = database.url;
+    console.log(`[launcher] embedded database (PGlite) on ${database.url}, data in .data/pglite`);
+  }
+  parseServerEnv(env);
+  await runMigrations(env.DATABASE_URL as string);
+  console.log("[launcher] database migrated");
+
+  const next = startChild("next", process.execPath, [nextBin, mode, "--port", String(port)], env);
+  supervise(next);
+  await waitForHttp(`${appOrigin}/api/health`, 180_000, next);
+
+  const lines = [
+    "",
+    `  App            ${appOrigin}`,
+    clerk === "emulator"
+      ? `  Clerk          emulator at ${emulatorUrl} (inspect: ${emulatorUrl}/__emulator)`
+      : "  Clerk          your Clerk instance (keys from the environment)",
+    `  Database       ${database ? "embedded PGlite in .data/pglite" : "DATABASE_URL"}`,
+  ];
+  if (clerk === "emulator") {
+    for (const u of seedUsers(env.EMULATOR_SEED ?? DEV_SEED).filter((u) => u.password)) {
+      lines.push(`  Sign in as     ${u.email} / ${u.password}`);
+    }
+  }
+  console.log([...lines, "", "  Ctrl-C stops everything.", ""].join("\n"));
+}
+
+main().catch(async (err: unknown) => {
+  // Expected failures get their message; anything else its stack.
+  console.error(err instanceof EnvError || err instanceof LaunchError ? err.message : err);
+  await shutdown(1);
+});

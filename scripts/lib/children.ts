@@ -1,0 +1,51 @@
+import { type ChildProcess, spawn } from "node:child_process";
+
+export type Child = { name: string; process: ChildProcess; exited: Promise<number | null> };
+
+// Runs a child with its output prefixed by its name, so interleaved logs stay readable.
+export function startChild(
+  name: string,
+  command: string,
+  args: string[],
+  env: NodeJS.ProcessEnv,
+): Child {
+  const child = spawn(command, args, { env, stdio: ["ignore", "pipe", "pipe"] });
+  const prefix = (chunk: Buffer, out: NodeJS.WriteStream) => {
+    for (const line of chunk.toString().split(/\r?\n/)) {
+      if (line.trim()) out.write(`[${name}] ${line}\n`);
+    }
+  };
+  child.stdout?.on("data", (c: Buffer) => prefix(c, process.stdout));
+  child.stderr?.on("data", (c: Buffer) => prefix(c, process.stderr));
+  const exited = new Promise<number | null>((resolve) =>
+    child.once("exit", (code) => resolve(code)),
+  );
+  return { name, process: child, exited };
+}
+
+export async function stopChild(child: Child, graceMs = 5_000): Promise<void> {
+  if (child.process.exitCode !== null || child.process.signalCode !== null) return;
+  child.process.kill("SIGTERM");
+  const timer = setTimeout(() => child.process.kill("SIGKILL"), graceMs);
+  await child.exited;
+  clearTimeout(timer);
+}
+
+export async function waitForHttp(url: string, timeoutMs: number, child?: Child): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let exited = false;
+  void child?.exited.then(() => {
+    exited = true;
+  });
+  while (Date.now() < deadline) {
+    if (exited) throw new Error(`${child?.name} exited before ${url} answered`);
+    try {
+      const res = await fetch(url, { signal: AbortSignal.timeout(2_000) });
+      if (res.ok) return;
+    } catch {
+      // not up yet
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error(`${url} did not answer within ${Math.round(timeoutMs / 1000)} s`);
+}

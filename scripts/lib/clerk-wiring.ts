@@ -1,0 +1,50 @@
+import { EMULATOR_DEFAULTS, publishableKeyFor } from "../../emulator/src/config";
+
+// The emulator's fixed development values: the emulator and the app must agree on them, and the
+// publishable key is inlined into the client bundle at build time, so `build` and `start` must
+// compute the same one.
+const { secretKey: EMULATOR_SECRET_KEY, webhookSigningSecret: EMULATOR_WEBHOOK_SECRET } =
+  EMULATOR_DEFAULTS;
+export const EMULATOR_PUBLISHABLE_KEY = publishableKeyFor(EMULATOR_DEFAULTS.frontendApiHost);
+export const EMULATOR_PROXY_PATH = "/__clerk";
+export const DEV_SEED = "emulator/seed/dev.json";
+
+export type ClerkMode = "clerk" | "emulator";
+
+// Real Clerk when both keys are configured; otherwise the emulator, with no account needed.
+export function clerkMode(env: NodeJS.ProcessEnv): ClerkMode {
+  return env.CLERK_SECRET_KEY && env.NEXT_PUBLIC_CLERK_PUBLISHABLE_KEY ? "clerk" : "emulator";
+}
+
+// What the app needs to talk to an emulator at `emulatorUrl` (server side) through its own
+// same-origin Frontend API proxy (browser side).
+export function appEnvForEmulator(emulatorUrl: string): Record<string, string> {
+  return {
+    NEXT_PUBLIC_CLERK_PUBLISHABLE_KEY: EMULATOR_PUBLISHABLE_KEY,
+    CLERK_SECRET_KEY: EMULATOR_SECRET_KEY,
+    CLERK_API_URL: emulatorUrl,
+    CLERK_FAPI_URL: emulatorUrl,
+    NEXT_PUBLIC_CLERK_PROXY_URL: EMULATOR_PROXY_PATH,
+    CLERK_WEBHOOK_SIGNING_SECRET: EMULATOR_WEBHOOK_SECRET,
+    NEXT_PUBLIC_CLERK_TELEMETRY_DISABLED: "1",
+    CLERK_TELEMETRY_DISABLED: "1",
+    NEXT_PUBLIC_CLERK_KEYLESS_DISABLED: "1",
+  };
+}
+
+export function emulatorEnv(options: {
+  port: number;
+  appOrigin: string;
+  dataDir: string;
+  seed: string;
+}): Record<string, string> {
+  return {
+    EMULATOR_PORT: String(options.port),
+    EMULATOR_DATA_DIR: options.dataDir,
+    EMULATOR_SEED: options.seed,
+    CLERK_SECRET_KEY: EMULATOR_SECRET_KEY,
+    EMULATOR_AUTHORIZED_PARTY: options.appOrigin,
+    EMULATOR_WEBHOOK_URL: `${options.appOrigin}/api/webhooks/clerk`,
+    CLERK_WEBHOOK_SIGNING_SECRET: EMULATOR_WEBHOOK_SECRET,
+  };
+}

@@ -1,0 +1,18 @@
+import type { ReactNode } from "react";
+import { AppHeader } from "@/components/app-header";
+
+export default async function OrgLayout({
+  children,
+  params,
+}: {
+  children: ReactNode;
+  params: Promise<{ slug: string }>;
+}) {
+  const { slug } = await params;
+  return (
+    <>
+      <AppHeader orgSlug={slug} />
+      <main className="mx-auto max-w-5xl px-4 py-8">{children}</main>
+    </>
+  );
+}

@@ -1,0 +1,62 @@
+import { database } from "@/db/client";
+import { listProjects } from "@/projects/projects";
+import { CreateProjectForm } from "./create-project-form";
+import { DeleteProjectButton } from "./delete-project-button";
+import { requireActiveOrg } from "./org-access";
+
+export const metadata = { title: "Projects" };
+
+const dateFormat = new Intl.DateTimeFormat("en", { dateStyle: "medium" });
+
+export default async function OrgDashboardPage({ params }: { params: Promise<{ slug: string }> }) {
+  const { slug } = await params;
+  const { orgId, canManageProjects } = await requireActiveOrg(slug);
+  const projects = await listProjects(database().db, orgId);
+
+  return (
+    <div className="flex flex-col gap-6">
+      <div>
+        <h1 className="text-2xl font-semibold">Projects</h1>
+        <p className="text-slate-600">
+          {canManageProjects
+            ? "Everything your organization is working on."
+            : "Everything your organization is working on. Ask an admin to add or remove projects."}
+        </p>
+      </div>
+      {canManageProjects && <CreateProjectForm slug={slug} />}
+      {projects.length === 0 ? (
+        <section className="rounded-lg border border-dashed border-slate-300 bg-white p-10 text-center">
+          <h2 className="font-semibold">No projects yet</h2>
+          <p className="mt-1 text-sm text-slate-600">
+            {canManageProjects
+              ? "Create the first one above, or through the API."
+              : "When an admin creates one, it shows up here."}
+          </p>
+        </section>
+      ) : (
+        <section aria-labelledby="project-list-heading">
+          <h2 id="project-list-heading" className="sr-only">
+            Project list
+          </h2>
+          <ul className="divide-y divide-slate-200 rounded-lg border border-slate-200 bg-white">
+            {projects.map((p) => (
+              <li
+                key={p.id}
+                className="flex flex-wrap items-center justify-between gap-3 px-4 py-3"
+              >
+                <div className="min-w-0">
+                  <p className="font-medium">{p.name}</p>
+                  {p.description && <p className="text-sm text-slate-600">{p.description}</p>}
+                  <p className="text-xs text-slate-500">Created {dateFormat.format(p.createdAt)}</p>
+                </div>
+                {canManageProjects && (
+                  <DeleteProjectButton slug={slug} projectId={p.id} name={p.name} />
+                )}
+              </li>
+            ))}
+          </ul>
+        </section>
+      )}
+    </div>
+  );
+}

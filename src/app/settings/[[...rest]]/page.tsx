@@ -1,0 +1,18 @@
+import { UserProfile } from "@clerk/nextjs";
+import { auth } from "@clerk/nextjs/server";
+import { AppHeader } from "@/components/app-header";
+
+export const metadata = { title: "Settings" };
+
+export default async function SettingsPage() {
+  const { isAuthenticated, orgSlug, redirectToSignIn } = await auth();
+  if (!isAuthenticated) return redirectToSignIn();
+  return (
+    <>
+      <AppHeader orgSlug={orgSlug ?? undefined} />
+      <main className="mx-auto flex max-w-5xl justify-center px-4 py-8">
+        <UserProfile path="/settings" />
+      </main>
+    </>
+  );
+}

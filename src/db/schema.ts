@@ -1,0 +1,99 @@
+import { relations, sql } from "drizzle-orm";
+import { index, pgTable, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+
+// Clerk ids are the primary keys of the synced tables. `clerk_updated_at` is the `updated_at` of
+// the Clerk object a row was last written from: webhook upserts only move it forward, so an older
+// event can never overwrite newer data. `deleted_at` is a tombstone: Clerk's delete events carry
+// no timestamp, and a late created/updated event must not bring a deleted row back.
+const syncColumns = {
+  clerkUpdatedAt: timestamp("clerk_updated_at", { withTimezone: true }),
+  deletedAt: timestamp("deleted_at", { withTimezone: true }),
+  createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+  updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
+};
+
+export const users = pgTable("users", {
+  id: text("id").primaryKey(),
+  email: text("email"),
+  firstName: text("first_name"),
+  lastName: text("last_name"),
+  imageUrl: text("image_url"),
+  lastSignInAt: timestamp("last_sign_in_at", { withTimezone: true }),
+  ...syncColumns,
+});
+
+export const organizations = pgTable(
+  "organizations",
+  {
+    id: text("id").primaryKey(),
+    name: text("name"),
+    slug: text("slug"),
+    imageUrl: text("image_url"),
+    ...syncColumns,
+  },
+  (t) => [index("organizations_slug_idx").on(t.slug)],
+);
+
+export const organizationMemberships = pgTable(
+  "organization_memberships",
+  {
+    id: text("id").primaryKey(),
+    organizationId: text("organization_id")
+      .notNull()
+      .references(() => organizations.id),
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id),
+    role: text("role"),
+    ...syncColumns,
+  },
+  (t) => [
+    uniqueIndex("organization_memberships_org_user_idx").on(t.organizationId, t.userId),
+    index("organization_memberships_user_idx").on(t.userId),
+  ],
+);
+
+// One row per processed Svix message: inserting it in the same transaction as the event's writes
+// is what makes a redelivery a no-op.
+export const webhookEvents = pgTable("webhook_events", {
+  svixId: text("svix_id").primaryKey(),
+  eventType: text("event_type").notNull(),
+  receivedAt: timestamp("received_at", { withTimezone: true }).notNull().defaultNow(),
+});
+
+// The example domain. `tenant_id` is an organization id, or a user id for a personal workspace.
+export const projects = pgTable(
+  "projects",
+  {
+    id: uuid("id").primaryKey().default(sql`gen_random_uuid()`),
+    tenantId: text("tenant_id").notNull(),
+    name: text("name").notNull(),
+    description: text("description"),
+    createdBy: text("created_by").notNull(),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index("projects_tenant_created_idx").on(t.tenantId, t.createdAt, t.id)],
+);
+
+export const usersRelations = relations(users, ({ many }) => ({
+  memberships: many(organizationMemberships),
+}));
+
+export const organizationsRelations = relations(organizations, ({ many }) => ({
+  memberships: many(organizationMemberships),
+}));
+
+export const organizationMembershipsRelations = relations(organizationMemberships, ({ one }) => ({
+  organization: one(organizations, {
+    fields: [organizationMemberships.organizationId],
+    references: [organizations.id],
+  }),
+  user: one(users, { fields: [organizationMemberships.userId], references: [users.id] }),
+}));
+
+export type User = typeof users.$inferSelect;
+export type Organization = typeof organizations.$inferSelect;
+export type OrganizationMembership = typeof organizationMemberships.$inferSelect;
+export type Project = typeof projects.$inferSelect;
+export type NewProject = typeof projects.$inferInsert;

@@ -1,0 +1,72 @@
+import { z } from "zod";
+
+// Every variable the server reads, validated once. Nothing else reads process.env.
+const optionalUrl = z.url().optional();
+
+const ServerEnvSchema = z.object({
+  DATABASE_URL: z
+    .string({ error: "is required: a postgres:// URL (npm run dev sets one for you)" })
+    .regex(/^postgres(ql)?:\/\//, "must be a postgres:// URL"),
+  NEXT_PUBLIC_CLERK_PUBLISHABLE_KEY: z
+    .string({ error: "is required: your Clerk publishable key (pk_test_... or pk_live_...)" })
+    .regex(/^pk_(test|live)_[A-Za-z0-9+/=]+$/, "must look like pk_test_... or pk_live_..."),
+  CLERK_SECRET_KEY: z
+    .string({ error: "is required: your Clerk secret key (sk_test_... or sk_live_...)" })
+    .regex(/^sk_(test|live)_\S+$/, "must look like sk_test_... or sk_live_..."),
+  CLERK_WEBHOOK_SIGNING_SECRET: z
+    .string()
+    .regex(/^whsec_[A-Za-z0-9+/=]+$/, "must look like whsec_... (Clerk dashboard > Webhooks)")
+    .optional(),
+  // Emulator wiring; all unset when running against Clerk itself.
+  CLERK_API_URL: optionalUrl,
+  CLERK_FAPI_URL: optionalUrl,
+  NEXT_PUBLIC_CLERK_PROXY_URL: z
+    .string()
+    .regex(/^(\/|https?:\/\/)/, "must be a path (/__clerk) or an http(s) URL")
+    .optional(),
+  // Networkless session verification: @clerk/nextjs does not read CLERK_JWT_KEY by itself.
+  CLERK_JWT_KEY: z
+    .string()
+    .includes("BEGIN PUBLIC KEY", {
+      error: "must be a PEM public key (Clerk dashboard > API keys)",
+    })
+    .optional(),
+  CLERK_AUTHORIZED_PARTIES: z
+    .string()
+    .transform((v) =>
+      v
+        .split(",")
+        .map((s) => s.trim())
+        .filter(Boolean),
+    )
+    .pipe(z.array(z.url({ error: "must be a comma-separated list of origins" })))
+    .optional(),
+});
+
+export type ServerEnv = z.infer<typeof ServerEnvSchema>;
+
+export class EnvError extends Error {}
+
+export function parseServerEnv(source: Record<string, string | undefined>): ServerEnv {
+  const present = Object.fromEntries(
+    Object.entries(source).filter(([, v]) => v !== undefined && v !== ""),
+  );
+  const parsed = ServerEnvSchema.safeParse(present);
+  if (parsed.success) return parsed.data;
+  const lines = parsed.error.issues.map((i) => `  - ${i.path.join(".")} ${i.message}`);
+  throw new EnvError(
+    [
+      "Invalid environment:",
+      ...lines,
+      "Set them in .env.local (see .env.example), or run `npm run dev`, which starts the Clerk",
+      "emulator and an embedded database and sets them for you.",
+    ].join("\n"),
+  );
+}
+
+let cached: ServerEnv | undefined;
+
+export function serverEnv(): ServerEnv {
+  cached ??= parseServerEnv(process.env);
+  return cached;
+}

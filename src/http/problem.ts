@@ -1,0 +1,51 @@
+// RFC 9457 problem details: every API error is application/problem+json with a stable `type`.
+export type ProblemType =
+  | "unauthenticated"
+  | "forbidden"
+  | "not-found"
+  | "invalid-request"
+  | "conflict"
+  | "service-unavailable"
+  | "internal";
+
+const TITLES: Record<ProblemType, string> = {
+  unauthenticated: "Unauthenticated",
+  forbidden: "Forbidden",
+  "not-found": "Not found",
+  "invalid-request": "Invalid request",
+  conflict: "Conflict",
+  "service-unavailable": "Service unavailable",
+  internal: "Internal error",
+};
+
+const STATUS: Record<ProblemType, number> = {
+  unauthenticated: 401,
+  forbidden: 403,
+  "not-found": 404,
+  "invalid-request": 422,
+  conflict: 409,
+  "service-unavailable": 503,
+  internal: 500,
+};
+
+export type Problem = {
+  type: string;
+  title: string;
+  status: number;
+  detail: string;
+} & Record<string, unknown>;
+
+export function problem(
+  type: ProblemType,
+  detail: string,
+  extra: Record<string, unknown> = {},
+): Problem {
+  return { type: `/problems/${type}`, title: TITLES[type], status: STATUS[type], detail, ...extra };
+}
+
+export function problemResponse(p: Problem, headers: Record<string, string> = {}): Response {
+  return new Response(JSON.stringify(p), {
+    status: p.status,
+    headers: { "content-type": "application/problem+json", ...headers },
+  });
+}
