@@ -11,11 +11,21 @@ export default defineConfig({
       },
       {
         test: {
-          name: "integ",
-          include: ["tests/integration/**/*.integ.ts"],
+          name: "emulator",
+          include: ["tests/integration/emulator/**/*.integ.ts"],
           setupFiles: ["tests/support/contract-setup.ts"],
           testTimeout: 30_000,
           hookTimeout: 60_000,
+        },
+      },
+      {
+        test: {
+          name: "app",
+          include: ["tests/integration/app/**/*.integ.ts"],
+          globalSetup: ["tests/support/app-global-setup.ts"],
+          setupFiles: ["tests/support/contract-setup.ts"],
+          testTimeout: 60_000,
+          hookTimeout: 120_000,
         },
       },
     ],

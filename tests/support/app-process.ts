@@ -1,0 +1,77 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import { createServer } from "node:net";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { appEnvForEmulator } from "../../scripts/lib/clerk-wiring";
+import { TEST_SECRET_KEY, TEST_WEBHOOK_SECRET } from "./emulator-process";
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
+
+export type AppProcess = { url: string; output: () => string; stop: () => Promise<void> };
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const address = server.address();
+      server.close(() => resolve(typeof address === "object" && address ? address.port : 0));
+    });
+  });
+}
+
+// `next start` on the production build made by the global setup, wired to a test emulator the
+// way the launcher wires it to the dev one.
+export async function startApp(options: {
+  emulatorUrl: string;
+  databaseUrl: string;
+}): Promise<AppProcess> {
+  const port = await freePort();
+  const child: ChildProcess = spawn(
+    process.execPath,
+    [path.join(ROOT, "node_modules/next/dist/bin/next"), "start", "--port", String(port)],
+    {
+      cwd: ROOT,
+      env: {
+        NODE_ENV: "production",
+        PATH: process.env.PATH,
+        NEXT_TELEMETRY_DISABLED: "1",
+        ...appEnvForEmulator(options.emulatorUrl),
+        CLERK_SECRET_KEY: TEST_SECRET_KEY,
+        CLERK_WEBHOOK_SIGNING_SECRET: TEST_WEBHOOK_SECRET,
+        DATABASE_URL: options.databaseUrl,
+      },
+      stdio: ["ignore", "pipe", "pipe"],
+    },
+  );
+  let output = "";
+  child.stdout?.on("data", (d) => {
+    output += d;
+  });
+  child.stderr?.on("data", (d) => {
+    output += d;
+  });
+  const url = `http://localhost:${port}`;
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`next start exited:\n${output}`);
+    if (Date.now() > deadline) throw new Error(`next start did not answer:\n${output}`);
+    const up = await fetch(`${url}/api/health`).then(
+      () => true,
+      () => false,
+    );
+    if (up) break;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  return {
+    url,
+    output: () => output,
+    stop: async () => {
+      if (child.exitCode !== null) return;
+      await new Promise<void>((resolve) => {
+        child.once("exit", () => resolve());
+        child.kill("SIGTERM");
+      });
+    },
+  };
+}
