@@ -26,7 +26,8 @@ const port = Number(env.PORT ?? 3000);
 const appOrigin = `http://localhost:${port}`;
 const emulatorPort = Number(env.EMULATOR_PORT ?? 4010);
 const embeddedDbPort = Number(env.EMBEDDED_DB_PORT ?? 54320);
-const dataDir = path.join(ROOT, ".data");
+// Where the emulator's state and the embedded database live (tests point it at a scratch folder).
+const dataDir = path.resolve(ROOT, env.DATA_DIR ?? ".data");
 const nextBin = path.join(ROOT, "node_modules", "next", "dist", "bin", "next");
 
 class LaunchError extends Error {}
@@ -106,7 +107,7 @@ async function main() {
       );
     });
     env.DATABASE_URL = database.url;
-    console.log(`[launcher] embedded database (PGlite) on ${database.url}, data in .data/pglite`);
+    console.log(`[launcher] embedded database (PGlite) on ${database.url}`);
   }
   parseServerEnv(env);
   await runMigrations(env.DATABASE_URL as string);
@@ -122,7 +123,7 @@ async function main() {
     clerk === "emulator"
       ? `  Clerk          emulator at ${emulatorUrl} (inspect: ${emulatorUrl}/__emulator)`
       : "  Clerk          your Clerk instance (keys from the environment)",
-    `  Database       ${database ? "embedded PGlite in .data/pglite" : "DATABASE_URL"}`,
+    `  Database       ${database ? `embedded PGlite in ${path.relative(ROOT, dataDir)}/pglite` : "DATABASE_URL"}`,
   ];
   if (clerk === "emulator") {
     for (const u of seedUsers(env.EMULATOR_SEED ?? DEV_SEED).filter((u) => u.password)) {

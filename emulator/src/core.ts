@@ -10,6 +10,7 @@ export type Core = {
   signingKey: SigningKey;
   webhooks: WebhookDispatcher;
   now: () => number;
+  log: (line: string) => void;
 };
 
 // The request that caused a change: Clerk reports it in each webhook's `event_attributes`.

@@ -1,4 +1,4 @@
-import { timingSafeEqual } from "node:crypto";
+import { createReadStream } from "node:fs";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { registerApiKeyRoutes } from "./bapi/api-keys-routes";
@@ -11,8 +11,15 @@ import type { EmulatorConfig } from "./config";
 import type { Core } from "./core";
 import { loadOrCreateSigningKey } from "./crypto/signing-key";
 import { registerEmulatorRoutes } from "./emulator-routes";
+import { bundleFor } from "./fapi/bundles";
+import { registerClientRoutes } from "./fapi/client-routes";
+import { registerHandshakeRoutes } from "./fapi/handshake";
+import { registerMeRoutes } from "./fapi/me-routes";
+import { registerFapiOrganizationRoutes } from "./fapi/organization-routes";
+import { registerSignRoutes } from "./fapi/sign-routes";
+import { bearerMatches } from "./http/bearer";
 import { ClerkApiError, errors } from "./http/clerk-errors";
-import { parseJsonObject, readRawBody } from "./http/request-body";
+import { parseBody, readRawBody } from "./http/request-body";
 import { type RequestInfo, type RouteResult, Router, splitUrl } from "./http/router";
 import { applySeed, readSeed } from "./seed";
 import { randomBase62 } from "./store/ids";
@@ -26,14 +33,6 @@ export type Emulator = {
   close: () => Promise<void>;
 };
 
-function bearerMatches(header: string | undefined, secret: string): boolean {
-  const match = /^Bearer (.+)$/.exec(header ?? "");
-  if (!match?.[1]) return false;
-  const given = Buffer.from(match[1]);
-  const expected = Buffer.from(secret);
-  return given.length === expected.length && timingSafeEqual(given, expected);
-}
-
 function send(res: ServerResponse, result: RouteResult) {
   if ("json" in result) {
     // Exactly "application/json": @clerk/backend compares the header verbatim and reads anything
@@ -43,6 +42,17 @@ function send(res: ServerResponse, result: RouteResult) {
   } else if ("html" in result) {
     res.writeHead(result.status, { "Content-Type": "text/html; charset=utf-8" });
     res.end(result.html);
+  } else if ("location" in result) {
+    res.writeHead(result.status, { Location: result.location, "Cache-Control": "no-store" });
+    res.end();
+  } else if ("file" in result) {
+    res.writeHead(result.status, {
+      "Content-Type": result.contentType,
+      "Cache-Control": "public, max-age=3600",
+      // The SDK loads its bundles with crossorigin="anonymous".
+      "Access-Control-Allow-Origin": "*",
+    });
+    createReadStream(result.file).pipe(res);
   } else {
     res.writeHead(result.status);
     res.end();
@@ -75,6 +85,7 @@ export async function startEmulator(
     signingKey: await loadOrCreateSigningKey(config.dataDir),
     webhooks,
     now,
+    log,
   };
 
   const router = new Router();
@@ -84,26 +95,37 @@ export async function startEmulator(
   registerSessionRoutes(router, core);
   registerApiKeyRoutes(router, core);
   registerEmulatorRoutes(router, core);
+  registerClientRoutes(router, core);
+  registerHandshakeRoutes(router, core);
+  registerSignRoutes(router, core);
+  registerMeRoutes(router, core);
+  registerFapiOrganizationRoutes(router, core);
 
   async function handle(req: IncomingMessage, res: ServerResponse) {
-    const method = (req.method ?? "GET").toUpperCase();
     const { path, query } = splitUrl(req.url ?? "/");
+    const wireMethod = (req.method ?? "GET").toUpperCase();
+    // clerk-js sends PATCH/PUT/DELETE as POST with ?_method=.
+    const override = wireMethod === "POST" ? query.get("_method")?.toUpperCase() : undefined;
+    const method = override ?? wireMethod;
     try {
-      const matched = router.match(method, path);
-      if (!matched.route) throw errors.notFound("endpoint");
-      if (
-        matched.route.auth === "secret" &&
-        !bearerMatches(req.headers.authorization, config.secretKey)
-      ) {
+      const bundle = bundleFor(path);
+      if (bundle) return send(res, bundle);
+      const backend = bearerMatches(req.headers, config.secretKey);
+      const matched = router.match(method, path, (kind) => (kind === "secret") === backend);
+      if (!matched.route || (override && matched.route.auth !== "frontend")) {
+        throw errors.notFound("endpoint");
+      }
+      if (matched.route.auth === "secret" && !backend) {
         throw errors.unauthenticated();
       }
-      const raw = method === "GET" || method === "HEAD" ? Buffer.alloc(0) : await readRawBody(req);
+      const raw =
+        wireMethod === "GET" || wireMethod === "HEAD" ? Buffer.alloc(0) : await readRawBody(req);
       const info: RequestInfo = {
         method,
         path,
         query,
         headers: req.headers,
-        body: parseJsonObject(raw, req.headers["content-type"]),
+        body: parseBody(raw, req.headers["content-type"], matched.route.auth === "frontend"),
         ip: req.socket.remoteAddress ?? "127.0.0.1",
       };
       send(res, await matched.route.handler(info, matched.params));

@@ -10,6 +10,7 @@ import {
   verifyApiKey,
 } from "../domain/api-keys";
 import { parseParams } from "../domain/params";
+import { apiKeyCaller, assertMayAccess } from "../fapi/api-key-access";
 import { errors } from "../http/clerk-errors";
 import type { Router } from "../http/router";
 import { apiKeyJSON } from "../json/bapi-json";
@@ -50,43 +51,72 @@ const RevokeBody = z
 const VerifyBody = z.object({ secret: z.string().min(1) }).strict();
 
 // The SDK calls these without the /v1 segment (`{apiUrl}/api_keys/verify`); Clerk accepts both.
+// List, create, get and revoke also serve <APIKeys/> in the browser (see fapi/api-key-access.ts).
 export function registerApiKeyRoutes(router: Router, core: Core) {
   for (const base of ["/api_keys", "/v1/api_keys"]) {
     router
-      .add("GET", base, (req) => {
-        const subject = req.query.get("subject");
-        if (!subject) throw errors.paramMissing("subject");
-        const includeInvalid = req.query.get("include_invalid") === "true";
-        const text = req.query.get("query")?.toLowerCase();
-        const keys = listApiKeys(core, subject, includeInvalid).filter(
-          (k) => !text || k.name.toLowerCase().includes(text),
-        );
-        const page = paginate(keys, req.query);
-        const now = core.now();
-        return json({
-          data: page.items.map((k) => apiKeyJSON(k, now)),
-          total_count: page.totalCount,
-        });
-      })
-      .add("POST", base, (req) => {
-        const body = parseParams(CreateApiKeyBody, req.body, 400);
-        const { key, secret } = createApiKey(ctxOf(core, req), {
-          name: body.name,
-          subject: body.subject,
-          description: body.description,
-          claims: body.claims,
-          scopes: body.scopes,
-          createdBy: body.created_by,
-          secondsUntilExpiration: body.seconds_until_expiration,
-        });
-        return json({ ...apiKeyJSON(key, core.now()), secret });
-      })
+      .add(
+        "GET",
+        base,
+        async (req) => {
+          const subject = req.query.get("subject");
+          if (!subject) throw errors.paramMissing("subject");
+          assertMayAccess(core, await apiKeyCaller(core, req), subject, "read");
+          const includeInvalid = req.query.get("include_invalid") === "true";
+          const text = req.query.get("query")?.toLowerCase();
+          const keys = listApiKeys(core, subject, includeInvalid).filter(
+            (k) => !text || k.name.toLowerCase().includes(text),
+          );
+          const page = paginate(keys, req.query);
+          const now = core.now();
+          return json({
+            data: page.items.map((k) => apiKeyJSON(k, now)),
+            total_count: page.totalCount,
+          });
+        },
+        "none",
+      )
+      .add(
+        "POST",
+        base,
+        async (req) => {
+          const caller = await apiKeyCaller(core, req);
+          const body = parseParams(CreateApiKeyBody, req.body, 400);
+          assertMayAccess(core, caller, body.subject, "manage");
+          // Scopes and claims are the Backend API's to set: a browser cannot grant itself any.
+          if (caller.kind === "user" && (body.scopes?.length || body.claims || body.created_by)) {
+            throw errors.paramInvalid(
+              "scopes",
+              "can only be set with the instance secret key",
+              400,
+            );
+          }
+          const { key, secret } = createApiKey(ctxOf(core, req), {
+            name: body.name,
+            subject: body.subject,
+            description: body.description,
+            claims: body.claims,
+            scopes: body.scopes,
+            createdBy: caller.kind === "user" ? caller.userId : body.created_by,
+            secondsUntilExpiration: body.seconds_until_expiration,
+          });
+          return json({ ...apiKeyJSON(key, core.now()), secret });
+        },
+        "none",
+      )
       .add("POST", `${base}/verify`, (req) => {
         const body = parseParams(VerifyBody, req.body, 400);
         return json(apiKeyJSON(verifyApiKey(core, body.secret), core.now()));
       })
-      .add("GET", `${base}/:id`, (_req, p) =>
-        json(apiKeyJSON(getApiKey(core, p.id as string), core.now())),
+      .add(
+        "GET",
+        `${base}/:id`,
+        async (req, p) => {
+          const key = getApiKey(core, p.id as string);
+          assertMayAccess(core, await apiKeyCaller(core, req), key.subject, "read");
+          return json(apiKeyJSON(key, core.now()));
+        },
+        "none",
       )
       .add("PATCH", `${base}/:id`, (req, p) => {
         const body = parseParams(UpdateApiKeyBody, req.body, 400);
@@ -101,11 +131,18 @@ export function registerApiKeyRoutes(router: Router, core: Core) {
         });
         return json(apiKeyJSON(key, core.now()));
       })
-      .add("POST", `${base}/:id/revoke`, (req, p) => {
-        const body = parseParams(RevokeBody, req.body, 400);
-        const key = revokeApiKey(core, p.id as string, body.revocation_reason ?? null);
-        return json(apiKeyJSON(key, core.now()));
-      })
+      .add(
+        "POST",
+        `${base}/:id/revoke`,
+        async (req, p) => {
+          const caller = await apiKeyCaller(core, req);
+          const body = parseParams(RevokeBody, req.body, 400);
+          assertMayAccess(core, caller, getApiKey(core, p.id as string).subject, "manage");
+          const key = revokeApiKey(core, p.id as string, body.revocation_reason ?? null);
+          return json(apiKeyJSON(key, core.now()));
+        },
+        "none",
+      )
       .add("DELETE", `${base}/:id`, (_req, p) => {
         const key = deleteApiKey(core, p.id as string);
         return json({ object: "api_key", id: key.id, deleted: true });

@@ -11,6 +11,7 @@ import { readFileIfExists, writeFileAtomic } from "../store/state-file";
 export type SigningKey = {
   kid: string;
   privateKey: KeyObject;
+  publicKey: KeyObject;
   publicJwk: JWK;
   publicPem: string;
 };
@@ -34,6 +35,7 @@ export async function loadOrCreateSigningKey(dataDir: string): Promise<SigningKe
   return {
     kid,
     privateKey,
+    publicKey,
     publicJwk: { kty, n, e, kid, alg: "RS256", use: "sig" } as JWK,
     publicPem: publicKey.export({ type: "spki", format: "pem" }).toString(),
   };

@@ -35,8 +35,11 @@ function newClient(core: Core): ClientRecord {
   const now = core.now();
   const client: ClientRecord = {
     id: newId("client"),
+    devBrowserId: null,
     sessionIds: [],
     lastActiveSessionId: null,
+    signInId: null,
+    signUpId: null,
     createdAt: now,
     updatedAt: now,
   };

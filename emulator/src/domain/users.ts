@@ -13,6 +13,8 @@ export const MIN_PASSWORD_LENGTH = 8;
 export type CreateUserInput = {
   emailAddresses: string[];
   password?: string | undefined;
+  // A sign-up hashes the password when it is given, long before the user exists.
+  passwordHash?: string | undefined;
   firstName?: string | null | undefined;
   lastName?: string | null | undefined;
   username?: string | null | undefined;
@@ -61,7 +63,7 @@ function assertUnique(
   if (taken) throw errors.identifierExists(field);
 }
 
-async function passwordHashFor(password: string | undefined): Promise<string | null> {
+export async function passwordHashFor(password: string | undefined): Promise<string | null> {
   if (password === undefined) return null;
   if (password.length < MIN_PASSWORD_LENGTH) throw errors.passwordTooShort();
   return hashPassword(password);
@@ -70,7 +72,7 @@ async function passwordHashFor(password: string | undefined): Promise<string | n
 export async function createUser(ctx: Ctx, input: CreateUserInput): Promise<UserRecord> {
   const { core } = ctx;
   // Hash before the uniqueness checks: nothing may await between check and insert.
-  const passwordHash = await passwordHashFor(input.password);
+  const passwordHash = input.passwordHash ?? (await passwordHashFor(input.password));
   const emails = [...new Set(input.emailAddresses.map((e) => e.trim().toLowerCase()))];
   for (const email of emails) assertUnique(core, "email_address", email);
   if (input.username) assertUnique(core, "username", input.username);

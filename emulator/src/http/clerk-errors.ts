@@ -82,6 +82,54 @@ export const errors = {
       "duplicate record",
       `The ${what} you are trying to create already exists.`,
     ),
+  // Frontend API: codes the Clerk UI maps to messages under the right field.
+  devBrowserUnauthenticated: () =>
+    single(
+      401,
+      "dev_browser_unauthenticated",
+      "Unauthorized request",
+      "No dev browser is associated with this request.",
+    ),
+  signedOut: () =>
+    single(401, "signed_out", "Signed out", "You are signed out. Please sign in again."),
+  identifierNotFound: () =>
+    single(
+      422,
+      "form_identifier_not_found",
+      "Couldn't find your account.",
+      "Couldn't find your account.",
+      "identifier",
+    ),
+  passwordIncorrect: () =>
+    single(
+      422,
+      "form_password_incorrect",
+      "Password is incorrect. Try again, or use another method.",
+      "Password is incorrect. Try again, or use another method.",
+      "password",
+    ),
+  codeIncorrect: () =>
+    single(422, "form_code_incorrect", "Incorrect code", "Incorrect code", "code"),
+  verificationExpired: () =>
+    single(
+      400,
+      "verification_expired",
+      "Expired",
+      "This verification has expired. Request a new code.",
+      "code",
+    ),
+  verificationFailed: () =>
+    single(
+      400,
+      "verification_failed",
+      "Too many failed attempts",
+      "Too many failed attempts. Request a new code.",
+      "code",
+    ),
+  sessionExists: () =>
+    single(400, "session_exists", "You're already signed in.", "You're already signed in."),
+  notAllowed: (longMessage: string) =>
+    single(403, "not_allowed_access", "Not allowed", longMessage),
   conflict: (longMessage: string) => single(409, "duplicate_record", "conflict", longMessage),
   apiKeyNotFound: () => single(404, "resource_not_found", "not found", "API key not found."),
 };

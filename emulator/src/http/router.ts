@@ -12,14 +12,21 @@ export type RequestInfo = {
 export type RouteResult =
   | { status: number; json: unknown; headers?: Record<string, string> }
   | { status: number; html: string }
-  | { status: 204 };
+  | { status: 204 }
+  | { status: 307; location: string }
+  | { status: 200; file: string; contentType: string };
 
 export type Handler = (
   req: RequestInfo,
   params: Record<string, string>,
 ) => RouteResult | Promise<RouteResult>;
 
-type Route = { method: string; segments: string[]; handler: Handler; auth: "secret" | "none" };
+// "secret": the Backend API (instance secret as bearer, JSON bodies). "frontend": the Frontend API
+// (no secret; form-encoded or JSON bodies; `?_method=` overrides, which clerk-js sends instead of
+// PATCH/PUT/DELETE). "none": open, read-only emulator pages.
+export type RouteKind = "secret" | "frontend" | "none";
+
+type Route = { method: string; segments: string[]; handler: Handler; auth: RouteKind };
 
 // Collapse "//" (the SDK's proxy form of `//api_keys`) and drop a trailing slash. The raw path is
 // never given to `new URL()`, which would read `//api_keys` as a host name.
@@ -33,27 +40,26 @@ export function splitUrl(rawUrl: string): { path: string; query: URLSearchParams
 export class Router {
   private readonly routes: Route[] = [];
 
-  add(method: string, pattern: string, handler: Handler, auth: Route["auth"] = "secret"): this {
+  add(method: string, pattern: string, handler: Handler, auth: RouteKind = "secret"): this {
     this.routes.push({ method, segments: pattern.split("/").filter(Boolean), handler, auth });
     return this;
   }
 
+  // Literal segments win over parameters (/users/count before /users/:id). The Backend and
+  // Frontend APIs share some paths (/v1/organizations/...): `prefer` picks the caller's one.
   match(
     method: string,
     path: string,
+    prefer: (kind: RouteKind) => boolean = () => true,
   ): { route: Route; params: Record<string, string> } | { route: null; methodNotAllowed: boolean } {
     const parts = path.split("/").filter(Boolean);
-    let pathMatched = false;
-    // Literal segments win over parameters: /users/count before /users/:id.
     const candidates = this.routes
       .map((route) => ({ route, params: matchSegments(route.segments, parts) }))
       .filter((c): c is { route: Route; params: Record<string, string> } => c.params !== null)
       .sort((a, b) => literalScore(b.route) - literalScore(a.route));
-    for (const c of candidates) {
-      pathMatched = true;
-      if (c.route.method === method) return c;
-    }
-    return { route: null, methodNotAllowed: pathMatched };
+    const sameMethod = candidates.filter((c) => c.route.method === method);
+    const best = sameMethod.find((c) => prefer(c.route.auth)) ?? sameMethod[0];
+    return best ?? { route: null, methodNotAllowed: candidates.length > 0 };
   }
 }
 

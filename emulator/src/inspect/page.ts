@@ -75,6 +75,9 @@ export function renderInspectPage(core: Core): string {
       m.attempts.map((a) => a.status ?? a.error).join(", ") || "—",
       time(m.createdAt),
     ]);
+  const mailbox = [...state.mailbox]
+    .reverse()
+    .map((m) => [time(m.createdAt), m.to, m.subject, m.code]);
   const target = core.config.webhookUrl ?? "not configured (set EMULATOR_WEBHOOK_URL)";
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
@@ -94,6 +97,7 @@ ${table("Organizations", ["id", "name", "slug", "members", "created"], orgs)}
 ${table("Memberships", ["id", "organization", "user", "role", "created"], memberships)}
 ${table("API keys", ["id", "name", "owner", "scopes", "status", "expires", "last used"], keys)}
 ${table("Sessions", ["id", "user", "status", "active org", "created"], sessions)}
+${table("Mailbox (verification codes)", ["sent", "to", "subject", "code"], mailbox)}
 ${table("Webhook deliveries", ["svix-id", "event", "state", "attempts", "results", "created"], deliveries)}
 </body></html>`;
 }

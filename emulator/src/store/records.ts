@@ -87,12 +87,69 @@ export type SessionRecord = {
   updatedAt: number;
 };
 
+// A browser's Clerk client. In a development instance each dev browser (`__clerk_db_jwt`) owns
+// exactly one client, so two browsers never share sessions.
 export type ClientRecord = {
   id: string;
+  devBrowserId: string | null;
   sessionIds: string[];
   lastActiveSessionId: string | null;
+  signInId: string | null;
+  signUpId: string | null;
   createdAt: number;
   updatedAt: number;
+};
+
+// A one-time code sent by "email": kept hashed for checking, and in the clear in the mailbox
+// (the inspect page), because a development tool must let you read your own codes.
+export type VerificationRecord = {
+  strategy: "password" | "email_code";
+  status: "unverified" | "verified" | "failed" | "expired";
+  emailAddressId: string | null;
+  codeHash: string | null;
+  attempts: number;
+  expireAt: number | null;
+};
+
+export type SignInStatus = "needs_identifier" | "needs_first_factor" | "complete";
+
+export type SignInRecord = {
+  id: string;
+  clientId: string;
+  status: SignInStatus;
+  identifier: string | null;
+  userId: string | null;
+  firstFactorVerification: VerificationRecord | null;
+  createdSessionId: string | null;
+  createdAt: number;
+  updatedAt: number;
+  abandonAt: number;
+};
+
+export type SignUpStatus = "missing_requirements" | "complete" | "abandoned";
+
+export type SignUpRecord = {
+  id: string;
+  clientId: string;
+  status: SignUpStatus;
+  emailAddress: string | null;
+  firstName: string | null;
+  lastName: string | null;
+  passwordHash: string | null;
+  emailVerification: VerificationRecord | null;
+  createdUserId: string | null;
+  createdSessionId: string | null;
+  createdAt: number;
+  updatedAt: number;
+  abandonAt: number;
+};
+
+export type SentEmail = {
+  id: string;
+  to: string;
+  subject: string;
+  code: string;
+  createdAt: number;
 };
 
 export type JwtTemplateRecord = {
@@ -127,6 +184,9 @@ export type EmulatorState = {
   apiKeys: Record<string, ApiKeyRecord>;
   sessions: Record<string, SessionRecord>;
   clients: Record<string, ClientRecord>;
+  signIns: Record<string, SignInRecord>;
+  signUps: Record<string, SignUpRecord>;
+  mailbox: SentEmail[];
   jwtTemplates: Record<string, JwtTemplateRecord>;
   webhookMessages: WebhookMessage[];
 };

@@ -13,6 +13,9 @@ function emptyState(): EmulatorState {
     apiKeys: {},
     sessions: {},
     clients: {},
+    signIns: {},
+    signUps: {},
+    mailbox: [],
     jwtTemplates: {},
     webhookMessages: [],
   };

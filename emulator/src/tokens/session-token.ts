@@ -7,6 +7,10 @@ import type { JwtTemplateRecord, SessionRecord } from "../store/records";
 
 export type MintOptions = {
   lifetimeSeconds?: number | undefined;
+  // The app origin the browser is on; defaults to EMULATOR_AUTHORIZED_PARTY.
+  authorizedParty?: string | undefined;
+  // The organization clerk-js asks the token for (its active one); must be one of the user's.
+  organizationId?: string | null | undefined;
   // Emulator-only: shifts iat/nbf/exp into the past, so tests can hold an expired token.
   backdateSeconds?: number | undefined;
 };
@@ -34,7 +38,7 @@ export async function mintSessionToken(
   options: MintOptions = {},
 ): Promise<string> {
   const claims: Record<string, unknown> = {
-    azp: core.config.authorizedParty,
+    azp: options.authorizedParty ?? core.config.authorizedParty,
     ...timeClaims(
       core,
       options.lifetimeSeconds ?? core.config.tokenTtlSeconds,
@@ -47,7 +51,10 @@ export async function mintSessionToken(
     fva: [0, -1],
     sts: "active",
   };
-  const orgId = session.lastActiveOrganizationId;
+  const orgId =
+    options.organizationId === undefined
+      ? session.lastActiveOrganizationId
+      : options.organizationId;
   const membership = orgId ? findMembership(core, orgId, session.userId) : undefined;
   const org = orgId ? core.store.state.organizations[orgId] : undefined;
   if (membership && org) {
@@ -68,10 +75,11 @@ export async function mintTemplateToken(
   core: Core,
   session: SessionRecord,
   template: JwtTemplateRecord,
+  authorizedParty = core.config.authorizedParty,
 ): Promise<string> {
   return sign(core, {
     ...template.claims,
-    azp: core.config.authorizedParty,
+    azp: authorizedParty,
     ...timeClaims(core, template.lifetimeSeconds),
     iss: issuer(core),
     jti: randomBase62(20),

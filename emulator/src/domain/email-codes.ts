@@ -1,0 +1,67 @@
+import { createHash, randomInt } from "node:crypto";
+import type { Ctx } from "../core";
+import { newId } from "../store/ids";
+import type { VerificationRecord } from "../store/records";
+
+const CODE_TTL_MS = 10 * 60 * 1000;
+export const MAX_CODE_ATTEMPTS = 5;
+
+// As in Clerk's development instances: addresses with the `+clerk_test` subaddress never get a
+// real email and always accept this code.
+export const TEST_EMAIL_CODE = "424242";
+const isTestAddress = (email: string) => /\+clerk_test@/i.test(email);
+
+const hashCode = (code: string) => createHash("sha256").update(code).digest("hex");
+
+// "Sends" a verification code: there is no mail server, so it lands in the emulator's mailbox
+// (the inspect page) and its log.
+export function sendEmailCode(
+  ctx: Ctx,
+  to: { id: string | null; emailAddress: string },
+  purpose: string,
+): VerificationRecord {
+  const { core } = ctx;
+  const code = isTestAddress(to.emailAddress)
+    ? TEST_EMAIL_CODE
+    : String(randomInt(0, 1_000_000)).padStart(6, "0");
+  const now = core.now();
+  core.store.state.mailbox.push({
+    id: newId("email"),
+    to: to.emailAddress,
+    subject: `${code} is your verification code (${purpose})`,
+    code,
+    createdAt: now,
+  });
+  core.log(`emulator: email to ${to.emailAddress}: ${purpose} code ${code}`);
+  return {
+    strategy: "email_code",
+    status: "unverified",
+    emailAddressId: to.id,
+    codeHash: hashCode(code),
+    attempts: 0,
+    expireAt: now + CODE_TTL_MS,
+  };
+}
+
+export type CodeCheck = "verified" | "incorrect" | "expired" | "too_many_attempts";
+
+// Checks a code against a pending verification and records the attempt on it.
+export function checkEmailCode(
+  verification: VerificationRecord,
+  code: string,
+  now: number,
+): CodeCheck {
+  if (verification.status === "verified") return "verified";
+  if (verification.expireAt !== null && verification.expireAt <= now) {
+    verification.status = "expired";
+    return "expired";
+  }
+  if (verification.attempts >= MAX_CODE_ATTEMPTS) {
+    verification.status = "failed";
+    return "too_many_attempts";
+  }
+  verification.attempts += 1;
+  if (verification.codeHash !== hashCode(code.trim())) return "incorrect";
+  verification.status = "verified";
+  return "verified";
+}

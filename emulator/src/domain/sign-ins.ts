@@ -1,0 +1,147 @@
+import type { Ctx } from "../core";
+import { verifyPassword } from "../crypto/password";
+import { errors } from "../http/clerk-errors";
+import { newId } from "../store/ids";
+import type { ClientRecord, SignInRecord, UserRecord } from "../store/records";
+import { activeSessionsOf } from "./dev-browsers";
+import { checkEmailCode, sendEmailCode } from "./email-codes";
+import { createSession } from "./sessions";
+import { findUserByEmail } from "./users";
+
+const SIGN_IN_LIFETIME_MS = 24 * 60 * 60 * 1000;
+
+export type FirstFactorAttempt =
+  | { strategy: "password"; password: string }
+  | { strategy: "email_code"; code: string };
+
+function userOf(ctx: Ctx, signIn: SignInRecord): UserRecord {
+  const user = signIn.userId ? ctx.core.store.state.users[signIn.userId] : undefined;
+  if (!user) throw errors.identifierNotFound();
+  return user;
+}
+
+function primaryEmail(user: UserRecord) {
+  const email = user.emailAddresses.find((e) => e.id === user.primaryEmailAddressId);
+  if (!email) throw errors.paramInvalid("strategy", "needs an email address on the account");
+  return email;
+}
+
+function touch(ctx: Ctx, signIn: SignInRecord) {
+  signIn.updatedAt = ctx.core.now();
+  ctx.core.store.save();
+}
+
+export function getSignIn(ctx: Ctx, client: ClientRecord, id: string): SignInRecord {
+  const signIn = ctx.core.store.state.signIns[id];
+  if (!signIn || signIn.clientId !== client.id) throw errors.notFound("sign in");
+  return signIn;
+}
+
+// Creating a sign-in may finish it at once (identifier + password) or start a first factor.
+export async function startSignIn(
+  ctx: Ctx,
+  client: ClientRecord,
+  input: {
+    identifier?: string | undefined;
+    password?: string | undefined;
+    strategy?: string | undefined;
+  },
+): Promise<SignInRecord> {
+  const { core } = ctx;
+  // The instance is single-session: one signed-in session per browser, as the app's UI assumes.
+  if (activeSessionsOf(core, client).length > 0) throw errors.sessionExists();
+  const now = core.now();
+  const signIn: SignInRecord = {
+    id: newId("sia"),
+    clientId: client.id,
+    status: "needs_identifier",
+    identifier: null,
+    userId: null,
+    firstFactorVerification: null,
+    createdSessionId: null,
+    createdAt: now,
+    updatedAt: now,
+    abandonAt: now + SIGN_IN_LIFETIME_MS,
+  };
+  if (input.identifier) {
+    const user = findUserByEmail(core, input.identifier);
+    if (!user) throw errors.identifierNotFound();
+    signIn.identifier = input.identifier.trim().toLowerCase();
+    signIn.userId = user.id;
+    signIn.status = "needs_first_factor";
+  }
+  core.store.state.signIns[signIn.id] = signIn;
+  client.signInId = signIn.id;
+  if (signIn.userId && input.password !== undefined) {
+    return attemptFirstFactor(ctx, client, signIn, {
+      strategy: "password",
+      password: input.password,
+    });
+  }
+  if (signIn.userId && input.strategy === "email_code") {
+    return prepareFirstFactor(ctx, signIn, "email_code");
+  }
+  touch(ctx, signIn);
+  return signIn;
+}
+
+export function prepareFirstFactor(ctx: Ctx, signIn: SignInRecord, strategy: string): SignInRecord {
+  if (signIn.status !== "needs_first_factor")
+    throw errors.paramInvalid("strategy", "is not needed now");
+  if (strategy !== "email_code") {
+    throw errors.paramInvalid(
+      "strategy",
+      "must be email_code (the only factor that needs preparing)",
+    );
+  }
+  const email = primaryEmail(userOf(ctx, signIn));
+  signIn.firstFactorVerification = sendEmailCode(ctx, email, "sign-in");
+  touch(ctx, signIn);
+  return signIn;
+}
+
+export async function attemptFirstFactor(
+  ctx: Ctx,
+  client: ClientRecord,
+  signIn: SignInRecord,
+  attempt: FirstFactorAttempt,
+): Promise<SignInRecord> {
+  if (signIn.status !== "needs_first_factor")
+    throw errors.paramInvalid("strategy", "is not needed now");
+  const user = userOf(ctx, signIn);
+  if (attempt.strategy === "password") {
+    const ok =
+      user.passwordHash !== null && (await verifyPassword(attempt.password, user.passwordHash));
+    if (!ok) throw errors.passwordIncorrect();
+    signIn.firstFactorVerification = {
+      strategy: "password",
+      status: "verified",
+      emailAddressId: null,
+      codeHash: null,
+      attempts: 1,
+      expireAt: null,
+    };
+  } else {
+    const verification = signIn.firstFactorVerification;
+    if (verification?.strategy !== "email_code") {
+      throw errors.paramInvalid("strategy", "email_code must be prepared first");
+    }
+    const result = checkEmailCode(verification, attempt.code, ctx.core.now());
+    if (result !== "verified") {
+      touch(ctx, signIn);
+      if (result === "incorrect") throw errors.codeIncorrect();
+      if (result === "expired") throw errors.verificationExpired();
+      throw errors.verificationFailed();
+    }
+  }
+  return completeSignIn(ctx, client, signIn);
+}
+
+function completeSignIn(ctx: Ctx, client: ClientRecord, signIn: SignInRecord): SignInRecord {
+  const session = createSession(ctx, userOf(ctx, signIn).id, { clientId: client.id });
+  signIn.status = "complete";
+  signIn.createdSessionId = session.id;
+  client.signInId = null;
+  touch(ctx, signIn);
+  return signIn;
+}

@@ -1,0 +1,140 @@
+import { z } from "zod";
+import type { Ctx } from "../core";
+import { errors } from "../http/clerk-errors";
+import { newId } from "../store/ids";
+import type { ClientRecord, SignUpRecord } from "../store/records";
+import { activeSessionsOf } from "./dev-browsers";
+import { checkEmailCode, sendEmailCode } from "./email-codes";
+import { createSession } from "./sessions";
+import { createUser, findUserByEmail, passwordHashFor } from "./users";
+
+const SIGN_UP_LIFETIME_MS = 24 * 60 * 60 * 1000;
+const Email = z.email();
+
+export type SignUpFields = {
+  emailAddress?: string | undefined;
+  password?: string | undefined;
+  firstName?: string | undefined;
+  lastName?: string | undefined;
+};
+
+export function getSignUp(ctx: Ctx, client: ClientRecord, id: string): SignUpRecord {
+  const signUp = ctx.core.store.state.signUps[id];
+  if (!signUp || signUp.clientId !== client.id) throw errors.notFound("sign up");
+  return signUp;
+}
+
+async function applyFields(ctx: Ctx, signUp: SignUpRecord, fields: SignUpFields) {
+  if (fields.emailAddress !== undefined) {
+    const email = fields.emailAddress.trim().toLowerCase();
+    if (!Email.safeParse(email).success) {
+      throw errors.paramInvalid("email_address", "must be a valid email address");
+    }
+    if (findUserByEmail(ctx.core, email)) throw errors.identifierExists("email_address");
+    if (email !== signUp.emailAddress) signUp.emailVerification = null;
+    signUp.emailAddress = email;
+  }
+  if (fields.password !== undefined) signUp.passwordHash = await passwordHashFor(fields.password);
+  if (fields.firstName !== undefined) signUp.firstName = fields.firstName.trim() || null;
+  if (fields.lastName !== undefined) signUp.lastName = fields.lastName.trim() || null;
+  signUp.updatedAt = ctx.core.now();
+}
+
+export async function startSignUp(
+  ctx: Ctx,
+  client: ClientRecord,
+  fields: SignUpFields,
+): Promise<SignUpRecord> {
+  if (activeSessionsOf(ctx.core, client).length > 0) throw errors.sessionExists();
+  const now = ctx.core.now();
+  const signUp: SignUpRecord = {
+    id: newId("sua"),
+    clientId: client.id,
+    status: "missing_requirements",
+    emailAddress: null,
+    firstName: null,
+    lastName: null,
+    passwordHash: null,
+    emailVerification: null,
+    createdUserId: null,
+    createdSessionId: null,
+    createdAt: now,
+    updatedAt: now,
+    abandonAt: now + SIGN_UP_LIFETIME_MS,
+  };
+  // Validate everything before storing anything: a bad field leaves no half-made sign-up.
+  await applyFields(ctx, signUp, fields);
+  ctx.core.store.state.signUps[signUp.id] = signUp;
+  client.signUpId = signUp.id;
+  ctx.core.store.save();
+  return signUp;
+}
+
+export async function updateSignUp(ctx: Ctx, signUp: SignUpRecord, fields: SignUpFields) {
+  if (signUp.status !== "missing_requirements")
+    throw errors.paramInvalid("sign_up", "is already complete");
+  await applyFields(ctx, signUp, fields);
+  ctx.core.store.save();
+  return signUp;
+}
+
+export function prepareEmailVerification(ctx: Ctx, signUp: SignUpRecord, strategy: string) {
+  if (strategy !== "email_code") throw errors.paramInvalid("strategy", "must be email_code");
+  if (!signUp.emailAddress) throw errors.paramMissing("email_address");
+  signUp.emailVerification = sendEmailCode(
+    ctx,
+    { id: null, emailAddress: signUp.emailAddress },
+    "sign-up",
+  );
+  signUp.updatedAt = ctx.core.now();
+  ctx.core.store.save();
+  return signUp;
+}
+
+export async function attemptEmailVerification(
+  ctx: Ctx,
+  client: ClientRecord,
+  signUp: SignUpRecord,
+  code: string,
+): Promise<SignUpRecord> {
+  const verification = signUp.emailVerification;
+  if (!verification) throw errors.paramInvalid("strategy", "email_code must be prepared first");
+  const result = checkEmailCode(verification, code, ctx.core.now());
+  ctx.core.store.save();
+  if (result === "incorrect") throw errors.codeIncorrect();
+  if (result === "expired") throw errors.verificationExpired();
+  if (result === "too_many_attempts") throw errors.verificationFailed();
+  return completeIfReady(ctx, client, signUp);
+}
+
+// A sign-up becomes a user once the email is verified and a password set: then the user signs in.
+async function completeIfReady(ctx: Ctx, client: ClientRecord, signUp: SignUpRecord) {
+  if (
+    signUp.emailVerification?.status !== "verified" ||
+    !signUp.passwordHash ||
+    !signUp.emailAddress
+  ) {
+    return signUp;
+  }
+  const user = await createUser(ctx, {
+    emailAddresses: [signUp.emailAddress],
+    passwordHash: signUp.passwordHash,
+    firstName: signUp.firstName,
+    lastName: signUp.lastName,
+  });
+  const session = createSession(ctx, user.id, { clientId: client.id });
+  signUp.status = "complete";
+  signUp.createdUserId = user.id;
+  signUp.createdSessionId = session.id;
+  client.signUpId = null;
+  signUp.updatedAt = ctx.core.now();
+  ctx.core.store.save();
+  return signUp;
+}
+
+export function missingFields(signUp: SignUpRecord): string[] {
+  const missing: string[] = [];
+  if (!signUp.emailAddress) missing.push("email_address");
+  if (!signUp.passwordHash) missing.push("password");
+  return missing;
+}

@@ -1,0 +1,43 @@
+import { jwtVerify } from "jose";
+import type { Core } from "../core";
+import { findMembership } from "../domain/memberships";
+import { getSession } from "../domain/sessions";
+import { bearerMatches, bearerToken } from "../http/bearer";
+import { errors } from "../http/clerk-errors";
+import type { RequestInfo } from "../http/router";
+import { permissionsOf } from "../permissions";
+
+// The API-key endpoints serve two callers on the same paths: the Backend API (the instance secret
+// as bearer) and <APIKeys/> in the browser (the user's session token as bearer).
+export type ApiKeyCaller = { kind: "instance" } | { kind: "user"; userId: string };
+
+export async function apiKeyCaller(core: Core, req: RequestInfo): Promise<ApiKeyCaller> {
+  if (bearerMatches(req.headers, core.config.secretKey)) return { kind: "instance" };
+  const token = bearerToken(req.headers);
+  if (!token) throw errors.unauthenticated();
+  try {
+    const { payload } = await jwtVerify(token, core.signingKey.publicKey, {
+      algorithms: ["RS256"],
+    });
+    const session = typeof payload.sid === "string" ? getSession(core, payload.sid) : undefined;
+    if (session?.status !== "active" || session.userId !== payload.sub)
+      throw errors.unauthenticated();
+    return { kind: "user", userId: session.userId };
+  } catch {
+    throw errors.unauthenticated();
+  }
+}
+
+// A user manages their own keys, and an organization's keys with Clerk's API-key permissions.
+export function assertMayAccess(
+  core: Core,
+  caller: ApiKeyCaller,
+  subject: string,
+  action: "read" | "manage",
+): void {
+  if (caller.kind === "instance" || subject === caller.userId) return;
+  const membership = findMembership(core, subject, caller.userId);
+  if (!membership || !permissionsOf(membership.role).includes(`org:sys_api_keys:${action}`)) {
+    throw errors.notAllowed(`Managing this subject's API keys needs org:sys_api_keys:${action}.`);
+  }
+}

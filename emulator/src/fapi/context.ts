@@ -1,0 +1,59 @@
+import type { IncomingMessage } from "node:http";
+import { ctxOf } from "../bapi/shared";
+import type { Core, Ctx } from "../core";
+import { getSession } from "../domain/sessions";
+import { errors } from "../http/clerk-errors";
+import type { RequestInfo } from "../http/router";
+import type { ClientRecord, SessionRecord } from "../store/records";
+
+// What a Frontend API handler knows about its caller: the browser's client (found through its
+// dev browser) and the app origin the browser is on (a session token's `azp`).
+export type FapiCtx = Ctx & { client: ClientRecord; appOrigin: string };
+
+const DEV_BROWSER_COOKIE = /(?:^|;\s*)__clerk_db_jwt(?:_[A-Za-z0-9_-]+)?=([^;]+)/;
+
+export function devBrowserIdOf(req: RequestInfo): string | null {
+  const fromQuery = req.query.get("__clerk_db_jwt");
+  if (fromQuery) return fromQuery;
+  const cookie = DEV_BROWSER_COOKIE.exec(String(req.headers.cookie ?? ""));
+  return cookie?.[1] ? decodeURIComponent(cookie[1]) : null;
+}
+
+export function clientOfDevBrowser(
+  core: Core,
+  devBrowserId: string | null,
+): ClientRecord | undefined {
+  if (!devBrowserId) return undefined;
+  return Object.values(core.store.state.clients).find((c) => c.devBrowserId === devBrowserId);
+}
+
+// The browser's origin: the Origin header, else the public origin the app's proxy reports.
+export function appOriginOf(core: Core, headers: IncomingMessage["headers"]): string {
+  const origin = headers.origin;
+  if (typeof origin === "string" && origin !== "null") return origin;
+  const proxyUrl = headers["clerk-proxy-url"];
+  if (typeof proxyUrl === "string" && URL.canParse(proxyUrl)) return new URL(proxyUrl).origin;
+  return core.config.authorizedParty;
+}
+
+export function fapiCtx(core: Core, req: RequestInfo): FapiCtx {
+  const client = clientOfDevBrowser(core, devBrowserIdOf(req));
+  // clerk-js answers this code by creating a new dev browser and retrying.
+  if (!client) throw errors.devBrowserUnauthenticated();
+  return { ...ctxOf(core, req), client, appOrigin: appOriginOf(core, req.headers) };
+}
+
+// A session of this browser's client, active: another browser's session is not found.
+export function clientSession(f: FapiCtx, sessionId: string): SessionRecord {
+  if (!f.client.sessionIds.includes(sessionId)) throw errors.notFound("session");
+  const session = getSession(f.core, sessionId);
+  if (session.status !== "active") throw errors.signedOut();
+  return session;
+}
+
+// Endpoints outside /v1/client name the session in `_clerk_session_id`.
+export function currentSession(f: FapiCtx, req: RequestInfo): SessionRecord {
+  const id = req.query.get("_clerk_session_id") ?? f.client.lastActiveSessionId;
+  if (!id) throw errors.signedOut();
+  return clientSession(f, id);
+}

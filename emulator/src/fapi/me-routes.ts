@@ -1,0 +1,120 @@
+import { z } from "zod";
+import { pageOf } from "../bapi/shared";
+import type { Core } from "../core";
+import { activeSessionsOf } from "../domain/dev-browsers";
+import { getMembership, removeMembership } from "../domain/memberships";
+import { parseParams } from "../domain/params";
+import { getUser, updateUser } from "../domain/users";
+import type { RequestInfo, Router } from "../http/router";
+import {
+  fapiDeletedObjectJSON,
+  fapiMembershipJSON,
+  fapiSessionJSON,
+  fapiUserJSON,
+} from "../json/fapi-json";
+import { currentSession, fapiCtx } from "./context";
+import { withClient } from "./envelope";
+
+const UpdateMeBody = z.object({
+  first_name: z.string().max(256).optional(),
+  last_name: z.string().max(256).optional(),
+  primary_email_address_id: z.string().optional(),
+});
+
+export function paginated<T>(items: T[], req: RequestInfo) {
+  const { limit, offset } = pageOf(req.query);
+  return { data: items.slice(offset, offset + limit), total_count: items.length };
+}
+
+export function registerMeRoutes(router: Router, core: Core) {
+  const me = (req: RequestInfo) => {
+    const f = fapiCtx(core, req);
+    const session = currentSession(f, req);
+    return { f, session, user: getUser(core, session.userId) };
+  };
+
+  router
+    .add(
+      "GET",
+      "/v1/me",
+      (req) => {
+        const { f, user } = me(req);
+        return withClient(f, fapiUserJSON(core, user));
+      },
+      "frontend",
+    )
+    .add(
+      "PATCH",
+      "/v1/me",
+      async (req) => {
+        const { f, user } = me(req);
+        const body = parseParams(UpdateMeBody, req.body);
+        const updated = await updateUser(f, user.id, {
+          firstName: body.first_name,
+          lastName: body.last_name,
+          primaryEmailAddressId: body.primary_email_address_id,
+        });
+        return withClient(f, fapiUserJSON(core, updated));
+      },
+      "frontend",
+    )
+    .add(
+      "GET",
+      "/v1/me/organization_memberships",
+      (req) => {
+        const { f, user } = me(req);
+        const mine = Object.values(core.store.state.memberships)
+          .filter((m) => m.userId === user.id)
+          .sort((a, b) => b.createdAt - a.createdAt)
+          .map((m) => fapiMembershipJSON(core, m));
+        return withClient(f, paginated(mine, req));
+      },
+      "frontend",
+    )
+    // Leaving an organization.
+    .add(
+      "DELETE",
+      "/v1/me/organization_memberships/:orgId",
+      (req, p) => {
+        const { f, user } = me(req);
+        const removed = removeMembership(f, getMembership(core, p.orgId as string, user.id));
+        return withClient(f, fapiDeletedObjectJSON("organization_membership", removed.id));
+      },
+      "frontend",
+    )
+    // Invitations and domain suggestions are not emulated: always none.
+    .add(
+      "GET",
+      "/v1/me/organization_invitations",
+      (req) => withClient(me(req).f, paginated([], req)),
+      "frontend",
+    )
+    .add(
+      "GET",
+      "/v1/me/organization_suggestions",
+      (req) => withClient(me(req).f, paginated([], req)),
+      "frontend",
+    )
+    // A bare array (Client.ActiveSessions), unlike the rest of /v1/me: clerk-js maps over it.
+    .add(
+      "GET",
+      "/v1/me/sessions/active",
+      (req) => {
+        const { f, user } = me(req);
+        const sessions = activeSessionsOf(core, f.client).filter((s) => s.userId === user.id);
+        return {
+          status: 200,
+          json: sessions.map((s) => ({
+            ...fapiSessionJSON(core, s, null),
+            // The emulator records no devices: one plain activity per session.
+            latest_activity: {
+              object: "session_activity",
+              id: `sess_activity_${s.id}`,
+              is_mobile: false,
+            },
+          })),
+        };
+      },
+      "frontend",
+    );
+}

@@ -1,0 +1,168 @@
+import { z } from "zod";
+import type { Core } from "../core";
+import {
+  findMembership,
+  getMembership,
+  removeMembership,
+  updateMembership,
+} from "../domain/memberships";
+import {
+  createOrganization,
+  deleteOrganization,
+  getOrganization,
+  updateOrganization,
+} from "../domain/organizations";
+import { parseParams } from "../domain/params";
+import { errors } from "../http/clerk-errors";
+import type { RequestInfo, Router } from "../http/router";
+import {
+  fapiDeletedObjectJSON,
+  fapiMembershipJSON,
+  fapiOrganizationJSON,
+  fapiRolesList,
+} from "../json/fapi-json";
+import { permissionsOf } from "../permissions";
+import { currentSession, type FapiCtx, fapiCtx } from "./context";
+import { withClient } from "./envelope";
+import { paginated } from "./me-routes";
+
+const CreateBody = z.object({
+  name: z.string().min(1).max(256),
+  slug: z.string().max(64).optional(),
+});
+const UpdateBody = z.object({
+  name: z.string().min(1).max(256).optional(),
+  slug: z.string().max(64).optional(),
+});
+const RoleBody = z.object({ role: z.string() });
+
+// The Frontend API acts as the signed-in user: what they may do in an organization is what their
+// role's permissions say. A non-member sees no organization at all.
+function authorize(f: FapiCtx, req: RequestInfo, orgId: string, permission?: string) {
+  const session = currentSession(f, req);
+  const org = getOrganization(f.core, orgId);
+  const membership = findMembership(f.core, org.id, session.userId);
+  if (!membership) throw errors.notFound("organization");
+  if (permission && !permissionsOf(membership.role).includes(permission)) {
+    throw errors.notAllowed(`This needs the ${permission} permission.`);
+  }
+  return { session, org, membership };
+}
+
+export function registerFapiOrganizationRoutes(router: Router, core: Core) {
+  const empty = (req: RequestInfo, p: Record<string, string>) => {
+    const f = fapiCtx(core, req);
+    authorize(f, req, p.id as string);
+    return withClient(f, paginated([], req));
+  };
+
+  router
+    .add(
+      "POST",
+      "/v1/organizations",
+      (req) => {
+        const f = fapiCtx(core, req);
+        const session = currentSession(f, req);
+        const body = parseParams(CreateBody, req.body);
+        const org = createOrganization(f, {
+          name: body.name,
+          slug: body.slug || undefined,
+          createdBy: session.userId,
+        });
+        return withClient(f, fapiOrganizationJSON(core, org));
+      },
+      "frontend",
+    )
+    .add(
+      "GET",
+      "/v1/organizations/:id",
+      (req, p) => {
+        const f = fapiCtx(core, req);
+        return withClient(f, fapiOrganizationJSON(core, authorize(f, req, p.id as string).org));
+      },
+      "frontend",
+    )
+    .add(
+      "PATCH",
+      "/v1/organizations/:id",
+      (req, p) => {
+        const f = fapiCtx(core, req);
+        const { org } = authorize(f, req, p.id as string, "org:sys_profile:manage");
+        const body = parseParams(UpdateBody, req.body);
+        const updated = updateOrganization(f, org.id, {
+          name: body.name,
+          slug: body.slug || undefined,
+        });
+        return withClient(f, fapiOrganizationJSON(core, updated));
+      },
+      "frontend",
+    )
+    .add(
+      "DELETE",
+      "/v1/organizations/:id",
+      (req, p) => {
+        const f = fapiCtx(core, req);
+        const { org } = authorize(f, req, p.id as string, "org:sys_profile:delete");
+        deleteOrganization(f, org.id);
+        return withClient(f, fapiDeletedObjectJSON("organization", org.id));
+      },
+      "frontend",
+    )
+    .add(
+      "GET",
+      "/v1/organizations/:id/memberships",
+      (req, p) => {
+        const f = fapiCtx(core, req);
+        const { org } = authorize(f, req, p.id as string, "org:sys_memberships:read");
+        const roles = req.query.getAll("role");
+        const members = Object.values(core.store.state.memberships)
+          .filter((m) => m.organizationId === org.id && (!roles.length || roles.includes(m.role)))
+          .sort((a, b) => a.createdAt - b.createdAt)
+          .map((m) => fapiMembershipJSON(core, m));
+        return withClient(f, paginated(members, req));
+      },
+      "frontend",
+    )
+    .add(
+      "PATCH",
+      "/v1/organizations/:id/memberships/:userId",
+      (req, p) => {
+        const f = fapiCtx(core, req);
+        const { org } = authorize(f, req, p.id as string, "org:sys_memberships:manage");
+        const body = parseParams(RoleBody, req.body);
+        const m = updateMembership(f, getMembership(core, org.id, p.userId as string), {
+          role: body.role,
+        });
+        return withClient(f, fapiMembershipJSON(core, m));
+      },
+      "frontend",
+    )
+    .add(
+      "DELETE",
+      "/v1/organizations/:id/memberships/:userId",
+      (req, p) => {
+        const f = fapiCtx(core, req);
+        const { org } = authorize(f, req, p.id as string, "org:sys_memberships:manage");
+        const m = getMembership(core, org.id, p.userId as string);
+        const payload = fapiMembershipJSON(core, m);
+        removeMembership(f, m);
+        return withClient(f, payload);
+      },
+      "frontend",
+    )
+    .add(
+      "GET",
+      "/v1/organizations/:id/roles",
+      (req, p) => {
+        const f = fapiCtx(core, req);
+        authorize(f, req, p.id as string);
+        const roles = fapiRolesList();
+        return withClient(f, { data: roles, total_count: roles.length });
+      },
+      "frontend",
+    )
+    // Not emulated, but <OrganizationProfile/> asks: always none.
+    .add("GET", "/v1/organizations/:id/invitations", empty, "frontend")
+    .add("GET", "/v1/organizations/:id/membership_requests", empty, "frontend")
+    .add("GET", "/v1/organizations/:id/domains", empty, "frontend");
+}

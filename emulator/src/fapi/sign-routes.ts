@@ -1,0 +1,159 @@
+import { z } from "zod";
+import type { Core } from "../core";
+import { parseParams } from "../domain/params";
+import { attemptFirstFactor, getSignIn, prepareFirstFactor, startSignIn } from "../domain/sign-ins";
+import {
+  attemptEmailVerification,
+  getSignUp,
+  prepareEmailVerification,
+  startSignUp,
+  updateSignUp,
+} from "../domain/sign-ups";
+import type { Router } from "../http/router";
+import { fapiSignInJSON, fapiSignUpJSON } from "../json/fapi-json";
+import { fapiCtx } from "./context";
+import { withClient } from "./envelope";
+
+// clerk-js also sends locale, timezone and the like; only the fields below mean anything here.
+const SignInBody = z.object({
+  identifier: z.string().optional(),
+  password: z.string().optional(),
+  strategy: z.string().optional(),
+});
+const PrepareBody = z.object({ strategy: z.string(), email_address_id: z.string().optional() });
+const AttemptBody = z.discriminatedUnion("strategy", [
+  z.object({ strategy: z.literal("password"), password: z.string() }),
+  z.object({ strategy: z.literal("email_code"), code: z.string() }),
+]);
+const SignUpBody = z.object({
+  email_address: z.string().optional(),
+  password: z.string().optional(),
+  first_name: z.string().max(256).optional(),
+  last_name: z.string().max(256).optional(),
+});
+const VerificationBody = z.object({ strategy: z.string(), code: z.string().optional() });
+
+const signUpFields = (body: z.infer<typeof SignUpBody>) => ({
+  emailAddress: body.email_address,
+  password: body.password,
+  firstName: body.first_name,
+  lastName: body.last_name,
+});
+
+export function registerSignRoutes(router: Router, core: Core) {
+  router
+    .add(
+      "POST",
+      "/v1/client/sign_ins",
+      async (req) => {
+        const f = fapiCtx(core, req);
+        const signIn = await startSignIn(f, f.client, parseParams(SignInBody, req.body));
+        return withClient(f, fapiSignInJSON(core, signIn));
+      },
+      "frontend",
+    )
+    .add(
+      "GET",
+      "/v1/client/sign_ins/:id",
+      (req, p) => {
+        const f = fapiCtx(core, req);
+        return withClient(f, fapiSignInJSON(core, getSignIn(f, f.client, p.id as string)));
+      },
+      "frontend",
+    )
+    .add(
+      "POST",
+      "/v1/client/sign_ins/:id/prepare_first_factor",
+      (req, p) => {
+        const f = fapiCtx(core, req);
+        const body = parseParams(PrepareBody, req.body);
+        const signIn = prepareFirstFactor(f, getSignIn(f, f.client, p.id as string), body.strategy);
+        return withClient(f, fapiSignInJSON(core, signIn));
+      },
+      "frontend",
+    )
+    .add(
+      "POST",
+      "/v1/client/sign_ins/:id/attempt_first_factor",
+      async (req, p) => {
+        const f = fapiCtx(core, req);
+        const attempt = parseParams(AttemptBody, req.body);
+        const signIn = await attemptFirstFactor(
+          f,
+          f.client,
+          getSignIn(f, f.client, p.id as string),
+          attempt,
+        );
+        return withClient(f, fapiSignInJSON(core, signIn));
+      },
+      "frontend",
+    )
+    .add(
+      "POST",
+      "/v1/client/sign_ups",
+      async (req) => {
+        const f = fapiCtx(core, req);
+        const signUp = await startSignUp(
+          f,
+          f.client,
+          signUpFields(parseParams(SignUpBody, req.body)),
+        );
+        return withClient(f, fapiSignUpJSON(core, signUp));
+      },
+      "frontend",
+    )
+    .add(
+      "GET",
+      "/v1/client/sign_ups/:id",
+      (req, p) => {
+        const f = fapiCtx(core, req);
+        return withClient(f, fapiSignUpJSON(core, getSignUp(f, f.client, p.id as string)));
+      },
+      "frontend",
+    )
+    .add(
+      "PATCH",
+      "/v1/client/sign_ups/:id",
+      async (req, p) => {
+        const f = fapiCtx(core, req);
+        const signUp = await updateSignUp(
+          f,
+          getSignUp(f, f.client, p.id as string),
+          signUpFields(parseParams(SignUpBody, req.body)),
+        );
+        return withClient(f, fapiSignUpJSON(core, signUp));
+      },
+      "frontend",
+    )
+    .add(
+      "POST",
+      "/v1/client/sign_ups/:id/prepare_verification",
+      (req, p) => {
+        const f = fapiCtx(core, req);
+        const body = parseParams(VerificationBody, req.body);
+        const signUp = prepareEmailVerification(
+          f,
+          getSignUp(f, f.client, p.id as string),
+          body.strategy,
+        );
+        return withClient(f, fapiSignUpJSON(core, signUp));
+      },
+      "frontend",
+    )
+    .add(
+      "POST",
+      "/v1/client/sign_ups/:id/attempt_verification",
+      async (req, p) => {
+        const f = fapiCtx(core, req);
+        const body = parseParams(VerificationBody, req.body);
+        const signUp = await attemptEmailVerification(
+          f,
+          f.client,
+          getSignUp(f, f.client, p.id as string),
+          body.code ?? "",
+        );
+        return withClient(f, fapiSignUpJSON(core, signUp));
+      },
+      "frontend",
+    );
+}

@@ -1,0 +1,276 @@
+import { MIN_PASSWORD_LENGTH } from "../domain/users";
+import { CREATOR_ROLE, DEFAULT_ROLE } from "../permissions";
+
+// The Frontend API's `GET /v1/environment`: the instance configuration clerk-js and @clerk/ui
+// render from. It describes what the emulator implements and nothing more (email + password,
+// email codes, organizations, API keys), so the UI never offers a flow the emulator cannot
+// serve. Checked against fapi-2026-05-12.yml `Client.Environment`, which is closed
+// (`additionalProperties: false`) at almost every level: fields the SDK reads but the spec does
+// not list (`auth_config.session_minter`, `organization_settings.force_organization_selection`,
+// `protect_config.id`, ...) are left out, and clerk-js then falls back to its defaults (false or
+// empty), which are the values this instance wants anyway.
+
+// What a user may do from the UI, in the environment and on each user (the two must agree).
+// Deleting oneself is off: the emulator has no DELETE /v1/me, so <UserProfile/> must not offer it.
+export const USER_ACTIONS = { deleteSelf: false, createOrganization: true } as const;
+
+export type EnvironmentOptions = {
+  applicationName: string;
+  // The app's origin (http://localhost:3000): the UI's redirects and links point at its pages.
+  // Null when unknown: the URLs are then empty, and clerk-js uses its own defaults.
+  appOrigin: string | null;
+};
+
+type AttributeOptions = {
+  required?: boolean;
+  firstFactors?: string[];
+  verifications?: string[];
+};
+
+// `UserSettings.Attribute`. Only email is a first factor: clerk-js treats every attribute with
+// `used_for_first_factor` as a sign-in identifier, so password must not set it.
+function attribute(enabled: boolean, options: AttributeOptions = {}) {
+  const firstFactors = options.firstFactors ?? [];
+  const verifications = options.verifications ?? [];
+  return {
+    enabled,
+    required: options.required ?? false,
+    used_for_first_factor: firstFactors.length > 0,
+    first_factors: firstFactors,
+    used_for_second_factor: false,
+    second_factors: [],
+    verifications,
+    verify_at_sign_up: verifications.length > 0,
+    immutable: false,
+  };
+}
+
+const off = () => attribute(false);
+
+function userSettings() {
+  return {
+    attributes: {
+      email_address: attribute(true, {
+        required: true,
+        firstFactors: ["email_code"],
+        verifications: ["email_code"],
+      }),
+      phone_number: off(),
+      username: off(),
+      web3_wallet: off(),
+      first_name: attribute(true),
+      last_name: attribute(true),
+      password: attribute(true, { required: true }),
+      authenticator_app: off(),
+      // Sign-in tokens and invitations (`ticket`) are not implemented.
+      ticket: off(),
+      backup_code: off(),
+      passkey: off(),
+    },
+    // No OAuth providers: an empty map makes the UI show no social buttons.
+    social: {},
+    saml: { enabled: false },
+    enterprise_sso: { enabled: false, self_serve_sso: false },
+    sign_in: { second_factor: { required: false } },
+    sign_up: {
+      captcha_enabled: false,
+      // Required by the spec even with captcha off; never used then.
+      captcha_widget_type: "smart",
+      custom_action_required: false,
+      // Clerk's default: the UI collects what `missing_fields` asks for, step by step.
+      progressive: true,
+      mode: "public",
+      legal_consent_enabled: false,
+    },
+    restrictions: {
+      allowlist: { enabled: false },
+      blocklist: { enabled: false },
+      allowlist_blocklist_disabled_on_sign_in: { enabled: false },
+      block_email_subaddresses: { enabled: false },
+      block_disposable_email_domains: { enabled: false },
+    },
+    password_settings: {
+      // Have I Been Pwned and zxcvbn would need the network or extra downloads.
+      disable_hibp: true,
+      disable_password_reverification: true,
+      min_length: MIN_PASSWORD_LENGTH,
+      max_length: 72,
+      require_special_char: false,
+      require_numbers: false,
+      require_uppercase: false,
+      require_lowercase: false,
+      show_zxcvbn: false,
+      min_zxcvbn_strength: 0,
+      enforce_hibp_on_sign_in: false,
+      allowed_special_characters: "!\"#$%&'()*+,-./:;<=>?@[]^_`{|}~",
+    },
+    username_settings: {
+      min_length: 4,
+      max_length: 64,
+      allow_extended_special_characters: false,
+      allow_numeric_usernames: false,
+    },
+    actions: {
+      delete_self: USER_ACTIONS.deleteSelf,
+      create_organization: USER_ACTIONS.createOrganization,
+      create_organizations_limit: null,
+    },
+    attack_protection: {
+      user_lockout: { enabled: false, max_attempts: 100, duration_in_minutes: 60 },
+      pii: { enabled: false },
+      email_link: { require_same_client: false },
+      // Off, as in a new development instance: sign-in may say "no account with this email".
+      enumeration_protection: { enabled: false },
+    },
+    passkey_settings: {
+      allow_autofill: false,
+      show_sign_in_button: false,
+      satisfies_second_factor: false,
+    },
+  };
+}
+
+// Pages of the app (src/app): sign-in and sign-up, settings as the user profile, and onboarding,
+// which sends a signed-in user on to their active organization or lets them pick or create one.
+function appUrls(appOrigin: string | null) {
+  const page = (path: string) => (appOrigin === null ? "" : `${appOrigin}${path}`);
+  return {
+    home_url: page("/"),
+    sign_in_url: page("/sign-in"),
+    sign_up_url: page("/sign-up"),
+    user_profile_url: page("/settings"),
+    after_sign_in_url: page("/onboarding"),
+    after_sign_up_url: page("/onboarding"),
+    // As the app's <ClerkProvider afterSignOutUrl="/">.
+    after_sign_out_one_url: page("/"),
+    after_sign_out_all_url: page("/"),
+    after_switch_session_url: page("/onboarding"),
+    // The app has no organization profile page: organizations are chosen and created there.
+    organization_profile_url: page("/onboarding"),
+    create_organization_url: page("/onboarding"),
+    after_create_organization_url: page("/onboarding"),
+    after_leave_organization_url: page("/onboarding"),
+    logo_link_url: page("/"),
+    // No waitlist (sign-up mode is public) and no OAuth server: never visited.
+    waitlist_url: "",
+    after_join_waitlist_url: "",
+    oauth_consent_url: "",
+  };
+}
+
+function displayConfig(options: EnvironmentOptions) {
+  return {
+    object: "display_config",
+    id: "display_config_emulator",
+    instance_environment_type: "development",
+    application_name: options.applicationName,
+    // Clerk's default theme; nothing in it loads from the network.
+    theme: {
+      buttons: { font_color: "#ffffff", font_family: "sans-serif", font_weight: "600" },
+      general: {
+        color: "#6c47ff",
+        padding: "1em",
+        box_shadow: "0 2px 8px rgba(0, 0, 0, 0.2)",
+        font_color: "#151515",
+        font_family: "sans-serif",
+        border_radius: "0.5em",
+        background_color: "#ffffff",
+        label_font_weight: "600",
+      },
+      accounts: { background_color: "#ffffff" },
+    },
+    preferred_sign_in_strategy: "password",
+    // No images anywhere: an image URL would make the browser leave localhost.
+    logo_image_url: "",
+    favicon_image_url: "",
+    logo_url: null,
+    favicon_url: null,
+    logo_image: null,
+    favicon_image: null,
+    ...appUrls(options.appOrigin),
+    support_email: null,
+    branded: true,
+    experimental_force_oauth_first: false,
+    clerk_js_version: null,
+    show_devmode_warning: true,
+    google_one_tap_client_id: null,
+    help_url: null,
+    privacy_policy_url: null,
+    terms_url: null,
+    // Captcha off (no key here, `sign_up.captcha_enabled` false): clerk-js loads no Turnstile.
+    captcha_public_key: null,
+    captcha_widget_type: null,
+    captcha_public_key_invisible: null,
+    captcha_provider: null,
+    captcha_oauth_bypass: [],
+    captcha_heartbeat: false,
+  };
+}
+
+function authConfig() {
+  return {
+    object: "auth_config",
+    id: "aac_emulator",
+    first_name: "on",
+    last_name: "on",
+    email_address: "required",
+    phone_number: "off",
+    username: "off",
+    password: "required",
+    identification_requirements: [["email_address"]],
+    identification_strategies: ["email_address"],
+    first_factors: ["email_code", "password"],
+    second_factors: [],
+    email_address_verification_strategies: ["email_code"],
+    // One signed-in session per browser, as the app's UI assumes.
+    single_session_mode: true,
+    enhanced_email_deliverability: false,
+    // Development test mode: `+clerk_test` addresses accept the code 424242 (as the emulator does).
+    test_mode: true,
+    // Development instances sync the dev browser through the URL (`__clerk_db_jwt`).
+    url_based_session_syncing: true,
+    claimed_at: null,
+    // The emulator never asks for reverification, so the UI must not expect it.
+    reverification: false,
+    native_settings: {
+      object: "native_settings",
+      api_enabled: false,
+      trusted_device_sign_in_enabled: false,
+      trusted_device_enrollment_prompt_after_sign_in_enabled: false,
+      trusted_device_enrollment_prompt_after_sign_up_enabled: false,
+    },
+  };
+}
+
+export function environmentJSON(options: EnvironmentOptions): Record<string, unknown> {
+  return {
+    auth_config: authConfig(),
+    display_config: displayConfig(options),
+    user_settings: userSettings(),
+    organization_settings: {
+      enabled: true,
+      // 0 is "unlimited" to @clerk/ui (it checks `maxAllowedMemberships === 0`).
+      max_allowed_memberships: 0,
+      actions: { admin_delete: true },
+      domains: { enabled: false, enrollment_modes: [], default_role: DEFAULT_ROLE },
+      slug: { disabled: false },
+      creator_role: CREATOR_ROLE,
+    },
+    fraud_settings: { object: "fraud_settings", native: { device_attestation_mode: "disabled" } },
+    commerce_settings: {
+      billing: {
+        stripe_publishable_key: null,
+        free_trial_requires_payment_method: false,
+        user: { enabled: false, has_paid_plans: false },
+        organization: { enabled: false, has_paid_plans: false },
+      },
+    },
+    // <APIKeys/> refuses to mount unless the kind of key it shows is enabled here.
+    api_keys_settings: { enabled: true, user_api_keys_enabled: true, orgs_api_keys_enabled: true },
+    // Protect loaders are scripts clerk-js would inject from Clerk's servers.
+    protect_config: { loaders: [] },
+    client_debug_mode: false,
+    partitioned_cookies: false,
+    maintenance_mode: false,
+  };
+}

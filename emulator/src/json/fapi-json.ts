@@ -1,0 +1,374 @@
+import type { Core } from "../core";
+import { activeSessionsOf } from "../domain/dev-browsers";
+import { membersCount } from "../domain/organizations";
+import { missingFields } from "../domain/sign-ups";
+import { ROLES, SYSTEM_PERMISSIONS } from "../permissions";
+import type {
+  ClientRecord,
+  MembershipRecord,
+  OrganizationRecord,
+  SessionRecord,
+  SignInRecord,
+  SignUpRecord,
+  UserRecord,
+  VerificationRecord,
+} from "../store/records";
+import { emailAddressJSON, publicUserDataJSON } from "./bapi-json";
+import { USER_ACTIONS } from "./environment";
+
+// Wire shapes of the Frontend API, the one clerk-js and @clerk/ui read, checked against
+// fapi-2026-05-12.yml by tests/unit/emulator/fapi-json.test.ts. They differ from the Backend API's
+// (bapi-json.ts): no private metadata, and a user carries its organization memberships, from
+// which clerk-js resolves the active organization and its permissions. Email addresses and public
+// user data have the same shape in both APIs and are shared. Images are always empty: an image
+// URL would send the browser to a host other than localhost.
+
+function userOf(core: Core, id: string): UserRecord {
+  const user = core.store.state.users[id];
+  if (!user) throw new Error(`emulator state: no user ${id}`);
+  return user;
+}
+
+function primaryEmailOf(user: UserRecord) {
+  return user.emailAddresses.find((e) => e.id === user.primaryEmailAddressId);
+}
+
+export function fapiOrganizationJSON(core: Core, org: OrganizationRecord) {
+  return {
+    object: "organization",
+    id: org.id,
+    name: org.name,
+    slug: org.slug,
+    image_url: "",
+    has_image: false,
+    members_count: membersCount(core, org.id),
+    // Invitations are not implemented.
+    pending_invitations_count: 0,
+    max_allowed_memberships: org.maxAllowedMemberships,
+    admin_delete_enabled: org.adminDeleteEnabled,
+    public_metadata: org.publicMetadata,
+    created_at: org.createdAt,
+    updated_at: org.updatedAt,
+  };
+}
+
+// `permissions` lists every permission of the role, Clerk's system ones (`org:sys_*`) included:
+// they are not in session tokens, and the UI checks them here (<APIKeys/> needs
+// `org:sys_api_keys:read`/`manage`, <OrganizationProfile/> `org:sys_memberships:*`).
+export function fapiMembershipJSON(core: Core, m: MembershipRecord) {
+  const org = core.store.state.organizations[m.organizationId];
+  if (!org) throw new Error(`emulator state: no organization ${m.organizationId}`);
+  const role = ROLES[m.role];
+  return {
+    object: "organization_membership",
+    id: m.id,
+    role: m.role,
+    role_name: role?.name ?? m.role,
+    permissions: [...(role?.permissions ?? [])],
+    public_metadata: m.publicMetadata,
+    organization: fapiOrganizationJSON(core, org),
+    public_user_data: publicUserDataJSON(userOf(core, m.userId)),
+    created_at: m.createdAt,
+    updated_at: m.updatedAt,
+  };
+}
+
+export function fapiUserJSON(core: Core, user: UserRecord) {
+  const memberships = Object.values(core.store.state.memberships)
+    .filter((m) => m.userId === user.id)
+    .sort((a, b) => a.createdAt - b.createdAt);
+  return {
+    object: "user",
+    id: user.id,
+    external_id: user.externalId,
+    username: user.username,
+    first_name: user.firstName,
+    last_name: user.lastName,
+    image_url: "",
+    has_image: false,
+    primary_email_address_id: user.primaryEmailAddressId,
+    primary_phone_number_id: null,
+    primary_web3_wallet_id: null,
+    password_enabled: user.passwordHash !== null,
+    two_factor_enabled: false,
+    totp_enabled: false,
+    backup_code_enabled: false,
+    email_addresses: user.emailAddresses.map(emailAddressJSON),
+    phone_numbers: [],
+    web3_wallets: [],
+    passkeys: [],
+    // clerk-js finds the active organization (and its permissions) in this list, by the
+    // session's `last_active_organization_id`.
+    organization_memberships: memberships.map((m) => fapiMembershipJSON(core, m)),
+    external_accounts: [],
+    saml_accounts: [],
+    enterprise_accounts: [],
+    password_last_updated_at: null,
+    public_metadata: user.publicMetadata,
+    unsafe_metadata: user.unsafeMetadata,
+    last_sign_in_at: user.lastSignInAt,
+    banned: user.banned,
+    locked: user.locked,
+    lockout_expires_in_seconds: null,
+    verification_attempts_remaining: null,
+    created_at: user.createdAt,
+    updated_at: user.updatedAt,
+    delete_self_enabled: USER_ACTIONS.deleteSelf,
+    create_organization_enabled: USER_ACTIONS.createOrganization,
+    // The spec's "0 means unlimited" (clerk-js reads 0 as null: no limit).
+    create_organizations_limit: 0,
+    last_active_at: user.lastActiveAt,
+    mfa_enabled_at: null,
+    mfa_disabled_at: null,
+    legal_accepted_at: null,
+  };
+}
+
+export function fapiSessionJSON(
+  core: Core,
+  session: SessionRecord,
+  lastActiveToken: string | null,
+) {
+  const user = userOf(core, session.userId);
+  return {
+    object: "session",
+    id: session.id,
+    status: session.status,
+    expire_at: session.expireAt,
+    abandon_at: session.abandonAt,
+    last_active_at: session.lastActiveAt,
+    last_active_token: lastActiveToken === null ? null : { object: "token", jwt: lastActiveToken },
+    last_active_organization_id: session.lastActiveOrganizationId,
+    actor: null,
+    // No session tasks (forced organization selection, password reset, MFA setup) exist here.
+    tasks: null,
+    user: fapiUserJSON(core, user),
+    public_user_data: publicUserDataJSON(user),
+    // Minutes since the first and second factor were verified (-1: never). The emulator keeps
+    // no verification times and never asks for reverification; its session tokens carry the
+    // same `fva`.
+    factor_verification_age: [0, -1],
+    created_at: session.createdAt,
+    updated_at: session.updatedAt,
+  };
+}
+
+// `Stubs.Verification.Password`, which has no failed or expired state: a wrong password is an
+// error response, and the verification stays unverified.
+function passwordVerificationJSON(v: VerificationRecord) {
+  return {
+    object: "verification_password",
+    status: v.status === "verified" ? "verified" : "unverified",
+    strategy: "password",
+    attempts: v.attempts,
+    expire_at: v.expireAt,
+  };
+}
+
+// `Stubs.Verification.OTP`. Codes are always sent with an expiry (domain/email-codes.ts); the 0
+// fallback only satisfies the spec's non-null integer and reads as "no expiry" to clerk-js.
+function emailCodeVerificationJSON(v: VerificationRecord) {
+  return {
+    object: "verification_otp",
+    status: v.status,
+    strategy: "email_code",
+    attempts: v.attempts,
+    expire_at: v.expireAt ?? 0,
+  };
+}
+
+function verificationJSON(v: VerificationRecord) {
+  return v.strategy === "password" ? passwordVerificationJSON(v) : emailCodeVerificationJSON(v);
+}
+
+// What the identified user can sign in with: the password if they have one, and a code sent to
+// their primary address (where prepare_first_factor sends it). `safe_identifier` is the address
+// itself, as @clerk/ui matches it against the identifier typed to pick the factor to show.
+function supportedFirstFactors(user: UserRecord | undefined) {
+  if (!user) return [];
+  const email = primaryEmailOf(user);
+  return [
+    ...(user.passwordHash === null ? [] : [{ strategy: "password" }]),
+    ...(email
+      ? [
+          {
+            strategy: "email_code",
+            email_address_id: email.id,
+            safe_identifier: email.emailAddress,
+            primary: true,
+          },
+        ]
+      : []),
+  ];
+}
+
+export function fapiSignInJSON(core: Core, signIn: SignInRecord) {
+  const user = signIn.userId === null ? undefined : core.store.state.users[signIn.userId];
+  return {
+    object: "sign_in_attempt",
+    id: signIn.id,
+    status: signIn.status,
+    supported_identifiers: ["email_address"],
+    identifier: signIn.identifier,
+    supported_first_factors: supportedFirstFactors(user),
+    supported_second_factors: null,
+    first_factor_verification: signIn.firstFactorVerification
+      ? verificationJSON(signIn.firstFactorVerification)
+      : null,
+    second_factor_verification: null,
+    user_data: user
+      ? { first_name: user.firstName, last_name: user.lastName, image_url: "", has_image: false }
+      : null,
+    created_session_id: signIn.createdSessionId,
+    abandon_at: signIn.abandonAt,
+  };
+}
+
+const SIGN_UP_NEXT_ACTION = {
+  unverified: "needs_attempt",
+  verified: "",
+  failed: "needs_prepare",
+  expired: "needs_prepare",
+} as const;
+
+// Null until a code has been sent. Clerk describes an unprepared address as an unverified
+// verification with `next_action: "needs_prepare"`, but the spec's OTP verification must then
+// name a strategy and an integer expiry, and @clerk/ui's email-code step does not send the first
+// code when it sees an unverified `email_code` verification: null is what makes it send one.
+function signUpEmailVerificationJSON(v: VerificationRecord | null) {
+  if (!v) return null;
+  return {
+    ...emailCodeVerificationJSON(v),
+    next_action: SIGN_UP_NEXT_ACTION[v.status],
+    supported_strategies: ["email_code"],
+  };
+}
+
+export function fapiSignUpJSON(_core: Core, signUp: SignUpRecord) {
+  const emailVerified = signUp.emailVerification?.status === "verified";
+  return {
+    object: "sign_up_attempt",
+    id: signUp.id,
+    status: signUp.status,
+    required_fields: ["email_address", "password"],
+    optional_fields: ["first_name", "last_name"],
+    missing_fields: missingFields(signUp),
+    unverified_fields: signUp.emailAddress !== null && !emailVerified ? ["email_address"] : [],
+    verifications: {
+      email_address: signUpEmailVerificationJSON(signUp.emailVerification),
+      phone_number: null,
+      web3_wallet: null,
+      external_account: null,
+    },
+    username: null,
+    email_address: signUp.emailAddress,
+    phone_number: null,
+    web3_wallet: null,
+    first_name: signUp.firstName,
+    last_name: signUp.lastName,
+    password_enabled: signUp.passwordHash !== null,
+    // What clerk-js reads (SignUpJSON.has_password); the spec names it `password_enabled`.
+    has_password: signUp.passwordHash !== null,
+    unsafe_metadata: {},
+    public_metadata: {},
+    custom_action: false,
+    external_id: null,
+    created_session_id: signUp.createdSessionId,
+    created_user_id: signUp.createdUserId,
+    abandon_at: signUp.abandonAt,
+    legal_accepted_at: null,
+  };
+}
+
+// `tokens` holds a fresh session token per active session id; a session without one is sent
+// with `last_active_token: null` and clerk-js fetches a token itself.
+export function fapiClientJSON(
+  core: Core,
+  client: ClientRecord,
+  tokens: ReadonlyMap<string, string>,
+) {
+  const now = core.now();
+  const sessions = activeSessionsOf(core, client);
+  const signIn = client.signInId === null ? undefined : core.store.state.signIns[client.signInId];
+  const signUp = client.signUpId === null ? undefined : core.store.state.signUps[client.signUpId];
+  // Only attempts still in progress: a finished one is reported once, as the response that
+  // finished it, and an abandoned one is gone.
+  const currentSignIn =
+    signIn && signIn.status !== "complete" && signIn.abandonAt > now ? signIn : null;
+  const currentSignUp =
+    signUp && signUp.status === "missing_requirements" && signUp.abandonAt > now ? signUp : null;
+  const lastActive = sessions.some((s) => s.id === client.lastActiveSessionId)
+    ? client.lastActiveSessionId
+    : null;
+  return {
+    object: "client",
+    id: client.id,
+    sessions: sessions.map((s) => fapiSessionJSON(core, s, tokens.get(s.id) ?? null)),
+    sign_in: currentSignIn ? fapiSignInJSON(core, currentSignIn) : null,
+    sign_up: currentSignUp ? fapiSignUpJSON(core, currentSignUp) : null,
+    // clerk-js is signed in only if this names one of `sessions`.
+    last_active_session_id: lastActive,
+    last_authentication_strategy: null,
+    // Null: a near expiry makes clerk-js navigate through /v1/client/touch.
+    cookie_expires_at: null,
+    captcha_bypass: false,
+    created_at: client.createdAt,
+    updated_at: client.updatedAt,
+  };
+}
+
+const isSystemPermission = (key: string) => key.startsWith("org:sys_");
+
+// Clerk's names for its system features; a custom feature is named by its key ("projects").
+const FEATURE_LABELS: Record<string, string> = {
+  sys_profile: "organization",
+  sys_memberships: "members",
+  sys_domains: "domains",
+  sys_billing: "billing",
+  sys_api_keys: "API keys",
+};
+
+// Roles and permissions are defined in code (permissions.ts), not created at some moment: there
+// is no creation time to report, so their timestamps are the epoch.
+const DEFINED_AT = 0;
+
+function fapiPermissionJSON(key: string) {
+  const [, feature = "", action = ""] = key.split(":");
+  const label = FEATURE_LABELS[feature] ?? feature.replaceAll("_", " ");
+  return {
+    object: "permission",
+    id: `perm_${feature}_${action}`,
+    key,
+    name: `${action.charAt(0).toUpperCase()}${action.slice(1)} ${label}`,
+    description: `Permission to ${action} ${label}.`,
+    type: isSystemPermission(key) ? "system" : "user",
+    created_at: DEFINED_AT,
+    updated_at: DEFINED_AT,
+  };
+}
+
+export function fapiRoleJSON(key: string) {
+  const role = ROLES[key];
+  if (!role) throw new Error(`no role ${key} in permissions.ts`);
+  return {
+    object: "role",
+    id: `role_${key.replace(/^org:/, "")}`,
+    key: role.key,
+    name: role.name,
+    description: role.description,
+    // Clerk lets only a role that can fully run an organization be given to its creator.
+    is_creator_eligible: SYSTEM_PERMISSIONS.every((p) => role.permissions.includes(p)),
+    permissions: role.permissions.map(fapiPermissionJSON),
+    created_at: DEFINED_AT,
+    updated_at: DEFINED_AT,
+  };
+}
+
+// Every role, for GET /v1/organizations/:id/roles (which pages it into `{ data, total_count }`).
+export function fapiRolesList() {
+  return Object.keys(ROLES).map(fapiRoleJSON);
+}
+
+export function fapiDeletedObjectJSON(object: string, id: string) {
+  return { object, id, deleted: true };
+}

@@ -1,0 +1,70 @@
+import { createClerkClient } from "@clerk/backend";
+import { test as base, expect, type Page, type Response } from "@playwright/test";
+import { EMULATOR_DEFAULTS, publishableKeyFor } from "../../emulator/src/config";
+import { FAPI_SPEC, loadContract } from "../support/openapi-contract";
+import { APP_URL, EMULATOR_URL } from "./ports";
+
+export { expect };
+export const SCREENSHOTS = "test-results/screenshots";
+
+export const PUBLISHABLE_KEY = publishableKeyFor(EMULATOR_DEFAULTS.frontendApiHost);
+
+// The Backend API of the emulator the launcher started (its development secret key).
+export const clerk = createClerkClient({
+  secretKey: EMULATOR_DEFAULTS.secretKey,
+  publishableKey: PUBLISHABLE_KEY,
+  apiUrl: EMULATOR_URL,
+});
+
+export const DEMO = { email: "demo+clerk_test@example.com", password: "demo-password-42" };
+export const MEMBER = { email: "member+clerk_test@example.com", password: "member-password-42" };
+
+type Violation = { url: string; status: number; errors: string[] };
+
+// Every Frontend API JSON body the real clerk-js receives is checked against Clerk's FAPI spec.
+async function checkFapiResponse(response: Response, violations: Violation[]) {
+  const url = new URL(response.url());
+  if (url.origin !== APP_URL || !url.pathname.startsWith("/__clerk/")) return;
+  if (!(response.headers()["content-type"] ?? "").startsWith("application/json")) return;
+  const body = await response.json().catch(() => undefined);
+  if (body === undefined) return;
+  const path = url.pathname.slice("/__clerk".length) + url.search;
+  const result = loadContract(FAPI_SPEC).validateResponse({
+    method: response.request().method(),
+    path,
+    status: response.status(),
+    body,
+  });
+  if (!result.ok)
+    violations.push({
+      url: `${response.request().method()} ${path}`,
+      status: response.status(),
+      errors: result.errors,
+    });
+}
+
+export const test = base.extend<{ fapiContract: Violation[] }>({
+  fapiContract: [
+    async ({ page }, use) => {
+      const violations: Violation[] = [];
+      const pending: Promise<void>[] = [];
+      page.on("response", (r) => pending.push(checkFapiResponse(r, violations)));
+      await use(violations);
+      await Promise.all(pending);
+      expect(violations, "Frontend API responses that violate Clerk's FAPI spec").toEqual([]);
+    },
+    { auto: true },
+  ],
+});
+
+export async function signInWithPassword(page: Page, user: { email: string; password: string }) {
+  await page.goto("/sign-in");
+  await page.getByLabel(/email address/i).fill(user.email);
+  await page.getByRole("button", { name: "Continue", exact: true }).click();
+  await page.getByLabel(/^password/i).fill(user.password);
+  await page.getByRole("button", { name: "Continue", exact: true }).click();
+}
+
+export function uniqueEmail(label: string) {
+  return `${label}-${Date.now().toString(36)}${Math.floor(Math.random() * 1e4)}+clerk_test@example.com`;
+}

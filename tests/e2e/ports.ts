@@ -1,0 +1,6 @@
+// Ports of their own, so the end-to-end suite runs beside a developer's `npm run dev`.
+export const APP_PORT = Number(process.env.E2E_PORT ?? 3210);
+export const EMULATOR_PORT = Number(process.env.E2E_EMULATOR_PORT ?? 4210);
+export const EMBEDDED_DB_PORT = Number(process.env.E2E_DB_PORT ?? 54620);
+export const APP_URL = `http://localhost:${APP_PORT}`;
+export const EMULATOR_URL = `http://127.0.0.1:${EMULATOR_PORT}`;
