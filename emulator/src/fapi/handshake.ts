@@ -40,10 +40,18 @@ async function handshake(core: Core, req: RequestInfo) {
     clientOfDevBrowser(core, req.query.get("__clerk_db_jwt")) ?? createDevBrowser(core);
   const session = activeSessionsOf(core, client).find((s) => s.id === client.lastActiveSessionId);
 
-  // organizationSyncOptions: the page asked for this organization; activate it if it is the user's.
-  const wantedOrg = req.query.get("organization_id");
-  if (session && wantedOrg && findMembership(core, wantedOrg, session.userId)) {
-    session.lastActiveOrganizationId = wantedOrg;
+  // organizationSyncOptions: the page asked for this organization (by id or, from a URL pattern
+  // like /orgs/:slug, by slug); activate it if it is the user's. "" asks for the personal account.
+  const wanted = req.query.get("organization_id");
+  const { organizations } = core.store.state;
+  const wantedOrg =
+    wanted && (organizations[wanted] ?? Object.values(organizations).find((o) => o.slug === wanted));
+  if (session && wanted === "") {
+    session.lastActiveOrganizationId = null;
+    session.updatedAt = core.now();
+    core.store.save();
+  } else if (session && wantedOrg && findMembership(core, wantedOrg.id, session.userId)) {
+    session.lastActiveOrganizationId = wantedOrg.id;
     session.updatedAt = core.now();
     core.store.save();
   }
