@@ -29,8 +29,10 @@ async function checkFapiResponse(response: Response, violations: Violation[]) {
   const body = await response.json().catch(() => undefined);
   if (body === undefined) return;
   const path = url.pathname.slice("/__clerk".length) + url.search;
+  // clerk-js sends PATCH and DELETE as POST with ?_method=.
+  const method = url.searchParams.get("_method")?.toUpperCase() ?? response.request().method();
   const result = loadContract(FAPI_SPEC).validateResponse({
-    method: response.request().method(),
+    method,
     path,
     status: response.status(),
     body,

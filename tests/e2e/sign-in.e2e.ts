@@ -1,6 +1,15 @@
-import { clerk as clerkTesting, clerkSetup } from "@clerk/testing/playwright";
+import { clerkSetup, clerk as clerkTesting } from "@clerk/testing/playwright";
 import { EMULATOR_DEFAULTS } from "../../emulator/src/config";
-import { clerk, DEMO, expect, PUBLISHABLE_KEY, SCREENSHOTS, signInWithPassword, test, uniqueEmail } from "./fixtures";
+import {
+  clerk,
+  DEMO,
+  expect,
+  PUBLISHABLE_KEY,
+  SCREENSHOTS,
+  signInWithPassword,
+  test,
+  uniqueEmail,
+} from "./fixtures";
 import { EMULATOR_URL } from "./ports";
 
 test.describe("signing in and up with Clerk's own components", () => {
@@ -12,7 +21,10 @@ test.describe("signing in and up with Clerk's own components", () => {
     await page.screenshot({ path: `${SCREENSHOTS}/sign-up.png`, fullPage: true });
     await page.getByRole("button", { name: "Continue", exact: true }).click();
     // +clerk_test addresses always take 424242, as with Clerk's development instances.
-    await page.getByRole("textbox", { name: /verification code|enter verification code/i }).first().fill("424242");
+    await page
+      .getByRole("textbox", { name: /verification code|enter verification code/i })
+      .first()
+      .fill("424242");
     await expect(page).toHaveURL(/\/onboarding$/);
     await expect(page.getByRole("heading", { name: "Choose an organization" })).toBeVisible();
     await page.screenshot({ path: `${SCREENSHOTS}/onboarding.png`, fullPage: true });
@@ -28,12 +40,13 @@ test.describe("signing in and up with Clerk's own components", () => {
     await expect(page).toHaveURL(/\/onboarding$/);
     await page.getByRole("button", { name: /Acme Inc/ }).click();
     await expect(page).toHaveURL(/\/orgs\/acme$/);
-    await expect(page.getByRole("heading", { name: "Projects" })).toBeVisible();
+    await expect(page.getByRole("heading", { name: "Projects", exact: true })).toBeVisible();
   });
 
   test("shows Clerk's error under the password field for a wrong password", async ({ page }) => {
     await signInWithPassword(page, { email: DEMO.email, password: "not-the-password" });
-    await expect(page.getByText(/password is incorrect/i)).toBeVisible();
+    // The message sits under the password field (Clerk maps meta.param_name to the field).
+    await expect(page.locator("#error-password")).toHaveText(/password is incorrect/i);
     await expect(page).toHaveURL(/\/sign-in/);
   });
 

@@ -1,0 +1,95 @@
+import type { Page } from "@playwright/test";
+import { DEMO, expect, MEMBER, SCREENSHOTS, signInWithPassword, test } from "./fixtures";
+
+// What the server sees for this browser: the session token's user, organization and permissions.
+async function whoAmI(page: Page) {
+  const res = await page.request.get("/api/v1/me");
+  expect(res.status()).toBe(200);
+  return (await res.json()) as {
+    org_id: string | null;
+    org_slug: string | null;
+    org_role: string | null;
+    permissions: string[];
+  };
+}
+
+async function createOrganization(page: Page, name: string) {
+  await page.getByRole("button", { name: "Open organization switcher" }).click();
+  await page.getByRole("button", { name: "Create organization" }).click();
+  await page.getByRole("dialog").getByLabel(/^name/i).fill(name);
+  await page
+    .getByRole("dialog")
+    .getByRole("button", { name: /create organization/i })
+    .click();
+  // Invitations are not emulated; Clerk's flow lets you skip them.
+  await page.getByRole("button", { name: "Skip" }).click();
+}
+
+test.describe("organizations through Clerk's components", () => {
+  test("a member creates an organization and switches between two; the server follows", async ({
+    page,
+  }) => {
+    await signInWithPassword(page, MEMBER);
+    await page.getByRole("button", { name: /Acme Inc/ }).click();
+    await expect(page).toHaveURL(/\/orgs\/acme$/);
+    let me = await whoAmI(page);
+    expect(me).toMatchObject({
+      org_slug: "acme",
+      org_role: "org:member",
+      permissions: ["org:projects:read"],
+    });
+    // A member reads projects but gets no create form.
+    await expect(page.getByRole("form", { name: "New project" })).toHaveCount(0);
+
+    const name = `Side Project ${Date.now().toString(36)}`;
+    await createOrganization(page, name);
+    await expect(page).toHaveURL(/\/orgs\/side-project-/);
+    me = await whoAmI(page);
+    expect(me.org_role).toBe("org:admin");
+    expect([...me.permissions].sort()).toEqual(["org:projects:manage", "org:projects:read"]);
+    await expect(page.getByRole("form", { name: "New project" })).toBeVisible();
+
+    await page.getByRole("button", { name: "Open organization switcher" }).click();
+    await page.screenshot({ path: `${SCREENSHOTS}/organization-switcher.png` });
+    await page
+      .getByRole("dialog")
+      .getByRole("button", { name: /Acme Inc/ })
+      .click();
+    await expect(page).toHaveURL(/\/orgs\/acme$/);
+    me = await whoAmI(page);
+    expect(me).toMatchObject({ org_slug: "acme", org_role: "org:member" });
+  });
+
+  test("opening /orgs/<slug> makes that organization the active one", async ({ page }) => {
+    await signInWithPassword(page, DEMO);
+    await page.getByRole("button", { name: /Acme Inc/ }).click();
+    await expect(page).toHaveURL(/\/orgs\/acme$/);
+    const other = `Beta ${Date.now().toString(36)}`;
+    await createOrganization(page, other);
+    await expect(page).toHaveURL(/\/orgs\/beta-/);
+    expect((await whoAmI(page)).org_slug).toMatch(/^beta-/);
+
+    await page.goto("/orgs/acme");
+    await expect(page.getByRole("heading", { name: "Projects", exact: true })).toBeVisible();
+    expect((await whoAmI(page)).org_slug).toBe("acme");
+    await page.screenshot({ path: `${SCREENSHOTS}/dashboard.png`, fullPage: true });
+  });
+
+  test("an organization the user does not belong to is a 404", async ({ page }) => {
+    await signInWithPassword(page, MEMBER);
+    await page.getByRole("button", { name: /Acme Inc/ }).click();
+    await expect(page).toHaveURL(/\/orgs\/acme$/);
+    const res = await page.goto("/orgs/not-my-organization");
+    expect(res?.status()).toBe(404);
+  });
+
+  test("signs out from <UserButton/>", async ({ page }) => {
+    await signInWithPassword(page, DEMO);
+    await expect(page).toHaveURL(/\/onboarding$/);
+    await page.getByRole("button", { name: "Open user menu" }).click();
+    await page.getByRole("button", { name: "Sign out" }).click();
+    await expect(page).toHaveURL(/\/$/);
+    await expect(page.getByRole("button", { name: "Sign in" })).toBeVisible();
+    expect((await page.request.get("/api/v1/me")).status()).toBe(401);
+  });
+});
