@@ -57,6 +57,20 @@ export function registerEmulatorRoutes(router: Router, core: Core) {
         pending: core.webhooks.pendingCount(),
       }),
     )
+    // The codes "emailed" by sign-in and sign-up: there is no mail server.
+    .add("GET", "/__emulator/mailbox", (req) => {
+      const to = req.query.get("to")?.toLowerCase();
+      const mail = core.store.state.mailbox.filter((m) => !to || m.to === to);
+      return json({
+        data: mail.map((m) => ({
+          id: m.id,
+          to: m.to,
+          subject: m.subject,
+          code: m.code,
+          created_at: m.createdAt,
+        })),
+      });
+    })
     .add("PUT", "/__emulator/webhooks/faults", (req) => {
       const body = parseParams(FaultsBody, req.body);
       try {

@@ -471,7 +471,7 @@ function formatErrors(errors: ErrorObject[]): string[] {
   for (const error of errors) {
     // The `if`s added by `normalize` only say which branch failed; that branch's errors say why.
     if (error.keyword === "if") continue;
-    lines.add(`${error.instancePath || "(root)"}: ${describe(error)}`);
+    lines.add(`${error.instancePath || "(root)"}: ${describeError(error)}`);
   }
   const all = [...lines];
   return all.length > MAX_ERRORS
@@ -479,7 +479,7 @@ function formatErrors(errors: ErrorObject[]): string[] {
     : all;
 }
 
-function describe(error: ErrorObject): string {
+function describeError(error: ErrorObject): string {
   const params = error.params as Record<string, unknown>;
   switch (error.keyword) {
     case "additionalProperties":

@@ -45,7 +45,8 @@ async function handshake(core: Core, req: RequestInfo) {
   const wanted = req.query.get("organization_id");
   const { organizations } = core.store.state;
   const wantedOrg =
-    wanted && (organizations[wanted] ?? Object.values(organizations).find((o) => o.slug === wanted));
+    wanted &&
+    (organizations[wanted] ?? Object.values(organizations).find((o) => o.slug === wanted));
   if (session && wanted === "") {
     session.lastActiveOrganizationId = null;
     session.updatedAt = core.now();

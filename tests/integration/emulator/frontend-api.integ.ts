@@ -1,0 +1,264 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { clerkFor, emulatorRequest, unique } from "../../support/emulator-client";
+import {
+  type EmulatorProcess,
+  removeDataDir,
+  startEmulatorProcess,
+  TEST_WEBHOOK_SECRET,
+} from "../../support/emulator-process";
+import { FAPI_SPEC, loadContract } from "../../support/openapi-contract";
+import { startWebhookReceiver } from "../../support/webhook-receiver";
+
+// The Frontend API as clerk-js speaks it (form bodies, ?_method=, __clerk_db_jwt on every call),
+// without a browser: the flows the Playwright suite drives through the UI, checked at the wire.
+let emulator: EmulatorProcess;
+let receiver: Awaited<ReturnType<typeof startWebhookReceiver>>;
+
+beforeAll(async () => {
+  receiver = await startWebhookReceiver(TEST_WEBHOOK_SECRET);
+  emulator = await startEmulatorProcess({ env: { EMULATOR_WEBHOOK_URL: receiver.url } });
+});
+afterAll(async () => {
+  await emulator.stop();
+  await receiver.close();
+  removeDataDir(emulator.dataDir);
+});
+
+// biome-ignore lint/suspicious/noExplicitAny: wire JSON; the spec check and the assertions give it its shape
+type WireJson = any;
+
+type Fapi = {
+  devBrowser: string;
+  call: (
+    method: string,
+    path: string,
+    form?: Record<string, string>,
+  ) => Promise<{ status: number; body: WireJson }>;
+};
+
+// These are Frontend API calls: held to the FAPI spec here, not to the Backend API's.
+const SKIP_BAPI_CONTRACT = { "x-contract-skip": "1" };
+
+// A browser: one dev browser, and every answer held to Clerk's FAPI specification.
+async function browser(): Promise<Fapi> {
+  const res = await fetch(`${emulator.url}/v1/dev_browser`, {
+    method: "POST",
+    headers: SKIP_BAPI_CONTRACT,
+  });
+  const devBrowser = ((await res.json()) as { id: string }).id;
+  return {
+    devBrowser,
+    async call(method, path, form) {
+      const url = new URL(path, emulator.url);
+      url.searchParams.set("__clerk_db_jwt", devBrowser);
+      if (method !== "GET" && method !== "POST") url.searchParams.set("_method", method);
+      const response = await fetch(url, {
+        method: method === "GET" ? "GET" : "POST",
+        headers: {
+          ...SKIP_BAPI_CONTRACT,
+          origin: "http://localhost:3000",
+          ...(form ? { "content-type": "application/x-www-form-urlencoded" } : {}),
+        },
+        body: form ? new URLSearchParams(form).toString() : undefined,
+      });
+      const body = await response.json();
+      const contract = loadContract(FAPI_SPEC).validateResponse({
+        method,
+        path: url.pathname + url.search,
+        status: response.status,
+        body,
+      });
+      expect(contract, `${method} ${path} against the FAPI spec`).toMatchObject({ ok: true });
+      return { status: response.status, body };
+    },
+  };
+}
+
+async function mailboxCode(to: string) {
+  const res = await emulatorRequest(
+    emulator.url,
+    "GET",
+    `/__emulator/mailbox?to=${encodeURIComponent(to)}`,
+  );
+  return res.body.data.at(-1)?.code as string | undefined;
+}
+
+describe("Frontend API", () => {
+  it("signs up with an email code, which creates the user and a session and emits their webhooks", async () => {
+    const b = await browser();
+    const email = `${unique("signup")}@example.com`;
+    const created = await b.call("POST", "/v1/client/sign_ups", {
+      email_address: email,
+      password: "long-enough-pw",
+    });
+    expect(created.body.response).toMatchObject({
+      status: "missing_requirements",
+      unverified_fields: ["email_address"],
+    });
+    const id = created.body.response.id;
+    await b.call("POST", `/v1/client/sign_ups/${id}/prepare_verification`, {
+      strategy: "email_code",
+    });
+    const code = await mailboxCode(email);
+    expect(code).toMatch(/^\d{6}$/);
+
+    const wrong = await b.call("POST", `/v1/client/sign_ups/${id}/attempt_verification`, {
+      strategy: "email_code",
+      code: code === "000000" ? "111111" : "000000",
+    });
+    expect(wrong.status).toBe(422);
+    expect(wrong.body.errors[0]).toMatchObject({
+      code: "form_code_incorrect",
+      meta: { param_name: "code" },
+    });
+
+    const done = await b.call("POST", `/v1/client/sign_ups/${id}/attempt_verification`, {
+      strategy: "email_code",
+      code: code as string,
+    });
+    expect(done.body.response.status).toBe("complete");
+    const userId = done.body.response.created_user_id;
+    expect(done.body.client.sessions).toHaveLength(1);
+    expect(done.body.client.sessions[0].user.id).toBe(userId);
+
+    await receiver.waitFor((all) =>
+      ["user.created", "session.created"].every((t) =>
+        all.some((d) => d.type === t && JSON.stringify(d.payload.data).includes(userId)),
+      ),
+    );
+  });
+
+  it("answers a wrong password and an unknown identifier with the codes the UI maps to fields", async () => {
+    const clerk = clerkFor(emulator.url);
+    const email = `${unique("pw")}@example.com`;
+    await clerk.users.createUser({ emailAddress: [email], password: "right-password-1" });
+    const b = await browser();
+    const unknown = await b.call("POST", "/v1/client/sign_ins", { identifier: `nobody-${email}` });
+    expect(unknown.status).toBe(422);
+    expect(unknown.body.errors[0]).toMatchObject({
+      code: "form_identifier_not_found",
+      meta: { param_name: "identifier" },
+    });
+
+    const started = await b.call("POST", "/v1/client/sign_ins", { identifier: email });
+    expect(started.body.response.status).toBe("needs_first_factor");
+    const id = started.body.response.id;
+    const wrong = await b.call("POST", `/v1/client/sign_ins/${id}/attempt_first_factor`, {
+      strategy: "password",
+      password: "nope",
+    });
+    expect(wrong.status).toBe(422);
+    expect(wrong.body.errors[0]).toMatchObject({
+      code: "form_password_incorrect",
+      meta: { param_name: "password" },
+    });
+    const ok = await b.call("POST", `/v1/client/sign_ins/${id}/attempt_first_factor`, {
+      strategy: "password",
+      password: "right-password-1",
+    });
+    expect(ok.body.response.status).toBe("complete");
+  });
+
+  it("signs in with an email code sent to the mailbox, and never shares sessions between browsers", async () => {
+    const clerk = clerkFor(emulator.url);
+    const email = `${unique("code")}@example.com`;
+    await clerk.users.createUser({ emailAddress: [email] });
+    const first = await browser();
+    const other = await browser();
+    const started = await first.call("POST", "/v1/client/sign_ins", {
+      identifier: email,
+      strategy: "email_code",
+    });
+    const factor = started.body.response.first_factor_verification;
+    expect(factor).toMatchObject({ strategy: "email_code", status: "unverified" });
+    const code = await mailboxCode(email);
+    const done = await first.call(
+      "POST",
+      `/v1/client/sign_ins/${started.body.response.id}/attempt_first_factor`,
+      {
+        strategy: "email_code",
+        code: code as string,
+      },
+    );
+    expect(done.body.client.sessions).toHaveLength(1);
+    const otherClient = await other.call("GET", "/v1/client");
+    expect(otherClient.body.response.sessions).toHaveLength(0);
+  });
+
+  it("creates an organization as the signed-in user, activates it on touch and puts it in the token", async () => {
+    const clerk = clerkFor(emulator.url);
+    const email = `${unique("org")}@example.com`;
+    await clerk.users.createUser({ emailAddress: [email], password: "right-password-1" });
+    const b = await browser();
+    const signIn = await b.call("POST", "/v1/client/sign_ins", {
+      identifier: email,
+      password: "right-password-1",
+    });
+    const sessionId = signIn.body.response.created_session_id;
+    const created = await b.call("POST", `/v1/organizations?_clerk_session_id=${sessionId}`, {
+      name: "Wire Org",
+    });
+    const orgId = created.body.response.id;
+    const touched = await b.call("POST", `/v1/client/sessions/${sessionId}/touch`, {
+      active_organization_id: orgId,
+    });
+    expect(touched.body.response.last_active_organization_id).toBe(orgId);
+    const jwt = touched.body.response.last_active_token.jwt;
+    const claims = JSON.parse(Buffer.from(jwt.split(".")[1], "base64url").toString());
+    expect(claims.o).toMatchObject({ id: orgId, rol: "admin" });
+    const membership = touched.body.response.user.organization_memberships[0];
+    expect(membership.permissions).toContain("org:sys_api_keys:manage");
+
+    await receiver.waitFor((all) =>
+      ["organization.created", "organizationMembership.created"].every((t) =>
+        all.some((d) => d.type === t && JSON.stringify(d.payload.data).includes(orgId)),
+      ),
+    );
+  });
+
+  it("asks a browser without a known dev browser to get one", async () => {
+    const res = await fetch(`${emulator.url}/v1/client?__clerk_db_jwt=dvb_unknown`, {
+      headers: SKIP_BAPI_CONTRACT,
+    });
+    expect(res.status).toBe(401);
+    expect(((await res.json()) as { errors: { code: string }[] }).errors[0]?.code).toBe(
+      "dev_browser_unauthenticated",
+    );
+  });
+
+  it("serves the pinned clerk-js and @clerk/ui bundles from node_modules, nothing else", async () => {
+    const get = (path: string) => fetch(`${emulator.url}${path}`, { headers: SKIP_BAPI_CONTRACT });
+    const js = await get("/npm/@clerk/clerk-js@6/dist/clerk.browser.js");
+    expect(js.status).toBe(200);
+    expect(js.headers.get("content-type")).toMatch(/javascript/);
+    expect(await js.text()).toContain("6.40.0");
+    expect((await get("/npm/@clerk/ui@1/dist/ui.browser.js")).status).toBe(200);
+    expect((await get("/npm/@clerk/ui@1/dist/..%2F..%2Fpackage.json")).status).toBe(404);
+  });
+
+  it("hands a browser back to the app with signed handshake cookies", async () => {
+    const res = await fetch(
+      `${emulator.url}/v1/client/handshake?redirect_url=${encodeURIComponent("http://localhost:3000/orgs/x")}&suffixed_cookies=true`,
+      { redirect: "manual", headers: SKIP_BAPI_CONTRACT },
+    );
+    expect(res.status).toBe(307);
+    const location = new URL(res.headers.get("location") ?? "");
+    expect(location.origin + location.pathname).toBe("http://localhost:3000/orgs/x");
+    const token = location.searchParams.get("__clerk_handshake") ?? "";
+    const { handshake } = JSON.parse(
+      Buffer.from(token.split(".")[1] ?? "", "base64url").toString(),
+    );
+    expect(handshake).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^__clerk_db_jwt=dvb_/),
+        expect.stringMatching(/^__client_uat=0;/),
+      ]),
+    );
+
+    const open = await fetch(
+      `${emulator.url}/v1/client/handshake?redirect_url=${encodeURIComponent("https://evil.example/")}`,
+      { redirect: "manual", headers: SKIP_BAPI_CONTRACT },
+    );
+    expect(open.status).toBe(400);
+  });
+});
