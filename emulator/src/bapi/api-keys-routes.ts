@@ -100,7 +100,8 @@ export function registerApiKeyRoutes(router: Router, core: Core) {
             createdBy: caller.kind === "user" ? caller.userId : body.created_by,
             secondsUntilExpiration: body.seconds_until_expiration,
           });
-          return json({ ...apiKeyJSON(key, core.now()), secret });
+          // The Frontend API answers a create with 201, the Backend API with 200.
+          return json({ ...apiKeyJSON(key, core.now()), secret }, caller.kind === "user" ? 201 : 200);
         },
         "none",
       )

@@ -38,6 +38,9 @@ export function assertMayAccess(
   if (caller.kind === "instance" || subject === caller.userId) return;
   const membership = findMembership(core, subject, caller.userId);
   if (!membership || !permissionsOf(membership.role).includes(`org:sys_api_keys:${action}`)) {
-    throw errors.notAllowed(`Managing this subject's API keys needs org:sys_api_keys:${action}.`);
+    // The statuses Clerk's spec documents for these endpoints: a subject one may not read is
+    // not found; a change one may not make is a bad request.
+    if (action === "read") throw errors.notFound("API keys");
+    throw errors.paramInvalid("subject", `needs the org:sys_api_keys:${action} permission`, 400);
   }
 }

@@ -49,6 +49,13 @@ function authorize(f: FapiCtx, req: RequestInfo, orgId: string, permission?: str
   return { session, org, membership };
 }
 
+function invitationsNotEmulated(): never {
+  throw errors.notEmulated(
+    "Invitations",
+    "Add members with the Backend API (POST /v1/organizations/{id}/memberships) or a seed file.",
+  );
+}
+
 export function registerFapiOrganizationRoutes(router: Router, core: Core) {
   const empty = (req: RequestInfo, p: Record<string, string>) => {
     const f = fapiCtx(core, req);
@@ -161,6 +168,9 @@ export function registerFapiOrganizationRoutes(router: Router, core: Core) {
       },
       "frontend",
     )
+    // Not emulated: the UI shows this message where it would have sent invitations.
+    .add("POST", "/v1/organizations/:id/invitations", invitationsNotEmulated, "frontend")
+    .add("POST", "/v1/organizations/:id/invitations/bulk", invitationsNotEmulated, "frontend")
     // Not emulated, but <OrganizationProfile/> asks: always none.
     .add("GET", "/v1/organizations/:id/invitations", empty, "frontend")
     .add("GET", "/v1/organizations/:id/membership_requests", empty, "frontend")

@@ -130,6 +130,8 @@ export const errors = {
     single(400, "session_exists", "You're already signed in.", "You're already signed in."),
   notAllowed: (longMessage: string) =>
     single(403, "not_allowed_access", "Not allowed", longMessage),
+  notEmulated: (what: string, instead: string) =>
+    single(400, "not_emulated", `${what} are not emulated`, `${what} are not emulated. ${instead}`),
   conflict: (longMessage: string) => single(409, "duplicate_record", "conflict", longMessage),
   apiKeyNotFound: () => single(404, "resource_not_found", "not found", "API key not found."),
 };
