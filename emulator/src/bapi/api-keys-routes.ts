@@ -101,7 +101,10 @@ export function registerApiKeyRoutes(router: Router, core: Core) {
             secondsUntilExpiration: body.seconds_until_expiration,
           });
           // The Frontend API answers a create with 201, the Backend API with 200.
-          return json({ ...apiKeyJSON(key, core.now()), secret }, caller.kind === "user" ? 201 : 200);
+          return json(
+            { ...apiKeyJSON(key, core.now()), secret },
+            caller.kind === "user" ? 201 : 200,
+          );
         },
         "none",
       )

@@ -23,6 +23,7 @@ function emptyState(): EmulatorState {
 
 // Kept bounded so the state file and the inspect page stay small in long dev sessions.
 const MAX_WEBHOOK_LOG = 500;
+const MAX_MAILBOX = 200;
 
 export class Store {
   state: EmulatorState;
@@ -49,6 +50,7 @@ export class Store {
       const drop = new Set(settled.slice(0, log.length - MAX_WEBHOOK_LOG));
       this.state.webhookMessages = log.filter((m) => !drop.has(m));
     }
+    this.state.mailbox = this.state.mailbox.slice(-MAX_MAILBOX);
     writeFileAtomic(this.file, JSON.stringify(this.state));
   }
 
