@@ -2,22 +2,25 @@ import type { Core } from "../core";
 import { newId } from "../store/ids";
 import type { ClientRecord, SessionRecord } from "../store/records";
 
-// A development instance identifies each browser by its dev browser token; each gets its own,
-// initially signed-out, client.
 const IDLE_CLIENT_MS = 7 * 24 * 60 * 60 * 1000;
 
-// Every new browser gets a client; the ones nobody has used for a week, with no live session, go.
+// Clients nobody has used for a week, with no live session, are forgotten (their browser simply
+// gets a new dev browser), and so are sign-ins and sign-ups past their abandon time.
 function forgetIdleClients(core: Core, now: number) {
   const { state } = core.store;
   for (const client of Object.values(state.clients)) {
-    if (client.updatedAt > now - IDLE_CLIENT_MS || activeSessionsOf(core, client).length > 0)
-      continue;
-    if (client.signInId) delete state.signIns[client.signInId];
-    if (client.signUpId) delete state.signUps[client.signUpId];
-    delete state.clients[client.id];
+    const idle = client.updatedAt <= now - IDLE_CLIENT_MS;
+    if (idle && activeSessionsOf(core, client).length === 0) delete state.clients[client.id];
+  }
+  for (const attempts of [state.signIns, state.signUps]) {
+    for (const a of Object.values(attempts)) {
+      if (a.abandonAt < now || !state.clients[a.clientId]) delete attempts[a.id];
+    }
   }
 }
 
+// A development instance identifies each browser by its dev browser token; each gets its own,
+// initially signed-out, client.
 export function createDevBrowser(core: Core): ClientRecord {
   const now = core.now();
   forgetIdleClients(core, now);
