@@ -27,6 +27,8 @@ export type ProjectInput = z.infer<typeof ProjectInput>;
 export const ProjectPatch = ProjectInput.partial()
   .refine((v) => Object.keys(v).length > 0, {
     message: "Send at least one of name, description.",
+    // Only for a body that is otherwise valid: unknown fields are reported on their own.
+    when: (payload) => payload.issues.length === 0,
   })
   .meta({ minProperties: 1 });
 
