@@ -8,19 +8,46 @@ import {
   ProjectResource,
   ValidationProblemResource,
 } from "@/api/resources";
-import { type ApiScope, SESSION_PERMISSIONS } from "@/auth/authorize";
+import type { ApiScope } from "@/auth/api-scopes";
+import { SESSION_PERMISSIONS } from "@/auth/authorize";
 import { MAX_BODY_BYTES } from "@/http/request-input";
 import { ProjectInput, ProjectPatch } from "@/projects/project-input";
 
 // The OpenAPI 3.1 document of /api/v1, generated from the zod schemas the handlers validate and
 // answer with (zod's own z.toJSONSchema; OpenAPI 3.1 schemas are JSON Schema 2020-12).
 
-type JsonSchema = Record<string, unknown>;
+export type JsonSchema = Record<string, unknown>;
 
 type ErrorStatus = 401 | 403 | 404 | 413 | 415 | 422;
 
-export type ApiOperation = {
-  method: "get" | "post" | "patch" | "delete";
+export type HttpMethod = "get" | "post" | "patch" | "delete";
+
+export type OpenApiParameter = {
+  name: string;
+  in: "path" | "query";
+  required: boolean;
+  description?: string | undefined;
+  schema: JsonSchema;
+};
+
+export type OpenApiOperation = {
+  operationId: string;
+  summary: string;
+  description: string;
+  security: Record<string, string[]>[];
+  parameters: OpenApiParameter[];
+  requestBody?: {
+    required: true;
+    content: Record<string, { schema: JsonSchema; example: unknown }>;
+  };
+  responses: Record<
+    string,
+    { description: string; content?: Record<string, { schema: JsonSchema }> }
+  >;
+};
+
+type ApiOperation = {
+  method: HttpMethod;
   path: string;
   operationId: string;
   summary: string;
@@ -36,7 +63,7 @@ export type ApiOperation = {
 
 const WRITE_ERRORS: ErrorStatus[] = [401, 403, 413, 415, 422];
 
-export const API_OPERATIONS: readonly ApiOperation[] = [
+const API_OPERATIONS: readonly ApiOperation[] = [
   {
     method: "get",
     path: "/me",
@@ -143,6 +170,14 @@ const ERROR_RESPONSES: Record<ErrorStatus, { description: string; schema: string
   },
 };
 
+const ID_PARAMETER: OpenApiParameter = {
+  name: "id",
+  in: "path",
+  required: true,
+  description: "The project's id.",
+  schema: { type: "string", format: "uuid" },
+};
+
 const ref = (id: string) => ({ $ref: `#/components/schemas/${id}` });
 
 // zod marks each generated schema as a standalone document; inside OpenAPI they are fragments.
@@ -170,14 +205,20 @@ function componentSchemas(): Record<string, JsonSchema> {
   return Object.fromEntries(Object.entries(all).map(([id, s]) => [id, fragment(s)]));
 }
 
-function queryParameters(query: z.ZodObject) {
+function queryParameters(query: z.ZodObject): OpenApiParameter[] {
   return Object.entries(query.shape).map(([name, field]) => {
     const { description, ...schema } = fragment(z.toJSONSchema(field, { io: "input" }));
-    return { name, in: "query", required: !field.isOptional(), description, schema };
+    return {
+      name,
+      in: "query",
+      required: !field.isOptional(),
+      description: typeof description === "string" ? description : undefined,
+      schema,
+    };
   });
 }
 
-function security(op: ApiOperation) {
+function security(op: ApiOperation): Record<string, string[]>[] {
   if (op.scope === null) return [{ apiKey: [] }, { session: [] }];
   const permission = SESSION_PERMISSIONS[op.scope];
   return [{ apiKey: [op.scope] }, { session: permission ? [permission] : [] }];
@@ -192,8 +233,8 @@ function requirement(op: ApiOperation): string {
   return `\n\nRequires: API keys need the scope \`${op.scope}\`; ${session}. In the personal workspace a session may do everything.`;
 }
 
-function operationObject(op: ApiOperation) {
-  const responses: Record<string, unknown> = {
+function operationObject(op: ApiOperation): OpenApiOperation {
+  const responses: OpenApiOperation["responses"] = {
     [op.success.status]: {
       description: op.success.description,
       ...(op.success.schema && {
@@ -214,9 +255,7 @@ function operationObject(op: ApiOperation) {
     description: op.description + requirement(op),
     security: security(op),
     parameters: [
-      ...(op.pathId
-        ? [{ name: "id", in: "path", required: true, schema: { type: "string", format: "uuid" } }]
-        : []),
+      ...(op.pathId ? [ID_PARAMETER] : []),
       ...(op.query ? queryParameters(op.query) : []),
     ],
     ...(op.body && {
@@ -232,7 +271,7 @@ function operationObject(op: ApiOperation) {
 }
 
 export function openApiDocument() {
-  const paths: Record<string, Record<string, unknown>> = {};
+  const paths: Record<string, Partial<Record<HttpMethod, OpenApiOperation>>> = {};
   for (const op of API_OPERATIONS) {
     paths[op.path] = { ...paths[op.path], [op.method]: operationObject(op) };
   }

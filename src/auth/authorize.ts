@@ -1,3 +1,4 @@
+import type { ApiScope } from "@/auth/api-scopes";
 import { currentPrincipal, type Principal } from "@/auth/principal";
 import { type Problem, problem } from "@/http/problem";
 
@@ -12,9 +13,6 @@ import { type Problem, problem } from "@/http/problem";
 // rule for it is membership itself: every member of the active organization may read its members
 // (Clerk's default roles both hold that permission). In the personal workspace (no active
 // organization) the user is its only member and owner, and may do everything.
-export const API_SCOPES = ["projects:read", "projects:write", "members:read"] as const;
-export type ApiScope = (typeof API_SCOPES)[number];
-
 export const SESSION_PERMISSIONS: Record<ApiScope, string | null> = {
   "projects:read": "org:projects:read",
   "projects:write": "org:projects:manage",

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { API_SCOPES, decide } from "@/auth/authorize";
+import { API_SCOPES } from "@/auth/api-scopes";
+import { decide } from "@/auth/authorize";
 import type { Principal } from "@/auth/principal";
 
 function apiKey(scopes: string[], subject = "org_a"): Principal {
