@@ -5,13 +5,22 @@ import { CreateApiKeyForm } from "./create-api-key-form";
 import { RevokeApiKeyButton } from "./revoke-api-key-button";
 import { SCOPE_DESCRIPTIONS } from "./scope-descriptions";
 
-const dateTime = new Intl.DateTimeFormat("en", {
-  dateStyle: "medium",
-  timeStyle: "short",
+const day = new Intl.DateTimeFormat("en", { dateStyle: "medium", timeZone: "UTC" });
+const exact = new Intl.DateTimeFormat("en", {
+  dateStyle: "full",
+  timeStyle: "long",
   timeZone: "UTC",
 });
-const when = (ms: number | null, never: string) =>
-  ms === null ? never : `${dateTime.format(ms)} UTC`;
+
+// The day in the table, the exact time on hover.
+function When({ ms, never = "Never" }: { ms: number | null; never?: string }) {
+  if (ms === null) return never;
+  return (
+    <time dateTime={new Date(ms).toISOString()} title={exact.format(ms)}>
+      {day.format(ms)}
+    </time>
+  );
+}
 
 // One settings section for either kind of owner: what scopes mean, the create form, and the
 // owner's usable keys (Clerk leaves revoked and expired ones out of the list).
@@ -117,9 +126,15 @@ export async function ApiKeysManager({
                         </ul>
                       )}
                     </td>
-                    <td className="px-4 py-3 whitespace-nowrap">{when(key.createdAt, "")}</td>
-                    <td className="px-4 py-3 whitespace-nowrap">{when(key.lastUsedAt, "Never")}</td>
-                    <td className="px-4 py-3 whitespace-nowrap">{when(key.expiration, "Never")}</td>
+                    <td className="px-4 py-3 whitespace-nowrap">
+                      <When ms={key.createdAt} />
+                    </td>
+                    <td className="px-4 py-3 whitespace-nowrap">
+                      <When ms={key.lastUsedAt} />
+                    </td>
+                    <td className="px-4 py-3 whitespace-nowrap">
+                      <When ms={key.expiration} />
+                    </td>
                     <td className="px-4 py-3 text-right">
                       <RevokeApiKeyButton target={target} keyId={key.id} name={key.name} />
                     </td>
