@@ -700,6 +700,21 @@ describe("the OpenAPI document", () => {
     ]);
   });
 
+  it("renders the API reference page for anyone, with every operation and a try-it form", async () => {
+    // A browser that has visited before (a development instance otherwise starts a handshake).
+    const res = await fetch(`${app.url}/docs/api`, {
+      headers: { accept: "text/html", cookie: "__clerk_db_jwt=dvb_test_browser" },
+    });
+    expect(res.status).toBe(200);
+    const html = await res.text();
+    for (const path of ["/me", "/projects", "/projects/{id}", "/members"]) {
+      expect(html).toContain(`/api/v1${path}</code>`);
+    }
+    expect(html.match(/Send request/g)).toHaveLength(7);
+    expect(html).toContain('href="/api/v1/openapi.json"');
+    expect(html).not.toMatch(/<(script|link)[^>]+(src|href)="https?:\/\//);
+  });
+
   // Runs last: by now every test above has held its answers to the document.
   it("has matched a live success answer of every documented operation", () => {
     const successes = contract.documented.filter((s) => /\s2\d\d$/.test(s));

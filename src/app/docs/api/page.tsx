@@ -114,11 +114,11 @@ function Operation({
     >
       <h2 id={`${op.operationId}-heading`} className="flex flex-wrap items-center gap-2">
         <span
-          className={`rounded px-2 py-0.5 font-mono text-xs font-bold uppercase ${METHOD_STYLE[method] ?? ""}`}
+          className={`rounded px-2 py-0.5 font-mono text-xs font-bold ${METHOD_STYLE[method] ?? ""}`}
         >
-          {method}
+          {method.toUpperCase()}
         </span>
-        <code className="font-mono">/api/v1{path}</code>
+        <code className="font-mono">{`/api/v1${path}`}</code>
         <span className="font-semibold">{op.summary}</span>
       </h2>
       <Prose text={op.description} />
