@@ -1,3 +1,4 @@
+import { sql } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/postgres-js";
 import postgres from "postgres";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
@@ -20,7 +21,7 @@ let emulator: EmulatorProcess;
 let app: AppProcess;
 let clerk: ReturnType<typeof clerkFor>;
 let contract: ApiContract;
-let sql: postgres.Sql;
+let client: postgres.Sql;
 let db: ReturnType<typeof drizzle>;
 
 type Person = { id: string; email: string };
@@ -41,8 +42,8 @@ beforeAll(async () => {
   clerk = clerkFor(emulator.url);
   const databaseUrl = inject("databaseUrl");
   app = await startApp({ emulatorUrl: emulator.url, databaseUrl });
-  sql = postgres(databaseUrl, { max: 2, onnotice: () => {} });
-  db = drizzle(sql);
+  client = postgres(databaseUrl, { max: 2, onnotice: () => {} });
+  db = drizzle(client);
   const doc = await fetch(`${app.url}/api/v1/openapi.json`).then((r) => r.json());
   contract = apiContract(doc);
 
@@ -73,7 +74,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await sql?.end();
+  await client?.end();
   await app?.stop();
   await emulator?.stop();
   if (emulator) removeDataDir(emulator.dataDir);
@@ -472,7 +473,9 @@ describe("pagination", () => {
   it("breaks ties on creation time by id, skipping and repeating nothing", async () => {
     const owner = await person("ties");
     const token = await secret(owner.id, ["projects:read"]);
-    const createdAt = new Date("2026-01-01T00:00:00.123456Z");
+    // Microseconds, as Postgres keeps them: a cursor rounded to JavaScript's milliseconds would
+    // skip these rows.
+    const createdAt = sql`'2026-01-01 00:00:00.123456+00'::timestamptz`;
     const rows = await db
       .insert(projects)
       .values(
