@@ -1,15 +1,19 @@
 import { defineConfig } from "vitest/config";
 
 export default defineConfig({
+  // The `@/` imports of src/, for tests that load app modules.
+  resolve: { tsconfigPaths: true },
   test: {
     projects: [
       {
+        extends: true,
         test: {
           name: "unit",
           include: ["tests/unit/**/*.test.ts"],
         },
       },
       {
+        extends: true,
         test: {
           name: "emulator",
           include: ["tests/integration/emulator/**/*.integ.ts"],
@@ -19,6 +23,7 @@ export default defineConfig({
         },
       },
       {
+        extends: true,
         test: {
           name: "app",
           include: ["tests/integration/app/**/*.integ.ts"],

@@ -49,7 +49,10 @@ export default function proxy(req: NextRequest, event: NextFetchEvent) {
   const access = routeAccess(req.nextUrl.pathname);
   if (!acceptsApiKeys(access) && API_KEY_BEARER.test(req.headers.get("authorization") ?? "")) {
     return problemResponse(
-      problem("unauthenticated", "API keys are accepted only by the API under /api/v1."),
+      problem(
+        "unauthenticated",
+        "This route does not accept API keys; the API's operations under /api/v1 do.",
+      ),
     );
   }
   return clerk(req, event);

@@ -21,6 +21,10 @@ export const ROUTES: readonly RouteRule[] = [
   { pattern: "/sign-up/*", access: PUBLIC },
   { pattern: "/api/health", access: PUBLIC },
   { pattern: "/api/webhooks/clerk", access: PUBLIC },
+  // The API's description and its reference page hold nothing secret; tools fetch the document
+  // without credentials.
+  { pattern: "/api/v1/openapi.json", access: PUBLIC },
+  { pattern: "/docs/api", access: PUBLIC },
   { pattern: "/__clerk/*", access: { kind: "clerk-frontend-api" } },
   { pattern: "/onboarding", access: SIGNED_IN_PAGE },
   { pattern: "/orgs/:slug/*", access: SIGNED_IN_PAGE },

@@ -1,7 +1,10 @@
 import { OrganizationSwitcher, UserButton } from "@clerk/nextjs";
 import Link from "next/link";
 
-// The signed-in shell's header: product name, organization switcher, account menu.
+const NAV_LINK = "text-slate-600 hover:text-slate-900";
+
+// The signed-in shell's header: product name, organization switcher, the organization's pages,
+// account menu.
 export function AppHeader({ orgSlug }: { orgSlug?: string | undefined }) {
   return (
     <header className="border-b border-slate-200 bg-white">
@@ -17,8 +20,21 @@ export function AppHeader({ orgSlug }: { orgSlug?: string | undefined }) {
             afterLeaveOrganizationUrl="/onboarding"
           />
         </div>
-        <nav aria-label="Account" className="flex items-center gap-4 text-sm">
-          <Link href="/settings" className="text-slate-600 hover:text-slate-900">
+        <nav aria-label="Main" className="flex flex-wrap items-center gap-4 text-sm">
+          {orgSlug && (
+            <>
+              <Link href={`/orgs/${orgSlug}`} className={NAV_LINK}>
+                Projects
+              </Link>
+              <Link href={`/orgs/${orgSlug}/settings/api-keys`} className={NAV_LINK}>
+                API keys
+              </Link>
+            </>
+          )}
+          <Link href="/docs/api" className={NAV_LINK}>
+            API docs
+          </Link>
+          <Link href="/settings" className={NAV_LINK}>
             Settings
           </Link>
           <UserButton />

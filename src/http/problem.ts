@@ -5,6 +5,8 @@ export type ProblemType =
   | "not-found"
   | "invalid-request"
   | "conflict"
+  | "content-too-large"
+  | "unsupported-media-type"
   | "service-unavailable"
   | "internal";
 
@@ -14,6 +16,8 @@ const TITLES: Record<ProblemType, string> = {
   "not-found": "Not found",
   "invalid-request": "Invalid request",
   conflict: "Conflict",
+  "content-too-large": "Content too large",
+  "unsupported-media-type": "Unsupported media type",
   "service-unavailable": "Service unavailable",
   internal: "Internal error",
 };
@@ -24,6 +28,8 @@ const STATUS: Record<ProblemType, number> = {
   "not-found": 404,
   "invalid-request": 422,
   conflict: 409,
+  "content-too-large": 413,
+  "unsupported-media-type": 415,
   "service-unavailable": 503,
   internal: 500,
 };

@@ -125,7 +125,15 @@ describe("app skeleton", () => {
 
   it("refuses an API key on a route that never accepts one, without asking Clerk to verify it", async () => {
     const key = await clerk.apiKeys.create({ name: "wrong-route", subject: orgA.id });
-    for (const path of ["/api/health", `/orgs/${orgA.slug}`, "/"]) {
+    for (const path of [
+      "/api/health",
+      "/api/v1/openapi.json",
+      "/docs/api",
+      `/orgs/${orgA.slug}`,
+      `/orgs/${orgA.slug}/settings/api-keys`,
+      "/settings/api-keys",
+      "/",
+    ]) {
       const res = await fetch(`${app.url}${path}`, {
         headers: { authorization: `Bearer ${key.secret}` },
       });

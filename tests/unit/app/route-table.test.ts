@@ -44,7 +44,15 @@ describe("the proxy's route table", () => {
   });
 
   it("keeps the public routes public and the rest behind sign-in", () => {
-    for (const url of ["/", "/sign-in", "/sign-up/verify", "/api/health", "/api/webhooks/clerk"]) {
+    for (const url of [
+      "/",
+      "/sign-in",
+      "/sign-up/verify",
+      "/api/health",
+      "/api/webhooks/clerk",
+      "/api/v1/openapi.json",
+      "/docs/api",
+    ]) {
       expect(routeAccess(url).kind, url).toBe("public");
     }
     for (const url of [
@@ -52,6 +60,7 @@ describe("the proxy's route table", () => {
       "/orgs/acme",
       "/orgs/acme/settings/api-keys",
       "/settings",
+      "/settings/api-keys",
       "/settings/security",
     ]) {
       expect(routeAccess(url).kind, url).toBe("signed-in-page");
@@ -59,14 +68,17 @@ describe("the proxy's route table", () => {
     expect(routeAccess("/__clerk/v1/client").kind).toBe("clerk-frontend-api");
   });
 
-  it("accepts API keys only under /api/v1", () => {
-    expect(routeAccess("/api/v1/projects")).toEqual({
-      kind: "api",
-      accepts: ["session_token", "api_key"],
-    });
+  it("accepts API keys only on the API's operations under /api/v1", () => {
+    for (const url of ["/api/v1/me", "/api/v1/projects", "/api/v1/projects/x", "/api/v1/members"]) {
+      expect(routeAccess(url), url).toEqual({ kind: "api", accepts: ["session_token", "api_key"] });
+    }
     for (const url of [
       "/",
       "/api/health",
+      "/api/v1/openapi.json",
+      "/docs/api",
+      "/settings/api-keys",
+      "/orgs/acme/settings/api-keys",
       "/api/webhooks/clerk",
       "/orgs/acme",
       "/__clerk/v1/client",

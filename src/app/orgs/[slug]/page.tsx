@@ -11,7 +11,7 @@ const dateFormat = new Intl.DateTimeFormat("en", { dateStyle: "medium" });
 export default async function OrgDashboardPage({ params }: { params: Promise<{ slug: string }> }) {
   const { slug } = await params;
   const { orgId, canManageProjects } = await requireActiveOrg(slug);
-  const projects = await listProjects(database().db, orgId);
+  const { projects } = await listProjects(database().db, orgId);
 
   return (
     <div className="flex flex-col gap-6">

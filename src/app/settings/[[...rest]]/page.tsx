@@ -1,8 +1,17 @@
 import { UserProfile } from "@clerk/nextjs";
 import { auth } from "@clerk/nextjs/server";
+import Link from "next/link";
 import { AppHeader } from "@/components/app-header";
 
 export const metadata = { title: "Settings" };
+
+function KeyIcon() {
+  return (
+    <svg viewBox="0 0 20 20" fill="currentColor" aria-hidden="true" width="16" height="16">
+      <path d="M12.5 2a5.5 5.5 0 0 0-5.3 7L2 14.2V18h3.8v-2h2v-2h2l1.2-1.2A5.5 5.5 0 1 0 12.5 2Zm1.5 5a1.5 1.5 0 1 1 0-3 1.5 1.5 0 0 1 0 3Z" />
+    </svg>
+  );
+}
 
 export default async function SettingsPage() {
   const { isAuthenticated, orgSlug, redirectToSignIn } = await auth();
@@ -10,8 +19,17 @@ export default async function SettingsPage() {
   return (
     <>
       <AppHeader orgSlug={orgSlug ?? undefined} />
-      <main className="mx-auto flex max-w-5xl justify-center px-4 py-8">
-        <UserProfile path="/settings" />
+      <main className="mx-auto flex max-w-5xl flex-col items-center gap-4 px-4 py-8">
+        <p className="self-start text-sm text-slate-600">
+          <Link href="/settings/api-keys" className="text-brand-700 underline">
+            Personal API keys
+          </Link>
+        </p>
+        {/* Clerk's own API keys page cannot set scopes, and a key without scopes can do nothing
+            here, so it is hidden in favour of this app's page. */}
+        <UserProfile path="/settings" apiKeysProps={{ hide: true }}>
+          <UserProfile.Link label="API keys" url="/settings/api-keys" labelIcon={<KeyIcon />} />
+        </UserProfile>
       </main>
     </>
   );

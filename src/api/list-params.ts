@@ -1,0 +1,61 @@
+import { z } from "zod";
+import type { ProjectPosition } from "@/projects/projects";
+
+// Cursors are opaque to clients: base64url JSON that only this module reads or writes, so the
+// order a list follows can change without breaking anyone who stored a cursor.
+function encode(value: unknown): string {
+  return Buffer.from(JSON.stringify(value)).toString("base64url");
+}
+
+function cursorOf<T>(shape: z.ZodType<T>) {
+  return z
+    .string()
+    .max(512, "must be at most 512 characters")
+    .transform((text, ctx) => {
+      let json: unknown;
+      try {
+        json = JSON.parse(Buffer.from(text, "base64url").toString("utf8"));
+      } catch {
+        json = undefined;
+      }
+      const parsed = shape.safeParse(json);
+      if (parsed.success) return parsed.data;
+      ctx.addIssue({ code: "custom", message: "is not a cursor this list handed out" });
+      return z.NEVER;
+    })
+    .meta({ description: "The `next_cursor` of the previous page." });
+}
+
+const limit = z.coerce
+  .number({ error: "must be an integer from 1 to 100" })
+  .int("must be an integer from 1 to 100")
+  .min(1, "must be an integer from 1 to 100")
+  .max(100, "must be an integer from 1 to 100")
+  .default(20)
+  .meta({ description: "Items per page." });
+
+const ProjectCursor = z
+  .object({ t: z.string().regex(/^\d{1,19}$/), i: z.uuid() })
+  .strict()
+  .transform(({ t, i }): ProjectPosition => ({ createdAtMicros: t, id: i }));
+
+export const ProjectListQuery = z
+  .object({ limit, cursor: cursorOf(ProjectCursor).optional() })
+  .strict();
+
+export function projectCursor(position: ProjectPosition): string {
+  return encode({ t: position.createdAtMicros, i: position.id });
+}
+
+const MemberCursor = z
+  .object({ m: z.string().min(1).max(64) })
+  .strict()
+  .transform(({ m }) => m);
+
+export const MemberListQuery = z
+  .object({ limit, cursor: cursorOf(MemberCursor).optional() })
+  .strict();
+
+export function memberCursor(membershipId: string): string {
+  return encode({ m: membershipId });
+}

@@ -1,0 +1,308 @@
+import { z } from "zod";
+import { MemberListQuery, ProjectListQuery } from "@/api/list-params";
+import {
+  MemberPageResource,
+  MeResource,
+  ProblemResource,
+  ProjectPageResource,
+  ProjectResource,
+  ValidationProblemResource,
+} from "@/api/resources";
+import type { ApiScope } from "@/auth/api-scopes";
+import { SESSION_PERMISSIONS } from "@/auth/authorize";
+import { MAX_BODY_BYTES } from "@/http/request-input";
+import { ProjectInput, ProjectPatch } from "@/projects/project-input";
+
+// The OpenAPI 3.1 document of /api/v1, generated from the zod schemas the handlers validate and
+// answer with (zod's own z.toJSONSchema; OpenAPI 3.1 schemas are JSON Schema 2020-12).
+
+export type JsonSchema = Record<string, unknown>;
+
+type ErrorStatus = 401 | 403 | 404 | 413 | 415 | 422;
+
+export type HttpMethod = "get" | "post" | "patch" | "delete";
+
+export type OpenApiParameter = {
+  name: string;
+  in: "path" | "query";
+  required: boolean;
+  description?: string | undefined;
+  schema: JsonSchema;
+};
+
+export type OpenApiOperation = {
+  operationId: string;
+  summary: string;
+  description: string;
+  security: Record<string, string[]>[];
+  parameters: OpenApiParameter[];
+  requestBody?: {
+    required: true;
+    content: Record<string, { schema: JsonSchema; example: unknown }>;
+  };
+  responses: Record<
+    string,
+    { description: string; content?: Record<string, { schema: JsonSchema }> }
+  >;
+};
+
+type ApiOperation = {
+  method: HttpMethod;
+  path: string;
+  operationId: string;
+  summary: string;
+  description: string;
+  // null: any valid credential.
+  scope: ApiScope | null;
+  query?: z.ZodObject;
+  pathId?: true;
+  body?: { schema: string; example: unknown };
+  success: { status: 200 | 201 | 204; description: string; schema?: string };
+  errors: ErrorStatus[];
+};
+
+const WRITE_ERRORS: ErrorStatus[] = [401, 403, 413, 415, 422];
+
+const API_OPERATIONS: readonly ApiOperation[] = [
+  {
+    method: "get",
+    path: "/me",
+    operationId: "getMe",
+    summary: "Who is calling",
+    description:
+      "The credential's type, its user and organization, and its scopes (API key) or permissions (session). Any valid credential may call it, a key without scopes included.",
+    scope: null,
+    success: { status: 200, description: "The caller.", schema: "Me" },
+    errors: [401],
+  },
+  {
+    method: "get",
+    path: "/projects",
+    operationId: "listProjects",
+    summary: "List projects",
+    description:
+      "The workspace's projects, newest first (ties broken by id). Follow `next_cursor` for the next page.",
+    scope: "projects:read",
+    query: ProjectListQuery,
+    success: { status: 200, description: "One page of projects.", schema: "ProjectPage" },
+    errors: [401, 403, 422],
+  },
+  {
+    method: "post",
+    path: "/projects",
+    operationId: "createProject",
+    summary: "Create a project",
+    description: "Creates a project in the caller's workspace. Unknown fields are rejected.",
+    scope: "projects:write",
+    body: { schema: "ProjectInput", example: { name: "Website relaunch", description: "Q3" } },
+    success: { status: 201, description: "The new project.", schema: "Project" },
+    errors: WRITE_ERRORS,
+  },
+  {
+    method: "get",
+    path: "/projects/{id}",
+    operationId: "getProject",
+    summary: "Get a project",
+    description: "One project of the caller's workspace.",
+    scope: "projects:read",
+    pathId: true,
+    success: { status: 200, description: "The project.", schema: "Project" },
+    errors: [401, 403, 404],
+  },
+  {
+    method: "patch",
+    path: "/projects/{id}",
+    operationId: "updateProject",
+    summary: "Update a project",
+    description:
+      "Changes the fields sent; the others stay. An empty or null description clears it.",
+    scope: "projects:write",
+    pathId: true,
+    body: { schema: "ProjectPatch", example: { name: "Website relaunch 2" } },
+    success: { status: 200, description: "The updated project.", schema: "Project" },
+    errors: [...WRITE_ERRORS, 404],
+  },
+  {
+    method: "delete",
+    path: "/projects/{id}",
+    operationId: "deleteProject",
+    summary: "Delete a project",
+    description: "Deletes one project of the caller's workspace.",
+    scope: "projects:write",
+    pathId: true,
+    success: { status: 204, description: "Deleted." },
+    errors: [401, 403, 404],
+  },
+  {
+    method: "get",
+    path: "/members",
+    operationId: "listMembers",
+    summary: "List members",
+    description:
+      "The organization's members as synced from Clerk by webhooks, by membership id. A personal workspace has none. Sessions: every member of the active organization may read them.",
+    scope: "members:read",
+    query: MemberListQuery,
+    success: { status: 200, description: "One page of members.", schema: "MemberPage" },
+    errors: [401, 403, 422],
+  },
+];
+
+const ERROR_RESPONSES: Record<ErrorStatus, { description: string; schema: string }> = {
+  401: {
+    description:
+      "No credential, or one Clerk does not accept: malformed, unknown, revoked or expired.",
+    schema: "Problem",
+  },
+  403: {
+    description:
+      "Authenticated but not allowed: `missing_scope` names the scope the API key lacks, `missing_permission` the permission the session's role lacks.",
+    schema: "Problem",
+  },
+  404: {
+    description: "No such project in the caller's workspace (another workspace's look the same).",
+    schema: "Problem",
+  },
+  413: { description: `The body is larger than ${MAX_BODY_BYTES} bytes.`, schema: "Problem" },
+  415: { description: "The body is not application/json.", schema: "Problem" },
+  422: {
+    description: "Invalid input: `errors` names each field and what is wrong with it.",
+    schema: "ValidationProblem",
+  },
+};
+
+const ID_PARAMETER: OpenApiParameter = {
+  name: "id",
+  in: "path",
+  required: true,
+  description: "The project's id.",
+  schema: { type: "string", format: "uuid" },
+};
+
+const ref = (id: string) => ({ $ref: `#/components/schemas/${id}` });
+
+// zod marks each generated schema as a standalone document; inside OpenAPI they are fragments.
+function fragment(schema: JsonSchema): JsonSchema {
+  const { $schema: _schema, $id: _id, ...rest } = schema;
+  return rest;
+}
+
+function componentSchemas(): Record<string, JsonSchema> {
+  const uri = (id: string) => `#/components/schemas/${id}`;
+  const requests = z.registry<{ id: string }>();
+  requests.add(ProjectInput, { id: "ProjectInput" });
+  requests.add(ProjectPatch, { id: "ProjectPatch" });
+  const responses = z.registry<{ id: string }>();
+  responses.add(ProjectResource, { id: "Project" });
+  responses.add(ProjectPageResource, { id: "ProjectPage" });
+  responses.add(MeResource, { id: "Me" });
+  responses.add(MemberPageResource, { id: "MemberPage" });
+  responses.add(ProblemResource, { id: "Problem" });
+  responses.add(ValidationProblemResource, { id: "ValidationProblem" });
+  const all = {
+    ...z.toJSONSchema(requests, { io: "input", uri }).schemas,
+    ...z.toJSONSchema(responses, { io: "output", uri }).schemas,
+  };
+  return Object.fromEntries(Object.entries(all).map(([id, s]) => [id, fragment(s)]));
+}
+
+function queryParameters(query: z.ZodObject): OpenApiParameter[] {
+  return Object.entries(query.shape).map(([name, field]) => {
+    const { description, ...schema } = fragment(z.toJSONSchema(field, { io: "input" }));
+    return {
+      name,
+      in: "query",
+      required: !field.isOptional(),
+      description: typeof description === "string" ? description : undefined,
+      schema,
+    };
+  });
+}
+
+function security(op: ApiOperation): Record<string, string[]>[] {
+  if (op.scope === null) return [{ apiKey: [] }, { session: [] }];
+  const permission = SESSION_PERMISSIONS[op.scope];
+  return [{ apiKey: [op.scope] }, { session: permission ? [permission] : [] }];
+}
+
+function requirement(op: ApiOperation): string {
+  if (op.scope === null) return "";
+  const permission = SESSION_PERMISSIONS[op.scope];
+  const session = permission
+    ? `sessions need \`${permission}\` in the active organization`
+    : "sessions need only membership of the active organization";
+  return `\n\nRequires: API keys need the scope \`${op.scope}\`; ${session}. In the personal workspace a session may do everything.`;
+}
+
+function operationObject(op: ApiOperation): OpenApiOperation {
+  const responses: OpenApiOperation["responses"] = {
+    [op.success.status]: {
+      description: op.success.description,
+      ...(op.success.schema && {
+        content: { "application/json": { schema: ref(op.success.schema) } },
+      }),
+    },
+  };
+  for (const status of op.errors) {
+    const { description, schema } = ERROR_RESPONSES[status];
+    responses[status] = {
+      description,
+      content: { "application/problem+json": { schema: ref(schema) } },
+    };
+  }
+  return {
+    operationId: op.operationId,
+    summary: op.summary,
+    description: op.description + requirement(op),
+    security: security(op),
+    parameters: [
+      ...(op.pathId ? [ID_PARAMETER] : []),
+      ...(op.query ? queryParameters(op.query) : []),
+    ],
+    ...(op.body && {
+      requestBody: {
+        required: true,
+        content: {
+          "application/json": { schema: ref(op.body.schema), example: op.body.example },
+        },
+      },
+    }),
+    responses,
+  };
+}
+
+export function openApiDocument() {
+  const paths: Record<string, Partial<Record<HttpMethod, OpenApiOperation>>> = {};
+  for (const op of API_OPERATIONS) {
+    paths[op.path] = { ...paths[op.path], [op.method]: operationObject(op) };
+  }
+  return {
+    openapi: "3.1.0",
+    jsonSchemaDialect: "https://json-schema.org/draft/2020-12/schema",
+    info: {
+      title: "Acme Projects API",
+      version: "1",
+      description:
+        "Send an API key (created in settings) or a Clerk session token as `Authorization: Bearer <token>`. Errors are `application/problem+json` (RFC 9457). API keys can do exactly what their scopes allow; a key with no scopes can only call `GET /me`.",
+    },
+    servers: [{ url: "/api/v1" }],
+    components: {
+      securitySchemes: {
+        apiKey: {
+          type: "http",
+          scheme: "bearer",
+          description:
+            "An API key (`ak_...`) of a user or an organization. The array lists the scope the operation needs.",
+        },
+        session: {
+          type: "http",
+          scheme: "bearer",
+          bearerFormat: "JWT",
+          description:
+            "A Clerk session token (in the browser, the `__session` cookie). The array lists the organization permission the operation needs.",
+        },
+      },
+      schemas: componentSchemas(),
+    },
+    paths,
+  };
+}

@@ -1,0 +1,134 @@
+import { z } from "zod";
+import type { Principal } from "@/auth/principal";
+import type { Project } from "@/db/schema";
+import type { Member } from "@/members/members";
+
+// What /api/v1 answers, as zod schemas: the handlers build their JSON through the mappers below
+// (typed by these schemas) and the OpenAPI document is generated from the same schemas.
+
+export const ProjectResource = z.object({
+  id: z.uuid(),
+  tenant_id: z.string().meta({
+    description: "The organization id, or the user id for a personal workspace.",
+  }),
+  name: z.string(),
+  description: z.string().nullable(),
+  created_by: z.string().meta({
+    description: "The user who created it, or the API key id when an organization's key did.",
+  }),
+  created_at: z.iso.datetime(),
+  updated_at: z.iso.datetime(),
+});
+
+export const ProjectPageResource = z.object({
+  data: z.array(ProjectResource),
+  next_cursor: z
+    .string()
+    .nullable()
+    .meta({ description: "Pass as `cursor` for the next page; null on the last page." }),
+});
+
+export const MemberResource = z.object({
+  id: z.string().meta({ description: "The Clerk membership id." }),
+  user_id: z.string(),
+  role: z.string().nullable(),
+  email: z.string().nullable(),
+  first_name: z.string().nullable(),
+  last_name: z.string().nullable(),
+  image_url: z.string().nullable(),
+});
+
+export const MemberPageResource = z.object({
+  data: z.array(MemberResource),
+  next_cursor: z.string().nullable(),
+});
+
+export const MeResource = z.discriminatedUnion("token_type", [
+  z.object({
+    token_type: z.literal("api_key"),
+    api_key: z.object({ id: z.string(), name: z.string() }),
+    user_id: z.string().nullable(),
+    org_id: z.string().nullable(),
+    tenant_id: z.string(),
+    scopes: z.array(z.string()),
+  }),
+  z.object({
+    token_type: z.literal("session_token"),
+    user_id: z.string(),
+    org_id: z.string().nullable(),
+    org_slug: z.string().nullable(),
+    org_role: z.string().nullable(),
+    tenant_id: z.string(),
+    permissions: z.array(z.string()),
+  }),
+]);
+
+// RFC 9457: a stable `type` per kind of error; extension members depend on the kind.
+export const ProblemResource = z.looseObject({
+  type: z.string(),
+  title: z.string(),
+  status: z.int(),
+  detail: z.string(),
+  missing_scope: z
+    .string()
+    .optional()
+    .meta({ description: "403 from an API key: the scope it lacks." }),
+  missing_permission: z
+    .string()
+    .optional()
+    .meta({ description: "403 from a session: the permission its role lacks." }),
+});
+
+export const ValidationProblemResource = ProblemResource.extend({
+  errors: z.array(
+    z.object({
+      field: z.string().meta({ description: "Dotted path of the field, or `body`." }),
+      message: z.string(),
+    }),
+  ),
+});
+
+export function projectResource(p: Project): z.infer<typeof ProjectResource> {
+  return {
+    id: p.id,
+    tenant_id: p.tenantId,
+    name: p.name,
+    description: p.description,
+    created_by: p.createdBy,
+    created_at: p.createdAt.toISOString(),
+    updated_at: p.updatedAt.toISOString(),
+  };
+}
+
+export function memberResource(m: Member): z.infer<typeof MemberResource> {
+  return {
+    id: m.id,
+    user_id: m.userId,
+    role: m.role,
+    email: m.email,
+    first_name: m.firstName,
+    last_name: m.lastName,
+    image_url: m.imageUrl,
+  };
+}
+
+export function meResource(p: Principal): z.infer<typeof MeResource> {
+  return p.tokenType === "api_key"
+    ? {
+        token_type: p.tokenType,
+        api_key: { id: p.keyId, name: p.keyName },
+        user_id: p.userId,
+        org_id: p.orgId,
+        tenant_id: p.tenantId,
+        scopes: p.scopes,
+      }
+    : {
+        token_type: p.tokenType,
+        user_id: p.userId,
+        org_id: p.orgId,
+        org_slug: p.orgSlug,
+        org_role: p.orgRole,
+        tenant_id: p.tenantId,
+        permissions: p.permissions,
+      };
+}

@@ -1,0 +1,53 @@
+import { and, asc, eq, gt, isNull } from "drizzle-orm";
+import type { Database } from "@/db/client";
+import { organizationMemberships, users } from "@/db/schema";
+
+// An organization's members as the webhook sync last wrote them. Tombstoned memberships and
+// deleted users are left out; a user row the sync has not filled in yet gives null profile fields.
+export type Member = {
+  id: string;
+  userId: string;
+  role: string | null;
+  email: string | null;
+  firstName: string | null;
+  lastName: string | null;
+  imageUrl: string | null;
+};
+
+// Pages follow membership ids: Clerk ids are unique and never change, which is all a stable
+// order needs.
+export type MemberPage = { members: Member[]; next: string | null };
+
+export async function listMembers(
+  db: Database,
+  organizationId: string,
+  { limit = 50, after }: { limit?: number; after?: string | undefined } = {},
+): Promise<MemberPage> {
+  const rows = await db
+    .select({
+      id: organizationMemberships.id,
+      userId: organizationMemberships.userId,
+      role: organizationMemberships.role,
+      email: users.email,
+      firstName: users.firstName,
+      lastName: users.lastName,
+      imageUrl: users.imageUrl,
+    })
+    .from(organizationMemberships)
+    .innerJoin(users, eq(users.id, organizationMemberships.userId))
+    .where(
+      and(
+        eq(organizationMemberships.organizationId, organizationId),
+        isNull(organizationMemberships.deletedAt),
+        isNull(users.deletedAt),
+        after === undefined ? undefined : gt(organizationMemberships.id, after),
+      ),
+    )
+    .orderBy(asc(organizationMemberships.id))
+    .limit(limit + 1);
+  const members = rows.slice(0, limit);
+  return {
+    members,
+    next: rows.length > limit ? (members.at(-1)?.id ?? null) : null,
+  };
+}

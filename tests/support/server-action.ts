@@ -1,0 +1,62 @@
+import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+
+// Calls a Next server action over HTTP the way the browser does: React's own Flight client
+// (the copy Next ships) encodes the arguments and decodes the answer, and the action's id comes
+// from the production build's manifest.
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
+
+type FlightClient = {
+  encodeReply(value: unknown): Promise<string | FormData>;
+  createFromReadableStream(stream: ReadableStream, options: unknown): Promise<{ a: unknown }>;
+};
+const flight = createRequire(import.meta.url)(
+  "next/dist/compiled/react-server-dom-turbopack/client.node",
+) as FlightClient;
+
+// The answer also carries the re-rendered page (after revalidatePath), whose client components
+// this decoder never loads: only the action's return value is read.
+const ANY_MODULE = new Proxy({}, { get: (_, id) => ({ "*": { id, chunks: [] } }) });
+
+type Manifest = { node: Record<string, { filename: string; exportedName: string }> };
+
+export function serverActionId(filename: string, exportedName: string): string {
+  const manifest = JSON.parse(
+    readFileSync(path.join(ROOT, ".next/server/server-reference-manifest.json"), "utf8"),
+  ) as Manifest;
+  const found = Object.entries(manifest.node).find(
+    ([, a]) => a.filename === filename && a.exportedName === exportedName,
+  );
+  if (!found) throw new Error(`no server action ${exportedName} in ${filename} in the build`);
+  return found[0];
+}
+
+export async function callServerAction<T>(options: {
+  appUrl: string;
+  // The page the action is posted from, as a browser on that page would.
+  page: string;
+  actionId: string;
+  args: unknown[];
+  token: string;
+}): Promise<T> {
+  const res = await fetch(`${options.appUrl}${options.page}`, {
+    method: "POST",
+    headers: {
+      "next-action": options.actionId,
+      accept: "text/x-component",
+      origin: options.appUrl,
+      authorization: `Bearer ${options.token}`,
+    },
+    body: await flight.encodeReply(options.args),
+  });
+  if (!res.ok || !res.body) {
+    throw new Error(`server action answered ${res.status}: ${(await res.text()).slice(0, 300)}`);
+  }
+  const root = await flight.createFromReadableStream(res.body, {
+    serverConsumerManifest: { moduleMap: ANY_MODULE, moduleLoading: null, serverModuleMap: null },
+  });
+  return (await root.a) as T;
+}

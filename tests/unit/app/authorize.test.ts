@@ -1,0 +1,90 @@
+import { describe, expect, it } from "vitest";
+import { API_SCOPES } from "@/auth/api-scopes";
+import { decide } from "@/auth/authorize";
+import type { Principal } from "@/auth/principal";
+
+function apiKey(scopes: string[], subject = "org_a"): Principal {
+  const isOrg = subject.startsWith("org_");
+  return {
+    tokenType: "api_key",
+    keyId: "ak_1",
+    keyName: "script",
+    userId: isOrg ? null : subject,
+    orgId: isOrg ? subject : null,
+    scopes,
+    tenantId: subject,
+  };
+}
+
+function session(role: "admin" | "member" | "personal"): Principal {
+  const permissions = {
+    admin: ["org:projects:read", "org:projects:manage"],
+    member: ["org:projects:read"],
+    personal: [],
+  }[role];
+  const inOrg = role !== "personal";
+  return {
+    tokenType: "session_token",
+    userId: "user_1",
+    orgId: inOrg ? "org_a" : null,
+    orgSlug: inOrg ? "acme" : null,
+    orgRole: inOrg ? `org:${role}` : null,
+    permissions,
+    tenantId: inOrg ? "org_a" : "user_1",
+  };
+}
+
+describe("API authorization", () => {
+  it.each(API_SCOPES)("lets an API key with the scope %s use it", (scope) => {
+    expect(decide(apiKey([scope]), scope)).toEqual({ ok: true });
+  });
+
+  it("refuses an API key every scope it does not carry, naming the missing scope", () => {
+    const decision = decide(apiKey(["projects:read", "members:read"]), "projects:write");
+    expect(decision).toMatchObject({
+      ok: false,
+      problem: { status: 403, missing_scope: "projects:write" },
+    });
+    expect(decision.ok || decision.problem.detail).toContain("projects:write");
+  });
+
+  it("gives a key without scopes nothing at all", () => {
+    for (const scope of API_SCOPES) {
+      expect(decide(apiKey([]), scope), scope).toMatchObject({
+        ok: false,
+        problem: { status: 403 },
+      });
+    }
+  });
+
+  it("applies the same scope rules to a user's personal key", () => {
+    expect(decide(apiKey(["projects:read"], "user_9"), "projects:read").ok).toBe(true);
+    expect(decide(apiKey(["projects:read"], "user_9"), "projects:write").ok).toBe(false);
+  });
+
+  it("lets an admin session read and manage projects and read members", () => {
+    for (const scope of API_SCOPES) expect(decide(session("admin"), scope).ok, scope).toBe(true);
+  });
+
+  it("lets a member session read projects and members but not change projects", () => {
+    expect(decide(session("member"), "projects:read").ok).toBe(true);
+    expect(decide(session("member"), "members:read").ok).toBe(true);
+    expect(decide(session("member"), "projects:write")).toMatchObject({
+      ok: false,
+      problem: { status: 403, missing_permission: "org:projects:manage" },
+    });
+  });
+
+  it("refuses a session whose role holds no project permission", () => {
+    const guest = { ...session("member"), permissions: [] };
+    expect(decide(guest, "projects:read")).toMatchObject({
+      ok: false,
+      problem: { missing_permission: "org:projects:read" },
+    });
+    expect(decide(guest, "members:read").ok).toBe(true);
+  });
+
+  it("lets a session in its personal workspace do everything there", () => {
+    for (const scope of API_SCOPES) expect(decide(session("personal"), scope).ok, scope).toBe(true);
+  });
+});
