@@ -1,6 +1,5 @@
 import { UserProfile } from "@clerk/nextjs";
 import { auth } from "@clerk/nextjs/server";
-import Link from "next/link";
 import { AppHeader } from "@/components/app-header";
 
 export const metadata = { title: "Settings" };
@@ -20,15 +19,15 @@ export default async function SettingsPage() {
     <>
       <AppHeader orgSlug={orgSlug ?? undefined} />
       <main className="mx-auto flex max-w-5xl flex-col items-center gap-4 px-4 py-8">
-        <p className="self-start text-sm text-slate-600">
-          <Link href="/settings/api-keys" className="text-brand-700 underline">
-            Personal API keys
-          </Link>
-        </p>
-        {/* Clerk's own API keys page cannot set scopes, and a key without scopes can do nothing
-            here, so it is hidden in favour of this app's page. */}
-        <UserProfile path="/settings" apiKeysProps={{ hide: true }}>
-          <UserProfile.Link label="API keys" url="/settings/api-keys" labelIcon={<KeyIcon />} />
+        {/* Clerk's own "API keys" tab lists and revokes keys, but cannot give them scopes: a key
+            made there identifies you (GET /api/v1/me) and nothing more. Keys that read or write
+            projects are made on this app's page, linked beside it. */}
+        <UserProfile path="/settings">
+          <UserProfile.Link
+            label="Scoped API keys"
+            url="/settings/api-keys"
+            labelIcon={<KeyIcon />}
+          />
         </UserProfile>
       </main>
     </>
