@@ -1,5 +1,6 @@
 import { UserProfile } from "@clerk/nextjs";
 import { auth } from "@clerk/nextjs/server";
+import Link from "next/link";
 import { AppHeader } from "@/components/app-header";
 
 export const metadata = { title: "Settings" };
@@ -19,6 +20,11 @@ export default async function SettingsPage() {
     <>
       <AppHeader orgSlug={orgSlug ?? undefined} />
       <main className="mx-auto flex max-w-5xl flex-col items-center gap-4 px-4 py-8">
+        <p className="self-start text-sm text-slate-600">
+          <Link href="/settings/api-keys" className="text-brand-700 underline">
+            Personal API keys with scopes
+          </Link>
+        </p>
         {/* Clerk's own "API keys" tab lists and revokes keys, but cannot give them scopes: a key
             made there identifies you (GET /api/v1/me) and nothing more. Keys that read or write
             projects are made on this app's page, linked beside it. */}
