@@ -19,6 +19,8 @@ export default defineConfig({
         },
       },
       {
+        // The app's modules import each other as `@/...`.
+        resolve: { tsconfigPaths: true },
         test: {
           name: "app",
           include: ["tests/integration/app/**/*.integ.ts"],

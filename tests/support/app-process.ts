@@ -21,12 +21,14 @@ export async function freePort(): Promise<number> {
 }
 
 // `next start` on the production build made by the global setup, wired to a test emulator the
-// way the launcher wires it to the dev one.
+// way the launcher wires it to the dev one. `port` is for an emulator that must know where to
+// deliver webhooks before the app starts.
 export async function startApp(options: {
   emulatorUrl: string;
   databaseUrl: string;
+  port?: number;
 }): Promise<AppProcess> {
-  const port = await freePort();
+  const port = options.port ?? (await freePort());
   const child: ChildProcess = spawn(
     process.execPath,
     [path.join(ROOT, "node_modules/next/dist/bin/next"), "start", "--port", String(port)],
