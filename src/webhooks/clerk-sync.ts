@@ -273,6 +273,17 @@ async function writeMembership(
     });
 }
 
+// For reconciliation, which finds a membership gone from Clerk without an event to describe it:
+// tombstones that membership only, not a newer one of the same pair that has taken the row over.
+export async function tombstoneMembershipRow(tx: Transaction, membershipId: string): Promise<void> {
+  await tx
+    .update(organizationMemberships)
+    .set({ role: null, deletedAt: now, updatedAt: now })
+    .where(
+      and(eq(organizationMemberships.id, membershipId), isNull(organizationMemberships.deletedAt)),
+    );
+}
+
 async function recordSignIn(tx: Transaction, userId: string, at: Date): Promise<void> {
   await tx
     .insert(users)
