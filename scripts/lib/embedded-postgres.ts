@@ -42,25 +42,29 @@ type Batch = {
   reject: (err: unknown) => void;
 };
 
-// Extended-protocol messages that a Sync (or Flush) completes; every other message ends a batch.
+// Extended-protocol messages answered only at the next Sync or Flush; any other message ends a
+// batch. After a Flush the client reads the answers and goes on with the same unnamed statement.
 const PARSE = 0x50;
 const BIND = 0x42;
 const DESCRIBE = 0x44;
 const EXECUTE = 0x45;
 const CLOSE = 0x43;
+const FLUSH = 0x48;
 const PENDING_UNTIL_SYNC = new Set([PARSE, BIND, DESCRIBE, EXECUTE, CLOSE]);
 
 // Stands in for @electric-sql/pglite-socket 0.2.17's query queue (same methods), which interleaves
-// clients message by message: outside a transaction, one client's Parse/Bind/Execute ran between
-// another's, and all clients share PGlite's one session, so they overwrote each other's unnamed
-// statement and portal ("portal \"\" does not exist", or a query bound to another's SQL). This
-// queue runs each client's messages up to its Sync as one batch, so only whole protocol exchanges
-// interleave; inside a transaction it runs only the client that opened it, as the original does.
+// clients message by message. All clients share PGlite's one session, so one client's Parse ran
+// between another's Parse and Bind overwrote its unnamed statement: "portal \"\" does not exist",
+// or rows decoded with another query's columns (postgres.js, as drizzle uses it, describes a
+// query with Parse/Describe/Flush, then runs it with Bind/Execute/Sync). This queue runs a
+// client's messages up to a Sync or Flush as one batch, and after a Flush, or inside a
+// transaction, runs only that client until it is done, so whole exchanges never interleave.
 class ExtendedQueryQueue {
   private readonly pending = new Map<number, QueuedMessage[]>();
   private readonly ready: Batch[] = [];
   private processing = false;
-  private transactionOwner: number | null = null;
+  // The client between a Flush and its Sync, or inside a transaction, whom the session waits for.
+  private reservedFor: number | null = null;
 
   constructor(private readonly db: PGlite) {}
 
@@ -100,11 +104,10 @@ class ExtendedQueryQueue {
 
   // A client that disconnects inside its transaction must not leave it open for everyone.
   async clearTransactionIfNeeded(handlerId: number): Promise<void> {
-    if (this.db.isInTransaction() && this.transactionOwner === handlerId) {
-      await this.db.exec("ROLLBACK");
-      this.transactionOwner = null;
-      await this.process();
-    }
+    if (this.reservedFor !== handlerId) return;
+    if (this.db.isInTransaction()) await this.db.exec("ROLLBACK");
+    this.reservedFor = null;
+    await this.process();
   }
 
   private async process(): Promise<void> {
@@ -112,11 +115,11 @@ class ExtendedQueryQueue {
     this.processing = true;
     try {
       for (;;) {
-        const inTransaction = this.db.isInTransaction() && this.transactionOwner !== null;
-        const index = inTransaction
-          ? this.ready.findIndex((b) => b.handlerId === this.transactionOwner)
-          : 0;
-        // In a transaction whose owner has sent nothing yet: wait for its next batch.
+        const index =
+          this.reservedFor === null
+            ? 0
+            : this.ready.findIndex((b) => b.handlerId === this.reservedFor);
+        // Reserved for a client that has sent nothing yet: wait for its next batch.
         if (index === -1 || this.ready.length === 0) return;
         const [batch] = this.ready.splice(index, 1) as [Batch];
         let bytes = 0;
@@ -135,7 +138,8 @@ class ExtendedQueryQueue {
           batch.reject(err);
           continue;
         }
-        this.transactionOwner = batch.handlerId;
+        const flushed = batch.messages.at(-1)?.message[0] === FLUSH;
+        this.reservedFor = flushed || this.db.isInTransaction() ? batch.handlerId : null;
         batch.resolve(bytes);
       }
     } finally {

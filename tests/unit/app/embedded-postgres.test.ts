@@ -27,10 +27,12 @@ describe("embedded database", () => {
               return row?.s === String(i);
             });
           }
+          // Unprepared, as drizzle sends them: described first (Parse, Describe, Flush), then bound
+          // and run (Bind, Execute, Sync) in a second exchange, both on the unnamed statement.
           const [row] =
             i % 2 === 0
-              ? await client`select ${i}::int + 1 as n`
-              : await client`select ${String(i)} || 'x' as s, 1 as one`;
+              ? await client.unsafe("select $1::int + 1 as n", [i])
+              : await client.unsafe("select $1::text || 'x' as s, 1 as one", [String(i)]);
           return i % 2 === 0 ? row?.n === i + 1 : row?.s === `${i}x`;
         }),
       );
