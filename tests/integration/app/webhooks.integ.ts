@@ -269,6 +269,13 @@ describe("POST /api/webhooks/clerk with svix-signed payloads", () => {
     expect(await recordedEvents(svixId)).toBe(0);
   });
 
+  it("answers a correctly signed body that is not JSON with a 400 problem", async () => {
+    const body = "{not json";
+    const res = await fetch(webhookUrl, { method: "POST", headers: signedHeaders(body), body });
+    expect(res.status).toBe(400);
+    expect(await res.json()).toMatchObject({ type: "/problems/bad-request", status: 400 });
+  });
+
   it("acknowledges an event type it does not handle with 200 and stores nothing", async () => {
     const svixId = newSvixId();
     const res = await deliver(webhookUrl, clerkEvent("email.created", { id: "ema_1" }), { svixId });
@@ -511,5 +518,32 @@ describe("POST /api/webhooks/clerk with the emulator's deliveries", () => {
     expect(html).toContain("Dana Owner");
     expect(html).toContain("Milo Member");
     expect(html).toContain(member.emailAddresses[0]?.emailAddress);
+  });
+});
+
+describe("POST /api/webhooks/clerk on a server without CLERK_WEBHOOK_SIGNING_SECRET", () => {
+  it("answers 503 and stores nothing, so Svix keeps the events until it is configured", async () => {
+    const unconfigured = await startApp({
+      emulatorUrl: emulator.url,
+      databaseUrl: inject("databaseUrl"),
+      env: { CLERK_WEBHOOK_SIGNING_SECRET: "" },
+    });
+    try {
+      const user = newUser(1_000);
+      const svixId = newSvixId();
+      const res = await deliver(
+        `${unconfigured.url}/api/webhooks/clerk`,
+        userEvent("user.created", user),
+        {
+          svixId,
+        },
+      );
+      expect(res.status).toBe(503);
+      expect(await res.json()).toMatchObject({ type: "/problems/service-unavailable" });
+      expect(await userRow(user.id)).toBeUndefined();
+      expect(await recordedEvents(svixId)).toBe(0);
+    } finally {
+      await unconfigured.stop();
+    }
   });
 });

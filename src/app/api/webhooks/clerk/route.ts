@@ -41,7 +41,10 @@ export async function POST(req: Request) {
     });
   } catch (err) {
     if (err instanceof WebhookVerificationError) {
-      console.warn(`${LOG} rejected ${svixId || "(no svix-id)"}: ${err.message}`);
+      // The header is not verified: quoted and cut short, so it cannot forge log lines.
+      console.warn(
+        `${LOG} rejected svix-id ${JSON.stringify(svixId.slice(0, 64))}: ${err.message}`,
+      );
       return problemResponse(
         problem(
           "unauthenticated",
