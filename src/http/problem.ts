@@ -1,5 +1,6 @@
 // RFC 9457 problem details: every API error is application/problem+json with a stable `type`.
 export type ProblemType =
+  | "bad-request"
   | "unauthenticated"
   | "forbidden"
   | "not-found"
@@ -11,6 +12,7 @@ export type ProblemType =
   | "internal";
 
 const TITLES: Record<ProblemType, string> = {
+  "bad-request": "Bad request",
   unauthenticated: "Unauthenticated",
   forbidden: "Forbidden",
   "not-found": "Not found",
@@ -23,6 +25,7 @@ const TITLES: Record<ProblemType, string> = {
 };
 
 const STATUS: Record<ProblemType, number> = {
+  "bad-request": 400,
   unauthenticated: 401,
   forbidden: 403,
   "not-found": 404,

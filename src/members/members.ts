@@ -51,3 +51,12 @@ export async function listMembers(
     next: rows.length > limit ? (members.at(-1)?.id ?? null) : null,
   };
 }
+
+export function memberDisplayName(m: Member): string {
+  return [m.firstName, m.lastName].filter(Boolean).join(" ") || m.email || m.userId;
+}
+
+// "org:admin" -> "admin"; custom roles keep their key.
+export function roleLabel(role: string | null): string {
+  return role?.replace(/^org:/, "") ?? "";
+}

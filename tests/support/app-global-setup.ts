@@ -40,7 +40,8 @@ export default async function setup(project: TestProject) {
   if (url) {
     await resetSchema(url);
   } else {
-    embedded = await startEmbeddedPostgres({ port: 0 });
+    // Several app processes (a pool of 5 each) and the suites' own clients share it at once.
+    embedded = await startEmbeddedPostgres({ port: 0, maxConnections: 40 });
     url = embedded.url;
   }
   await runMigrations(url);

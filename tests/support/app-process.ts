@@ -21,12 +21,15 @@ export async function freePort(): Promise<number> {
 }
 
 // `next start` on the production build made by the global setup, wired to a test emulator the
-// way the launcher wires it to the dev one.
+// way the launcher wires it to the dev one. `port` is for an emulator that must know where to
+// deliver webhooks before the app starts; `env` overrides variables ("" unsets one).
 export async function startApp(options: {
   emulatorUrl: string;
   databaseUrl: string;
+  port?: number;
+  env?: Record<string, string>;
 }): Promise<AppProcess> {
-  const port = await freePort();
+  const port = options.port ?? (await freePort());
   const child: ChildProcess = spawn(
     process.execPath,
     [path.join(ROOT, "node_modules/next/dist/bin/next"), "start", "--port", String(port)],
@@ -40,6 +43,7 @@ export async function startApp(options: {
         CLERK_SECRET_KEY: TEST_SECRET_KEY,
         CLERK_WEBHOOK_SIGNING_SECRET: TEST_WEBHOOK_SECRET,
         DATABASE_URL: options.databaseUrl,
+        ...options.env,
       },
       stdio: ["ignore", "pipe", "pipe"],
     },

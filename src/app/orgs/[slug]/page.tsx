@@ -1,4 +1,5 @@
 import { database } from "@/db/client";
+import { listMembers, type Member, memberDisplayName, roleLabel } from "@/members/members";
 import { listProjects } from "@/projects/projects";
 import { CreateProjectForm } from "./create-project-form";
 import { DeleteProjectButton } from "./delete-project-button";
@@ -11,7 +12,14 @@ const dateFormat = new Intl.DateTimeFormat("en", { dateStyle: "medium" });
 export default async function OrgDashboardPage({ params }: { params: Promise<{ slug: string }> }) {
   const { slug } = await params;
   const { orgId, canManageProjects } = await requireActiveOrg(slug);
-  const { projects } = await listProjects(database().db, orgId);
+  const { db } = database();
+  const [{ projects }, memberPage] = await Promise.all([
+    listProjects(db, orgId),
+    listMembers(db, orgId, { limit: 100 }),
+  ]);
+  const members = memberPage.members.sort((a, b) =>
+    memberDisplayName(a).localeCompare(memberDisplayName(b)),
+  );
 
   return (
     <div className="flex flex-col gap-6">
@@ -57,6 +65,42 @@ export default async function OrgDashboardPage({ params }: { params: Promise<{ s
           </ul>
         </section>
       )}
+      <MemberList members={members} />
     </div>
+  );
+}
+
+// Members as synced from Clerk's webhooks into the database (not fetched from Clerk per request).
+function MemberList({ members }: { members: Member[] }) {
+  return (
+    <section aria-labelledby="member-list-heading" className="flex flex-col gap-2">
+      <h2 id="member-list-heading" className="font-semibold">
+        Members
+      </h2>
+      {members.length === 0 ? (
+        <p className="text-sm text-slate-600">
+          No members synced yet. They appear here as Clerk's webhooks arrive.
+        </p>
+      ) : (
+        <ul className="divide-y divide-slate-200 rounded-lg border border-slate-200 bg-white text-sm">
+          {members.map((m) => (
+            <li
+              key={m.userId}
+              className="flex flex-wrap items-center justify-between gap-2 px-4 py-2"
+            >
+              <div className="min-w-0">
+                <p className="font-medium">{memberDisplayName(m)}</p>
+                {m.email && m.email !== memberDisplayName(m) && (
+                  <p className="text-slate-500">{m.email}</p>
+                )}
+              </div>
+              <span className="rounded-full bg-slate-100 px-2 py-0.5 text-xs text-slate-700">
+                {roleLabel(m.role)}
+              </span>
+            </li>
+          ))}
+        </ul>
+      )}
+    </section>
   );
 }

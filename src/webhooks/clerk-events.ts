@@ -1,0 +1,166 @@
+import { z } from "zod";
+
+// Clerk's events (and its Backend API objects, which have the same shapes) reduced to what this app
+// keeps, per Clerk's webhook specification (emulator/openapi/webhooks-2025-04-15.yml). Only the
+// fields used are checked; anything else Clerk adds is ignored, so new fields never break the sync.
+
+// Clerk timestamps are milliseconds since the epoch.
+const timestamp = z
+  .number()
+  .int()
+  .nonnegative()
+  .transform((ms) => new Date(ms));
+// Clerk sends "" as well as null for "no image".
+const imageUrl = z
+  .string()
+  .nullish()
+  .transform((url) => url || null);
+const id = z.string().min(1);
+
+export const ClerkUserJson = z
+  .object({
+    id,
+    primary_email_address_id: z.string().nullable(),
+    email_addresses: z.array(z.object({ id: z.string(), email_address: z.string() })),
+    first_name: z.string().nullable(),
+    last_name: z.string().nullable(),
+    image_url: imageUrl,
+    last_sign_in_at: timestamp.nullable(),
+    updated_at: timestamp,
+  })
+  .transform((u) => ({
+    id: u.id,
+    email:
+      u.email_addresses.find((e) => e.id === u.primary_email_address_id)?.email_address ?? null,
+    firstName: u.first_name,
+    lastName: u.last_name,
+    imageUrl: u.image_url,
+    lastSignInAt: u.last_sign_in_at,
+    updatedAt: u.updated_at,
+  }));
+
+const organizationFields = { id, name: z.string(), slug: z.string(), image_url: imageUrl };
+
+export const ClerkOrganizationJson = z
+  .object({ ...organizationFields, updated_at: timestamp })
+  .transform((o) => ({
+    id: o.id,
+    name: o.name,
+    slug: o.slug,
+    imageUrl: o.image_url,
+    updatedAt: o.updated_at,
+  }));
+
+// A membership event embeds its organization and public data about its user: enough to create
+// placeholder rows when it arrives before the organization's or the user's own events.
+export const ClerkMembershipJson = z
+  .object({
+    id,
+    role: z.string(),
+    organization: z.object(organizationFields),
+    public_user_data: z.object({
+      user_id: id,
+      first_name: z.string().nullable(),
+      last_name: z.string().nullable(),
+      image_url: imageUrl,
+    }),
+    updated_at: timestamp,
+  })
+  .transform((m) => ({
+    id: m.id,
+    organizationId: m.organization.id,
+    userId: m.public_user_data.user_id,
+    role: m.role,
+    updatedAt: m.updated_at,
+    organization: {
+      name: m.organization.name,
+      slug: m.organization.slug,
+      imageUrl: m.organization.image_url,
+    },
+    user: {
+      firstName: m.public_user_data.first_name,
+      lastName: m.public_user_data.last_name,
+      imageUrl: m.public_user_data.image_url,
+    },
+  }));
+
+// Delete events carry no timestamp, only the id.
+const DeletedJson = z.object({ id });
+
+const SessionJson = z.object({ user_id: id, created_at: timestamp });
+
+export type UserSnapshot = z.output<typeof ClerkUserJson>;
+export type OrganizationSnapshot = z.output<typeof ClerkOrganizationJson>;
+export type MembershipSnapshot = z.output<typeof ClerkMembershipJson>;
+
+// What an event asks of the database.
+export type ClerkChange =
+  | { kind: "user-upserted"; user: UserSnapshot }
+  | { kind: "user-deleted"; userId: string }
+  | { kind: "organization-upserted"; organization: OrganizationSnapshot }
+  | { kind: "organization-deleted"; organizationId: string }
+  | { kind: "membership-upserted"; membership: MembershipSnapshot }
+  | { kind: "membership-deleted"; membership: MembershipSnapshot }
+  | { kind: "signed-in"; userId: string; at: Date };
+
+const userUpserted = ClerkUserJson.transform((user) => ({ kind: "user-upserted" as const, user }));
+const organizationUpserted = ClerkOrganizationJson.transform((organization) => ({
+  kind: "organization-upserted" as const,
+  organization,
+}));
+
+// The `data` of each event type this app handles, and the change it makes.
+const HANDLED_EVENTS: Record<string, z.ZodType<ClerkChange>> = {
+  "user.created": userUpserted,
+  "user.updated": userUpserted,
+  "user.deleted": DeletedJson.transform((d) => ({ kind: "user-deleted" as const, userId: d.id })),
+  "organization.created": organizationUpserted,
+  "organization.updated": organizationUpserted,
+  "organization.deleted": DeletedJson.transform((d) => ({
+    kind: "organization-deleted" as const,
+    organizationId: d.id,
+  })),
+  "organizationMembership.created": ClerkMembershipJson.transform((membership) => ({
+    kind: "membership-upserted" as const,
+    membership,
+  })),
+  "organizationMembership.updated": ClerkMembershipJson.transform((membership) => ({
+    kind: "membership-upserted" as const,
+    membership,
+  })),
+  "organizationMembership.deleted": ClerkMembershipJson.transform((membership) => ({
+    kind: "membership-deleted" as const,
+    membership,
+  })),
+  "session.created": SessionJson.transform((s) => ({
+    kind: "signed-in" as const,
+    userId: s.user_id,
+    at: s.created_at,
+  })),
+};
+
+export type EventIssue = { path: string; message: string };
+
+export type ParsedClerkEvent =
+  | { kind: "handled"; type: string; change: ClerkChange }
+  | { kind: "unhandled"; type: string }
+  | { kind: "malformed"; type: string | null; issues: EventIssue[] };
+
+function issuesOf(error: z.ZodError): EventIssue[] {
+  return error.issues.map((i) => ({ path: i.path.join("."), message: i.message }));
+}
+
+// A verified payload: an event this app handles (with its change), one it does not, or one it
+// should handle but cannot read.
+export function parseClerkEvent(payload: unknown): ParsedClerkEvent {
+  const envelope = z.object({ type: z.string().min(1) }).safeParse(payload);
+  if (!envelope.success) {
+    return { kind: "malformed", type: null, issues: issuesOf(envelope.error) };
+  }
+  const { type } = envelope.data;
+  const data = Object.hasOwn(HANDLED_EVENTS, type) ? HANDLED_EVENTS[type] : undefined;
+  if (!data) return { kind: "unhandled", type };
+  const event = z.object({ data }).safeParse(payload);
+  if (!event.success) return { kind: "malformed", type, issues: issuesOf(event.error) };
+  return { kind: "handled", type, change: event.data.data };
+}

@@ -1,0 +1,185 @@
+import type { createClerkClient } from "@clerk/backend";
+import { isClerkAPIResponseError } from "@clerk/backend/errors";
+import { isNull } from "drizzle-orm";
+import type { Database } from "@/db/client";
+import { organizationMemberships, organizations, users } from "@/db/schema";
+import {
+  type ClerkChange,
+  ClerkMembershipJson,
+  ClerkOrganizationJson,
+  ClerkUserJson,
+} from "./clerk-events";
+import { applyChange, tombstoneMembershipRow } from "./clerk-sync";
+
+// Converges the database with Clerk's Backend API, for what webhooks cannot repair on their own:
+// deliveries that failed for good (Svix gives up after about a day and a half), an endpoint
+// added after the data existed, a restored backup. It writes through the same guarded upserts and
+// tombstones as the webhook route, so running it while webhooks arrive is safe, and so is running
+// it twice.
+
+type ClerkClient = ReturnType<typeof createClerkClient>;
+
+const PAGE_SIZE = 100;
+
+export type ReconcileCounts = { listed: number; tombstoned: number };
+export type ReconcileReport = {
+  users: ReconcileCounts;
+  organizations: ReconcileCounts;
+  memberships: ReconcileCounts;
+};
+
+// Clerk's resources keep the JSON they were built from; it has the webhook payloads' shapes.
+function rawOf(resource: { raw: unknown }): unknown {
+  if (!resource.raw) throw new Error("@clerk/backend returned a resource without its JSON");
+  return resource.raw;
+}
+
+function isNotFound(err: unknown): boolean {
+  return isClerkAPIResponseError(err) && err.status === 404;
+}
+
+// Reads every page of a Backend API list (oldest first, so that objects created meanwhile land
+// on later pages) and hands each page's changes to one transaction.
+async function syncPages<T extends { id: string; raw: unknown }>(
+  db: Database,
+  label: string,
+  fetchPage: (offset: number) => Promise<{ data: T[]; totalCount: number }>,
+  changeOf: (raw: unknown) => ClerkChange,
+  progress: (line: string) => void,
+): Promise<Set<string>> {
+  const seen = new Set<string>();
+  for (let offset = 0; ; ) {
+    const page = await fetchPage(offset);
+    const changes = page.data.map((item) => changeOf(rawOf(item)));
+    await db.transaction(async (tx) => {
+      for (const change of changes) await applyChange(tx, change);
+    });
+    for (const item of page.data) seen.add(item.id);
+    offset += page.data.length;
+    progress(`${label}: ${offset} of ${page.totalCount} synced`);
+    if (page.data.length < PAGE_SIZE) return seen;
+  }
+}
+
+const userChange = (raw: unknown): ClerkChange => ({
+  kind: "user-upserted",
+  user: ClerkUserJson.parse(raw),
+});
+const organizationChange = (raw: unknown): ClerkChange => ({
+  kind: "organization-upserted",
+  organization: ClerkOrganizationJson.parse(raw),
+});
+const membershipChange = (raw: unknown): ClerkChange => ({
+  kind: "membership-upserted",
+  membership: ClerkMembershipJson.parse(raw),
+});
+
+export async function reconcileWithClerk(
+  clerk: ClerkClient,
+  db: Database,
+  progress: (line: string) => void,
+): Promise<ReconcileReport> {
+  const apply = (change: ClerkChange) => db.transaction((tx) => applyChange(tx, change));
+
+  const seenUsers = await syncPages(
+    db,
+    "users",
+    (offset) => clerk.users.getUserList({ limit: PAGE_SIZE, offset, orderBy: "+created_at" }),
+    userChange,
+    progress,
+  );
+  const seenOrganizations = await syncPages(
+    db,
+    "organizations",
+    (offset) =>
+      clerk.organizations.getOrganizationList({
+        limit: PAGE_SIZE,
+        offset,
+        orderBy: "+created_at",
+      }),
+    organizationChange,
+    progress,
+  );
+  const seenMemberships = await syncPages(
+    db,
+    "memberships",
+    (offset) =>
+      clerk.organizations.getInstanceOrganizationMembershipList({
+        limit: PAGE_SIZE,
+        offset,
+        orderBy: "+created_at",
+      }),
+    membershipChange,
+    progress,
+  );
+
+  // Live rows the lists did not contain. Each is asked about once more before it is tombstoned
+  // (tombstones are final): a list read page by page can miss an object when another one is
+  // deleted meanwhile, and webhooks may have added rows since the list was read.
+  let usersTombstoned = 0;
+  const liveUsers = await db.select({ id: users.id }).from(users).where(isNull(users.deletedAt));
+  for (const { id } of liveUsers.filter((u) => !seenUsers.has(u.id))) {
+    try {
+      await apply(userChange(rawOf(await clerk.users.getUser(id))));
+    } catch (err) {
+      if (!isNotFound(err)) throw err;
+      await apply({ kind: "user-deleted", userId: id });
+      usersTombstoned += 1;
+    }
+  }
+
+  let organizationsTombstoned = 0;
+  const liveOrganizations = await db
+    .select({ id: organizations.id })
+    .from(organizations)
+    .where(isNull(organizations.deletedAt));
+  for (const { id } of liveOrganizations.filter((o) => !seenOrganizations.has(o.id))) {
+    try {
+      await apply(
+        organizationChange(
+          rawOf(await clerk.organizations.getOrganization({ organizationId: id })),
+        ),
+      );
+    } catch (err) {
+      if (!isNotFound(err)) throw err;
+      await apply({ kind: "organization-deleted", organizationId: id });
+      organizationsTombstoned += 1;
+    }
+  }
+
+  // After the users and organizations: their tombstones have already ended their memberships.
+  let membershipsTombstoned = 0;
+  const liveMemberships = await db
+    .select({
+      id: organizationMemberships.id,
+      organizationId: organizationMemberships.organizationId,
+      userId: organizationMemberships.userId,
+    })
+    .from(organizationMemberships)
+    .where(isNull(organizationMemberships.deletedAt));
+  for (const m of liveMemberships.filter((row) => !seenMemberships.has(row.id))) {
+    const current = await clerk.organizations
+      .getOrganizationMembershipList({ organizationId: m.organizationId, userId: [m.userId] })
+      .then((list) => list.data[0])
+      .catch((err: unknown) => {
+        if (isNotFound(err)) return undefined;
+        throw err;
+      });
+    if (current) {
+      await apply(membershipChange(rawOf(current)));
+    } else {
+      await db.transaction((tx) => tombstoneMembershipRow(tx, m.id));
+      membershipsTombstoned += 1;
+    }
+  }
+
+  progress(
+    `tombstoned ${usersTombstoned} user(s), ${organizationsTombstoned} organization(s), ` +
+      `${membershipsTombstoned} membership(s) no longer in Clerk`,
+  );
+  return {
+    users: { listed: seenUsers.size, tombstoned: usersTombstoned },
+    organizations: { listed: seenOrganizations.size, tombstoned: organizationsTombstoned },
+    memberships: { listed: seenMemberships.size, tombstoned: membershipsTombstoned },
+  };
+}

@@ -1,0 +1,224 @@
+import { randomUUID } from "node:crypto";
+import { Webhook } from "svix";
+import { TEST_WEBHOOK_SECRET } from "./emulator-process";
+
+// Clerk webhook events as Clerk sends them (the shapes of its webhook specification; a unit test
+// holds every builder here to that spec), and Svix-signed deliveries of them.
+
+export type ClerkEvent = { type: string; data: Record<string, unknown> } & Record<string, unknown>;
+
+export function clerkEvent(type: string, data: Record<string, unknown>): ClerkEvent {
+  return {
+    data,
+    event_attributes: { http_request: { client_ip: "127.0.0.1", user_agent: "tests" } },
+    instance_id: "ins_tests",
+    object: "event",
+    timestamp: Math.floor(Date.now() / 1000),
+    type,
+  };
+}
+
+export type UserFields = {
+  id: string;
+  email?: string | null;
+  firstName?: string | null;
+  lastName?: string | null;
+  imageUrl?: string;
+  lastSignInAt?: number | null;
+  createdAt?: number;
+  updatedAt: number;
+};
+
+function userJson(u: UserFields) {
+  const emailId = `idn_${u.id}`;
+  return {
+    id: u.id,
+    object: "user",
+    external_id: null,
+    primary_email_address_id: u.email ? emailId : null,
+    primary_phone_number_id: null,
+    primary_web3_wallet_id: null,
+    username: null,
+    first_name: u.firstName ?? null,
+    last_name: u.lastName ?? null,
+    image_url: u.imageUrl ?? "",
+    has_image: Boolean(u.imageUrl),
+    public_metadata: {},
+    private_metadata: {},
+    unsafe_metadata: {},
+    email_addresses: u.email
+      ? [
+          {
+            id: emailId,
+            object: "email_address",
+            email_address: u.email,
+            reserved: false,
+            verification: null,
+            linked_to: [],
+            created_at: u.createdAt ?? u.updatedAt,
+            updated_at: u.updatedAt,
+          },
+        ]
+      : [],
+    phone_numbers: [],
+    web3_wallets: [],
+    passkeys: [],
+    password_enabled: false,
+    two_factor_enabled: false,
+    totp_enabled: false,
+    backup_code_enabled: false,
+    mfa_enabled_at: null,
+    mfa_disabled_at: null,
+    external_accounts: [],
+    saml_accounts: [],
+    enterprise_accounts: [],
+    last_sign_in_at: u.lastSignInAt ?? null,
+    banned: false,
+    locked: false,
+    lockout_expires_in_seconds: null,
+    verification_attempts_remaining: null,
+    created_at: u.createdAt ?? u.updatedAt,
+    updated_at: u.updatedAt,
+    delete_self_enabled: true,
+    create_organization_enabled: true,
+    last_active_at: u.lastSignInAt ?? null,
+    legal_accepted_at: null,
+  };
+}
+
+export function userEvent(type: "user.created" | "user.updated", u: UserFields): ClerkEvent {
+  return clerkEvent(type, userJson(u));
+}
+
+export type OrganizationFields = {
+  id: string;
+  name: string;
+  slug: string;
+  createdAt?: number;
+  updatedAt: number;
+};
+
+function organizationJson(o: OrganizationFields) {
+  return {
+    object: "organization",
+    id: o.id,
+    name: o.name,
+    slug: o.slug,
+    image_url: "",
+    has_image: false,
+    max_allowed_memberships: 5,
+    admin_delete_enabled: true,
+    public_metadata: {},
+    private_metadata: {},
+    created_at: o.createdAt ?? o.updatedAt,
+    updated_at: o.updatedAt,
+  };
+}
+
+export function organizationEvent(
+  type: "organization.created" | "organization.updated",
+  o: OrganizationFields,
+): ClerkEvent {
+  return clerkEvent(type, organizationJson(o));
+}
+
+export function deletedEvent(type: "user.deleted" | "organization.deleted", id: string) {
+  return clerkEvent(type, {
+    object: type === "user.deleted" ? "user" : "organization",
+    id,
+    deleted: true,
+  });
+}
+
+export type MembershipFields = {
+  id: string;
+  organization: OrganizationFields;
+  user: { id: string; firstName?: string | null; lastName?: string | null; email?: string };
+  role: string;
+  createdAt?: number;
+  updatedAt: number;
+};
+
+export function membershipEvent(
+  type:
+    | "organizationMembership.created"
+    | "organizationMembership.updated"
+    | "organizationMembership.deleted",
+  m: MembershipFields,
+): ClerkEvent {
+  return clerkEvent(type, {
+    id: m.id,
+    object: "organization_membership",
+    role: m.role,
+    role_name: m.role === "org:admin" ? "Admin" : "Member",
+    permissions: [],
+    public_metadata: {},
+    private_metadata: {},
+    organization: organizationJson(m.organization),
+    public_user_data: {
+      user_id: m.user.id,
+      first_name: m.user.firstName ?? null,
+      last_name: m.user.lastName ?? null,
+      profile_image_url: "",
+      image_url: "",
+      has_image: false,
+      identifier: m.user.email ?? "",
+    },
+    created_at: m.createdAt ?? m.updatedAt,
+    updated_at: m.updatedAt,
+  });
+}
+
+export function sessionCreatedEvent(user: UserFields, createdAt: number): ClerkEvent {
+  return clerkEvent("session.created", {
+    object: "session",
+    id: `sess_${randomUUID()}`,
+    user_id: user.id,
+    client_id: "client_tests",
+    actor: null,
+    status: "active",
+    last_active_organization_id: null,
+    last_active_at: createdAt,
+    expire_at: createdAt + 7 * 86_400_000,
+    abandon_at: createdAt + 30 * 86_400_000,
+    updated_at: createdAt,
+    created_at: createdAt,
+    user: userJson({ ...user, lastSignInAt: createdAt }),
+  });
+}
+
+export function newSvixId(): string {
+  return `msg_${randomUUID().replaceAll("-", "")}`;
+}
+
+export type DeliveryOptions = {
+  svixId?: string;
+  // When Svix signed it (default: now).
+  signedAt?: Date;
+  secret?: string;
+};
+
+export function signedHeaders(body: string, options: DeliveryOptions = {}) {
+  const svixId = options.svixId ?? newSvixId();
+  const signedAt = options.signedAt ?? new Date();
+  return {
+    "content-type": "application/json",
+    "svix-id": svixId,
+    "svix-timestamp": String(Math.floor(signedAt.getTime() / 1000)),
+    "svix-signature": new Webhook(options.secret ?? TEST_WEBHOOK_SECRET).sign(
+      svixId,
+      signedAt,
+      body,
+    ),
+  };
+}
+
+// POSTs the event as Svix delivers it: the exact JSON bytes that were signed.
+export async function deliver(
+  url: string,
+  event: ClerkEvent,
+  options: DeliveryOptions = {},
+): Promise<Response> {
+  const body = JSON.stringify(event);
+  return fetch(url, { method: "POST", headers: signedHeaders(body, options), body });
+}
