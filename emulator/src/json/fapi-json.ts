@@ -14,6 +14,12 @@ import type {
   VerificationRecord,
 } from "../store/records";
 import { emailAddressJSON, publicUserDataJSON } from "./bapi-json";
+
+// The picture of a user without one (Clerk serves a generated avatar; `has_image` stays false).
+// A data: URL, so the browser fetches nothing from outside.
+export const DEFAULT_AVATAR =
+  "data:image/svg+xml;base64,PHN2ZyB4bWxucz0iaHR0cDovL3d3dy53My5vcmcvMjAwMC9zdmciIHZpZXdCb3g9IjAgMCA2NCA2NCI+PHJlY3Qgd2lkdGg9IjY0IiBoZWlnaHQ9IjY0IiBmaWxsPSIjY2JkNWUxIi8+PGNpcmNsZSBjeD0iMzIiIGN5PSIyNSIgcj0iMTEiIGZpbGw9IiNmOGZhZmMiLz48cGF0aCBkPSJNMTIgNThjMi0xMiAxMC0xOCAyMC0xOHMxOCA2IDIwIDE4eiIgZmlsbD0iI2Y4ZmFmYyIvPjwvc3ZnPg==";
+
 import { USER_ACTIONS } from "./environment";
 
 // Wire shapes of the Frontend API, the one clerk-js and @clerk/ui read, checked against
@@ -67,7 +73,7 @@ export function fapiMembershipJSON(core: Core, m: MembershipRecord) {
     permissions: [...(role?.permissions ?? [])],
     public_metadata: m.publicMetadata,
     organization: fapiOrganizationJSON(core, org),
-    public_user_data: publicUserDataJSON(userOf(core, m.userId)),
+    public_user_data: { ...publicUserDataJSON(userOf(core, m.userId)), image_url: DEFAULT_AVATAR },
     created_at: m.createdAt,
     updated_at: m.updatedAt,
   };
@@ -84,7 +90,7 @@ export function fapiUserJSON(core: Core, user: UserRecord) {
     username: user.username,
     first_name: user.firstName,
     last_name: user.lastName,
-    image_url: "",
+    image_url: DEFAULT_AVATAR,
     has_image: false,
     primary_email_address_id: user.primaryEmailAddressId,
     primary_phone_number_id: null,
@@ -143,7 +149,7 @@ export function fapiSessionJSON(
     // No session tasks (forced organization selection, password reset, MFA setup) exist here.
     tasks: null,
     user: fapiUserJSON(core, user),
-    public_user_data: publicUserDataJSON(user),
+    public_user_data: { ...publicUserDataJSON(user), image_url: DEFAULT_AVATAR },
     // Minutes since the first and second factor were verified (-1: never). The emulator keeps
     // no verification times and never asks for reverification; its session tokens carry the
     // same `fva`.
@@ -217,7 +223,12 @@ export function fapiSignInJSON(core: Core, signIn: SignInRecord) {
       : null,
     second_factor_verification: null,
     user_data: user
-      ? { first_name: user.firstName, last_name: user.lastName, image_url: "", has_image: false }
+      ? {
+          first_name: user.firstName,
+          last_name: user.lastName,
+          image_url: DEFAULT_AVATAR,
+          has_image: false,
+        }
       : null,
     created_session_id: signIn.createdSessionId,
     abandon_at: signIn.abandonAt,

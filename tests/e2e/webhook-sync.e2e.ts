@@ -1,0 +1,78 @@
+import postgres from "postgres";
+import { expect, test, uniqueEmail } from "./fixtures";
+import { EMBEDDED_DB_PORT } from "./ports";
+
+// The database the launcher gave the app: DATABASE_URL when set, else its embedded one.
+const sql = postgres(
+  process.env.DATABASE_URL ?? `postgres://postgres:postgres@127.0.0.1:${EMBEDDED_DB_PORT}/postgres`,
+  { max: 1, onnotice: () => {} },
+);
+test.afterAll(async () => {
+  await sql.end();
+});
+
+async function eventually<T>(read: () => Promise<T | undefined>, what: string): Promise<T> {
+  const deadline = Date.now() + 20_000;
+  for (;;) {
+    const value = await read();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+test("a sign-up and a new organization reach Postgres through Clerk's webhooks", async ({
+  page,
+}) => {
+  const email = uniqueEmail("synced");
+  await page.goto("/sign-up");
+  await page.getByLabel(/email address/i).fill(email);
+  await page.getByLabel(/^password/i).fill("a-long-enough-password");
+  await page.getByRole("button", { name: "Continue", exact: true }).click();
+  await page
+    .getByRole("textbox", { name: /verification code/i })
+    .first()
+    .fill("424242");
+  await expect(page).toHaveURL(/\/onboarding$/);
+
+  const user = await eventually(
+    async () => (await sql`select id from users where email = ${email} and deleted_at is null`)[0],
+    "the users row",
+  );
+
+  // A user with no organization gets <OrganizationList/>'s create form straight away. Clerk
+  // refreshes the page once the new session is active, which empties the form: fill it again
+  // until the submit goes through.
+  const name = `Synced ${Date.now().toString(36)}`;
+  await expect(async () => {
+    await page.getByPlaceholder("Organization name").fill(name);
+    await page.getByRole("button", { name: "Create organization" }).click({ timeout: 2_000 });
+  }).toPass({ timeout: 20_000 });
+  await expect(page).toHaveURL(/\/orgs\/synced-/);
+
+  const org = await eventually(
+    async () => (await sql`select id from organizations where name = ${name}`)[0],
+    "the organizations row",
+  );
+  const membership = await eventually(
+    async () =>
+      (
+        await sql`select role from organization_memberships
+          where organization_id = ${org.id} and user_id = ${user.id} and deleted_at is null`
+      )[0],
+    "the membership row",
+  );
+  expect(membership.role).toBe("org:admin");
+
+  await expect
+    .poll(async () => {
+      await page.reload();
+      return page.getByRole("region", { name: "Members" }).getByText(email).count();
+    })
+    .toBeGreaterThan(0);
+
+  const api = await page.request.get("/api/v1/members");
+  expect(api.status()).toBe(200);
+  const body = await api.json();
+  expect(JSON.stringify(body)).toContain(user.id);
+});
