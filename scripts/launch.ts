@@ -4,9 +4,14 @@
 // Next. Ctrl-C stops everything it started.
 import { readFileSync } from "node:fs";
 import path from "node:path";
+import { createClerkClient } from "@clerk/backend";
 import nextEnv from "@next/env";
+import { drizzle } from "drizzle-orm/postgres-js";
+import postgres from "postgres";
 import { runMigrations } from "../src/db/migrate";
+import * as schema from "../src/db/schema";
 import { EnvError, parseServerEnv } from "../src/env/server-env";
+import { reconcileWithClerk } from "../src/webhooks/clerk-reconcile";
 import { type Child, startChild, stopChild, waitForHttp } from "./lib/children";
 import { appEnvForEmulator, clerkMode, DEV_SEED, emulatorEnv } from "./lib/clerk-wiring";
 import { type EmbeddedPostgres, startEmbeddedPostgres } from "./lib/embedded-postgres";
@@ -58,6 +63,20 @@ function supervise(child: Child) {
     console.error(`[launcher] ${child.name} exited (${code}); stopping everything`);
     void shutdown(code ?? 1);
   });
+}
+
+async function syncFromEmulator(apiUrl: string, databaseUrl: string) {
+  const sql = postgres(databaseUrl, { max: 2, onnotice: () => {} });
+  try {
+    const clerkClient = createClerkClient({ secretKey: env.CLERK_SECRET_KEY as string, apiUrl });
+    const report = await reconcileWithClerk(clerkClient, drizzle(sql, { schema }), () => {});
+    console.log(
+      `[launcher] database synced with the emulator: ${report.users.listed} users, ` +
+        `${report.organizations.listed} organizations, ${report.memberships.listed} memberships`,
+    );
+  } finally {
+    await sql.end();
+  }
 }
 
 function seedUsers(seedFile: string): { email: string; password?: string }[] {
@@ -112,6 +131,9 @@ async function main() {
   parseServerEnv(env);
   await runMigrations(env.DATABASE_URL as string);
   console.log("[launcher] database migrated");
+  // The emulator's first webhooks (the seed's) go out before Next answers and wait for Svix's
+  // retry schedule (minutes); bring the database up to date with it now instead.
+  if (clerk === "emulator") await syncFromEmulator(emulatorUrl, env.DATABASE_URL as string);
 
   const next = startChild("next", process.execPath, [nextBin, mode, "--port", String(port)], env);
   supervise(next);
@@ -123,7 +145,7 @@ async function main() {
     clerk === "emulator"
       ? `  Clerk          emulator at ${emulatorUrl} (inspect: ${emulatorUrl}/__emulator)`
       : "  Clerk          your Clerk instance (keys from the environment)",
-    `  Database       ${database ? `embedded PGlite in ${path.relative(ROOT, dataDir)}/pglite` : "DATABASE_URL"}`,
+    `  Database       ${database ? `embedded PGlite in ${path.join(dataDir, "pglite")}` : "DATABASE_URL"}`,
   ];
   if (clerk === "emulator") {
     for (const u of seedUsers(env.EMULATOR_SEED ?? DEV_SEED).filter((u) => u.password)) {
