@@ -5,12 +5,14 @@ import { findMembership } from "../domain/memberships";
 import { parseParams } from "../domain/params";
 import { endSession } from "../domain/sessions";
 import { errors } from "../http/clerk-errors";
-import type { Router } from "../http/router";
+import type { RequestInfo, Router } from "../http/router";
 import { environmentJSON } from "../json/environment";
 import { fapiSessionJSON } from "../json/fapi-json";
 import { mintSessionToken, mintTemplateToken } from "../tokens/session-token";
 import { appOriginOf, clientSession, type FapiCtx, fapiCtx } from "./context";
 import { clientJSON, withClient } from "./envelope";
+
+const APPLICATION_NAME = "Acme Projects";
 
 const TouchBody = z.object({
   active_organization_id: z.string().optional(),
@@ -42,6 +44,14 @@ async function signOutEverywhere(f: FapiCtx) {
 }
 
 export function registerClientRoutes(router: Router, core: Core) {
+  const environment = (req: RequestInfo) => ({
+    status: 200,
+    json: environmentJSON({
+      applicationName: APPLICATION_NAME,
+      appOrigin: appOriginOf(core, req.headers),
+    }),
+  });
+
   router
     .add(
       "POST",
@@ -49,30 +59,9 @@ export function registerClientRoutes(router: Router, core: Core) {
       () => ({ status: 200, json: { id: createDevBrowser(core).devBrowserId } }),
       "frontend",
     )
-    .add(
-      "GET",
-      "/v1/environment",
-      (req) => ({
-        status: 200,
-        json: environmentJSON({
-          applicationName: "Acme Projects",
-          appOrigin: appOriginOf(core, req.headers),
-        }),
-      }),
-      "frontend",
-    )
-    .add(
-      "PATCH",
-      "/v1/environment",
-      (req) => ({
-        status: 200,
-        json: environmentJSON({
-          applicationName: "Acme Projects",
-          appOrigin: appOriginOf(core, req.headers),
-        }),
-      }),
-      "frontend",
-    )
+    // clerk-js reads it with GET and, in development, "touches" it with PATCH: same answer.
+    .add("GET", "/v1/environment", environment, "frontend")
+    .add("PATCH", "/v1/environment", environment, "frontend")
     .add(
       "GET",
       "/v1/client",
