@@ -15,10 +15,22 @@ import type {
 } from "../store/records";
 import { emailAddressJSON, publicUserDataJSON } from "./bapi-json";
 
-// The picture of a user without one (Clerk serves a generated avatar; `has_image` stays false).
-// A data: URL, so the browser fetches nothing from outside.
-export const DEFAULT_AVATAR =
-  "data:image/svg+xml;base64,PHN2ZyB4bWxucz0iaHR0cDovL3d3dy53My5vcmcvMjAwMC9zdmciIHZpZXdCb3g9IjAgMCA2NCA2NCI+PHJlY3Qgd2lkdGg9IjY0IiBoZWlnaHQ9IjY0IiBmaWxsPSIjY2JkNWUxIi8+PGNpcmNsZSBjeD0iMzIiIGN5PSIyNSIgcj0iMTEiIGZpbGw9IiNmOGZhZmMiLz48cGF0aCBkPSJNMTIgNThjMi0xMiAxMC0xOCAyMC0xOHMxOCA2IDIwIDE4eiIgZmlsbD0iI2Y4ZmFmYyIvPjwvc3ZnPg==";
+// The picture of a user without one, as Clerk generates one (`has_image` stays false): their
+// initials on a colour of their own. A data: URL, so the browser fetches nothing from outside.
+export function avatarFor(user: UserRecord): string {
+  const email = user.emailAddresses.find((e) => e.id === user.primaryEmailAddressId)?.emailAddress;
+  const initials =
+    [user.firstName, user.lastName]
+      .map((n) => n?.trim()[0] ?? "")
+      .join("")
+      .toUpperCase() || (email?.[0] ?? "?").toUpperCase();
+  let hue = 0;
+  for (const ch of user.id) hue = (hue * 31 + ch.charCodeAt(0)) % 360;
+  const svg =
+    `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 64 64"><rect width="64" height="64" fill="hsl(${hue} 45% 45%)"/>` +
+    `<text x="32" y="41" font-family="sans-serif" font-size="26" font-weight="600" fill="#fff" text-anchor="middle">${initials.replace(/[<>&"]/g, "")}</text></svg>`;
+  return `data:image/svg+xml;base64,${Buffer.from(svg).toString("base64")}`;
+}
 
 import { USER_ACTIONS } from "./environment";
 
@@ -28,6 +40,11 @@ import { USER_ACTIONS } from "./environment";
 // which clerk-js resolves the active organization and its permissions. Email addresses and public
 // user data have the same shape in both APIs and are shared. Images are always empty: an image
 // URL would send the browser to a host other than localhost.
+
+const publicUserData = (user: UserRecord) => ({
+  ...publicUserDataJSON(user),
+  image_url: avatarFor(user),
+});
 
 function userOf(core: Core, id: string): UserRecord {
   const user = core.store.state.users[id];
@@ -73,7 +90,7 @@ export function fapiMembershipJSON(core: Core, m: MembershipRecord) {
     permissions: [...(role?.permissions ?? [])],
     public_metadata: m.publicMetadata,
     organization: fapiOrganizationJSON(core, org),
-    public_user_data: { ...publicUserDataJSON(userOf(core, m.userId)), image_url: DEFAULT_AVATAR },
+    public_user_data: publicUserData(userOf(core, m.userId)),
     created_at: m.createdAt,
     updated_at: m.updatedAt,
   };
@@ -90,7 +107,7 @@ export function fapiUserJSON(core: Core, user: UserRecord) {
     username: user.username,
     first_name: user.firstName,
     last_name: user.lastName,
-    image_url: DEFAULT_AVATAR,
+    image_url: avatarFor(user),
     has_image: false,
     primary_email_address_id: user.primaryEmailAddressId,
     primary_phone_number_id: null,
@@ -149,7 +166,7 @@ export function fapiSessionJSON(
     // No session tasks (forced organization selection, password reset, MFA setup) exist here.
     tasks: null,
     user: fapiUserJSON(core, user),
-    public_user_data: { ...publicUserDataJSON(user), image_url: DEFAULT_AVATAR },
+    public_user_data: publicUserData(user),
     // Minutes since the first and second factor were verified (-1: never). The emulator keeps
     // no verification times and never asks for reverification; its session tokens carry the
     // same `fva`.
@@ -226,7 +243,7 @@ export function fapiSignInJSON(core: Core, signIn: SignInRecord) {
       ? {
           first_name: user.firstName,
           last_name: user.lastName,
-          image_url: DEFAULT_AVATAR,
+          image_url: avatarFor(user),
           has_image: false,
         }
       : null,
