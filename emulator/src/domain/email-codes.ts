@@ -4,11 +4,11 @@ import { newId } from "../store/ids";
 import type { VerificationRecord } from "../store/records";
 
 const CODE_TTL_MS = 10 * 60 * 1000;
-export const MAX_CODE_ATTEMPTS = 5;
+const MAX_CODE_ATTEMPTS = 5;
 
 // As in Clerk's development instances: addresses with the `+clerk_test` subaddress never get a
 // real email and always accept this code.
-export const TEST_EMAIL_CODE = "424242";
+const TEST_EMAIL_CODE = "424242";
 const isTestAddress = (email: string) => /\+clerk_test@/i.test(email);
 
 const hashCode = (code: string) => createHash("sha256").update(code).digest("hex");

@@ -51,14 +51,6 @@ export const errors = {
     single(422, "form_param_missing", `${param} is missing`, `${param} must be included.`, param),
   paramInvalid: (param: string, why: string, status = 422) =>
     single(status, "form_param_format_invalid", `${param} is invalid`, `${param} ${why}.`, param),
-  paramUnknown: (param: string) =>
-    single(
-      422,
-      "form_param_unknown",
-      `${param} is not a valid parameter`,
-      `${param} is not a valid parameter for this request.`,
-      param,
-    ),
   identifierExists: (param: string) =>
     single(
       422,
