@@ -3,6 +3,7 @@ import { type NextFetchEvent, type NextRequest, NextResponse } from "next/server
 import { acceptsApiKeys, routeAccess } from "@/auth/route-table";
 import { serverEnv } from "@/env/server-env";
 import { problem, problemResponse } from "@/http/problem";
+import { REQUEST_ID_HEADER, requestIdFrom } from "@/http/request-identity";
 
 const API_KEY_BEARER = /^Bearer\s+ak_/i;
 
@@ -40,10 +41,21 @@ const clerk = clerkMiddleware(async (auth, req) => {
       );
     }
   }
-  return NextResponse.next();
+  // Handlers, pages and actions read the request id from this header (src/http/request-context.ts).
+  const headers = new Headers(req.headers);
+  headers.set(REQUEST_ID_HEADER, requestIdFrom(req.headers));
+  return NextResponse.next({ request: { headers } });
 }, clerkOptions);
 
-export default function proxy(req: NextRequest, event: NextFetchEvent) {
+export default async function proxy(req: NextRequest, event: NextFetchEvent) {
+  const requestId = requestIdFrom(req.headers);
+  req.headers.set(REQUEST_ID_HEADER, requestId);
+  const res = await answer(req, event);
+  res.headers.set(REQUEST_ID_HEADER, requestId);
+  return res;
+}
+
+async function answer(req: NextRequest, event: NextFetchEvent): Promise<Response> {
   // clerkMiddleware verifies every `ak_` bearer with Clerk (a billed Backend API call) before any
   // handler runs. Routes that never accept API keys refuse one here, without asking Clerk.
   const access = routeAccess(req.nextUrl.pathname);
@@ -55,7 +67,7 @@ export default function proxy(req: NextRequest, event: NextFetchEvent) {
       ),
     );
   }
-  return clerk(req, event);
+  return (await clerk(req, event)) ?? NextResponse.next();
 }
 
 export const config = {
