@@ -178,21 +178,11 @@ async function main() {
   if (clerk === "emulator") await syncFromEmulator(emulatorUrl, env.DATABASE_URL as string);
 
   const host = listenHost(clerk);
-  // Production runs Next behind the app's own front door (scripts/serve.ts); development runs
-  // Next's development server.
-  const next =
-    mode === "start"
-      ? startChild("next", process.execPath, ["--import", "tsx", "scripts/serve.ts"], {
-          ...env,
-          PORT: String(port),
-          HOST: host ?? "",
-        })
-      : startChild(
-          "next",
-          process.execPath,
-          [nextBin, "dev", "--port", String(port), ...(host ? ["--hostname", host] : [])],
-          env,
-        );
+  const next = startChild("next", process.execPath, ["--import", "tsx", "scripts/serve.ts", mode], {
+    ...env,
+    PORT: String(port),
+    HOST: host ?? "",
+  });
   supervise(next);
   await waitForHttp(`${appOrigin}/api/health`, 180_000, next);
 

@@ -1,18 +1,21 @@
-// The production HTTP server behind `npm start` (the launcher runs it): Next's own request
-// handler, as `next start` uses it, behind a front door for what Next offers no hook for.
+// The app's HTTP server, behind `npm run dev` and `npm start` (the launcher runs it): Next's own
+// request handler, as `next dev` and `next start` use it, behind a front door for what Next
+// offers no hook for.
 // - TRACE, TRACK and CONNECT cannot even be represented as a fetch Request, so Next answers them
 //   with a 500 before the proxy runs; they get a 405 problem here.
 // - The address the request came from is appended to X-Forwarded-For, as every proxy does: `next
 //   start` keeps whatever a client sent there, which would let it choose its own address for the
 //   rate limits (src/http/request-identity.ts reads it back).
 // - Slow clients cannot hold a connection open indefinitely.
-// Usage: node --import tsx scripts/serve.ts (PORT, HOST; the app's variables in the environment)
+// Usage: node --import tsx scripts/serve.ts dev|start (PORT, HOST; the app's variables in the
+// environment)
 import { randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import next from "next";
 
 const UNREPRESENTABLE_METHODS = new Set(["TRACE", "TRACK", "CONNECT"]);
 
+const dev = process.argv[2] === "dev";
 const port = Number(process.env.PORT ?? 3000);
 // Unset: every interface (IPv6 and IPv4), as `next start` listens.
 const host = process.env.HOST || undefined;
@@ -40,7 +43,14 @@ async function main() {
   // `hostname` is the name Next builds request URLs with, not where it listens: Clerk rewrites
   // each request to its own URL on that name, and Next would proxy a rewrite to any other name
   // over HTTP as if it were another site.
-  const app = next({ dev: false, dir: process.cwd(), hostname: "localhost", port });
+  const app = next({
+    dev,
+    // As `next dev` does by default.
+    ...(dev && { turbopack: true }),
+    dir: process.cwd(),
+    hostname: "localhost",
+    port,
+  });
   await app.prepare();
   const handle = app.getRequestHandler();
   const server = createServer((req, res) => {
