@@ -91,7 +91,8 @@ const PermissionSchema = z
       .regex(PERMISSION_KEY, 'must look like "org:<feature>:<action>"')
       .refine((key) => !isSystemPermission(key), 'must not start with "org:sys_" (Clerk\'s own)'),
     name: z.string().trim().min(1).max(256),
-    description: z.string().max(1000),
+    // Clerk requires one when it creates a role.
+    description: z.string().trim().min(1).max(1000),
   })
   .strict();
 
@@ -99,7 +100,8 @@ const RoleSchema = z
   .object({
     key: z.string().regex(ROLE_KEY, 'must look like "org:<role>"'),
     name: z.string().trim().min(1).max(256),
-    description: z.string().max(1000),
+    // Clerk requires one when it creates a role.
+    description: z.string().trim().min(1).max(1000),
     permissions: z.array(z.string()),
   })
   .strict();

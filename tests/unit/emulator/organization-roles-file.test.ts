@@ -16,10 +16,10 @@ function fileWith(content: unknown) {
 const admin = {
   key: "org:admin",
   name: "Admin",
-  description: "",
+  description: "d",
   permissions: SYSTEM_PERMISSIONS.map((p) => p.key),
 };
-const member = { key: "org:member", name: "Member", description: "", permissions: [] };
+const member = { key: "org:member", name: "Member", description: "d", permissions: [] };
 
 describe("clerk/organization-roles.json", () => {
   it("declares admin, member and a read-only viewer, and the app's permissions", () => {
@@ -41,15 +41,15 @@ describe("clerk/organization-roles.json", () => {
   it("names every problem of a bad file with its place", () => {
     const file = fileWith({
       permissions: [
-        { key: "org:projects:read", name: "Read", description: "" },
-        { key: "org:projects:read", name: "Again", description: "" },
-        { key: "org:sys_things:read", name: "Mine", description: "" },
-        { key: "projects-read", name: "Bad", description: "" },
+        { key: "org:projects:read", name: "Read", description: "d" },
+        { key: "org:projects:read", name: "Again", description: "d" },
+        { key: "org:sys_things:read", name: "Mine", description: "d" },
+        { key: "projects-read", name: "Bad", description: "d" },
       ],
       roles: [
         { ...admin, permissions: ["org:projects:read"] },
         { ...member, permissions: ["org:projects:wrte", "org:sys_membership:read"] },
-        { key: "Viewer", name: "", description: "", permissions: [] },
+        { key: "Viewer", name: "", description: "d", permissions: [] },
       ],
     });
     let message = "";
@@ -68,8 +68,8 @@ describe("clerk/organization-roles.json", () => {
   it("refuses duplicates, undeclared permissions and a creator role that cannot run an organization", () => {
     const file = fileWith({
       permissions: [
-        { key: "org:projects:read", name: "Read", description: "" },
-        { key: "org:projects:read", name: "Again", description: "" },
+        { key: "org:projects:read", name: "Read", description: "d" },
+        { key: "org:projects:read", name: "Again", description: "d" },
       ],
       roles: [
         { ...admin, permissions: ["org:projects:read"] },
