@@ -2,6 +2,7 @@ import { z } from "zod";
 import { ctxOf, json } from "./bapi/shared";
 import type { Core } from "./core";
 import { parseParams } from "./domain/params";
+import { seedOrganizationRoles } from "./domain/roles";
 import { createSession } from "./domain/sessions";
 import { errors } from "./http/clerk-errors";
 import type { Router } from "./http/router";
@@ -41,6 +42,7 @@ export function registerEmulatorRoutes(router: Router, core: Core) {
     .add("POST", "/__emulator/reset", () => {
       core.webhooks.clearTimers();
       core.store.reset();
+      seedOrganizationRoles(core, core.organizationRoles);
       return { status: 204 };
     })
     .add("GET", "/__emulator/webhooks", () =>

@@ -1,15 +1,18 @@
 import { createReadStream } from "node:fs";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import { readOrganizationRoles } from "../../clerk/organization-roles";
 import { registerApiKeyRoutes } from "./bapi/api-keys-routes";
 import { registerInstanceRoutes } from "./bapi/instance-routes";
 import { registerOrganizationRoutes } from "./bapi/organizations-routes";
+import { registerRoleRoutes } from "./bapi/roles-routes";
 import { registerSessionRoutes } from "./bapi/sessions-routes";
 import { ctxOf } from "./bapi/shared";
 import { registerUserRoutes } from "./bapi/users-routes";
 import type { EmulatorConfig } from "./config";
 import type { Core } from "./core";
 import { loadOrCreateSigningKey } from "./crypto/signing-key";
+import { seedOrganizationRoles } from "./domain/roles";
 import { registerEmulatorRoutes } from "./emulator-routes";
 import { bundleFor } from "./fapi/bundles";
 import { registerClientRoutes } from "./fapi/client-routes";
@@ -71,6 +74,8 @@ export async function startEmulator(
   log: (line: string) => void = console.log,
 ): Promise<Emulator> {
   const now = () => Date.now();
+  // Read before anything else: a bad roles file stops the emulator, whatever state it has.
+  const organizationRoles = readOrganizationRoles(config.organizationRolesFile);
   const store = new Store(config.dataDir);
   const webhooks = new WebhookDispatcher(
     store,
@@ -84,14 +89,17 @@ export async function startEmulator(
     store,
     signingKey: await loadOrCreateSigningKey(config.dataDir),
     webhooks,
+    organizationRoles,
     now,
     log,
   };
+  seedOrganizationRoles(core, organizationRoles);
 
   const router = new Router();
   registerInstanceRoutes(router, core);
   registerUserRoutes(router, core);
   registerOrganizationRoutes(router, core);
+  registerRoleRoutes(router, core);
   registerSessionRoutes(router, core);
   registerApiKeyRoutes(router, core);
   registerEmulatorRoutes(router, core);

@@ -1,7 +1,7 @@
+import { CREATOR_ROLE } from "../../../clerk/organization-roles";
 import type { Core, Ctx } from "../core";
 import { errors } from "../http/clerk-errors";
 import { deletedJSON, organizationJSON } from "../json/bapi-json";
-import { CREATOR_ROLE } from "../permissions";
 import { newId, randomBase62 } from "../store/ids";
 import type { Metadata, OrganizationRecord } from "../store/records";
 import { createMembership, removeMembership } from "./memberships";

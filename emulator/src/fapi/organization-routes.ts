@@ -13,6 +13,7 @@ import {
   updateOrganization,
 } from "../domain/organizations";
 import { parseParams } from "../domain/params";
+import { permissionKeysOf } from "../domain/roles";
 import { errors } from "../http/clerk-errors";
 import type { RequestInfo, Router } from "../http/router";
 import {
@@ -21,7 +22,6 @@ import {
   fapiOrganizationJSON,
   fapiRolesList,
 } from "../json/fapi-json";
-import { permissionsOf } from "../permissions";
 import { currentSession, type FapiCtx, fapiCtx } from "./context";
 import { withClient } from "./envelope";
 import { paginated } from "./me-routes";
@@ -43,7 +43,7 @@ function authorize(f: FapiCtx, req: RequestInfo, orgId: string, permission?: str
   const org = getOrganization(f.core, orgId);
   const membership = findMembership(f.core, org.id, session.userId);
   if (!membership) throw errors.notFound("organization");
-  if (permission && !permissionsOf(membership.role).includes(permission)) {
+  if (permission && !permissionKeysOf(f.core, membership.role).includes(permission)) {
     throw errors.notAllowed(`This needs the ${permission} permission.`);
   }
   return { session, org, membership };
@@ -163,7 +163,7 @@ export function registerFapiOrganizationRoutes(router: Router, core: Core) {
       (req, p) => {
         const f = fapiCtx(core, req);
         authorize(f, req, p.id as string);
-        const roles = fapiRolesList();
+        const roles = fapiRolesList(core);
         return withClient(f, { data: roles, total_count: roles.length });
       },
       "frontend",

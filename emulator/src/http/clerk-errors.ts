@@ -125,5 +125,66 @@ export const errors = {
   notEmulated: (what: string, instead: string) =>
     single(400, "not_emulated", `${what} are not emulated`, `${what} are not emulated. ${instead}`),
   conflict: (longMessage: string) => single(409, "duplicate_record", "conflict", longMessage),
+  // Organization roles and permissions: Clerk's codes and statuses.
+  roleNotFound: (param?: string) =>
+    single(404, "resource_not_found", "not found", "Organization role not found", param),
+  permissionNotFound: () =>
+    single(404, "resource_not_found", "not found", "Organization permission not found"),
+  roleIsCreatorRole: () =>
+    single(
+      422,
+      "organization_role_default_creator_role",
+      "role is used as the creator role",
+      "The organization role cannot be deleted as it is currently used as the creator role.",
+    ),
+  roleIsDefaultRole: () =>
+    single(
+      422,
+      "organization_role_domain_default_role",
+      "role is used as the domain default role",
+      "The organization role cannot be deleted as it is currently used as the default domain role.",
+    ),
+  roleAssignedToMembers: () =>
+    single(
+      422,
+      "organization_role_assigned_members",
+      "role is assigned to organization members",
+      "The organization role is currently assigned to one or more organization members.",
+    ),
+  roleInInvitations: () =>
+    single(
+      422,
+      "organization_role_exists_in_invitations",
+      "role exists in pending organization invitations",
+      "The organization role exists in one or more pending organization invitations. Please revoke these invitations to proceed.",
+    ),
+  creatorRolePermissionsMissing: (keys: readonly string[]) =>
+    single(
+      422,
+      "organization_missing_creator_role_permissions",
+      "missing permissions for creator role",
+      `The creator role must contain the following permissions: ${keys.join(", ")}`,
+    ),
+  systemPermissionNotModifiable: () =>
+    single(
+      403,
+      "organization_system_permission_not_modifiable",
+      "organization system permission cannot be modified",
+      "This organization permission cannot be modified because it is a system permission.",
+    ),
+  rolePermissionExists: () =>
+    single(
+      409,
+      "organization_role_permission_association_exists",
+      "permission already assigned to role",
+      "This organization permission is already associated to this organization role.",
+    ),
+  rolePermissionNotFound: () =>
+    single(
+      404,
+      "organization_role_permission_association_not_found",
+      "permission not assigned to role",
+      "This organization permission is not associated with the organization role.",
+    ),
   apiKeyNotFound: () => single(404, "resource_not_found", "not found", "API key not found."),
 };

@@ -1,6 +1,7 @@
 import type { Core } from "../core";
 import { isUsable } from "../domain/api-keys";
 import { membersCount } from "../domain/organizations";
+import { permissionsOfRole } from "../domain/roles";
 
 const esc = (v: unknown) =>
   String(v ?? "").replace(
@@ -46,6 +47,13 @@ export function renderInspectPage(core: Core): string {
     email(m.userId),
     m.role,
     time(m.createdAt),
+  ]);
+  const roles = Object.values(state.roles).map((r) => [
+    r.key,
+    r.name,
+    permissionsOfRole(core, r)
+      .map((p) => p.key)
+      .join(" "),
   ]);
   const keys = Object.values(state.apiKeys).map((k) => [
     k.id,
@@ -95,6 +103,7 @@ th{background:#f3f4f6;font-weight:600}.empty{color:#6b7280;font-style:italic}
 ${table("Users", ["id", "email", "name", "password", "created", "last sign-in"], users)}
 ${table("Organizations", ["id", "name", "slug", "members", "created"], orgs)}
 ${table("Memberships", ["id", "organization", "user", "role", "created"], memberships)}
+${table("Roles", ["key", "name", "permissions"], roles)}
 ${table("API keys", ["id", "name", "owner", "scopes", "status", "expires", "last used"], keys)}
 ${table("Sessions", ["id", "user", "status", "active org", "created"], sessions)}
 ${table("Mailbox (verification codes)", ["sent", "to", "subject", "code"], mailbox)}

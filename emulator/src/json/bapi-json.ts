@@ -1,9 +1,11 @@
-import { permissionsOf, ROLES } from "../permissions";
+import { CREATOR_PERMISSIONS } from "../../../clerk/organization-roles";
 import type {
   ApiKeyRecord,
   EmailAddressRecord,
   MembershipRecord,
   OrganizationRecord,
+  PermissionRecord,
+  RoleRecord,
   SessionRecord,
   UserRecord,
 } from "../store/records";
@@ -114,19 +116,57 @@ export function publicUserDataJSON(u: UserRecord) {
   };
 }
 
-export function membershipJSON(m: MembershipRecord, org: OrganizationRecord, user: UserRecord) {
+// The membership's role as it is now; a role deleted since is shown by its key, with no permissions.
+export type MembershipRole = { name: string; permissions: string[] };
+
+export function membershipJSON(
+  m: MembershipRecord,
+  org: OrganizationRecord,
+  user: UserRecord,
+  role: MembershipRole,
+) {
   return {
     id: m.id,
     object: "organization_membership",
     role: m.role,
-    role_name: ROLES[m.role]?.name ?? m.role,
-    permissions: [...permissionsOf(m.role)],
+    role_name: role.name,
+    permissions: role.permissions,
     public_metadata: m.publicMetadata,
     private_metadata: m.privateMetadata,
     organization: organizationJSON(org),
     public_user_data: publicUserDataJSON(user),
     created_at: m.createdAt,
     updated_at: m.updatedAt,
+  };
+}
+
+// The same shapes in both APIs and in role.*/permission.* webhooks.
+export function permissionJSON(p: PermissionRecord) {
+  return {
+    object: "permission",
+    id: p.id,
+    name: p.name,
+    key: p.key,
+    description: p.description,
+    type: p.type,
+    created_at: p.createdAt,
+    updated_at: p.updatedAt,
+  };
+}
+
+export function roleJSON(role: RoleRecord, permissions: PermissionRecord[]) {
+  const keys = new Set(permissions.map((p) => p.key));
+  return {
+    object: "role",
+    id: role.id,
+    name: role.name,
+    key: role.key,
+    description: role.description,
+    // Clerk lets a role be the creator role only if it can run the organization.
+    is_creator_eligible: CREATOR_PERMISSIONS.every((key) => keys.has(key)),
+    permissions: permissions.map(permissionJSON),
+    created_at: role.createdAt,
+    updated_at: role.updatedAt,
   };
 }
 

@@ -1,5 +1,5 @@
+import { CREATOR_ROLE, DEFAULT_ROLE } from "../../../clerk/organization-roles";
 import { MIN_PASSWORD_LENGTH } from "../domain/users";
-import { CREATOR_ROLE, DEFAULT_ROLE } from "../permissions";
 
 // The Frontend API's `GET /v1/environment`: the instance configuration clerk-js and @clerk/ui
 // render from. It describes what the emulator implements and nothing more (email + password,

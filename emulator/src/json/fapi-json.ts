@@ -1,12 +1,14 @@
 import type { Core } from "../core";
 import { activeSessionsOf } from "../domain/dev-browsers";
+import { membershipRole } from "../domain/memberships";
 import { membersCount } from "../domain/organizations";
+import { roleRecordJSON } from "../domain/roles";
 import { missingFields } from "../domain/sign-ups";
-import { ROLES, SYSTEM_PERMISSIONS } from "../permissions";
 import type {
   ClientRecord,
   MembershipRecord,
   OrganizationRecord,
+  RoleRecord,
   SessionRecord,
   SignInRecord,
   SignUpRecord,
@@ -81,13 +83,13 @@ export function fapiOrganizationJSON(core: Core, org: OrganizationRecord) {
 export function fapiMembershipJSON(core: Core, m: MembershipRecord) {
   const org = core.store.state.organizations[m.organizationId];
   if (!org) throw new Error(`emulator state: no organization ${m.organizationId}`);
-  const role = ROLES[m.role];
+  const role = membershipRole(core, m.role);
   return {
     object: "organization_membership",
     id: m.id,
     role: m.role,
-    role_name: role?.name ?? m.role,
-    permissions: [...(role?.permissions ?? [])],
+    role_name: role.name,
+    permissions: role.permissions,
     public_metadata: m.publicMetadata,
     organization: fapiOrganizationJSON(core, org),
     public_user_data: publicUserData(userOf(core, m.userId)),
@@ -345,56 +347,15 @@ export function fapiClientJSON(
   };
 }
 
-const isSystemPermission = (key: string) => key.startsWith("org:sys_");
-
-// Clerk's names for its system features; a custom feature is named by its key ("projects").
-const FEATURE_LABELS: Record<string, string> = {
-  sys_profile: "organization",
-  sys_memberships: "members",
-  sys_domains: "domains",
-  sys_billing: "billing",
-  sys_api_keys: "API keys",
-};
-
-// Roles and permissions are defined in code (permissions.ts), not created at some moment: there
-// is no creation time to report, so their timestamps are the epoch.
-const DEFINED_AT = 0;
-
-function fapiPermissionJSON(key: string) {
-  const [, feature = "", action = ""] = key.split(":");
-  const label = FEATURE_LABELS[feature] ?? feature.replaceAll("_", " ");
-  return {
-    object: "permission",
-    id: `perm_${feature}_${action}`,
-    key,
-    name: `${action.charAt(0).toUpperCase()}${action.slice(1)} ${label}`,
-    description: `Permission to ${action} ${label}.`,
-    type: isSystemPermission(key) ? "system" : "user",
-    created_at: DEFINED_AT,
-    updated_at: DEFINED_AT,
-  };
+// `Client.Role`: the Backend API's role, whose description the Frontend API never sends as null.
+export function fapiRoleJSON(core: Core, role: RoleRecord) {
+  const json = roleRecordJSON(core, role);
+  return { ...json, description: json.description ?? "" };
 }
 
-export function fapiRoleJSON(key: string) {
-  const role = ROLES[key];
-  if (!role) throw new Error(`no role ${key} in permissions.ts`);
-  return {
-    object: "role",
-    id: `role_${key.replace(/^org:/, "")}`,
-    key: role.key,
-    name: role.name,
-    description: role.description,
-    // Clerk lets only a role that can fully run an organization be given to its creator.
-    is_creator_eligible: SYSTEM_PERMISSIONS.every((p) => role.permissions.includes(p)),
-    permissions: role.permissions.map(fapiPermissionJSON),
-    created_at: DEFINED_AT,
-    updated_at: DEFINED_AT,
-  };
-}
-
-// Every role, for GET /v1/organizations/:id/roles (which pages it into `{ data, total_count }`).
-export function fapiRolesList() {
-  return Object.keys(ROLES).map(fapiRoleJSON);
+// Every role of the instance, for GET /v1/organizations/:id/roles.
+export function fapiRolesList(core: Core) {
+  return Object.values(core.store.state.roles).map((role) => fapiRoleJSON(core, role));
 }
 
 export function fapiDeletedObjectJSON(object: string, id: string) {

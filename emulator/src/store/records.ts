@@ -43,6 +43,28 @@ export type OrganizationRecord = {
   updatedAt: number;
 };
 
+// An organization permission: one of Clerk's system permissions, or one of the instance's own.
+export type PermissionRecord = {
+  id: string;
+  key: string;
+  name: string;
+  description: string;
+  type: "system" | "user";
+  createdAt: number;
+  updatedAt: number;
+};
+
+// Memberships and invitations name their role by key, as Clerk's APIs do.
+export type RoleRecord = {
+  id: string;
+  key: string;
+  name: string;
+  description: string | null;
+  permissionIds: string[];
+  createdAt: number;
+  updatedAt: number;
+};
+
 export type MembershipRecord = {
   id: string;
   organizationId: string;
@@ -181,6 +203,8 @@ export type EmulatorState = {
   users: Record<string, UserRecord>;
   organizations: Record<string, OrganizationRecord>;
   memberships: Record<string, MembershipRecord>;
+  permissions: Record<string, PermissionRecord>;
+  roles: Record<string, RoleRecord>;
   apiKeys: Record<string, ApiKeyRecord>;
   sessions: Record<string, SessionRecord>;
   clients: Record<string, ClientRecord>;

@@ -1,5 +1,11 @@
 import { describe, expect, it } from "vitest";
+import { readOrganizationRoles } from "../../../clerk/organization-roles";
 import type { Core } from "../../../emulator/src/core";
+import {
+  findRoleByKey,
+  permissionKeysOf,
+  seedOrganizationRoles,
+} from "../../../emulator/src/domain/roles";
 import { environmentJSON } from "../../../emulator/src/json/environment";
 import {
   fapiClientJSON,
@@ -13,7 +19,6 @@ import {
   fapiSignUpJSON,
   fapiUserJSON,
 } from "../../../emulator/src/json/fapi-json";
-import { permissionsOf, ROLES } from "../../../emulator/src/permissions";
 import type {
   ClientRecord,
   EmulatorState,
@@ -261,10 +266,20 @@ const state = {
   sessions: byId(withOrg, withoutOrg, ended, lapsed),
   signIns: byId(...Object.values(signIns)),
   signUps: byId(...Object.values(signUps)),
+  roles: {},
+  permissions: {},
 } satisfies Partial<EmulatorState>;
 
-// Only what the builders touch: the state and the clock.
-const core = { store: { state }, now: () => NOW } as unknown as Core;
+// Only what the builders touch: the state (with the roles of clerk/organization-roles.json) and
+// the clock.
+const core = { store: { state, save: () => {} }, now: () => NOW } as unknown as Core;
+const declaration = readOrganizationRoles();
+seedOrganizationRoles(core, declaration);
+const role = (key: string) => {
+  const found = findRoleByKey(core, key);
+  if (!found) throw new Error(`no role ${key}`);
+  return found;
+};
 
 const JWT = "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ1c2VyXzEifQ.c2lnbmF0dXJl";
 
@@ -394,7 +409,7 @@ describe("users, organizations and memberships", () => {
     const memberJSON = fapiMembershipJSON(core, memberMembership);
     expectComponent("Client.OrganizationMembership", adminJSON);
     expectComponent("Client.OrganizationMembership", memberJSON);
-    expect(adminJSON.permissions).toEqual([...permissionsOf("org:admin")]);
+    expect(adminJSON.permissions).toEqual(permissionKeysOf(core, "org:admin"));
     expect(adminJSON.permissions).toEqual(
       expect.arrayContaining(["org:sys_api_keys:read", "org:sys_api_keys:manage"]),
     );
@@ -577,24 +592,27 @@ describe("fapiClientJSON", () => {
 });
 
 describe("roles", () => {
-  it("build a Client.Role per role, with its permissions from permissions.ts", () => {
-    const roles = fapiRolesList();
-    expect(roles.map((r) => r.key)).toEqual(Object.keys(ROLES));
-    for (const role of roles) {
-      expectComponent("Client.Role", role);
-      expect(role.permissions.map((p) => p.key)).toEqual([...permissionsOf(role.key)]);
-      for (const permission of role.permissions) expectComponent("Client.Permission", permission);
+  it("build a Client.Role per declared role, with the permissions the roles file gives it", () => {
+    const roles = fapiRolesList(core);
+    expect(roles.map((r) => r.key)).toEqual(declaration.roles.map((r) => r.key));
+    expect(roles.map((r) => r.key)).toContain("org:viewer");
+    for (const json of roles) {
+      expectComponent("Client.Role", json);
+      const declared = declaration.roles.find((r) => r.key === json.key);
+      expect(json.permissions.map((p) => p.key)).toEqual(declared?.permissions);
+      for (const permission of json.permissions) expectComponent("Client.Permission", permission);
     }
   });
 
   it("make only the admin role eligible for an organization's creator", () => {
-    expect(fapiRoleJSON("org:admin").is_creator_eligible).toBe(true);
-    expect(fapiRoleJSON("org:member").is_creator_eligible).toBe(false);
+    expect(fapiRoleJSON(core, role("org:admin")).is_creator_eligible).toBe(true);
+    expect(fapiRoleJSON(core, role("org:member")).is_creator_eligible).toBe(false);
+    expect(fapiRoleJSON(core, role("org:viewer")).is_creator_eligible).toBe(false);
   });
 
   it("tell Clerk's system permissions from the app's own", () => {
     const types = Object.fromEntries(
-      fapiRoleJSON("org:admin").permissions.map((p) => [p.key, p.type]),
+      fapiRoleJSON(core, role("org:admin")).permissions.map((p) => [p.key, p.type]),
     );
     expect(types["org:sys_api_keys:manage"]).toBe("system");
     expect(types["org:projects:manage"]).toBe("user");
@@ -715,7 +733,7 @@ describe("the envelopes the Frontend API answers with", () => {
           : `/v1/organizations/${org.id}/memberships/${member.id}`;
       expectResponse(method, path, { response: memberships[1], client: signedIn });
     }
-    const roles = fapiRolesList();
+    const roles = fapiRolesList(core);
     expectResponse("GET", `/v1/organizations/${org.id}/roles`, {
       response: { data: roles, total_count: roles.length },
       client: signedIn,
