@@ -4,6 +4,7 @@ import type { AddressInfo } from "node:net";
 import { readOrganizationRoles } from "../../clerk/organization-roles";
 import { registerApiKeyRoutes } from "./bapi/api-keys-routes";
 import { registerInstanceRoutes } from "./bapi/instance-routes";
+import { registerInvitationRoutes } from "./bapi/invitations-routes";
 import { registerOrganizationRoutes } from "./bapi/organizations-routes";
 import { registerRoleRoutes } from "./bapi/roles-routes";
 import { registerSessionRoutes } from "./bapi/sessions-routes";
@@ -100,6 +101,7 @@ export async function startEmulator(
   registerUserRoutes(router, core);
   registerOrganizationRoutes(router, core);
   registerRoleRoutes(router, core);
+  registerInvitationRoutes(router, core);
   registerSessionRoutes(router, core);
   registerApiKeyRoutes(router, core);
   registerEmulatorRoutes(router, core);

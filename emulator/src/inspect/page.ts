@@ -11,10 +11,16 @@ const esc = (v: unknown) =>
 
 const time = (ms: number | null) => (ms ? new Date(ms).toISOString().replace(".000Z", "Z") : "—");
 
-function table(title: string, headers: string[], rows: unknown[][]): string {
+// A cell is text, or a link to follow (an invitation's accept link).
+type Cell = unknown | { href: string };
+const isLink = (c: Cell): c is { href: string } =>
+  typeof c === "object" && c !== null && "href" in c;
+const cell = (c: Cell) => (isLink(c) ? `<a href="${esc(c.href)}">${esc(c.href)}</a>` : esc(c));
+
+function table(title: string, headers: string[], rows: Cell[][]): string {
   const head = headers.map((h) => `<th scope="col">${esc(h)}</th>`).join("");
   const body = rows.length
-    ? rows.map((r) => `<tr>${r.map((c) => `<td>${esc(c)}</td>`).join("")}</tr>`).join("")
+    ? rows.map((r) => `<tr>${r.map((c) => `<td>${cell(c)}</td>`).join("")}</tr>`).join("")
     : `<tr><td colspan="${headers.length}" class="empty">None yet</td></tr>`;
   return `<section><h2>${esc(title)} <small>(${rows.length})</small></h2>
 <table><thead><tr>${head}</tr></thead><tbody>${body}</tbody></table></section>`;
@@ -85,7 +91,13 @@ export function renderInspectPage(core: Core): string {
     ]);
   const mailbox = [...state.mailbox]
     .reverse()
-    .map((m) => [time(m.createdAt), m.to, m.subject, m.code]);
+    .map((m) => [
+      time(m.createdAt),
+      m.to,
+      m.subject,
+      m.code ?? "—",
+      m.link ? { href: m.link } : "—",
+    ]);
   const target = core.config.webhookUrl ?? "not configured (set EMULATOR_WEBHOOK_URL)";
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
@@ -106,7 +118,7 @@ ${table("Memberships", ["id", "organization", "user", "role", "created"], member
 ${table("Roles", ["key", "name", "permissions"], roles)}
 ${table("API keys", ["id", "name", "owner", "scopes", "status", "expires", "last used"], keys)}
 ${table("Sessions", ["id", "user", "status", "active org", "created"], sessions)}
-${table("Mailbox (verification codes)", ["sent", "to", "subject", "code"], mailbox)}
+${table("Mailbox (codes and invitation links)", ["sent", "to", "subject", "code", "link"], mailbox)}
 ${table("Webhook deliveries", ["svix-id", "event", "state", "attempts", "results", "created"], deliveries)}
 </body></html>`;
 }
