@@ -75,12 +75,11 @@ function emitInvitationEvent(
 }
 
 // Who may invite and revoke: members holding Clerk's "manage members" system permission.
+export const MANAGE_MEMBERS = "org:sys_memberships:manage";
+
 export function assertMayManageMembers(core: Core, organizationId: string, userId: string) {
   const membership = findMembership(core, organizationId, userId);
-  if (
-    !membership ||
-    !permissionKeysOf(core, membership.role).includes("org:sys_memberships:manage")
-  ) {
+  if (!membership || !permissionKeysOf(core, membership.role).includes(MANAGE_MEMBERS)) {
     throw errors.notAnAdmin(userId);
   }
 }

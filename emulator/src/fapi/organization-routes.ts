@@ -5,6 +5,7 @@ import {
   createInvitations,
   getInvitation,
   listInvitations,
+  MANAGE_MEMBERS,
   revokeInvitation,
 } from "../domain/invitations";
 import {
@@ -57,8 +58,6 @@ const BulkInviteBody = z.object({
   role: z.string(),
   notify,
 });
-
-const MANAGE_MEMBERS = "org:sys_memberships:manage";
 
 // The Frontend API acts as the signed-in user: what they may do in an organization is what their
 // role's permissions say. A non-member sees no organization at all.

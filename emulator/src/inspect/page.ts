@@ -1,5 +1,6 @@
 import type { Core } from "../core";
 import { isUsable } from "../domain/api-keys";
+import { invitationStatus } from "../domain/invitations";
 import { membersCount } from "../domain/organizations";
 import { permissionsOfRole } from "../domain/roles";
 
@@ -61,6 +62,16 @@ export function renderInspectPage(core: Core): string {
       .map((p) => p.key)
       .join(" "),
   ]);
+  const invitations = Object.values(state.invitations)
+    .sort((a, b) => b.createdAt - a.createdAt)
+    .map((inv) => [
+      inv.id,
+      state.organizations[inv.organizationId]?.slug ?? inv.organizationId,
+      inv.emailAddress,
+      inv.role,
+      invitationStatus(inv, now),
+      time(inv.expiresAt),
+    ]);
   const keys = Object.values(state.apiKeys).map((k) => [
     k.id,
     k.name,
@@ -116,6 +127,7 @@ ${table("Users", ["id", "email", "name", "password", "created", "last sign-in"],
 ${table("Organizations", ["id", "name", "slug", "members", "created"], orgs)}
 ${table("Memberships", ["id", "organization", "user", "role", "created"], memberships)}
 ${table("Roles", ["key", "name", "permissions"], roles)}
+${table("Invitations", ["id", "organization", "email", "role", "status", "expires"], invitations)}
 ${table("API keys", ["id", "name", "owner", "scopes", "status", "expires", "last used"], keys)}
 ${table("Sessions", ["id", "user", "status", "active org", "created"], sessions)}
 ${table("Mailbox (codes and invitation links)", ["sent", "to", "subject", "code", "link"], mailbox)}
