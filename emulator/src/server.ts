@@ -175,6 +175,12 @@ export async function startEmulator(
   const server = createServer((req, res) => {
     void handle(req, res);
   });
+  // Node closes an idle keep-alive connection after 5 s. A client whose event loop was busy for
+  // longer (a test runner compiling Clerk's OpenAPI schemas, the app under load) may send its next
+  // request on that connection just as it closes ("other side closed"); keep idle connections
+  // open for a minute instead, as most servers do.
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 66_000;
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
     server.listen(config.port, config.host, () => resolve());
