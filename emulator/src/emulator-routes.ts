@@ -59,7 +59,7 @@ export function registerEmulatorRoutes(router: Router, core: Core) {
         pending: core.webhooks.pendingCount(),
       }),
     )
-    // The codes "emailed" by sign-in and sign-up: there is no mail server.
+    // What was "emailed" (verification codes, invitation links): there is no mail server.
     .add("GET", "/__emulator/mailbox", (req) => {
       const to = req.query.get("to")?.toLowerCase();
       const mail = core.store.state.mailbox.filter((m) => !to || m.to === to);
@@ -69,6 +69,7 @@ export function registerEmulatorRoutes(router: Router, core: Core) {
           to: m.to,
           subject: m.subject,
           code: m.code,
+          link: m.link,
           created_at: m.createdAt,
         })),
       });

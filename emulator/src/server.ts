@@ -4,6 +4,7 @@ import type { AddressInfo } from "node:net";
 import { readOrganizationRoles } from "../../clerk/organization-roles";
 import { registerApiKeyRoutes } from "./bapi/api-keys-routes";
 import { registerInstanceRoutes } from "./bapi/instance-routes";
+import { registerInvitationRoutes } from "./bapi/invitations-routes";
 import { registerOrganizationRoutes } from "./bapi/organizations-routes";
 import { registerRoleRoutes } from "./bapi/roles-routes";
 import { registerSessionRoutes } from "./bapi/sessions-routes";
@@ -100,6 +101,7 @@ export async function startEmulator(
   registerUserRoutes(router, core);
   registerOrganizationRoutes(router, core);
   registerRoleRoutes(router, core);
+  registerInvitationRoutes(router, core);
   registerSessionRoutes(router, core);
   registerApiKeyRoutes(router, core);
   registerEmulatorRoutes(router, core);
@@ -173,6 +175,12 @@ export async function startEmulator(
   const server = createServer((req, res) => {
     void handle(req, res);
   });
+  // Node closes an idle keep-alive connection after 5 s. A client whose event loop was busy for
+  // longer (a test runner compiling Clerk's OpenAPI schemas, the app under load) may send its next
+  // request on that connection just as it closes ("other side closed"); keep idle connections
+  // open for a minute instead, as most servers do.
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 66_000;
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
     server.listen(config.port, config.host, () => resolve());

@@ -3,6 +3,7 @@ import { errors } from "../http/clerk-errors";
 import { membershipJSON } from "../json/bapi-json";
 import { newId } from "../store/ids";
 import type { MembershipRecord, Metadata } from "../store/records";
+import { pendingInvitationsCount } from "./invitations";
 import { mergeMetadata } from "./metadata";
 import { findRoleByKey, permissionKeysOf, roleByKey } from "./roles";
 
@@ -11,7 +12,13 @@ export function membershipPayload(core: Core, m: MembershipRecord) {
   const org = state.organizations[m.organizationId];
   const user = state.users[m.userId];
   if (!org || !user) throw new Error(`membership ${m.id} points at a missing org or user`);
-  return membershipJSON(m, org, user, membershipRole(core, m.role));
+  return membershipJSON(
+    m,
+    org,
+    pendingInvitationsCount(core, org.id),
+    user,
+    membershipRole(core, m.role),
+  );
 }
 
 export function membershipRole(core: Core, roleKey: string) {
@@ -42,6 +49,11 @@ export function createMembership(
   organizationId: string,
   userId: string,
   role: string,
+  // An accepted invitation's metadata moves to the membership, as in Clerk.
+  metadata: { publicMetadata: Metadata; privateMetadata: Metadata } = {
+    publicMetadata: {},
+    privateMetadata: {},
+  },
 ): MembershipRecord {
   const { core } = ctx;
   roleByKey(core, role);
@@ -63,8 +75,8 @@ export function createMembership(
     organizationId,
     userId,
     role,
-    publicMetadata: {},
-    privateMetadata: {},
+    publicMetadata: metadata.publicMetadata,
+    privateMetadata: metadata.privateMetadata,
     createdAt: now,
     updatedAt: now,
   };

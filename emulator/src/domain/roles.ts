@@ -10,6 +10,7 @@ import { errors } from "../http/clerk-errors";
 import { deletedJSON, permissionJSON, roleJSON } from "../json/bapi-json";
 import { newId } from "../store/ids";
 import type { PermissionRecord, RoleRecord } from "../store/records";
+import { invitationStatus } from "./invitations";
 
 // The instance's organization roles and permissions. A fresh instance gets them from
 // clerk/organization-roles.json; after that they live in the state, where the Backend API changes
@@ -219,7 +220,10 @@ export function updateRole(ctx: Ctx, id: string, change: Partial<RoleInput>): Ro
       );
     }
     assertUniqueKey(core.store.state.roles, change.key, id);
-    for (const m of Object.values(core.store.state.memberships)) {
+    for (const m of [
+      ...Object.values(core.store.state.memberships),
+      ...Object.values(core.store.state.invitations),
+    ]) {
       if (m.role === role.key) m.role = change.key;
     }
     role.key = change.key;
@@ -238,6 +242,11 @@ export function deleteRole(ctx: Ctx, id: string) {
   if (Object.values(core.store.state.memberships).some((m) => m.role === role.key)) {
     throw errors.roleAssignedToMembers();
   }
+  const now = core.now();
+  const pending = Object.values(core.store.state.invitations).some(
+    (inv) => inv.role === role.key && invitationStatus(inv, now) === "pending",
+  );
+  if (pending) throw errors.roleInInvitations();
   delete core.store.state.roles[id];
   core.store.save();
   const deleted = deletedJSON("role", id);

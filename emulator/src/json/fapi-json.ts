@@ -1,5 +1,6 @@
 import type { Core } from "../core";
 import { activeSessionsOf } from "../domain/dev-browsers";
+import { invitationStatus, pendingInvitationsCount } from "../domain/invitations";
 import { membershipRole } from "../domain/memberships";
 import { membersCount } from "../domain/organizations";
 import { roleRecordJSON } from "../domain/roles";
@@ -7,6 +8,7 @@ import { missingFields } from "../domain/sign-ups";
 import type {
   ClientRecord,
   MembershipRecord,
+  OrganizationInvitationRecord,
   OrganizationRecord,
   RoleRecord,
   SessionRecord,
@@ -15,7 +17,7 @@ import type {
   UserRecord,
   VerificationRecord,
 } from "../store/records";
-import { emailAddressJSON, publicUserDataJSON } from "./bapi-json";
+import { emailAddressJSON, publicOrganizationDataJSON, publicUserDataJSON } from "./bapi-json";
 
 // The picture of a user without one, as Clerk generates one (`has_image` stays false): their
 // initials on a colour of their own. A data: URL, so the browser fetches nothing from outside.
@@ -67,8 +69,7 @@ export function fapiOrganizationJSON(core: Core, org: OrganizationRecord) {
     image_url: "",
     has_image: false,
     members_count: membersCount(core, org.id),
-    // Invitations are not implemented.
-    pending_invitations_count: 0,
+    pending_invitations_count: pendingInvitationsCount(core, org.id),
     max_allowed_memberships: org.maxAllowedMemberships,
     admin_delete_enabled: org.adminDeleteEnabled,
     public_metadata: org.publicMetadata,
@@ -202,8 +203,21 @@ function emailCodeVerificationJSON(v: VerificationRecord) {
   };
 }
 
+// `Stubs.Verification.Ticket`: an invitation's ticket, verified when it was presented.
+function ticketVerificationJSON(v: VerificationRecord) {
+  return {
+    object: "verification_ticket",
+    status: v.status === "verified" ? "verified" : "unverified",
+    strategy: "ticket",
+    attempts: v.attempts,
+    expire_at: v.expireAt,
+  };
+}
+
 function verificationJSON(v: VerificationRecord) {
-  return v.strategy === "password" ? passwordVerificationJSON(v) : emailCodeVerificationJSON(v);
+  if (v.strategy === "password") return passwordVerificationJSON(v);
+  if (v.strategy === "ticket") return ticketVerificationJSON(v);
+  return emailCodeVerificationJSON(v);
 }
 
 // What the identified user can sign in with: the password if they have one, and a code sent to
@@ -268,9 +282,9 @@ const SIGN_UP_NEXT_ACTION = {
 function signUpEmailVerificationJSON(v: VerificationRecord | null) {
   if (!v) return null;
   return {
-    ...emailCodeVerificationJSON(v),
+    ...verificationJSON(v),
     next_action: SIGN_UP_NEXT_ACTION[v.status],
-    supported_strategies: ["email_code"],
+    supported_strategies: [v.strategy],
   };
 }
 
@@ -356,6 +370,29 @@ export function fapiRoleJSON(core: Core, role: RoleRecord) {
 // Every role of the instance, for GET /v1/organizations/:id/roles.
 export function fapiRolesList(core: Core) {
   return Object.values(core.store.state.roles).map((role) => fapiRoleJSON(core, role));
+}
+
+// `Client.OrganizationInvitation` (and, with the organization's public data, the user-context one
+// /v1/me lists). No accept link: it carries the invitee's ticket, which only the invitee and
+// holders of the secret key may see.
+export function fapiInvitationJSON(core: Core, inv: OrganizationInvitationRecord) {
+  const org = core.store.state.organizations[inv.organizationId];
+  if (!org) throw new Error(`emulator state: no organization ${inv.organizationId}`);
+  return {
+    object: "organization_invitation",
+    id: inv.id,
+    email_address: inv.emailAddress,
+    role: inv.role,
+    role_name: membershipRole(core, inv.role).name,
+    organization_id: inv.organizationId,
+    public_organization_data: publicOrganizationDataJSON(org),
+    status: invitationStatus(inv, core.now()),
+    public_metadata: inv.publicMetadata,
+    url: null,
+    expires_at: inv.expiresAt,
+    created_at: inv.createdAt,
+    updated_at: inv.updatedAt,
+  };
 }
 
 export function fapiDeletedObjectJSON(object: string, id: string) {

@@ -12,6 +12,7 @@ function emptyState(): EmulatorState {
     memberships: {},
     permissions: {},
     roles: {},
+    invitations: {},
     apiKeys: {},
     sessions: {},
     clients: {},

@@ -10,6 +10,7 @@ import { environmentJSON } from "../../../emulator/src/json/environment";
 import {
   fapiClientJSON,
   fapiDeletedObjectJSON,
+  fapiInvitationJSON,
   fapiMembershipJSON,
   fapiOrganizationJSON,
   fapiRoleJSON,
@@ -23,6 +24,7 @@ import type {
   ClientRecord,
   EmulatorState,
   MembershipRecord,
+  OrganizationInvitationRecord,
   OrganizationRecord,
   SessionRecord,
   SignInRecord,
@@ -150,6 +152,15 @@ function codeVerification(status: VerificationRecord["status"]): VerificationRec
   };
 }
 
+const ticketVerified: VerificationRecord = {
+  strategy: "ticket",
+  status: "verified",
+  emailAddressId: null,
+  codeHash: null,
+  attempts: 1,
+  expireAt: null,
+};
+
 const passwordVerified: VerificationRecord = {
   strategy: "password",
   status: "verified",
@@ -167,6 +178,7 @@ function signIn(name: string, overrides: Partial<SignInRecord> = {}): SignInReco
     identifier: admin.emailAddresses[0]?.emailAddress ?? null,
     userId: admin.id,
     firstFactorVerification: null,
+    invitationId: null,
     createdSessionId: null,
     createdAt: NOW - MINUTE,
     updatedAt: NOW - MINUTE,
@@ -199,6 +211,12 @@ const signIns = {
     firstFactorVerification: codeVerification("verified"),
     createdSessionId: withOrg.id,
   }),
+  completeWithTicket: signIn("ticket", {
+    status: "complete",
+    firstFactorVerification: ticketVerified,
+    invitationId: id("orginv", "member"),
+    createdSessionId: withOrg.id,
+  }),
 };
 
 function signUp(name: string, overrides: Partial<SignUpRecord> = {}): SignUpRecord {
@@ -211,6 +229,7 @@ function signUp(name: string, overrides: Partial<SignUpRecord> = {}): SignUpReco
     lastName: null,
     passwordHash: null,
     emailVerification: null,
+    invitationId: null,
     createdUserId: null,
     createdSessionId: null,
     createdAt: NOW - MINUTE,
@@ -240,6 +259,50 @@ const signUps = {
     createdUserId: admin.id,
     createdSessionId: withOrg.id,
   }),
+  // An invitation's ticket verified the address: only the password is missing.
+  ticketOnly: signUp("ticketonly", {
+    emailAddress: newcomer.emailAddress,
+    emailVerification: ticketVerified,
+    invitationId: id("orginv", "newcomer"),
+  }),
+  completeWithTicket: signUp("ticketcomplete", {
+    ...newcomer,
+    status: "complete",
+    emailVerification: ticketVerified,
+    invitationId: id("orginv", "newcomer"),
+    createdUserId: member.id,
+    createdSessionId: withOrg.id,
+  }),
+};
+
+function invitation(
+  name: string,
+  overrides: Partial<OrganizationInvitationRecord> = {},
+): OrganizationInvitationRecord {
+  return {
+    id: id("orginv", name),
+    organizationId: org.id,
+    emailAddress: `${name}@example.com`,
+    role: "org:viewer",
+    status: "pending",
+    inviterUserId: admin.id,
+    userId: null,
+    publicMetadata: { team: "design" },
+    privateMetadata: { note: "never in the Frontend API" },
+    redirectUrl: null,
+    acceptLink: `http://localhost:3000/sign-up?__clerk_ticket=secret-${name}`,
+    expiresAt: NOW + 30 * DAY,
+    createdAt: NOW - MINUTE,
+    updatedAt: NOW - MINUTE,
+    ...overrides,
+  };
+}
+
+const invitations = {
+  pending: invitation("newcomer"),
+  accepted: invitation("joined", { status: "accepted", userId: member.id }),
+  revoked: invitation("revoked", { status: "revoked" }),
+  expired: invitation("late", { expiresAt: NOW - MINUTE }),
 };
 
 function client(overrides: Partial<ClientRecord> = {}): ClientRecord {
@@ -268,6 +331,7 @@ const state = {
   signUps: byId(...Object.values(signUps)),
   roles: {},
   permissions: {},
+  invitations: byId(...Object.values(invitations)),
 } satisfies Partial<EmulatorState>;
 
 // Only what the builders touch: the state (with the roles of clerk/organization-roles.json) and
@@ -321,11 +385,17 @@ describe("environmentJSON", () => {
     expect(settings.auth_config).not.toHaveProperty("session_minter");
   });
 
-  it("offers email and password only, with email as the one sign-in identifier", () => {
+  it("offers email and password (and invitation tickets), with email as the one sign-in identifier", () => {
     const enabled = Object.entries(settings.user_settings.attributes)
       .filter(([, a]) => a.enabled)
       .map(([name]) => name);
-    expect(enabled.sort()).toEqual(["email_address", "first_name", "last_name", "password"]);
+    expect(enabled.sort()).toEqual([
+      "email_address",
+      "first_name",
+      "last_name",
+      "password",
+      "ticket",
+    ]);
     const identifiers = Object.entries(settings.user_settings.attributes)
       .filter(([, a]) => a.used_for_first_factor)
       .map(([name]) => name);
@@ -397,10 +467,11 @@ describe("users, organizations and memberships", () => {
     expect(json.create_organization_enabled).toBe(true);
   });
 
-  it("build a Client.Organization that counts its members", () => {
+  it("build a Client.Organization that counts its members and pending invitations", () => {
     const json = fapiOrganizationJSON(core, org);
     expectComponent("Client.Organization", json);
     expect(json.members_count).toBe(2);
+    expect(json.pending_invitations_count).toBe(1);
     expect(json.image_url).toBe("");
   });
 
@@ -737,6 +808,79 @@ describe("the envelopes the Frontend API answers with", () => {
     expectResponse("GET", `/v1/organizations/${org.id}/roles`, {
       response: { data: roles, total_count: roles.length },
       client: signedIn,
+    });
+  });
+});
+
+describe("organization invitations", () => {
+  const signedIn = fapiClientJSON(core, client(), new Map([[withOrg.id, JWT]]));
+
+  it("build a Client.OrganizationInvitation with the status it has now and no accept link", () => {
+    const statuses = Object.values(invitations).map((inv) => {
+      const json = fapiInvitationJSON(core, inv);
+      expectComponent("Client.OrganizationInvitation", json);
+      expectComponent("Client.OrganizationInvitationUserContext", json);
+      expect(json.url).toBeNull();
+      expect(JSON.stringify(json)).not.toContain("secret-");
+      expect(JSON.stringify(json)).not.toContain("never in the Frontend API");
+      return json.status;
+    });
+    expect(statuses).toEqual(["pending", "accepted", "revoked", "expired"]);
+    expect(fapiInvitationJSON(core, invitations.pending)).toMatchObject({
+      role: "org:viewer",
+      role_name: "Viewer",
+      public_organization_data: { id: org.id, name: "Acme", slug: "acme" },
+    });
+  });
+
+  it("answer <OrganizationProfile/>, <OrganizationSwitcher/> and <OrganizationList/> in the spec's envelopes", () => {
+    const one = fapiInvitationJSON(core, invitations.pending);
+    const all = Object.values(invitations).map((inv) => fapiInvitationJSON(core, inv));
+    expectResponse("POST", `/v1/organizations/${org.id}/invitations`, {
+      response: one,
+      client: signedIn,
+    });
+    expectResponse("POST", `/v1/organizations/${org.id}/invitations/bulk`, {
+      response: [one],
+      client: signedIn,
+    });
+    expectResponse("GET", `/v1/organizations/${org.id}/invitations`, {
+      response: { data: all, total_count: all.length },
+      client: signedIn,
+    });
+    expectResponse("POST", `/v1/organizations/${org.id}/invitations/${one.id}/revoke`, {
+      response: fapiInvitationJSON(core, invitations.revoked),
+      client: signedIn,
+    });
+    expectResponse("GET", "/v1/me/organization_invitations", {
+      response: { data: all, total_count: all.length },
+      client: signedIn,
+    });
+    expectResponse("POST", `/v1/me/organization_invitations/${one.id}/accept`, {
+      response: fapiInvitationJSON(core, invitations.accepted),
+      client: signedIn,
+    });
+  });
+
+  it("report a ticket's verification on the sign-up (the address, verified) and the sign-in", () => {
+    const ticketOnly = fapiSignUpJSON(core, signUps.ticketOnly);
+    expect(ticketOnly).toMatchObject({
+      email_address: newcomer.emailAddress,
+      missing_fields: ["password"],
+      unverified_fields: [],
+    });
+    expect(ticketOnly.verifications.email_address).toMatchObject({
+      object: "verification_ticket",
+      status: "verified",
+      strategy: "ticket",
+      next_action: "",
+    });
+    expect(fapiSignInJSON(core, signIns.completeWithTicket).first_factor_verification).toEqual({
+      object: "verification_ticket",
+      status: "verified",
+      strategy: "ticket",
+      attempts: 1,
+      expire_at: null,
     });
   });
 });
