@@ -1,6 +1,7 @@
 import type { NextRequest } from "next/server";
 import { ProjectListQuery, projectCursor } from "@/api/list-params";
 import { projectResource } from "@/api/resources";
+import { apiAuditSource } from "@/audit/audit-source";
 import { authorizeApi } from "@/auth/authorize";
 import { database } from "@/db/client";
 import { jsonResponse } from "@/http/json-response";
@@ -32,7 +33,13 @@ export async function POST(req: NextRequest) {
   const p = access.principal;
   // An organization's key acts for no user: the project records which key created it.
   const createdBy = p.tokenType === "api_key" ? (p.userId ?? p.keyId) : p.userId;
-  const project = await createProject(database().db, p.tenantId, createdBy, body.value);
+  const project = await createProject(
+    database().db,
+    p.tenantId,
+    createdBy,
+    body.value,
+    await apiAuditSource(p),
+  );
   return jsonResponse(projectResource(project), {
     status: 201,
     headers: { location: `/api/v1/projects/${project.id}` },

@@ -1,5 +1,6 @@
 import type { NextRequest } from "next/server";
 import { projectResource } from "@/api/resources";
+import { apiAuditSource } from "@/audit/audit-source";
 import { authorizeApi } from "@/auth/authorize";
 import { database } from "@/db/client";
 import { jsonResponse } from "@/http/json-response";
@@ -30,6 +31,7 @@ export async function PATCH(req: NextRequest, { params }: Context) {
     access.principal.tenantId,
     (await params).id,
     body.value,
+    await apiAuditSource(access.principal),
   );
   return project ? jsonResponse(projectResource(project)) : notFound();
 }
@@ -37,6 +39,11 @@ export async function PATCH(req: NextRequest, { params }: Context) {
 export async function DELETE(_req: NextRequest, { params }: Context) {
   const access = await authorizeApi("projects:write");
   if (!access.ok) return problemResponse(access.problem);
-  const deleted = await deleteProject(database().db, access.principal.tenantId, (await params).id);
+  const deleted = await deleteProject(
+    database().db,
+    access.principal.tenantId,
+    (await params).id,
+    await apiAuditSource(access.principal),
+  );
   return deleted ? new Response(null, { status: 204 }) : notFound();
 }
