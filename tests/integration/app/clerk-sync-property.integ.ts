@@ -83,7 +83,7 @@ async function deliver(history: History, index: number): Promise<void> {
   if (parsed.kind !== "handled") throw new Error(`${event.type} was not handled: ${parsed.kind}`);
   for (let attempt = 1; ; attempt++) {
     try {
-      await applyClerkEvent(database.db, svixId, parsed.type, parsed.change);
+      await applyClerkEvent(database.db, svixId, parsed.type, parsed.change, null);
       return;
     } catch (err) {
       if (attempt === 5) throw err;

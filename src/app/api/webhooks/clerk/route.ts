@@ -2,6 +2,7 @@ import { Webhook, WebhookVerificationError } from "svix";
 import { database } from "@/db/client";
 import { serverEnv } from "@/env/server-env";
 import { problem, problemResponse } from "@/http/problem";
+import { requestContext } from "@/http/request-context";
 import { parseClerkEvent } from "@/webhooks/clerk-events";
 import { applyClerkEvent } from "@/webhooks/clerk-sync";
 
@@ -73,7 +74,14 @@ export async function POST(req: Request) {
   }
 
   try {
-    const outcome = await applyClerkEvent(database().db, svixId, event.type, event.change);
+    const { requestId } = await requestContext();
+    const outcome = await applyClerkEvent(
+      database().db,
+      svixId,
+      event.type,
+      event.change,
+      requestId,
+    );
     if (outcome === "duplicate") console.info(`${LOG} ${svixId}: ${event.type} already processed`);
     return accepted(outcome);
   } catch (err) {
