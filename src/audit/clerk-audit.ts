@@ -93,8 +93,8 @@ function membershipRecord(
 }
 
 // The role this membership had before the event, when the database knows it: the stored row is
-// this membership's, live, and older than the event. Otherwise (it arrived out of order, or first)
-// null: the previous role is not known.
+// this membership's, live, and not newer than the event. Otherwise null: the previous role is not
+// known (the change was delivered before the membership's addition, or processed alongside it).
 async function storedRoleBefore(tx: Transaction, m: MembershipSnapshot): Promise<string | null> {
   const [row] = await tx
     .select({
@@ -109,6 +109,6 @@ async function storedRoleBefore(tx: Transaction, m: MembershipSnapshot): Promise
     row &&
     row.deletedAt === null &&
     row.clerkUpdatedAt !== null &&
-    row.clerkUpdatedAt < m.updatedAt;
+    row.clerkUpdatedAt <= m.updatedAt;
   return known ? row.role : null;
 }
