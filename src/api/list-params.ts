@@ -35,12 +35,20 @@ const limit = z.coerce
   .default(20)
   .meta({ description: "Items per page." });
 
+// The latest instant Postgres' timestamptz holds within four-digit years (9999-12-31), in
+// microseconds since the epoch: a forged cursor beyond it would overflow the query.
+const MAX_MICROS = 253_402_300_799_999_999n;
+
 // Lists ordered newest first by a timestamp (src/db/keyset.ts). Each list has its own kind tag,
 // so a cursor handed out by one list is refused by another.
 function timeCursorOf(list: string) {
   return cursorOf(
     z
-      .object({ l: z.literal(list), t: z.string().regex(/^\d{1,19}$/), i: z.uuid() })
+      .object({
+        l: z.literal(list),
+        t: z.string().refine((t) => /^\d{1,18}$/.test(t) && BigInt(t) <= MAX_MICROS),
+        i: z.uuid(),
+      })
       .strict()
       .transform(({ t, i }): TimePosition => ({ micros: t, id: i })),
   );
@@ -74,7 +82,8 @@ export function auditEventCursor(position: TimePosition): string {
 }
 
 const MemberCursor = z
-  .object({ m: z.string().min(1).max(64) })
+  // Membership ids are printable ASCII (a NUL would fail the query).
+  .object({ m: z.string().regex(/^[\x21-\x7e]{1,64}$/) })
   .strict()
   .transform(({ m }) => m);
 
