@@ -170,6 +170,12 @@ async function rowCount(tenantId: string): Promise<number> {
 // `next start` sees the test's own connection: the loopback address, in either family.
 const LOOPBACK = /^(127\.0\.0\.1|::1)$/;
 
+// The rows of the Activity page's table.
+function rowsIn(html: string): string[] {
+  const body = /<tbody[^>]*>([\s\S]*?)<\/tbody>/.exec(html)?.[1] ?? "";
+  return body.split("</tr>").filter((r) => r.includes("<td"));
+}
+
 async function page(path: string, token: string) {
   const res = await fetch(`${app.url}${path}`, { headers: { authorization: `Bearer ${token}` } });
   return { status: res.status, html: await res.text() };
@@ -610,6 +616,49 @@ describe("reading the audit log", () => {
     expect(carolsPage.html).not.toContain(secret);
     const ownPage = await page(`/orgs/${orgB.slug}/activity`, await session(carol, orgB.id));
     expect(ownPage.html).not.toContain(secret);
+  });
+
+  it("lets an admin's session read the log (org:audit:read), through the API and on the Activity page linked from the header", async () => {
+    const token = await session(alice, orgA.id);
+    const name = unique("Seen by admins");
+    const created = await call("POST", "/api/v1/projects", { token: keyA.secret, body: { name } });
+    expect(await eventsOf(token, created.body.id)).toEqual([
+      expect.objectContaining({ kind: "project.created", tenant_id: orgA.id }),
+    ]);
+    const dashboard = await page(`/orgs/${orgA.slug}`, token);
+    expect(dashboard.html).toContain(`href="/orgs/${orgA.slug}/activity"`);
+
+    const activity = await page(`/orgs/${orgA.slug}/activity`, token);
+    expect(activity.status).toBe(200);
+    const row = rowsIn(activity.html).find((r) => r.includes(name)) ?? "";
+    expect(row).toContain("Project created");
+    expect(row).toContain(`API key “${keyA.name}”`);
+    const keysOnly = await page(`/orgs/${orgA.slug}/activity?kind=api_key.created`, token);
+    const keyRows = rowsIn(keysOnly.html);
+    expect(keyRows.length).toBeGreaterThan(0);
+    expect(keyRows.every((r) => r.includes("API key created"))).toBe(true);
+  });
+
+  it("pages the Activity page 25 events at a time, newest first, each event once", async () => {
+    const b = await clerk.organizations.createOrganization({ name: "Busy", createdBy: alice });
+    const writer = (
+      await clerk.apiKeys.create({ name: unique("busy"), subject: b.id, scopes: ALL_SCOPES })
+    ).secret as string;
+    for (let i = 1; i <= 27; i++) {
+      await call("POST", "/api/v1/projects", { token: writer, body: { name: `Busy ${i}` } });
+    }
+    const token = await session(alice, b.id);
+    const first = await page(`/orgs/${b.slug}/activity?kind=project.created`, token);
+    const older = /href="([^"]*cursor=[^"]*)"[^>]*>Older</.exec(first.html)?.[1];
+    expect(older).toBeDefined();
+    const second = await page((older ?? "").replaceAll("&amp;", "&"), token);
+    const names = [...rowsIn(first.html), ...rowsIn(second.html)].map(
+      (r) => /Busy \d+/.exec(r)?.[0],
+    );
+    expect(rowsIn(first.html)).toHaveLength(25);
+    expect(names).toEqual(Array.from({ length: 27 }, (_, i) => `Busy ${27 - i}`));
+    expect(second.html).not.toMatch(/>Older</);
+    expect(second.html).toMatch(/>Newest</);
   });
 
   it("answers 403 naming audit:read to a key without it, and org:audit:read to a member's session", async () => {
