@@ -191,7 +191,7 @@ function Actor({ event, names }: { event: AuditEvent; names: Map<string, string>
   if (event.actorType === "api_key") {
     return (
       <>
-        API key “{event.actorName}”
+        {`API key “${event.actorName}”`}
         <div className="font-mono text-xs text-slate-500">{event.actorId}</div>
       </>
     );
