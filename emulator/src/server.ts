@@ -66,12 +66,23 @@ function errorResult(err: ClerkApiError): RouteResult {
   };
 }
 
+function internalError(longMessage: string): RouteResult {
+  return {
+    status: 500,
+    json: {
+      errors: [
+        { code: "internal_clerk_error", message: "internal error", long_message: longMessage },
+      ],
+    },
+  };
+}
+
 export async function startEmulator(
   config: EmulatorConfig,
   log: (line: string) => void = console.log,
 ): Promise<Emulator> {
   const now = () => Date.now();
-  const store = new Store(config.dataDir);
+  const store = new Store(config.dataDir, log);
   const webhooks = new WebhookDispatcher(
     store,
     config,
@@ -102,6 +113,19 @@ export async function startEmulator(
   registerFapiOrganizationRoutes(router, core);
 
   async function handle(req: IncomingMessage, res: ServerResponse) {
+    const result = await answer(req);
+    // What the answer reports is on disk before it goes out (and a change made by a request that
+    // then failed, such as a counted code attempt, too).
+    try {
+      await store.durable();
+    } catch (err) {
+      log(`emulator: ${req.method} ${req.url} answered 500: ${(err as Error).message}`);
+      return send(res, internalError("The emulator could not save its state; see its log."));
+    }
+    send(res, result);
+  }
+
+  async function answer(req: IncomingMessage): Promise<RouteResult> {
     const { path, query } = splitUrl(req.url ?? "/");
     const wireMethod = (req.method ?? "GET").toUpperCase();
     // clerk-js sends PATCH/PUT/DELETE as POST with ?_method=.
@@ -109,7 +133,7 @@ export async function startEmulator(
     const method = override ?? wireMethod;
     try {
       const bundle = bundleFor(path);
-      if (bundle) return send(res, bundle);
+      if (bundle) return bundle;
       const backend = bearerMatches(req.headers, config.secretKey);
       const matched = router.match(method, path, (kind) => (kind === "secret") === backend);
       if (!matched.route || (override && matched.route.auth !== "frontend")) {
@@ -128,25 +152,11 @@ export async function startEmulator(
         body: parseBody(raw, req.headers["content-type"], matched.route.auth === "frontend"),
         ip: req.socket.remoteAddress ?? "127.0.0.1",
       };
-      send(res, await matched.route.handler(info, matched.params));
+      return await matched.route.handler(info, matched.params);
     } catch (err) {
-      if (err instanceof ClerkApiError) {
-        send(res, errorResult(err));
-      } else {
-        log(`emulator: ${method} ${path} failed: ${(err as Error).stack ?? String(err)}`);
-        send(res, {
-          status: 500,
-          json: {
-            errors: [
-              {
-                code: "internal_clerk_error",
-                message: "internal error",
-                long_message: "The emulator failed to handle this request; see its log.",
-              },
-            ],
-          },
-        });
-      }
+      if (err instanceof ClerkApiError) return errorResult(err);
+      log(`emulator: ${method} ${path} failed: ${(err as Error).stack ?? String(err)}`);
+      return internalError("The emulator failed to handle this request; see its log.");
     }
   }
 
@@ -159,6 +169,7 @@ export async function startEmulator(
       } as RequestInfo),
       seed,
     );
+    await store.durable();
   }
   webhooks.start();
 
@@ -182,6 +193,7 @@ export async function startEmulator(
         server.close(() => resolve());
         server.closeAllConnections();
       });
+      await store.close();
     },
   };
 }

@@ -4,7 +4,8 @@ import { deletedJSON, organizationJSON } from "../json/bapi-json";
 import { CREATOR_ROLE } from "../permissions";
 import { newId, randomBase62 } from "../store/ids";
 import type { Metadata, OrganizationRecord } from "../store/records";
-import { createMembership, removeMembership } from "./memberships";
+import { deleteApiKeysOf } from "./api-keys";
+import { createMembership, membershipsOfOrganization, removeMembership } from "./memberships";
 import { mergeMetadata } from "./metadata";
 
 const SLUG = /^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$/;
@@ -29,23 +30,19 @@ export type UpdateOrganizationInput = {
 };
 
 export function getOrganization(core: Core, idOrSlug: string): OrganizationRecord {
-  const { organizations } = core.store.state;
   const org =
-    organizations[idOrSlug] ?? Object.values(organizations).find((o) => o.slug === idOrSlug);
+    core.store.state.organizations[idOrSlug] ??
+    core.store.lookup("organizations", "slug", idOrSlug)[0];
   if (!org) throw errors.notFound("organization");
   return org;
 }
 
 export function membersCount(core: Core, organizationId: string): number {
-  return Object.values(core.store.state.memberships).filter(
-    (m) => m.organizationId === organizationId,
-  ).length;
+  return membershipsOfOrganization(core, organizationId).length;
 }
 
 function slugTaken(core: Core, slug: string, selfId?: string) {
-  return Object.values(core.store.state.organizations).some(
-    (o) => o.slug === slug && o.id !== selfId,
-  );
+  return core.store.lookup("organizations", "slug", slug).some((o) => o.id !== selfId);
 }
 
 function checkedSlug(core: Core, slug: string, selfId?: string): string {
@@ -92,8 +89,7 @@ export function createOrganization(ctx: Ctx, input: CreateOrganizationInput): Or
     createdAt: now,
     updatedAt: now,
   };
-  core.store.state.organizations[org.id] = org;
-  core.store.save();
+  core.store.put("organizations", org);
   core.webhooks.emit(ctx, "organization.created", organizationJSON(org, 0));
   // As in Clerk, the creator becomes the organization's first admin.
   if (input.createdBy) createMembership(ctx, org.id, input.createdBy, CREATOR_ROLE);
@@ -108,7 +104,7 @@ export function updateOrganization(
 ): OrganizationRecord {
   const { core } = ctx;
   const org = getOrganization(core, idOrSlug);
-  if (input.slug !== undefined) org.slug = checkedSlug(core, input.slug, org.id);
+  const slug = input.slug === undefined ? org.slug : checkedSlug(core, input.slug, org.id);
   if (input.name !== undefined) {
     if (!input.name.trim()) throw errors.paramInvalid("name", "must not be blank");
     org.name = input.name.trim();
@@ -122,7 +118,7 @@ export function updateOrganization(
   org.publicMetadata = apply(org.publicMetadata, input.publicMetadata);
   org.privateMetadata = apply(org.privateMetadata, input.privateMetadata);
   org.updatedAt = Math.max(core.now(), org.updatedAt + 1);
-  core.store.save();
+  core.store.update("organizations", org, { slug });
   core.webhooks.emit(
     ctx,
     "organization.updated",
@@ -134,15 +130,9 @@ export function updateOrganization(
 export function deleteOrganization(ctx: Ctx, idOrSlug: string) {
   const { core } = ctx;
   const org = getOrganization(core, idOrSlug);
-  const { state } = core.store;
-  for (const m of Object.values(state.memberships)) {
-    if (m.organizationId === org.id) removeMembership(ctx, m);
-  }
-  for (const k of Object.values(state.apiKeys)) {
-    if (k.subject === org.id) delete state.apiKeys[k.id];
-  }
-  delete state.organizations[org.id];
-  core.store.save();
+  for (const m of membershipsOfOrganization(core, org.id)) removeMembership(ctx, m);
+  deleteApiKeysOf(core, org.id);
+  core.store.remove("organizations", org.id);
   const deleted = deletedJSON("organization", org.id, { slug: org.slug });
   core.webhooks.emit(ctx, "organization.deleted", deleted);
   return deleted;

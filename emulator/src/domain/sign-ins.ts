@@ -70,7 +70,7 @@ export async function startSignIn(
     signIn.userId = user.id;
     signIn.status = "needs_first_factor";
   }
-  core.store.state.signIns[signIn.id] = signIn;
+  core.store.put("signIns", signIn);
   client.signInId = signIn.id;
   if (signIn.userId && input.password !== undefined) {
     return attemptFirstFactor(ctx, client, signIn, {

@@ -2,7 +2,7 @@ import { z } from "zod";
 import { pageOf } from "../bapi/shared";
 import type { Core } from "../core";
 import { activeSessionsOf } from "../domain/dev-browsers";
-import { getMembership, removeMembership } from "../domain/memberships";
+import { getMembership, membershipsOfUser, removeMembership } from "../domain/memberships";
 import { parseParams } from "../domain/params";
 import { getUser, updateUser } from "../domain/users";
 import type { RequestInfo, Router } from "../http/router";
@@ -63,8 +63,7 @@ export function registerMeRoutes(router: Router, core: Core) {
       "/v1/me/organization_memberships",
       (req) => {
         const { f, user } = me(req);
-        const mine = Object.values(core.store.state.memberships)
-          .filter((m) => m.userId === user.id)
+        const mine = membershipsOfUser(core, user.id)
           .sort((a, b) => b.createdAt - a.createdAt)
           .map((m) => fapiMembershipJSON(core, m));
         return withClient(f, paginated(mine, req));

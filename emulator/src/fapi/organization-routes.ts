@@ -3,6 +3,7 @@ import type { Core } from "../core";
 import {
   findMembership,
   getMembership,
+  membershipsOfOrganization,
   removeMembership,
   updateMembership,
 } from "../domain/memberships";
@@ -122,8 +123,8 @@ export function registerFapiOrganizationRoutes(router: Router, core: Core) {
         const f = fapiCtx(core, req);
         const { org } = authorize(f, req, p.id as string, "org:sys_memberships:read");
         const roles = req.query.getAll("role");
-        const members = Object.values(core.store.state.memberships)
-          .filter((m) => m.organizationId === org.id && (!roles.length || roles.includes(m.role)))
+        const members = membershipsOfOrganization(core, org.id)
+          .filter((m) => !roles.length || roles.includes(m.role))
           .sort((a, b) => a.createdAt - b.createdAt)
           .map((m) => fapiMembershipJSON(core, m));
         return withClient(f, paginated(members, req));

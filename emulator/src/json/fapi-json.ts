@@ -1,5 +1,6 @@
 import type { Core } from "../core";
 import { activeSessionsOf } from "../domain/dev-browsers";
+import { membershipsOfUser } from "../domain/memberships";
 import { membersCount } from "../domain/organizations";
 import { missingFields } from "../domain/sign-ups";
 import { ROLES, SYSTEM_PERMISSIONS } from "../permissions";
@@ -97,9 +98,7 @@ export function fapiMembershipJSON(core: Core, m: MembershipRecord) {
 }
 
 export function fapiUserJSON(core: Core, user: UserRecord) {
-  const memberships = Object.values(core.store.state.memberships)
-    .filter((m) => m.userId === user.id)
-    .sort((a, b) => a.createdAt - b.createdAt);
+  const memberships = membershipsOfUser(core, user.id).sort((a, b) => a.createdAt - b.createdAt);
   return {
     object: "user",
     id: user.id,

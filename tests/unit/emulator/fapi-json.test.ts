@@ -1,4 +1,7 @@
-import { describe, expect, it } from "vitest";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
 import type { Core } from "../../../emulator/src/core";
 import { environmentJSON } from "../../../emulator/src/json/environment";
 import {
@@ -14,6 +17,7 @@ import {
   fapiUserJSON,
 } from "../../../emulator/src/json/fapi-json";
 import { permissionsOf, ROLES } from "../../../emulator/src/permissions";
+import type { CollectionName, RecordOf } from "../../../emulator/src/store/indexes";
 import type {
   ClientRecord,
   EmulatorState,
@@ -25,6 +29,7 @@ import type {
   UserRecord,
   VerificationRecord,
 } from "../../../emulator/src/store/records";
+import { Store } from "../../../emulator/src/store/store";
 import { FAPI_SPEC, loadContract } from "../../support/openapi-contract";
 
 // The Frontend API builders, held to Clerk's FAPI spec and to what clerk-js reads from them.
@@ -263,8 +268,28 @@ const state = {
   signUps: byId(...Object.values(signUps)),
 } satisfies Partial<EmulatorState>;
 
+// A real store (its indexes answer the builders' lookups) holding `records`, in a scratch folder.
+const scratch: { dir: string; store: Store }[] = [];
+afterAll(async () => {
+  for (const { dir, store } of scratch) {
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+function storeWith(records: typeof state): Store {
+  const dir = mkdtempSync(path.join(tmpdir(), "fapi-json-"));
+  const store = new Store(dir, () => {});
+  scratch.push({ dir, store });
+  for (const [collection, byIdMap] of Object.entries(records)) {
+    for (const record of Object.values(byIdMap)) {
+      store.put(collection as CollectionName, record as RecordOf<CollectionName>);
+    }
+  }
+  return store;
+}
+
 // Only what the builders touch: the state and the clock.
-const core = { store: { state }, now: () => NOW } as unknown as Core;
+const core = { store: storeWith(state), now: () => NOW } as unknown as Core;
 
 const JWT = "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ1c2VyXzEifQ.c2lnbmF0dXJl";
 
@@ -568,7 +593,7 @@ describe("fapiClientJSON", () => {
     const abandoned = { ...signIns.codeSent, id: id("sia", "abandoned"), abandonAt: NOW - 1 };
     const abandonedCore = {
       ...core,
-      store: { state: { ...state, signIns: byId(abandoned) } },
+      store: storeWith({ ...state, signIns: byId(abandoned) }),
     } as unknown as Core;
     expect(fapiClientJSON(abandonedCore, client({ signInId: abandoned.id }), tokens).sign_in).toBe(
       null,
