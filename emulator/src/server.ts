@@ -2,6 +2,7 @@ import { createReadStream } from "node:fs";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { registerApiKeyRoutes } from "./bapi/api-keys-routes";
+import { registerEmailAddressRoutes } from "./bapi/email-addresses-routes";
 import { registerInstanceRoutes } from "./bapi/instance-routes";
 import { registerOrganizationRoutes } from "./bapi/organizations-routes";
 import { registerSessionRoutes } from "./bapi/sessions-routes";
@@ -102,6 +103,7 @@ export async function startEmulator(
   const router = new Router();
   registerInstanceRoutes(router, core);
   registerUserRoutes(router, core);
+  registerEmailAddressRoutes(router, core);
   registerOrganizationRoutes(router, core);
   registerSessionRoutes(router, core);
   registerApiKeyRoutes(router, core);

@@ -47,7 +47,7 @@ export function findUserByEmail(core: Core, email: string): UserRecord | undefin
   return core.store.lookup("users", "email", email.trim().toLowerCase())[0];
 }
 
-function assertUnique(
+export function assertUnique(
   core: Core,
   field: "email_address" | "username" | "external_id",
   value: string,
@@ -157,10 +157,15 @@ export function updateUserMetadata(
   return touchUser(ctx, user);
 }
 
-// Records a change to a user: new updated_at, saved, announced.
-export function touchUser(ctx: Ctx, user: UserRecord): UserRecord {
-  user.updatedAt = Math.max(ctx.core.now(), user.updatedAt + 1);
-  ctx.core.store.save();
+// Records a change to a user (plus `changes`, which may include its email addresses): new
+// updated_at, saved, announced.
+export function touchUser(
+  ctx: Ctx,
+  user: UserRecord,
+  changes: Partial<UserRecord> = {},
+): UserRecord {
+  const updatedAt = Math.max(ctx.core.now(), user.updatedAt + 1);
+  ctx.core.store.update("users", user, { ...changes, updatedAt });
   ctx.core.webhooks.emit(ctx, "user.updated", userJSON(user));
   return user;
 }

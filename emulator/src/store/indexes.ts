@@ -16,7 +16,10 @@ export const membershipPairKey = (organizationId: string, userId: string) =>
 // whatever the number of records. The fields they read are readonly in records.ts, so they can
 // only change through Store.update, which files the record again.
 export const INDEXES = {
-  users: { email: (u) => u.emailAddresses.map((e) => e.emailAddress.toLowerCase()) },
+  users: {
+    email: (u) => u.emailAddresses.map((e) => e.emailAddress.toLowerCase()),
+    emailAddressId: (u) => u.emailAddresses.map((e) => e.id),
+  },
   organizations: { slug: (o) => [o.slug] },
   memberships: {
     organization: (m) => [m.organizationId],

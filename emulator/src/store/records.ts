@@ -4,7 +4,7 @@
 export type Metadata = Record<string, unknown>;
 
 export type EmailAddressRecord = {
-  id: string;
+  readonly id: string;
   readonly emailAddress: string;
   verified: boolean;
   createdAt: number;
