@@ -3,6 +3,7 @@ import { ctxOf, json } from "./bapi/shared";
 import type { Core } from "./core";
 import { parseParams } from "./domain/params";
 import { createSession } from "./domain/sessions";
+import type { BackendApiStats } from "./http/backend-api-stats";
 import { errors } from "./http/clerk-errors";
 import type { Router } from "./http/router";
 import { renderInspectPage } from "./inspect/page";
@@ -23,7 +24,7 @@ const MintSessionBody = z
 
 const FaultsBody = z.object({ faults: z.string() }).strict();
 
-export function registerEmulatorRoutes(router: Router, core: Core) {
+export function registerEmulatorRoutes(router: Router, core: Core, stats: BackendApiStats) {
   router
     .add("GET", "/__emulator", () => ({ status: 200, html: renderInspectPage(core) }), "none")
     .add("GET", "/__emulator/health", () => json({ status: "ok" }), "none")
@@ -70,6 +71,12 @@ export function registerEmulatorRoutes(router: Router, core: Core) {
           created_at: m.createdAt,
         })),
       });
+    })
+    // Backend API calls by route, to measure what a request to the app costs in Clerk calls.
+    .add("GET", "/__emulator/stats", () => json(stats.toJSON()))
+    .add("DELETE", "/__emulator/stats", () => {
+      stats.reset(core.now());
+      return { status: 204 };
     })
     .add("PUT", "/__emulator/webhooks/faults", (req) => {
       const body = parseParams(FaultsBody, req.body);

@@ -18,6 +18,7 @@ import { registerHandshakeRoutes } from "./fapi/handshake";
 import { registerMeRoutes } from "./fapi/me-routes";
 import { registerFapiOrganizationRoutes } from "./fapi/organization-routes";
 import { registerSignRoutes } from "./fapi/sign-routes";
+import { BackendApiStats } from "./http/backend-api-stats";
 import { bearerMatches } from "./http/bearer";
 import { ClerkApiError, errors } from "./http/clerk-errors";
 import { parseBody, readRawBody } from "./http/request-body";
@@ -84,6 +85,7 @@ export async function startEmulator(
 ): Promise<Emulator> {
   const now = () => Date.now();
   const store = new Store(config.dataDir, log);
+  const stats = new BackendApiStats(now());
   const webhooks = new WebhookDispatcher(
     store,
     config,
@@ -107,7 +109,7 @@ export async function startEmulator(
   registerOrganizationRoutes(router, core);
   registerSessionRoutes(router, core);
   registerApiKeyRoutes(router, core);
-  registerEmulatorRoutes(router, core);
+  registerEmulatorRoutes(router, core, stats);
   registerClientRoutes(router, core);
   registerHandshakeRoutes(router, core);
   registerSignRoutes(router, core);
@@ -138,6 +140,9 @@ export async function startEmulator(
       if (bundle) return bundle;
       const backend = bearerMatches(req.headers, config.secretKey);
       const matched = router.match(method, path, (kind) => (kind === "secret") === backend);
+      if (backend && !path.startsWith("/__emulator")) {
+        stats.count(method, matched.route?.pattern ?? "(no such endpoint)");
+      }
       if (!matched.route || (override && matched.route.auth !== "frontend")) {
         throw errors.notFound("endpoint");
       }
