@@ -196,6 +196,7 @@ describe("Backend API: API keys", () => {
     await clerk.apiKeys.get(key.id);
 
     const stats = await emulatorRequest(emulator.url, "GET", "/__emulator/stats");
+    expect(stats.body.cpu_ms).toBeGreaterThan(0);
     expect(stats.body).toMatchObject({
       total: 3,
       routes: [
