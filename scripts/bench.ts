@@ -1,6 +1,7 @@
 // `npm run bench`: what a request costs, measured in one run on this machine. Builds the app if
 // `.next` is missing or older than its sources, starts the database (DATABASE_URL, else an
-// in-memory embedded PGlite), a Clerk emulator with the dev seed and `next start`, then measures
+// in-memory embedded PGlite), a Clerk emulator with the dev seed and the production server as
+// `npm start` runs it (scripts/serve.ts in front of Next's handler), then measures
 // each route at a fixed concurrency, signed webhook ingestion, times to first byte, the emulator's
 // API-key verification with 10 and 10,000 keys, and `npm run dev`'s cold start, and prints one
 // Markdown table (README "Performance" explains how to read it). It removes what it creates.
@@ -126,7 +127,7 @@ async function settledCallCount(emulatorUrl: string, stillForMs: number): Promis
   return last;
 }
 
-// The app's rows: `next start` against its own emulator and the bench database.
+// The app's rows: the production server against its own emulator and the bench database.
 async function measureApp(databaseUrl: string): Promise<{ rows: Row[]; layers: Layer[] }> {
   const sql = postgres(databaseUrl, { max: 2, onnotice: () => {} });
   const appPort = await freePort();
@@ -141,7 +142,9 @@ async function measureApp(databaseUrl: string): Promise<{ rows: Row[]; layers: L
     log(`emulator: ${emulatorUrl}, dev seed, webhooks off (the bench signs its own)`);
     app = await startApp({ emulatorUrl, databaseUrl, port: appPort, env: RATE_LIMITS });
     const appUrl = app.url;
-    log(`app: next start on ${appUrl} with ${RATE_LIMITS_TEXT} (limits out of reach)`);
+    log(
+      `app: production server (npm start) on ${appUrl}, ${RATE_LIMITS_TEXT} (limits out of reach)`,
+    );
 
     const clerk = clerkFor(emulatorUrl);
     const demoEmail = "demo+clerk_test@example.com";
@@ -376,7 +379,7 @@ async function main() {
       `npm run bench -- --connections ${CONNECTIONS} --duration ${SECONDS} --webhook-events ${WEBHOOK_EVENTS}`,
       `${new Date().toISOString().slice(0, 16)}Z, commit ${commit.trim()}, ${cpus.length} × ${cpus[0]?.model.trim()}, ` +
         `${fmt(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}, load average ${os.loadavg()[0]?.toFixed(1)} at the end`,
-      `database: ${database.label}; app: next start, ${RATE_LIMITS_TEXT} (limits out of reach)`,
+      `database: ${database.label}; app: production build served as \`npm start\` serves it, ${RATE_LIMITS_TEXT} (limits out of reach)`,
       `load rows: ${CONNECTIONS} connections for ${SECONDS} s after a warm-up of ${WARM_UP_PER_CONNECTION} requests per connection (autocannon); ` +
         "× /api/health: a rate over its rate, a time over its time",
       "",

@@ -183,6 +183,10 @@ export async function startEmulator(
   const server = createServer((req, res) => {
     void handle(req, res);
   });
+  // Idle connections outlive the clients' own keep-alive (undici drops them after 4 s), so a client
+  // never reuses a connection the server is closing at that moment ("other side closed"), a race
+  // that Node's 5 s default loses on a busy machine.
+  server.keepAliveTimeout = 30_000;
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
     server.listen(config.port, config.host, () => resolve());
