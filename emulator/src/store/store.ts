@@ -10,7 +10,7 @@ import {
   type RecordOf,
 } from "./indexes";
 import type { EmulatorState } from "./records";
-import { readFileIfExists, removeStaleTempFiles, replaceFileDurably } from "./state-file";
+import { readFileIfExists, removeStaleTempFiles, replaceFileAtomically } from "./state-file";
 
 function emptyState(): EmulatorState {
   return {
@@ -137,7 +137,7 @@ export class Store {
       this.data.webhookMessages = log.filter((m) => !drop.has(m));
     }
     this.data.mailbox = this.data.mailbox.slice(-MAX_MAILBOX);
-    await replaceFileDurably(this.file, JSON.stringify(this.data));
+    await replaceFileAtomically(this.file, JSON.stringify(this.data));
   }
 
   private buildIndexes(): void {
