@@ -4,7 +4,7 @@ import {
   type RateLimiterAbstract,
   RateLimiterMemory,
   RateLimiterRedis,
-  RateLimiterRes,
+  type RateLimiterRes,
 } from "rate-limiter-flexible";
 import { serverEnv } from "@/env/server-env";
 import { logger } from "@/observability/logger";
@@ -30,7 +30,7 @@ export type LimitState = {
   allowed: boolean;
 };
 
-type Limiters = Record<LimitName, RateLimiterAbstract>;
+type Limiters = Record<LimitName, RateLimiterAbstract> & { ready: Promise<void> };
 
 function redisClient(url: string): Redis {
   const client = new Redis(url, {
@@ -58,8 +58,19 @@ function createLimiters(): Limiters {
   const points = { api: env.API_RATE_LIMIT, "auth-failures": env.AUTH_FAILURE_LIMIT };
   const memory = (name: LimitName) =>
     new RateLimiterMemory({ keyPrefix: name, points: points[name], duration: WINDOW_SECONDS });
-  if (!env.REDIS_URL) return { api: memory("api"), "auth-failures": memory("auth-failures") };
+  if (!env.REDIS_URL) {
+    return {
+      api: memory("api"),
+      "auth-failures": memory("auth-failures"),
+      ready: Promise.resolve(),
+    };
+  }
   const storeClient = redisClient(env.REDIS_URL);
+  // Until Redis is connected the memory fallback counts; start-up waits a moment for it.
+  const ready = new Promise<void>((resolve) => {
+    storeClient.once("ready", () => resolve());
+    setTimeout(resolve, 2_000).unref();
+  });
   const redis = (name: LimitName) =>
     new RateLimiterRedis({
       storeClient,
@@ -69,7 +80,7 @@ function createLimiters(): Limiters {
       rejectIfRedisNotReady: true,
       insuranceLimiter: memory(name),
     });
-  return { api: redis("api"), "auth-failures": redis("auth-failures") };
+  return { api: redis("api"), "auth-failures": redis("auth-failures"), ready };
 }
 
 // One set per server process; kept on globalThis so dev-mode hot reloads reuse it.
@@ -78,6 +89,12 @@ const holder = globalThis as typeof globalThis & { __rateLimiters?: Limiters };
 function limiters(): Limiters {
   holder.__rateLimiters ??= createLimiters();
   return holder.__rateLimiters;
+}
+
+// Called once as the server starts (src/instrumentation.ts): connects to Redis before the first
+// request rather than counting it in memory.
+export async function prepareRateLimits(): Promise<void> {
+  await limiters().ready;
 }
 
 function stateOf(name: LimitName, res: RateLimiterRes | null, allowed: boolean): LimitState {
@@ -91,11 +108,17 @@ function stateOf(name: LimitName, res: RateLimiterRes | null, allowed: boolean):
   };
 }
 
+// A refusal is a RateLimiterRes; checked by shape, because the limiters may have been made by
+// another bundle's copy of the library (src/instrumentation.ts creates them).
+function isRefusal(value: unknown): value is RateLimiterRes {
+  return typeof value === "object" && value !== null && "msBeforeNext" in value;
+}
+
 async function consume(name: LimitName, key: string): Promise<LimitState> {
   try {
     return stateOf(name, await limiters()[name].consume(key), true);
   } catch (rejection) {
-    if (rejection instanceof RateLimiterRes) return stateOf(name, rejection, false);
+    if (isRefusal(rejection)) return stateOf(name, rejection, false);
     // Neither Redis nor its memory fallback answered: let the request through rather than
     // refuse everyone, and say so.
     logger.error({ limit: name, reason: String(rejection) }, "rate limit could not be checked");
