@@ -373,26 +373,32 @@ async function main() {
 
   const commit = execFileSync("git", ["describe", "--always", "--dirty"], { encoding: "utf8" });
   const cpus = os.cpus();
+  // Markdown from here to the end: it pastes into the README as it is.
   console.log(
     [
       "",
-      `npm run bench -- --connections ${CONNECTIONS} --duration ${SECONDS} --webhook-events ${WEBHOOK_EVENTS}`,
-      `${new Date().toISOString().slice(0, 16)}Z, commit ${commit.trim()}, ${cpus.length} × ${cpus[0]?.model.trim()}, ` +
-        `${fmt(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}, load average ${os.loadavg()[0]?.toFixed(1)} at the end`,
-      `database: ${database.label}; app: production build served as \`npm start\` serves it, ${RATE_LIMITS_TEXT} (limits out of reach)`,
-      `load rows: ${CONNECTIONS} connections for ${SECONDS} s after a warm-up of ${WARM_UP_PER_CONNECTION} requests per connection (autocannon); ` +
-        "× /api/health: a rate over its rate, a time over its time",
+      `\`npm run bench -- --connections ${CONNECTIONS} --duration ${SECONDS} --webhook-events ${WEBHOOK_EVENTS}\`, ` +
+        `${new Date().toISOString().slice(0, 16)}Z, commit ${commit.trim()}`,
+      "",
+      `- machine: ${cpus.length} × ${cpus[0]?.model.trim()}, ${fmt(os.totalmem() / 2 ** 30)} GiB, ` +
+        `Node ${process.version}, load average ${os.loadavg()[0]?.toFixed(1)} at the end`,
+      `- database: ${database.label}`,
+      `- app: production build served as \`npm start\` serves it, ${RATE_LIMITS_TEXT} (limits out of reach)`,
+      `- load rows: ${CONNECTIONS} connections for ${SECONDS} s after a warm-up of ` +
+        `${WARM_UP_PER_CONNECTION} requests per connection (autocannon)`,
+      "- × /api/health: a rate over its rate, a time over its time",
       "",
       formatTable(rows),
       "",
       keys,
+      "",
       "Where a request's time goes: server time per request (1000 ÷ req/s at this concurrency), by difference of rows:",
       "",
       formatLayers(layers),
       "",
-      `bench: done in ${fmt((Date.now() - started) / 1000)} s`,
     ].join("\n"),
   );
+  log(`done in ${fmt((Date.now() - started) / 1000)} s`);
 }
 
 main().catch((err: unknown) => {
