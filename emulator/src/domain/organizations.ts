@@ -1,10 +1,11 @@
+import { CREATOR_ROLE } from "../../../clerk/organization-roles";
 import type { Core, Ctx } from "../core";
 import { errors } from "../http/clerk-errors";
 import { deletedJSON, organizationJSON } from "../json/bapi-json";
-import { CREATOR_ROLE } from "../permissions";
 import { newId, randomBase62 } from "../store/ids";
 import type { Metadata, OrganizationRecord } from "../store/records";
 import { deleteApiKeysOf } from "./api-keys";
+import { invitationsOfOrganization, pendingInvitationsCount } from "./invitations";
 import { createMembership, membershipsOfOrganization, removeMembership } from "./memberships";
 import { mergeMetadata } from "./metadata";
 
@@ -90,7 +91,11 @@ export function createOrganization(ctx: Ctx, input: CreateOrganizationInput): Or
     updatedAt: now,
   };
   core.store.put("organizations", org);
-  core.webhooks.emit(ctx, "organization.created", organizationJSON(org, 0));
+  core.webhooks.emit(
+    ctx,
+    "organization.created",
+    organizationJSON(org, { members: 0, pendingInvitations: 0 }),
+  );
   // As in Clerk, the creator becomes the organization's first admin.
   if (input.createdBy) createMembership(ctx, org.id, input.createdBy, CREATOR_ROLE);
   return org;
@@ -122,7 +127,10 @@ export function updateOrganization(
   core.webhooks.emit(
     ctx,
     "organization.updated",
-    organizationJSON(org, membersCount(core, org.id)),
+    organizationJSON(org, {
+      members: membersCount(core, org.id),
+      pendingInvitations: pendingInvitationsCount(core, org.id),
+    }),
   );
   return org;
 }
@@ -132,6 +140,9 @@ export function deleteOrganization(ctx: Ctx, idOrSlug: string) {
   const org = getOrganization(core, idOrSlug);
   for (const m of membershipsOfOrganization(core, org.id)) removeMembership(ctx, m);
   deleteApiKeysOf(core, org.id);
+  // Its invitations go with it; their links then answer that the organization is gone.
+  for (const inv of invitationsOfOrganization(core, org.id))
+    core.store.remove("invitations", inv.id);
   core.store.remove("organizations", org.id);
   const deleted = deletedJSON("organization", org.id, { slug: org.slug });
   core.webhooks.emit(ctx, "organization.deleted", deleted);

@@ -19,6 +19,7 @@ const SignInBody = z.object({
   identifier: z.string().optional(),
   password: z.string().optional(),
   strategy: z.string().optional(),
+  ticket: z.string().optional(),
 });
 const PrepareBody = z.object({ strategy: z.string(), email_address_id: z.string().optional() });
 const AttemptBody = z.discriminatedUnion("strategy", [
@@ -26,6 +27,8 @@ const AttemptBody = z.discriminatedUnion("strategy", [
   z.object({ strategy: z.literal("email_code"), code: z.string() }),
 ]);
 const SignUpBody = z.object({
+  strategy: z.string().optional(),
+  ticket: z.string().optional(),
   email_address: z.string().optional(),
   password: z.string().optional(),
   first_name: z.string().max(256).optional(),
@@ -34,6 +37,7 @@ const SignUpBody = z.object({
 const VerificationBody = z.object({ strategy: z.string(), code: z.string().optional() });
 
 const signUpFields = (body: z.infer<typeof SignUpBody>) => ({
+  ticket: body.strategy === "ticket" ? (body.ticket ?? "") : undefined,
   emailAddress: body.email_address,
   password: body.password,
   firstName: body.first_name,
@@ -118,6 +122,7 @@ export function registerSignRoutes(router: Router, core: Core) {
         const f = fapiCtx(core, req);
         const signUp = await updateSignUp(
           f,
+          f.client,
           getSignUp(f, f.client, p.id as string),
           signUpFields(parseParams(SignUpBody, req.body)),
         );

@@ -26,6 +26,11 @@ export const INDEXES = {
     user: (m) => [m.userId],
     pair: (m) => [membershipPairKey(m.organizationId, m.userId)],
   },
+  invitations: {
+    organization: (i) => [i.organizationId],
+    email: (i) => [i.emailAddress],
+    user: (i) => (i.userId === null ? [] : [i.userId]),
+  },
   apiKeys: { secretHash: (k) => [k.secretHash], subject: (k) => [k.subject] },
   sessions: { user: (s) => [s.userId] },
   clients: { devBrowser: (c) => (c.devBrowserId === null ? [] : [c.devBrowserId]) },

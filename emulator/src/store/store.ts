@@ -19,6 +19,9 @@ function emptyState(): EmulatorState {
     users: {},
     organizations: {},
     memberships: {},
+    permissions: {},
+    roles: {},
+    invitations: {},
     apiKeys: {},
     sessions: {},
     clients: {},
@@ -58,7 +61,8 @@ export class Store {
     this.file = path.join(dataDir, "state.json");
     removeStaleTempFiles(this.file);
     const saved = readFileIfExists(this.file);
-    this.data = saved ? (JSON.parse(saved) as EmulatorState) : emptyState();
+    // A state file written before a collection existed gets it empty.
+    this.data = { ...emptyState(), ...(saved ? (JSON.parse(saved) as EmulatorState) : {}) };
     this.buildIndexes();
     this.commits = new GroupCommit(() => this.write(), log, LAZY_WRITE_MS);
   }

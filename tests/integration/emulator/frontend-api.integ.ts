@@ -6,7 +6,7 @@ import {
   startEmulatorProcess,
   TEST_WEBHOOK_SECRET,
 } from "../../support/emulator-process";
-import { FAPI_SPEC, loadContract } from "../../support/openapi-contract";
+import { fapiBrowser, SKIP_BAPI_CONTRACT } from "../../support/fapi-browser";
 import { startWebhookReceiver } from "../../support/webhook-receiver";
 
 // The Frontend API as clerk-js speaks it (form bodies, ?_method=, __clerk_db_jwt on every call),
@@ -24,55 +24,7 @@ afterAll(async () => {
   removeDataDir(emulator.dataDir);
 });
 
-// biome-ignore lint/suspicious/noExplicitAny: wire JSON; the spec check and the assertions give it its shape
-type WireJson = any;
-
-type Fapi = {
-  devBrowser: string;
-  call: (
-    method: string,
-    path: string,
-    form?: Record<string, string>,
-  ) => Promise<{ status: number; body: WireJson }>;
-};
-
-// These are Frontend API calls: held to the FAPI spec here, not to the Backend API's.
-const SKIP_BAPI_CONTRACT = { "x-contract-skip": "1" };
-
-// A browser: one dev browser, and every answer held to Clerk's FAPI specification.
-async function browser(): Promise<Fapi> {
-  const res = await fetch(`${emulator.url}/v1/dev_browser`, {
-    method: "POST",
-    headers: SKIP_BAPI_CONTRACT,
-  });
-  const devBrowser = ((await res.json()) as { id: string }).id;
-  return {
-    devBrowser,
-    async call(method, path, form) {
-      const url = new URL(path, emulator.url);
-      url.searchParams.set("__clerk_db_jwt", devBrowser);
-      if (method !== "GET" && method !== "POST") url.searchParams.set("_method", method);
-      const response = await fetch(url, {
-        method: method === "GET" ? "GET" : "POST",
-        headers: {
-          ...SKIP_BAPI_CONTRACT,
-          origin: "http://localhost:3000",
-          ...(form ? { "content-type": "application/x-www-form-urlencoded" } : {}),
-        },
-        body: form ? new URLSearchParams(form).toString() : undefined,
-      });
-      const body = await response.json();
-      const contract = loadContract(FAPI_SPEC).validateResponse({
-        method,
-        path: url.pathname + url.search,
-        status: response.status,
-        body,
-      });
-      expect(contract, `${method} ${path} against the FAPI spec`).toMatchObject({ ok: true });
-      return { status: response.status, body };
-    },
-  };
-}
+const browser = () => fapiBrowser(emulator.url);
 
 async function mailboxCode(to: string) {
   const res = await emulatorRequest(
@@ -260,5 +212,40 @@ describe("Frontend API", () => {
       { redirect: "manual", headers: SKIP_BAPI_CONTRACT },
     );
     expect(open.status).toBe(400);
+  });
+});
+
+describe("Frontend API: organization roles", () => {
+  it("offers <OrganizationProfile/> every role of the instance, one added through the Backend API too", async () => {
+    const clerk = clerkFor(emulator.url);
+    const email = `${unique("roles")}@example.com`;
+    await clerk.users.createUser({ emailAddress: [email], password: "right-password-1" });
+    const b = await browser();
+    const signIn = await b.call("POST", "/v1/client/sign_ins", {
+      identifier: email,
+      password: "right-password-1",
+    });
+    const sessionId = signIn.body.response.created_session_id;
+    const org = await b.call("POST", `/v1/organizations?_clerk_session_id=${sessionId}`, {
+      name: "Roles Org",
+    });
+    const key = `org:${unique("auditor").replaceAll("-", "_").toLowerCase()}`;
+    await clerk.organizationRoles.createOrganizationRole({ name: "Auditor", key });
+
+    const roles = await b.call(
+      "GET",
+      `/v1/organizations/${org.body.response.id}/roles?_clerk_session_id=${sessionId}&limit=20&offset=0`,
+    );
+    const served = roles.body.response.data.map((r: { key: string; name: string }) => [
+      r.key,
+      r.name,
+    ]);
+    expect(served).toEqual([
+      ["org:admin", "Admin"],
+      ["org:member", "Member"],
+      ["org:viewer", "Viewer"],
+      [key, "Auditor"],
+    ]);
+    expect(roles.body.response.total_count).toBe(4);
   });
 });

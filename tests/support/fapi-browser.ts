@@ -1,0 +1,63 @@
+import { expect } from "vitest";
+import { CONTRACT_SKIP_HEADER } from "./contract-setup";
+import { FAPI_SPEC, loadContract } from "./openapi-contract";
+
+// biome-ignore lint/suspicious/noExplicitAny: wire JSON; the spec check and the assertions give it its shape
+export type WireJson = any;
+
+// Frontend API calls are held to the FAPI spec here, not to the Backend API's.
+export const SKIP_BAPI_CONTRACT = { [CONTRACT_SKIP_HEADER]: "1" };
+
+export type FapiBrowser = {
+  devBrowser: string;
+  // A field given as an array is sent once per value, as clerk-js sends arrays.
+  call: (
+    method: string,
+    path: string,
+    form?: Record<string, string | string[]>,
+  ) => Promise<{ status: number; body: WireJson }>;
+};
+
+// A browser speaking the Frontend API the way clerk-js does (form bodies, ?_method=,
+// __clerk_db_jwt on every call, the app's origin), without a browser: its own dev browser, and
+// every answer held to Clerk's FAPI specification.
+export async function fapiBrowser(
+  emulatorUrl: string,
+  origin = "http://localhost:3000",
+): Promise<FapiBrowser> {
+  const res = await fetch(`${emulatorUrl}/v1/dev_browser`, {
+    method: "POST",
+    headers: SKIP_BAPI_CONTRACT,
+  });
+  const devBrowser = ((await res.json()) as { id: string }).id;
+  return {
+    devBrowser,
+    async call(method, path, form) {
+      const url = new URL(path, emulatorUrl);
+      url.searchParams.set("__clerk_db_jwt", devBrowser);
+      if (method !== "GET" && method !== "POST") url.searchParams.set("_method", method);
+      const body = new URLSearchParams();
+      for (const [key, value] of Object.entries(form ?? {})) {
+        for (const v of Array.isArray(value) ? value : [value]) body.append(key, v);
+      }
+      const response = await fetch(url, {
+        method: method === "GET" ? "GET" : "POST",
+        headers: {
+          ...SKIP_BAPI_CONTRACT,
+          origin,
+          ...(form ? { "content-type": "application/x-www-form-urlencoded" } : {}),
+        },
+        body: form ? body.toString() : undefined,
+      });
+      const json = await response.json();
+      const contract = loadContract(FAPI_SPEC).validateResponse({
+        method,
+        path: url.pathname + url.search,
+        status: response.status,
+        body: json,
+      });
+      expect(contract, `${method} ${path} against the FAPI spec`).toMatchObject({ ok: true });
+      return { status: response.status, body: json };
+    },
+  };
+}
