@@ -1,4 +1,4 @@
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { GroupCommit } from "../../../emulator/src/store/group-commit";
 
 // A stand-in for the state file: each write records the "state" (a counter) it snapshotted, and
@@ -76,8 +76,7 @@ describe("GroupCommit", () => {
     file.commits.changedLazily();
     await tick();
     expect(file.written).toEqual([]);
-    await new Promise((resolve) => setTimeout(resolve, 40));
-    expect(file.written).toEqual([0]);
+    await vi.waitFor(() => expect(file.written).toEqual([0]));
 
     file.commits.changedLazily();
     file.change();
@@ -90,8 +89,7 @@ describe("GroupCommit", () => {
     const file = fakeFile({ failures: 1 });
     file.change();
     await expect(file.commits.durable()).rejects.toThrow("disk full");
-    await new Promise((resolve) => setTimeout(resolve, 40));
-    expect(file.written).toEqual([1]);
+    await vi.waitFor(() => expect(file.written).toEqual([1]));
     await expect(file.commits.durable()).resolves.toBeUndefined();
   });
 
