@@ -4,6 +4,7 @@ import type { Core } from "./core";
 import { parseParams } from "./domain/params";
 import { seedOrganizationRoles } from "./domain/roles";
 import { createSession } from "./domain/sessions";
+import type { BackendApiStats } from "./http/backend-api-stats";
 import { errors } from "./http/clerk-errors";
 import type { Router } from "./http/router";
 import { renderInspectPage } from "./inspect/page";
@@ -24,7 +25,7 @@ const MintSessionBody = z
 
 const FaultsBody = z.object({ faults: z.string() }).strict();
 
-export function registerEmulatorRoutes(router: Router, core: Core) {
+export function registerEmulatorRoutes(router: Router, core: Core, stats: BackendApiStats) {
   router
     .add("GET", "/__emulator", () => ({ status: 200, html: renderInspectPage(core) }), "none")
     .add("GET", "/__emulator/health", () => json({ status: "ok" }), "none")
@@ -73,6 +74,16 @@ export function registerEmulatorRoutes(router: Router, core: Core) {
           created_at: m.createdAt,
         })),
       });
+    })
+    // Backend API calls by route, to measure what a request to the app costs in Clerk calls; and
+    // the CPU time this process has used, to measure the emulator's own cost per request.
+    .add("GET", "/__emulator/stats", () => {
+      const { user, system } = process.cpuUsage();
+      return json({ ...stats.toJSON(), cpu_ms: (user + system) / 1000 });
+    })
+    .add("DELETE", "/__emulator/stats", () => {
+      stats.reset(core.now());
+      return { status: 204 };
     })
     .add("PUT", "/__emulator/webhooks/faults", (req) => {
       const body = parseParams(FaultsBody, req.body);

@@ -3,6 +3,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from "node:ht
 import type { AddressInfo } from "node:net";
 import { readOrganizationRoles } from "../../clerk/organization-roles";
 import { registerApiKeyRoutes } from "./bapi/api-keys-routes";
+import { registerEmailAddressRoutes } from "./bapi/email-addresses-routes";
 import { registerInstanceRoutes } from "./bapi/instance-routes";
 import { registerInvitationRoutes } from "./bapi/invitations-routes";
 import { registerOrganizationRoutes } from "./bapi/organizations-routes";
@@ -21,6 +22,7 @@ import { registerHandshakeRoutes } from "./fapi/handshake";
 import { registerMeRoutes } from "./fapi/me-routes";
 import { registerFapiOrganizationRoutes } from "./fapi/organization-routes";
 import { registerSignRoutes } from "./fapi/sign-routes";
+import { BackendApiStats } from "./http/backend-api-stats";
 import { bearerMatches } from "./http/bearer";
 import { ClerkApiError, errors } from "./http/clerk-errors";
 import { parseBody, readRawBody } from "./http/request-body";
@@ -70,6 +72,17 @@ function errorResult(err: ClerkApiError): RouteResult {
   };
 }
 
+function internalError(longMessage: string): RouteResult {
+  return {
+    status: 500,
+    json: {
+      errors: [
+        { code: "internal_clerk_error", message: "internal error", long_message: longMessage },
+      ],
+    },
+  };
+}
+
 export async function startEmulator(
   config: EmulatorConfig,
   log: (line: string) => void = console.log,
@@ -77,7 +90,8 @@ export async function startEmulator(
   const now = () => Date.now();
   // Read before anything else: a bad roles file stops the emulator, whatever state it has.
   const organizationRoles = readOrganizationRoles(config.organizationRolesFile);
-  const store = new Store(config.dataDir);
+  const store = new Store(config.dataDir, log);
+  const stats = new BackendApiStats(now());
   const webhooks = new WebhookDispatcher(
     store,
     config,
@@ -99,12 +113,13 @@ export async function startEmulator(
   const router = new Router();
   registerInstanceRoutes(router, core);
   registerUserRoutes(router, core);
+  registerEmailAddressRoutes(router, core);
   registerOrganizationRoutes(router, core);
   registerRoleRoutes(router, core);
   registerInvitationRoutes(router, core);
   registerSessionRoutes(router, core);
   registerApiKeyRoutes(router, core);
-  registerEmulatorRoutes(router, core);
+  registerEmulatorRoutes(router, core, stats);
   registerClientRoutes(router, core);
   registerHandshakeRoutes(router, core);
   registerSignRoutes(router, core);
@@ -112,6 +127,19 @@ export async function startEmulator(
   registerFapiOrganizationRoutes(router, core);
 
   async function handle(req: IncomingMessage, res: ServerResponse) {
+    const result = await answer(req);
+    // What the answer reports is on disk before it goes out (and a change made by a request that
+    // then failed, such as a counted code attempt, too).
+    try {
+      await store.durable();
+    } catch (err) {
+      log(`emulator: ${req.method} ${req.url} answered 500: ${(err as Error).message}`);
+      return send(res, internalError("The emulator could not save its state; see its log."));
+    }
+    send(res, result);
+  }
+
+  async function answer(req: IncomingMessage): Promise<RouteResult> {
     const { path, query } = splitUrl(req.url ?? "/");
     const wireMethod = (req.method ?? "GET").toUpperCase();
     // clerk-js sends PATCH/PUT/DELETE as POST with ?_method=.
@@ -119,9 +147,12 @@ export async function startEmulator(
     const method = override ?? wireMethod;
     try {
       const bundle = bundleFor(path);
-      if (bundle) return send(res, bundle);
+      if (bundle) return bundle;
       const backend = bearerMatches(req.headers, config.secretKey);
       const matched = router.match(method, path, (kind) => (kind === "secret") === backend);
+      if (backend && !path.startsWith("/__emulator")) {
+        stats.count(method, matched.route?.pattern ?? "(no such endpoint)");
+      }
       if (!matched.route || (override && matched.route.auth !== "frontend")) {
         throw errors.notFound("endpoint");
       }
@@ -138,25 +169,11 @@ export async function startEmulator(
         body: parseBody(raw, req.headers["content-type"], matched.route.auth === "frontend"),
         ip: req.socket.remoteAddress ?? "127.0.0.1",
       };
-      send(res, await matched.route.handler(info, matched.params));
+      return await matched.route.handler(info, matched.params);
     } catch (err) {
-      if (err instanceof ClerkApiError) {
-        send(res, errorResult(err));
-      } else {
-        log(`emulator: ${method} ${path} failed: ${(err as Error).stack ?? String(err)}`);
-        send(res, {
-          status: 500,
-          json: {
-            errors: [
-              {
-                code: "internal_clerk_error",
-                message: "internal error",
-                long_message: "The emulator failed to handle this request; see its log.",
-              },
-            ],
-          },
-        });
-      }
+      if (err instanceof ClerkApiError) return errorResult(err);
+      log(`emulator: ${method} ${path} failed: ${(err as Error).stack ?? String(err)}`);
+      return internalError("The emulator failed to handle this request; see its log.");
     }
   }
 
@@ -170,6 +187,8 @@ export async function startEmulator(
       seed,
     );
   }
+  // The roles and the seed are in the file before anyone can be told about them.
+  await store.durable();
   webhooks.start();
 
   const server = createServer((req, res) => {
@@ -198,6 +217,7 @@ export async function startEmulator(
         server.close(() => resolve());
         server.closeAllConnections();
       });
+      await store.close();
     },
   };
 }

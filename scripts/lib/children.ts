@@ -1,18 +1,33 @@
 import { type ChildProcess, spawn } from "node:child_process";
 
-export type Child = { name: string; process: ChildProcess; exited: Promise<number | null> };
+export type Child = {
+  name: string;
+  process: ChildProcess;
+  exited: Promise<number | null>;
+  // Its last lines of output, for an error message.
+  output: () => string;
+};
 
-// Runs a child with its output prefixed by its name, so interleaved logs stay readable.
+const KEPT_LINES = 40;
+
+// Runs a child with its output prefixed by its name, so interleaved logs stay readable; with
+// `echo: false` the output is only kept (the last lines), for a child whose chatter would drown
+// a report.
 export function startChild(
   name: string,
   command: string,
   args: string[],
   env: NodeJS.ProcessEnv,
+  options: { echo?: boolean } = {},
 ): Child {
   const child = spawn(command, args, { env, stdio: ["ignore", "pipe", "pipe"] });
+  const kept: string[] = [];
   const prefix = (chunk: Buffer, out: NodeJS.WriteStream) => {
     for (const line of chunk.toString().split(/\r?\n/)) {
-      if (line.trim()) out.write(`[${name}] ${line}\n`);
+      if (!line.trim()) continue;
+      kept.push(line);
+      if (kept.length > KEPT_LINES) kept.shift();
+      if (options.echo !== false) out.write(`[${name}] ${line}\n`);
     }
   };
   child.stdout?.on("data", (c: Buffer) => prefix(c, process.stdout));
@@ -20,7 +35,7 @@ export function startChild(
   const exited = new Promise<number | null>((resolve) =>
     child.once("exit", (code) => resolve(code)),
   );
-  return { name, process: child, exited };
+  return { name, process: child, exited, output: () => kept.join("\n") };
 }
 
 export async function stopChild(child: Child, graceMs = 5_000): Promise<void> {

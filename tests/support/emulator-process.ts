@@ -17,6 +17,8 @@ export type EmulatorProcess = {
   dataDir: string;
   output: () => string;
   stop: () => Promise<void>;
+  // SIGKILL: no shutdown code runs, as in a crash or a power cut of the process.
+  kill: () => Promise<void>;
   // Same data dir and port, new process: what a developer's restart does.
   restart: (env?: Record<string, string>) => Promise<EmulatorProcess>;
 };
@@ -78,6 +80,7 @@ export async function startEmulatorProcess(
     dataDir,
     output: () => output,
     stop,
+    kill: () => stopChild(child, "SIGKILL"),
     restart: async (env = {}) => {
       await stop();
       const port = new URL(url).port;
@@ -90,11 +93,11 @@ export async function startEmulatorProcess(
   };
 }
 
-async function stopChild(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null) return;
+async function stopChild(child: ChildProcess, signal: NodeJS.Signals = "SIGTERM"): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
   await new Promise<void>((resolve) => {
     child.once("exit", () => resolve());
-    child.kill("SIGTERM");
+    child.kill(signal);
   });
 }
 

@@ -7,6 +7,7 @@ import {
   INVITATION_STATUSES,
   type InvitationInput,
   invitationPayload,
+  invitationsOfOrganization,
   invitationsOfUser,
   invitationWithOrganization,
   listInvitations,
@@ -72,12 +73,8 @@ function filtered(core: Core, items: OrganizationInvitationRecord[], q: URLSearc
 
 // Invitations created here link into the app at EMULATOR_AUTHORIZED_PARTY (the app's origin).
 export function registerInvitationRoutes(router: Router, core: Core) {
-  const ofOrganization = (id: string) => {
-    const org = getOrganization(core, id);
-    return Object.values(core.store.state.invitations).filter(
-      (inv) => inv.organizationId === org.id,
-    );
-  };
+  const ofOrganization = (id: string) =>
+    invitationsOfOrganization(core, getOrganization(core, id).id);
 
   router
     .add("POST", "/v1/organizations/:id/invitations", async (req, p) => {

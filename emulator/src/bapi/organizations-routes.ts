@@ -5,6 +5,7 @@ import {
   createMembership,
   getMembership,
   membershipPayload,
+  membershipsOfOrganization,
   removeMembership,
   updateMembership,
 } from "../domain/memberships";
@@ -172,10 +173,7 @@ export function registerOrganizationRoutes(router: Router, core: Core) {
     )
     .add("GET", "/v1/organizations/:id/memberships", (req, p) => {
       const org = getOrganization(core, p.id as string);
-      const all = Object.values(core.store.state.memberships).filter(
-        (m) => m.organizationId === org.id,
-      );
-      return json(membershipList(core, all, req.query));
+      return json(membershipList(core, membershipsOfOrganization(core, org.id), req.query));
     })
     .add("POST", "/v1/organizations/:id/memberships", (req, p) => {
       const body = parseParams(CreateMembershipBody, req.body);
@@ -208,9 +206,9 @@ export function registerOrganizationRoutes(router: Router, core: Core) {
     })
     .add("GET", "/v1/organization_memberships", (req) => {
       const orgIds = req.query.getAll("organization_id");
-      const all = Object.values(core.store.state.memberships).filter(
-        (m) => !orgIds.length || orgIds.includes(m.organizationId),
-      );
+      const all = orgIds.length
+        ? [...new Set(orgIds)].flatMap((id) => membershipsOfOrganization(core, id))
+        : Object.values(core.store.state.memberships);
       return json(membershipList(core, all, req.query));
     });
 }

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import type { Core } from "../core";
-import { membershipPayload } from "../domain/memberships";
+import { membershipPayload, membershipsOfUser } from "../domain/memberships";
 import { parseParams } from "../domain/params";
 import { createUser, deleteUser, getUser, updateUser, updateUserMetadata } from "../domain/users";
 import type { Router } from "../http/router";
@@ -67,7 +67,11 @@ function filterUsers(core: Core, q: URLSearchParams): UserRecord[] {
   const activeBefore = num("last_active_at_before");
   // This emulator has no phone numbers or web3 wallets: such a filter matches nobody.
   const impossible = q.has("phone_number") || q.has("web3_wallet");
-  return Object.values(state.users).filter((u) => {
+  // An email filter (the usual lookup) starts from the index instead of every user.
+  const candidates = emails.length
+    ? [...new Set(emails.flatMap((e) => core.store.lookup("users", "email", e)))]
+    : Object.values(state.users);
+  return candidates.filter((u) => {
     if (impossible) return false;
     if (ids.length && !ids.includes(u.id)) return false;
     if (emails.length && !u.emailAddresses.some((e) => emails.includes(e.emailAddress)))
@@ -76,9 +80,7 @@ function filterUsers(core: Core, q: URLSearchParams): UserRecord[] {
     if (externalIds.length && !externalIds.includes(u.externalId ?? "")) return false;
     if (
       orgIds.length &&
-      !Object.values(state.memberships).some(
-        (m) => m.userId === u.id && orgIds.includes(m.organizationId),
-      )
+      !membershipsOfUser(core, u.id).some((m) => orgIds.includes(m.organizationId))
     ) {
       return false;
     }
@@ -191,9 +193,7 @@ export function registerUserRoutes(router: Router, core: Core) {
     .add("DELETE", "/v1/users/:id", (req, p) => json(deleteUser(ctxOf(core, req), p.id as string)))
     .add("GET", "/v1/users/:id/organization_memberships", (req, p) => {
       const user = getUser(core, p.id as string);
-      const mine = Object.values(core.store.state.memberships)
-        .filter((m) => m.userId === user.id)
-        .sort((a, b) => b.createdAt - a.createdAt);
+      const mine = membershipsOfUser(core, user.id).sort((a, b) => b.createdAt - a.createdAt);
       const page = paginate(mine, req.query);
       return json({
         data: page.items.map((m) => membershipPayload(core, m)),

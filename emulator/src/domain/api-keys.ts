@@ -53,7 +53,7 @@ export function createApiKey(
   }
   const secret = input.secret ?? `ak_${randomBase62(40)}`;
   const secretHash = hashSecret(secret);
-  if (Object.values(core.store.state.apiKeys).some((k) => k.secretHash === secretHash)) {
+  if (core.store.lookup("apiKeys", "secretHash", secretHash).length > 0) {
     throw errors.conflict("An API key with this secret already exists.");
   }
   const now = core.now();
@@ -73,15 +73,15 @@ export function createApiKey(
     createdAt: now,
     updatedAt: now,
   };
-  core.store.state.apiKeys[key.id] = key;
-  core.store.save();
+  core.store.put("apiKeys", key);
   return { key, secret };
 }
 
 export function listApiKeys(core: Core, subject: string, includeInvalid: boolean): ApiKeyRecord[] {
   const now = core.now();
-  return Object.values(core.store.state.apiKeys)
-    .filter((k) => k.subject === subject && (includeInvalid || isUsable(k, now)))
+  return core.store
+    .lookup("apiKeys", "subject", subject)
+    .filter((k) => includeInvalid || isUsable(k, now))
     .sort((a, b) => b.createdAt - a.createdAt);
 }
 
@@ -114,19 +114,23 @@ export function revokeApiKey(core: Core, id: string, reason: string | null): Api
 
 export function deleteApiKey(core: Core, id: string): ApiKeyRecord {
   const key = getApiKey(core, id);
-  delete core.store.state.apiKeys[id];
-  core.store.save();
+  core.store.remove("apiKeys", id);
   return key;
 }
 
+// A deleted user's or organization's keys go with it (no webhook: Clerk sends none for keys).
+export function deleteApiKeysOf(core: Core, subject: string): void {
+  for (const k of core.store.lookup("apiKeys", "subject", subject))
+    core.store.remove("apiKeys", k.id);
+}
+
 // Clerk's verify is the gate: the SDK trusts its answer, so revoked, expired and unknown secrets
-// are all "not found" here.
+// are all "not found" here. The last use is bookkeeping: written lazily, not before the answer.
 export function verifyApiKey(core: Core, secret: string): ApiKeyRecord {
-  const hash = hashSecret(secret);
   const now = core.now();
-  const key = Object.values(core.store.state.apiKeys).find((k) => k.secretHash === hash);
+  const [key] = core.store.lookup("apiKeys", "secretHash", hashSecret(secret));
   if (!key || !isUsable(key, now)) throw errors.apiKeyNotFound();
   key.lastUsedAt = now;
-  core.store.save();
+  core.store.saveLazily();
   return key;
 }

@@ -7,14 +7,14 @@ const IDLE_CLIENT_MS = 7 * 24 * 60 * 60 * 1000;
 // Clients nobody has used for a week, with no live session, are forgotten (their browser simply
 // gets a new dev browser), and so are sign-ins and sign-ups past their abandon time.
 function forgetIdleClients(core: Core, now: number) {
-  const { state } = core.store;
-  for (const client of Object.values(state.clients)) {
+  const { store } = core;
+  for (const client of Object.values(store.state.clients)) {
     const idle = client.updatedAt <= now - IDLE_CLIENT_MS;
-    if (idle && activeSessionsOf(core, client).length === 0) delete state.clients[client.id];
+    if (idle && activeSessionsOf(core, client).length === 0) store.remove("clients", client.id);
   }
-  for (const attempts of [state.signIns, state.signUps]) {
-    for (const a of Object.values(attempts)) {
-      if (a.abandonAt < now || !state.clients[a.clientId]) delete attempts[a.id];
+  for (const collection of ["signIns", "signUps"] as const) {
+    for (const a of Object.values(store.state[collection])) {
+      if (a.abandonAt < now || !store.state.clients[a.clientId]) store.remove(collection, a.id);
     }
   }
 }
@@ -34,8 +34,7 @@ export function createDevBrowser(core: Core): ClientRecord {
     createdAt: now,
     updatedAt: now,
   };
-  core.store.state.clients[client.id] = client;
-  core.store.save();
+  core.store.put("clients", client);
   return client;
 }
 

@@ -27,10 +27,14 @@ export function invitationStatus(inv: OrganizationInvitationRecord, now: number)
   return inv.status === "pending" && inv.expiresAt <= now ? "expired" : inv.status;
 }
 
+export function invitationsOfOrganization(core: Core, organizationId: string) {
+  return core.store.lookup("invitations", "organization", organizationId);
+}
+
 export function pendingInvitationsCount(core: Core, organizationId: string): number {
   const now = core.now();
-  return Object.values(core.store.state.invitations).filter(
-    (inv) => inv.organizationId === organizationId && invitationStatus(inv, now) === "pending",
+  return invitationsOfOrganization(core, organizationId).filter(
+    (inv) => invitationStatus(inv, now) === "pending",
   ).length;
 }
 
@@ -172,11 +176,8 @@ export async function createInvitations(
   const sent: OrganizationInvitationRecord[] = [];
   for (const { draft, ticket, notify } of drafts) {
     const account = findUserByEmail(core, draft.emailAddress);
-    const pending = Object.values(core.store.state.invitations).find(
-      (inv) =>
-        inv.organizationId === org.id &&
-        inv.emailAddress === draft.emailAddress &&
-        invitationStatus(inv, now) === "pending",
+    const pending = invitationsOfOrganization(core, org.id).find(
+      (inv) => inv.emailAddress === draft.emailAddress && invitationStatus(inv, now) === "pending",
     );
     let inv: OrganizationInvitationRecord;
     if (pending) {
@@ -193,9 +194,8 @@ export async function createInvitations(
         userId: account?.id ?? null,
         acceptLink: acceptLink(appOrigin, ticket, account !== undefined, draft.redirectUrl),
       };
-      core.store.state.invitations[inv.id] = inv;
     }
-    core.store.save();
+    core.store.put("invitations", inv);
     if (!pending) emitInvitationEvent(ctx, "created", inv);
     if (notify) {
       const inviter = inv.inviterUserId ? core.store.state.users[inv.inviterUserId] : undefined;
@@ -252,10 +252,11 @@ export function acceptInvitation(
       privateMetadata: inv.privateMetadata,
     });
   }
-  inv.status = "accepted";
-  inv.userId = userId;
-  inv.updatedAt = Math.max(core.now(), inv.updatedAt + 1);
-  core.store.save();
+  core.store.update("invitations", inv, {
+    status: "accepted",
+    userId,
+    updatedAt: Math.max(core.now(), inv.updatedAt + 1),
+  });
   emitInvitationEvent(ctx, "accepted", inv);
   return inv;
 }
@@ -300,7 +301,9 @@ export function invitationsOfUser(core: Core, user: UserRecord): OrganizationInv
   const addresses = new Set(
     user.emailAddresses.filter((e) => e.verified).map((e) => e.emailAddress),
   );
-  return Object.values(core.store.state.invitations).filter(
-    (inv) => inv.userId === user.id || addresses.has(inv.emailAddress),
-  );
+  const found = new Set(core.store.lookup("invitations", "user", user.id));
+  for (const address of addresses) {
+    for (const inv of core.store.lookup("invitations", "email", address)) found.add(inv);
+  }
+  return [...found];
 }

@@ -2,6 +2,7 @@ import type { Core, Ctx } from "../core";
 import { errors } from "../http/clerk-errors";
 import { membershipJSON } from "../json/bapi-json";
 import { newId } from "../store/ids";
+import { membershipPairKey } from "../store/indexes";
 import type { MembershipRecord, Metadata } from "../store/records";
 import { pendingInvitationsCount } from "./invitations";
 import { mergeMetadata } from "./metadata";
@@ -29,9 +30,15 @@ export function membershipRole(core: Core, roleKey: string) {
 }
 
 export function findMembership(core: Core, organizationId: string, userId: string) {
-  return Object.values(core.store.state.memberships).find(
-    (m) => m.organizationId === organizationId && m.userId === userId,
-  );
+  return core.store.lookup("memberships", "pair", membershipPairKey(organizationId, userId))[0];
+}
+
+export function membershipsOfOrganization(core: Core, organizationId: string) {
+  return core.store.lookup("memberships", "organization", organizationId);
+}
+
+export function membershipsOfUser(core: Core, userId: string) {
+  return core.store.lookup("memberships", "user", userId);
 }
 
 export function getMembership(
@@ -63,9 +70,7 @@ export function createMembership(
   if (findMembership(core, organizationId, userId)) {
     throw errors.duplicateRecord("organization membership");
   }
-  const count = Object.values(core.store.state.memberships).filter(
-    (m) => m.organizationId === organizationId,
-  ).length;
+  const count = membershipsOfOrganization(core, organizationId).length;
   if (org.maxAllowedMemberships > 0 && count >= org.maxAllowedMemberships) {
     throw errors.paramInvalid("organization_id", "has reached its maximum number of members");
   }
@@ -80,8 +85,7 @@ export function createMembership(
     createdAt: now,
     updatedAt: now,
   };
-  core.store.state.memberships[membership.id] = membership;
-  core.store.save();
+  core.store.put("memberships", membership);
   core.webhooks.emit(ctx, "organizationMembership.created", membershipPayload(core, membership));
   return membership;
 }
@@ -111,13 +115,10 @@ export function updateMembership(
 export function removeMembership(ctx: Ctx, m: MembershipRecord) {
   const { core } = ctx;
   const payload = membershipPayload(core, m);
-  delete core.store.state.memberships[m.id];
-  for (const s of Object.values(core.store.state.sessions)) {
-    if (s.userId === m.userId && s.lastActiveOrganizationId === m.organizationId) {
-      s.lastActiveOrganizationId = null;
-    }
+  core.store.remove("memberships", m.id);
+  for (const s of core.store.lookup("sessions", "user", m.userId)) {
+    if (s.lastActiveOrganizationId === m.organizationId) s.lastActiveOrganizationId = null;
   }
-  core.store.save();
   core.webhooks.emit(ctx, "organizationMembership.deleted", payload);
   return payload;
 }

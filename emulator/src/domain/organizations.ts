@@ -4,8 +4,9 @@ import { errors } from "../http/clerk-errors";
 import { deletedJSON, organizationJSON } from "../json/bapi-json";
 import { newId, randomBase62 } from "../store/ids";
 import type { Metadata, OrganizationRecord } from "../store/records";
-import { pendingInvitationsCount } from "./invitations";
-import { createMembership, removeMembership } from "./memberships";
+import { deleteApiKeysOf } from "./api-keys";
+import { invitationsOfOrganization, pendingInvitationsCount } from "./invitations";
+import { createMembership, membershipsOfOrganization, removeMembership } from "./memberships";
 import { mergeMetadata } from "./metadata";
 
 const SLUG = /^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$/;
@@ -30,23 +31,19 @@ export type UpdateOrganizationInput = {
 };
 
 export function getOrganization(core: Core, idOrSlug: string): OrganizationRecord {
-  const { organizations } = core.store.state;
   const org =
-    organizations[idOrSlug] ?? Object.values(organizations).find((o) => o.slug === idOrSlug);
+    core.store.state.organizations[idOrSlug] ??
+    core.store.lookup("organizations", "slug", idOrSlug)[0];
   if (!org) throw errors.notFound("organization");
   return org;
 }
 
 export function membersCount(core: Core, organizationId: string): number {
-  return Object.values(core.store.state.memberships).filter(
-    (m) => m.organizationId === organizationId,
-  ).length;
+  return membershipsOfOrganization(core, organizationId).length;
 }
 
 function slugTaken(core: Core, slug: string, selfId?: string) {
-  return Object.values(core.store.state.organizations).some(
-    (o) => o.slug === slug && o.id !== selfId,
-  );
+  return core.store.lookup("organizations", "slug", slug).some((o) => o.id !== selfId);
 }
 
 function checkedSlug(core: Core, slug: string, selfId?: string): string {
@@ -93,8 +90,7 @@ export function createOrganization(ctx: Ctx, input: CreateOrganizationInput): Or
     createdAt: now,
     updatedAt: now,
   };
-  core.store.state.organizations[org.id] = org;
-  core.store.save();
+  core.store.put("organizations", org);
   core.webhooks.emit(
     ctx,
     "organization.created",
@@ -113,7 +109,7 @@ export function updateOrganization(
 ): OrganizationRecord {
   const { core } = ctx;
   const org = getOrganization(core, idOrSlug);
-  if (input.slug !== undefined) org.slug = checkedSlug(core, input.slug, org.id);
+  const slug = input.slug === undefined ? org.slug : checkedSlug(core, input.slug, org.id);
   if (input.name !== undefined) {
     if (!input.name.trim()) throw errors.paramInvalid("name", "must not be blank");
     org.name = input.name.trim();
@@ -127,7 +123,7 @@ export function updateOrganization(
   org.publicMetadata = apply(org.publicMetadata, input.publicMetadata);
   org.privateMetadata = apply(org.privateMetadata, input.privateMetadata);
   org.updatedAt = Math.max(core.now(), org.updatedAt + 1);
-  core.store.save();
+  core.store.update("organizations", org, { slug });
   core.webhooks.emit(
     ctx,
     "organization.updated",
@@ -142,19 +138,12 @@ export function updateOrganization(
 export function deleteOrganization(ctx: Ctx, idOrSlug: string) {
   const { core } = ctx;
   const org = getOrganization(core, idOrSlug);
-  const { state } = core.store;
-  for (const m of Object.values(state.memberships)) {
-    if (m.organizationId === org.id) removeMembership(ctx, m);
-  }
-  for (const k of Object.values(state.apiKeys)) {
-    if (k.subject === org.id) delete state.apiKeys[k.id];
-  }
+  for (const m of membershipsOfOrganization(core, org.id)) removeMembership(ctx, m);
+  deleteApiKeysOf(core, org.id);
   // Its invitations go with it; their links then answer that the organization is gone.
-  for (const inv of Object.values(state.invitations)) {
-    if (inv.organizationId === org.id) delete state.invitations[inv.id];
-  }
-  delete state.organizations[org.id];
-  core.store.save();
+  for (const inv of invitationsOfOrganization(core, org.id))
+    core.store.remove("invitations", inv.id);
+  core.store.remove("organizations", org.id);
   const deleted = deletedJSON("organization", org.id, { slug: org.slug });
   core.webhooks.emit(ctx, "organization.deleted", deleted);
   return deleted;

@@ -18,8 +18,7 @@ import { invitationStatus } from "./invitations";
 // every read, so tokens and membership JSON always carry its current permissions.
 
 export function seedOrganizationRoles(core: Core, declaration: OrganizationRolesDeclaration) {
-  const { state } = core.store;
-  if (Object.keys(state.roles).length > 0) return;
+  if (Object.keys(core.store.state.roles).length > 0) return;
   const now = core.now();
   const idByKey = new Map<string, string>();
   const permissions = [
@@ -28,12 +27,12 @@ export function seedOrganizationRoles(core: Core, declaration: OrganizationRoles
   ];
   for (const p of permissions) {
     const id = newId("perm");
-    state.permissions[id] = { id, ...p, createdAt: now, updatedAt: now };
+    core.store.put("permissions", { id, ...p, createdAt: now, updatedAt: now });
     idByKey.set(p.key, id);
   }
   for (const r of declaration.roles) {
     const id = newId("role");
-    state.roles[id] = {
+    core.store.put("roles", {
       id,
       key: r.key,
       name: r.name,
@@ -41,9 +40,8 @@ export function seedOrganizationRoles(core: Core, declaration: OrganizationRoles
       permissionIds: r.permissions.map((key) => idByKey.get(key) as string),
       createdAt: now,
       updatedAt: now,
-    };
+    });
   }
-  core.store.save();
 }
 
 export function findRoleByKey(core: Core, key: string): RoleRecord | undefined {
@@ -126,8 +124,7 @@ export function createPermission(ctx: Ctx, input: PermissionInput): PermissionRe
     createdAt: now,
     updatedAt: now,
   };
-  core.store.state.permissions[permission.id] = permission;
-  core.store.save();
+  core.store.put("permissions", permission);
   core.webhooks.emit(ctx, "permission.created", permissionJSON(permission));
   return permission;
 }
@@ -158,8 +155,7 @@ export function deletePermission(ctx: Ctx, id: string) {
   for (const role of Object.values(core.store.state.roles)) {
     role.permissionIds = role.permissionIds.filter((p) => p !== id);
   }
-  delete core.store.state.permissions[id];
-  core.store.save();
+  core.store.remove("permissions", id);
   const deleted = deletedJSON("permission", id);
   core.webhooks.emit(ctx, "permission.deleted", deleted);
   return deleted;
@@ -185,8 +181,7 @@ export function createRole(ctx: Ctx, input: RoleInput): RoleRecord {
     createdAt: now,
     updatedAt: now,
   };
-  core.store.state.roles[role.id] = role;
-  core.store.save();
+  core.store.put("roles", role);
   core.webhooks.emit(ctx, "role.created", roleRecordJSON(core, role));
   return role;
 }
@@ -247,8 +242,7 @@ export function deleteRole(ctx: Ctx, id: string) {
     (inv) => inv.role === role.key && invitationStatus(inv, now) === "pending",
   );
   if (pending) throw errors.roleInInvitations();
-  delete core.store.state.roles[id];
-  core.store.save();
+  core.store.remove("roles", id);
   const deleted = deletedJSON("role", id);
   core.webhooks.emit(ctx, "role.deleted", deleted);
   return deleted;

@@ -43,7 +43,7 @@ function newClient(core: Core): ClientRecord {
     createdAt: now,
     updatedAt: now,
   };
-  core.store.state.clients[client.id] = client;
+  core.store.put("clients", client);
   return client;
 }
 
@@ -74,7 +74,7 @@ export function createSession(
     createdAt: now,
     updatedAt: now,
   };
-  core.store.state.sessions[session.id] = session;
+  core.store.put("sessions", session);
   client.sessionIds.push(session.id);
   client.lastActiveSessionId = session.id;
   client.updatedAt = now;

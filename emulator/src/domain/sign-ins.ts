@@ -74,7 +74,7 @@ export async function startSignIn(
     signIn.userId = user.id;
     signIn.status = "needs_first_factor";
   }
-  core.store.state.signIns[signIn.id] = signIn;
+  core.store.put("signIns", signIn);
   client.signInId = signIn.id;
   if (signIn.userId && input.password !== undefined) {
     return attemptFirstFactor(ctx, client, signIn, {
@@ -165,7 +165,7 @@ async function ticketSignIn(
       expireAt: null,
     },
   });
-  ctx.core.store.state.signIns[signIn.id] = signIn;
+  ctx.core.store.put("signIns", signIn);
   client.signInId = signIn.id;
   return completeSignIn(ctx, client, signIn);
 }

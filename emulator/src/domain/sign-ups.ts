@@ -89,9 +89,8 @@ export async function startSignUp(
   };
   // Validate everything before storing anything: a bad field leaves no half-made sign-up.
   await applyFields(ctx, signUp, fields);
-  ctx.core.store.state.signUps[signUp.id] = signUp;
+  ctx.core.store.put("signUps", signUp);
   client.signUpId = signUp.id;
-  ctx.core.store.save();
   return completeIfReady(ctx, client, signUp);
 }
 

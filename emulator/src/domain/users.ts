@@ -4,7 +4,8 @@ import { errors } from "../http/clerk-errors";
 import { deletedJSON, userJSON } from "../json/bapi-json";
 import { newId } from "../store/ids";
 import type { Metadata, UserRecord } from "../store/records";
-import { removeMembership } from "./memberships";
+import { deleteApiKeysOf } from "./api-keys";
+import { membershipsOfUser, removeMembership } from "./memberships";
 import { mergeMetadata } from "./metadata";
 import { endSession } from "./sessions";
 
@@ -41,25 +42,23 @@ export function getUser(core: Core, id: string): UserRecord {
   return user;
 }
 
+// Email addresses are unique across users, and compared case-insensitively.
 export function findUserByEmail(core: Core, email: string): UserRecord | undefined {
-  const wanted = email.trim().toLowerCase();
-  return Object.values(core.store.state.users).find((u) =>
-    u.emailAddresses.some((e) => e.emailAddress === wanted),
-  );
+  return core.store.lookup("users", "email", email.trim().toLowerCase())[0];
 }
 
-function assertUnique(
+export function assertUnique(
   core: Core,
   field: "email_address" | "username" | "external_id",
   value: string,
   selfId?: string,
 ) {
-  const taken = Object.values(core.store.state.users).some((u) => {
-    if (u.id === selfId) return false;
-    if (field === "email_address") return u.emailAddresses.some((e) => e.emailAddress === value);
-    if (field === "username") return u.username === value;
-    return u.externalId === value;
-  });
+  const taken =
+    field === "email_address"
+      ? core.store.lookup("users", "email", value).some((u) => u.id !== selfId)
+      : Object.values(core.store.state.users).some(
+          (u) => u.id !== selfId && (field === "username" ? u.username : u.externalId) === value,
+        );
   if (taken) throw errors.identifierExists(field);
 }
 
@@ -106,8 +105,7 @@ export async function createUser(ctx: Ctx, input: CreateUserInput): Promise<User
     createdAt: now,
     updatedAt: now,
   };
-  core.store.state.users[user.id] = user;
-  core.store.save();
+  core.store.put("users", user);
   core.webhooks.emit(ctx, "user.created", userJSON(user));
   return user;
 }
@@ -159,10 +157,15 @@ export function updateUserMetadata(
   return touchUser(ctx, user);
 }
 
-// Records a change to a user: new updated_at, saved, announced.
-export function touchUser(ctx: Ctx, user: UserRecord): UserRecord {
-  user.updatedAt = Math.max(ctx.core.now(), user.updatedAt + 1);
-  ctx.core.store.save();
+// Records a change to a user (plus `changes`, which may include its email addresses): new
+// updated_at, saved, announced.
+export function touchUser(
+  ctx: Ctx,
+  user: UserRecord,
+  changes: Partial<UserRecord> = {},
+): UserRecord {
+  const updatedAt = Math.max(ctx.core.now(), user.updatedAt + 1);
+  ctx.core.store.update("users", user, { ...changes, updatedAt });
   ctx.core.webhooks.emit(ctx, "user.updated", userJSON(user));
   return user;
 }
@@ -170,18 +173,12 @@ export function touchUser(ctx: Ctx, user: UserRecord): UserRecord {
 export function deleteUser(ctx: Ctx, id: string) {
   const { core } = ctx;
   const user = getUser(core, id);
-  const { state } = core.store;
-  for (const m of Object.values(state.memberships)) {
-    if (m.userId === id) removeMembership(ctx, m);
+  for (const m of membershipsOfUser(core, id)) removeMembership(ctx, m);
+  for (const s of core.store.lookup("sessions", "user", id)) {
+    if (s.status === "active") endSession(ctx, s, "revoked");
   }
-  for (const s of Object.values(state.sessions)) {
-    if (s.userId === id && s.status === "active") endSession(ctx, s, "revoked");
-  }
-  for (const k of Object.values(state.apiKeys)) {
-    if (k.subject === id) delete state.apiKeys[k.id];
-  }
-  delete state.users[id];
-  core.store.save();
+  deleteApiKeysOf(core, id);
+  core.store.remove("users", id);
   const deleted = deletedJSON(
     "user",
     user.id,

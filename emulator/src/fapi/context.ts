@@ -24,7 +24,7 @@ export function clientOfDevBrowser(
   devBrowserId: string | null,
 ): ClientRecord | undefined {
   if (!devBrowserId) return undefined;
-  return Object.values(core.store.state.clients).find((c) => c.devBrowserId === devBrowserId);
+  return core.store.lookup("clients", "devBrowser", devBrowserId)[0];
 }
 
 // The browser's origin: the Origin header, else the public origin the app's proxy reports.

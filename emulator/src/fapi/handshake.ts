@@ -43,10 +43,10 @@ async function handshake(core: Core, req: RequestInfo) {
   // organizationSyncOptions: the page asked for this organization (by id or, from a URL pattern
   // like /orgs/:slug, by slug); activate it if it is the user's. "" asks for the personal account.
   const wanted = req.query.get("organization_id");
-  const { organizations } = core.store.state;
   const wantedOrg =
     wanted &&
-    (organizations[wanted] ?? Object.values(organizations).find((o) => o.slug === wanted));
+    (core.store.state.organizations[wanted] ??
+      core.store.lookup("organizations", "slug", wanted)[0]);
   if (session && wanted === "") {
     session.lastActiveOrganizationId = null;
     session.updatedAt = core.now();

@@ -3,7 +3,7 @@ import { pageOf } from "../bapi/shared";
 import type { Core } from "../core";
 import { activeSessionsOf } from "../domain/dev-browsers";
 import { acceptInvitation, invitationsOfUser, listInvitations } from "../domain/invitations";
-import { getMembership, removeMembership } from "../domain/memberships";
+import { getMembership, membershipsOfUser, removeMembership } from "../domain/memberships";
 import { parseParams } from "../domain/params";
 import { getUser, updateUser } from "../domain/users";
 import { errors } from "../http/clerk-errors";
@@ -66,8 +66,7 @@ export function registerMeRoutes(router: Router, core: Core) {
       "/v1/me/organization_memberships",
       (req) => {
         const { f, user } = me(req);
-        const mine = Object.values(core.store.state.memberships)
-          .filter((m) => m.userId === user.id)
+        const mine = membershipsOfUser(core, user.id)
           .sort((a, b) => b.createdAt - a.createdAt)
           .map((m) => fapiMembershipJSON(core, m));
         return withClient(f, paginated(mine, req));

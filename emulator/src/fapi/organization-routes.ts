@@ -4,6 +4,7 @@ import {
   createInvitation,
   createInvitations,
   getInvitation,
+  invitationsOfOrganization,
   listInvitations,
   MANAGE_MEMBERS,
   revokeInvitation,
@@ -11,6 +12,7 @@ import {
 import {
   findMembership,
   getMembership,
+  membershipsOfOrganization,
   removeMembership,
   updateMembership,
 } from "../domain/memberships";
@@ -138,8 +140,8 @@ export function registerFapiOrganizationRoutes(router: Router, core: Core) {
         const f = fapiCtx(core, req);
         const { org } = authorize(f, req, p.id as string, "org:sys_memberships:read");
         const roles = req.query.getAll("role");
-        const members = Object.values(core.store.state.memberships)
-          .filter((m) => m.organizationId === org.id && (!roles.length || roles.includes(m.role)))
+        const members = membershipsOfOrganization(core, org.id)
+          .filter((m) => !roles.length || roles.includes(m.role))
           .sort((a, b) => a.createdAt - b.createdAt)
           .map((m) => fapiMembershipJSON(core, m));
         return withClient(f, paginated(members, req));
@@ -239,10 +241,11 @@ export function registerFapiOrganizationRoutes(router: Router, core: Core) {
       (req, p) => {
         const f = fapiCtx(core, req);
         const { org } = authorize(f, req, p.id as string, MANAGE_MEMBERS);
-        const mine = Object.values(core.store.state.invitations).filter(
-          (inv) => inv.organizationId === org.id,
+        const listed = listInvitations(
+          core,
+          invitationsOfOrganization(core, org.id),
+          req.query.getAll("status"),
         );
-        const listed = listInvitations(core, mine, req.query.getAll("status"));
         return withClient(
           f,
           paginated(

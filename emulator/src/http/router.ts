@@ -26,7 +26,13 @@ export type Handler = (
 // PATCH/PUT/DELETE). "none": open, read-only emulator pages.
 export type RouteKind = "secret" | "frontend" | "none";
 
-type Route = { method: string; segments: string[]; handler: Handler; auth: RouteKind };
+type Route = {
+  method: string;
+  pattern: string;
+  segments: string[];
+  handler: Handler;
+  auth: RouteKind;
+};
 
 // Collapse "//" (the SDK's proxy form of `//api_keys`) and drop a trailing slash. The raw path is
 // never given to `new URL()`, which would read `//api_keys` as a host name.
@@ -41,7 +47,8 @@ export class Router {
   private readonly routes: Route[] = [];
 
   add(method: string, pattern: string, handler: Handler, auth: RouteKind = "secret"): this {
-    this.routes.push({ method, segments: pattern.split("/").filter(Boolean), handler, auth });
+    const segments = pattern.split("/").filter(Boolean);
+    this.routes.push({ method, pattern, segments, handler, auth });
     return this;
   }
 

@@ -1,7 +1,7 @@
 import type { Core } from "../core";
 import { activeSessionsOf } from "../domain/dev-browsers";
 import { invitationStatus, pendingInvitationsCount } from "../domain/invitations";
-import { membershipRole } from "../domain/memberships";
+import { membershipRole, membershipsOfUser } from "../domain/memberships";
 import { membersCount } from "../domain/organizations";
 import { roleRecordJSON } from "../domain/roles";
 import { missingFields } from "../domain/sign-ups";
@@ -100,9 +100,7 @@ export function fapiMembershipJSON(core: Core, m: MembershipRecord) {
 }
 
 export function fapiUserJSON(core: Core, user: UserRecord) {
-  const memberships = Object.values(core.store.state.memberships)
-    .filter((m) => m.userId === user.id)
-    .sort((a, b) => a.createdAt - b.createdAt);
+  const memberships = membershipsOfUser(core, user.id).sort((a, b) => a.createdAt - b.createdAt);
   return {
     object: "user",
     id: user.id,

@@ -1,10 +1,11 @@
 // The emulator's persisted state. Field names are camelCase here; the wire JSON is built by
-// emulator/src/json/*.ts so that state and protocol can evolve separately.
+// emulator/src/json/*.ts so that state and protocol can evolve separately. Fields an index reads
+// (store/indexes.ts) are readonly: they change only through Store.update, which re-files the record.
 export type Metadata = Record<string, unknown>;
 
 export type EmailAddressRecord = {
-  id: string;
-  emailAddress: string;
+  readonly id: string;
+  readonly emailAddress: string;
   verified: boolean;
   createdAt: number;
   updatedAt: number;
@@ -16,7 +17,7 @@ export type UserRecord = {
   username: string | null;
   firstName: string | null;
   lastName: string | null;
-  emailAddresses: EmailAddressRecord[];
+  readonly emailAddresses: readonly EmailAddressRecord[];
   primaryEmailAddressId: string | null;
   passwordHash: string | null;
   publicMetadata: Metadata;
@@ -33,7 +34,7 @@ export type UserRecord = {
 export type OrganizationRecord = {
   id: string;
   name: string;
-  slug: string;
+  readonly slug: string;
   publicMetadata: Metadata;
   privateMetadata: Metadata;
   maxAllowedMemberships: number;
@@ -67,8 +68,8 @@ export type RoleRecord = {
 
 export type MembershipRecord = {
   id: string;
-  organizationId: string;
-  userId: string;
+  readonly organizationId: string;
+  readonly userId: string;
   role: string;
   publicMetadata: Metadata;
   privateMetadata: Metadata;
@@ -80,13 +81,13 @@ export type MembershipRecord = {
 // accept link; "expired" is not stored: a pending invitation past `expiresAt` reads as expired.
 export type OrganizationInvitationRecord = {
   id: string;
-  organizationId: string;
-  emailAddress: string;
+  readonly organizationId: string;
+  readonly emailAddress: string;
   role: string;
   status: "pending" | "accepted" | "revoked";
   inviterUserId: string | null;
   // The invitee's user: known at once when the address already has an account, else on accepting.
-  userId: string | null;
+  readonly userId: string | null;
   publicMetadata: Metadata;
   privateMetadata: Metadata;
   redirectUrl: string | null;
@@ -99,12 +100,12 @@ export type OrganizationInvitationRecord = {
 export type ApiKeyRecord = {
   id: string;
   name: string;
-  subject: string;
+  readonly subject: string;
   description: string | null;
   scopes: string[];
   claims: Metadata | null;
   // sha256 of the secret: the secret itself is returned once, on create, and never stored.
-  secretHash: string;
+  readonly secretHash: string;
   revoked: boolean;
   revocationReason: string | null;
   expiration: number | null;
@@ -119,7 +120,7 @@ export type SessionStatus = "active" | "ended" | "removed" | "revoked" | "expire
 export type SessionRecord = {
   id: string;
   clientId: string;
-  userId: string;
+  readonly userId: string;
   status: SessionStatus;
   lastActiveOrganizationId: string | null;
   lastActiveAt: number;
@@ -133,7 +134,7 @@ export type SessionRecord = {
 // exactly one client, so two browsers never share sessions.
 export type ClientRecord = {
   id: string;
-  devBrowserId: string | null;
+  readonly devBrowserId: string | null;
   sessionIds: string[];
   lastActiveSessionId: string | null;
   signInId: string | null;

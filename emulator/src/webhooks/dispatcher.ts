@@ -68,8 +68,15 @@ export class WebhookDispatcher {
     };
     this.store.state.webhookMessages.push(message);
     this.store.save();
-    if (this.faults.reorderWindowMs > 0) this.hold(message);
-    else this.schedule(message, this.faults.delayMs);
+    // The app hears of a change only once it is on disk, as the API's caller does: a crash never
+    // leaves the app holding an event for a change the emulator lost. (A failed write is retried,
+    // and the change stays in memory: deliver it anyway.)
+    const release = () => {
+      if (!this.store.state.webhookMessages.includes(message)) return; // reset meanwhile
+      if (this.faults.reorderWindowMs > 0) this.hold(message);
+      else this.schedule(message, this.faults.delayMs);
+    };
+    this.store.durable().then(release, release);
   }
 
   // Resumes messages left pending by a previous run: retries survive restarts, as Svix's do.
@@ -135,7 +142,7 @@ export class WebhookDispatcher {
     if (ok) {
       const deliveredOnce = message.attempts.filter((a) => a.status && a.status < 300).length === 1;
       if (this.faults.duplicate && deliveredOnce) {
-        this.store.save();
+        this.store.saveLazily();
         return this.attempt(message);
       }
       message.state = "succeeded";
@@ -151,7 +158,9 @@ export class WebhookDispatcher {
         this.schedule(message, Math.round(delay * this.config.webhookTimeScale));
       }
     }
-    this.store.save();
+    // Delivery bookkeeping: a crash before it is written means one more delivery (Svix's
+    // at-least-once), never a lost one.
+    this.store.saveLazily();
   }
 
   private async send(url: string, message: WebhookMessage) {

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { clerkFor, unique } from "../../support/emulator-client";
+import { clerkFor, emulatorRequest, unique } from "../../support/emulator-client";
 import {
   type EmulatorProcess,
   removeDataDir,
@@ -186,5 +186,27 @@ describe("Backend API: API keys", () => {
       expect(res.status).toBe(200);
       expect(((await res.json()) as { id: string }).id).toBe(key.id);
     }
+  });
+
+  it("counts each Backend API call by route at /__emulator/stats: one verification per key request", async () => {
+    const key = await clerk.apiKeys.create({ name: "counted", subject: orgId });
+    expect((await emulatorRequest(emulator.url, "DELETE", "/__emulator/stats")).status).toBe(204);
+    await authenticate(key.secret as string);
+    await authenticate(key.secret as string);
+    await clerk.apiKeys.get(key.id);
+
+    const stats = await emulatorRequest(emulator.url, "GET", "/__emulator/stats");
+    expect(stats.body.cpu_ms).toBeGreaterThan(0);
+    expect(stats.body).toMatchObject({
+      total: 3,
+      routes: [
+        { method: "POST", route: "/api_keys/verify", count: 2 },
+        { method: "GET", route: "/api_keys/:id", count: 1 },
+      ],
+    });
+    // Like the other helpers, only for the holder of the secret key.
+    expect((await fetch(`${emulator.url}/__emulator/stats`)).status).toBe(401);
+    await emulatorRequest(emulator.url, "DELETE", "/__emulator/stats");
+    expect((await emulatorRequest(emulator.url, "GET", "/__emulator/stats")).body.total).toBe(0);
   });
 });

@@ -1,4 +1,7 @@
-import { describe, expect, it } from "vitest";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
 import { readOrganizationRoles } from "../../../clerk/organization-roles";
 import type { Core } from "../../../emulator/src/core";
 import {
@@ -20,6 +23,7 @@ import {
   fapiSignUpJSON,
   fapiUserJSON,
 } from "../../../emulator/src/json/fapi-json";
+import type { CollectionName, RecordOf } from "../../../emulator/src/store/indexes";
 import type {
   ClientRecord,
   EmulatorState,
@@ -32,6 +36,7 @@ import type {
   UserRecord,
   VerificationRecord,
 } from "../../../emulator/src/store/records";
+import { Store } from "../../../emulator/src/store/store";
 import { FAPI_SPEC, loadContract } from "../../support/openapi-contract";
 
 // The Frontend API builders, held to Clerk's FAPI spec and to what clerk-js reads from them.
@@ -334,11 +339,31 @@ const state = {
   invitations: byId(...Object.values(invitations)),
 } satisfies Partial<EmulatorState>;
 
-// Only what the builders touch: the state (with the roles of clerk/organization-roles.json) and
-// the clock.
-const core = { store: { state, save: () => {} }, now: () => NOW } as unknown as Core;
+// A real store (its indexes answer the builders' lookups) holding `records` and the roles of
+// clerk/organization-roles.json, in a scratch folder.
 const declaration = readOrganizationRoles();
-seedOrganizationRoles(core, declaration);
+const scratch: { dir: string; store: Store }[] = [];
+afterAll(async () => {
+  for (const { dir, store } of scratch) {
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+function storeWith(records: typeof state): Store {
+  const dir = mkdtempSync(path.join(tmpdir(), "fapi-json-"));
+  const store = new Store(dir, () => {});
+  scratch.push({ dir, store });
+  for (const [collection, byIdMap] of Object.entries(records)) {
+    for (const record of Object.values(byIdMap)) {
+      store.put(collection as CollectionName, record as RecordOf<CollectionName>);
+    }
+  }
+  seedOrganizationRoles({ store, now: () => NOW } as unknown as Core, declaration);
+  return store;
+}
+
+// Only what the builders touch: the state and the clock.
+const core = { store: storeWith(state), now: () => NOW } as unknown as Core;
 const role = (key: string) => {
   const found = findRoleByKey(core, key);
   if (!found) throw new Error(`no role ${key}`);
@@ -654,7 +679,7 @@ describe("fapiClientJSON", () => {
     const abandoned = { ...signIns.codeSent, id: id("sia", "abandoned"), abandonAt: NOW - 1 };
     const abandonedCore = {
       ...core,
-      store: { state: { ...state, signIns: byId(abandoned) } },
+      store: storeWith({ ...state, signIns: byId(abandoned) }),
     } as unknown as Core;
     expect(fapiClientJSON(abandonedCore, client({ signInId: abandoned.id }), tokens).sign_in).toBe(
       null,

@@ -1,0 +1,75 @@
+import type { EmulatorState } from "./records";
+
+// The state's maps of records by id. They change only through Store.put/update/remove, which keep
+// the indexes below current.
+export type CollectionName = {
+  [K in keyof EmulatorState]: EmulatorState[K] extends Record<string, { id: string }> ? K : never;
+}[keyof EmulatorState];
+export type RecordOf<C extends CollectionName> = EmulatorState[C][string];
+
+type KeysOf<C extends CollectionName> = (record: RecordOf<C>) => readonly string[];
+
+export const membershipPairKey = (organizationId: string, userId: string) =>
+  `${organizationId} ${userId}`;
+
+// Secondary indexes, by collection: the keys each record is found under. A lookup is one map read,
+// whatever the number of records. The fields they read are readonly in records.ts, so they can
+// only change through Store.update, which files the record again.
+export const INDEXES = {
+  users: {
+    email: (u) => u.emailAddresses.map((e) => e.emailAddress.toLowerCase()),
+    emailAddressId: (u) => u.emailAddresses.map((e) => e.id),
+  },
+  organizations: { slug: (o) => [o.slug] },
+  memberships: {
+    organization: (m) => [m.organizationId],
+    user: (m) => [m.userId],
+    pair: (m) => [membershipPairKey(m.organizationId, m.userId)],
+  },
+  invitations: {
+    organization: (i) => [i.organizationId],
+    email: (i) => [i.emailAddress],
+    user: (i) => (i.userId === null ? [] : [i.userId]),
+  },
+  apiKeys: { secretHash: (k) => [k.secretHash], subject: (k) => [k.subject] },
+  sessions: { user: (s) => [s.userId] },
+  clients: { devBrowser: (c) => (c.devBrowserId === null ? [] : [c.devBrowserId]) },
+} satisfies { [C in CollectionName]?: Record<string, KeysOf<C>> };
+
+export type IndexedCollection = keyof typeof INDEXES;
+export type IndexName<C extends IndexedCollection> = keyof (typeof INDEXES)[C] & string;
+
+// One index: the ids filed under each key, and the keys each id is filed under (so a record whose
+// indexed fields changed leaves its old keys).
+export class RecordIndex {
+  private readonly idsByKey = new Map<string, Set<string>>();
+  private readonly keysById = new Map<string, readonly string[]>();
+
+  file(id: string, keys: readonly string[]): void {
+    const before = this.keysById.get(id) ?? [];
+    const after = [...new Set(keys)];
+    for (const key of before) if (!after.includes(key)) this.drop(key, id);
+    for (const key of after) {
+      const ids = this.idsByKey.get(key) ?? new Set<string>();
+      ids.add(id);
+      this.idsByKey.set(key, ids);
+    }
+    this.keysById.set(id, after);
+  }
+
+  unfile(id: string): void {
+    for (const key of this.keysById.get(id) ?? []) this.drop(key, id);
+    this.keysById.delete(id);
+  }
+
+  // In the order the records were first filed, as Object.values() lists a collection.
+  ids(key: string): string[] {
+    return [...(this.idsByKey.get(key) ?? [])];
+  }
+
+  private drop(key: string, id: string): void {
+    const ids = this.idsByKey.get(key);
+    ids?.delete(id);
+    if (ids?.size === 0) this.idsByKey.delete(key);
+  }
+}

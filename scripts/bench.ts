@@ -1,0 +1,407 @@
+// `npm run bench`: what a request costs, measured in one run on this machine. Builds the app if
+// `.next` is missing or older than its sources, starts the database (DATABASE_URL, else an
+// in-memory embedded PGlite), a Clerk emulator with the dev seed and the production server as
+// `npm start` runs it (scripts/serve.ts in front of Next's handler), then measures
+// each route at a fixed concurrency, signed webhook ingestion, times to first byte, the emulator's
+// API-key verification with 10 and 10,000 keys, and `npm run dev`'s cold start, and prints one
+// Markdown table (README "Performance" explains how to read it). It removes what it creates.
+//
+// Options: --connections N (16), --duration SECONDS per load row (10), --webhook-events N (2000),
+// --skip-cold-start.
+import { execFileSync } from "node:child_process";
+import { existsSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { parseArgs } from "node:util";
+import nextEnv from "@next/env";
+import postgres from "postgres";
+import { runMigrations } from "../src/db/migrate";
+import { freePort, startApp } from "../tests/support/app-process";
+import { clerkFor, emulatorRequest, mintSession } from "../tests/support/emulator-client";
+import {
+  type EmulatorProcess,
+  removeDataDir,
+  startEmulatorProcess,
+  TEST_WEBHOOK_SECRET,
+} from "../tests/support/emulator-process";
+import { staleBuildReason } from "./lib/bench/build-freshness";
+import { openBenchDatabase } from "./lib/bench/database";
+import { devColdStart } from "./lib/bench/dev-cold-start";
+import { emulatorVerifyRate } from "./lib/bench/emulator-verify";
+import { timeToFirstByte } from "./lib/bench/first-byte";
+import { type Load, type LoadResult, runLoad } from "./lib/bench/load";
+import { formatLayers, formatTable, type Layer, type Row } from "./lib/bench/report";
+import { removeWebhookBurstRows, webhookBurst } from "./lib/bench/webhook-burst";
+import { startChild } from "./lib/children";
+import { DEV_SEED } from "./lib/clerk-wiring";
+
+const { values: args } = parseArgs({
+  options: {
+    connections: { type: "string", default: "16" },
+    duration: { type: "string", default: "10" },
+    "webhook-events": { type: "string", default: "2000" },
+    "skip-cold-start": { type: "boolean", default: false },
+  },
+});
+const CONNECTIONS = Number(args.connections);
+const SECONDS = Number(args.duration);
+const WEBHOOK_EVENTS = Number(args["webhook-events"]);
+if (![CONNECTIONS, SECONDS, WEBHOOK_EVENTS].every((n) => Number.isInteger(n) && n > 0)) {
+  console.error(
+    "usage: npm run bench -- [--connections N] [--duration SECONDS] [--webhook-events N] [--skip-cold-start]",
+  );
+  process.exit(2);
+}
+
+const ROOT = process.cwd();
+nextEnv.loadEnvConfig(ROOT);
+// This script's own @clerk/backend client talks to the emulator only.
+process.env.CLERK_TELEMETRY_DISABLED = "1";
+// The app's limits (requests per minute per credential, failed credentials per minute per client
+// address) are set out of reach: the bench measures the app, not its limiter.
+const RATE_LIMITS = { API_RATE_LIMIT: "100000000", AUTH_FAILURE_LIMIT: "100000000" };
+const RATE_LIMITS_TEXT = Object.entries(RATE_LIMITS)
+  .map(([name, value]) => `${name}=${value}`)
+  .join(", ");
+const READ_KEY = "ak_demo_acme_read_only_0000000000000000";
+const TTFB_SAMPLES = 50;
+const WARM_UP_PER_CONNECTION = 5;
+const KEY_COUNTS = [10, 10_000];
+const STEPS = 8 + 2 + KEY_COUNTS.length + (args["skip-cold-start"] ? 0 : 1);
+
+let step = 0;
+const log = (line: string) => console.log(`bench: ${line}`);
+const progress = (what: string) => log(`[${++step}/${STEPS}] ${what} ...`);
+const fmt = (v: number) => new Intl.NumberFormat("en-US", { maximumFractionDigits: 1 }).format(v);
+const summary = (r: { perSecond: number; p50: number; p99: number }) =>
+  `${fmt(r.perSecond)}/s, p50 ${fmt(r.p50)} ms, p99 ${fmt(r.p99)} ms`;
+const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
+const JSON_BODY = { "content-type": "application/json" };
+
+async function buildIfNeeded(): Promise<void> {
+  const reason = staleBuildReason(ROOT);
+  if (!reason) return log("build: .next is newer than every source file; using it");
+  log(`build: ${reason}; running \`npm run build\` (a few minutes) ...`);
+  const build = startChild(
+    "build",
+    process.execPath,
+    ["--import", "tsx", "scripts/launch.ts", "build"],
+    { ...process.env },
+  );
+  const code = await build.exited;
+  if (code !== 0) throw new Error(`npm run build exited with ${code}`);
+}
+
+type Target = Omit<Load, "connections" | "seconds" | "amount">;
+
+// A warm-up (compiled routes, open pools, cached JWKS) of a few requests per connection, all
+// answered, so none is left over to blur what follows.
+const warmUp = (target: Target) =>
+  runLoad({ ...target, connections: CONNECTIONS, amount: CONNECTIONS * WARM_UP_PER_CONNECTION });
+const measureLoad = (target: Target) =>
+  runLoad({ ...target, connections: CONNECTIONS, seconds: SECONDS });
+
+// Backend API requests the emulator counted for the requests `measure` sent, per request. A load
+// run stops with requests in flight, which the app still finishes (and counts): the count is read
+// once it has stood still for twice the run's p99 latency, and divided by all requests sent.
+async function clerkCallsDuring<T extends { sent: number; p99: number }>(
+  emulatorUrl: string,
+  measure: () => Promise<T>,
+): Promise<T & { clerkCalls: number }> {
+  await emulatorRequest(emulatorUrl, "DELETE", "/__emulator/stats");
+  const result = await measure();
+  const calls = await settledCallCount(emulatorUrl, Math.max(1_000, 2 * result.p99));
+  return { ...result, clerkCalls: calls / result.sent };
+}
+
+async function settledCallCount(emulatorUrl: string, stillForMs: number): Promise<number> {
+  const count = async () =>
+    (await emulatorRequest(emulatorUrl, "GET", "/__emulator/stats")).body.total as number;
+  let last = await count();
+  for (let still = 0; still < stillForMs; still += 250) {
+    await new Promise((resolve) => setTimeout(resolve, 250));
+    const now = await count();
+    if (now !== last) still = -250;
+    last = now;
+  }
+  return last;
+}
+
+// The app's rows: the production server against its own emulator and the bench database.
+async function measureApp(databaseUrl: string): Promise<{ rows: Row[]; layers: Layer[] }> {
+  const sql = postgres(databaseUrl, { max: 2, onnotice: () => {} });
+  const appPort = await freePort();
+  let emulator: EmulatorProcess | undefined;
+  let app: Awaited<ReturnType<typeof startApp>> | undefined;
+  let tenantId: string | undefined;
+  try {
+    emulator = await startEmulatorProcess({
+      env: { EMULATOR_SEED: DEV_SEED, EMULATOR_AUTHORIZED_PARTY: `http://localhost:${appPort}` },
+    });
+    const emulatorUrl = emulator.url;
+    log(`emulator: ${emulatorUrl}, dev seed, webhooks off (the bench signs its own)`);
+    app = await startApp({ emulatorUrl, databaseUrl, port: appPort, env: RATE_LIMITS });
+    const appUrl = app.url;
+    log(
+      `app: production server (npm start) on ${appUrl}, ${RATE_LIMITS_TEXT} (limits out of reach)`,
+    );
+
+    const clerk = clerkFor(emulatorUrl);
+    const demoEmail = "demo+clerk_test@example.com";
+    const [demo] = (await clerk.users.getUserList({ emailAddress: [demoEmail] })).data;
+    if (!demo) throw new Error("the dev seed's demo user is missing");
+    const acme = await clerk.organizations.getOrganization({ slug: "acme" });
+    tenantId = acme.id;
+    // A fresh token for each use: they live an hour, longer than any row.
+    const sessionToken = async () =>
+      (
+        await mintSession(emulatorUrl, {
+          user_id: demo.id,
+          organization_id: acme.id,
+          lifetime_seconds: 3600,
+        })
+      ).token;
+    // The seeded key only reads: writing takes a key with projects:write.
+    const writer = await clerk.apiKeys.create({
+      name: "bench writer",
+      subject: acme.id,
+      scopes: ["projects:read", "projects:write"],
+    });
+    const writeKey = writer.secret as string;
+    // A full first page for the list rows (removed at the end with the rows POST adds).
+    for (let i = 0; i < 20; i++) {
+      const res = await fetch(`${appUrl}/api/v1/projects`, {
+        method: "POST",
+        headers: { ...bearer(writeKey), ...JSON_BODY },
+        body: JSON.stringify({ name: `Bench project ${i}`, description: "npm run bench" }),
+      });
+      if (res.status !== 201)
+        throw new Error(`seeding projects: ${res.status} ${await res.text()}`);
+    }
+    const landing = await fetch(`${appUrl}/`).then((r) => r.text());
+    const asset = /\/_next\/static\/[^"'\s]+\.js/.exec(landing)?.[0];
+    if (!asset) throw new Error("the landing page names no /_next/static script");
+
+    const routes: { label: string; load: () => Promise<Target> }[] = [
+      { label: "static asset (`/_next/static/…`)", load: async () => ({ url: appUrl + asset }) },
+      { label: "`GET /api/health`", load: async () => ({ url: `${appUrl}/api/health` }) },
+      {
+        label: "`GET /api/v1/openapi.json`",
+        load: async () => ({ url: `${appUrl}/api/v1/openapi.json` }),
+      },
+      {
+        label: "`GET /api/v1/me`, session token",
+        load: async () => ({ url: `${appUrl}/api/v1/me`, headers: bearer(await sessionToken()) }),
+      },
+      {
+        label: "`GET /api/v1/me`, API key",
+        load: async () => ({ url: `${appUrl}/api/v1/me`, headers: bearer(READ_KEY) }),
+      },
+      {
+        label: "`GET /api/v1/projects`, session token",
+        load: async () => ({
+          url: `${appUrl}/api/v1/projects`,
+          headers: bearer(await sessionToken()),
+        }),
+      },
+      {
+        label: "`GET /api/v1/projects`, API key",
+        load: async () => ({ url: `${appUrl}/api/v1/projects`, headers: bearer(READ_KEY) }),
+      },
+      {
+        label: "`POST /api/v1/projects`, API key",
+        load: async () => ({
+          url: `${appUrl}/api/v1/projects`,
+          method: "POST",
+          headers: { ...bearer(writeKey), ...JSON_BODY },
+          body: JSON.stringify({ name: "Bench write", description: "npm run bench" }),
+        }),
+      },
+    ];
+    const rates: (LoadResult & { clerkCalls: number })[] = [];
+    for (const { label, load } of routes) {
+      progress(`${label}: ${CONNECTIONS} connections for ${SECONDS} s`);
+      const target = await load();
+      await warmUp(target);
+      const result = await clerkCallsDuring(emulatorUrl, () => measureLoad(target));
+      log(`  ${summary(result)}, ${fmt(result.clerkCalls)} Clerk calls/request`);
+      rates.push(result);
+    }
+    const [asStatic, health, openapi, meSession, meKey, listSession, listKey, create] = rates;
+    const rows: Row[] = routes.map(({ label }, i) => {
+      const r = rates[i] as LoadResult & { clerkCalls: number };
+      return { label, ...r, vsHealth: r.perSecond / (health?.perSecond ?? 1) };
+    });
+
+    progress(
+      `signed webhooks: ${WEBHOOK_EVENTS} unique events from ${CONNECTIONS} senders, each checked stored`,
+    );
+    const burst = await clerkCallsDuring(emulatorUrl, async () => {
+      const result = await webhookBurst({
+        url: `${appUrl}/api/webhooks/clerk`,
+        secret: TEST_WEBHOOK_SECRET,
+        count: WEBHOOK_EVENTS,
+        concurrency: CONNECTIONS,
+        sql,
+      });
+      return { ...result, sent: result.events };
+    });
+    log(`  ${summary(burst)}, all ${burst.events} stored`);
+    rows.push({
+      label: "signed webhooks, unique events, each stored (events/s)",
+      ...burst,
+      vsHealth: burst.perSecond / (health?.perSecond ?? 1),
+    });
+
+    progress(`time to first byte, one request at a time, ${TTFB_SAMPLES} each`);
+    const firstByte = async (url: string, headers: Record<string, string> = {}) => {
+      await timeToFirstByte(url, headers, 5);
+      return clerkCallsDuring(emulatorUrl, async () => ({
+        ...(await timeToFirstByte(url, headers, TTFB_SAMPLES)),
+        sent: TTFB_SAMPLES,
+      }));
+    };
+    // A browser's page load: a document request with Clerk's cookies (wire notes §4: no
+    // handshake), signed out on the landing page, signed in on the dashboard.
+    const page = { accept: "text/html", "sec-fetch-dest": "document" };
+    const token = await sessionToken();
+    const iat = JSON.parse(Buffer.from(token.split(".")[1] ?? "", "base64url").toString()).iat;
+    const times = [
+      ["time to first byte: `/api/health`", await firstByte(`${appUrl}/api/health`)],
+      [
+        "time to first byte: landing page `/`, signed out",
+        await firstByte(`${appUrl}/`, { ...page, cookie: "__clerk_db_jwt=bench; __client_uat=0" }),
+      ],
+      [
+        "time to first byte: dashboard `/orgs/acme`, signed in",
+        await firstByte(`${appUrl}/orgs/acme`, {
+          ...page,
+          cookie: `__clerk_db_jwt=bench; __client_uat=${iat}; __session=${token}`,
+        }),
+      ],
+    ] as const;
+    const [, healthFirstByte] = times[0];
+    for (const [label, t] of times) {
+      log(`  ${label}: p50 ${fmt(t.p50)} ms, p99 ${fmt(t.p99)} ms`);
+      rows.push({ label, ...t, vsHealth: t.p50 / healthFirstByte.p50 });
+    }
+
+    // Server time per request at this concurrency, and what each layer adds to it.
+    const ms = (r: LoadResult | undefined) => 1000 / (r?.perSecond ?? Number.NaN);
+    const layers: Layer[] = [
+      { label: "Next serving a file, no proxy (static asset)", ms: ms(asStatic) },
+      {
+        label: "health: proxy as it runs for it, handler, `select 1` (health − static)",
+        ms: ms(health) - ms(asStatic),
+      },
+      {
+        label: "a session token checked by proxy and handler, `/me` (me, session − openapi)",
+        ms: ms(meSession) - ms(openapi),
+      },
+      {
+        label: "an API key instead: one Backend API verification (me, key − me, session)",
+        ms: ms(meKey) - ms(meSession),
+      },
+      {
+        label: "the projects query and its JSON (projects − me, session)",
+        ms: ms(listSession) - ms(meSession),
+      },
+      {
+        label: "a write instead of a read (POST − GET projects, API key)",
+        ms: ms(create) - ms(listKey),
+      },
+    ];
+    return { rows, layers };
+  } finally {
+    await app?.stop();
+    if (emulator) {
+      await emulator.stop();
+      removeDataDir(emulator.dataDir);
+    }
+    if (tenantId) await sql`delete from projects where tenant_id = ${tenantId}`;
+    await removeWebhookBurstRows(sql);
+    await sql.end();
+  }
+}
+
+async function main() {
+  const started = Date.now();
+  await buildIfNeeded();
+  const database = await openBenchDatabase(process.env.DATABASE_URL);
+  let measured: { rows: Row[]; layers: Layer[] };
+  try {
+    log(`database: ${database.label}`);
+    await runMigrations(database.url);
+    measured = await measureApp(database.url);
+  } finally {
+    await database.stop();
+  }
+  const { rows, layers } = measured;
+  const healthRate = rows[1]?.perSecond ?? Number.NaN;
+
+  // The app is stopped: the emulator and the cold start get the machine to themselves.
+  const verified: Awaited<ReturnType<typeof emulatorVerifyRate>>[] = [];
+  for (const count of KEY_COUNTS) {
+    progress(
+      `emulator \`POST /api_keys/verify\` holding ${fmt(count)} keys, a different key each time`,
+    );
+    const result = await emulatorVerifyRate(count, warmUp, measureLoad);
+    log(`  ${summary(result)}, ${fmt(result.cpuMicroseconds)} µs of emulator CPU per verification`);
+    verified.push(result);
+    rows.push({
+      label: `emulator \`POST /api_keys/verify\`, ${fmt(count)} keys`,
+      ...result,
+      vsHealth: result.perSecond / healthRate,
+    });
+  }
+  const [few, many] = verified;
+  const keys = `Emulator verification with ${fmt(KEY_COUNTS[1] ?? 0)} keys: ${((many?.perSecond ?? 0) / (few?.perSecond ?? 1)).toFixed(2)}× the rate with ${KEY_COUNTS[0]} keys; CPU per verification ${fmt(many?.cpuMicroseconds ?? 0)} µs against ${fmt(few?.cpuMicroseconds ?? 0)} µs.`;
+
+  if (!args["skip-cold-start"]) {
+    // Next keeps a compile cache in .next/dev: the first `npm run dev` of a clone has none.
+    const cache = existsSync(path.join(ROOT, ".next", "dev")) ? "with" : "without";
+    progress(
+      `\`npm run dev\` cold start ${cache} Next's dev cache: fresh data folder, own ports, until \`/\` answers 200`,
+    );
+    const coldStart = await devColdStart();
+    log(`  ${fmt(coldStart / 1000)} s`);
+    rows.push({
+      label: `\`npm run dev\` cold start until \`/\` answers, ${cache} Next's dev cache (ms)`,
+      p50: coldStart,
+    });
+  }
+
+  const commit = execFileSync("git", ["describe", "--always", "--dirty"], { encoding: "utf8" });
+  const cpus = os.cpus();
+  // Markdown from here to the end: it pastes into the README as it is.
+  console.log(
+    [
+      "",
+      `\`npm run bench -- --connections ${CONNECTIONS} --duration ${SECONDS} --webhook-events ${WEBHOOK_EVENTS}\`, ` +
+        `${new Date().toISOString().slice(0, 16)}Z, commit ${commit.trim()}`,
+      "",
+      `- machine: ${cpus.length} × ${cpus[0]?.model.trim()}, ${fmt(os.totalmem() / 2 ** 30)} GiB, ` +
+        `Node ${process.version}, load average ${os.loadavg()[0]?.toFixed(1)} at the end`,
+      `- database: ${database.label}`,
+      `- app: production build served as \`npm start\` serves it, ${RATE_LIMITS_TEXT} (limits out of reach)`,
+      `- load rows: ${CONNECTIONS} connections for ${SECONDS} s after a warm-up of ` +
+        `${WARM_UP_PER_CONNECTION} requests per connection (autocannon)`,
+      "- × /api/health: a rate over its rate, a time over its time",
+      "",
+      formatTable(rows),
+      "",
+      keys,
+      "",
+      "Where a request's time goes: server time per request (1000 ÷ req/s at this concurrency), by difference of rows:",
+      "",
+      formatLayers(layers),
+      "",
+    ].join("\n"),
+  );
+  log(`done in ${fmt((Date.now() - started) / 1000)} s`);
+}
+
+main().catch((err: unknown) => {
+  console.error("bench failed:", err instanceof Error ? err.message : err);
+  process.exit(1);
+});
