@@ -32,6 +32,7 @@ const EnvSchema = z.object({
   EMULATOR_WEBHOOK_FAULTS: z.string().default(""),
   EMULATOR_SEED: z.string().optional(),
   EMULATOR_TOKEN_TTL_SECONDS: z.coerce.number().int().positive().default(60),
+  EMULATOR_CODE_TTL_SECONDS: z.coerce.number().int().positive().default(600),
 });
 
 export type EmulatorConfig = {
@@ -49,6 +50,8 @@ export type EmulatorConfig = {
   webhookFaults: string;
   seedFile: string | undefined;
   tokenTtlSeconds: number;
+  // How long an emailed code (sign-in, sign-up, address verification, password reset) is valid.
+  codeTtlSeconds: number;
 };
 
 export class ConfigError extends Error {}
@@ -82,5 +85,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): EmulatorConfig
     webhookFaults: e.EMULATOR_WEBHOOK_FAULTS,
     seedFile: e.EMULATOR_SEED ? path.resolve(e.EMULATOR_SEED) : undefined,
     tokenTtlSeconds: e.EMULATOR_TOKEN_TTL_SECONDS,
+    codeTtlSeconds: e.EMULATOR_CODE_TTL_SECONDS,
   };
 }

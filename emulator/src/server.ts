@@ -11,6 +11,7 @@ import type { EmulatorConfig } from "./config";
 import type { Core } from "./core";
 import { loadOrCreateSigningKey } from "./crypto/signing-key";
 import { registerEmulatorRoutes } from "./emulator-routes";
+import { registerAccountRoutes } from "./fapi/account-routes";
 import { bundleFor } from "./fapi/bundles";
 import { registerClientRoutes } from "./fapi/client-routes";
 import { registerHandshakeRoutes } from "./fapi/handshake";
@@ -99,6 +100,7 @@ export async function startEmulator(
   registerHandshakeRoutes(router, core);
   registerSignRoutes(router, core);
   registerMeRoutes(router, core);
+  registerAccountRoutes(router, core);
   registerFapiOrganizationRoutes(router, core);
 
   async function handle(req: IncomingMessage, res: ServerResponse) {

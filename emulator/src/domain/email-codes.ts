@@ -3,7 +3,6 @@ import type { Ctx } from "../core";
 import { newId } from "../store/ids";
 import type { VerificationRecord } from "../store/records";
 
-const CODE_TTL_MS = 10 * 60 * 1000;
 const MAX_CODE_ATTEMPTS = 5;
 
 // As in Clerk's development instances: addresses with the `+clerk_test` subaddress never get a
@@ -14,11 +13,13 @@ const isTestAddress = (email: string) => /\+clerk_test@/i.test(email);
 const hashCode = (code: string) => createHash("sha256").update(code).digest("hex");
 
 // "Sends" a verification code: there is no mail server, so it lands in the emulator's mailbox
-// (the inspect page) and its log.
+// (the inspect page) and its log. A password-reset code is the same kind of code under its own
+// strategy.
 export function sendEmailCode(
   ctx: Ctx,
   to: { id: string | null; emailAddress: string },
   purpose: string,
+  strategy: "email_code" | "reset_password_email_code" = "email_code",
 ): VerificationRecord {
   const { core } = ctx;
   const code = isTestAddress(to.emailAddress)
@@ -34,12 +35,12 @@ export function sendEmailCode(
   });
   core.log(`emulator: email to ${to.emailAddress}: ${purpose} code ${code}`);
   return {
-    strategy: "email_code",
+    strategy,
     status: "unverified",
     emailAddressId: to.id,
     codeHash: hashCode(code),
     attempts: 0,
-    expireAt: now + CODE_TTL_MS,
+    expireAt: now + core.config.codeTtlSeconds * 1000,
   };
 }
 

@@ -1,15 +1,14 @@
-import { z } from "zod";
 import type { Ctx } from "../core";
 import { errors } from "../http/clerk-errors";
 import { newId } from "../store/ids";
 import type { ClientRecord, SignUpRecord } from "../store/records";
 import { activeSessionsOf } from "./dev-browsers";
+import { normalizedEmailAddress } from "./email-addresses";
 import { checkEmailCode, sendEmailCode } from "./email-codes";
 import { createSession } from "./sessions";
 import { createUser, findUserByEmail, passwordHashFor } from "./users";
 
 const SIGN_UP_LIFETIME_MS = 24 * 60 * 60 * 1000;
-const Email = z.email();
 
 export type SignUpFields = {
   emailAddress?: string | undefined;
@@ -26,10 +25,7 @@ export function getSignUp(ctx: Ctx, client: ClientRecord, id: string): SignUpRec
 
 async function applyFields(ctx: Ctx, signUp: SignUpRecord, fields: SignUpFields) {
   if (fields.emailAddress !== undefined) {
-    const email = fields.emailAddress.trim().toLowerCase();
-    if (!Email.safeParse(email).success) {
-      throw errors.paramInvalid("email_address", "must be a valid email address");
-    }
+    const email = normalizedEmailAddress(fields.emailAddress);
     if (findUserByEmail(ctx.core, email)) throw errors.identifierExists("email_address");
     if (email !== signUp.emailAddress) signUp.emailVerification = null;
     signUp.emailAddress = email;

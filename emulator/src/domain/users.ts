@@ -41,14 +41,21 @@ export function getUser(core: Core, id: string): UserRecord {
   return user;
 }
 
-export function findUserByEmail(core: Core, email: string): UserRecord | undefined {
+// Any address a user holds, verified or not, is taken; only a verified one signs them in.
+export function findUserByEmail(
+  core: Core,
+  email: string,
+  options: { verifiedOnly?: boolean } = {},
+): UserRecord | undefined {
   const wanted = email.trim().toLowerCase();
   return Object.values(core.store.state.users).find((u) =>
-    u.emailAddresses.some((e) => e.emailAddress === wanted),
+    u.emailAddresses.some(
+      (e) => e.emailAddress === wanted && (e.verified || !options.verifiedOnly),
+    ),
   );
 }
 
-function assertUnique(
+export function assertUnique(
   core: Core,
   field: "email_address" | "username" | "external_id",
   value: string,
@@ -63,10 +70,14 @@ function assertUnique(
   if (taken) throw errors.identifierExists(field);
 }
 
-export async function passwordHashFor(password: string | undefined): Promise<string | null> {
-  if (password === undefined) return null;
-  if (password.length < MIN_PASSWORD_LENGTH) throw errors.passwordTooShort();
+// `param` names the field the password came in, for the error.
+export async function hashNewPassword(password: string, param = "password"): Promise<string> {
+  if (password.length < MIN_PASSWORD_LENGTH) throw errors.passwordTooShort(param);
   return hashPassword(password);
+}
+
+export async function passwordHashFor(password: string | undefined): Promise<string | null> {
+  return password === undefined ? null : hashNewPassword(password);
 }
 
 export async function createUser(ctx: Ctx, input: CreateUserInput): Promise<UserRecord> {
@@ -124,9 +135,12 @@ export async function updateUser(
   if (input.externalId) assertUnique(core, "external_id", input.externalId, id);
   if (
     input.primaryEmailAddressId !== undefined &&
-    !user.emailAddresses.some((e) => e.id === input.primaryEmailAddressId)
+    !user.emailAddresses.some((e) => e.id === input.primaryEmailAddressId && e.verified)
   ) {
-    throw errors.paramInvalid("primary_email_address_id", "does not belong to this user");
+    throw errors.paramInvalid(
+      "primary_email_address_id",
+      "must be a verified email address of this user",
+    );
   }
   if (input.firstName !== undefined) user.firstName = input.firstName;
   if (input.lastName !== undefined) user.lastName = input.lastName;

@@ -2,6 +2,7 @@ import type { IncomingMessage } from "node:http";
 import { ctxOf } from "../bapi/shared";
 import type { Core, Ctx } from "../core";
 import { getSession } from "../domain/sessions";
+import { getUser } from "../domain/users";
 import { errors } from "../http/clerk-errors";
 import type { RequestInfo } from "../http/router";
 import type { ClientRecord, SessionRecord } from "../store/records";
@@ -56,4 +57,11 @@ export function currentSession(f: FapiCtx, req: RequestInfo): SessionRecord {
   const id = req.query.get("_clerk_session_id") ?? f.client.lastActiveSessionId;
   if (!id) throw errors.signedOut();
   return clientSession(f, id);
+}
+
+// The signed-in caller of a /v1/me endpoint: their browser's context, session and user.
+export function signedInUser(core: Core, req: RequestInfo) {
+  const f = fapiCtx(core, req);
+  const session = currentSession(f, req);
+  return { f, session, user: getUser(core, session.userId) };
 }

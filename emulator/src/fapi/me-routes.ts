@@ -4,7 +4,7 @@ import type { Core } from "../core";
 import { activeSessionsOf } from "../domain/dev-browsers";
 import { getMembership, removeMembership } from "../domain/memberships";
 import { parseParams } from "../domain/params";
-import { getUser, updateUser } from "../domain/users";
+import { updateUser } from "../domain/users";
 import type { RequestInfo, Router } from "../http/router";
 import {
   fapiDeletedObjectJSON,
@@ -12,7 +12,7 @@ import {
   fapiSessionJSON,
   fapiUserJSON,
 } from "../json/fapi-json";
-import { currentSession, fapiCtx } from "./context";
+import { signedInUser } from "./context";
 import { withClient } from "./envelope";
 
 const UpdateMeBody = z.object({
@@ -27,11 +27,7 @@ export function paginated<T>(items: T[], req: RequestInfo) {
 }
 
 export function registerMeRoutes(router: Router, core: Core) {
-  const me = (req: RequestInfo) => {
-    const f = fapiCtx(core, req);
-    const session = currentSession(f, req);
-    return { f, session, user: getUser(core, session.userId) };
-  };
+  const me = (req: RequestInfo) => signedInUser(core, req);
 
   router
     .add(

@@ -59,13 +59,13 @@ export const errors = {
       `That ${param.replace(/_/g, " ")} is taken. Please try another.`,
       param,
     ),
-  passwordTooShort: () =>
+  passwordTooShort: (param = "password") =>
     single(
       422,
       "form_password_length_too_short",
       "Passwords must be 8 characters or more.",
       "Passwords must be 8 characters or more.",
-      "password",
+      param,
     ),
   duplicateRecord: (what: string) =>
     single(
@@ -92,14 +92,25 @@ export const errors = {
       "Couldn't find your account.",
       "identifier",
     ),
-  passwordIncorrect: () =>
+  passwordIncorrect: (param = "password") =>
     single(
       422,
       "form_password_incorrect",
       "Password is incorrect. Try again, or use another method.",
       "Password is incorrect. Try again, or use another method.",
-      "password",
+      param,
     ),
+  newPasswordMatchesCurrent: () =>
+    single(
+      422,
+      "form_new_password_matches_current",
+      "New password cannot be the same as the current password.",
+      "New password cannot be the same as the current password.",
+      "new_password",
+    ),
+  // No field: <UserProfile/> shows it above the remove form.
+  identificationDeletionFailed: (longMessage: string) =>
+    single(400, "identification_deletion_failed", "Deletion failed", longMessage),
   codeIncorrect: () =>
     single(422, "form_code_incorrect", "Incorrect code", "Incorrect code", "code"),
   verificationExpired: () =>

@@ -11,8 +11,8 @@ import { CREATOR_ROLE, DEFAULT_ROLE } from "../permissions";
 // empty), which are the values this instance wants anyway.
 
 // What a user may do from the UI, in the environment and on each user (the two must agree).
-// Deleting oneself is off: the emulator has no DELETE /v1/me, so <UserProfile/> must not offer it.
-export const USER_ACTIONS = { deleteSelf: false, createOrganization: true } as const;
+// Deleting oneself is <UserProfile/>'s "Delete account" (DELETE /v1/me).
+export const USER_ACTIONS = { deleteSelf: true, createOrganization: true } as const;
 
 export type EnvironmentOptions = {
   applicationName: string;
@@ -219,7 +219,8 @@ function authConfig() {
     password: "required",
     identification_requirements: [["email_address"]],
     identification_strategies: ["email_address"],
-    first_factors: ["email_code", "password"],
+    // A password-reset code is what "Forgot password?" on <SignIn/> sends.
+    first_factors: ["email_code", "password", "reset_password_email_code"],
     second_factors: [],
     email_address_verification_strategies: ["email_code"],
     // One signed-in session per browser, as the app's UI assumes.

@@ -13,7 +13,7 @@ import type {
   UserRecord,
   VerificationRecord,
 } from "../store/records";
-import { emailAddressJSON, publicUserDataJSON } from "./bapi-json";
+import { emailAddressJSON, otpVerificationJSON, publicUserDataJSON } from "./bapi-json";
 
 // The picture of a user without one, as Clerk generates one (`has_image` stays false): their
 // initials on a colour of their own. A data: URL, so the browser fetches nothing from outside.
@@ -188,41 +188,33 @@ function passwordVerificationJSON(v: VerificationRecord) {
   };
 }
 
-// `Stubs.Verification.OTP`. Codes are always sent with an expiry (domain/email-codes.ts); the 0
-// fallback only satisfies the spec's non-null integer and reads as "no expiry" to clerk-js.
-function emailCodeVerificationJSON(v: VerificationRecord) {
-  return {
-    object: "verification_otp",
-    status: v.status,
-    strategy: "email_code",
-    attempts: v.attempts,
-    expire_at: v.expireAt ?? 0,
-  };
-}
-
+// `Stubs.Verification.OTP` for the code factors.
 function verificationJSON(v: VerificationRecord) {
-  return v.strategy === "password" ? passwordVerificationJSON(v) : emailCodeVerificationJSON(v);
+  return v.strategy === "password" ? passwordVerificationJSON(v) : otpVerificationJSON(v);
 }
 
 // What the identified user can sign in with: the password if they have one, and a code sent to
-// their primary address (where prepare_first_factor sends it). `safe_identifier` is the address
-// itself, as @clerk/ui matches it against the identifier typed to pick the factor to show.
+// their primary address (where prepare_first_factor sends it); with a password, also a
+// password-reset code there, which is what makes <SignIn/>'s "Forgot password?" offer a reset.
+// `safe_identifier` is the address itself, as @clerk/ui matches it against the identifier typed to
+// pick the factor to show.
 function supportedFirstFactors(user: UserRecord | undefined) {
   if (!user) return [];
   const email = primaryEmailOf(user);
-  return [
-    ...(user.passwordHash === null ? [] : [{ strategy: "password" }]),
-    ...(email
+  const codeTo = (strategy: string) =>
+    email
       ? [
           {
-            strategy: "email_code",
+            strategy,
             email_address_id: email.id,
             safe_identifier: email.emailAddress,
             primary: true,
           },
         ]
-      : []),
-  ];
+      : [];
+  return user.passwordHash === null
+    ? codeTo("email_code")
+    : [{ strategy: "password" }, ...codeTo("email_code"), ...codeTo("reset_password_email_code")];
 }
 
 export function fapiSignInJSON(core: Core, signIn: SignInRecord) {
@@ -266,7 +258,7 @@ const SIGN_UP_NEXT_ACTION = {
 function signUpEmailVerificationJSON(v: VerificationRecord | null) {
   if (!v) return null;
   return {
-    ...emailCodeVerificationJSON(v),
+    ...otpVerificationJSON(v),
     next_action: SIGN_UP_NEXT_ACTION[v.status],
     supported_strategies: ["email_code"],
   };

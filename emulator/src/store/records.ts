@@ -6,6 +6,9 @@ export type EmailAddressRecord = {
   id: string;
   emailAddress: string;
   verified: boolean;
+  // The code verification of an address the user added themselves (Frontend API). Absent for
+  // addresses that arrived verified: from the Backend API, a sign-up or a seed.
+  verification?: VerificationRecord;
   createdAt: number;
   updatedAt: number;
 };
@@ -103,7 +106,7 @@ export type ClientRecord = {
 // A one-time code sent by "email": kept hashed for checking, and in the clear in the mailbox
 // (the inspect page), because a development tool must let you read your own codes.
 export type VerificationRecord = {
-  strategy: "password" | "email_code";
+  strategy: "password" | "email_code" | "reset_password_email_code";
   status: "unverified" | "verified" | "failed" | "expired";
   emailAddressId: string | null;
   codeHash: string | null;
@@ -111,7 +114,12 @@ export type VerificationRecord = {
   expireAt: number | null;
 };
 
-export type SignInStatus = "needs_identifier" | "needs_first_factor" | "complete";
+export type SignInStatus =
+  | "needs_identifier"
+  | "needs_first_factor"
+  // A password-reset code was accepted: the sign-in completes with the new password.
+  | "needs_new_password"
+  | "complete";
 
 export type SignInRecord = {
   id: string;

@@ -81,6 +81,52 @@ function user(name: string, options: { password: boolean }): UserRecord {
 }
 
 const admin = user("ada", { password: true });
+// Added three addresses in <UserProfile/>: one verified with its code, one whose code is
+// pending, one not sent a code yet.
+const eve = user("eve", { password: true });
+const collector: UserRecord = {
+  ...eve,
+  emailAddresses: [
+    ...eve.emailAddresses,
+    {
+      id: id("idn", "evework"),
+      emailAddress: "eve@work.example.com",
+      verified: true,
+      verification: {
+        strategy: "email_code",
+        status: "verified",
+        emailAddressId: id("idn", "evework"),
+        codeHash: "0".repeat(64),
+        attempts: 1,
+        expireAt: NOW + 10 * MINUTE,
+      },
+      createdAt: NOW - MINUTE,
+      updatedAt: NOW - MINUTE,
+    },
+    {
+      id: id("idn", "evehome"),
+      emailAddress: "eve@home.example.com",
+      verified: false,
+      verification: {
+        strategy: "email_code",
+        status: "unverified",
+        emailAddressId: id("idn", "evehome"),
+        codeHash: "0".repeat(64),
+        attempts: 0,
+        expireAt: NOW + 10 * MINUTE,
+      },
+      createdAt: NOW - MINUTE,
+      updatedAt: NOW - MINUTE,
+    },
+    {
+      id: id("idn", "evenew"),
+      emailAddress: "eve@new.example.com",
+      verified: false,
+      createdAt: NOW - MINUTE,
+      updatedAt: NOW - MINUTE,
+    },
+  ],
+};
 const member = user("bob", { password: true });
 const passwordless = user("cy", { password: false });
 
@@ -134,9 +180,12 @@ const withoutOrg = session("withoutorg", member);
 const ended = session("ended", admin, { status: "ended" });
 const lapsed = session("lapsed", admin, { expireAt: NOW - MINUTE });
 
-function codeVerification(status: VerificationRecord["status"]): VerificationRecord {
+function codeVerification(
+  status: VerificationRecord["status"],
+  strategy: VerificationRecord["strategy"] = "email_code",
+): VerificationRecord {
   return {
-    strategy: "email_code",
+    strategy,
     status,
     emailAddressId: admin.primaryEmailAddressId,
     codeHash: "0".repeat(64),
@@ -192,6 +241,18 @@ const signIns = {
   completeWithCode: signIn("code", {
     status: "complete",
     firstFactorVerification: codeVerification("verified"),
+    createdSessionId: withOrg.id,
+  }),
+  resetCodeSent: signIn("resetcodesent", {
+    firstFactorVerification: codeVerification("unverified", "reset_password_email_code"),
+  }),
+  needsNewPassword: signIn("needsnewpassword", {
+    status: "needs_new_password",
+    firstFactorVerification: codeVerification("verified", "reset_password_email_code"),
+  }),
+  completeAfterReset: signIn("reset", {
+    status: "complete",
+    firstFactorVerification: codeVerification("verified", "reset_password_email_code"),
     createdSessionId: withOrg.id,
   }),
 };
@@ -255,7 +316,7 @@ const byId = <T extends { id: string }>(...records: T[]) =>
   Object.fromEntries(records.map((r) => [r.id, r]));
 
 const state = {
-  users: byId(admin, member, passwordless),
+  users: byId(admin, member, passwordless, collector),
   organizations: byId(org),
   memberships: byId(adminMembership, memberMembership),
   sessions: byId(withOrg, withoutOrg, ended, lapsed),
@@ -358,7 +419,7 @@ describe("environmentJSON", () => {
 
 describe("users, organizations and memberships", () => {
   it("build a Client.User with its memberships, and no private metadata", () => {
-    for (const u of [admin, member, passwordless]) {
+    for (const u of [admin, member, passwordless, collector]) {
       const json = fapiUserJSON(core, u);
       expectComponent("Client.User", json);
       expect(json).not.toHaveProperty("private_metadata");
@@ -370,6 +431,26 @@ describe("users, organizations and memberships", () => {
     expect(json.email_addresses[0]?.verification?.status).toBe("verified");
     expect(json.organization_memberships.map((m) => m.organization.id)).toEqual([org.id]);
     expect(fapiUserJSON(core, passwordless).organization_memberships).toEqual([]);
+  });
+
+  it("show how each address was verified, and which still waits for its code", () => {
+    const [primary, work, home, fresh] = fapiUserJSON(core, collector).email_addresses;
+    expect(primary?.verification).toMatchObject({
+      object: "verification_admin",
+      status: "verified",
+    });
+    expect(work?.verification).toMatchObject({
+      object: "verification_otp",
+      status: "verified",
+      strategy: "email_code",
+    });
+    expect(home?.verification).toMatchObject({
+      object: "verification_otp",
+      status: "unverified",
+      expire_at: NOW + 10 * MINUTE,
+    });
+    expect(fresh?.verification).toBeNull();
+    for (const email of [primary, work, home, fresh]) expectComponent("Client.EmailAddress", email);
   });
 
   it("let a user do what the environment allows, and nothing else", () => {
@@ -441,10 +522,14 @@ describe("fapiSignInJSON", () => {
     expectComponent("Client.SignIn-2", json);
   });
 
-  it("offers a password only to users who have one, and always the email code", () => {
+  it("offers a password and its reset only to users who have one, and always the email code", () => {
     const strategies = (record: SignInRecord) =>
       fapiSignInJSON(core, record).supported_first_factors.map((f) => f.strategy);
-    expect(strategies(signIns.needsFirstFactor)).toEqual(["password", "email_code"]);
+    expect(strategies(signIns.needsFirstFactor)).toEqual([
+      "password",
+      "email_code",
+      "reset_password_email_code",
+    ]);
     expect(strategies(signIns.passwordless)).toEqual(["email_code"]);
     expect(strategies(signIns.needsIdentifier)).toEqual([]);
     expect(fapiSignInJSON(core, signIns.needsFirstFactor).supported_first_factors[1]).toEqual({
@@ -452,6 +537,24 @@ describe("fapiSignInJSON", () => {
       email_address_id: admin.primaryEmailAddressId,
       safe_identifier: "ada@example.com",
       primary: true,
+    });
+    expect(fapiSignInJSON(core, signIns.needsFirstFactor).supported_first_factors[2]).toEqual({
+      strategy: "reset_password_email_code",
+      email_address_id: admin.primaryEmailAddressId,
+      safe_identifier: "ada@example.com",
+      primary: true,
+    });
+  });
+
+  it("waits for a new password once the reset code is accepted", () => {
+    expect(fapiSignInJSON(core, signIns.resetCodeSent).first_factor_verification).toMatchObject({
+      status: "unverified",
+      strategy: "reset_password_email_code",
+    });
+    expect(fapiSignInJSON(core, signIns.needsNewPassword)).toMatchObject({
+      status: "needs_new_password",
+      first_factor_verification: { status: "verified", strategy: "reset_password_email_code" },
+      created_session_id: null,
     });
   });
 
@@ -644,6 +747,10 @@ describe("the envelopes the Frontend API answers with", () => {
       client: signedIn,
     };
     expectResponse("POST", `/v1/client/sign_ins/${signInId}/attempt_first_factor`, completed);
+    expectResponse("POST", `/v1/client/sign_ins/${signInId}/reset_password`, {
+      response: fapiSignInJSON(core, signIns.completeAfterReset),
+      client: signedIn,
+    });
   });
 
   it("sign-up: create, update, prepare and attempt the verification", () => {
@@ -688,6 +795,29 @@ describe("the envelopes the Frontend API answers with", () => {
     expectResponse("DELETE", `/v1/me/organization_memberships/${org.id}`, {
       response: fapiDeletedObjectJSON("organization_membership", adminMembership.id),
       client: signedIn,
+    });
+  });
+
+  it("the account: email addresses, password change and deletion", () => {
+    const emailId = id("idn", "evehome");
+    for (const email of fapiUserJSON(core, collector).email_addresses) {
+      const body = { response: email, client: signedIn };
+      expectResponse("POST", "/v1/me/email_addresses", body);
+      expectResponse("GET", `/v1/me/email_addresses/${emailId}`, body);
+      expectResponse("POST", `/v1/me/email_addresses/${emailId}/prepare_verification`, body);
+      expectResponse("POST", `/v1/me/email_addresses/${emailId}/attempt_verification`, body);
+    }
+    expectResponse("DELETE", `/v1/me/email_addresses/${emailId}`, {
+      response: fapiDeletedObjectJSON("email_address", emailId),
+      client: signedIn,
+    });
+    expectResponse("POST", "/v1/me/change_password", {
+      response: fapiUserJSON(core, admin),
+      client: signedIn,
+    });
+    expectResponse("DELETE", "/v1/me", {
+      response: fapiDeletedObjectJSON("user", admin.id),
+      client: signedOut,
     });
   });
 
