@@ -1,16 +1,20 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { clerkFor, emulatorRequest, unique } from "../../support/emulator-client";
+import { clerkFor, unique } from "../../support/emulator-client";
 import {
   type EmulatorProcess,
   removeDataDir,
   startEmulatorProcess,
   TEST_WEBHOOK_SECRET,
 } from "../../support/emulator-process";
-import { FAPI_SPEC, loadContract } from "../../support/openapi-contract";
+import {
+  fapiBrowser,
+  mailboxCode as mailboxCodeOf,
+  SKIP_BAPI_CONTRACT,
+} from "../../support/fapi-browser";
 import { startWebhookReceiver } from "../../support/webhook-receiver";
 
-// The Frontend API as clerk-js speaks it (form bodies, ?_method=, __clerk_db_jwt on every call),
-// without a browser: the flows the Playwright suite drives through the UI, checked at the wire.
+// The Frontend API as clerk-js speaks it, without a browser (support/fapi-browser.ts): the flows
+// the Playwright suite drives through the UI, checked at the wire.
 let emulator: EmulatorProcess;
 let receiver: Awaited<ReturnType<typeof startWebhookReceiver>>;
 
@@ -24,64 +28,8 @@ afterAll(async () => {
   removeDataDir(emulator.dataDir);
 });
 
-// biome-ignore lint/suspicious/noExplicitAny: wire JSON; the spec check and the assertions give it its shape
-type WireJson = any;
-
-type Fapi = {
-  devBrowser: string;
-  call: (
-    method: string,
-    path: string,
-    form?: Record<string, string>,
-  ) => Promise<{ status: number; body: WireJson }>;
-};
-
-// These are Frontend API calls: held to the FAPI spec here, not to the Backend API's.
-const SKIP_BAPI_CONTRACT = { "x-contract-skip": "1" };
-
-// A browser: one dev browser, and every answer held to Clerk's FAPI specification.
-async function browser(): Promise<Fapi> {
-  const res = await fetch(`${emulator.url}/v1/dev_browser`, {
-    method: "POST",
-    headers: SKIP_BAPI_CONTRACT,
-  });
-  const devBrowser = ((await res.json()) as { id: string }).id;
-  return {
-    devBrowser,
-    async call(method, path, form) {
-      const url = new URL(path, emulator.url);
-      url.searchParams.set("__clerk_db_jwt", devBrowser);
-      if (method !== "GET" && method !== "POST") url.searchParams.set("_method", method);
-      const response = await fetch(url, {
-        method: method === "GET" ? "GET" : "POST",
-        headers: {
-          ...SKIP_BAPI_CONTRACT,
-          origin: "http://localhost:3000",
-          ...(form ? { "content-type": "application/x-www-form-urlencoded" } : {}),
-        },
-        body: form ? new URLSearchParams(form).toString() : undefined,
-      });
-      const body = await response.json();
-      const contract = loadContract(FAPI_SPEC).validateResponse({
-        method,
-        path: url.pathname + url.search,
-        status: response.status,
-        body,
-      });
-      expect(contract, `${method} ${path} against the FAPI spec`).toMatchObject({ ok: true });
-      return { status: response.status, body };
-    },
-  };
-}
-
-async function mailboxCode(to: string) {
-  const res = await emulatorRequest(
-    emulator.url,
-    "GET",
-    `/__emulator/mailbox?to=${encodeURIComponent(to)}`,
-  );
-  return res.body.data.at(-1)?.code as string | undefined;
-}
+const browser = () => fapiBrowser(emulator.url);
+const mailboxCode = (to: string) => mailboxCodeOf(emulator.url, to);
 
 describe("Frontend API", () => {
   it("signs up with an email code, which creates the user and a session and emits their webhooks", async () => {
