@@ -54,6 +54,14 @@ function send(res: ServerResponse, result: RouteResult) {
       "Access-Control-Allow-Origin": "*",
     });
     createReadStream(result.file).pipe(res);
+  } else if ("bytes" in result) {
+    res.writeHead(result.status, {
+      "Content-Type": result.contentType,
+      // An upload never changes under its id.
+      "Cache-Control": "private, max-age=86400",
+      "X-Content-Type-Options": "nosniff",
+    });
+    res.end(result.bytes);
   } else {
     res.writeHead(result.status);
     res.end();
@@ -127,7 +135,7 @@ export async function startEmulator(
         path,
         query,
         headers: req.headers,
-        body: parseBody(raw, req.headers["content-type"], matched.route.auth === "frontend"),
+        body: await parseBody(raw, req.headers["content-type"], matched.route.auth === "frontend"),
         ip: req.socket.remoteAddress ?? "127.0.0.1",
       };
       send(res, await matched.route.handler(info, matched.params));

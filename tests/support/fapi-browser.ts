@@ -10,10 +10,11 @@ export type WireJson = any;
 
 export type FapiBrowser = {
   devBrowser: string;
+  // A FormData body goes as multipart (an upload), anything else form-encoded.
   call: (
     method: string,
     path: string,
-    form?: Record<string, string>,
+    form?: Record<string, string> | FormData,
   ) => Promise<{ status: number; body: WireJson }>;
 };
 
@@ -33,14 +34,15 @@ export async function fapiBrowser(emulatorUrl: string): Promise<FapiBrowser> {
       const url = new URL(path, emulatorUrl);
       url.searchParams.set("__clerk_db_jwt", devBrowser);
       if (method !== "GET" && method !== "POST") url.searchParams.set("_method", method);
+      const multipart = form instanceof FormData;
       const response = await fetch(url, {
         method: method === "GET" ? "GET" : "POST",
         headers: {
           ...SKIP_BAPI_CONTRACT,
           origin: "http://localhost:3000",
-          ...(form ? { "content-type": "application/x-www-form-urlencoded" } : {}),
+          ...(form && !multipart ? { "content-type": "application/x-www-form-urlencoded" } : {}),
         },
-        body: form ? new URLSearchParams(form).toString() : undefined,
+        body: multipart ? form : form ? new URLSearchParams(form).toString() : undefined,
       });
       const body = await response.json();
       const contract = loadContract(FAPI_SPEC).validateResponse({

@@ -9,15 +9,17 @@ import {
 } from "../domain/email-addresses";
 import { FormBoolean, parseParams } from "../domain/params";
 import { changePassword } from "../domain/passwords";
+import { removeProfileImage, setProfileImage } from "../domain/profile-images";
 import { deleteUser } from "../domain/users";
 import type { Router } from "../http/router";
 import { emailAddressJSON } from "../json/bapi-json";
-import { fapiDeletedObjectJSON, fapiUserJSON } from "../json/fapi-json";
-import { signedInUser } from "./context";
+import { fapiDeletedObjectJSON, fapiImageJSON, fapiUserJSON } from "../json/fapi-json";
+import { frontendApiUrlOf, signedInUser } from "./context";
 import { withClient } from "./envelope";
 
-// The account lifecycle in <UserProfile/>: the user's own email addresses, their password, and
-// deleting the account. Each change emits `user.updated` (or `user.deleted`), as Clerk's do.
+// The account lifecycle in <UserProfile/>: the user's picture, their own email addresses, their
+// password, and deleting the account. Each change emits `user.updated` (or `user.deleted`), as
+// Clerk's do.
 
 const EmailBody = z.object({ email_address: z.string() });
 const PrepareBody = z.object({ strategy: z.string() });
@@ -27,9 +29,37 @@ const ChangePasswordBody = z.object({
   new_password: z.string(),
   sign_out_of_other_sessions: FormBoolean.nullish(),
 });
+// What <UserProfile/> uploads: multipart, one `file`.
+const ImageBody = z.object({ file: z.instanceof(File, { message: "must be an uploaded file" }) });
 
 export function registerAccountRoutes(router: Router, core: Core) {
   router
+    .add(
+      "POST",
+      "/v1/me/profile_image",
+      async (req) => {
+        const { f, user } = signedInUser(core, req);
+        const { file } = parseParams(ImageBody, req.body);
+        const bytes = Buffer.from(await file.arrayBuffer());
+        const image = setProfileImage(f, user.id, {
+          name: file.name,
+          bytes,
+          frontendApiUrl: frontendApiUrlOf(core, req.headers),
+        });
+        return withClient(f, fapiImageJSON(image));
+      },
+      "frontend",
+    )
+    .add(
+      "DELETE",
+      "/v1/me/profile_image",
+      (req) => {
+        const { f, user } = signedInUser(core, req);
+        const removed = removeProfileImage(f, user.id);
+        return withClient(f, fapiDeletedObjectJSON("image", removed.id));
+      },
+      "frontend",
+    )
     .add(
       "POST",
       "/v1/me/email_addresses",

@@ -37,6 +37,16 @@ export function appOriginOf(core: Core, headers: IncomingMessage["headers"]): st
   return core.config.authorizedParty;
 }
 
+// The Frontend API's address as the browser sees it: the app's proxy reports it (and overwrites
+// whatever a browser sends as Clerk-Proxy-Url); a direct caller reached the emulator at its Host.
+export function frontendApiUrlOf(core: Core, headers: IncomingMessage["headers"]): string {
+  const proxyUrl = headers["clerk-proxy-url"];
+  if (typeof proxyUrl === "string" && /^https?:\/\//.test(proxyUrl) && URL.canParse(proxyUrl)) {
+    return proxyUrl.replace(/\/+$/, "");
+  }
+  return `http://${headers.host ?? `${core.config.host}:${core.config.port}`}`;
+}
+
 export function fapiCtx(core: Core, req: RequestInfo): FapiCtx {
   const client = clientOfDevBrowser(core, devBrowserIdOf(req));
   // clerk-js answers this code by creating a new dev browser and retrying.

@@ -43,8 +43,8 @@ export const errors = {
       "unsupported content type",
       "Request bodies must be sent with Content-Type: application/json.",
     ),
-  malformedBody: () =>
-    single(400, "malformed_request_body", "malformed body", "The request body is not valid JSON."),
+  malformedBody: (longMessage = "The request body is not valid JSON.") =>
+    single(400, "malformed_request_body", "malformed body", longMessage),
   bodyTooLarge: () =>
     single(400, "request_body_too_large", "body too large", "The request body exceeds 1 MiB."),
   paramMissing: (param: string) =>

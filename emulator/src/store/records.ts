@@ -13,6 +13,18 @@ export type EmailAddressRecord = {
   updatedAt: number;
 };
 
+// A picture the user uploaded in <UserProfile/>. Kept in the state, base64 (uploads are small: the
+// 1 MiB body limit), and served by the emulator at `url`.
+export type ProfileImageRecord = {
+  id: string;
+  name: string;
+  contentType: string;
+  data: string;
+  // Absolute, through the Frontend API address the upload came in on (the app's proxy).
+  url: string;
+  createdAt: number;
+};
+
 export type UserRecord = {
   id: string;
   externalId: string | null;
@@ -22,6 +34,8 @@ export type UserRecord = {
   emailAddresses: EmailAddressRecord[];
   primaryEmailAddressId: string | null;
   passwordHash: string | null;
+  // Absent: no upload, and the user shows an initials avatar.
+  image?: ProfileImageRecord;
   publicMetadata: Metadata;
   privateMetadata: Metadata;
   unsafeMetadata: Metadata;

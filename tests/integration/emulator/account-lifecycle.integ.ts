@@ -195,6 +195,71 @@ describe("email addresses in <UserProfile/>", () => {
   });
 });
 
+describe("the profile picture in <UserProfile/>", () => {
+  // The smallest PNG: one transparent pixel.
+  const PNG = Buffer.from(
+    "89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d4944415478da63f8ffff3f0005fe02fea7d6a4f00000000049454e44ae426082",
+    "hex",
+  );
+  const upload = (bytes: Buffer, type: string) => {
+    const form = new FormData();
+    form.append("file", new Blob([new Uint8Array(bytes)], { type }), "me.png");
+    return form;
+  };
+
+  it("uploads a picture, serves it back to every client and removes it again", async () => {
+    const a = await newAccount("picture");
+    const before = (await a.b.call("GET", me(a))).body.response;
+    expect(before).toMatchObject({ has_image: false });
+    // Generated, and marked so @clerk/ui offers no "Remove" for it.
+    expect(before.image_url).toMatch(/^data:image\/svg\+xml;name=avatar_placeholder;base64,/);
+
+    const uploaded = await a.b.call("POST", me(a, "/profile_image"), upload(PNG, "image/png"));
+    expect(uploaded.status).toBe(200);
+    const { public_url: url } = uploaded.body.response;
+    expect(uploaded.body.response).toMatchObject({ object: "image", name: "me.png" });
+    expect(url).toMatch(new RegExp(`^${emulator.url}/__emulator/images/img_`));
+    expect(uploaded.body.client.sessions[0].user).toMatchObject({
+      image_url: url,
+      has_image: true,
+    });
+
+    const served = await fetch(url);
+    expect(served.headers.get("content-type")).toBe("image/png");
+    expect(served.headers.get("x-content-type-options")).toBe("nosniff");
+    expect(Buffer.from(await served.arrayBuffer()).equals(PNG)).toBe(true);
+    expect(await clerk.users.getUser(a.userId)).toMatchObject({ imageUrl: url, hasImage: true });
+
+    const removed = await a.b.call("DELETE", me(a, "/profile_image"));
+    expect(removed.body.response).toMatchObject({ object: "image", deleted: true });
+    expect(removed.body.client.sessions[0].user).toMatchObject({ has_image: false });
+    expect((await fetch(url)).status).toBe(404);
+    expect((await a.b.call("DELETE", me(a, "/profile_image"))).status).toBe(404);
+    await receiver.waitFor(
+      (all) =>
+        deliveriesFor(all, "user.updated", a.userId).filter((d) =>
+          JSON.stringify(d.payload).includes(url),
+        ).length === 1,
+    );
+  });
+
+  it("refuses what is not a PNG, JPEG, GIF or WebP, whatever the upload claims", async () => {
+    const a = await newAccount("not-a-picture");
+    const svg = Buffer.from(
+      '<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>',
+    );
+    const refused = await a.b.call("POST", me(a, "/profile_image"), upload(svg, "image/png"));
+    expect(refused.status).toBe(422);
+    expect(refused.body.errors[0]).toMatchObject({
+      code: "form_param_format_invalid",
+      meta: { param_name: "file" },
+    });
+    const empty = await a.b.call("POST", me(a, "/profile_image"), { file: "not a file" });
+    expect(empty.status).toBe(422);
+    expect((await clerk.users.getUser(a.userId)).hasImage).toBe(false);
+  });
+});
+
 describe("changing the password in <UserProfile/>", () => {
   it("answers a wrong current password, a short one and an unchanged one under the right field", async () => {
     const a = await newAccount("change-errors");

@@ -4,6 +4,7 @@ import { environmentJSON } from "../../../emulator/src/json/environment";
 import {
   fapiClientJSON,
   fapiDeletedObjectJSON,
+  fapiImageJSON,
   fapiMembershipJSON,
   fapiOrganizationJSON,
   fapiRoleJSON,
@@ -86,6 +87,14 @@ const admin = user("ada", { password: true });
 const eve = user("eve", { password: true });
 const collector: UserRecord = {
   ...eve,
+  image: {
+    id: id("img", "eve"),
+    name: "eve.png",
+    contentType: "image/png",
+    data: "iVBORw0KGgo=",
+    url: `http://localhost:3000/__clerk/__emulator/images/${id("img", "eve")}`,
+    createdAt: NOW - MINUTE,
+  },
   emailAddresses: [
     ...eve.emailAddresses,
     {
@@ -453,6 +462,17 @@ describe("users, organizations and memberships", () => {
     for (const email of [primary, work, home, fresh]) expectComponent("Client.EmailAddress", email);
   });
 
+  it("show a user's upload, or else an avatar @clerk/ui knows is generated", () => {
+    const uploaded = fapiUserJSON(core, collector);
+    expect(uploaded).toMatchObject({ image_url: collector.image?.url, has_image: true });
+    const generated = fapiUserJSON(core, admin);
+    expect(generated.has_image).toBe(false);
+    // What @clerk/ui's isDefaultImage() looks for before it offers "Remove".
+    expect(generated.image_url).toMatch(/^data:image\/svg\+xml;.*avatar_placeholder/);
+    const membershipOf = fapiMembershipJSON(core, adminMembership);
+    expect(membershipOf.public_user_data.image_url).toBe(generated.image_url);
+  });
+
   it("let a user do what the environment allows, and nothing else", () => {
     const env = environmentJSON({ applicationName: "Projects", appOrigin: null }) as {
       user_settings: { actions: { delete_self: boolean; create_organization: boolean } };
@@ -798,7 +818,7 @@ describe("the envelopes the Frontend API answers with", () => {
     });
   });
 
-  it("the account: email addresses, password change and deletion", () => {
+  it("the account: picture, email addresses, password change and deletion", () => {
     const emailId = id("idn", "evehome");
     for (const email of fapiUserJSON(core, collector).email_addresses) {
       const body = { response: email, client: signedIn };
@@ -809,6 +829,15 @@ describe("the envelopes the Frontend API answers with", () => {
     }
     expectResponse("DELETE", `/v1/me/email_addresses/${emailId}`, {
       response: fapiDeletedObjectJSON("email_address", emailId),
+      client: signedIn,
+    });
+    const image = collector.image as NonNullable<UserRecord["image"]>;
+    expectResponse("POST", "/v1/me/profile_image", {
+      response: fapiImageJSON(image),
+      client: signedIn,
+    });
+    expectResponse("DELETE", "/v1/me/profile_image", {
+      response: fapiDeletedObjectJSON("image", image.id),
       client: signedIn,
     });
     expectResponse("POST", "/v1/me/change_password", {
