@@ -152,8 +152,8 @@ export async function attemptFirstFactor(
   return completeSignIn(ctx, client, signIn);
 }
 
-// "Forgot password?", last step: the new password, then the user is signed in. Clerk signs them
-// out of their other sessions unless told not to.
+// "Forgot password?", last step: the new password, then the user is signed in; when asked (as
+// <SignIn/> does by default), their other sessions are revoked.
 export async function resetPassword(
   ctx: Ctx,
   client: ClientRecord,

@@ -3,8 +3,8 @@ import { CREATOR_ROLE, DEFAULT_ROLE } from "../permissions";
 
 // The Frontend API's `GET /v1/environment`: the instance configuration clerk-js and @clerk/ui
 // render from. It describes what the emulator implements and nothing more (email + password,
-// email codes, organizations, API keys), so the UI never offers a flow the emulator cannot
-// serve. Checked against fapi-2026-05-12.yml `Client.Environment`, which is closed
+// email codes, password reset, the user's own addresses, picture and account, organizations, API
+// keys), so the UI never offers a flow the emulator cannot serve. Checked against fapi-2026-05-12.yml `Client.Environment`, which is closed
 // (`additionalProperties: false`) at almost every level: fields the SDK reads but the spec does
 // not list (`auth_config.session_minter`, `organization_settings.force_organization_selection`,
 // `protect_config.id`, ...) are left out, and clerk-js then falls back to its defaults (false or
