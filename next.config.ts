@@ -1,7 +1,26 @@
 import type { NextConfig } from "next";
+import { PHASE_DEVELOPMENT_SERVER } from "next/constants";
+import { securityHeaders } from "./src/http/security-headers";
 
-const nextConfig: NextConfig = {
-  poweredByHeader: false,
-};
-
-export default nextConfig;
+export default function nextConfig(phase: string): NextConfig {
+  return {
+    poweredByHeader: false,
+    experimental: {
+      // What Next buffers of a request body for the proxy: the proxy refuses larger declared
+      // bodies (src/proxy.ts), and this bounds what a body without a declared length can make it
+      // hold.
+      proxyClientMaxBodySize: "1mb",
+    },
+    // The security headers of answers the proxy does not run for (static files, the health
+    // check, the webhook receiver). On everything else the proxy sets the same headers, a page's
+    // CSP with its nonce, and they replace these.
+    async headers() {
+      const headers = securityHeaders({
+        nonce: null,
+        production: phase !== PHASE_DEVELOPMENT_SERVER,
+        frontendApiOrigin: null,
+      });
+      return [{ source: "/:path*", headers: [...headers].map(([key, value]) => ({ key, value })) }];
+    },
+  };
+}

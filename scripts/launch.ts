@@ -13,7 +13,13 @@ import * as schema from "../src/db/schema";
 import { EnvError, parseServerEnv } from "../src/env/server-env";
 import { reconcileWithClerk } from "../src/webhooks/clerk-reconcile";
 import { type Child, startChild, stopChild, waitForHttp } from "./lib/children";
-import { appEnvForEmulator, clerkMode, DEV_SEED, emulatorEnv } from "./lib/clerk-wiring";
+import {
+  appEnvForEmulator,
+  type ClerkMode,
+  clerkMode,
+  DEV_SEED,
+  emulatorEnv,
+} from "./lib/clerk-wiring";
 import { type EmbeddedPostgres, startEmbeddedPostgres } from "./lib/embedded-postgres";
 
 type Mode = "dev" | "build" | "start";
@@ -79,14 +85,47 @@ async function syncFromEmulator(apiUrl: string, databaseUrl: string) {
   }
 }
 
+// EMULATOR_* variables you set (faults, time scale, token lifetime, ...) reach the emulator as
+// given, over the launcher's own choices.
+function userEmulatorSettings(): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(process.env).filter(
+      (e): e is [string, string] => e[0].startsWith("EMULATOR_") && Boolean(e[1]),
+    ),
+  );
+}
+
 function seedUsers(seedFile: string): { email: string; password?: string }[] {
   return JSON.parse(readFileSync(seedFile, "utf8")).users ?? [];
+}
+
+// Where Next listens. The emulator holds every user's sessions, codes and keys and its Frontend
+// API is reachable through the app: in emulator mode the app stays on this machine unless HOST
+// says otherwise. With real Clerk, every interface, as `next start` does.
+function listenHost(clerk: ClerkMode): string | undefined {
+  if (env.HOST) {
+    if (clerk === "emulator" && !["127.0.0.1", "::1", "localhost"].includes(env.HOST)) {
+      console.warn(
+        [
+          "",
+          `  WARNING: HOST=${env.HOST}: the app and its Clerk emulator are reachable from other`,
+          "  machines. The emulator is a development tool: anyone who can reach the app can sign up,",
+          "  and the emulator's data (users, sessions, API keys) is only as safe as that network.",
+          "",
+        ].join("\n"),
+      );
+    }
+    return env.HOST;
+  }
+  return clerk === "emulator" ? "127.0.0.1" : undefined;
 }
 
 async function main() {
   const clerk = clerkMode(env);
   const emulatorUrl = `http://127.0.0.1:${emulatorPort}`;
-  if (clerk === "emulator") Object.assign(env, appEnvForEmulator(emulatorUrl));
+  // The emulator wiring fills in what is not set; a variable you set yourself wins, and the
+  // emulator gets it too (emulatorEnv below).
+  if (clerk === "emulator") Object.assign(env, { ...appEnvForEmulator(emulatorUrl), ...env });
   // `build` only needs the public values inlined into the bundle; it starts nothing.
   if (mode === "build") {
     const build = startChild("next", process.execPath, [nextBin, "build"], env);
@@ -107,7 +146,10 @@ async function main() {
           appOrigin,
           dataDir: path.join(dataDir, "emulator"),
           seed,
+          secretKey: env.CLERK_SECRET_KEY as string,
+          webhookSigningSecret: env.CLERK_WEBHOOK_SIGNING_SECRET as string,
         }),
+        ...userEmulatorSettings(),
       },
     );
     supervise(emulator);
@@ -135,7 +177,12 @@ async function main() {
   // retry schedule (minutes); bring the database up to date with it now instead.
   if (clerk === "emulator") await syncFromEmulator(emulatorUrl, env.DATABASE_URL as string);
 
-  const next = startChild("next", process.execPath, [nextBin, mode, "--port", String(port)], env);
+  const host = listenHost(clerk);
+  const next = startChild("next", process.execPath, ["--import", "tsx", "scripts/serve.ts", mode], {
+    ...env,
+    PORT: String(port),
+    HOST: host ?? "",
+  });
   supervise(next);
   await waitForHttp(`${appOrigin}/api/health`, 180_000, next);
 

@@ -1,8 +1,10 @@
 // Runs once when the Next server starts: a bad environment stops it with a clear message instead
-// of failing on the first request.
+// of failing on the first request, and the rate limits' store is connected before it serves.
 export async function register() {
   if (process.env.NEXT_RUNTIME === "nodejs") {
     const { serverEnv } = await import("@/env/server-env");
     serverEnv();
+    const { prepareRateLimits } = await import("@/rate-limit/limits");
+    await prepareRateLimits();
   }
 }

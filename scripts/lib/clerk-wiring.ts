@@ -32,19 +32,23 @@ export function appEnvForEmulator(emulatorUrl: string): Record<string, string> {
   };
 }
 
+// The emulator's side of the same wiring. The secrets default to the emulator's development ones;
+// pass the app's when they were set explicitly, so the two agree.
 export function emulatorEnv(options: {
   port: number;
   appOrigin: string;
   dataDir: string;
   seed: string;
+  secretKey?: string;
+  webhookSigningSecret?: string;
 }): Record<string, string> {
   return {
     EMULATOR_PORT: String(options.port),
     EMULATOR_DATA_DIR: options.dataDir,
     EMULATOR_SEED: options.seed,
-    CLERK_SECRET_KEY: EMULATOR_SECRET_KEY,
+    CLERK_SECRET_KEY: options.secretKey ?? EMULATOR_SECRET_KEY,
     EMULATOR_AUTHORIZED_PARTY: options.appOrigin,
     EMULATOR_WEBHOOK_URL: `${options.appOrigin}/api/webhooks/clerk`,
-    CLERK_WEBHOOK_SIGNING_SECRET: EMULATOR_WEBHOOK_SECRET,
+    CLERK_WEBHOOK_SIGNING_SECRET: options.webhookSigningSecret ?? EMULATOR_WEBHOOK_SECRET,
   };
 }

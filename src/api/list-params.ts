@@ -34,8 +34,15 @@ const limit = z.coerce
   .default(20)
   .meta({ description: "Items per page." });
 
+// The latest instant Postgres' timestamptz holds within four-digit years (9999-12-31), in
+// microseconds since the epoch: a forged cursor beyond it would overflow the query.
+const MAX_MICROS = 253_402_300_799_999_999n;
+
 const ProjectCursor = z
-  .object({ t: z.string().regex(/^\d{1,19}$/), i: z.uuid() })
+  .object({
+    t: z.string().refine((t) => /^\d{1,18}$/.test(t) && BigInt(t) <= MAX_MICROS),
+    i: z.uuid(),
+  })
   .strict()
   .transform(({ t, i }): ProjectPosition => ({ createdAtMicros: t, id: i }));
 
@@ -48,7 +55,8 @@ export function projectCursor(position: ProjectPosition): string {
 }
 
 const MemberCursor = z
-  .object({ m: z.string().min(1).max(64) })
+  // Membership ids are printable ASCII (a NUL would fail the query).
+  .object({ m: z.string().regex(/^[\x21-\x7e]{1,64}$/) })
   .strict()
   .transform(({ m }) => m);
 

@@ -18,7 +18,7 @@ import { ProjectInput, ProjectPatch } from "@/projects/project-input";
 
 export type JsonSchema = Record<string, unknown>;
 
-type ErrorStatus = 401 | 403 | 404 | 413 | 415 | 422;
+type ErrorStatus = 401 | 403 | 404 | 413 | 415 | 422 | 429 | 503;
 
 export type HttpMethod = "get" | "post" | "patch" | "delete";
 
@@ -42,7 +42,11 @@ export type OpenApiOperation = {
   };
   responses: Record<
     string,
-    { description: string; content?: Record<string, { schema: JsonSchema }> }
+    {
+      description: string;
+      headers?: Record<string, { description: string; schema: JsonSchema }>;
+      content?: Record<string, { schema: JsonSchema }>;
+    }
   >;
 };
 
@@ -147,7 +151,22 @@ const API_OPERATIONS: readonly ApiOperation[] = [
   },
 ];
 
-const ERROR_RESPONSES: Record<ErrorStatus, { description: string; schema: string }> = {
+// Every operation can meet these: the rate limits, and a database or Clerk that cannot answer.
+const COMMON_ERRORS: ErrorStatus[] = [429, 503];
+
+const RETRY_AFTER = {
+  description: "Seconds to wait before trying again.",
+  schema: { type: "integer", minimum: 1 },
+};
+
+const ERROR_RESPONSES: Record<
+  ErrorStatus,
+  {
+    description: string;
+    schema: string;
+    headers?: OpenApiOperation["responses"][string]["headers"];
+  }
+> = {
   401: {
     description:
       "No credential, or one Clerk does not accept: malformed, unknown, revoked or expired.",
@@ -167,6 +186,28 @@ const ERROR_RESPONSES: Record<ErrorStatus, { description: string; schema: string
   422: {
     description: "Invalid input: `errors` names each field and what is wrong with it.",
     schema: "ValidationProblem",
+  },
+  429: {
+    description:
+      "Over a rate limit: requests per minute per credential, or failed credentials per minute per client address. `RateLimit` and `RateLimit-Policy` (IETF draft) say which and when it resets; the same headers come with every successful answer.",
+    schema: "Problem",
+    headers: {
+      "Retry-After": RETRY_AFTER,
+      RateLimit: {
+        description: 'What is left of the limit, e.g. `"api";r=0;t=42`.',
+        schema: { type: "string" },
+      },
+      "RateLimit-Policy": {
+        description: 'The limit, e.g. `"api";q=600;w=60`.',
+        schema: { type: "string" },
+      },
+    },
+  },
+  503: {
+    description:
+      "The database or Clerk (which verifies API keys) cannot answer right now. Nothing was changed; retry after `Retry-After` seconds.",
+    schema: "Problem",
+    headers: { "Retry-After": RETRY_AFTER },
   },
 };
 
@@ -242,10 +283,11 @@ function operationObject(op: ApiOperation): OpenApiOperation {
       }),
     },
   };
-  for (const status of op.errors) {
-    const { description, schema } = ERROR_RESPONSES[status];
+  for (const status of [...op.errors, ...COMMON_ERRORS]) {
+    const { description, schema, headers } = ERROR_RESPONSES[status];
     responses[status] = {
       description,
+      ...(headers && { headers }),
       content: { "application/problem+json": { schema: ref(schema) } },
     };
   }
@@ -282,7 +324,7 @@ export function openApiDocument() {
       title: "Acme Projects API",
       version: "1",
       description:
-        "Send an API key (created in settings) or a Clerk session token as `Authorization: Bearer <token>`. Errors are `application/problem+json` (RFC 9457). API keys can do exactly what their scopes allow; a key with no scopes can only call `GET /me`.",
+        "Send an API key (created in settings) or a Clerk session token as `Authorization: Bearer <token>`. Errors are `application/problem+json` (RFC 9457), their `instance` the request's id (also in the `x-request-id` header: quote it when you report a problem). API keys can do exactly what their scopes allow; a key with no scopes can only call `GET /me`. A method an operation does not have answers 405 with `Allow`, a path that names no operation 404.",
     },
     servers: [{ url: "/api/v1" }],
     components: {

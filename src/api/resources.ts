@@ -69,6 +69,10 @@ export const ProblemResource = z.looseObject({
   title: z.string(),
   status: z.int(),
   detail: z.string(),
+  instance: z
+    .string()
+    .optional()
+    .meta({ description: "The request's id, as in its `x-request-id` header." }),
   missing_scope: z
     .string()
     .optional()

@@ -12,8 +12,10 @@ export default function RootLayout({ children }: { children: ReactNode }) {
   return (
     <html lang="en">
       <body className="min-h-dvh">
-        {/* Inside <body>, as Clerk Core 3 requires with Next 16. */}
-        <ClerkProvider signInUrl="/sign-in" signUpUrl="/sign-up" afterSignOutUrl="/">
+        {/* Inside <body>, as Clerk Core 3 requires with Next 16. `dynamic`: every page renders per
+            request, so Clerk's and Next's scripts carry the nonce of that request's
+            Content-Security-Policy (src/proxy.ts). */}
+        <ClerkProvider signInUrl="/sign-in" signUpUrl="/sign-up" afterSignOutUrl="/" dynamic>
           {children}
         </ClerkProvider>
       </body>

@@ -1,39 +1,59 @@
-// The one declarative table that decides, per route, who may reach it. src/proxy.ts enforces it;
-// every page and handler checks auth again itself (defence in depth).
+// The one declarative table that decides, per route, who may reach it and with which methods.
+// src/proxy.ts enforces it; every page and handler checks auth again itself (defence in depth).
 export type TokenType = "session_token" | "api_key";
 
 export type RouteAccess =
+  // Pages anyone may see (Clerk still runs, so a signed-in visitor is recognised).
   | { kind: "public" }
+  // Endpoints for machines that need no credential and no Clerk (the health check, the webhook
+  // receiver): left out of the proxy's matcher entirely, so they cost nothing but their handler.
+  | { kind: "machine" }
   | { kind: "signed-in-page" }
   | { kind: "api"; accepts: readonly TokenType[] }
+  // A path under /api that names no operation: a 404 problem, never an HTML page.
+  | { kind: "unknown-api" }
   | { kind: "clerk-frontend-api" };
 
-export type RouteRule = { pattern: string; access: RouteAccess };
+export type Method = "GET" | "HEAD" | "POST" | "PUT" | "PATCH" | "DELETE" | "OPTIONS";
+
+export type RouteRule = { pattern: string; access: RouteAccess; methods: readonly Method[] };
 
 const PUBLIC = { kind: "public" } as const;
+const MACHINE = { kind: "machine" } as const;
 const SIGNED_IN_PAGE = { kind: "signed-in-page" } as const;
+const API = { kind: "api", accepts: ["session_token", "api_key"] } as const;
+
+// Pages answer GET (and HEAD), and POST for their server actions.
+const PAGE: readonly Method[] = ["GET", "HEAD", "POST"];
+const READ: readonly Method[] = ["GET", "HEAD"];
+const ALL: readonly Method[] = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"];
 
 // Patterns: literal segments, `:name` for one segment, a trailing `*` for any rest (or none).
 // First match wins.
 export const ROUTES: readonly RouteRule[] = [
-  { pattern: "/", access: PUBLIC },
-  { pattern: "/sign-in/*", access: PUBLIC },
-  { pattern: "/sign-up/*", access: PUBLIC },
-  { pattern: "/api/health", access: PUBLIC },
-  { pattern: "/api/webhooks/clerk", access: PUBLIC },
+  { pattern: "/", access: PUBLIC, methods: PAGE },
+  { pattern: "/sign-in/*", access: PUBLIC, methods: PAGE },
+  { pattern: "/sign-up/*", access: PUBLIC, methods: PAGE },
+  { pattern: "/api/health", access: MACHINE, methods: READ },
+  { pattern: "/api/webhooks/clerk", access: MACHINE, methods: ["POST"] },
   // The API's description and its reference page hold nothing secret; tools fetch the document
   // without credentials.
-  { pattern: "/api/v1/openapi.json", access: PUBLIC },
-  { pattern: "/docs/api", access: PUBLIC },
-  { pattern: "/__clerk/*", access: { kind: "clerk-frontend-api" } },
-  { pattern: "/onboarding", access: SIGNED_IN_PAGE },
-  { pattern: "/orgs/:slug/*", access: SIGNED_IN_PAGE },
-  { pattern: "/settings/*", access: SIGNED_IN_PAGE },
-  { pattern: "/api/v1/*", access: { kind: "api", accepts: ["session_token", "api_key"] } },
+  { pattern: "/api/v1/openapi.json", access: PUBLIC, methods: READ },
+  { pattern: "/docs/api", access: PUBLIC, methods: PAGE },
+  // Clerk's Frontend API, proxied to Clerk (or the emulator): clerk-js uses these methods.
+  { pattern: "/__clerk/*", access: { kind: "clerk-frontend-api" }, methods: ALL },
+  { pattern: "/onboarding", access: SIGNED_IN_PAGE, methods: PAGE },
+  { pattern: "/orgs/:slug/*", access: SIGNED_IN_PAGE, methods: PAGE },
+  { pattern: "/settings/*", access: SIGNED_IN_PAGE, methods: PAGE },
+  { pattern: "/api/v1/me", access: API, methods: READ },
+  { pattern: "/api/v1/projects", access: API, methods: [...READ, "POST"] },
+  { pattern: "/api/v1/projects/:id", access: API, methods: [...READ, "PATCH", "DELETE"] },
+  { pattern: "/api/v1/members", access: API, methods: READ },
+  { pattern: "/api/*", access: { kind: "unknown-api" }, methods: ALL },
 ];
 
 // Anything the table does not name is treated as a signed-in page: a forgotten route fails closed.
-export const DEFAULT_ACCESS: RouteAccess = SIGNED_IN_PAGE;
+export const DEFAULT_RULE: RouteRule = { pattern: "*", access: SIGNED_IN_PAGE, methods: PAGE };
 
 export function matchPattern(pattern: string, pathname: string): boolean {
   const want = pattern.split("/").filter(Boolean);
@@ -52,10 +72,32 @@ export function findRoute(pathname: string): RouteRule | undefined {
   return ROUTES.find((r) => matchPattern(r.pattern, pathname));
 }
 
+export function routeRule(pathname: string): RouteRule {
+  return findRoute(pathname) ?? DEFAULT_RULE;
+}
+
 export function routeAccess(pathname: string): RouteAccess {
-  return findRoute(pathname)?.access ?? DEFAULT_ACCESS;
+  return routeRule(pathname).access;
 }
 
 export function acceptsApiKeys(access: RouteAccess): boolean {
   return access.kind === "api" && access.accepts.includes("api_key");
+}
+
+// The `Allow` of a route: OPTIONS is answered for every API operation.
+export function allowedMethods(rule: RouteRule): readonly Method[] {
+  return rule.access.kind === "api" ? [...rule.methods, "OPTIONS"] : rule.methods;
+}
+
+// The Frontend API paths clerk-js and @clerk/ui call through the proxy: the API itself (/v1),
+// their bundles (/npm), and the API-key endpoints <APIKeys/> calls (as `//api_keys` through a
+// proxy). Nothing else is forwarded; in emulator mode that keeps the emulator's own pages and
+// helpers (/__emulator) out of reach of the app's visitors.
+const FRONTEND_API_PATH = /^\/__clerk\/(v1\/|npm\/@clerk\/|\/?api_keys(\/|$))/;
+
+// Encoded slashes and dots could climb out of those paths once forwarded; Clerk never sends them.
+const ENCODED_SEPARATOR = /%2f|%5c|%2e/i;
+
+export function isFrontendApiPath(pathname: string): boolean {
+  return FRONTEND_API_PATH.test(pathname) && !ENCODED_SEPARATOR.test(pathname);
 }

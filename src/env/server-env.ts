@@ -3,6 +3,13 @@ import { z } from "zod";
 // Every variable the server reads, validated once. Nothing else reads process.env.
 const optionalUrl = z.url().optional();
 
+const perMinute = (fallback: number) =>
+  z.coerce
+    .number({ error: "must be a whole number of requests per minute" })
+    .int("must be a whole number of requests per minute")
+    .min(1, "must be at least 1 per minute")
+    .default(fallback);
+
 const ServerEnvSchema = z.object({
   DATABASE_URL: z
     .string({ error: "is required: a postgres:// URL (npm run dev sets one for you)" })
@@ -41,6 +48,22 @@ const ServerEnvSchema = z.object({
     )
     .pipe(z.array(z.url({ error: "must be a comma-separated list of origins" })))
     .optional(),
+  // Rate limits (src/rate-limit/): API requests per credential, and failed credentials per client
+  // address, each per minute. With REDIS_URL the counts are shared by every instance of the app.
+  API_RATE_LIMIT: perMinute(600),
+  AUTH_FAILURE_LIMIT: perMinute(30),
+  REDIS_URL: z
+    .string()
+    .regex(/^rediss?:\/\//, "must be a redis:// or rediss:// URL")
+    .optional(),
+  // How many reverse proxies (load balancers) in front of the app append to X-Forwarded-For: the
+  // client address is the entry that many places from the right (src/http/request-identity.ts).
+  TRUSTED_PROXY_HOPS: z.coerce
+    .number({ error: "must be a whole number (0 when clients connect to the app directly)" })
+    .int("must be a whole number (0 when clients connect to the app directly)")
+    .min(0, "must be 0 or more")
+    .max(10, "must be at most 10")
+    .default(0),
 });
 
 export type ServerEnv = z.infer<typeof ServerEnvSchema>;

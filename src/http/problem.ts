@@ -4,10 +4,12 @@ export type ProblemType =
   | "unauthenticated"
   | "forbidden"
   | "not-found"
+  | "method-not-allowed"
   | "invalid-request"
   | "conflict"
   | "content-too-large"
   | "unsupported-media-type"
+  | "too-many-requests"
   | "service-unavailable"
   | "internal";
 
@@ -16,10 +18,12 @@ const TITLES: Record<ProblemType, string> = {
   unauthenticated: "Unauthenticated",
   forbidden: "Forbidden",
   "not-found": "Not found",
+  "method-not-allowed": "Method not allowed",
   "invalid-request": "Invalid request",
   conflict: "Conflict",
   "content-too-large": "Content too large",
   "unsupported-media-type": "Unsupported media type",
+  "too-many-requests": "Too many requests",
   "service-unavailable": "Service unavailable",
   internal: "Internal error",
 };
@@ -29,10 +33,12 @@ const STATUS: Record<ProblemType, number> = {
   unauthenticated: 401,
   forbidden: 403,
   "not-found": 404,
+  "method-not-allowed": 405,
   "invalid-request": 422,
   conflict: 409,
   "content-too-large": 413,
   "unsupported-media-type": 415,
+  "too-many-requests": 429,
   "service-unavailable": 503,
   internal: 500,
 };
@@ -52,9 +58,21 @@ export function problem(
   return { type: `/problems/${type}`, title: TITLES[type], status: STATUS[type], detail, ...extra };
 }
 
-export function problemResponse(p: Problem, headers: Record<string, string> = {}): Response {
-  return new Response(JSON.stringify(p), {
+// `requestId` becomes the problem's `instance`, so a client can quote it and an operator can find
+// the request's log line. Problems depend on the request: no cache may keep them.
+export function problemResponse(
+  p: Problem,
+  headers: Record<string, string> = {},
+  requestId?: string,
+): Response {
+  const body = requestId ? { ...p, instance: requestId } : p;
+  return new Response(JSON.stringify(body), {
     status: p.status,
-    headers: { "content-type": "application/problem+json", ...headers },
+    headers: {
+      "content-type": "application/problem+json",
+      "cache-control": "no-store",
+      ...(requestId && { "x-request-id": requestId }),
+      ...headers,
+    },
   });
 }

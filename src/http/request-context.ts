@@ -1,4 +1,5 @@
 import { headers } from "next/headers";
+import { serverEnv } from "@/env/server-env";
 import { clientAddressFrom, REQUEST_ID_HEADER, requestIdFrom } from "@/http/request-identity";
 
 export type RequestContext = { requestId: string; clientAddress: string | null };
@@ -9,6 +10,6 @@ export async function requestContext(): Promise<RequestContext> {
   const h = await headers();
   return {
     requestId: h.get(REQUEST_ID_HEADER) ?? requestIdFrom(h),
-    clientAddress: clientAddressFrom(h),
+    clientAddress: clientAddressFrom(h, serverEnv().TRUSTED_PROXY_HOPS),
   };
 }

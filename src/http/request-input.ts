@@ -27,7 +27,26 @@ export function validationProblem(errors: FieldError[]): Problem {
   return problem("invalid-request", `Check these fields: ${fields.join(", ")}.`, { errors });
 }
 
+// Postgres text cannot hold U+0000: a string carrying it would fail in the database (a 500), so
+// it is refused here, by field, before any schema or query sees it.
+function nulFields(value: unknown, path: string[] = []): FieldError[] {
+  if (typeof value === "string") {
+    return value.includes("\u0000")
+      ? [
+          {
+            field: path.join(".") || "body",
+            message: "must not contain the NUL character (U+0000)",
+          },
+        ]
+      : [];
+  }
+  if (value === null || typeof value !== "object") return [];
+  return Object.entries(value).flatMap(([key, item]) => nulFields(item, [...path, key]));
+}
+
 function validate<S extends z.ZodType>(schema: S, input: unknown): Parsed<z.output<S>> {
+  const unstorable = nulFields(input);
+  if (unstorable.length > 0) return { ok: false, problem: validationProblem(unstorable) };
   const parsed = schema.safeParse(input);
   if (parsed.success) return { ok: true, value: parsed.data };
   return { ok: false, problem: validationProblem(fieldErrors(parsed.error.issues)) };
@@ -53,7 +72,7 @@ export async function parseJsonBody<S extends z.ZodType>(
       problem: problem("unsupported-media-type", "Send the body as application/json."),
     };
   }
-  const text = await readLimited(req, MAX_BODY_BYTES);
+  const text = await readBodyText(req, MAX_BODY_BYTES);
   if (text === null) {
     return {
       ok: false,
@@ -72,7 +91,9 @@ export async function parseJsonBody<S extends z.ZodType>(
   return validate(schema, body);
 }
 
-async function readLimited(req: Request, limit: number): Promise<string | null> {
+// The body as text, or null once it passes `limit` bytes: what was declared or read so far decides,
+// so an oversized body is never buffered whole.
+export async function readBodyText(req: Request, limit: number): Promise<string | null> {
   const declared = Number(req.headers.get("content-length") ?? 0);
   if (declared > limit) return null;
   if (!req.body) return "";

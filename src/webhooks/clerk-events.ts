@@ -4,6 +4,11 @@ import { z } from "zod";
 // keeps, per Clerk's webhook specification (emulator/openapi/webhooks-2025-04-15.yml). Only the
 // fields used are checked; anything else Clerk adds is ignored, so new fields never break the sync.
 
+// Postgres text cannot hold U+0000. Clerk's data never should, but a signed event that did would
+// fail its transaction on every retry (Svix retries for a day and a half): it is stored without
+// that character instead.
+const text = z.string().transform((s) => s.replaceAll("\u0000", ""));
+
 // Clerk timestamps are milliseconds since the epoch.
 const timestamp = z
   .number()
@@ -11,19 +16,16 @@ const timestamp = z
   .nonnegative()
   .transform((ms) => new Date(ms));
 // Clerk sends "" as well as null for "no image".
-const imageUrl = z
-  .string()
-  .nullish()
-  .transform((url) => url || null);
-const id = z.string().min(1);
+const imageUrl = text.nullish().transform((url) => url || null);
+const id = text.pipe(z.string().min(1));
 
 export const ClerkUserJson = z
   .object({
     id,
-    primary_email_address_id: z.string().nullable(),
-    email_addresses: z.array(z.object({ id: z.string(), email_address: z.string() })),
-    first_name: z.string().nullable(),
-    last_name: z.string().nullable(),
+    primary_email_address_id: text.nullable(),
+    email_addresses: z.array(z.object({ id: text, email_address: text })),
+    first_name: text.nullable(),
+    last_name: text.nullable(),
     image_url: imageUrl,
     last_sign_in_at: timestamp.nullable(),
     updated_at: timestamp,
@@ -39,7 +41,7 @@ export const ClerkUserJson = z
     updatedAt: u.updated_at,
   }));
 
-const organizationFields = { id, name: z.string(), slug: z.string(), image_url: imageUrl };
+const organizationFields = { id, name: text, slug: text, image_url: imageUrl };
 
 export const ClerkOrganizationJson = z
   .object({ ...organizationFields, updated_at: timestamp })
@@ -56,12 +58,12 @@ export const ClerkOrganizationJson = z
 export const ClerkMembershipJson = z
   .object({
     id,
-    role: z.string(),
+    role: text,
     organization: z.object(organizationFields),
     public_user_data: z.object({
       user_id: id,
-      first_name: z.string().nullable(),
-      last_name: z.string().nullable(),
+      first_name: text.nullable(),
+      last_name: text.nullable(),
       image_url: imageUrl,
     }),
     updated_at: timestamp,

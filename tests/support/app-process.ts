@@ -20,9 +20,12 @@ export async function freePort(): Promise<number> {
   });
 }
 
-// `next start` on the production build made by the global setup, wired to a test emulator the
-// way the launcher wires it to the dev one. `port` is for an emulator that must know where to
-// deliver webhooks before the app starts; `env` overrides variables ("" unsets one).
+// The production server `npm start` runs (scripts/serve.ts: Next's handler behind the app's front
+// door) on the build made by the global setup, wired to a test emulator the way the launcher
+// wires it to the dev one. `port` is for an emulator that must know where to deliver webhooks
+// before the app starts; `env` overrides variables ("" unsets one). The rate limits are set out of
+// reach, so suites that send many requests (or many bad credentials) from one address measure the
+// app, not the limits; the rate-limit suite sets its own.
 export async function startApp(options: {
   emulatorUrl: string;
   databaseUrl: string;
@@ -32,7 +35,7 @@ export async function startApp(options: {
   const port = options.port ?? (await freePort());
   const child: ChildProcess = spawn(
     process.execPath,
-    [path.join(ROOT, "node_modules/next/dist/bin/next"), "start", "--port", String(port)],
+    ["--import", "tsx", path.join(ROOT, "scripts/serve.ts")],
     {
       cwd: ROOT,
       env: {
@@ -43,6 +46,10 @@ export async function startApp(options: {
         CLERK_SECRET_KEY: TEST_SECRET_KEY,
         CLERK_WEBHOOK_SIGNING_SECRET: TEST_WEBHOOK_SECRET,
         DATABASE_URL: options.databaseUrl,
+        PORT: String(port),
+        HOST: "127.0.0.1",
+        API_RATE_LIMIT: "1000000",
+        AUTH_FAILURE_LIMIT: "1000000",
         ...options.env,
       },
       stdio: ["ignore", "pipe", "pipe"],
@@ -58,8 +65,8 @@ export async function startApp(options: {
   const url = `http://localhost:${port}`;
   const deadline = Date.now() + 60_000;
   for (;;) {
-    if (child.exitCode !== null) throw new Error(`next start exited:\n${output}`);
-    if (Date.now() > deadline) throw new Error(`next start did not answer:\n${output}`);
+    if (child.exitCode !== null) throw new Error(`the app server exited:\n${output}`);
+    if (Date.now() > deadline) throw new Error(`the app server did not answer:\n${output}`);
     const up = await fetch(`${url}/api/health`).then(
       () => true,
       () => false,

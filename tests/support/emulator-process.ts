@@ -12,6 +12,8 @@ export const TEST_PUBLISHABLE_KEY = `pk_test_${Buffer.from("emulator.clerk.accou
 
 export type EmulatorProcess = {
   url: string;
+  // The process itself, for suites that freeze it (SIGSTOP) to play an unresponsive Clerk.
+  pid: number;
   dataDir: string;
   output: () => string;
   stop: () => Promise<void>;
@@ -72,6 +74,7 @@ export async function startEmulatorProcess(
   const stop = () => stopChild(child);
   return {
     url,
+    pid: child.pid as number,
     dataDir,
     output: () => output,
     stop,

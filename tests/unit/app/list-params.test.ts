@@ -30,6 +30,18 @@ describe("list parameters", () => {
     ["another list's cursor", memberCursor("orgmem_123")],
     ["a forged position", Buffer.from('{"t":"1; drop table","i":"x"}').toString("base64url")],
     ["an oversized value", "a".repeat(513)],
+    [
+      "a position beyond Postgres' timestamps",
+      Buffer.from(
+        JSON.stringify({ t: "9223372036854775807", i: "3f1c2a4e-8b7d-4c1e-9a2b-5d6e7f809a1b" }),
+      ).toString("base64url"),
+    ],
+    [
+      "a position past the year 9999",
+      Buffer.from(
+        JSON.stringify({ t: "253402300800000000", i: "3f1c2a4e-8b7d-4c1e-9a2b-5d6e7f809a1b" }),
+      ).toString("base64url"),
+    ],
   ])("rejects %s as a cursor", (_label, cursor) => {
     const parsed = ProjectListQuery.safeParse({ cursor });
     expect(parsed.error?.issues.map((i) => i.path.join("."))).toEqual(["cursor"]);

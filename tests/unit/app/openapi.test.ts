@@ -21,7 +21,7 @@ function handlerOperations(dir = API_DIR, prefix = ""): string[] {
     } else if (entry.name === "route.ts") {
       const source = readFileSync(child, "utf8");
       for (const [, method] of source.matchAll(
-        /export (?:async )?function (GET|POST|PATCH|PUT|DELETE)\b/g,
+        /export (?:(?:async )?function|const) (GET|POST|PATCH|PUT|DELETE)\b/g,
       )) {
         found.push(`${method} ${prefix}`);
       }

@@ -30,6 +30,22 @@ describe("request input", () => {
     expect(parsed.problem.detail).toContain("tenant_id");
   });
 
+  it("refuses the NUL character Postgres cannot store, naming each field that holds it", async () => {
+    const parsed = await parseJsonBody(
+      post(JSON.stringify({ name: "a\u0000b", description: "fine" })),
+      ProjectInput,
+    );
+    expect(parsed).toMatchObject({
+      ok: false,
+      problem: {
+        status: 422,
+        errors: [{ field: "name", message: "must not contain the NUL character (U+0000)" }],
+      },
+    });
+    const query = parseQuery(new URLSearchParams("limit=1%00"), z.object({ limit: z.string() }));
+    expect(query).toMatchObject({ ok: false, problem: { errors: [{ field: "limit" }] } });
+  });
+
   it("reports a body that is not JSON on the field `body`", async () => {
     const parsed = await parseJsonBody(post("{name:"), ProjectInput);
     expect(parsed).toMatchObject({

@@ -1,8 +1,15 @@
-import { readdirSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { acceptsApiKeys, findRoute, routeAccess } from "../../../src/auth/route-table";
+import {
+  acceptsApiKeys,
+  allowedMethods,
+  findRoute,
+  isFrontendApiPath,
+  routeAccess,
+  routeRule,
+} from "../../../src/auth/route-table";
 
 const APP_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../../src/app");
 
@@ -25,6 +32,19 @@ function appUrls(dir = APP_DIR, prefix = ""): string[] {
   return urls;
 }
 
+// The route file on disk that serves an API URL (its dynamic segments as sampled above).
+function routeFile(url: string): string {
+  const parts = url.split("/").filter(Boolean);
+  let dir = "";
+  for (const part of parts) {
+    const entries = readdirSync(path.join(APP_DIR, dir), { withFileTypes: true });
+    const literal = entries.find((e) => e.isDirectory() && e.name === part);
+    const dynamic = entries.find((e) => e.isDirectory() && /^\[[^.]+\]$/.test(e.name));
+    dir = path.join(dir, (literal ?? dynamic)?.name ?? part);
+  }
+  return path.join(dir, "route.ts");
+}
+
 describe("the proxy's route table", () => {
   const urls = appUrls();
 
@@ -44,16 +64,11 @@ describe("the proxy's route table", () => {
   });
 
   it("keeps the public routes public and the rest behind sign-in", () => {
-    for (const url of [
-      "/",
-      "/sign-in",
-      "/sign-up/verify",
-      "/api/health",
-      "/api/webhooks/clerk",
-      "/api/v1/openapi.json",
-      "/docs/api",
-    ]) {
+    for (const url of ["/", "/sign-in", "/sign-up/verify", "/api/v1/openapi.json", "/docs/api"]) {
       expect(routeAccess(url).kind, url).toBe("public");
+    }
+    for (const url of ["/api/health", "/api/webhooks/clerk"]) {
+      expect(routeAccess(url).kind, url).toBe("machine");
     }
     for (const url of [
       "/onboarding",
@@ -89,6 +104,48 @@ describe("the proxy's route table", () => {
 
   it("does not let a prefix stand in for a segment", () => {
     expect(routeAccess("/sign-inx").kind).toBe("signed-in-page");
-    expect(routeAccess("/api/v10/me").kind).toBe("signed-in-page");
+    expect(routeAccess("/api/v10/me").kind).toBe("unknown-api");
+  });
+
+  it("answers paths under /api that name no operation as an unknown API path", () => {
+    for (const url of ["/api", "/api/v1", "/api/v1/nope", "/api/v1/projects/a/b", "/api/other"]) {
+      expect(routeAccess(url).kind, url).toBe("unknown-api");
+    }
+  });
+
+  it("allows each API route exactly the methods its handler exports (and OPTIONS, HEAD)", () => {
+    const api = urls.filter((url) => url.startsWith("/api/"));
+    for (const url of api) {
+      const file = path.join(APP_DIR, routeFile(url));
+      const exported = [
+        ...readFileSync(file, "utf8").matchAll(
+          /export (?:(?:async )?function|const) (GET|POST|PATCH|PUT|DELETE)\b/g,
+        ),
+      ].map((m) => m[1]);
+      const allowed = allowedMethods(routeRule(url)).filter((m) => m !== "HEAD" && m !== "OPTIONS");
+      expect([...allowed].sort(), url).toEqual(exported.sort());
+    }
+  });
+
+  it("forwards only the Frontend API's own paths to Clerk", () => {
+    for (const url of [
+      "/__clerk/v1/client",
+      "/__clerk/v1/environment",
+      "/__clerk/npm/@clerk/clerk-js@6/dist/clerk.browser.js",
+      "/__clerk//api_keys",
+      "/__clerk/api_keys/ak_1/revoke",
+    ]) {
+      expect(isFrontendApiPath(url), url).toBe(true);
+    }
+    for (const url of [
+      "/__clerk/__emulator",
+      "/__clerk/__emulator/mailbox",
+      "/__clerk/",
+      "/__clerk/v1%2f..%2f__emulator",
+      "/__clerk/npm/%2e%2e/__emulator",
+      "/__clerk/api_keysx",
+    ]) {
+      expect(isFrontendApiPath(url), url).toBe(false);
+    }
   });
 });

@@ -1,21 +1,17 @@
-import type { NextRequest } from "next/server";
+import { apiOperation } from "@/api/api-operation";
 import { MemberListQuery, memberCursor } from "@/api/list-params";
 import { memberResource } from "@/api/resources";
-import { authorizeApi } from "@/auth/authorize";
 import { database } from "@/db/client";
 import { jsonResponse } from "@/http/json-response";
-import { problemResponse } from "@/http/problem";
 import { parseQuery } from "@/http/request-input";
 import { listMembers } from "@/members/members";
 
 // The tenant's members as synced from Clerk. A personal workspace has no organization members,
 // so its list is empty.
-export async function GET(req: NextRequest) {
-  const access = await authorizeApi("members:read");
-  if (!access.ok) return problemResponse(access.problem);
+export const GET = apiOperation("/api/v1/members", "members:read", async ({ req, principal }) => {
   const query = parseQuery(req.nextUrl.searchParams, MemberListQuery);
-  if (!query.ok) return problemResponse(query.problem);
-  const page = await listMembers(database().db, access.principal.tenantId, {
+  if (!query.ok) return query.problem;
+  const page = await listMembers(database().db, principal.tenantId, {
     limit: query.value.limit,
     after: query.value.cursor,
   });
@@ -23,4 +19,4 @@ export async function GET(req: NextRequest) {
     data: page.members.map(memberResource),
     next_cursor: page.next && memberCursor(page.next),
   });
-}
+});

@@ -1,17 +1,16 @@
 import { Webhook, WebhookVerificationError } from "svix";
 import { database } from "@/db/client";
+import { databaseErrorReason } from "@/db/database-errors";
 import { serverEnv } from "@/env/server-env";
 import { problem, problemResponse } from "@/http/problem";
+import { requestContext } from "@/http/request-context";
+import { readBodyText } from "@/http/request-input";
+import { logger } from "@/observability/logger";
 import { parseClerkEvent } from "@/webhooks/clerk-events";
 import { applyClerkEvent } from "@/webhooks/clerk-sync";
 
-const LOG = "[clerk webhook]";
-
-// Drizzle's query errors quote the parameters (personal data); the cause says what went wrong.
-function reason(err: unknown): string {
-  const cause = err instanceof Error && err.cause instanceof Error ? err.cause : err;
-  return cause instanceof Error ? cause.message : String(cause);
-}
+// Clerk's events are a few kilobytes; anything near this is not from Clerk and is refused unread.
+export const MAX_WEBHOOK_BYTES = 1024 * 1024;
 
 function accepted(status: "processed" | "duplicate" | "ignored") {
   return Response.json({ status });
@@ -20,18 +19,30 @@ function accepted(status: "processed" | "duplicate" | "ignored") {
 // Clerk's webhooks, delivered by Svix: verify the raw body, parse, apply in one transaction.
 // Any non-2xx answer makes Svix retry the same svix-id later, for about a day and a half.
 export async function POST(req: Request) {
+  const { requestId } = await requestContext();
+  const svixId = req.headers.get("svix-id") ?? "";
+  // Not verified yet: cut short in the log (JSON lines cannot be forged through it).
+  const log = logger.child({
+    request_id: requestId,
+    route: "/api/webhooks/clerk",
+    svix_id: svixId.slice(0, 64),
+  });
+  const refuse = (type: Parameters<typeof problem>[0], detail: string, extra = {}) =>
+    problemResponse(problem(type, detail, extra), {}, requestId);
+
   const secret = serverEnv().CLERK_WEBHOOK_SIGNING_SECRET;
   if (!secret) {
     // 503 rather than 2xx: once the secret is configured, Svix's retries deliver what was missed.
-    console.error(`${LOG} CLERK_WEBHOOK_SIGNING_SECRET is not set; refusing deliveries`);
-    return problemResponse(
-      problem("service-unavailable", "Webhook receiving is not configured on this server."),
-    );
+    log.error("CLERK_WEBHOOK_SIGNING_SECRET is not set; refusing deliveries");
+    return refuse("service-unavailable", "Webhook receiving is not configured on this server.");
   }
 
   // The signature covers the exact bytes sent: verify the body as received, never re-serialised.
-  const body = await req.text();
-  const svixId = req.headers.get("svix-id") ?? "";
+  const body = await readBodyText(req, MAX_WEBHOOK_BYTES);
+  if (body === null) {
+    log.warn("body over the size limit");
+    return refuse("content-too-large", `The body must be at most ${MAX_WEBHOOK_BYTES} bytes.`);
+  }
   let payload: unknown;
   try {
     payload = new Webhook(secret).verify(body, {
@@ -41,45 +52,42 @@ export async function POST(req: Request) {
     });
   } catch (err) {
     if (err instanceof WebhookVerificationError) {
-      // The header is not verified: quoted and cut short, so it cannot forge log lines.
-      console.warn(
-        `${LOG} rejected svix-id ${JSON.stringify(svixId.slice(0, 64))}: ${err.message}`,
-      );
-      return problemResponse(
-        problem(
-          "unauthenticated",
-          "The svix-id, svix-timestamp and svix-signature headers must carry a valid, current signature of the body.",
-        ),
+      log.warn({ reason: err.message }, "rejected: signature");
+      return refuse(
+        "unauthenticated",
+        "The svix-id, svix-timestamp and svix-signature headers must carry a valid, current signature of the body.",
       );
     }
-    console.warn(`${LOG} ${svixId}: signed body is not JSON`);
-    return problemResponse(problem("bad-request", "The body is not JSON."));
+    log.warn("signed body is not JSON");
+    return refuse("bad-request", "The body is not JSON.");
   }
 
   const event = parseClerkEvent(payload);
   if (event.kind === "unhandled") {
-    console.info(`${LOG} ${svixId}: ignored event type ${event.type}`);
+    log.info({ event_type: event.type }, "ignored");
     return accepted("ignored");
   }
   if (event.kind === "malformed") {
-    console.warn(
-      `${LOG} ${svixId}: malformed ${event.type ?? "event"}: ${JSON.stringify(event.issues)}`,
-    );
-    return problemResponse(
-      problem("bad-request", `The ${event.type ?? "event"} payload is not what Clerk sends.`, {
-        issues: event.issues,
-      }),
-    );
+    log.warn({ event_type: event.type, issues: event.issues }, "malformed");
+    return refuse("bad-request", `The ${event.type ?? "event"} payload is not what Clerk sends.`, {
+      issues: event.issues,
+    });
   }
 
   try {
     const outcome = await applyClerkEvent(database().db, svixId, event.type, event.change);
-    if (outcome === "duplicate") console.info(`${LOG} ${svixId}: ${event.type} already processed`);
+    log.info({ event_type: event.type, outcome }, "applied");
     return accepted(outcome);
   } catch (err) {
-    console.error(`${LOG} ${svixId}: ${event.type} not stored, Svix will retry: ${reason(err)}`);
+    // Drizzle's query errors quote the parameters (personal data); the cause says what went wrong.
+    log.error(
+      { event_type: event.type, reason: databaseErrorReason(err) },
+      "not stored; Svix will retry",
+    );
     return problemResponse(
       problem("service-unavailable", "The event could not be stored; deliver it again later."),
+      { "retry-after": "5" },
+      requestId,
     );
   }
 }

@@ -1,42 +1,42 @@
-import type { NextRequest } from "next/server";
+import { apiOperation } from "@/api/api-operation";
 import { projectResource } from "@/api/resources";
-import { authorizeApi } from "@/auth/authorize";
 import { database } from "@/db/client";
 import { jsonResponse } from "@/http/json-response";
-import { problem, problemResponse } from "@/http/problem";
+import { problem } from "@/http/problem";
 import { parseJsonBody } from "@/http/request-input";
 import { ProjectPatch } from "@/projects/project-input";
 import { deleteProject, getProject, updateProject } from "@/projects/projects";
 
-type Context = { params: Promise<{ id: string }> };
+const ROUTE = "/api/v1/projects/{id}";
 
 // Missing and another tenant's are the same answer: ids of other tenants are never confirmed.
-const notFound = () => problemResponse(problem("not-found", "No such project."));
+const notFound = () => problem("not-found", "No such project.");
 
-export async function GET(_req: NextRequest, { params }: Context) {
-  const access = await authorizeApi("projects:read");
-  if (!access.ok) return problemResponse(access.problem);
-  const project = await getProject(database().db, access.principal.tenantId, (await params).id);
-  return project ? jsonResponse(projectResource(project)) : notFound();
-}
+export const GET = apiOperation<{ id: string }>(
+  ROUTE,
+  "projects:read",
+  async ({ params, principal }) => {
+    const project = await getProject(database().db, principal.tenantId, params.id);
+    return project ? jsonResponse(projectResource(project)) : notFound();
+  },
+);
 
-export async function PATCH(req: NextRequest, { params }: Context) {
-  const access = await authorizeApi("projects:write");
-  if (!access.ok) return problemResponse(access.problem);
-  const body = await parseJsonBody(req, ProjectPatch);
-  if (!body.ok) return problemResponse(body.problem);
-  const project = await updateProject(
-    database().db,
-    access.principal.tenantId,
-    (await params).id,
-    body.value,
-  );
-  return project ? jsonResponse(projectResource(project)) : notFound();
-}
+export const PATCH = apiOperation<{ id: string }>(
+  ROUTE,
+  "projects:write",
+  async ({ req, params, principal }) => {
+    const body = await parseJsonBody(req, ProjectPatch);
+    if (!body.ok) return body.problem;
+    const project = await updateProject(database().db, principal.tenantId, params.id, body.value);
+    return project ? jsonResponse(projectResource(project)) : notFound();
+  },
+);
 
-export async function DELETE(_req: NextRequest, { params }: Context) {
-  const access = await authorizeApi("projects:write");
-  if (!access.ok) return problemResponse(access.problem);
-  const deleted = await deleteProject(database().db, access.principal.tenantId, (await params).id);
-  return deleted ? new Response(null, { status: 204 }) : notFound();
-}
+export const DELETE = apiOperation<{ id: string }>(
+  ROUTE,
+  "projects:write",
+  async ({ params, principal }) => {
+    const deleted = await deleteProject(database().db, principal.tenantId, params.id);
+    return deleted ? new Response(null, { status: 204 }) : notFound();
+  },
+);

@@ -1,0 +1,109 @@
+// The app's HTTP server, behind `npm run dev` and `npm start` (the launcher runs it): Next's own
+// request handler, as `next dev` and `next start` use it, behind a front door for what Next
+// offers no hook for.
+// - TRACE and TRACK cannot even be represented as a fetch Request, so Next answers them with a
+//   500 before the proxy runs, and CONNECT gets its connection dropped: all three get a 405
+//   problem here.
+// - The address the request came from is appended to X-Forwarded-For, as every proxy does: `next
+//   start` keeps whatever a client sent there, which would let it choose its own address for the
+//   rate limits (src/http/request-identity.ts reads it back).
+// - Slow clients cannot hold a connection open indefinitely.
+// Usage: node --import tsx scripts/serve.ts dev|start (PORT, HOST; the app's variables in the
+// environment)
+import { randomUUID } from "node:crypto";
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import type { Duplex } from "node:stream";
+import next from "next";
+
+const UNREPRESENTABLE_METHODS = new Set(["TRACE", "TRACK"]);
+
+const dev = process.argv[2] === "dev";
+const port = Number(process.env.PORT ?? 3000);
+// Unset: every interface (IPv6 and IPv4), as `next start` listens.
+const host = process.env.HOST || undefined;
+
+const ALLOW = "GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS";
+
+function methodNotAllowedBody(method: string | undefined, requestId: string): string {
+  return JSON.stringify({
+    type: "/problems/method-not-allowed",
+    title: "Method not allowed",
+    status: 405,
+    detail: `${method} is not served here.`,
+    instance: requestId,
+  });
+}
+
+function methodNotAllowed(req: IncomingMessage, res: ServerResponse) {
+  const requestId = randomUUID();
+  const body = methodNotAllowedBody(req.method, requestId);
+  res.writeHead(405, {
+    "content-type": "application/problem+json",
+    "content-length": Buffer.byteLength(body),
+    "cache-control": "no-store",
+    allow: ALLOW,
+    "x-request-id": requestId,
+  });
+  res.end(body);
+}
+
+// CONNECT never reaches the request handler: Node hands over the raw socket.
+function refuseConnect(req: IncomingMessage, socket: Duplex) {
+  const requestId = randomUUID();
+  const body = methodNotAllowedBody(req.method, requestId);
+  socket.end(
+    [
+      "HTTP/1.1 405 Method Not Allowed",
+      "content-type: application/problem+json",
+      `allow: ${ALLOW}`,
+      `x-request-id: ${requestId}`,
+      `content-length: ${Buffer.byteLength(body)}`,
+      "connection: close",
+      "",
+      body,
+    ].join("\r\n"),
+  );
+}
+
+async function main() {
+  // `hostname` is the name Next builds request URLs with, not where it listens: Clerk rewrites
+  // each request to its own URL on that name, and Next would proxy a rewrite to any other name
+  // over HTTP as if it were another site.
+  const app = next({
+    dev,
+    // As `next dev` does by default.
+    ...(dev && { turbopack: true }),
+    dir: process.cwd(),
+    hostname: "localhost",
+    port,
+  });
+  await app.prepare();
+  const handle = app.getRequestHandler();
+  const server = createServer((req, res) => {
+    if (UNREPRESENTABLE_METHODS.has(req.method ?? "")) return methodNotAllowed(req, res);
+    const peer = req.socket.remoteAddress;
+    if (peer) {
+      const forwarded = req.headers["x-forwarded-for"];
+      req.headers["x-forwarded-for"] = forwarded ? `${forwarded}, ${peer}` : peer;
+    }
+    void handle(req, res);
+  });
+  server.on("connect", refuseConnect);
+  // Headers within 10 s and the whole request within 30 s: the API's bodies are small.
+  server.headersTimeout = 10_000;
+  server.requestTimeout = 30_000;
+  server.listen(port, host, () => {
+    console.log(`serve: listening on ${host ?? "every interface"}, port ${port}`);
+  });
+  const stop = () => {
+    server.close(() => process.exit(0));
+    setTimeout(() => process.exit(0), 5_000).unref();
+  };
+  process.once("SIGTERM", stop);
+  process.once("SIGINT", stop);
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});

@@ -1,0 +1,175 @@
+import fc from "fast-check";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { type AppDatabase, connectAppDatabase } from "../../support/app-database";
+import { type AppProcess, startApp } from "../../support/app-process";
+import { clerkFor, unique } from "../../support/emulator-client";
+import {
+  type EmulatorProcess,
+  removeDataDir,
+  startEmulatorProcess,
+} from "../../support/emulator-process";
+
+// Property: whatever method, path, query, headers and body a client sends to /api/v1, the answer
+// is never a 5xx, every refusal is problem+json, and a refused request changes nothing stored.
+
+let emulator: EmulatorProcess;
+let app: AppProcess;
+let database: AppDatabase;
+let org: string;
+let writeKey: string;
+let readKey: string;
+let projectId: string;
+
+beforeAll(async () => {
+  emulator = await startEmulatorProcess();
+  const clerk = clerkFor(emulator.url);
+  app = await startApp({ emulatorUrl: emulator.url, databaseUrl: inject("databaseUrl") });
+  database = connectAppDatabase(inject("databaseUrl"));
+  const owner = await clerk.users.createUser({ emailAddress: [`${unique("fuzz")}@example.com`] });
+  org = (
+    await clerk.organizations.createOrganization({ name: unique("Fuzz"), createdBy: owner.id })
+  ).id;
+  const key = async (scopes: string[]) =>
+    (await clerk.apiKeys.create({ name: unique("fuzz"), subject: org, scopes })).secret ?? "";
+  writeKey = await key(["projects:read", "projects:write", "members:read"]);
+  readKey = await key(["projects:read"]);
+  const created = await fetch(`${app.url}/api/v1/projects`, {
+    method: "POST",
+    headers: { authorization: `Bearer ${writeKey}`, "content-type": "application/json" },
+    body: JSON.stringify({ name: "Fuzzed" }),
+  });
+  projectId = (await created.json()).id;
+});
+afterAll(async () => {
+  await app?.stop();
+  await emulator?.stop();
+  if (emulator) removeDataDir(emulator.dataDir);
+  await database?.close();
+});
+
+// Everything stored for the tenant, as one value to compare before and after a request.
+async function tenantState(): Promise<string> {
+  const rows = await database.sql`
+    select id, name, description, updated_at from projects where tenant_id = ${org} order by id`;
+  return JSON.stringify(rows);
+}
+
+// Strings as an attacker would pick them: any Unicode (lone surrogates and NUL included), long
+// runs, and the ones that break naive code.
+const nasty = fc.oneof(
+  fc.string({ unit: "binary", maxLength: 40 }),
+  fc.string({ maxLength: 300 }),
+  fc.constantFrom(
+    "\u0000",
+    "a\u0000b",
+    "\ud800",
+    "' or 1=1 --",
+    "../../etc/passwd",
+    "%00",
+    "{{7*7}}",
+    "-1",
+    "9223372036854775808",
+    "1e309",
+    "",
+    " ",
+    "x".repeat(5000),
+  ),
+);
+
+// Every byte percent-encoded (encodeURIComponent refuses lone surrogates).
+const segment = (s: string) =>
+  [...Buffer.from(s, "utf8")].map((b) => `%${b.toString(16).padStart(2, "0")}`).join("");
+
+const path = fc.oneof(
+  fc.constantFrom("/api/v1/me", "/api/v1/projects", "/api/v1/members"),
+  fc.constant("PROJECT"),
+  nasty.map((s) => `/api/v1/projects/${segment(s)}`),
+  nasty.map((s) => `/api/v1/${segment(s)}`),
+);
+
+const query = fc.dictionary(fc.oneof(fc.constantFrom("limit", "cursor"), nasty), nasty, {
+  maxKeys: 3,
+});
+
+const body = fc.oneof(
+  fc.constant(undefined),
+  nasty,
+  fc.jsonValue().map((v) => JSON.stringify(v)),
+  fc
+    .record(
+      { name: fc.oneof(nasty, fc.jsonValue()), description: fc.oneof(nasty, fc.jsonValue()) },
+      { requiredKeys: [] },
+    )
+    .map((v) => JSON.stringify(v)),
+);
+
+const request = fc.record({
+  method: fc.constantFrom("GET", "POST", "PATCH", "DELETE", "PUT", "OPTIONS", "HEAD"),
+  path,
+  query,
+  body,
+  auth: fc.oneof(
+    fc.constantFrom("write", "read", "none"),
+    nasty.map((s) => `raw:${s}`),
+  ),
+  contentType: fc.oneof(
+    fc.constantFrom("application/json", "application/merge-patch+json", "text/plain"),
+    nasty,
+  ),
+  requestId: fc.option(nasty, { nil: undefined }),
+});
+
+function headerSafe(value: string): string | null {
+  // fetch refuses header values a client could not send anyway (control characters, non-Latin-1).
+  return /^[\t\x20-\x7e\x80-\xff]*$/.test(value) ? value : null;
+}
+
+describe("/api/v1 under arbitrary input", () => {
+  it("never answers 5xx, always answers refusals as problems, and changes nothing it refuses", async () => {
+    await fc.assert(
+      fc.asyncProperty(request, async (r) => {
+        const url = new URL(
+          `${app.url}${r.path === "PROJECT" ? `/api/v1/projects/${projectId}` : r.path}`,
+        );
+        for (const [k, v] of Object.entries(r.query)) url.searchParams.append(k, v);
+        const headers = new Headers();
+        const bearer =
+          r.auth === "write"
+            ? writeKey
+            : r.auth === "read"
+              ? readKey
+              : r.auth === "none"
+                ? null
+                : r.auth.slice(4);
+        const authorization = bearer === null ? null : headerSafe(`Bearer ${bearer}`);
+        if (authorization) headers.set("authorization", authorization);
+        const contentType = headerSafe(r.contentType);
+        if (contentType) headers.set("content-type", contentType);
+        const requestId = r.requestId === undefined ? null : headerSafe(r.requestId);
+        if (requestId) headers.set("x-request-id", requestId);
+        const sendsBody = r.body !== undefined && !["GET", "HEAD"].includes(r.method);
+
+        const before = await tenantState();
+        const res = await fetch(url, {
+          method: r.method,
+          headers,
+          body: sendsBody ? r.body : undefined,
+        });
+        const text = await res.text();
+        const after = await tenantState();
+
+        const where = `${r.method} ${url.pathname.slice(0, 120)} -> ${res.status}`;
+        expect(res.status, where).toBeLessThan(500);
+        // Node's HTTP parser refuses a request line and headers over 16 KiB itself, before the app.
+        if (res.status === 431) return;
+        expect(res.headers.get("x-request-id"), where).toBeTruthy();
+        if (res.status >= 400) {
+          expect(res.headers.get("content-type"), where).toBe("application/problem+json");
+          if (r.method !== "HEAD") expect(JSON.parse(text).status, where).toBe(res.status);
+          expect(after, `${where} changed what is stored`).toBe(before);
+        }
+      }),
+      { numRuns: 300 },
+    );
+  });
+});

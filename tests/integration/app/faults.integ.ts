@@ -1,0 +1,294 @@
+import { generateKeyPair, SignJWT } from "jose";
+import postgres from "postgres";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { runMigrations } from "../../../src/db/migrate";
+import { type AppProcess, startApp } from "../../support/app-process";
+import { type ClerkCallCounter, startClerkCallCounter } from "../../support/clerk-call-counter";
+import { clerkFor, mintSession, unique } from "../../support/emulator-client";
+import {
+  type EmulatorProcess,
+  removeDataDir,
+  startEmulatorProcess,
+} from "../../support/emulator-process";
+
+// An operator's view: the database or Clerk going away mid-load. Every answer is a fast 200 or a
+// 503 problem with Retry-After (never a 500, a hang or a 401 for a valid key), and service comes
+// back by itself. Breaking a database on purpose needs one of its own: this suite creates a
+// scratch database on the PostgreSQL server of DATABASE_URL (CI's), and needs one.
+
+const server = process.env.DATABASE_URL;
+const scratchName = `faults_${process.pid}_${Date.now().toString(36)}`;
+let admin: postgres.Sql;
+let databaseUrl: string;
+let emulator: EmulatorProcess;
+let counter: ClerkCallCounter;
+let app: AppProcess;
+let org: string;
+let key: string;
+let sessionToken: string;
+
+beforeAll(async () => {
+  if (!server) return;
+  admin = postgres(server, { max: 2, onnotice: () => {} });
+  await admin.unsafe(`create database ${scratchName}`);
+  const url = new URL(server);
+  url.pathname = `/${scratchName}`;
+  databaseUrl = url.toString();
+  await runMigrations(databaseUrl);
+
+  emulator = await startEmulatorProcess();
+  counter = await startClerkCallCounter(emulator.url);
+  // The app's Backend API calls go through the counter; the browser's Frontend API does not matter.
+  app = await startApp({
+    emulatorUrl: emulator.url,
+    databaseUrl,
+    env: { CLERK_API_URL: counter.url },
+  });
+  const clerk = clerkFor(emulator.url);
+  const owner = await clerk.users.createUser({ emailAddress: [`${unique("fault")}@example.com`] });
+  org = (
+    await clerk.organizations.createOrganization({ name: unique("Fault"), createdBy: owner.id })
+  ).id;
+  key =
+    (
+      await clerk.apiKeys.create({
+        name: unique("fault"),
+        subject: org,
+        scopes: ["projects:read", "projects:write"],
+      })
+    ).secret ?? "";
+  sessionToken = (
+    await mintSession(emulator.url, {
+      user_id: owner.id,
+      organization_id: org,
+      lifetime_seconds: 3600,
+    })
+  ).token;
+});
+afterAll(async () => {
+  await app?.stop();
+  await counter?.close();
+  await emulator?.stop();
+  if (emulator) removeDataDir(emulator.dataDir);
+  if (admin) {
+    await admin`select pg_terminate_backend(pid) from pg_stat_activity where datname = ${scratchName}`;
+    await admin.unsafe(`drop database if exists ${scratchName}`);
+    await admin.end();
+  }
+});
+
+type Outcome = {
+  status: number;
+  ms: number;
+  contentType: string | null;
+  retryAfter: string | null;
+};
+
+async function timed(path: string, init: RequestInit = {}, token = key): Promise<Outcome> {
+  const started = Date.now();
+  const res = await fetch(`${app.url}${path}`, {
+    ...init,
+    headers: { authorization: `Bearer ${token}`, ...init.headers },
+  });
+  await res.arrayBuffer();
+  return {
+    status: res.status,
+    ms: Date.now() - started,
+    contentType: res.headers.get("content-type"),
+    retryAfter: res.headers.get("retry-after"),
+  };
+}
+
+function expectOnlyServedOrUnavailable(outcomes: Outcome[]) {
+  for (const o of outcomes) {
+    expect([200, 201, 503], JSON.stringify(o)).toContain(o.status);
+    if (o.status === 503) {
+      expect(o.contentType).toBe("application/problem+json");
+      expect(o.retryAfter).toMatch(/^\d+$/);
+    }
+  }
+}
+
+async function eventuallyStatus(path: string, want: number, token = key): Promise<number> {
+  const deadline = Date.now() + 15_000;
+  let status = 0;
+  while (Date.now() < deadline) {
+    status = (await timed(path, {}, token)).status;
+    if (status === want) return status;
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  return status;
+}
+
+const logLines = (pattern: RegExp) =>
+  app
+    .output()
+    .split("\n")
+    .filter((l) => pattern.test(l)).length;
+
+describe.skipIf(!server)("the database going away", () => {
+  it("answers 200 or a 503 problem, none over 10 s, while its connections are terminated under load, and recovers", async () => {
+    // Warm, so the first requests of a fresh server do not count against the bound.
+    for (let i = 0; i < 3; i++) await timed("/api/v1/projects?limit=5");
+    const outcomes: Outcome[] = [];
+    const client = async (n: number) => {
+      for (let i = 0; i < 8; i++) {
+        outcomes.push(
+          (n + i) % 2
+            ? await timed("/api/v1/projects?limit=5")
+            : await timed("/api/v1/projects", {
+                method: "POST",
+                headers: { "content-type": "application/json" },
+                body: JSON.stringify({ name: `load ${n}.${i}` }),
+              }),
+        );
+      }
+    };
+    let done = false;
+    const clients = Promise.all(Array.from({ length: 8 }, (_, n) => client(n))).finally(() => {
+      done = true;
+    });
+    // Every 300 ms, terminate every connection the app holds, whatever it is doing.
+    let terminated = 0;
+    while (!done) {
+      await new Promise((r) => setTimeout(r, 300));
+      const rows = await admin`
+        select pg_terminate_backend(pid) as done from pg_stat_activity
+        where datname = ${scratchName} and application_name = 'acme-projects'`;
+      terminated += rows.length;
+    }
+    await clients;
+
+    expect(terminated).toBeGreaterThan(0);
+    expect(outcomes).toHaveLength(64);
+    expectOnlyServedOrUnavailable(outcomes);
+    expect(Math.max(...outcomes.map((o) => o.ms))).toBeLessThan(10_000);
+    expect(await eventuallyStatus("/api/v1/projects", 200)).toBe(200);
+  });
+
+  it("answers 503 within the statement timeout while a lock blocks the table, then serves again", async () => {
+    const locker = postgres(databaseUrl, { max: 1, onnotice: () => {} });
+    let release: () => void = () => {};
+    const held = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    let locked: () => void = () => {};
+    const acquired = new Promise<void>((resolve) => {
+      locked = resolve;
+    });
+    const lock = locker.begin(async (tx) => {
+      await tx`lock table projects in access exclusive mode`;
+      locked();
+      await held;
+    });
+    try {
+      await acquired;
+      const blocked = await timed("/api/v1/projects");
+      expect(blocked.status).toBe(503);
+      expect(blocked.retryAfter).toMatch(/^\d+$/);
+      expect(blocked.ms).toBeLessThan(9_000);
+    } finally {
+      release();
+      await lock;
+      await locker.end();
+    }
+    expect((await timed("/api/v1/projects")).status).toBe(200);
+  });
+});
+
+describe.skipIf(!server)("Clerk going away", () => {
+  it("answers an API key 503 with Retry-After while Clerk is frozen, keeps sessions working, logs the outage once, and recovers", async () => {
+    // Warm: the app has Clerk's signing keys and has verified the key once.
+    expect((await timed("/api/v1/me", {}, sessionToken)).status).toBe(200);
+    expect((await timed("/api/v1/me")).status).toBe(200);
+
+    process.kill(emulator.pid, "SIGSTOP");
+    let during: Outcome[];
+    let session: Outcome;
+    try {
+      const first = await timed("/api/v1/projects");
+      during = [first];
+      for (let i = 0; i < 5; i++) during.push(await timed("/api/v1/projects"));
+      session = await timed("/api/v1/projects", {}, sessionToken);
+    } finally {
+      process.kill(emulator.pid, "SIGCONT");
+    }
+
+    for (const o of during) {
+      expect(o.status).toBe(503);
+      expect(o.contentType).toBe("application/problem+json");
+      expect(o.retryAfter).toMatch(/^\d+$/);
+      expect(o.ms).toBeLessThan(7_000);
+    }
+    // Only the first waits for Clerk; the rest are refused at once while the outage lasts.
+    expect(Math.max(...during.slice(1).map((o) => o.ms))).toBeLessThan(1_000);
+    expect(session.status).toBe(200);
+
+    expect(await eventuallyStatus("/api/v1/projects", 200)).toBe(200);
+    expect(logLines(/Clerk is unavailable/)).toBe(1);
+    expect(logLines(/Clerk is available again/)).toBe(1);
+  });
+
+  it.each([
+    ["cannot be reached at all", "http://127.0.0.1:9"],
+    ["answers 5xx", "counter in front of nothing"],
+  ])("answers an API key 503 quickly when Clerk %s", async (_label, target) => {
+    // A counter forwarding to a closed port answers 502 for every call: Clerk failing with 5xx.
+    const failing = target.startsWith("http")
+      ? null
+      : await startClerkCallCounter("http://127.0.0.1:9");
+    const isolated = await startApp({
+      emulatorUrl: emulator.url,
+      databaseUrl,
+      env: { CLERK_API_URL: failing?.url ?? target },
+    });
+    try {
+      const started = Date.now();
+      const res = await fetch(`${isolated.url}/api/v1/me`, {
+        headers: { authorization: `Bearer ${key}` },
+      });
+      expect(res.status).toBe(503);
+      expect(res.headers.get("content-type")).toBe("application/problem+json");
+      expect(res.headers.get("retry-after")).toMatch(/^\d+$/);
+      expect(Date.now() - started).toBeLessThan(6_000);
+    } finally {
+      await isolated.stop();
+      await failing?.close();
+    }
+  });
+
+  it("refuses tokens signed with unknown keys without refetching Clerk's JWKS for each", async () => {
+    const { privateKey } = await generateKeyPair("RS256");
+    counter.reset();
+    const statuses: number[] = [];
+    for (let i = 0; i < 40; i++) {
+      const forged = await new SignJWT({ sid: "sess_x", v: 2 })
+        .setProtectedHeader({ alg: "RS256", kid: `ins_forged_${i}` })
+        .setSubject("user_forged")
+        .setIssuedAt()
+        .setExpirationTime("5m")
+        .sign(privateKey);
+      statuses.push((await timed("/api/v1/me", {}, forged)).status);
+    }
+    expect(new Set(statuses)).toEqual(new Set([401]));
+    expect(counter.count(/\/jwks/)).toBeLessThanOrEqual(2);
+  });
+
+  it("drops session cookies signed with an unknown key from a page request, without asking Clerk", async () => {
+    const { privateKey } = await generateKeyPair("RS256");
+    const forged = await new SignJWT({ sid: "sess_x", v: 2 })
+      .setProtectedHeader({ alg: "RS256", kid: "ins_other_instance" })
+      .setSubject("user_forged")
+      .setIssuedAt()
+      .setExpirationTime("5m")
+      .sign(privateKey);
+    counter.reset();
+    const res = await fetch(`${app.url}/`, {
+      headers: { cookie: `__session=${forged}; __client_uat=1` },
+      redirect: "manual",
+    });
+    expect(res.status).toBe(307);
+    expect(res.headers.get("set-cookie")).toMatch(/__session=;/);
+    expect(counter.count(/\/jwks/)).toBeLessThanOrEqual(1);
+  });
+});
