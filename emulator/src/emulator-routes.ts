@@ -2,7 +2,6 @@ import { z } from "zod";
 import { ctxOf, json } from "./bapi/shared";
 import type { Core } from "./core";
 import { parseParams } from "./domain/params";
-import { findProfileImage, PROFILE_IMAGE_PATH } from "./domain/profile-images";
 import { createSession } from "./domain/sessions";
 import { errors } from "./http/clerk-errors";
 import type { Router } from "./http/router";
@@ -28,21 +27,7 @@ export function registerEmulatorRoutes(router: Router, core: Core) {
   router
     .add("GET", "/__emulator", () => ({ status: 200, html: renderInspectPage(core) }), "none")
     .add("GET", "/__emulator/health", () => json({ status: "ok" }), "none")
-    // Uploaded profile pictures (Clerk serves them from its image host). Open, as Clerk's are:
-    // the id is the secret.
-    .add(
-      "GET",
-      `${PROFILE_IMAGE_PATH}/:id`,
-      (_req, p) => {
-        const image = findProfileImage(core, p.id as string);
-        return {
-          status: 200,
-          bytes: Buffer.from(image.data, "base64"),
-          contentType: image.contentType,
-        };
-      },
-      "none",
-    )
+
     .add("POST", "/__emulator/sessions", async (req) => {
       const body = parseParams(MintSessionBody, req.body);
       const session = createSession(ctxOf(core, req), body.user_id, {

@@ -117,10 +117,10 @@ test.describe("the account lifecycle in Clerk's components", () => {
       mimeType: "image/png",
       buffer: png,
     });
-    const uploaded = page.locator('img[src*="/__emulator/images/"]').first();
+    const uploaded = page.locator('img[src*="/v1/images/"]').first();
     await expect(uploaded).toBeVisible();
     const src = (await uploaded.getAttribute("src")) ?? "";
-    expect(src.startsWith(`${APP_URL}/__clerk/__emulator/images/img_`)).toBe(true);
+    expect(src.startsWith(`${APP_URL}/__clerk/v1/images/img_`)).toBe(true);
     const served = await page.request.get(src);
     expect(served.headers()["content-type"]).toBe("image/png");
     expect(Buffer.from(await served.body()).equals(png)).toBe(true);
@@ -129,7 +129,7 @@ test.describe("the account lifecycle in Clerk's components", () => {
     // An upload closes the form; opened again, it offers to remove the picture.
     await page.getByRole("button", { name: "Update profile" }).click();
     await page.getByRole("button", { name: "Remove" }).click();
-    await expect(page.locator('img[src*="/__emulator/images/"]')).toHaveCount(0);
+    await expect(page.locator('img[src*="/v1/images/"]')).toHaveCount(0);
     expect((await clerk.users.getUser(user.id)).hasImage).toBe(false);
   });
 

@@ -5,7 +5,9 @@ import type { ProfileImageRecord } from "../store/records";
 import { getUser, touchUser } from "./users";
 
 // The picture a user uploads in <UserProfile/> ("Upload" on the profile), and takes off again
-// ("Remove"). Clerk serves pictures from its own image host; the emulator serves them itself.
+// ("Remove"). Clerk serves pictures from its image host (img.clerk.com); the emulator serves them
+// itself, under /v1 so that they reach the browser through the app's Frontend API proxy, which
+// forwards nothing else of the emulator's.
 
 // The types <UserProfile/> accepts, told by their first bytes rather than by what the upload
 // claims, since the emulator serves them back under that type.
@@ -21,7 +23,7 @@ const SIGNATURES: [contentType: string, matches: (b: Buffer) => boolean][] = [
   ],
 ];
 
-export const PROFILE_IMAGE_PATH = "/__emulator/images";
+export const PROFILE_IMAGE_PATH = "/v1/images";
 
 export function setProfileImage(
   ctx: Ctx,

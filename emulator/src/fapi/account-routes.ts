@@ -9,7 +9,12 @@ import {
 } from "../domain/email-addresses";
 import { FormBoolean, parseParams } from "../domain/params";
 import { changePassword } from "../domain/passwords";
-import { removeProfileImage, setProfileImage } from "../domain/profile-images";
+import {
+  findProfileImage,
+  PROFILE_IMAGE_PATH,
+  removeProfileImage,
+  setProfileImage,
+} from "../domain/profile-images";
 import { deleteUser } from "../domain/users";
 import type { Router } from "../http/router";
 import { emailAddressJSON } from "../json/bapi-json";
@@ -49,6 +54,20 @@ export function registerAccountRoutes(router: Router, core: Core) {
         return withClient(f, fapiImageJSON(image));
       },
       "frontend",
+    )
+    // Not Clerk's (see profile-images.ts). Open, as Clerk's image URLs are: the id is the secret.
+    .add(
+      "GET",
+      `${PROFILE_IMAGE_PATH}/:id`,
+      (_req, p) => {
+        const image = findProfileImage(core, p.id as string);
+        return {
+          status: 200,
+          bytes: Buffer.from(image.data, "base64"),
+          contentType: image.contentType,
+        };
+      },
+      "none",
     )
     .add(
       "DELETE",

@@ -14,7 +14,7 @@ export type EmailAddressRecord = {
 };
 
 // A picture the user uploaded in <UserProfile/>. Kept in the state, base64 (uploads are small: the
-// 1 MiB body limit), and served by the emulator at `url`.
+// 1 MiB body limit), and served by the emulator at `url` (domain/profile-images.ts).
 export type ProfileImageRecord = {
   id: string;
   name: string;

@@ -92,7 +92,7 @@ const collector: UserRecord = {
     name: "eve.png",
     contentType: "image/png",
     data: "iVBORw0KGgo=",
-    url: `http://localhost:3000/__clerk/__emulator/images/${id("img", "eve")}`,
+    url: `http://localhost:3000/__clerk/v1/images/${id("img", "eve")}`,
     createdAt: NOW - MINUTE,
   },
   emailAddresses: [
