@@ -12,26 +12,13 @@ import postgres from "postgres";
 import { runMigrations } from "../src/db/migrate";
 import * as schema from "../src/db/schema";
 import { reconcileWithClerk } from "../src/webhooks/clerk-reconcile";
-import { appEnvForEmulator } from "./lib/clerk-wiring";
+import { clerkTarget } from "./lib/clerk-target";
 
 nextEnv.loadEnvConfig(process.cwd());
 const env = process.env;
 
-function clerkTarget() {
-  if (env.CLERK_SECRET_KEY) {
-    return {
-      secretKey: env.CLERK_SECRET_KEY,
-      apiUrl: env.CLERK_API_URL,
-      label: env.CLERK_API_URL ?? "Clerk (CLERK_SECRET_KEY)",
-    };
-  }
-  const url = `http://127.0.0.1:${env.EMULATOR_PORT ?? 4010}`;
-  const wiring = appEnvForEmulator(url);
-  return { secretKey: wiring.CLERK_SECRET_KEY, apiUrl: url, label: `the emulator at ${url}` };
-}
-
 async function main() {
-  const target = clerkTarget();
+  const target = clerkTarget(env);
   const databaseUrl =
     env.DATABASE_URL ??
     `postgres://postgres:postgres@127.0.0.1:${env.EMBEDDED_DB_PORT ?? 54320}/postgres`;

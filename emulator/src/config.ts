@@ -1,5 +1,6 @@
 import path from "node:path";
 import { z } from "zod";
+import { ORGANIZATION_ROLES_FILE } from "../../clerk/organization-roles";
 
 // Development defaults, also used by the dev launcher to wire the app to the emulator.
 export const EMULATOR_DEFAULTS = {
@@ -31,6 +32,7 @@ const EnvSchema = z.object({
   EMULATOR_WEBHOOK_TIMEOUT_MS: z.coerce.number().int().positive().default(15_000),
   EMULATOR_WEBHOOK_FAULTS: z.string().default(""),
   EMULATOR_SEED: z.string().optional(),
+  EMULATOR_ORGANIZATION_ROLES: z.string().default(ORGANIZATION_ROLES_FILE),
   EMULATOR_TOKEN_TTL_SECONDS: z.coerce.number().int().positive().default(60),
   EMULATOR_CODE_TTL_SECONDS: z.coerce.number().int().positive().default(600),
 });
@@ -49,6 +51,7 @@ export type EmulatorConfig = {
   webhookTimeoutMs: number;
   webhookFaults: string;
   seedFile: string | undefined;
+  organizationRolesFile: string;
   tokenTtlSeconds: number;
   // How long an emailed code (sign-in, sign-up, address verification, password reset) is valid.
   codeTtlSeconds: number;
@@ -84,6 +87,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): EmulatorConfig
     webhookTimeoutMs: e.EMULATOR_WEBHOOK_TIMEOUT_MS,
     webhookFaults: e.EMULATOR_WEBHOOK_FAULTS,
     seedFile: e.EMULATOR_SEED ? path.resolve(e.EMULATOR_SEED) : undefined,
+    organizationRolesFile: path.resolve(e.EMULATOR_ORGANIZATION_ROLES),
     tokenTtlSeconds: e.EMULATOR_TOKEN_TTL_SECONDS,
     codeTtlSeconds: e.EMULATOR_CODE_TTL_SECONDS,
   };

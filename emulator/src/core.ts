@@ -1,3 +1,4 @@
+import type { OrganizationRolesDeclaration } from "../../clerk/organization-roles";
 import type { EmulatorConfig } from "./config";
 import type { SigningKey } from "./crypto/signing-key";
 import type { Store } from "./store/store";
@@ -9,6 +10,8 @@ export type Core = {
   store: Store;
   signingKey: SigningKey;
   webhooks: WebhookDispatcher;
+  // clerk/organization-roles.json as read at start: what a fresh (or reset) instance begins with.
+  organizationRoles: OrganizationRolesDeclaration;
   now: () => number;
   log: (line: string) => void;
 };

@@ -2,6 +2,7 @@ import { z } from "zod";
 import { ctxOf, json } from "./bapi/shared";
 import type { Core } from "./core";
 import { parseParams } from "./domain/params";
+import { seedOrganizationRoles } from "./domain/roles";
 import { createSession } from "./domain/sessions";
 import { errors } from "./http/clerk-errors";
 import type { Router } from "./http/router";
@@ -42,6 +43,7 @@ export function registerEmulatorRoutes(router: Router, core: Core) {
     .add("POST", "/__emulator/reset", () => {
       core.webhooks.clearTimers();
       core.store.reset();
+      seedOrganizationRoles(core, core.organizationRoles);
       return { status: 204 };
     })
     .add("GET", "/__emulator/webhooks", () =>
@@ -58,7 +60,7 @@ export function registerEmulatorRoutes(router: Router, core: Core) {
         pending: core.webhooks.pendingCount(),
       }),
     )
-    // The codes "emailed" by sign-in and sign-up: there is no mail server.
+    // What was "emailed" (verification codes, invitation links): there is no mail server.
     .add("GET", "/__emulator/mailbox", (req) => {
       const to = req.query.get("to")?.toLowerCase();
       const mail = core.store.state.mailbox.filter((m) => !to || m.to === to);
@@ -68,6 +70,7 @@ export function registerEmulatorRoutes(router: Router, core: Core) {
           to: m.to,
           subject: m.subject,
           code: m.code,
+          link: m.link,
           created_at: m.createdAt,
         })),
       });

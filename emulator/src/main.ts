@@ -1,3 +1,4 @@
+import { OrganizationRolesFileError } from "../../clerk/organization-roles";
 import { ConfigError, loadConfig } from "./config";
 import { findUserByEmail } from "./domain/users";
 import { readSeed, SeedError } from "./seed";
@@ -45,7 +46,11 @@ async function main() {
 }
 
 main().catch((err: unknown) => {
-  if (err instanceof ConfigError || err instanceof SeedError) {
+  if (
+    err instanceof ConfigError ||
+    err instanceof SeedError ||
+    err instanceof OrganizationRolesFileError
+  ) {
     console.error(err.message);
   } else if ((err as NodeJS.ErrnoException).code === "EADDRINUSE") {
     console.error(

@@ -1,15 +1,19 @@
 import { createReadStream } from "node:fs";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import { readOrganizationRoles } from "../../clerk/organization-roles";
 import { registerApiKeyRoutes } from "./bapi/api-keys-routes";
 import { registerInstanceRoutes } from "./bapi/instance-routes";
+import { registerInvitationRoutes } from "./bapi/invitations-routes";
 import { registerOrganizationRoutes } from "./bapi/organizations-routes";
+import { registerRoleRoutes } from "./bapi/roles-routes";
 import { registerSessionRoutes } from "./bapi/sessions-routes";
 import { ctxOf } from "./bapi/shared";
 import { registerUserRoutes } from "./bapi/users-routes";
 import type { EmulatorConfig } from "./config";
 import type { Core } from "./core";
 import { loadOrCreateSigningKey } from "./crypto/signing-key";
+import { seedOrganizationRoles } from "./domain/roles";
 import { registerEmulatorRoutes } from "./emulator-routes";
 import { registerAccountRoutes } from "./fapi/account-routes";
 import { bundleFor } from "./fapi/bundles";
@@ -80,6 +84,8 @@ export async function startEmulator(
   log: (line: string) => void = console.log,
 ): Promise<Emulator> {
   const now = () => Date.now();
+  // Read before anything else: a bad roles file stops the emulator, whatever state it has.
+  const organizationRoles = readOrganizationRoles(config.organizationRolesFile);
   const store = new Store(config.dataDir);
   const webhooks = new WebhookDispatcher(
     store,
@@ -93,14 +99,18 @@ export async function startEmulator(
     store,
     signingKey: await loadOrCreateSigningKey(config.dataDir),
     webhooks,
+    organizationRoles,
     now,
     log,
   };
+  seedOrganizationRoles(core, organizationRoles);
 
   const router = new Router();
   registerInstanceRoutes(router, core);
   registerUserRoutes(router, core);
   registerOrganizationRoutes(router, core);
+  registerRoleRoutes(router, core);
+  registerInvitationRoutes(router, core);
   registerSessionRoutes(router, core);
   registerApiKeyRoutes(router, core);
   registerEmulatorRoutes(router, core);
@@ -175,6 +185,12 @@ export async function startEmulator(
   const server = createServer((req, res) => {
     void handle(req, res);
   });
+  // Node closes an idle keep-alive connection after 5 s. A client whose event loop was busy for
+  // longer (a test runner compiling Clerk's OpenAPI schemas, the app under load) may send its next
+  // request on that connection just as it closes ("other side closed"); keep idle connections
+  // open for a minute instead, as most servers do.
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 66_000;
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
     server.listen(config.port, config.host, () => resolve());

@@ -9,6 +9,9 @@ import {
   parseCreateKeyForm,
 } from "@/api-keys/create-key-input";
 import { type KeyOwnerTarget, keyOwnerFor } from "@/api-keys/key-owner";
+import { recordAuditEvent } from "@/audit/audit-log";
+import { userAuditSource } from "@/audit/audit-source";
+import { database } from "@/db/client";
 
 export type CreateKeyState =
   | { status: "idle" }
@@ -57,10 +60,43 @@ export async function createApiKeyAction(
       values: parsed.values,
     };
   }
+  // The key exists in Clerk only once the log shows it: a key that cannot be recorded is revoked.
+  const recorded = await recordAuditEvent(database().db, await userAuditSource(owner.userId), {
+    tenantId: owner.subject,
+    kind: "api_key.created",
+    target: { type: "api_key", id: created.id },
+    changes: keyChanges(created),
+  }).then(
+    () => true,
+    (err: unknown) => {
+      console.error("api keys: audit record failed:", err instanceof Error ? err.message : err);
+      return false;
+    },
+  );
+  if (!recorded) {
+    await client.apiKeys
+      .revoke({ apiKeyId: created.id, revocationReason: "Not recorded in the audit log" })
+      .catch(() => undefined);
+    return {
+      status: "error",
+      message: "The key could not be recorded, so it was not created. Try again.",
+      fieldErrors: {},
+      values: parsed.values,
+    };
+  }
   revalidatePath(owner.settingsPath);
   return {
     status: "created",
     key: { id: created.id, name: created.name, scopes: created.scopes, secret: created.secret },
+  };
+}
+
+// What the audit log keeps of a key: never its secret.
+function keyChanges(key: { name: string; scopes: string[]; expiration: number | null }) {
+  return {
+    name: key.name,
+    scopes: key.scopes,
+    expires_at: key.expiration === null ? null : new Date(key.expiration).toISOString(),
   };
 }
 
@@ -78,7 +114,17 @@ export async function revokeApiKeyAction(
   // Another owner's key id is answered like an unknown one.
   const key = await client.apiKeys.get(keyId).catch(() => null);
   if (!key || key.subject !== access.owner.subject) return gone;
-  await client.apiKeys.revoke({ apiKeyId: keyId, revocationReason: "Revoked in settings" });
+  // The record commits only if Clerk revoked the key.
+  const source = await userAuditSource(access.owner.userId);
+  await database().db.transaction(async (tx) => {
+    await recordAuditEvent(tx, source, {
+      tenantId: access.owner.subject,
+      kind: "api_key.revoked",
+      target: { type: "api_key", id: key.id },
+      changes: keyChanges(key),
+    });
+    await client.apiKeys.revoke({ apiKeyId: keyId, revocationReason: "Revoked in settings" });
+  });
   revalidatePath(access.owner.settingsPath);
   return { ok: true, message: `Revoked “${key.name}”.` };
 }

@@ -1,5 +1,6 @@
 import { z } from "zod";
-import type { ProjectPosition } from "@/projects/projects";
+import { AUDIT_KINDS } from "@/audit/audit-kinds";
+import type { TimePosition } from "@/db/keyset";
 
 // Cursors are opaque to clients: base64url JSON that only this module reads or writes, so the
 // order a list follows can change without breaking anyone who stored a cursor.
@@ -38,20 +39,46 @@ const limit = z.coerce
 // microseconds since the epoch: a forged cursor beyond it would overflow the query.
 const MAX_MICROS = 253_402_300_799_999_999n;
 
-const ProjectCursor = z
-  .object({
-    t: z.string().refine((t) => /^\d{1,18}$/.test(t) && BigInt(t) <= MAX_MICROS),
-    i: z.uuid(),
-  })
-  .strict()
-  .transform(({ t, i }): ProjectPosition => ({ createdAtMicros: t, id: i }));
+// Lists ordered newest first by a timestamp (src/db/keyset.ts). Each list has its own kind tag,
+// so a cursor handed out by one list is refused by another.
+function timeCursorOf(list: string) {
+  return cursorOf(
+    z
+      .object({
+        l: z.literal(list),
+        t: z.string().refine((t) => /^\d{1,18}$/.test(t) && BigInt(t) <= MAX_MICROS),
+        i: z.uuid(),
+      })
+      .strict()
+      .transform(({ t, i }): TimePosition => ({ micros: t, id: i })),
+  );
+}
+
+function timeCursor(list: string, position: TimePosition): string {
+  return encode({ l: list, t: position.micros, i: position.id });
+}
 
 export const ProjectListQuery = z
-  .object({ limit, cursor: cursorOf(ProjectCursor).optional() })
+  .object({ limit, cursor: timeCursorOf("projects").optional() })
   .strict();
 
-export function projectCursor(position: ProjectPosition): string {
-  return encode({ t: position.createdAtMicros, i: position.id });
+export function projectCursor(position: TimePosition): string {
+  return timeCursor("projects", position);
+}
+
+export const AuditEventListQuery = z
+  .object({
+    limit,
+    cursor: timeCursorOf("audit").optional(),
+    kind: z
+      .enum(AUDIT_KINDS, { error: `must be one of ${AUDIT_KINDS.join(", ")}` })
+      .optional()
+      .meta({ description: "Only events of this kind." }),
+  })
+  .strict();
+
+export function auditEventCursor(position: TimePosition): string {
+  return timeCursor("audit", position);
 }
 
 const MemberCursor = z

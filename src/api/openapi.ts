@@ -1,6 +1,7 @@
 import { z } from "zod";
-import { MemberListQuery, ProjectListQuery } from "@/api/list-params";
+import { AuditEventListQuery, MemberListQuery, ProjectListQuery } from "@/api/list-params";
 import {
+  AuditEventPageResource,
   MemberPageResource,
   MeResource,
   ProblemResource,
@@ -149,6 +150,18 @@ const API_OPERATIONS: readonly ApiOperation[] = [
     success: { status: 200, description: "One page of members.", schema: "MemberPage" },
     errors: [401, 403, 422],
   },
+  {
+    method: "get",
+    path: "/audit-events",
+    operationId: "listAuditEvents",
+    summary: "List audit events",
+    description:
+      "Who changed what in the workspace, newest first: projects created, updated and deleted; API keys created and revoked in settings; members added, their roles changed and removed, and invitations sent, accepted and revoked (as Clerk's webhooks report them). Filter with `kind`; follow `next_cursor` for the next page.",
+    scope: "audit:read",
+    query: AuditEventListQuery,
+    success: { status: 200, description: "One page of audit events.", schema: "AuditEventPage" },
+    errors: [401, 403, 422],
+  },
 ];
 
 // Every operation can meet these: the rate limits, and a database or Clerk that cannot answer.
@@ -237,6 +250,7 @@ function componentSchemas(): Record<string, JsonSchema> {
   responses.add(ProjectPageResource, { id: "ProjectPage" });
   responses.add(MeResource, { id: "Me" });
   responses.add(MemberPageResource, { id: "MemberPage" });
+  responses.add(AuditEventPageResource, { id: "AuditEventPage" });
   responses.add(ProblemResource, { id: "Problem" });
   responses.add(ValidationProblemResource, { id: "ValidationProblem" });
   const all = {

@@ -1,6 +1,7 @@
 import { z } from "zod";
+import { AUDIT_KINDS } from "@/audit/audit-kinds";
 import type { Principal } from "@/auth/principal";
-import type { Project } from "@/db/schema";
+import type { AuditEvent, Project } from "@/db/schema";
 import type { Member } from "@/members/members";
 
 // What /api/v1 answers, as zod schemas: the handlers build their JSON through the mappers below
@@ -40,6 +41,41 @@ export const MemberResource = z.object({
 
 export const MemberPageResource = z.object({
   data: z.array(MemberResource),
+  next_cursor: z.string().nullable(),
+});
+
+export const AuditEventResource = z.object({
+  id: z.uuid(),
+  tenant_id: z.string(),
+  kind: z.enum(AUDIT_KINDS).meta({ description: "What happened, as a stable dotted name." }),
+  actor: z
+    .object({
+      type: z.enum(["user", "api_key", "clerk"]),
+      id: z.string().nullable(),
+      name: z.string().nullable(),
+    })
+    .meta({
+      description:
+        "Who did it: a user (`id` is the user id), an API key (`id` and `name` of the key), or `clerk` for a change reported by Clerk's webhooks that does not say who made it (`id` and `name` null).",
+    }),
+  target: z.object({
+    type: z.string().meta({ description: "`project`, `api_key`, `membership` or `invitation`." }),
+    id: z.string(),
+  }),
+  changes: z
+    .record(z.string(), z.unknown())
+    .meta({ description: "What changed (never a secret): e.g. a project's new name." }),
+  occurred_at: z.iso.datetime(),
+  request_id: z.string().nullable().meta({
+    description: "The id of the request that made the change (its `x-request-id`).",
+  }),
+  client_address: z.string().nullable().meta({
+    description: "The caller's address; null for changes reported by Clerk's webhooks.",
+  }),
+});
+
+export const AuditEventPageResource = z.object({
+  data: z.array(AuditEventResource),
   next_cursor: z.string().nullable(),
 });
 
@@ -113,6 +149,24 @@ export function memberResource(m: Member): z.infer<typeof MemberResource> {
     first_name: m.firstName,
     last_name: m.lastName,
     image_url: m.imageUrl,
+  };
+}
+
+export function auditEventResource(e: AuditEvent): z.infer<typeof AuditEventResource> {
+  return {
+    id: e.id,
+    tenant_id: e.tenantId,
+    kind: e.kind,
+    actor: {
+      type: e.actorType,
+      id: e.actorId,
+      name: e.actorName,
+    },
+    target: { type: e.targetType, id: e.targetId },
+    changes: e.changes,
+    occurred_at: e.occurredAt.toISOString(),
+    request_id: e.requestId,
+    client_address: e.clientAddress,
   };
 }
 

@@ -13,10 +13,15 @@ import { type Problem, problem } from "@/http/problem";
 // rule for it is membership itself: every member of the active organization may read its members
 // (Clerk's default roles both hold that permission). In the personal workspace (no active
 // organization) the user is its only member and owner, and may do everything.
+//
+// Reading the audit log is `org:audit:read`, which the Activity page and its header link ask too.
+export const AUDIT_READ_PERMISSION = "org:audit:read";
+
 export const SESSION_PERMISSIONS: Record<ApiScope, string | null> = {
   "projects:read": "org:projects:read",
   "projects:write": "org:projects:manage",
   "members:read": null,
+  "audit:read": AUDIT_READ_PERMISSION,
 };
 
 export type Decision = { ok: true } | { ok: false; problem: Problem };

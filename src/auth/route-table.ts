@@ -49,6 +49,7 @@ export const ROUTES: readonly RouteRule[] = [
   { pattern: "/api/v1/projects", access: API, methods: [...READ, "POST"] },
   { pattern: "/api/v1/projects/:id", access: API, methods: [...READ, "PATCH", "DELETE"] },
   { pattern: "/api/v1/members", access: API, methods: READ },
+  { pattern: "/api/v1/audit-events", access: API, methods: READ },
   { pattern: "/api/*", access: { kind: "unknown-api" }, methods: ALL },
 ];
 

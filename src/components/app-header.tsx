@@ -1,11 +1,18 @@
 import { OrganizationSwitcher, UserButton } from "@clerk/nextjs";
+import { auth } from "@clerk/nextjs/server";
 import Link from "next/link";
+import { AUDIT_READ_PERMISSION } from "@/auth/authorize";
 
 const NAV_LINK = "text-slate-600 hover:text-slate-900";
 
 // The signed-in shell's header: product name, organization switcher, the organization's pages,
-// account menu.
-export function AppHeader({ orgSlug }: { orgSlug?: string | undefined }) {
+// account menu. The Activity link shows only to those whose role may read the audit log.
+export async function AppHeader({ orgSlug }: { orgSlug?: string | undefined }) {
+  const session = await auth();
+  const showActivity =
+    orgSlug !== undefined &&
+    session.orgSlug === orgSlug &&
+    session.has({ permission: AUDIT_READ_PERMISSION });
   return (
     <header className="border-b border-slate-200 bg-white">
       <div className="mx-auto flex max-w-5xl flex-wrap items-center justify-between gap-3 px-4 py-3">
@@ -29,6 +36,11 @@ export function AppHeader({ orgSlug }: { orgSlug?: string | undefined }) {
               <Link href={`/orgs/${orgSlug}/settings/api-keys`} className={NAV_LINK}>
                 API keys
               </Link>
+              {showActivity && (
+                <Link href={`/orgs/${orgSlug}/activity`} className={NAV_LINK}>
+                  Activity
+                </Link>
+              )}
             </>
           )}
           <Link href="/docs/api" className={NAV_LINK}>

@@ -1,5 +1,6 @@
 import { relations, sql } from "drizzle-orm";
-import { index, pgTable, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import { index, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import type { AuditKind } from "@/audit/audit-kinds";
 
 // Clerk ids are the primary keys of the synced tables. `clerk_updated_at` is the `updated_at` of
 // the Clerk object a row was last written from: webhook upserts only move it forward, so an older
@@ -76,6 +77,34 @@ export const projects = pgTable(
   (t) => [index("projects_tenant_created_idx").on(t.tenantId, t.createdAt, t.id)],
 );
 
+// Who did what in a tenant (an organization id, or the user id of a personal workspace). Each row
+// is written in the transaction of the change it records (src/audit/audit-log.ts), so a change
+// and its record commit or fail together. `actor_type` is "user", "api_key" or "clerk" (a webhook
+// whose payload does not say who acted); `changes` is a small JSON of what changed, never a secret.
+// `request_id` and `client_address` are those of the app request that made the change (a webhook
+// delivery's request id, and no address, for changes that came from Clerk).
+export const auditEvents = pgTable(
+  "audit_events",
+  {
+    id: uuid("id").primaryKey().default(sql`gen_random_uuid()`),
+    tenantId: text("tenant_id").notNull(),
+    kind: text("kind").$type<AuditKind>().notNull(),
+    actorType: text("actor_type").$type<"user" | "api_key" | "clerk">().notNull(),
+    actorId: text("actor_id"),
+    actorName: text("actor_name"),
+    targetType: text("target_type").notNull(),
+    targetId: text("target_id").notNull(),
+    changes: jsonb("changes").$type<Record<string, unknown>>().notNull().default({}),
+    occurredAt: timestamp("occurred_at", { withTimezone: true }).notNull().defaultNow(),
+    requestId: text("request_id"),
+    clientAddress: text("client_address"),
+  },
+  (t) => [
+    index("audit_events_tenant_occurred_idx").on(t.tenantId, t.occurredAt, t.id),
+    index("audit_events_tenant_kind_occurred_idx").on(t.tenantId, t.kind, t.occurredAt, t.id),
+  ],
+);
+
 export const usersRelations = relations(users, ({ many }) => ({
   memberships: many(organizationMemberships),
 }));
@@ -97,3 +126,5 @@ export type Organization = typeof organizations.$inferSelect;
 export type OrganizationMembership = typeof organizationMemberships.$inferSelect;
 export type Project = typeof projects.$inferSelect;
 export type NewProject = typeof projects.$inferInsert;
+export type AuditEvent = typeof auditEvents.$inferSelect;
+export type NewAuditEvent = typeof auditEvents.$inferInsert;

@@ -1,4 +1,4 @@
-import { and, asc, eq, gt, isNull } from "drizzle-orm";
+import { and, asc, eq, gt, inArray, isNull } from "drizzle-orm";
 import type { Database } from "@/db/client";
 import { organizationMemberships, users } from "@/db/schema";
 
@@ -52,8 +52,31 @@ export async function listMembers(
   };
 }
 
-export function memberDisplayName(m: Member): string {
+type Named = Pick<Member, "userId" | "firstName" | "lastName" | "email">;
+
+export function memberDisplayName(m: Named): string {
   return [m.firstName, m.lastName].filter(Boolean).join(" ") || m.email || m.userId;
+}
+
+// Display names of users as synced, by id; an id the database does not know (or a deleted user,
+// whose name is cleared) shows as the id itself.
+export async function userDisplayNames(db: Database, ids: string[]): Promise<Map<string, string>> {
+  const unique = [...new Set(ids)];
+  const rows =
+    unique.length === 0
+      ? []
+      : await db
+          .select({
+            userId: users.id,
+            firstName: users.firstName,
+            lastName: users.lastName,
+            email: users.email,
+          })
+          .from(users)
+          .where(inArray(users.id, unique));
+  const names = new Map(unique.map((id) => [id, id]));
+  for (const row of rows) names.set(row.userId, memberDisplayName(row));
+  return names;
 }
 
 // "org:admin" -> "admin"; custom roles keep their key.

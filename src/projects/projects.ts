@@ -1,61 +1,58 @@
 import { and, desc, eq, sql } from "drizzle-orm";
+import { type AuditSource, recordAuditEvent } from "@/audit/audit-log";
 import type { Database } from "@/db/client";
+import { microsOf, olderThan, pageOf, type TimePosition } from "@/db/keyset";
 import { type Project, projects } from "@/db/schema";
 import type { ProjectInput, ProjectPatch } from "./project-input";
 
 // Every query is scoped by tenant: another tenant's project is indistinguishable from a missing one.
+// Every change is recorded in the audit log in its own transaction, by whoever `source` names.
 
-// A position in the list (newest first): the last row's creation time in microseconds since the
-// epoch, exactly as Postgres stores it (a JS Date keeps only milliseconds, and rounding would skip
-// or repeat rows created within the same millisecond), and its id to break ties.
-export type ProjectPosition = { createdAtMicros: string; id: string };
-
-export type ProjectPage = { projects: Project[]; next: ProjectPosition | null };
-
-const createdAtMicros = sql<string>`(extract(epoch from ${projects.createdAt}) * 1000000)::bigint::text`;
+export type ProjectPage = { projects: Project[]; next: TimePosition | null };
 
 export async function listProjects(
   db: Database,
   tenantId: string,
-  { limit = 50, after }: { limit?: number; after?: ProjectPosition | undefined } = {},
+  { limit = 50, after }: { limit?: number; after?: TimePosition | undefined } = {},
 ): Promise<ProjectPage> {
   const rows = await db
-    .select({ project: projects, createdAtMicros })
+    .select({ project: projects, micros: microsOf(projects.createdAt) })
     .from(projects)
     .where(
       and(
         eq(projects.tenantId, tenantId),
-        after
-          ? sql`(${projects.createdAt}, ${projects.id}) < (timestamptz 'epoch' + ${after.createdAtMicros}::bigint * interval '1 microsecond', ${after.id}::uuid)`
-          : undefined,
+        after ? olderThan(projects.createdAt, projects.id, after) : undefined,
       ),
     )
     .orderBy(desc(projects.createdAt), desc(projects.id))
-    // One row more than asked tells whether another page follows.
     .limit(limit + 1);
-  const page = rows.slice(0, limit);
-  const last = page.at(-1);
-  return {
-    projects: page.map((r) => r.project),
-    next:
-      rows.length > limit && last
-        ? { createdAtMicros: last.createdAtMicros, id: last.project.id }
-        : null,
-  };
+  const page = pageOf(rows, limit, (r) => ({ micros: r.micros, id: r.project.id }));
+  return { projects: page.rows.map((r) => r.project), next: page.next };
 }
+
+const target = (id: string) => ({ type: "project", id });
 
 export async function createProject(
   db: Database,
   tenantId: string,
   createdBy: string,
   input: ProjectInput,
+  source: AuditSource,
 ): Promise<Project> {
-  const [row] = await db
-    .insert(projects)
-    .values({ tenantId, createdBy, name: input.name, description: input.description ?? null })
-    .returning();
-  if (!row) throw new Error("insert returned no row");
-  return row;
+  return db.transaction(async (tx) => {
+    const [row] = await tx
+      .insert(projects)
+      .values({ tenantId, createdBy, name: input.name, description: input.description ?? null })
+      .returning();
+    if (!row) throw new Error("insert returned no row");
+    await recordAuditEvent(tx, source, {
+      tenantId,
+      kind: "project.created",
+      target: target(row.id),
+      changes: { name: row.name, description: row.description },
+    });
+    return row;
+  });
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -82,25 +79,50 @@ export async function updateProject(
   tenantId: string,
   id: string,
   patch: ProjectPatch,
+  source: AuditSource,
 ): Promise<Project | null> {
   if (!isProjectId(id)) return null;
-  const [row] = await db
-    .update(projects)
-    .set({
-      ...(patch.name !== undefined && { name: patch.name }),
-      ...(patch.description !== undefined && { description: patch.description }),
-      updatedAt: sql`now()`,
-    })
-    .where(and(eq(projects.tenantId, tenantId), eq(projects.id, id)))
-    .returning();
-  return row ?? null;
+  return db.transaction(async (tx) => {
+    const [row] = await tx
+      .update(projects)
+      .set({
+        ...(patch.name !== undefined && { name: patch.name }),
+        ...(patch.description !== undefined && { description: patch.description }),
+        updatedAt: sql`now()`,
+      })
+      .where(and(eq(projects.tenantId, tenantId), eq(projects.id, id)))
+      .returning();
+    if (!row) return null;
+    // The fields sent, with the values they now have.
+    await recordAuditEvent(tx, source, {
+      tenantId,
+      kind: "project.updated",
+      target: target(row.id),
+      changes: { ...patch },
+    });
+    return row;
+  });
 }
 
-export async function deleteProject(db: Database, tenantId: string, id: string): Promise<boolean> {
+export async function deleteProject(
+  db: Database,
+  tenantId: string,
+  id: string,
+  source: AuditSource,
+): Promise<boolean> {
   if (!isProjectId(id)) return false;
-  const deleted = await db
-    .delete(projects)
-    .where(and(eq(projects.tenantId, tenantId), eq(projects.id, id)))
-    .returning({ id: projects.id });
-  return deleted.length > 0;
+  return db.transaction(async (tx) => {
+    const [deleted] = await tx
+      .delete(projects)
+      .where(and(eq(projects.tenantId, tenantId), eq(projects.id, id)))
+      .returning({ id: projects.id, name: projects.name });
+    if (!deleted) return false;
+    await recordAuditEvent(tx, source, {
+      tenantId,
+      kind: "project.deleted",
+      target: target(deleted.id),
+      changes: { name: deleted.name },
+    });
+    return true;
+  });
 }

@@ -86,6 +86,29 @@ export const ClerkMembershipJson = z
     },
   }));
 
+// An invitation to an organization. The database keeps no invitations (a membership event follows
+// an accepted one); the audit log records who sent, accepted or revoked it. `inviter_id` is null
+// for invitations made through the Backend API without one; `user_id` is the user who accepted.
+export const ClerkInvitationJson = z
+  .object({
+    id,
+    organization_id: id,
+    email_address: z.string(),
+    role: z.string(),
+    inviter_id: z.string().nullish(),
+    user_id: z.string().nullish(),
+    updated_at: timestamp,
+  })
+  .transform((i) => ({
+    id: i.id,
+    organizationId: i.organization_id,
+    emailAddress: i.email_address,
+    role: i.role,
+    inviterId: i.inviter_id ?? null,
+    acceptedBy: i.user_id ?? null,
+    updatedAt: i.updated_at,
+  }));
+
 // Delete events carry no timestamp, only the id.
 const DeletedJson = z.object({ id });
 
@@ -94,6 +117,8 @@ const SessionJson = z.object({ user_id: id, created_at: timestamp });
 export type UserSnapshot = z.output<typeof ClerkUserJson>;
 export type OrganizationSnapshot = z.output<typeof ClerkOrganizationJson>;
 export type MembershipSnapshot = z.output<typeof ClerkMembershipJson>;
+export type InvitationSnapshot = z.output<typeof ClerkInvitationJson>;
+export type InvitationEvent = "created" | "accepted" | "revoked";
 
 // What an event asks of the database.
 export type ClerkChange =
@@ -103,13 +128,21 @@ export type ClerkChange =
   | { kind: "organization-deleted"; organizationId: string }
   | { kind: "membership-upserted"; membership: MembershipSnapshot }
   | { kind: "membership-deleted"; membership: MembershipSnapshot }
-  | { kind: "signed-in"; userId: string; at: Date };
+  | { kind: "signed-in"; userId: string; at: Date }
+  | { kind: "invitation-changed"; event: InvitationEvent; invitation: InvitationSnapshot };
 
 const userUpserted = ClerkUserJson.transform((user) => ({ kind: "user-upserted" as const, user }));
 const organizationUpserted = ClerkOrganizationJson.transform((organization) => ({
   kind: "organization-upserted" as const,
   organization,
 }));
+
+const invitationChanged = (event: InvitationEvent) =>
+  ClerkInvitationJson.transform((invitation) => ({
+    kind: "invitation-changed" as const,
+    event,
+    invitation,
+  }));
 
 // The `data` of each event type this app handles, and the change it makes.
 const HANDLED_EVENTS: Record<string, z.ZodType<ClerkChange>> = {
@@ -134,6 +167,9 @@ const HANDLED_EVENTS: Record<string, z.ZodType<ClerkChange>> = {
     kind: "membership-deleted" as const,
     membership,
   })),
+  "organizationInvitation.created": invitationChanged("created"),
+  "organizationInvitation.accepted": invitationChanged("accepted"),
+  "organizationInvitation.revoked": invitationChanged("revoked"),
   "session.created": SessionJson.transform((s) => ({
     kind: "signed-in" as const,
     userId: s.user_id,

@@ -1,5 +1,6 @@
 import { and, eq, isNull, or, type SQL, sql } from "drizzle-orm";
 import type { PgColumn } from "drizzle-orm/pg-core";
+import { recordClerkEvent } from "@/audit/clerk-audit";
 import type { Database } from "@/db/client";
 import {
   organizationMemberships,
@@ -49,13 +50,15 @@ function notNewerThanProposed(column: PgColumn): SQL {
   return sql`(${column} is null or ${column} <= ${excluded(column)})`;
 }
 
-// One transaction per Svix message: recording its svix-id and the writes commit together, so a
-// redelivery, even one racing the first delivery, finds the id and changes nothing.
+// One transaction per Svix message: recording its svix-id, its audit record and the writes commit
+// together, so a redelivery, even one racing the first delivery, finds the id and changes nothing.
+// `requestId` is the delivery's request id, kept in the audit record.
 export async function applyClerkEvent(
   db: Database,
   svixId: string,
   eventType: string,
   change: ClerkChange,
+  requestId: string | null,
 ): Promise<EventOutcome> {
   return db.transaction(async (tx) => {
     const recorded = await tx
@@ -64,6 +67,7 @@ export async function applyClerkEvent(
       .onConflictDoNothing()
       .returning({ svixId: webhookEvents.svixId });
     if (recorded.length === 0) return "duplicate";
+    await recordClerkEvent(tx, { eventType, requestId }, change);
     await applyChange(tx, change);
     return "processed";
   });
@@ -85,6 +89,10 @@ export async function applyChange(tx: Transaction, change: ClerkChange): Promise
       return writeMembership(tx, change.membership, { deleted: true });
     case "signed-in":
       return recordSignIn(tx, change.userId, change.at);
+    case "invitation-changed":
+      // Nothing to store but its audit record: the membership an acceptance creates has its own
+      // event.
+      return;
   }
 }
 

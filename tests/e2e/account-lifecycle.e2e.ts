@@ -60,7 +60,7 @@ test.describe("the account lifecycle in Clerk's components", () => {
   }) => {
     const user = await newUser("adder");
     await signIn(page, user);
-    await page.goto("/settings");
+    await page.goto("/settings/account");
 
     const second = plainEmail("second");
     await page.getByRole("button", { name: "Add email address" }).click();
@@ -106,7 +106,7 @@ test.describe("the account lifecycle in Clerk's components", () => {
     );
     const user = await newUser("portrait");
     await signIn(page, user);
-    await page.goto("/settings");
+    await page.goto("/settings/account");
     await page.getByRole("button", { name: "Update profile" }).click();
     // The generated initials avatar: nothing to remove.
     await expect(page.getByRole("button", { name: "Upload" })).toBeVisible();
@@ -140,7 +140,7 @@ test.describe("the account lifecycle in Clerk's components", () => {
     // Signed in on another device too.
     const otherSession = await clerk.sessions.createSession({ userId: user.id });
     await signIn(page, user);
-    await page.goto("/settings/security");
+    await page.goto("/settings/account/security");
     await expect(page.getByText("Active devices")).toBeVisible();
     await page.screenshot({ path: `${SCREENSHOTS}/account-security.png`, fullPage: true });
 
@@ -217,7 +217,7 @@ test.describe("the account lifecycle in Clerk's components", () => {
     const withToken = { authorization: `Bearer ${token}` };
     expect((await page.request.get("/api/v1/me", { headers: withToken })).status()).toBe(200);
 
-    await page.goto("/settings/security");
+    await page.goto("/settings/account/security");
     await page.getByRole("button", { name: "Delete account" }).click();
     await page.getByPlaceholder("Delete account").fill("Delete account");
     await page.locator("form").getByRole("button", { name: "Delete account" }).click();

@@ -37,11 +37,13 @@ test.describe("<APIKeys/>", () => {
     expect(verified.scopes).toEqual([]);
   });
 
-  test("a user creates a personal key in their profile", async ({ page }) => {
+  test("a user creates a personal key in the profile dialog of the user menu", async ({ page }) => {
     await signInWithPassword(page, DEMO);
     await expect(page).toHaveURL(/\/onboarding$/);
-    await page.goto("/settings");
-    await page.getByRole("button", { name: "API keys" }).click();
+    // The /settings page hides this tab in favour of scoped keys; the dialog keeps Clerk's own.
+    await page.getByRole("button", { name: "Open user menu" }).click();
+    await page.getByRole("button", { name: "Manage account" }).click();
+    await page.getByRole("dialog").getByRole("button", { name: "API keys" }).click();
     const secret = await createKeyInComponent(page, `user-ui-key-${Date.now().toString(36)}`);
     const [demo] = (await clerk.users.getUserList({ emailAddress: [DEMO.email] })).data;
     expect((await clerk.apiKeys.verify(secret)).subject).toBe(demo?.id);

@@ -45,7 +45,22 @@ async function checkFapiResponse(response: Response, violations: Violation[]) {
     });
 }
 
-export const test = base.extend<{ fapiContract: Violation[] }>({
+export const test = base.extend<{ fapiContract: Violation[]; cspViolations: string[] }>({
+  // Every page runs under the app's Content-Security-Policy: whatever the browser refuses under
+  // it (Clerk's components, their workers and images, Next's scripts) fails the test.
+  cspViolations: [
+    async ({ page }, use) => {
+      const violations: string[] = [];
+      page.on("console", (message) => {
+        if (/Content Security Policy/i.test(message.text())) {
+          violations.push(`${page.url()}: ${message.text()}`);
+        }
+      });
+      await use(violations);
+      expect(violations, "Content-Security-Policy violations reported by the browser").toEqual([]);
+    },
+    { auto: true },
+  ],
   fapiContract: [
     async ({ page }, use) => {
       const violations: Violation[] = [];

@@ -2,10 +2,17 @@ import { EMULATOR_DEFAULTS } from "../../emulator/src/config";
 import { expect } from "./fixtures";
 import { EMULATOR_URL } from "./ports";
 
-type Mail = { to: string; subject: string; code: string; created_at: number };
+type Mail = {
+  to: string;
+  subject: string;
+  code: string | null;
+  link: string | null;
+  created_at: number;
+};
 
-// What the emulator "emailed" to an address (emulator-only, not Clerk: there is no mail server).
-async function mailTo(address: string): Promise<Mail[]> {
+// What the emulator "emailed" to an address, oldest first (emulator-only, not Clerk: there is no
+// mail server).
+export async function mailTo(address: string): Promise<Mail[]> {
   const res = await fetch(`${EMULATOR_URL}/__emulator/mailbox?to=${encodeURIComponent(address)}`, {
     headers: { authorization: `Bearer ${EMULATOR_DEFAULTS.secretKey}` },
   });
@@ -18,7 +25,7 @@ export async function codeMailedTo(address: string, since: number): Promise<stri
   let code: string | undefined;
   await expect
     .poll(async () => {
-      code = (await mailTo(address)).find((m) => m.created_at >= since)?.code;
+      code = (await mailTo(address)).find((m) => m.created_at >= since)?.code ?? undefined;
       return code;
     })
     .toMatch(/^\d{6}$/);

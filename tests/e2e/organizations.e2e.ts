@@ -46,7 +46,11 @@ test.describe("organizations through Clerk's components", () => {
     await expect(page).toHaveURL(/\/orgs\/side-project-/);
     me = await whoAmI(page);
     expect(me.org_role).toBe("org:admin");
-    expect([...me.permissions].sort()).toEqual(["org:projects:manage", "org:projects:read"]);
+    expect([...me.permissions].sort()).toEqual([
+      "org:audit:read",
+      "org:projects:manage",
+      "org:projects:read",
+    ]);
     await expect(page.getByRole("form", { name: "New project" })).toBeVisible();
 
     await page.getByRole("button", { name: "Open organization switcher" }).click();

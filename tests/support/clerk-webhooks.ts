@@ -169,6 +169,68 @@ export function membershipEvent(
   });
 }
 
+export type InvitationFields = {
+  id: string;
+  organization: OrganizationFields;
+  email: string;
+  role: string;
+  // The user who sent it; null when it was made through the Backend API without an inviter.
+  inviterId: string | null;
+  // The user who accepted it (organizationInvitation.accepted only).
+  acceptedBy?: string;
+  createdAt?: number;
+  updatedAt: number;
+};
+
+export function invitationEvent(
+  type:
+    | "organizationInvitation.created"
+    | "organizationInvitation.accepted"
+    | "organizationInvitation.revoked",
+  i: InvitationFields,
+): ClerkEvent {
+  const status = { created: "pending", accepted: "accepted", revoked: "revoked" }[
+    type.split(".")[1] as "created" | "accepted" | "revoked"
+  ];
+  return clerkEvent(type, {
+    object: "organization_invitation",
+    id: i.id,
+    email_address: i.email,
+    role: i.role,
+    role_name: i.role === "org:admin" ? "Admin" : "Member",
+    organization_id: i.organization.id,
+    inviter_id: i.inviterId,
+    public_inviter_data: i.inviterId
+      ? {
+          user_id: i.inviterId,
+          first_name: null,
+          last_name: null,
+          image_url: "",
+          has_image: false,
+          identifier: "inviter@example.com",
+        }
+      : null,
+    status,
+    public_metadata: {},
+    private_metadata: {},
+    url: null,
+    expires_at: (i.createdAt ?? i.updatedAt) + 30 * 86_400_000,
+    created_at: i.createdAt ?? i.updatedAt,
+    updated_at: i.updatedAt,
+    ...(i.acceptedBy && { user_id: i.acceptedBy }),
+    ...(type === "organizationInvitation.accepted" && {
+      data: {
+        public_organization_data: {
+          id: i.organization.id,
+          name: i.organization.name,
+          slug: i.organization.slug,
+          has_image: false,
+        },
+      },
+    }),
+  });
+}
+
 export function sessionCreatedEvent(user: UserFields, createdAt: number): ClerkEvent {
   return clerkEvent("session.created", {
     object: "session",

@@ -1,28 +1,31 @@
 import { expect } from "vitest";
-import { emulatorRequest } from "./emulator-client";
+import { CONTRACT_SKIP_HEADER } from "./contract-setup";
 import { FAPI_SPEC, loadContract } from "./openapi-contract";
-
-// The Frontend API as clerk-js speaks it (form bodies, ?_method=, __clerk_db_jwt on every call),
-// without a browser, every answer held to Clerk's FAPI specification.
 
 // biome-ignore lint/suspicious/noExplicitAny: wire JSON; the spec check and the assertions give it its shape
 export type WireJson = any;
 
+// Frontend API calls are held to the FAPI spec here, not to the Backend API's.
+export const SKIP_BAPI_CONTRACT = { [CONTRACT_SKIP_HEADER]: "1" };
+
 export type FapiBrowser = {
   devBrowser: string;
-  // A FormData body goes as multipart (an upload), anything else form-encoded.
+  // A field given as an array is sent once per value, as clerk-js sends arrays. A FormData body
+  // goes as multipart (an upload).
   call: (
     method: string,
     path: string,
-    form?: Record<string, string> | FormData,
+    form?: Record<string, string | string[]> | FormData,
   ) => Promise<{ status: number; body: WireJson }>;
 };
 
-// These are Frontend API calls: held to the FAPI spec here, not to the Backend API's.
-export const SKIP_BAPI_CONTRACT = { "x-contract-skip": "1" };
-
-// A browser: one dev browser of its own.
-export async function fapiBrowser(emulatorUrl: string): Promise<FapiBrowser> {
+// A browser speaking the Frontend API the way clerk-js does (form bodies, ?_method=,
+// __clerk_db_jwt on every call, the app's origin), without a browser: its own dev browser, and
+// every answer held to Clerk's FAPI specification.
+export async function fapiBrowser(
+  emulatorUrl: string,
+  origin = "http://localhost:3000",
+): Promise<FapiBrowser> {
   const res = await fetch(`${emulatorUrl}/v1/dev_browser`, {
     method: "POST",
     headers: SKIP_BAPI_CONTRACT,
@@ -35,34 +38,28 @@ export async function fapiBrowser(emulatorUrl: string): Promise<FapiBrowser> {
       url.searchParams.set("__clerk_db_jwt", devBrowser);
       if (method !== "GET" && method !== "POST") url.searchParams.set("_method", method);
       const multipart = form instanceof FormData;
+      const body = new URLSearchParams();
+      for (const [key, value] of multipart ? [] : Object.entries(form ?? {})) {
+        for (const v of Array.isArray(value) ? value : [value]) body.append(key, v);
+      }
       const response = await fetch(url, {
         method: method === "GET" ? "GET" : "POST",
         headers: {
           ...SKIP_BAPI_CONTRACT,
-          origin: "http://localhost:3000",
+          origin,
           ...(form && !multipart ? { "content-type": "application/x-www-form-urlencoded" } : {}),
         },
-        body: multipart ? form : form ? new URLSearchParams(form).toString() : undefined,
+        body: multipart ? form : form ? body.toString() : undefined,
       });
-      const body = await response.json();
+      const json = await response.json();
       const contract = loadContract(FAPI_SPEC).validateResponse({
         method,
         path: url.pathname + url.search,
         status: response.status,
-        body,
+        body: json,
       });
       expect(contract, `${method} ${path} against the FAPI spec`).toMatchObject({ ok: true });
-      return { status: response.status, body };
+      return { status: response.status, body: json };
     },
   };
-}
-
-// The newest code "emailed" to an address (emulator-only mailbox).
-export async function mailboxCode(emulatorUrl: string, to: string) {
-  const res = await emulatorRequest(
-    emulatorUrl,
-    "GET",
-    `/__emulator/mailbox?to=${encodeURIComponent(to)}`,
-  );
-  return res.body.data.at(-1)?.code as string | undefined;
 }

@@ -41,6 +41,7 @@ export async function callServerAction<T>(options: {
   actionId: string;
   args: unknown[];
   token: string;
+  headers?: Record<string, string>;
 }): Promise<T> {
   const res = await fetch(`${options.appUrl}${options.page}`, {
     method: "POST",
@@ -49,6 +50,7 @@ export async function callServerAction<T>(options: {
       accept: "text/x-component",
       origin: options.appUrl,
       authorization: `Bearer ${options.token}`,
+      ...options.headers,
     },
     body: await flight.encodeReply(options.args),
   });

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import type { Core } from "../core";
+import { pendingInvitationsCount } from "../domain/invitations";
 import {
   createMembership,
   getMembership,
@@ -93,7 +94,10 @@ function membershipList(core: Core, all: MembershipRecord[], q: URLSearchParams)
 export function registerOrganizationRoutes(router: Router, core: Core) {
   const orgJSON = (id: string, withCount: boolean) => {
     const org = getOrganization(core, id);
-    return organizationJSON(org, withCount ? membersCount(core, org.id) : undefined);
+    return organizationJSON(org, {
+      members: withCount ? membersCount(core, org.id) : undefined,
+      pendingInvitations: pendingInvitationsCount(core, org.id),
+    });
   };
 
   router

@@ -1,7 +1,7 @@
 import { createHash, randomInt } from "node:crypto";
 import type { Ctx } from "../core";
-import { newId } from "../store/ids";
 import type { VerificationRecord } from "../store/records";
+import { deliverEmail } from "./mailbox";
 
 const MAX_CODE_ATTEMPTS = 5;
 
@@ -12,9 +12,8 @@ const isTestAddress = (email: string) => /\+clerk_test@/i.test(email);
 
 const hashCode = (code: string) => createHash("sha256").update(code).digest("hex");
 
-// "Sends" a verification code: there is no mail server, so it lands in the emulator's mailbox
-// (the inspect page) and its log. A password-reset code is the same kind of code under its own
-// strategy.
+// "Sends" a verification code to the mailbox. A password-reset code is the same kind of code
+// under its own strategy.
 export function sendEmailCode(
   ctx: Ctx,
   to: { id: string | null; emailAddress: string },
@@ -26,14 +25,11 @@ export function sendEmailCode(
     ? TEST_EMAIL_CODE
     : String(randomInt(0, 1_000_000)).padStart(6, "0");
   const now = core.now();
-  core.store.state.mailbox.push({
-    id: newId("email"),
+  deliverEmail(core, {
     to: to.emailAddress,
     subject: `${code} is your verification code (${purpose})`,
     code,
-    createdAt: now,
   });
-  core.log(`emulator: email to ${to.emailAddress}: ${purpose} code ${code}`);
   return {
     strategy,
     status: "unverified",

@@ -1,17 +1,31 @@
 import type { Core, Ctx } from "../core";
 import { errors } from "../http/clerk-errors";
 import { membershipJSON } from "../json/bapi-json";
-import { isRole } from "../permissions";
 import { newId } from "../store/ids";
 import type { MembershipRecord, Metadata } from "../store/records";
+import { pendingInvitationsCount } from "./invitations";
 import { mergeMetadata } from "./metadata";
+import { findRoleByKey, permissionKeysOf, roleByKey } from "./roles";
 
 export function membershipPayload(core: Core, m: MembershipRecord) {
   const { state } = core.store;
   const org = state.organizations[m.organizationId];
   const user = state.users[m.userId];
   if (!org || !user) throw new Error(`membership ${m.id} points at a missing org or user`);
-  return membershipJSON(m, org, user);
+  return membershipJSON(
+    m,
+    org,
+    pendingInvitationsCount(core, org.id),
+    user,
+    membershipRole(core, m.role),
+  );
+}
+
+export function membershipRole(core: Core, roleKey: string) {
+  return {
+    name: findRoleByKey(core, roleKey)?.name ?? roleKey,
+    permissions: permissionKeysOf(core, roleKey),
+  };
 }
 
 export function findMembership(core: Core, organizationId: string, userId: string) {
@@ -30,18 +44,19 @@ export function getMembership(
   return m;
 }
 
-function assertRole(role: string) {
-  if (!isRole(role)) throw errors.paramInvalid("role", `must be one of org:admin, org:member`);
-}
-
 export function createMembership(
   ctx: Ctx,
   organizationId: string,
   userId: string,
   role: string,
+  // An accepted invitation's metadata moves to the membership, as in Clerk.
+  metadata: { publicMetadata: Metadata; privateMetadata: Metadata } = {
+    publicMetadata: {},
+    privateMetadata: {},
+  },
 ): MembershipRecord {
   const { core } = ctx;
-  assertRole(role);
+  roleByKey(core, role);
   const org = core.store.state.organizations[organizationId];
   if (!org) throw errors.notFound("organization");
   if (!core.store.state.users[userId]) throw errors.notFound("user");
@@ -60,8 +75,8 @@ export function createMembership(
     organizationId,
     userId,
     role,
-    publicMetadata: {},
-    privateMetadata: {},
+    publicMetadata: metadata.publicMetadata,
+    privateMetadata: metadata.privateMetadata,
     createdAt: now,
     updatedAt: now,
   };
@@ -78,7 +93,7 @@ export function updateMembership(
 ): MembershipRecord {
   const { core } = ctx;
   if (change.role !== undefined) {
-    assertRole(change.role);
+    roleByKey(core, change.role);
     m.role = change.role;
   }
   if (change.publicMetadata)

@@ -1,9 +1,10 @@
+import { CREATOR_ROLE } from "../../../clerk/organization-roles";
 import type { Core, Ctx } from "../core";
 import { errors } from "../http/clerk-errors";
 import { deletedJSON, organizationJSON } from "../json/bapi-json";
-import { CREATOR_ROLE } from "../permissions";
 import { newId, randomBase62 } from "../store/ids";
 import type { Metadata, OrganizationRecord } from "../store/records";
+import { pendingInvitationsCount } from "./invitations";
 import { createMembership, removeMembership } from "./memberships";
 import { mergeMetadata } from "./metadata";
 
@@ -94,7 +95,11 @@ export function createOrganization(ctx: Ctx, input: CreateOrganizationInput): Or
   };
   core.store.state.organizations[org.id] = org;
   core.store.save();
-  core.webhooks.emit(ctx, "organization.created", organizationJSON(org, 0));
+  core.webhooks.emit(
+    ctx,
+    "organization.created",
+    organizationJSON(org, { members: 0, pendingInvitations: 0 }),
+  );
   // As in Clerk, the creator becomes the organization's first admin.
   if (input.createdBy) createMembership(ctx, org.id, input.createdBy, CREATOR_ROLE);
   return org;
@@ -126,7 +131,10 @@ export function updateOrganization(
   core.webhooks.emit(
     ctx,
     "organization.updated",
-    organizationJSON(org, membersCount(core, org.id)),
+    organizationJSON(org, {
+      members: membersCount(core, org.id),
+      pendingInvitations: pendingInvitationsCount(core, org.id),
+    }),
   );
   return org;
 }
@@ -140,6 +148,10 @@ export function deleteOrganization(ctx: Ctx, idOrSlug: string) {
   }
   for (const k of Object.values(state.apiKeys)) {
     if (k.subject === org.id) delete state.apiKeys[k.id];
+  }
+  // Its invitations go with it; their links then answer that the organization is gone.
+  for (const inv of Object.values(state.invitations)) {
+    if (inv.organizationId === org.id) delete state.invitations[inv.id];
   }
   delete state.organizations[org.id];
   core.store.save();

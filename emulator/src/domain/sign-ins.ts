@@ -5,6 +5,7 @@ import { newId } from "../store/ids";
 import type { ClientRecord, SignInRecord, UserRecord } from "../store/records";
 import { activeSessionsOf } from "./dev-browsers";
 import { checkEmailCode, sendEmailCode } from "./email-codes";
+import { acceptInvitation, assertTicketUsable, invitationForTicket } from "./invitations";
 import { setPassword } from "./passwords";
 import { createSession } from "./sessions";
 import { findUserByEmail, hashNewPassword } from "./users";
@@ -54,6 +55,7 @@ export async function startSignIn(
     identifier?: string | undefined;
     password?: string | undefined;
     strategy?: string | undefined;
+    ticket?: string | undefined;
   },
 ): Promise<SignInRecord> {
   const { core } = ctx;
@@ -67,11 +69,13 @@ export async function startSignIn(
     identifier: null,
     userId: null,
     firstFactorVerification: null,
+    invitationId: null,
     createdSessionId: null,
     createdAt: now,
     updatedAt: now,
     abandonAt: now + SIGN_IN_LIFETIME_MS,
   };
+  if (input.strategy === "ticket") return ticketSignIn(ctx, client, signIn, input.ticket);
   if (input.identifier) {
     const user = findUserByEmail(core, input.identifier, { verifiedOnly: true });
     if (!user) throw errors.identifierNotFound();
@@ -172,8 +176,50 @@ export async function resetPassword(
   return completeSignIn(ctx, client, signIn);
 }
 
+// An organization invitation's ticket signs its invitee in: the invited address is theirs.
+async function ticketSignIn(
+  ctx: Ctx,
+  client: ClientRecord,
+  signIn: SignInRecord,
+  ticket: string | undefined,
+): Promise<SignInRecord> {
+  if (!ticket) throw errors.paramMissing("ticket");
+  const inv = await invitationForTicket(ctx.core, ticket);
+  const user = findUserByEmail(ctx.core, inv.emailAddress);
+  if (!user) throw errors.invitationAccountMissing();
+  Object.assign(signIn, {
+    identifier: inv.emailAddress,
+    userId: user.id,
+    invitationId: inv.id,
+    firstFactorVerification: {
+      strategy: "ticket",
+      status: "verified",
+      emailAddressId: null,
+      codeHash: null,
+      attempts: 1,
+      expireAt: null,
+    },
+  });
+  ctx.core.store.state.signIns[signIn.id] = signIn;
+  client.signInId = signIn.id;
+  return completeSignIn(ctx, client, signIn);
+}
+
+// With an invitation's ticket, completing joins the invitee to its organization and makes that
+// organization the session's active one.
 function completeSignIn(ctx: Ctx, client: ClientRecord, signIn: SignInRecord): SignInRecord {
-  const session = createSession(ctx, userOf(ctx, signIn).id, { clientId: client.id });
+  const user = userOf(ctx, signIn);
+  const inv = signIn.invitationId
+    ? ctx.core.store.state.invitations[signIn.invitationId]
+    : undefined;
+  if (inv) {
+    assertTicketUsable(ctx.core, inv);
+    acceptInvitation(ctx, inv, user.id);
+  }
+  const session = createSession(ctx, user.id, {
+    clientId: client.id,
+    organizationId: inv?.organizationId,
+  });
   signIn.status = "complete";
   signIn.createdSessionId = session.id;
   client.signInId = null;

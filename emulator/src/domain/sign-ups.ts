@@ -5,6 +5,7 @@ import type { ClientRecord, SignUpRecord } from "../store/records";
 import { activeSessionsOf } from "./dev-browsers";
 import { normalizedEmailAddress } from "./email-addresses";
 import { checkEmailCode, sendEmailCode } from "./email-codes";
+import { acceptInvitation, assertTicketUsable, invitationForTicket } from "./invitations";
 import { createSession } from "./sessions";
 import { createUser, findUserByEmail, passwordHashFor } from "./users";
 
@@ -15,6 +16,8 @@ export type SignUpFields = {
   password?: string | undefined;
   firstName?: string | undefined;
   lastName?: string | undefined;
+  // `strategy: "ticket"`: an organization invitation's ticket (the link's `__clerk_ticket`).
+  ticket?: string | undefined;
 };
 
 export function getSignUp(ctx: Ctx, client: ClientRecord, id: string): SignUpRecord {
@@ -23,9 +26,30 @@ export function getSignUp(ctx: Ctx, client: ClientRecord, id: string): SignUpRec
   return signUp;
 }
 
+// A ticket stands for the invited address, verified: the invitee need not prove it again.
+async function applyTicket(ctx: Ctx, signUp: SignUpRecord, ticket: string) {
+  const inv = await invitationForTicket(ctx.core, ticket);
+  if (signUp.invitationId === inv.id) return;
+  if (findUserByEmail(ctx.core, inv.emailAddress)) throw errors.invitationAccountExists();
+  signUp.emailAddress = inv.emailAddress;
+  signUp.emailVerification = {
+    strategy: "ticket",
+    status: "verified",
+    emailAddressId: null,
+    codeHash: null,
+    attempts: 1,
+    expireAt: null,
+  };
+  signUp.invitationId = inv.id;
+}
+
 async function applyFields(ctx: Ctx, signUp: SignUpRecord, fields: SignUpFields) {
+  if (fields.ticket !== undefined) await applyTicket(ctx, signUp, fields.ticket);
   if (fields.emailAddress !== undefined) {
     const email = normalizedEmailAddress(fields.emailAddress);
+    if (signUp.invitationId && email !== signUp.emailAddress) {
+      throw errors.paramInvalid("email_address", "is the invited address and cannot change");
+    }
     if (findUserByEmail(ctx.core, email)) throw errors.identifierExists("email_address");
     if (email !== signUp.emailAddress) signUp.emailVerification = null;
     signUp.emailAddress = email;
@@ -52,6 +76,7 @@ export async function startSignUp(
     lastName: null,
     passwordHash: null,
     emailVerification: null,
+    invitationId: null,
     createdUserId: null,
     createdSessionId: null,
     createdAt: now,
@@ -63,15 +88,20 @@ export async function startSignUp(
   ctx.core.store.state.signUps[signUp.id] = signUp;
   client.signUpId = signUp.id;
   ctx.core.store.save();
-  return signUp;
+  return completeIfReady(ctx, client, signUp);
 }
 
-export async function updateSignUp(ctx: Ctx, signUp: SignUpRecord, fields: SignUpFields) {
+export async function updateSignUp(
+  ctx: Ctx,
+  client: ClientRecord,
+  signUp: SignUpRecord,
+  fields: SignUpFields,
+) {
   if (signUp.status !== "missing_requirements")
     throw errors.paramInvalid("sign_up", "is already complete");
   await applyFields(ctx, signUp, fields);
   ctx.core.store.save();
-  return signUp;
+  return completeIfReady(ctx, client, signUp);
 }
 
 export function prepareEmailVerification(ctx: Ctx, signUp: SignUpRecord, strategy: string) {
@@ -104,6 +134,8 @@ export async function attemptEmailVerification(
 }
 
 // A sign-up becomes a user once the email is verified and a password set: then the user signs in.
+// With an invitation's ticket, the user joins its organization, which becomes the session's active
+// one (the app then opens that organization's dashboard).
 async function completeIfReady(ctx: Ctx, client: ClientRecord, signUp: SignUpRecord) {
   if (
     signUp.emailVerification?.status !== "verified" ||
@@ -112,13 +144,25 @@ async function completeIfReady(ctx: Ctx, client: ClientRecord, signUp: SignUpRec
   ) {
     return signUp;
   }
+  const inv = signUp.invitationId
+    ? ctx.core.store.state.invitations[signUp.invitationId]
+    : undefined;
+  // Checked again before the user exists: the invitation may have been revoked since.
+  if (signUp.invitationId) {
+    if (!inv) throw errors.ticketInvalid();
+    assertTicketUsable(ctx.core, inv);
+  }
   const user = await createUser(ctx, {
     emailAddresses: [signUp.emailAddress],
     passwordHash: signUp.passwordHash,
     firstName: signUp.firstName,
     lastName: signUp.lastName,
   });
-  const session = createSession(ctx, user.id, { clientId: client.id });
+  if (inv) acceptInvitation(ctx, inv, user.id);
+  const session = createSession(ctx, user.id, {
+    clientId: client.id,
+    organizationId: inv?.organizationId,
+  });
   signUp.status = "complete";
   signUp.createdUserId = user.id;
   signUp.createdSessionId = session.id;

@@ -1,11 +1,11 @@
 import { jwtVerify } from "jose";
 import type { Core } from "../core";
 import { findMembership } from "../domain/memberships";
+import { permissionKeysOf } from "../domain/roles";
 import { getSession } from "../domain/sessions";
 import { bearerMatches, bearerToken } from "../http/bearer";
 import { errors } from "../http/clerk-errors";
 import type { RequestInfo } from "../http/router";
-import { permissionsOf } from "../permissions";
 
 // The API-key endpoints serve two callers on the same paths: the Backend API (the instance secret
 // as bearer) and <APIKeys/> in the browser (the user's session token as bearer).
@@ -37,7 +37,10 @@ export function assertMayAccess(
 ): void {
   if (caller.kind === "instance" || subject === caller.userId) return;
   const membership = findMembership(core, subject, caller.userId);
-  if (!membership || !permissionsOf(membership.role).includes(`org:sys_api_keys:${action}`)) {
+  if (
+    !membership ||
+    !permissionKeysOf(core, membership.role).includes(`org:sys_api_keys:${action}`)
+  ) {
     // The statuses Clerk's spec documents for these endpoints: a subject one may not read is
     // not found; a change one may not make is a bad request.
     if (action === "read") throw errors.notFound("API keys");

@@ -2,12 +2,15 @@ import { z } from "zod";
 import { pageOf } from "../bapi/shared";
 import type { Core } from "../core";
 import { activeSessionsOf } from "../domain/dev-browsers";
+import { acceptInvitation, invitationsOfUser, listInvitations } from "../domain/invitations";
 import { getMembership, removeMembership } from "../domain/memberships";
 import { parseParams } from "../domain/params";
 import { updateUser } from "../domain/users";
+import { errors } from "../http/clerk-errors";
 import type { RequestInfo, Router } from "../http/router";
 import {
   fapiDeletedObjectJSON,
+  fapiInvitationJSON,
   fapiMembershipJSON,
   fapiSessionJSON,
   fapiUserJSON,
@@ -78,13 +81,40 @@ export function registerMeRoutes(router: Router, core: Core) {
       },
       "frontend",
     )
-    // Invitations and domain suggestions are not emulated: always none.
+    // The invitations to the user's addresses, which <OrganizationSwitcher/> and
+    // <OrganizationList/> offer to accept.
     .add(
       "GET",
       "/v1/me/organization_invitations",
-      (req) => withClient(me(req).f, paginated([], req)),
+      (req) => {
+        const { f, user } = me(req);
+        const listed = listInvitations(
+          core,
+          invitationsOfUser(core, user),
+          req.query.getAll("status"),
+        );
+        return withClient(
+          f,
+          paginated(
+            listed.map((inv) => fapiInvitationJSON(core, inv)),
+            req,
+          ),
+        );
+      },
       "frontend",
     )
+    .add(
+      "POST",
+      "/v1/me/organization_invitations/:id/accept",
+      (req, p) => {
+        const { f, user } = me(req);
+        const inv = invitationsOfUser(core, user).find((i) => i.id === p.id);
+        if (!inv) throw errors.notFound("organization invitation");
+        return withClient(f, fapiInvitationJSON(core, acceptInvitation(f, inv, user.id)));
+      },
+      "frontend",
+    )
+    // Domain suggestions are not emulated: always none.
     .add(
       "GET",
       "/v1/me/organization_suggestions",

@@ -1,6 +1,14 @@
 import { z } from "zod";
 import type { Core } from "../core";
 import {
+  createInvitation,
+  createInvitations,
+  getInvitation,
+  listInvitations,
+  MANAGE_MEMBERS,
+  revokeInvitation,
+} from "../domain/invitations";
+import {
   findMembership,
   getMembership,
   removeMembership,
@@ -13,15 +21,16 @@ import {
   updateOrganization,
 } from "../domain/organizations";
 import { parseParams } from "../domain/params";
+import { permissionKeysOf } from "../domain/roles";
 import { errors } from "../http/clerk-errors";
 import type { RequestInfo, Router } from "../http/router";
 import {
   fapiDeletedObjectJSON,
+  fapiInvitationJSON,
   fapiMembershipJSON,
   fapiOrganizationJSON,
   fapiRolesList,
 } from "../json/fapi-json";
-import { permissionsOf } from "../permissions";
 import { currentSession, type FapiCtx, fapiCtx } from "./context";
 import { withClient } from "./envelope";
 import { paginated } from "./me-routes";
@@ -35,6 +44,20 @@ const UpdateBody = z.object({
   slug: z.string().max(64).optional(),
 });
 const RoleBody = z.object({ role: z.string() });
+const notify = z
+  .enum(["true", "false"])
+  .optional()
+  .transform((v) => v !== "false");
+const InviteBody = z.object({ email_address: z.string(), role: z.string(), notify });
+// clerk-js sends the addresses as one form field each.
+const BulkInviteBody = z.object({
+  email_address: z
+    .union([z.string(), z.array(z.string())])
+    .transform((v) => (Array.isArray(v) ? v : [v]))
+    .pipe(z.array(z.string()).min(1).max(10)),
+  role: z.string(),
+  notify,
+});
 
 // The Frontend API acts as the signed-in user: what they may do in an organization is what their
 // role's permissions say. A non-member sees no organization at all.
@@ -43,17 +66,10 @@ function authorize(f: FapiCtx, req: RequestInfo, orgId: string, permission?: str
   const org = getOrganization(f.core, orgId);
   const membership = findMembership(f.core, org.id, session.userId);
   if (!membership) throw errors.notFound("organization");
-  if (permission && !permissionsOf(membership.role).includes(permission)) {
+  if (permission && !permissionKeysOf(f.core, membership.role).includes(permission)) {
     throw errors.notAllowed(`This needs the ${permission} permission.`);
   }
   return { session, org, membership };
-}
-
-function invitationsNotEmulated(): never {
-  throw errors.notEmulated(
-    "Invitations",
-    "Add members with the Backend API (POST /v1/organizations/{id}/memberships) or a seed file.",
-  );
 }
 
 export function registerFapiOrganizationRoutes(router: Router, core: Core) {
@@ -163,16 +179,92 @@ export function registerFapiOrganizationRoutes(router: Router, core: Core) {
       (req, p) => {
         const f = fapiCtx(core, req);
         authorize(f, req, p.id as string);
-        const roles = fapiRolesList();
+        const roles = fapiRolesList(core);
         return withClient(f, { data: roles, total_count: roles.length });
       },
       "frontend",
     )
-    // Not emulated: the UI shows this message where it would have sent invitations.
-    .add("POST", "/v1/organizations/:id/invitations", invitationsNotEmulated, "frontend")
-    .add("POST", "/v1/organizations/:id/invitations/bulk", invitationsNotEmulated, "frontend")
+    // Invitations are sent by the signed-in member, into the app the browser is on.
+    .add(
+      "POST",
+      "/v1/organizations/:id/invitations",
+      async (req, p) => {
+        const f = fapiCtx(core, req);
+        const { org, session } = authorize(f, req, p.id as string, MANAGE_MEMBERS);
+        const body = parseParams(InviteBody, req.body);
+        const inv = await createInvitation(
+          f,
+          org.id,
+          {
+            emailAddress: body.email_address,
+            role: body.role,
+            notify: body.notify,
+            inviterUserId: session.userId,
+          },
+          f.appOrigin,
+        );
+        return withClient(f, fapiInvitationJSON(core, inv));
+      },
+      "frontend",
+    )
+    // <OrganizationProfile/>'s Invite sends this; the answer is a bare array.
+    .add(
+      "POST",
+      "/v1/organizations/:id/invitations/bulk",
+      async (req, p) => {
+        const f = fapiCtx(core, req);
+        const { org, session } = authorize(f, req, p.id as string, MANAGE_MEMBERS);
+        const body = parseParams(BulkInviteBody, req.body);
+        const sent = await createInvitations(
+          f,
+          org.id,
+          body.email_address.map((emailAddress) => ({
+            emailAddress,
+            role: body.role,
+            notify: body.notify,
+            inviterUserId: session.userId,
+          })),
+          f.appOrigin,
+        );
+        return withClient(
+          f,
+          sent.map((inv) => fapiInvitationJSON(core, inv)),
+        );
+      },
+      "frontend",
+    )
+    .add(
+      "GET",
+      "/v1/organizations/:id/invitations",
+      (req, p) => {
+        const f = fapiCtx(core, req);
+        const { org } = authorize(f, req, p.id as string, MANAGE_MEMBERS);
+        const mine = Object.values(core.store.state.invitations).filter(
+          (inv) => inv.organizationId === org.id,
+        );
+        const listed = listInvitations(core, mine, req.query.getAll("status"));
+        return withClient(
+          f,
+          paginated(
+            listed.map((inv) => fapiInvitationJSON(core, inv)),
+            req,
+          ),
+        );
+      },
+      "frontend",
+    )
+    .add(
+      "POST",
+      "/v1/organizations/:id/invitations/:invitationId/revoke",
+      (req, p) => {
+        const f = fapiCtx(core, req);
+        const { org } = authorize(f, req, p.id as string, MANAGE_MEMBERS);
+        const inv = revokeInvitation(f, getInvitation(core, org.id, p.invitationId as string));
+        return withClient(f, fapiInvitationJSON(core, inv));
+      },
+      "frontend",
+    )
     // Not emulated, but <OrganizationProfile/> asks: always none.
-    .add("GET", "/v1/organizations/:id/invitations", empty, "frontend")
     .add("GET", "/v1/organizations/:id/membership_requests", empty, "frontend")
     .add("GET", "/v1/organizations/:id/domains", empty, "frontend");
 }

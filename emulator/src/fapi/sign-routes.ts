@@ -25,6 +25,7 @@ const SignInBody = z.object({
   identifier: z.string().optional(),
   password: z.string().optional(),
   strategy: z.string().optional(),
+  ticket: z.string().optional(),
 });
 const PrepareBody = z.object({ strategy: z.string(), email_address_id: z.string().optional() });
 const AttemptBody = z.discriminatedUnion("strategy", [
@@ -37,6 +38,8 @@ const ResetPasswordBody = z.object({
   sign_out_of_other_sessions: FormBoolean.nullish(),
 });
 const SignUpBody = z.object({
+  strategy: z.string().optional(),
+  ticket: z.string().optional(),
   email_address: z.string().optional(),
   password: z.string().optional(),
   first_name: z.string().max(256).optional(),
@@ -45,6 +48,7 @@ const SignUpBody = z.object({
 const VerificationBody = z.object({ strategy: z.string(), code: z.string().optional() });
 
 const signUpFields = (body: z.infer<typeof SignUpBody>) => ({
+  ticket: body.strategy === "ticket" ? (body.ticket ?? "") : undefined,
   emailAddress: body.email_address,
   password: body.password,
   firstName: body.first_name,
@@ -143,6 +147,7 @@ export function registerSignRoutes(router: Router, core: Core) {
         const f = fapiCtx(core, req);
         const signUp = await updateSignUp(
           f,
+          f.client,
           getSignUp(f, f.client, p.id as string),
           signUpFields(parseParams(SignUpBody, req.body)),
         );

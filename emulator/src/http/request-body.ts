@@ -14,19 +14,30 @@ export async function readRawBody(req: IncomingMessage): Promise<Buffer> {
   return Buffer.concat(chunks);
 }
 
-// Backend API bodies are JSON objects; an empty body is an empty object (the SDK sends none for
-// revoke, delete and body-less POSTs even though it always sets Content-Type). The Frontend API
-// also takes form-encoded bodies, which is what clerk-js sends for everything but API keys and
-// uploads; an upload (multipart) gives its files as `File` values.
+// A form field sent more than once (clerk-js's encoding of an array) becomes an array.
+function formFields(body: string): Record<string, string | string[]> {
+  const fields: Record<string, string | string[]> = {};
+  for (const [key, value] of new URLSearchParams(body)) {
+    const seen = fields[key];
+    fields[key] = seen === undefined ? value : [...(Array.isArray(seen) ? seen : [seen]), value];
+  }
+  return fields;
+}
+
+// Backend API bodies are JSON objects, or arrays for bulk endpoints; an empty body is an empty
+// object (the SDK sends none for revoke, delete and body-less POSTs even though it always sets
+// Content-Type). The Frontend API also takes form-encoded bodies, which is what clerk-js sends for
+// everything but API keys and uploads; an upload (multipart) gives its files as `File` values.
+// Handlers check the shape with zod.
 export async function parseBody(
   raw: Buffer,
   contentType: string | undefined,
   allowForm: boolean,
-): Promise<Record<string, unknown>> {
+): Promise<unknown> {
   if (raw.length === 0) return {};
   const mediaType = contentType?.split(";")[0]?.trim().toLowerCase();
   if (allowForm && mediaType === "application/x-www-form-urlencoded") {
-    return Object.fromEntries(new URLSearchParams(raw.toString("utf8")));
+    return formFields(raw.toString("utf8"));
   }
   if (allowForm && mediaType === "multipart/form-data") {
     try {
@@ -45,8 +56,6 @@ export async function parseBody(
   } catch {
     throw errors.malformedBody();
   }
-  if (value === null || typeof value !== "object" || Array.isArray(value)) {
-    throw errors.malformedBody();
-  }
-  return value as Record<string, unknown>;
+  if (value === null || typeof value !== "object") throw errors.malformedBody();
+  return value;
 }

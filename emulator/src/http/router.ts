@@ -5,7 +5,7 @@ export type RequestInfo = {
   path: string;
   query: URLSearchParams;
   headers: IncomingMessage["headers"];
-  body: Record<string, unknown>;
+  body: unknown;
   ip: string;
 };
 

@@ -1,6 +1,8 @@
 import type { Core } from "../core";
 import { isUsable } from "../domain/api-keys";
+import { invitationStatus } from "../domain/invitations";
 import { membersCount } from "../domain/organizations";
+import { permissionsOfRole } from "../domain/roles";
 
 const esc = (v: unknown) =>
   String(v ?? "").replace(
@@ -10,10 +12,16 @@ const esc = (v: unknown) =>
 
 const time = (ms: number | null) => (ms ? new Date(ms).toISOString().replace(".000Z", "Z") : "—");
 
-function table(title: string, headers: string[], rows: unknown[][]): string {
+// A cell is text, or a link to follow (an invitation's accept link).
+type Cell = unknown | { href: string };
+const isLink = (c: Cell): c is { href: string } =>
+  typeof c === "object" && c !== null && "href" in c;
+const cell = (c: Cell) => (isLink(c) ? `<a href="${esc(c.href)}">${esc(c.href)}</a>` : esc(c));
+
+function table(title: string, headers: string[], rows: Cell[][]): string {
   const head = headers.map((h) => `<th scope="col">${esc(h)}</th>`).join("");
   const body = rows.length
-    ? rows.map((r) => `<tr>${r.map((c) => `<td>${esc(c)}</td>`).join("")}</tr>`).join("")
+    ? rows.map((r) => `<tr>${r.map((c) => `<td>${cell(c)}</td>`).join("")}</tr>`).join("")
     : `<tr><td colspan="${headers.length}" class="empty">None yet</td></tr>`;
   return `<section><h2>${esc(title)} <small>(${rows.length})</small></h2>
 <table><thead><tr>${head}</tr></thead><tbody>${body}</tbody></table></section>`;
@@ -47,6 +55,23 @@ export function renderInspectPage(core: Core): string {
     m.role,
     time(m.createdAt),
   ]);
+  const roles = Object.values(state.roles).map((r) => [
+    r.key,
+    r.name,
+    permissionsOfRole(core, r)
+      .map((p) => p.key)
+      .join(" "),
+  ]);
+  const invitations = Object.values(state.invitations)
+    .sort((a, b) => b.createdAt - a.createdAt)
+    .map((inv) => [
+      inv.id,
+      state.organizations[inv.organizationId]?.slug ?? inv.organizationId,
+      inv.emailAddress,
+      inv.role,
+      invitationStatus(inv, now),
+      time(inv.expiresAt),
+    ]);
   const keys = Object.values(state.apiKeys).map((k) => [
     k.id,
     k.name,
@@ -77,7 +102,13 @@ export function renderInspectPage(core: Core): string {
     ]);
   const mailbox = [...state.mailbox]
     .reverse()
-    .map((m) => [time(m.createdAt), m.to, m.subject, m.code]);
+    .map((m) => [
+      time(m.createdAt),
+      m.to,
+      m.subject,
+      m.code ?? "—",
+      m.link ? { href: m.link } : "—",
+    ]);
   const target = core.config.webhookUrl ?? "not configured (set EMULATOR_WEBHOOK_URL)";
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
@@ -95,9 +126,11 @@ th{background:#f3f4f6;font-weight:600}.empty{color:#6b7280;font-style:italic}
 ${table("Users", ["id", "email", "name", "password", "created", "last sign-in"], users)}
 ${table("Organizations", ["id", "name", "slug", "members", "created"], orgs)}
 ${table("Memberships", ["id", "organization", "user", "role", "created"], memberships)}
+${table("Roles", ["key", "name", "permissions"], roles)}
+${table("Invitations", ["id", "organization", "email", "role", "status", "expires"], invitations)}
 ${table("API keys", ["id", "name", "owner", "scopes", "status", "expires", "last used"], keys)}
 ${table("Sessions", ["id", "user", "status", "active org", "created"], sessions)}
-${table("Mailbox (verification codes)", ["sent", "to", "subject", "code"], mailbox)}
+${table("Mailbox (codes and invitation links)", ["sent", "to", "subject", "code", "link"], mailbox)}
 ${table("Webhook deliveries", ["svix-id", "event", "state", "attempts", "results", "created"], deliveries)}
 </body></html>`;
 }

@@ -1,9 +1,12 @@
-import { permissionsOf, ROLES } from "../permissions";
+import { CREATOR_PERMISSIONS } from "../../../clerk/organization-roles";
 import type {
   ApiKeyRecord,
   EmailAddressRecord,
   MembershipRecord,
+  OrganizationInvitationRecord,
   OrganizationRecord,
+  PermissionRecord,
+  RoleRecord,
   SessionRecord,
   UserRecord,
   VerificationRecord,
@@ -101,7 +104,10 @@ export function userJSON(u: UserRecord) {
   };
 }
 
-export function organizationJSON(o: OrganizationRecord, membersCount?: number) {
+export function organizationJSON(
+  o: OrganizationRecord,
+  counts: { pendingInvitations: number; members?: number | undefined },
+) {
   return {
     object: "organization",
     id: o.id,
@@ -109,8 +115,8 @@ export function organizationJSON(o: OrganizationRecord, membersCount?: number) {
     slug: o.slug,
     image_url: "",
     has_image: false,
-    ...(membersCount === undefined ? {} : { members_count: membersCount }),
-    pending_invitations_count: 0,
+    ...(counts.members === undefined ? {} : { members_count: counts.members }),
+    pending_invitations_count: counts.pendingInvitations,
     max_allowed_memberships: o.maxAllowedMemberships,
     admin_delete_enabled: o.adminDeleteEnabled,
     public_metadata: o.publicMetadata,
@@ -135,19 +141,98 @@ export function publicUserDataJSON(u: UserRecord) {
   };
 }
 
-export function membershipJSON(m: MembershipRecord, org: OrganizationRecord, user: UserRecord) {
+// The membership's role as it is now; a role deleted since is shown by its key, with no permissions.
+export type MembershipRole = { name: string; permissions: string[] };
+
+export function membershipJSON(
+  m: MembershipRecord,
+  org: OrganizationRecord,
+  pendingInvitations: number,
+  user: UserRecord,
+  role: MembershipRole,
+) {
   return {
     id: m.id,
     object: "organization_membership",
     role: m.role,
-    role_name: ROLES[m.role]?.name ?? m.role,
-    permissions: [...permissionsOf(m.role)],
+    role_name: role.name,
+    permissions: role.permissions,
     public_metadata: m.publicMetadata,
     private_metadata: m.privateMetadata,
-    organization: organizationJSON(org),
+    organization: organizationJSON(org, { pendingInvitations }),
     public_user_data: publicUserDataJSON(user),
     created_at: m.createdAt,
     updated_at: m.updatedAt,
+  };
+}
+
+export function publicOrganizationDataJSON(o: OrganizationRecord) {
+  return { id: o.id, name: o.name, slug: o.slug, image_url: "", has_image: false };
+}
+
+// `status` is the invitation's status now (a pending one past its expiry is "expired"); `url` is
+// its accept link, which only holders of the secret key see.
+export function organizationInvitationJSON(
+  inv: OrganizationInvitationRecord,
+  status: string,
+  roleName: string,
+  inviter: UserRecord | undefined,
+) {
+  return {
+    object: "organization_invitation",
+    id: inv.id,
+    email_address: inv.emailAddress,
+    role: inv.role,
+    role_name: roleName,
+    organization_id: inv.organizationId,
+    inviter_id: inv.inviterUserId,
+    public_inviter_data: inviter
+      ? {
+          user_id: inviter.id,
+          first_name: inviter.firstName,
+          last_name: inviter.lastName,
+          image_url: "",
+          has_image: false,
+          identifier: publicUserDataJSON(inviter).identifier,
+        }
+      : null,
+    status,
+    public_metadata: inv.publicMetadata,
+    private_metadata: inv.privateMetadata,
+    url: inv.acceptLink,
+    expires_at: inv.expiresAt,
+    created_at: inv.createdAt,
+    updated_at: inv.updatedAt,
+  };
+}
+
+// The same shapes in both APIs and in role.*/permission.* webhooks.
+export function permissionJSON(p: PermissionRecord) {
+  return {
+    object: "permission",
+    id: p.id,
+    name: p.name,
+    key: p.key,
+    description: p.description,
+    type: p.type,
+    created_at: p.createdAt,
+    updated_at: p.updatedAt,
+  };
+}
+
+export function roleJSON(role: RoleRecord, permissions: PermissionRecord[]) {
+  const keys = new Set(permissions.map((p) => p.key));
+  return {
+    object: "role",
+    id: role.id,
+    name: role.name,
+    key: role.key,
+    description: role.description,
+    // Clerk lets a role be the creator role only if it can run the organization.
+    is_creator_eligible: CREATOR_PERMISSIONS.every((key) => keys.has(key)),
+    permissions: permissions.map(permissionJSON),
+    created_at: role.createdAt,
+    updated_at: role.updatedAt,
   };
 }
 

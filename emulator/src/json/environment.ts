@@ -1,5 +1,5 @@
+import { CREATOR_ROLE, DEFAULT_ROLE } from "../../../clerk/organization-roles";
 import { MIN_PASSWORD_LENGTH } from "../domain/users";
-import { CREATOR_ROLE, DEFAULT_ROLE } from "../permissions";
 
 // The Frontend API's `GET /v1/environment`: the instance configuration clerk-js and @clerk/ui
 // render from. It describes what the emulator implements and nothing more (email + password,
@@ -62,8 +62,9 @@ function userSettings() {
       last_name: attribute(true),
       password: attribute(true, { required: true }),
       authenticator_app: off(),
-      // Sign-in tokens and invitations (`ticket`) are not implemented.
-      ticket: off(),
+      // Organization invitations' links (`__clerk_ticket`) sign people in and up; no form asks
+      // for a ticket, so it is no sign-in identifier.
+      ticket: attribute(true),
       backup_code: off(),
       passkey: off(),
     },
@@ -130,14 +131,18 @@ function userSettings() {
   };
 }
 
+// The app's sign-in and sign-up pages, also where invitation links lead.
+export const SIGN_IN_PATH = "/sign-in";
+export const SIGN_UP_PATH = "/sign-up";
+
 // Pages of the app (src/app): sign-in and sign-up, settings as the user profile, and onboarding,
 // which sends a signed-in user on to their active organization or lets them pick or create one.
 function appUrls(appOrigin: string | null) {
   const page = (path: string) => (appOrigin === null ? "" : `${appOrigin}${path}`);
   return {
     home_url: page("/"),
-    sign_in_url: page("/sign-in"),
-    sign_up_url: page("/sign-up"),
+    sign_in_url: page(SIGN_IN_PATH),
+    sign_up_url: page(SIGN_UP_PATH),
     user_profile_url: page("/settings"),
     after_sign_in_url: page("/onboarding"),
     after_sign_up_url: page("/onboarding"),

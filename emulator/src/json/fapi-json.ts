@@ -1,20 +1,29 @@
 import type { Core } from "../core";
 import { activeSessionsOf } from "../domain/dev-browsers";
+import { invitationStatus, pendingInvitationsCount } from "../domain/invitations";
+import { membershipRole } from "../domain/memberships";
 import { membersCount } from "../domain/organizations";
+import { roleRecordJSON } from "../domain/roles";
 import { missingFields } from "../domain/sign-ups";
-import { ROLES, SYSTEM_PERMISSIONS } from "../permissions";
 import type {
   ClientRecord,
   MembershipRecord,
+  OrganizationInvitationRecord,
   OrganizationRecord,
   ProfileImageRecord,
+  RoleRecord,
   SessionRecord,
   SignInRecord,
   SignUpRecord,
   UserRecord,
   VerificationRecord,
 } from "../store/records";
-import { emailAddressJSON, otpVerificationJSON, publicUserDataJSON } from "./bapi-json";
+import {
+  emailAddressJSON,
+  otpVerificationJSON,
+  publicOrganizationDataJSON,
+  publicUserDataJSON,
+} from "./bapi-json";
 
 // The picture of a user without one, as Clerk generates one (`has_image` stays false): their
 // initials on a colour of their own. A data: URL, so the browser fetches nothing from outside;
@@ -72,8 +81,7 @@ export function fapiOrganizationJSON(core: Core, org: OrganizationRecord) {
     image_url: "",
     has_image: false,
     members_count: membersCount(core, org.id),
-    // Invitations are not implemented.
-    pending_invitations_count: 0,
+    pending_invitations_count: pendingInvitationsCount(core, org.id),
     max_allowed_memberships: org.maxAllowedMemberships,
     admin_delete_enabled: org.adminDeleteEnabled,
     public_metadata: org.publicMetadata,
@@ -88,13 +96,13 @@ export function fapiOrganizationJSON(core: Core, org: OrganizationRecord) {
 export function fapiMembershipJSON(core: Core, m: MembershipRecord) {
   const org = core.store.state.organizations[m.organizationId];
   if (!org) throw new Error(`emulator state: no organization ${m.organizationId}`);
-  const role = ROLES[m.role];
+  const role = membershipRole(core, m.role);
   return {
     object: "organization_membership",
     id: m.id,
     role: m.role,
-    role_name: role?.name ?? m.role,
-    permissions: [...(role?.permissions ?? [])],
+    role_name: role.name,
+    permissions: role.permissions,
     public_metadata: m.publicMetadata,
     organization: fapiOrganizationJSON(core, org),
     public_user_data: publicUserData(userOf(core, m.userId)),
@@ -195,9 +203,22 @@ function passwordVerificationJSON(v: VerificationRecord) {
   };
 }
 
-// `Stubs.Verification.OTP` for the code factors.
+// `Stubs.Verification.Ticket`: an invitation's ticket, verified when it was presented.
+function ticketVerificationJSON(v: VerificationRecord) {
+  return {
+    object: "verification_ticket",
+    status: v.status === "verified" ? "verified" : "unverified",
+    strategy: "ticket",
+    attempts: v.attempts,
+    expire_at: v.expireAt,
+  };
+}
+
+// `Stubs.Verification.OTP` for the code factors (bapi-json.ts: the same in both APIs).
 function verificationJSON(v: VerificationRecord) {
-  return v.strategy === "password" ? passwordVerificationJSON(v) : otpVerificationJSON(v);
+  if (v.strategy === "password") return passwordVerificationJSON(v);
+  if (v.strategy === "ticket") return ticketVerificationJSON(v);
+  return otpVerificationJSON(v);
 }
 
 // What the identified user can sign in with: the password if they have one, and a code sent to
@@ -265,9 +286,9 @@ const SIGN_UP_NEXT_ACTION = {
 function signUpEmailVerificationJSON(v: VerificationRecord | null) {
   if (!v) return null;
   return {
-    ...otpVerificationJSON(v),
+    ...verificationJSON(v),
     next_action: SIGN_UP_NEXT_ACTION[v.status],
-    supported_strategies: ["email_code"],
+    supported_strategies: [v.strategy],
   };
 }
 
@@ -344,56 +365,38 @@ export function fapiClientJSON(
   };
 }
 
-const isSystemPermission = (key: string) => key.startsWith("org:sys_");
-
-// Clerk's names for its system features; a custom feature is named by its key ("projects").
-const FEATURE_LABELS: Record<string, string> = {
-  sys_profile: "organization",
-  sys_memberships: "members",
-  sys_domains: "domains",
-  sys_billing: "billing",
-  sys_api_keys: "API keys",
-};
-
-// Roles and permissions are defined in code (permissions.ts), not created at some moment: there
-// is no creation time to report, so their timestamps are the epoch.
-const DEFINED_AT = 0;
-
-function fapiPermissionJSON(key: string) {
-  const [, feature = "", action = ""] = key.split(":");
-  const label = FEATURE_LABELS[feature] ?? feature.replaceAll("_", " ");
-  return {
-    object: "permission",
-    id: `perm_${feature}_${action}`,
-    key,
-    name: `${action.charAt(0).toUpperCase()}${action.slice(1)} ${label}`,
-    description: `Permission to ${action} ${label}.`,
-    type: isSystemPermission(key) ? "system" : "user",
-    created_at: DEFINED_AT,
-    updated_at: DEFINED_AT,
-  };
+// `Client.Role`: the Backend API's role, whose description the Frontend API never sends as null.
+export function fapiRoleJSON(core: Core, role: RoleRecord) {
+  const json = roleRecordJSON(core, role);
+  return { ...json, description: json.description ?? "" };
 }
 
-export function fapiRoleJSON(key: string) {
-  const role = ROLES[key];
-  if (!role) throw new Error(`no role ${key} in permissions.ts`);
-  return {
-    object: "role",
-    id: `role_${key.replace(/^org:/, "")}`,
-    key: role.key,
-    name: role.name,
-    description: role.description,
-    // Clerk lets only a role that can fully run an organization be given to its creator.
-    is_creator_eligible: SYSTEM_PERMISSIONS.every((p) => role.permissions.includes(p)),
-    permissions: role.permissions.map(fapiPermissionJSON),
-    created_at: DEFINED_AT,
-    updated_at: DEFINED_AT,
-  };
+// Every role of the instance, for GET /v1/organizations/:id/roles.
+export function fapiRolesList(core: Core) {
+  return Object.values(core.store.state.roles).map((role) => fapiRoleJSON(core, role));
 }
 
-// Every role, for GET /v1/organizations/:id/roles (which pages it into `{ data, total_count }`).
-export function fapiRolesList() {
-  return Object.keys(ROLES).map(fapiRoleJSON);
+// `Client.OrganizationInvitation` (and, with the organization's public data, the user-context one
+// /v1/me lists). No accept link: it carries the invitee's ticket, which only the invitee and
+// holders of the secret key may see.
+export function fapiInvitationJSON(core: Core, inv: OrganizationInvitationRecord) {
+  const org = core.store.state.organizations[inv.organizationId];
+  if (!org) throw new Error(`emulator state: no organization ${inv.organizationId}`);
+  return {
+    object: "organization_invitation",
+    id: inv.id,
+    email_address: inv.emailAddress,
+    role: inv.role,
+    role_name: membershipRole(core, inv.role).name,
+    organization_id: inv.organizationId,
+    public_organization_data: publicOrganizationDataJSON(org),
+    status: invitationStatus(inv, core.now()),
+    public_metadata: inv.publicMetadata,
+    url: null,
+    expires_at: inv.expiresAt,
+    created_at: inv.createdAt,
+    updated_at: inv.updatedAt,
+  };
 }
 
 export function fapiDeletedObjectJSON(object: string, id: string) {

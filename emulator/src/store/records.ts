@@ -60,6 +60,28 @@ export type OrganizationRecord = {
   updatedAt: number;
 };
 
+// An organization permission: one of Clerk's system permissions, or one of the instance's own.
+export type PermissionRecord = {
+  id: string;
+  key: string;
+  name: string;
+  description: string;
+  type: "system" | "user";
+  createdAt: number;
+  updatedAt: number;
+};
+
+// Memberships and invitations name their role by key, as Clerk's APIs do.
+export type RoleRecord = {
+  id: string;
+  key: string;
+  name: string;
+  description: string | null;
+  permissionIds: string[];
+  createdAt: number;
+  updatedAt: number;
+};
+
 export type MembershipRecord = {
   id: string;
   organizationId: string;
@@ -67,6 +89,26 @@ export type MembershipRecord = {
   role: string;
   publicMetadata: Metadata;
   privateMetadata: Metadata;
+  createdAt: number;
+  updatedAt: number;
+};
+
+// An invitation to an organization. Its ticket (a JWT the emulator signs, as Clerk does) is in the
+// accept link; "expired" is not stored: a pending invitation past `expiresAt` reads as expired.
+export type OrganizationInvitationRecord = {
+  id: string;
+  organizationId: string;
+  emailAddress: string;
+  role: string;
+  status: "pending" | "accepted" | "revoked";
+  inviterUserId: string | null;
+  // The invitee's user: known at once when the address already has an account, else on accepting.
+  userId: string | null;
+  publicMetadata: Metadata;
+  privateMetadata: Metadata;
+  redirectUrl: string | null;
+  acceptLink: string;
+  expiresAt: number;
   createdAt: number;
   updatedAt: number;
 };
@@ -117,10 +159,10 @@ export type ClientRecord = {
   updatedAt: number;
 };
 
-// A one-time code sent by "email": kept hashed for checking, and in the clear in the mailbox
-// (the inspect page), because a development tool must let you read your own codes.
+// A verification as Clerk reports it. Codes are kept hashed for checking (and in the clear in the
+// mailbox, because a development tool must let you read your own codes).
 export type VerificationRecord = {
-  strategy: "password" | "email_code" | "reset_password_email_code";
+  strategy: "password" | "email_code" | "reset_password_email_code" | "ticket";
   status: "unverified" | "verified" | "failed" | "expired";
   emailAddressId: string | null;
   codeHash: string | null;
@@ -142,6 +184,8 @@ export type SignInRecord = {
   identifier: string | null;
   userId: string | null;
   firstFactorVerification: VerificationRecord | null;
+  // The organization invitation whose ticket this sign-in uses: accepted when it completes.
+  invitationId: string | null;
   createdSessionId: string | null;
   createdAt: number;
   updatedAt: number;
@@ -159,6 +203,8 @@ export type SignUpRecord = {
   lastName: string | null;
   passwordHash: string | null;
   emailVerification: VerificationRecord | null;
+  // The organization invitation whose ticket this sign-up uses: accepted when it completes.
+  invitationId: string | null;
   createdUserId: string | null;
   createdSessionId: string | null;
   createdAt: number;
@@ -166,11 +212,14 @@ export type SignUpRecord = {
   abandonAt: number;
 };
 
+// An "email": there is no mail server, so it lands in the mailbox (the inspect page). It carries a
+// verification code or an invitation's accept link.
 export type SentEmail = {
   id: string;
   to: string;
   subject: string;
-  code: string;
+  code: string | null;
+  link: string | null;
   createdAt: number;
 };
 
@@ -203,6 +252,9 @@ export type EmulatorState = {
   users: Record<string, UserRecord>;
   organizations: Record<string, OrganizationRecord>;
   memberships: Record<string, MembershipRecord>;
+  permissions: Record<string, PermissionRecord>;
+  roles: Record<string, RoleRecord>;
+  invitations: Record<string, OrganizationInvitationRecord>;
   apiKeys: Record<string, ApiKeyRecord>;
   sessions: Record<string, SessionRecord>;
   clients: Record<string, ClientRecord>;

@@ -10,6 +10,9 @@ function emptyState(): EmulatorState {
     users: {},
     organizations: {},
     memberships: {},
+    permissions: {},
+    roles: {},
+    invitations: {},
     apiKeys: {},
     sessions: {},
     clients: {},
@@ -32,7 +35,8 @@ export class Store {
   constructor(dataDir: string) {
     this.file = path.join(dataDir, "state.json");
     const saved = readFileIfExists(this.file);
-    this.state = saved ? (JSON.parse(saved) as EmulatorState) : emptyState();
+    // A state file written before a collection existed gets it empty.
+    this.state = { ...emptyState(), ...(saved ? (JSON.parse(saved) as EmulatorState) : {}) };
   }
 
   isEmpty(): boolean {

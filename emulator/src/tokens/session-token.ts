@@ -1,9 +1,10 @@
 import { SignJWT } from "jose";
 import type { Core } from "../core";
 import { findMembership } from "../domain/memberships";
-import { tokenPermissionClaims } from "../permissions";
+import { customPermissionKeys, permissionKeysOf } from "../domain/roles";
 import { randomBase62 } from "../store/ids";
 import type { JwtTemplateRecord, SessionRecord } from "../store/records";
+import { tokenPermissionClaims } from "./permission-claims";
 
 export type MintOptions = {
   lifetimeSeconds?: number | undefined;
@@ -58,7 +59,10 @@ export async function mintSessionToken(
   const membership = orgId ? findMembership(core, orgId, session.userId) : undefined;
   const org = orgId ? core.store.state.organizations[orgId] : undefined;
   if (membership && org) {
-    const permissions = tokenPermissionClaims(membership.role);
+    const permissions = tokenPermissionClaims(
+      permissionKeysOf(core, membership.role),
+      customPermissionKeys(core),
+    );
     claims.o = {
       id: org.id,
       slg: org.slug,

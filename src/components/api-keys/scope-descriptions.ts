@@ -5,4 +5,5 @@ export const SCOPE_DESCRIPTIONS: Record<ApiScope, string> = {
   "projects:read": "List and read projects.",
   "projects:write": "Create, change and delete projects.",
   "members:read": "List the organization's members.",
+  "audit:read": "Read the audit log: who changed what, and when.",
 };

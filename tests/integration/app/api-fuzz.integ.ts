@@ -31,7 +31,7 @@ beforeAll(async () => {
   ).id;
   const key = async (scopes: string[]) =>
     (await clerk.apiKeys.create({ name: unique("fuzz"), subject: org, scopes })).secret ?? "";
-  writeKey = await key(["projects:read", "projects:write", "members:read"]);
+  writeKey = await key(["projects:read", "projects:write", "members:read", "audit:read"]);
   readKey = await key(["projects:read"]);
   const created = await fetch(`${app.url}/api/v1/projects`, {
     method: "POST",
@@ -81,13 +81,13 @@ const segment = (s: string) =>
   [...Buffer.from(s, "utf8")].map((b) => `%${b.toString(16).padStart(2, "0")}`).join("");
 
 const path = fc.oneof(
-  fc.constantFrom("/api/v1/me", "/api/v1/projects", "/api/v1/members"),
+  fc.constantFrom("/api/v1/me", "/api/v1/projects", "/api/v1/members", "/api/v1/audit-events"),
   fc.constant("PROJECT"),
   nasty.map((s) => `/api/v1/projects/${segment(s)}`),
   nasty.map((s) => `/api/v1/${segment(s)}`),
 );
 
-const query = fc.dictionary(fc.oneof(fc.constantFrom("limit", "cursor"), nasty), nasty, {
+const query = fc.dictionary(fc.oneof(fc.constantFrom("limit", "cursor", "kind"), nasty), nasty, {
   maxKeys: 3,
 });
 

@@ -103,7 +103,7 @@ async function apiStatus(secret: string, method = "GET", body?: unknown) {
 }
 
 describe("API key settings pages", () => {
-  it("serves /settings/api-keys itself, not the <UserProfile/> catch-all, listing only the user's keys", async () => {
+  it("serves /settings/api-keys itself, listing only the user's keys", async () => {
     const mine = unique("alice-personal");
     const theirs = unique("org-a-key");
     const gone = unique("alice-revoked");
@@ -126,11 +126,17 @@ describe("API key settings pages", () => {
     expect(html).toMatch(/A key without scopes[^<]*can do nothing but identify itself/);
   });
 
-  it("still serves the <UserProfile/> catch-all for other settings paths", async () => {
-    const { status, html } = await page("/settings/security", await session(alice, null));
+  it("serves <UserProfile/> for every path under /settings/account, and sends /settings there", async () => {
+    const { status, html } = await page("/settings/account/security", await session(alice, null));
     expect(status).toBe(200);
     expect(html).not.toContain("New API key");
-    expect(html).toContain('href="/settings/api-keys"');
+    expect(html).toContain("<title>Settings · Acme Projects</title>");
+    const res = await fetch(`${app.url}/settings`, {
+      headers: { authorization: `Bearer ${await session(alice, null)}` },
+      redirect: "manual",
+    });
+    expect(res.status).toBe(307);
+    expect(res.headers.get("location")).toMatch(/\/settings\/account$/);
   });
 
   it("shows an organization's admin its keys with scopes, creation, last use and expiry", async () => {

@@ -15,7 +15,7 @@ import {
 // The /api/v1 matrix: a production build (next start) with the real @clerk/backend verifying
 // credentials against the emulator, and every response held to the app's own OpenAPI document.
 
-const ALL_SCOPES = ["projects:read", "projects:write", "members:read"];
+const ALL_SCOPES = ["projects:read", "projects:write", "members:read", "audit:read"];
 
 let emulator: EmulatorProcess;
 let app: AppProcess;
@@ -151,6 +151,7 @@ const ROUTES: { label: string; method: string; path: () => string; body?: unknow
   },
   { label: "DELETE /projects/{id}", method: "DELETE", path: () => `/api/v1/projects/${projectA}` },
   { label: "GET /members", method: "GET", path: () => "/api/v1/members" },
+  { label: "GET /audit-events", method: "GET", path: () => "/api/v1/audit-events" },
 ];
 
 describe.each(ROUTES)("$label", ({ method, path, body }) => {
@@ -251,6 +252,16 @@ describe("tenant isolation", () => {
     expect(still.body).toMatchObject({ id: projectB, name: "B1" });
   });
 
+  it("shows an organization's key only its organization's audit events", async () => {
+    const list = await call("GET", "/api/v1/audit-events?limit=100", { token: keyA });
+    expect(list.status).toBe(200);
+    const tenants = new Set(list.body.data.map((e: { tenant_id: string }) => e.tenant_id));
+    expect([...tenants]).toEqual([orgA]);
+    const targets = list.body.data.map((e: { target: { id: string } }) => e.target.id);
+    expect(targets).toContain(projectA);
+    expect(targets).not.toContain(projectB);
+  });
+
   it("answers 404, not 422, for an id that is not a project id at all", async () => {
     expect((await call("GET", "/api/v1/projects/not-a-uuid", { token: keyA })).status).toBe(404);
   });
@@ -311,6 +322,12 @@ describe("scopes", () => {
       scope: "projects:write",
     },
     { label: "GET /members", method: "GET", path: () => "/api/v1/members", scope: "members:read" },
+    {
+      label: "GET /audit-events",
+      method: "GET",
+      path: () => "/api/v1/audit-events",
+      scope: "audit:read",
+    },
   ];
 
   it.each(NEEDS)("$label answers 403 naming $scope to a key with every other scope", async (op) => {
@@ -696,6 +713,7 @@ describe("the OpenAPI document", () => {
     const doc = await res.json();
     expect(doc.openapi).toBe("3.1.0");
     expect(Object.keys(doc.paths).sort()).toEqual([
+      "/audit-events",
       "/me",
       "/members",
       "/projects",
@@ -710,10 +728,10 @@ describe("the OpenAPI document", () => {
     });
     expect(res.status).toBe(200);
     const html = await res.text();
-    for (const path of ["/me", "/projects", "/projects/{id}", "/members"]) {
+    for (const path of ["/me", "/projects", "/projects/{id}", "/members", "/audit-events"]) {
       expect(html).toContain(`/api/v1${path}</code>`);
     }
-    expect(html.match(/Send request/g)).toHaveLength(7);
+    expect(html.match(/Send request/g)).toHaveLength(8);
     expect(html).toContain('href="/api/v1/openapi.json"');
     expect(html).not.toMatch(/<(script|link)[^>]+(src|href)="https?:\/\//);
   });

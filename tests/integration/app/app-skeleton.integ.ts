@@ -84,7 +84,11 @@ describe("app skeleton", () => {
       org_role: "org:admin",
       tenant_id: orgA.id,
     });
-    expect([...body.permissions].sort()).toEqual(["org:projects:manage", "org:projects:read"]);
+    expect([...body.permissions].sort()).toEqual([
+      "org:audit:read",
+      "org:projects:manage",
+      "org:projects:read",
+    ]);
   });
 
   it("answers /api/v1/me for an API key with its subject and scopes", async () => {

@@ -6,7 +6,8 @@ import { type AppDatabase, connectAppDatabase } from "../../support/app-database
 import { type History, type Operation, simulateClerk } from "../../support/clerk-history";
 
 // Property: however Svix delivers a history of Clerk events (any order, any message several
-// times, several at once), the database ends in the history's final state. Runs the real parser
+// times, several at once), the database ends in the history's final state, and the audit log holds
+// each membership event once. Runs the real parser
 // and the real transactions against the real database; only the HTTP hop is left out (the
 // integration tests cover it).
 
@@ -83,7 +84,7 @@ async function deliver(history: History, index: number): Promise<void> {
   if (parsed.kind !== "handled") throw new Error(`${event.type} was not handled: ${parsed.kind}`);
   for (let attempt = 1; ; attempt++) {
     try {
-      await applyClerkEvent(database.db, svixId, parsed.type, parsed.change);
+      await applyClerkEvent(database.db, svixId, parsed.type, parsed.change, null);
       return;
     } catch (err) {
       if (attempt === 5) throw err;
@@ -108,11 +109,15 @@ async function storedState(history: History) {
   const projects = await sql`
     select tenant_id from projects where tenant_id = any(${[...userIds, ...orgIds]})
     order by tenant_id`;
+  const audit = await sql`
+    select kind, target_id from audit_events
+    where tenant_id = any(${orgIds}) and kind in ('membership.created', 'membership.deleted')`;
   return {
     users: users.map((u) => ({ ...u, last_sign_in_at: u.last_sign_in_at?.getTime() ?? null })),
     organizations: [...organizations],
     memberships: [...memberships],
     projects: projects.map((p) => p.tenant_id),
+    audit: audit.map((a) => `${a.kind} ${a.target_id}`).sort(),
   };
 }
 
@@ -130,6 +135,17 @@ function expectedState(history: History) {
     projects: [...history.users, ...history.organizations]
       .filter((t) => !t.deleted)
       .map((t) => t.id)
+      .sort(),
+    // Each membership added or removed is in the audit log once per event, however often it was
+    // delivered.
+    audit: history.events
+      .flatMap(({ event }) => {
+        const kind = {
+          "organizationMembership.created": "membership.created",
+          "organizationMembership.deleted": "membership.deleted",
+        }[event.type];
+        return kind ? [`${kind} ${event.data.id}`] : [];
+      })
       .sort(),
   };
 }

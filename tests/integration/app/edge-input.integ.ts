@@ -133,9 +133,15 @@ describe("strings Postgres cannot store", () => {
 
 describe("cursors", () => {
   it.each([
-    ["a position beyond Postgres' bigint", { t: "9223372036854775807", i: crypto.randomUUID() }],
-    ["a position past the year 9999", { t: "253402300800000000", i: crypto.randomUUID() }],
-    ["a negative position", { t: "-1", i: crypto.randomUUID() }],
+    [
+      "a position beyond Postgres' bigint",
+      { l: "projects", t: "9223372036854775807", i: crypto.randomUUID() },
+    ],
+    [
+      "a position past the year 9999",
+      { l: "projects", t: "253402300800000000", i: crypto.randomUUID() },
+    ],
+    ["a negative position", { l: "projects", t: "-1", i: crypto.randomUUID() }],
   ])("answers 422 for %s", async (_label, position) => {
     const cursor = Buffer.from(JSON.stringify(position)).toString("base64url");
     const body = await expectProblem(await send("GET", `/api/v1/projects?cursor=${cursor}`), 422);

@@ -6,12 +6,8 @@ import {
   startEmulatorProcess,
   TEST_WEBHOOK_SECRET,
 } from "../../support/emulator-process";
-import {
-  type FapiBrowser,
-  fapiBrowser,
-  mailboxCode,
-  SKIP_BAPI_CONTRACT,
-} from "../../support/fapi-browser";
+import { type FapiBrowser, fapiBrowser, SKIP_BAPI_CONTRACT } from "../../support/fapi-browser";
+import { mailboxCode } from "../../support/mailbox";
 import { validateWebhookPayload } from "../../support/openapi-contract";
 import { type ReceivedDelivery, startWebhookReceiver } from "../../support/webhook-receiver";
 

@@ -152,7 +152,7 @@ describe("Backend API: organizations and memberships", () => {
         userId: (await newUser("other")).id,
         role: "org:owner",
       }),
-    ).rejects.toMatchObject({ status: 422 });
+    ).rejects.toMatchObject({ status: 404, errors: [{ code: "resource_not_found" }] });
     await expect(
       clerk.organizations.createOrganizationMembership({
         organizationId: org.id,

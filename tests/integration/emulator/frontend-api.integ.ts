@@ -6,11 +6,8 @@ import {
   startEmulatorProcess,
   TEST_WEBHOOK_SECRET,
 } from "../../support/emulator-process";
-import {
-  fapiBrowser,
-  mailboxCode as mailboxCodeOf,
-  SKIP_BAPI_CONTRACT,
-} from "../../support/fapi-browser";
+import { fapiBrowser, SKIP_BAPI_CONTRACT } from "../../support/fapi-browser";
+import { mailboxCode as mailboxCodeOf } from "../../support/mailbox";
 import { startWebhookReceiver } from "../../support/webhook-receiver";
 
 // The Frontend API as clerk-js speaks it, without a browser (support/fapi-browser.ts): the flows
@@ -208,5 +205,40 @@ describe("Frontend API", () => {
       { redirect: "manual", headers: SKIP_BAPI_CONTRACT },
     );
     expect(open.status).toBe(400);
+  });
+});
+
+describe("Frontend API: organization roles", () => {
+  it("offers <OrganizationProfile/> every role of the instance, one added through the Backend API too", async () => {
+    const clerk = clerkFor(emulator.url);
+    const email = `${unique("roles")}@example.com`;
+    await clerk.users.createUser({ emailAddress: [email], password: "right-password-1" });
+    const b = await browser();
+    const signIn = await b.call("POST", "/v1/client/sign_ins", {
+      identifier: email,
+      password: "right-password-1",
+    });
+    const sessionId = signIn.body.response.created_session_id;
+    const org = await b.call("POST", `/v1/organizations?_clerk_session_id=${sessionId}`, {
+      name: "Roles Org",
+    });
+    const key = `org:${unique("auditor").replaceAll("-", "_").toLowerCase()}`;
+    await clerk.organizationRoles.createOrganizationRole({ name: "Auditor", key });
+
+    const roles = await b.call(
+      "GET",
+      `/v1/organizations/${org.body.response.id}/roles?_clerk_session_id=${sessionId}&limit=20&offset=0`,
+    );
+    const served = roles.body.response.data.map((r: { key: string; name: string }) => [
+      r.key,
+      r.name,
+    ]);
+    expect(served).toEqual([
+      ["org:admin", "Admin"],
+      ["org:member", "Member"],
+      ["org:viewer", "Viewer"],
+      [key, "Auditor"],
+    ]);
+    expect(roles.body.response.total_count).toBe(4);
   });
 });

@@ -88,6 +88,7 @@ describe("session tokens", () => {
     });
     if (auth.tokenType !== "session_token" || !auth.isAuthenticated) throw new Error("signed out");
     expect([...(auth.orgPermissions ?? [])].sort()).toEqual([
+      "org:audit:read",
       "org:projects:manage",
       "org:projects:read",
     ]);

@@ -18,7 +18,7 @@ function apiKey(scopes: string[], subject = "org_a"): Principal {
 
 function session(role: "admin" | "member" | "personal"): Principal {
   const permissions = {
-    admin: ["org:projects:read", "org:projects:manage"],
+    admin: ["org:projects:read", "org:projects:manage", "org:audit:read"],
     member: ["org:projects:read"],
     personal: [],
   }[role];
@@ -62,7 +62,7 @@ describe("API authorization", () => {
     expect(decide(apiKey(["projects:read"], "user_9"), "projects:write").ok).toBe(false);
   });
 
-  it("lets an admin session read and manage projects and read members", () => {
+  it("lets an admin session read and manage projects, read members and read the audit log", () => {
     for (const scope of API_SCOPES) expect(decide(session("admin"), scope).ok, scope).toBe(true);
   });
 
@@ -72,6 +72,13 @@ describe("API authorization", () => {
     expect(decide(session("member"), "projects:write")).toMatchObject({
       ok: false,
       problem: { status: 403, missing_permission: "org:projects:manage" },
+    });
+  });
+
+  it("refuses the audit log to a session without org:audit:read, naming it", () => {
+    expect(decide(session("member"), "audit:read")).toMatchObject({
+      ok: false,
+      problem: { status: 403, missing_permission: "org:audit:read" },
     });
   });
 

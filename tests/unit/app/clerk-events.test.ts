@@ -3,6 +3,7 @@ import { parseClerkEvent } from "../../../src/webhooks/clerk-events";
 import {
   clerkEvent,
   deletedEvent,
+  invitationEvent,
   membershipEvent,
   organizationEvent,
   sessionCreatedEvent,
@@ -26,6 +27,16 @@ const membership = {
   updatedAt: 3_000,
 };
 
+const invitation = {
+  id: "orginv_1",
+  organization: org,
+  email: "grace@example.com",
+  role: "org:member",
+  inviterId: "user_1",
+  createdAt: 4_000,
+  updatedAt: 4_000,
+};
+
 describe("Clerk event parsing", () => {
   it.each([
     ["user.created", userEvent("user.created", user)],
@@ -47,6 +58,26 @@ describe("Clerk event parsing", () => {
       membershipEvent("organizationMembership.deleted", membership),
     ],
     ["session.created", sessionCreatedEvent(user, 9_000)],
+    [
+      "organizationInvitation.created",
+      invitationEvent("organizationInvitation.created", invitation),
+    ],
+    [
+      "organizationInvitation.accepted",
+      invitationEvent("organizationInvitation.accepted", {
+        ...invitation,
+        acceptedBy: "user_2",
+        updatedAt: 5_000,
+      }),
+    ],
+    [
+      "organizationInvitation.revoked",
+      invitationEvent("organizationInvitation.revoked", {
+        ...invitation,
+        inviterId: null,
+        updatedAt: 5_000,
+      }),
+    ],
   ])("reads a %s event shaped as Clerk's webhook spec says", (_type, event) => {
     expect(validateWebhookPayload(event)).toEqual({ ok: true, operation: expect.any(String) });
     expect(parseClerkEvent(event).kind).toBe("handled");
@@ -103,6 +134,40 @@ describe("Clerk event parsing", () => {
   it("reads session.created as a sign-in of its user at the session's creation", () => {
     expect(parseClerkEvent(sessionCreatedEvent(user, 9_000))).toMatchObject({
       change: { kind: "signed-in", userId: "user_1", at: new Date(9_000) },
+    });
+  });
+
+  it("takes an invitation's organization, address, role, inviter and the user who accepted it", () => {
+    const event = invitationEvent("organizationInvitation.accepted", {
+      ...invitation,
+      acceptedBy: "user_2",
+      updatedAt: 5_000,
+    });
+    expect(parseClerkEvent(event)).toEqual({
+      kind: "handled",
+      type: "organizationInvitation.accepted",
+      change: {
+        kind: "invitation-changed",
+        event: "accepted",
+        invitation: {
+          id: "orginv_1",
+          organizationId: "org_1",
+          emailAddress: "grace@example.com",
+          role: "org:member",
+          inviterId: "user_1",
+          acceptedBy: "user_2",
+          updatedAt: new Date(5_000),
+        },
+      },
+    });
+  });
+
+  it("reports an invitation without its organization as malformed", () => {
+    const event = invitationEvent("organizationInvitation.revoked", invitation);
+    delete event.data.organization_id;
+    expect(parseClerkEvent(event)).toMatchObject({
+      kind: "malformed",
+      issues: [{ path: "data.organization_id" }],
     });
   });
 

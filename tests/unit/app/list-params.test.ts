@@ -1,8 +1,15 @@
 import { describe, expect, it } from "vitest";
-import { MemberListQuery, memberCursor, ProjectListQuery, projectCursor } from "@/api/list-params";
+import {
+  AuditEventListQuery,
+  auditEventCursor,
+  MemberListQuery,
+  memberCursor,
+  ProjectListQuery,
+  projectCursor,
+} from "@/api/list-params";
 
 const position = {
-  createdAtMicros: "1767225600123456",
+  micros: "1767225600123456",
   id: "3f1c2a4e-8b7d-4c1e-9a2b-5d6e7f809a1b",
 };
 
@@ -28,22 +35,51 @@ describe("list parameters", () => {
   it.each([
     ["not base64 JSON", "%%%"],
     ["another list's cursor", memberCursor("orgmem_123")],
+    ["the audit log's cursor, of the same shape", auditEventCursor(position)],
     ["a forged position", Buffer.from('{"t":"1; drop table","i":"x"}').toString("base64url")],
     ["an oversized value", "a".repeat(513)],
     [
       "a position beyond Postgres' timestamps",
       Buffer.from(
-        JSON.stringify({ t: "9223372036854775807", i: "3f1c2a4e-8b7d-4c1e-9a2b-5d6e7f809a1b" }),
+        JSON.stringify({
+          l: "projects",
+          t: "9223372036854775807",
+          i: "3f1c2a4e-8b7d-4c1e-9a2b-5d6e7f809a1b",
+        }),
       ).toString("base64url"),
     ],
     [
       "a position past the year 9999",
       Buffer.from(
-        JSON.stringify({ t: "253402300800000000", i: "3f1c2a4e-8b7d-4c1e-9a2b-5d6e7f809a1b" }),
+        JSON.stringify({
+          l: "projects",
+          t: "253402300800000000",
+          i: "3f1c2a4e-8b7d-4c1e-9a2b-5d6e7f809a1b",
+        }),
       ).toString("base64url"),
     ],
   ])("rejects %s as a cursor", (_label, cursor) => {
     const parsed = ProjectListQuery.safeParse({ cursor });
+    expect(parsed.error?.issues.map((i) => i.path.join("."))).toEqual(["cursor"]);
+  });
+});
+
+describe("audit event list parameters", () => {
+  it("reads back its cursor's position and the kind to filter by", () => {
+    const parsed = AuditEventListQuery.safeParse({
+      cursor: auditEventCursor(position),
+      kind: "api_key.revoked",
+    });
+    expect(parsed.data).toEqual({ cursor: position, kind: "api_key.revoked", limit: 20 });
+  });
+
+  it.each(["project", "project.*", "PROJECT.CREATED", ""])("rejects kind=%j", (kind) => {
+    const parsed = AuditEventListQuery.safeParse({ kind });
+    expect(parsed.error?.issues.map((i) => i.path.join("."))).toEqual(["kind"]);
+  });
+
+  it("refuses a projects cursor", () => {
+    const parsed = AuditEventListQuery.safeParse({ cursor: projectCursor(position) });
     expect(parsed.error?.issues.map((i) => i.path.join("."))).toEqual(["cursor"]);
   });
 });

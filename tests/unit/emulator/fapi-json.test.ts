@@ -1,10 +1,17 @@
 import { describe, expect, it } from "vitest";
+import { readOrganizationRoles } from "../../../clerk/organization-roles";
 import type { Core } from "../../../emulator/src/core";
+import {
+  findRoleByKey,
+  permissionKeysOf,
+  seedOrganizationRoles,
+} from "../../../emulator/src/domain/roles";
 import { environmentJSON } from "../../../emulator/src/json/environment";
 import {
   fapiClientJSON,
   fapiDeletedObjectJSON,
   fapiImageJSON,
+  fapiInvitationJSON,
   fapiMembershipJSON,
   fapiOrganizationJSON,
   fapiRoleJSON,
@@ -14,11 +21,11 @@ import {
   fapiSignUpJSON,
   fapiUserJSON,
 } from "../../../emulator/src/json/fapi-json";
-import { permissionsOf, ROLES } from "../../../emulator/src/permissions";
 import type {
   ClientRecord,
   EmulatorState,
   MembershipRecord,
+  OrganizationInvitationRecord,
   OrganizationRecord,
   SessionRecord,
   SignInRecord,
@@ -203,6 +210,15 @@ function codeVerification(
   };
 }
 
+const ticketVerified: VerificationRecord = {
+  strategy: "ticket",
+  status: "verified",
+  emailAddressId: null,
+  codeHash: null,
+  attempts: 1,
+  expireAt: null,
+};
+
 const passwordVerified: VerificationRecord = {
   strategy: "password",
   status: "verified",
@@ -220,6 +236,7 @@ function signIn(name: string, overrides: Partial<SignInRecord> = {}): SignInReco
     identifier: admin.emailAddresses[0]?.emailAddress ?? null,
     userId: admin.id,
     firstFactorVerification: null,
+    invitationId: null,
     createdSessionId: null,
     createdAt: NOW - MINUTE,
     updatedAt: NOW - MINUTE,
@@ -264,6 +281,12 @@ const signIns = {
     firstFactorVerification: codeVerification("verified", "reset_password_email_code"),
     createdSessionId: withOrg.id,
   }),
+  completeWithTicket: signIn("ticket", {
+    status: "complete",
+    firstFactorVerification: ticketVerified,
+    invitationId: id("orginv", "member"),
+    createdSessionId: withOrg.id,
+  }),
 };
 
 function signUp(name: string, overrides: Partial<SignUpRecord> = {}): SignUpRecord {
@@ -276,6 +299,7 @@ function signUp(name: string, overrides: Partial<SignUpRecord> = {}): SignUpReco
     lastName: null,
     passwordHash: null,
     emailVerification: null,
+    invitationId: null,
     createdUserId: null,
     createdSessionId: null,
     createdAt: NOW - MINUTE,
@@ -305,6 +329,50 @@ const signUps = {
     createdUserId: admin.id,
     createdSessionId: withOrg.id,
   }),
+  // An invitation's ticket verified the address: only the password is missing.
+  ticketOnly: signUp("ticketonly", {
+    emailAddress: newcomer.emailAddress,
+    emailVerification: ticketVerified,
+    invitationId: id("orginv", "newcomer"),
+  }),
+  completeWithTicket: signUp("ticketcomplete", {
+    ...newcomer,
+    status: "complete",
+    emailVerification: ticketVerified,
+    invitationId: id("orginv", "newcomer"),
+    createdUserId: member.id,
+    createdSessionId: withOrg.id,
+  }),
+};
+
+function invitation(
+  name: string,
+  overrides: Partial<OrganizationInvitationRecord> = {},
+): OrganizationInvitationRecord {
+  return {
+    id: id("orginv", name),
+    organizationId: org.id,
+    emailAddress: `${name}@example.com`,
+    role: "org:viewer",
+    status: "pending",
+    inviterUserId: admin.id,
+    userId: null,
+    publicMetadata: { team: "design" },
+    privateMetadata: { note: "never in the Frontend API" },
+    redirectUrl: null,
+    acceptLink: `http://localhost:3000/sign-up?__clerk_ticket=secret-${name}`,
+    expiresAt: NOW + 30 * DAY,
+    createdAt: NOW - MINUTE,
+    updatedAt: NOW - MINUTE,
+    ...overrides,
+  };
+}
+
+const invitations = {
+  pending: invitation("newcomer"),
+  accepted: invitation("joined", { status: "accepted", userId: member.id }),
+  revoked: invitation("revoked", { status: "revoked" }),
+  expired: invitation("late", { expiresAt: NOW - MINUTE }),
 };
 
 function client(overrides: Partial<ClientRecord> = {}): ClientRecord {
@@ -331,10 +399,21 @@ const state = {
   sessions: byId(withOrg, withoutOrg, ended, lapsed),
   signIns: byId(...Object.values(signIns)),
   signUps: byId(...Object.values(signUps)),
+  roles: {},
+  permissions: {},
+  invitations: byId(...Object.values(invitations)),
 } satisfies Partial<EmulatorState>;
 
-// Only what the builders touch: the state and the clock.
-const core = { store: { state }, now: () => NOW } as unknown as Core;
+// Only what the builders touch: the state (with the roles of clerk/organization-roles.json) and
+// the clock.
+const core = { store: { state, save: () => {} }, now: () => NOW } as unknown as Core;
+const declaration = readOrganizationRoles();
+seedOrganizationRoles(core, declaration);
+const role = (key: string) => {
+  const found = findRoleByKey(core, key);
+  if (!found) throw new Error(`no role ${key}`);
+  return found;
+};
 
 const JWT = "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ1c2VyXzEifQ.c2lnbmF0dXJl";
 
@@ -376,11 +455,17 @@ describe("environmentJSON", () => {
     expect(settings.auth_config).not.toHaveProperty("session_minter");
   });
 
-  it("offers email and password only, with email as the one sign-in identifier", () => {
+  it("offers email and password (and invitation tickets), with email as the one sign-in identifier", () => {
     const enabled = Object.entries(settings.user_settings.attributes)
       .filter(([, a]) => a.enabled)
       .map(([name]) => name);
-    expect(enabled.sort()).toEqual(["email_address", "first_name", "last_name", "password"]);
+    expect(enabled.sort()).toEqual([
+      "email_address",
+      "first_name",
+      "last_name",
+      "password",
+      "ticket",
+    ]);
     const identifiers = Object.entries(settings.user_settings.attributes)
       .filter(([, a]) => a.used_for_first_factor)
       .map(([name]) => name);
@@ -483,10 +568,11 @@ describe("users, organizations and memberships", () => {
     expect(json.create_organization_enabled).toBe(true);
   });
 
-  it("build a Client.Organization that counts its members", () => {
+  it("build a Client.Organization that counts its members and pending invitations", () => {
     const json = fapiOrganizationJSON(core, org);
     expectComponent("Client.Organization", json);
     expect(json.members_count).toBe(2);
+    expect(json.pending_invitations_count).toBe(1);
     expect(json.image_url).toBe("");
   });
 
@@ -495,7 +581,7 @@ describe("users, organizations and memberships", () => {
     const memberJSON = fapiMembershipJSON(core, memberMembership);
     expectComponent("Client.OrganizationMembership", adminJSON);
     expectComponent("Client.OrganizationMembership", memberJSON);
-    expect(adminJSON.permissions).toEqual([...permissionsOf("org:admin")]);
+    expect(adminJSON.permissions).toEqual(permissionKeysOf(core, "org:admin"));
     expect(adminJSON.permissions).toEqual(
       expect.arrayContaining(["org:sys_api_keys:read", "org:sys_api_keys:manage"]),
     );
@@ -700,24 +786,27 @@ describe("fapiClientJSON", () => {
 });
 
 describe("roles", () => {
-  it("build a Client.Role per role, with its permissions from permissions.ts", () => {
-    const roles = fapiRolesList();
-    expect(roles.map((r) => r.key)).toEqual(Object.keys(ROLES));
-    for (const role of roles) {
-      expectComponent("Client.Role", role);
-      expect(role.permissions.map((p) => p.key)).toEqual([...permissionsOf(role.key)]);
-      for (const permission of role.permissions) expectComponent("Client.Permission", permission);
+  it("build a Client.Role per declared role, with the permissions the roles file gives it", () => {
+    const roles = fapiRolesList(core);
+    expect(roles.map((r) => r.key)).toEqual(declaration.roles.map((r) => r.key));
+    expect(roles.map((r) => r.key)).toContain("org:viewer");
+    for (const json of roles) {
+      expectComponent("Client.Role", json);
+      const declared = declaration.roles.find((r) => r.key === json.key);
+      expect(json.permissions.map((p) => p.key)).toEqual(declared?.permissions);
+      for (const permission of json.permissions) expectComponent("Client.Permission", permission);
     }
   });
 
   it("make only the admin role eligible for an organization's creator", () => {
-    expect(fapiRoleJSON("org:admin").is_creator_eligible).toBe(true);
-    expect(fapiRoleJSON("org:member").is_creator_eligible).toBe(false);
+    expect(fapiRoleJSON(core, role("org:admin")).is_creator_eligible).toBe(true);
+    expect(fapiRoleJSON(core, role("org:member")).is_creator_eligible).toBe(false);
+    expect(fapiRoleJSON(core, role("org:viewer")).is_creator_eligible).toBe(false);
   });
 
   it("tell Clerk's system permissions from the app's own", () => {
     const types = Object.fromEntries(
-      fapiRoleJSON("org:admin").permissions.map((p) => [p.key, p.type]),
+      fapiRoleJSON(core, role("org:admin")).permissions.map((p) => [p.key, p.type]),
     );
     expect(types["org:sys_api_keys:manage"]).toBe("system");
     expect(types["org:projects:manage"]).toBe("user");
@@ -874,10 +963,83 @@ describe("the envelopes the Frontend API answers with", () => {
           : `/v1/organizations/${org.id}/memberships/${member.id}`;
       expectResponse(method, path, { response: memberships[1], client: signedIn });
     }
-    const roles = fapiRolesList();
+    const roles = fapiRolesList(core);
     expectResponse("GET", `/v1/organizations/${org.id}/roles`, {
       response: { data: roles, total_count: roles.length },
       client: signedIn,
+    });
+  });
+});
+
+describe("organization invitations", () => {
+  const signedIn = fapiClientJSON(core, client(), new Map([[withOrg.id, JWT]]));
+
+  it("build a Client.OrganizationInvitation with the status it has now and no accept link", () => {
+    const statuses = Object.values(invitations).map((inv) => {
+      const json = fapiInvitationJSON(core, inv);
+      expectComponent("Client.OrganizationInvitation", json);
+      expectComponent("Client.OrganizationInvitationUserContext", json);
+      expect(json.url).toBeNull();
+      expect(JSON.stringify(json)).not.toContain("secret-");
+      expect(JSON.stringify(json)).not.toContain("never in the Frontend API");
+      return json.status;
+    });
+    expect(statuses).toEqual(["pending", "accepted", "revoked", "expired"]);
+    expect(fapiInvitationJSON(core, invitations.pending)).toMatchObject({
+      role: "org:viewer",
+      role_name: "Viewer",
+      public_organization_data: { id: org.id, name: "Acme", slug: "acme" },
+    });
+  });
+
+  it("answer <OrganizationProfile/>, <OrganizationSwitcher/> and <OrganizationList/> in the spec's envelopes", () => {
+    const one = fapiInvitationJSON(core, invitations.pending);
+    const all = Object.values(invitations).map((inv) => fapiInvitationJSON(core, inv));
+    expectResponse("POST", `/v1/organizations/${org.id}/invitations`, {
+      response: one,
+      client: signedIn,
+    });
+    expectResponse("POST", `/v1/organizations/${org.id}/invitations/bulk`, {
+      response: [one],
+      client: signedIn,
+    });
+    expectResponse("GET", `/v1/organizations/${org.id}/invitations`, {
+      response: { data: all, total_count: all.length },
+      client: signedIn,
+    });
+    expectResponse("POST", `/v1/organizations/${org.id}/invitations/${one.id}/revoke`, {
+      response: fapiInvitationJSON(core, invitations.revoked),
+      client: signedIn,
+    });
+    expectResponse("GET", "/v1/me/organization_invitations", {
+      response: { data: all, total_count: all.length },
+      client: signedIn,
+    });
+    expectResponse("POST", `/v1/me/organization_invitations/${one.id}/accept`, {
+      response: fapiInvitationJSON(core, invitations.accepted),
+      client: signedIn,
+    });
+  });
+
+  it("report a ticket's verification on the sign-up (the address, verified) and the sign-in", () => {
+    const ticketOnly = fapiSignUpJSON(core, signUps.ticketOnly);
+    expect(ticketOnly).toMatchObject({
+      email_address: newcomer.emailAddress,
+      missing_fields: ["password"],
+      unverified_fields: [],
+    });
+    expect(ticketOnly.verifications.email_address).toMatchObject({
+      object: "verification_ticket",
+      status: "verified",
+      strategy: "ticket",
+      next_action: "",
+    });
+    expect(fapiSignInJSON(core, signIns.completeWithTicket).first_factor_verification).toEqual({
+      object: "verification_ticket",
+      status: "verified",
+      strategy: "ticket",
+      attempts: 1,
+      expire_at: null,
     });
   });
 });

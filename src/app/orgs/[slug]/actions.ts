@@ -1,6 +1,7 @@
 "use server";
 
 import { revalidatePath } from "next/cache";
+import { userAuditSource } from "@/audit/audit-source";
 import { database } from "@/db/client";
 import { ProjectInput } from "@/projects/project-input";
 import { createProject, deleteProject } from "@/projects/projects";
@@ -38,7 +39,7 @@ export async function createProjectAction(
     // The user's input goes back to the form: nothing typed is lost on a validation error.
     return { status: "error", fieldErrors, values };
   }
-  await createProject(database().db, orgId, userId, parsed.data);
+  await createProject(database().db, orgId, userId, parsed.data, await userAuditSource(userId));
   revalidatePath(`/orgs/${slug}`);
   return { status: "created", message: `Created “${parsed.data.name}”.` };
 }
@@ -47,9 +48,14 @@ export async function deleteProjectAction(
   slug: string,
   projectId: string,
 ): Promise<{ ok: boolean; message: string }> {
-  const { orgId, canManageProjects } = await requireActiveOrg(slug);
+  const { userId, orgId, canManageProjects } = await requireActiveOrg(slug);
   if (!canManageProjects) return { ok: false, message: "You need permission to manage projects." };
-  const deleted = await deleteProject(database().db, orgId, projectId);
+  const deleted = await deleteProject(
+    database().db,
+    orgId,
+    projectId,
+    await userAuditSource(userId),
+  );
   revalidatePath(`/orgs/${slug}`);
   return deleted
     ? { ok: true, message: "Project deleted." }

@@ -1,14 +1,24 @@
 import { auth } from "@clerk/nextjs/server";
 import { notFound } from "next/navigation";
-
-export const MANAGE_PROJECTS = "org:projects:manage";
+import type { ApiScope } from "@/auth/api-scopes";
+import { SESSION_PERMISSIONS } from "@/auth/authorize";
 
 // Every org page and action re-checks that the signed-in user's active organization is the one in
 // the URL. The proxy activates the URL's organization when the user belongs to it; when they do
-// not, the active one stays different and the page is a 404 that reveals nothing.
+// not, the active one stays different and the page is a 404 that reveals nothing. What the user
+// may do there follows the same permissions the API asks of their session.
 export async function requireActiveOrg(slug: string) {
   const { isAuthenticated, userId, orgId, orgSlug, has, redirectToSignIn } = await auth();
   if (!isAuthenticated) return redirectToSignIn();
   if (!orgId || orgSlug !== slug) notFound();
-  return { userId, orgId, canManageProjects: has({ permission: MANAGE_PROJECTS }) };
+  const may = (scope: ApiScope) => {
+    const permission = SESSION_PERMISSIONS[scope];
+    return permission === null || has({ permission });
+  };
+  return {
+    userId,
+    orgId,
+    canManageProjects: may("projects:write"),
+    canReadActivity: may("audit:read"),
+  };
 }

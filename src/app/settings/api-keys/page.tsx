@@ -8,7 +8,6 @@ export const metadata = { title: "Personal API keys" };
 
 const TARGET = { kind: "personal" } as const;
 
-// A static segment, so it wins over the /settings/[[...rest]] catch-all of <UserProfile/>.
 export default async function PersonalApiKeysPage() {
   const access = await keyOwnerFor(TARGET);
   const { orgSlug } = await auth();

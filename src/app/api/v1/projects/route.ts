@@ -1,6 +1,7 @@
 import { apiOperation } from "@/api/api-operation";
 import { ProjectListQuery, projectCursor } from "@/api/list-params";
 import { projectResource } from "@/api/resources";
+import { apiAuditSource } from "@/audit/audit-source";
 import { database } from "@/db/client";
 import { jsonResponse } from "@/http/json-response";
 import { parseJsonBody, parseQuery } from "@/http/request-input";
@@ -23,12 +24,18 @@ export const GET = apiOperation("/api/v1/projects", "projects:read", async ({ re
 export const POST = apiOperation(
   "/api/v1/projects",
   "projects:write",
-  async ({ req, principal: p }) => {
+  async ({ req, principal: p, context }) => {
     const body = await parseJsonBody(req, ProjectInput);
     if (!body.ok) return body.problem;
     // An organization's key acts for no user: the project records which key created it.
     const createdBy = p.tokenType === "api_key" ? (p.userId ?? p.keyId) : p.userId;
-    const project = await createProject(database().db, p.tenantId, createdBy, body.value);
+    const project = await createProject(
+      database().db,
+      p.tenantId,
+      createdBy,
+      body.value,
+      apiAuditSource(p, context),
+    );
     return jsonResponse(projectResource(project), {
       status: 201,
       headers: { location: `/api/v1/projects/${project.id}` },

@@ -75,7 +75,13 @@ export async function POST(req: Request) {
   }
 
   try {
-    const outcome = await applyClerkEvent(database().db, svixId, event.type, event.change);
+    const outcome = await applyClerkEvent(
+      database().db,
+      svixId,
+      event.type,
+      event.change,
+      requestId,
+    );
     log.info({ event_type: event.type, outcome }, "applied");
     return accepted(outcome);
   } catch (err) {

@@ -1,5 +1,6 @@
 import { apiOperation } from "@/api/api-operation";
 import { projectResource } from "@/api/resources";
+import { apiAuditSource } from "@/audit/audit-source";
 import { database } from "@/db/client";
 import { jsonResponse } from "@/http/json-response";
 import { problem } from "@/http/problem";
@@ -24,10 +25,16 @@ export const GET = apiOperation<{ id: string }>(
 export const PATCH = apiOperation<{ id: string }>(
   ROUTE,
   "projects:write",
-  async ({ req, params, principal }) => {
+  async ({ req, params, principal, context }) => {
     const body = await parseJsonBody(req, ProjectPatch);
     if (!body.ok) return body.problem;
-    const project = await updateProject(database().db, principal.tenantId, params.id, body.value);
+    const project = await updateProject(
+      database().db,
+      principal.tenantId,
+      params.id,
+      body.value,
+      apiAuditSource(principal, context),
+    );
     return project ? jsonResponse(projectResource(project)) : notFound();
   },
 );
@@ -35,8 +42,13 @@ export const PATCH = apiOperation<{ id: string }>(
 export const DELETE = apiOperation<{ id: string }>(
   ROUTE,
   "projects:write",
-  async ({ params, principal }) => {
-    const deleted = await deleteProject(database().db, principal.tenantId, params.id);
+  async ({ params, principal, context }) => {
+    const deleted = await deleteProject(
+      database().db,
+      principal.tenantId,
+      params.id,
+      apiAuditSource(principal, context),
+    );
     return deleted ? new Response(null, { status: 204 }) : notFound();
   },
 );

@@ -1,0 +1,85 @@
+import { and, desc, eq } from "drizzle-orm";
+import type { Database } from "@/db/client";
+import { microsOf, olderThan, pageOf, type TimePosition } from "@/db/keyset";
+import { type AuditEvent, auditEvents } from "@/db/schema";
+import type { AuditKind } from "./audit-kinds";
+
+// The audit log: one helper writes it, inside the transaction of the change it records, so the
+// change and its record commit or fail together; one query reads it, always within one tenant.
+
+// Who made a change. A webhook from Clerk names an actor only where its payload does (who sent or
+// accepted an invitation); otherwise the actor is Clerk itself, not a guess.
+export type AuditActor =
+  | { type: "user"; id: string }
+  | { type: "api_key"; id: string; name: string }
+  | { type: "clerk" };
+
+// Where a change came from: its actor and the request that carried it (null where there was no
+// app request, or for a webhook, no meaningful client address).
+export type AuditSource = {
+  actor: AuditActor;
+  requestId: string | null;
+  clientAddress: string | null;
+};
+
+export type AuditRecord = {
+  tenantId: string;
+  kind: AuditKind;
+  target: { type: string; id: string };
+  // What changed, small and free of secrets (an API key's name and scopes, never its secret).
+  changes: Record<string, unknown>;
+  // When it happened, where the source says (Clerk's timestamps); else when it was recorded.
+  occurredAt?: Date | undefined;
+};
+
+// A database or a transaction: anything that can insert.
+type Writer = Pick<Database, "insert">;
+
+export async function recordAuditEvent(
+  tx: Writer,
+  source: AuditSource,
+  record: AuditRecord,
+): Promise<void> {
+  const { actor } = source;
+  await tx.insert(auditEvents).values({
+    tenantId: record.tenantId,
+    kind: record.kind,
+    actorType: actor.type,
+    actorId: actor.type === "clerk" ? null : actor.id,
+    actorName: actor.type === "api_key" ? actor.name : null,
+    targetType: record.target.type,
+    targetId: record.target.id,
+    changes: record.changes,
+    occurredAt: record.occurredAt,
+    requestId: source.requestId,
+    clientAddress: source.clientAddress,
+  });
+}
+
+export type AuditPage = { events: AuditEvent[]; next: TimePosition | null };
+
+// One tenant's events, newest first.
+export async function listAuditEvents(
+  db: Database,
+  tenantId: string,
+  {
+    limit = 20,
+    after,
+    kind,
+  }: { limit?: number; after?: TimePosition | undefined; kind?: AuditKind | undefined } = {},
+): Promise<AuditPage> {
+  const rows = await db
+    .select({ event: auditEvents, micros: microsOf(auditEvents.occurredAt) })
+    .from(auditEvents)
+    .where(
+      and(
+        eq(auditEvents.tenantId, tenantId),
+        kind ? eq(auditEvents.kind, kind) : undefined,
+        after ? olderThan(auditEvents.occurredAt, auditEvents.id, after) : undefined,
+      ),
+    )
+    .orderBy(desc(auditEvents.occurredAt), desc(auditEvents.id))
+    .limit(limit + 1);
+  const page = pageOf(rows, limit, (r) => ({ micros: r.micros, id: r.event.id }));
+  return { events: page.rows.map((r) => r.event), next: page.next };
+}

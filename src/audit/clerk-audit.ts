@@ -1,0 +1,114 @@
+import { eq } from "drizzle-orm";
+import { organizationMemberships } from "@/db/schema";
+import type { ClerkChange, MembershipSnapshot } from "@/webhooks/clerk-events";
+import type { Transaction } from "@/webhooks/clerk-sync";
+import { type AuditActor, type AuditRecord, type AuditSource, recordAuditEvent } from "./audit-log";
+
+// What the audit log records of Clerk's webhook events: memberships added, whose role changed,
+// removed; invitations sent, accepted, revoked. Called inside the event's transaction, after its
+// svix-id was recorded, so a redelivery records nothing more; and before the event's own writes,
+// so a role change can be compared with the role stored until then.
+
+const CLERK: AuditActor = { type: "clerk" };
+
+export async function recordClerkEvent(
+  tx: Transaction,
+  delivery: { eventType: string; requestId: string | null },
+  change: ClerkChange,
+): Promise<void> {
+  const event = await auditedEvent(tx, delivery.eventType, change);
+  if (!event) return;
+  const source: AuditSource = {
+    actor: event.actor,
+    requestId: delivery.requestId,
+    // The address a webhook comes from is Svix's, which says nothing about who made the change.
+    clientAddress: null,
+  };
+  await recordAuditEvent(tx, source, event.record);
+}
+
+type AuditedEvent = { actor: AuditActor; record: AuditRecord };
+
+async function auditedEvent(
+  tx: Transaction,
+  eventType: string,
+  change: ClerkChange,
+): Promise<AuditedEvent | null> {
+  if (change.kind === "invitation-changed") {
+    const i = change.invitation;
+    // Clerk's payload names who sent an invitation (when a user did) and who accepted it, but not
+    // who revoked it.
+    const actorId =
+      change.event === "created" ? i.inviterId : change.event === "accepted" ? i.acceptedBy : null;
+    return {
+      actor: actorId ? { type: "user", id: actorId } : CLERK,
+      record: {
+        tenantId: i.organizationId,
+        kind: `invitation.${change.event}`,
+        target: { type: "invitation", id: i.id },
+        changes: {
+          email_address: i.emailAddress,
+          role: i.role,
+          ...(change.event === "accepted" && { user_id: i.acceptedBy }),
+        },
+        occurredAt: i.updatedAt,
+      },
+    };
+  }
+  if (change.kind === "membership-upserted" && eventType === "organizationMembership.created") {
+    return { actor: CLERK, record: membershipRecord("membership.created", change.membership) };
+  }
+  if (change.kind === "membership-upserted" && eventType === "organizationMembership.updated") {
+    const previousRole = await storedRoleBefore(tx, change.membership);
+    // An update that leaves the role as it was (Clerk also sends one for metadata) is no role change.
+    if (previousRole === change.membership.role) return null;
+    const record = membershipRecord("membership.role_changed", change.membership);
+    return {
+      actor: CLERK,
+      record: { ...record, changes: { ...record.changes, previous_role: previousRole } },
+    };
+  }
+  if (change.kind === "membership-deleted") {
+    // The payload's updated_at is the membership's last change, not its removal: the time is now.
+    const { occurredAt: _last, ...record } = membershipRecord(
+      "membership.deleted",
+      change.membership,
+    );
+    return { actor: CLERK, record };
+  }
+  return null;
+}
+
+function membershipRecord(
+  kind: "membership.created" | "membership.role_changed" | "membership.deleted",
+  m: MembershipSnapshot,
+): AuditRecord {
+  return {
+    tenantId: m.organizationId,
+    kind,
+    target: { type: "membership", id: m.id },
+    changes: { user_id: m.userId, role: m.role },
+    occurredAt: m.updatedAt,
+  };
+}
+
+// The role this membership had before the event, when the database knows it: the stored row is
+// this membership's, live, and not newer than the event. Otherwise null: the previous role is not
+// known (the change was delivered before the membership's addition, or processed alongside it).
+async function storedRoleBefore(tx: Transaction, m: MembershipSnapshot): Promise<string | null> {
+  const [row] = await tx
+    .select({
+      id: organizationMemberships.id,
+      role: organizationMemberships.role,
+      clerkUpdatedAt: organizationMemberships.clerkUpdatedAt,
+      deletedAt: organizationMemberships.deletedAt,
+    })
+    .from(organizationMemberships)
+    .where(eq(organizationMemberships.id, m.id));
+  const known =
+    row &&
+    row.deletedAt === null &&
+    row.clerkUpdatedAt !== null &&
+    row.clerkUpdatedAt <= m.updatedAt;
+  return known ? row.role : null;
+}

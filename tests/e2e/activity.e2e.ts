@@ -1,0 +1,40 @@
+import { DEMO, expect, MEMBER, SCREENSHOTS, signInWithPassword, test } from "./fixtures";
+
+test.describe("the Activity page", () => {
+  test("an admin sees the project they just created in the organization's activity, with their name", async ({
+    page,
+  }) => {
+    await signInWithPassword(page, DEMO);
+    await page.getByRole("button", { name: /Acme Inc/ }).click();
+    await expect(page).toHaveURL(/\/orgs\/acme$/);
+
+    const name = `Audited ${Date.now().toString(36)}`;
+    const form = page.getByRole("form", { name: "New project" });
+    await form.getByLabel("Name").fill(name);
+    await form.getByRole("button", { name: "Create project" }).click();
+    await expect(form.getByRole("status")).toHaveText(`Created “${name}”.`);
+
+    await page
+      .getByRole("navigation", { name: "Main" })
+      .getByRole("link", { name: "Activity" })
+      .click();
+    await expect(page).toHaveURL(/\/orgs\/acme\/activity$/);
+    const row = page.getByRole("row").filter({ hasText: name });
+    await expect(row).toContainText("Project created");
+    await expect(row).toContainText("Dana Demo");
+    await page.screenshot({ path: `${SCREENSHOTS}/activity.png`, fullPage: true });
+
+    await page.getByLabel("Kind").selectOption("api_key.created");
+    await page.getByRole("button", { name: "Show" }).click();
+    await expect(page).toHaveURL(/kind=api_key.created/);
+    await expect(page.getByRole("row").filter({ hasText: name })).toHaveCount(0);
+  });
+
+  test("a member without org:audit:read gets no Activity link", async ({ page }) => {
+    await signInWithPassword(page, MEMBER);
+    await page.getByRole("button", { name: /Acme Inc/ }).click();
+    await expect(page).toHaveURL(/\/orgs\/acme$/);
+    await expect(page.getByRole("link", { name: "API keys" })).toBeVisible();
+    await expect(page.getByRole("link", { name: "Activity" })).toHaveCount(0);
+  });
+});

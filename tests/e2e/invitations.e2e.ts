@@ -1,0 +1,150 @@
+import type { Page } from "@playwright/test";
+import { clerk, DEMO, expect, SCREENSHOTS, signInWithPassword, test } from "./fixtures";
+import { mailTo } from "./mailbox";
+
+const PASSWORD = "teammate-password-42";
+
+// A real address, not `+clerk_test`: an invitation's ticket proves the address, no code is sent.
+const teammate = (label: string) =>
+  `${label}-${Date.now().toString(36)}${Math.floor(Math.random() * 1e4)}@example.com`;
+
+// The link the invitation "email" carries, from the emulator's mailbox.
+async function invitationLink(to: string): Promise<string> {
+  let link: string | undefined;
+  await expect
+    .poll(async () => {
+      link = (await mailTo(to)).at(-1)?.link ?? undefined;
+      return link;
+    })
+    .toBeTruthy();
+  return link as string;
+}
+
+// An organization of the demo admin's own, so the tests leave the seeded Acme alone.
+async function demoOrganization(name: string) {
+  const [demo] = (await clerk.users.getUserList({ emailAddress: [DEMO.email] })).data;
+  if (!demo) throw new Error("the seeded demo user is missing");
+  return clerk.organizations.createOrganization({ name, createdBy: demo.id });
+}
+
+// <OrganizationSwitcher/> → Manage opens <OrganizationProfile/>, then its Members page. A click
+// that lands while clerk-js is still settling the organization the URL activated is lost: retry.
+async function openMembers(page: Page) {
+  await page.getByRole("button", { name: "Open organization switcher" }).click();
+  await page.getByRole("button", { name: /^Manage/ }).click();
+  const profile = page.getByRole("dialog");
+  await expect(async () => {
+    await profile.getByRole("button", { name: "Members" }).click();
+    await expect(profile.getByRole("button", { name: "Invite" })).toBeVisible({ timeout: 2_000 });
+  }).toPass({ timeout: 20_000 });
+  return profile;
+}
+
+async function whoAmI(page: Page) {
+  const res = await page.request.get("/api/v1/me");
+  expect(res.status()).toBe(200);
+  return (await res.json()) as { org_slug: string | null; org_role: string | null };
+}
+
+test.describe("inviting a teammate with Clerk's components", () => {
+  test("an admin invites from <OrganizationProfile/>; the emailed link signs the teammate up with a password only, into the organization", async ({
+    page,
+    browser,
+  }) => {
+    // Two people, two browsers, two sign-ins: more than the default minute on a busy machine.
+    test.slow();
+    const org = await demoOrganization(`Invite ${Date.now().toString(36)}`);
+    await signInWithPassword(page, DEMO);
+    await expect(page).toHaveURL(/\/onboarding$/);
+    await page.goto(`/orgs/${org.slug}`);
+    await expect(page.getByRole("heading", { name: "Projects", exact: true })).toBeVisible();
+
+    const profile = await openMembers(page);
+    await profile.getByRole("button", { name: "Invite" }).click();
+    const email = teammate("teammate");
+    await profile.getByRole("textbox").first().fill(email);
+    await profile.getByRole("button", { name: /^Role:/ }).click();
+    await page.getByRole("option", { name: "Viewer" }).click();
+    await page.screenshot({ path: `${SCREENSHOTS}/invite-from-organization-profile.png` });
+    await profile.getByRole("button", { name: "Send invitations" }).click();
+    await expect(profile.getByText(/invitations successfully sent/i)).toBeVisible();
+
+    const link = await invitationLink(email);
+    expect(new URL(link).pathname).toBe("/sign-up");
+
+    // The teammate, in a browser of their own.
+    const invitee = await (await browser.newContext()).newPage();
+    await invitee.goto(link);
+    await invitee.getByLabel(/^password/i).fill(PASSWORD);
+    await invitee.screenshot({ path: `${SCREENSHOTS}/invitation-sign-up.png`, fullPage: true });
+    await invitee.getByRole("button", { name: "Continue", exact: true }).click();
+    await expect(invitee).toHaveURL(new RegExp(`/orgs/${org.slug}$`));
+    await expect(invitee.getByRole("heading", { name: "Projects", exact: true })).toBeVisible();
+    expect(await whoAmI(invitee)).toMatchObject({ org_slug: org.slug, org_role: "org:viewer" });
+    await invitee.screenshot({ path: `${SCREENSHOTS}/invitee-dashboard.png`, fullPage: true });
+
+    // The admin sees them as a member: on the dashboard (synced by webhooks), in Clerk's list and
+    // in the API; and no invitation is pending any more.
+    await expect
+      .poll(async () => {
+        await page.reload();
+        return page.getByRole("region", { name: "Members" }).getByText(email).count();
+      })
+      .toBeGreaterThan(0);
+    await expect((await openMembers(page)).getByText(email)).toBeVisible();
+    await page.screenshot({ path: `${SCREENSHOTS}/organization-members-after-invite.png` });
+    const members = await page.request.get("/api/v1/members");
+    expect(members.status()).toBe(200);
+    expect(JSON.stringify(await members.json())).toContain(email);
+    const pending = await clerk.organizations.getOrganizationInvitationList({
+      organizationId: org.id,
+      status: ["pending"],
+    });
+    expect(pending.totalCount).toBe(0);
+    await invitee.context().close();
+  });
+
+  test("an existing user accepts an invitation from <OrganizationSwitcher/> and opens the organization", async ({
+    page,
+  }) => {
+    const org = await demoOrganization(`Join ${Date.now().toString(36)}`);
+    const email = teammate("existing");
+    await clerk.users.createUser({ emailAddress: [email], password: PASSWORD });
+    await clerk.organizations.createOrganizationInvitation({
+      organizationId: org.id,
+      emailAddress: email,
+      role: "org:member",
+    });
+
+    await signInWithPassword(page, { email, password: PASSWORD });
+    await expect(page).toHaveURL(/\/onboarding$/);
+    await page.getByRole("button", { name: "Open organization switcher" }).click();
+    const switcher = page.getByRole("dialog");
+    await expect(switcher.getByText(org.name)).toBeVisible();
+    await page.screenshot({ path: `${SCREENSHOTS}/organization-switcher-invitation.png` });
+    await switcher.getByRole("button", { name: "Join", exact: true }).click();
+    await switcher.getByRole("button", { name: new RegExp(org.name) }).click();
+    await expect(page).toHaveURL(new RegExp(`/orgs/${org.slug}$`));
+    expect(await whoAmI(page)).toMatchObject({ org_slug: org.slug, org_role: "org:member" });
+  });
+
+  test("a revoked invitation's link shows Clerk's error and signs nobody up", async ({ page }) => {
+    const org = await demoOrganization(`Revoked ${Date.now().toString(36)}`);
+    const email = teammate("revoked");
+    const invitation = await clerk.organizations.createOrganizationInvitation({
+      organizationId: org.id,
+      emailAddress: email,
+      role: "org:member",
+    });
+    await clerk.organizations.revokeOrganizationInvitation({
+      organizationId: org.id,
+      invitationId: invitation.id,
+    });
+    await page.goto(await invitationLink(email));
+    await expect(
+      page.getByText("This invitation has been revoked and cannot be used anymore."),
+    ).toBeVisible();
+    await page.screenshot({ path: `${SCREENSHOTS}/invitation-revoked.png`, fullPage: true });
+    expect((await clerk.users.getUserList({ emailAddress: [email] })).data).toHaveLength(0);
+  });
+});

@@ -1,0 +1,741 @@
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import type { CreateKeyState } from "../../../src/api-keys/actions";
+import type { ProjectFormState } from "../../../src/app/orgs/[slug]/actions";
+import { type ApiContract, apiContract } from "../../support/api-contract";
+import { type AppDatabase, connectAppDatabase, eventually } from "../../support/app-database";
+import { type AppProcess, freePort, startApp } from "../../support/app-process";
+import {
+  deliver,
+  invitationEvent,
+  membershipEvent,
+  newSvixId,
+  type OrganizationFields,
+} from "../../support/clerk-webhooks";
+import { clerkFor, mintSession, unique } from "../../support/emulator-client";
+import {
+  type EmulatorProcess,
+  removeDataDir,
+  startEmulatorProcess,
+} from "../../support/emulator-process";
+import { callServerAction, serverActionId } from "../../support/server-action";
+
+// The audit log against the built app: every change it records, made the ways a user makes it
+// (the API with a key or a session, the dashboard's and the settings' server actions, Clerk's
+// webhooks from the emulator and as signed deliveries), read back through GET /api/v1/audit-events
+// (held to the app's OpenAPI document), the Activity page and the table itself.
+
+let emulator: EmulatorProcess;
+let app: AppProcess;
+let clerk: ReturnType<typeof clerkFor>;
+let database: AppDatabase;
+let contract: ApiContract;
+let webhookUrl: string;
+
+type Org = { id: string; slug: string };
+let alice: string; // admin of org A
+let bob: string; // member of org A
+let carol: string; // admin of org B
+let orgA: Org;
+let orgB: Org;
+let keyA: { id: string; name: string; secret: string }; // org A, every scope
+let auditKeyB: string; // org B, audit:read
+
+const ALL_SCOPES = ["projects:read", "projects:write", "members:read", "audit:read"];
+
+beforeAll(async () => {
+  // The emulator delivers its webhooks to this app, so it must know the app's port first.
+  const port = await freePort();
+  emulator = await startEmulatorProcess({
+    env: {
+      EMULATOR_WEBHOOK_URL: `http://localhost:${port}/api/webhooks/clerk`,
+      EMULATOR_WEBHOOK_TIME_SCALE: "0.001",
+    },
+  });
+  clerk = clerkFor(emulator.url);
+  app = await startApp({ emulatorUrl: emulator.url, databaseUrl: inject("databaseUrl"), port });
+  webhookUrl = `${app.url}/api/webhooks/clerk`;
+  database = connectAppDatabase(inject("databaseUrl"));
+  contract = apiContract(await fetch(`${app.url}/api/v1/openapi.json`).then((r) => r.json()));
+
+  const user = async (name: string) =>
+    (
+      await clerk.users.createUser({
+        emailAddress: [`${unique(name)}@example.com`],
+        firstName: name,
+      })
+    ).id;
+  alice = await user("Alice");
+  bob = await user("Bob");
+  carol = await user("Carol");
+  const a = await clerk.organizations.createOrganization({ name: "Org A", createdBy: alice });
+  const b = await clerk.organizations.createOrganization({ name: "Org B", createdBy: carol });
+  orgA = { id: a.id, slug: a.slug };
+  orgB = { id: b.id, slug: b.slug };
+  await clerk.organizations.createOrganizationMembership({
+    organizationId: orgA.id,
+    userId: bob,
+    role: "org:member",
+  });
+  const key = await clerk.apiKeys.create({
+    name: unique("ci"),
+    subject: orgA.id,
+    scopes: ALL_SCOPES,
+  });
+  keyA = { id: key.id, name: key.name, secret: key.secret ?? "" };
+  auditKeyB = (
+    await clerk.apiKeys.create({ name: unique("b"), subject: orgB.id, scopes: ["audit:read"] })
+  ).secret as string;
+});
+
+afterAll(async () => {
+  await app?.stop();
+  await emulator?.stop();
+  if (emulator) removeDataDir(emulator.dataDir);
+  await database?.close();
+});
+
+async function session(userId: string, organizationId: string | null) {
+  return (await mintSession(emulator.url, { user_id: userId, organization_id: organizationId }))
+    .token;
+}
+
+// One API request; its answer must match the OpenAPI document.
+async function call(
+  method: string,
+  path: string,
+  options: { token: string; body?: unknown; requestId?: string },
+) {
+  const headers: Record<string, string> = { authorization: `Bearer ${options.token}` };
+  if (options.body !== undefined) headers["content-type"] = "application/json";
+  if (options.requestId) headers["x-request-id"] = options.requestId;
+  const res = await fetch(`${app.url}${path}`, {
+    method,
+    headers,
+    body: options.body === undefined ? undefined : JSON.stringify(options.body),
+  });
+  const text = await res.text();
+  const body = text ? JSON.parse(text) : null;
+  const problems = contract.check({
+    method,
+    path,
+    status: res.status,
+    contentType: res.headers.get("content-type"),
+    body,
+  });
+  if (problems.length > 0) throw new Error(problems.join("\n"));
+  // biome-ignore lint/suspicious/noExplicitAny: response bodies are asserted field by field
+  return { status: res.status, body: body as any };
+}
+
+type AuditEventJson = {
+  id: string;
+  tenant_id: string;
+  kind: string;
+  actor: { type: string; id: string | null; name: string | null };
+  target: { type: string; id: string };
+  changes: Record<string, unknown>;
+  occurred_at: string;
+  request_id: string | null;
+  client_address: string | null;
+};
+
+// Every event the API shows for a target, following every page.
+async function eventsOf(token: string, targetId: string, kind?: string) {
+  const found: AuditEventJson[] = [];
+  let cursor: string | null = null;
+  do {
+    const query = new URLSearchParams({ limit: "100" });
+    if (cursor) query.set("cursor", cursor);
+    if (kind) query.set("kind", kind);
+    const page = await call("GET", `/api/v1/audit-events?${query}`, { token });
+    expect(page.status).toBe(200);
+    found.push(...page.body.data.filter((e: AuditEventJson) => e.target.id === targetId));
+    cursor = page.body.next_cursor;
+  } while (cursor);
+  return found;
+}
+
+async function rowsOf(targetId: string) {
+  return database.sql`
+    select kind, tenant_id, actor_type, actor_id, actor_name, changes, request_id, client_address
+    from audit_events where target_id = ${targetId} order by occurred_at, id`;
+}
+
+async function rowCount(tenantId: string): Promise<number> {
+  const [row] =
+    await database.sql`select count(*)::int as n from audit_events where tenant_id = ${tenantId}`;
+  return row?.n;
+}
+
+// `next start` sees the test's own connection: the loopback address, in either family.
+const LOOPBACK = /^(127\.0\.0\.1|::1)$/;
+
+// The rows of the Activity page's table.
+function rowsIn(html: string): string[] {
+  const body = /<tbody[^>]*>([\s\S]*?)<\/tbody>/.exec(html)?.[1] ?? "";
+  return body.split("</tr>").filter((r) => r.includes("<td"));
+}
+
+async function page(path: string, token: string) {
+  const res = await fetch(`${app.url}${path}`, { headers: { authorization: `Bearer ${token}` } });
+  return { status: res.status, html: await res.text() };
+}
+
+describe("project changes", () => {
+  it("records an organization key's create, update and delete once each, with the key's id and name and the request", async () => {
+    const requestId = `audit-test-${unique("req")}`;
+    const created = await call("POST", "/api/v1/projects", {
+      token: keyA.secret,
+      body: { name: "Apollo", description: "To the moon" },
+      requestId,
+    });
+    const id = created.body.id;
+    await call("PATCH", `/api/v1/projects/${id}`, {
+      token: keyA.secret,
+      body: { description: "" },
+    });
+    await call("DELETE", `/api/v1/projects/${id}`, { token: keyA.secret });
+
+    const events = await eventsOf(keyA.secret, id);
+    // Newest first.
+    expect(events.map((e) => e.kind)).toEqual([
+      "project.deleted",
+      "project.updated",
+      "project.created",
+    ]);
+    const actor = { type: "api_key", id: keyA.id, name: keyA.name };
+    expect(events[2]).toMatchObject({
+      tenant_id: orgA.id,
+      actor,
+      target: { type: "project", id },
+      changes: { name: "Apollo", description: "To the moon" },
+      request_id: requestId,
+      client_address: expect.stringMatching(LOOPBACK),
+    });
+    expect(events[1]).toMatchObject({ actor, changes: { description: null } });
+    expect(events[0]).toMatchObject({ actor, changes: { name: "Apollo" } });
+    // Each request has an id of its own, and the answer names it.
+    expect(new Set(events.map((e) => e.request_id)).size).toBe(3);
+  });
+
+  it("records a session's changes with the user as actor", async () => {
+    const token = await session(alice, orgA.id);
+    const created = await call("POST", "/api/v1/projects", { token, body: { name: "By Alice" } });
+    const events = await eventsOf(keyA.secret, created.body.id);
+    expect(events).toHaveLength(1);
+    expect(events[0]).toMatchObject({
+      kind: "project.created",
+      actor: { type: "user", id: alice, name: null },
+    });
+  });
+
+  it("records the dashboard's create and delete actions with the signed-in user and the request", async () => {
+    const token = await session(alice, orgA.id);
+    const name = unique("From the dashboard");
+    const requestId = `audit-action-${unique("req")}`;
+    const form = new FormData();
+    form.append("name", name);
+    form.append("description", "");
+    const state = await callServerAction<ProjectFormState>({
+      appUrl: app.url,
+      page: `/orgs/${orgA.slug}`,
+      actionId: serverActionId("src/app/orgs/[slug]/actions.ts", "createProjectAction"),
+      args: [orgA.slug, { status: "idle" }, form],
+      token,
+      headers: { "x-request-id": requestId },
+    });
+    expect(state.status).toBe("created");
+    const [project] = (await call("GET", "/api/v1/projects?limit=100", { token })).body.data.filter(
+      (p: { name: string }) => p.name === name,
+    );
+    const deleted = await callServerAction<{ ok: boolean }>({
+      appUrl: app.url,
+      page: `/orgs/${orgA.slug}`,
+      actionId: serverActionId("src/app/orgs/[slug]/actions.ts", "deleteProjectAction"),
+      args: [orgA.slug, project.id],
+      token,
+    });
+    expect(deleted.ok).toBe(true);
+
+    const rows = await rowsOf(project.id);
+    expect(rows).toEqual([
+      {
+        kind: "project.created",
+        tenant_id: orgA.id,
+        actor_type: "user",
+        actor_id: alice,
+        actor_name: null,
+        changes: { name, description: null },
+        request_id: requestId,
+        client_address: expect.stringMatching(LOOPBACK),
+      },
+      expect.objectContaining({ kind: "project.deleted", actor_id: alice, changes: { name } }),
+    ]);
+  });
+
+  it("records nothing for refused or invalid changes", async () => {
+    const before = await rowCount(orgA.id);
+    const member = await session(bob, orgA.id);
+    const readOnly = (
+      await clerk.apiKeys.create({
+        name: unique("ro"),
+        subject: orgA.id,
+        scopes: ["projects:read"],
+      })
+    ).secret as string;
+    const [project] = (await call("GET", "/api/v1/projects", { token: keyA.secret })).body.data;
+    const foreign = (
+      await call("POST", "/api/v1/projects", {
+        token: (
+          await clerk.apiKeys.create({
+            name: unique("b-writer"),
+            subject: orgB.id,
+            scopes: ["projects:write"],
+          })
+        ).secret as string,
+        body: { name: "B's" },
+      })
+    ).body.id;
+
+    expect(
+      (await call("POST", "/api/v1/projects", { token: member, body: { name: "x" } })).status,
+    ).toBe(403);
+    expect(
+      (await call("DELETE", `/api/v1/projects/${project.id}`, { token: readOnly })).status,
+    ).toBe(403);
+    expect(
+      (await call("POST", "/api/v1/projects", { token: keyA.secret, body: { name: "" } })).status,
+    ).toBe(422);
+    expect(
+      (
+        await call("PATCH", `/api/v1/projects/${project.id}`, {
+          token: keyA.secret,
+          body: { x: 1 },
+        })
+      ).status,
+    ).toBe(422);
+    expect(
+      (await call("DELETE", `/api/v1/projects/${foreign}`, { token: keyA.secret })).status,
+    ).toBe(404);
+    const refused = await callServerAction<ProjectFormState>({
+      appUrl: app.url,
+      page: `/orgs/${orgA.slug}`,
+      actionId: serverActionId("src/app/orgs/[slug]/actions.ts", "createProjectAction"),
+      args: [orgA.slug, { status: "idle" }, new FormData()],
+      token: member,
+    });
+    expect(refused.status).toBe("error");
+
+    expect(await rowCount(orgA.id)).toBe(before);
+  });
+});
+
+describe("API keys in settings", () => {
+  const ACTIONS = "src/api-keys/actions.ts";
+
+  it("records an organization key created and revoked, with its id, name and scopes and never its secret", async () => {
+    const token = await session(alice, orgA.id);
+    const from = `/orgs/${orgA.slug}/settings/api-keys`;
+    const form = new FormData();
+    const name = unique("deploy");
+    form.append("name", name);
+    form.append("scopes", "projects:read");
+    form.append("scopes", "audit:read");
+    form.append("expiry", "never");
+    form.append("description", "");
+    const created = await callServerAction<CreateKeyState>({
+      appUrl: app.url,
+      page: from,
+      actionId: serverActionId(ACTIONS, "createApiKeyAction"),
+      args: [{ kind: "organization", slug: orgA.slug }, { status: "idle" }, form],
+      token,
+    });
+    if (created.status !== "created") throw new Error(`not created: ${JSON.stringify(created)}`);
+    const revoked = await callServerAction<{ ok: boolean }>({
+      appUrl: app.url,
+      page: from,
+      actionId: serverActionId(ACTIONS, "revokeApiKeyAction"),
+      args: [{ kind: "organization", slug: orgA.slug }, created.key.id],
+      token,
+    });
+    expect(revoked.ok).toBe(true);
+
+    const events = await eventsOf(keyA.secret, created.key.id);
+    const changes = { name, scopes: ["projects:read", "audit:read"], expires_at: null };
+    expect(events).toEqual([
+      expect.objectContaining({
+        kind: "api_key.revoked",
+        actor: { type: "user", id: alice, name: null },
+        changes,
+      }),
+      expect.objectContaining({
+        kind: "api_key.created",
+        tenant_id: orgA.id,
+        actor: { type: "user", id: alice, name: null },
+        target: { type: "api_key", id: created.key.id },
+        changes,
+        request_id: expect.any(String),
+        client_address: expect.stringMatching(LOOPBACK),
+      }),
+    ]);
+    expect(JSON.stringify(await rowsOf(created.key.id))).not.toContain(created.key.secret);
+  });
+
+  it("records a personal key in the user's own workspace, which only that user's session sees", async () => {
+    const form = new FormData();
+    form.append("name", unique("mine"));
+    form.append("scopes", "projects:read");
+    form.append("expiry", "7d");
+    form.append("description", "");
+    const created = await callServerAction<CreateKeyState>({
+      appUrl: app.url,
+      page: "/settings/api-keys",
+      actionId: serverActionId(ACTIONS, "createApiKeyAction"),
+      args: [{ kind: "personal" }, { status: "idle" }, form],
+      token: await session(alice, orgA.id),
+    });
+    if (created.status !== "created") throw new Error("not created");
+    const personal = await eventsOf(await session(alice, null), created.key.id);
+    expect(personal).toEqual([
+      expect.objectContaining({
+        kind: "api_key.created",
+        tenant_id: alice,
+        changes: expect.objectContaining({ expires_at: expect.any(String) }),
+      }),
+    ]);
+    expect(await eventsOf(keyA.secret, created.key.id)).toEqual([]);
+  });
+
+  it("records nothing when a member without the permission tries to revoke the organization's key", async () => {
+    const key = await clerk.apiKeys.create({ name: unique("kept"), subject: orgA.id });
+    const result = await callServerAction<{ ok: boolean }>({
+      appUrl: app.url,
+      page: `/orgs/${orgA.slug}/settings/api-keys`,
+      actionId: serverActionId(ACTIONS, "revokeApiKeyAction"),
+      args: [{ kind: "organization", slug: orgA.slug }, key.id],
+      token: await session(bob, orgA.id),
+    });
+    expect(result.ok).toBe(false);
+    expect(await rowsOf(key.id)).toEqual([]);
+  });
+});
+
+describe("memberships and invitations from Clerk's webhooks", () => {
+  it("records a member added, their role changed and their removal once each, by Clerk, with the delivery's request id", async () => {
+    const dave = (await clerk.users.createUser({ emailAddress: [`${unique("dave")}@example.com`] }))
+      .id;
+    // One step at a time, as an admin would make them: each event is stored before the next change.
+    const stored = async (id: string, n: number) =>
+      eventually(
+        () => rowsOf(id),
+        (r) => r.length === n,
+      );
+    const membership = await clerk.organizations.createOrganizationMembership({
+      organizationId: orgA.id,
+      userId: dave,
+      role: "org:member",
+    });
+    await stored(membership.id, 1);
+    await clerk.organizations.updateOrganizationMembership({
+      organizationId: orgA.id,
+      userId: dave,
+      role: "org:admin",
+    });
+    await stored(membership.id, 2);
+    await clerk.organizations.deleteOrganizationMembership({
+      organizationId: orgA.id,
+      userId: dave,
+    });
+
+    const rows = await eventually(
+      () => rowsOf(membership.id),
+      (r) => r.length === 3,
+    );
+    expect(rows.map((r) => r.kind)).toEqual([
+      "membership.created",
+      "membership.role_changed",
+      "membership.deleted",
+    ]);
+    for (const row of rows) {
+      expect(row).toMatchObject({
+        tenant_id: orgA.id,
+        actor_type: "clerk",
+        actor_id: null,
+        request_id: expect.any(String),
+        client_address: null,
+      });
+    }
+    expect(rows[1]?.changes).toEqual({
+      user_id: dave,
+      role: "org:admin",
+      previous_role: "org:member",
+    });
+    const listed = await eventsOf(keyA.secret, membership.id);
+    expect(listed.map((e) => e.actor)).toEqual(
+      Array(3).fill({ type: "clerk", id: null, name: null }),
+    );
+  });
+
+  const organization = (): OrganizationFields => ({
+    id: orgA.id,
+    name: "Org A",
+    slug: orgA.slug,
+    updatedAt: Date.now(),
+  });
+
+  it("records invitations sent, accepted and revoked, naming the inviter and the user who accepted", async () => {
+    const now = Date.now();
+    const sent = {
+      id: `orginv_${unique("i")}`,
+      organization: organization(),
+      email: "grace@example.com",
+      role: "org:member",
+      inviterId: alice,
+      createdAt: now,
+      updatedAt: now,
+    };
+    const other = { ...sent, id: `orginv_${unique("i")}`, email: "eve@example.com" };
+    for (const [event, svixId] of [
+      [invitationEvent("organizationInvitation.created", sent), newSvixId()],
+      [
+        invitationEvent("organizationInvitation.accepted", {
+          ...sent,
+          acceptedBy: bob,
+          updatedAt: now + 1_000,
+        }),
+        newSvixId(),
+      ],
+      [invitationEvent("organizationInvitation.created", other), newSvixId()],
+      [
+        invitationEvent("organizationInvitation.revoked", { ...other, updatedAt: now + 2_000 }),
+        newSvixId(),
+      ],
+    ] as const) {
+      expect((await deliver(webhookUrl, event, { svixId })).status).toBe(200);
+    }
+
+    expect(await eventsOf(keyA.secret, sent.id)).toEqual([
+      expect.objectContaining({
+        kind: "invitation.accepted",
+        actor: { type: "user", id: bob, name: null },
+        changes: { email_address: "grace@example.com", role: "org:member", user_id: bob },
+        occurred_at: new Date(now + 1_000).toISOString(),
+      }),
+      expect.objectContaining({
+        kind: "invitation.created",
+        actor: { type: "user", id: alice, name: null },
+        target: { type: "invitation", id: sent.id },
+        changes: { email_address: "grace@example.com", role: "org:member" },
+        client_address: null,
+      }),
+    ]);
+    // Clerk's payload does not say who revoked it: Clerk is named, not a guess.
+    expect((await eventsOf(keyA.secret, other.id))[0]).toMatchObject({
+      kind: "invitation.revoked",
+      actor: { type: "clerk", id: null, name: null },
+    });
+  });
+
+  it("records a redelivered event once, also when the copies race", async () => {
+    const now = Date.now();
+    const invitation = {
+      id: `orginv_${unique("i")}`,
+      organization: organization(),
+      email: "dup@example.com",
+      role: "org:member",
+      inviterId: null,
+      updatedAt: now,
+    };
+    const event = invitationEvent("organizationInvitation.created", invitation);
+    const svixId = newSvixId();
+    const answers = await Promise.all(
+      Array.from({ length: 5 }, () => deliver(webhookUrl, event, { svixId }).then((r) => r.json())),
+    );
+    expect(answers.filter((a) => a.status === "processed")).toHaveLength(1);
+    await deliver(webhookUrl, event, { svixId });
+    expect(await rowsOf(invitation.id)).toHaveLength(1);
+  });
+
+  it("records a role change that arrives before its membership, in Clerk's order, without inventing the previous role", async () => {
+    const member = { id: `user_${unique("late")}`, firstName: "Late" };
+    const base = { id: `orgmem_${unique("m")}`, organization: organization(), user: member };
+    const t = Date.now();
+    const created = membershipEvent("organizationMembership.created", {
+      ...base,
+      role: "org:member",
+      updatedAt: t,
+    });
+    const updated = membershipEvent("organizationMembership.updated", {
+      ...base,
+      role: "org:admin",
+      updatedAt: t + 1_000,
+    });
+    await deliver(webhookUrl, updated);
+    await deliver(webhookUrl, created);
+    const events = await eventsOf(keyA.secret, base.id);
+    expect(events.map((e) => [e.kind, e.changes])).toEqual([
+      ["membership.role_changed", { user_id: member.id, role: "org:admin", previous_role: null }],
+      ["membership.created", { user_id: member.id, role: "org:member" }],
+    ]);
+  });
+
+  it("records no role change for an update that keeps the role", async () => {
+    const base = {
+      id: `orgmem_${unique("m")}`,
+      organization: organization(),
+      user: { id: `user_${unique("same")}` },
+      role: "org:member",
+    };
+    const t = Date.now();
+    await deliver(
+      webhookUrl,
+      membershipEvent("organizationMembership.created", { ...base, updatedAt: t }),
+    );
+    await deliver(
+      webhookUrl,
+      membershipEvent("organizationMembership.updated", { ...base, updatedAt: t + 1_000 }),
+    );
+    expect((await rowsOf(base.id)).map((r) => r.kind)).toEqual(["membership.created"]);
+  });
+});
+
+describe("reading the audit log", () => {
+  it("never shows another tenant's events, through the API or the Activity page", async () => {
+    const secret = unique("Only in A");
+    const created = await call("POST", "/api/v1/projects", {
+      token: keyA.secret,
+      body: { name: secret },
+    });
+    expect(await eventsOf(keyA.secret, created.body.id)).toHaveLength(1);
+    expect(await eventsOf(auditKeyB, created.body.id)).toEqual([]);
+    const all = await call("GET", "/api/v1/audit-events?limit=100", { token: auditKeyB });
+    expect(all.body.data.every((e: AuditEventJson) => e.tenant_id === orgB.id)).toBe(true);
+
+    const carolsPage = await page(`/orgs/${orgA.slug}/activity`, await session(carol, orgB.id));
+    expect(carolsPage.status).toBe(404);
+    expect(carolsPage.html).not.toContain(secret);
+    const ownPage = await page(`/orgs/${orgB.slug}/activity`, await session(carol, orgB.id));
+    expect(ownPage.html).not.toContain(secret);
+  });
+
+  it("lets an admin's session read the log (org:audit:read), through the API and on the Activity page linked from the header", async () => {
+    const token = await session(alice, orgA.id);
+    const name = unique("Seen by admins");
+    const created = await call("POST", "/api/v1/projects", { token: keyA.secret, body: { name } });
+    expect(await eventsOf(token, created.body.id)).toEqual([
+      expect.objectContaining({ kind: "project.created", tenant_id: orgA.id }),
+    ]);
+    const dashboard = await page(`/orgs/${orgA.slug}`, token);
+    expect(dashboard.html).toContain(`href="/orgs/${orgA.slug}/activity"`);
+
+    const activity = await page(`/orgs/${orgA.slug}/activity`, token);
+    expect(activity.status).toBe(200);
+    const row = rowsIn(activity.html).find((r) => r.includes(name)) ?? "";
+    expect(row).toContain("Project created");
+    expect(row).toContain(`API key “${keyA.name}”`);
+    const keysOnly = await page(`/orgs/${orgA.slug}/activity?kind=api_key.created`, token);
+    const keyRows = rowsIn(keysOnly.html);
+    expect(keyRows.length).toBeGreaterThan(0);
+    expect(keyRows.every((r) => r.includes("API key created"))).toBe(true);
+  });
+
+  it("pages the Activity page 25 events at a time, newest first, each event once", async () => {
+    const b = await clerk.organizations.createOrganization({ name: "Busy", createdBy: alice });
+    const writer = (
+      await clerk.apiKeys.create({ name: unique("busy"), subject: b.id, scopes: ALL_SCOPES })
+    ).secret as string;
+    for (let i = 1; i <= 27; i++) {
+      await call("POST", "/api/v1/projects", { token: writer, body: { name: `Busy ${i}` } });
+    }
+    const token = await session(alice, b.id);
+    const first = await page(`/orgs/${b.slug}/activity?kind=project.created`, token);
+    const older = /href="([^"]*cursor=[^"]*)"[^>]*>Older</.exec(first.html)?.[1];
+    expect(older).toBeDefined();
+    const second = await page((older ?? "").replaceAll("&amp;", "&"), token);
+    const names = [...rowsIn(first.html), ...rowsIn(second.html)].map(
+      (r) => /Busy \d+/.exec(r)?.[0],
+    );
+    expect(rowsIn(first.html)).toHaveLength(25);
+    expect(names).toEqual(Array.from({ length: 27 }, (_, i) => `Busy ${27 - i}`));
+    expect(second.html).not.toMatch(/>Older</);
+    expect(second.html).toMatch(/>Newest</);
+  });
+
+  it("answers 403 naming audit:read to a key without it, and org:audit:read to a member's session", async () => {
+    const noScope = (
+      await clerk.apiKeys.create({
+        name: unique("no-audit"),
+        subject: orgA.id,
+        scopes: ["projects:read"],
+      })
+    ).secret as string;
+    const keyAnswer = await call("GET", "/api/v1/audit-events", { token: noScope });
+    expect(keyAnswer).toMatchObject({ status: 403, body: { missing_scope: "audit:read" } });
+    const sessionAnswer = await call("GET", "/api/v1/audit-events", {
+      token: await session(bob, orgA.id),
+    });
+    expect(sessionAnswer).toMatchObject({
+      status: 403,
+      body: { missing_permission: "org:audit:read" },
+    });
+  });
+
+  it("tells a member without org:audit:read to ask an admin on the Activity page, lists nothing, and links no Activity", async () => {
+    const name = unique("Hidden from members");
+    await call("POST", "/api/v1/projects", { token: keyA.secret, body: { name } });
+    const token = await session(bob, orgA.id);
+    const activity = await page(`/orgs/${orgA.slug}/activity`, token);
+    expect(activity.status).toBe(200);
+    expect(activity.html).toContain("org:audit:read");
+    expect(activity.html).not.toContain(name);
+    const dashboard = await page(`/orgs/${orgA.slug}`, token);
+    expect(dashboard.html).toContain(name);
+    expect(dashboard.html).not.toContain(`href="/orgs/${orgA.slug}/activity"`);
+  });
+
+  it("answers 422 naming the parameter to an unknown kind or a foreign cursor", async () => {
+    const kind = await call("GET", "/api/v1/audit-events?kind=project", { token: keyA.secret });
+    expect(kind.status).toBe(422);
+    expect(kind.body.errors.map((e: { field: string }) => e.field)).toEqual(["kind"]);
+    const projects = await call("GET", "/api/v1/projects?limit=1", { token: keyA.secret });
+    const cursor = await call(
+      "GET",
+      `/api/v1/audit-events?cursor=${encodeURIComponent(projects.body.next_cursor)}`,
+      { token: keyA.secret },
+    );
+    expect(cursor.body.errors.map((e: { field: string }) => e.field)).toEqual(["cursor"]);
+  });
+
+  it("pages through a workspace's events newest first, each once, filtered by kind", async () => {
+    const owner = (
+      await clerk.users.createUser({ emailAddress: [`${unique("pager")}@example.com`] })
+    ).id;
+    const token = (
+      await clerk.apiKeys.create({ name: unique("pager"), subject: owner, scopes: ALL_SCOPES })
+    ).secret as string;
+    const ids: string[] = [];
+    for (const name of ["p1", "p2", "p3", "p4", "p5"]) {
+      ids.unshift((await call("POST", "/api/v1/projects", { token, body: { name } })).body.id);
+    }
+    await call("DELETE", `/api/v1/projects/${ids[0]}`, { token });
+
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    let pages = 0;
+    do {
+      const query: string = `kind=project.created&limit=2${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ""}`;
+      const res = await call("GET", `/api/v1/audit-events?${query}`, { token });
+      expect(res.body.data.every((e: AuditEventJson) => e.kind === "project.created")).toBe(true);
+      seen.push(...res.body.data.map((e: AuditEventJson) => e.target.id));
+      cursor = res.body.next_cursor;
+      pages += 1;
+    } while (cursor && pages < 10);
+    expect(pages).toBe(3);
+    expect(seen).toEqual(ids);
+    const everything = await call("GET", "/api/v1/audit-events", { token });
+    expect(everything.body.data.map((e: AuditEventJson) => e.kind)).toEqual([
+      "project.deleted",
+      ...Array(5).fill("project.created"),
+    ]);
+  });
+});

@@ -1,0 +1,152 @@
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import type { ProjectFormState } from "../../../src/app/orgs/[slug]/actions";
+import { type AppDatabase, connectAppDatabase } from "../../support/app-database";
+import { type AppProcess, startApp } from "../../support/app-process";
+import { clerkFor, mintSession, unique } from "../../support/emulator-client";
+import {
+  type EmulatorProcess,
+  removeDataDir,
+  startEmulatorProcess,
+} from "../../support/emulator-process";
+import { callServerAction, serverActionId } from "../../support/server-action";
+
+// What each role may do on the organization's dashboard and through the API, as the server
+// renders and enforces it: the read-only org:viewer (clerk/organization-roles.json) sees projects
+// and members and nothing to change them with, and is refused every write.
+
+let emulator: EmulatorProcess;
+let app: AppProcess;
+let clerk: ReturnType<typeof clerkFor>;
+let database: AppDatabase;
+let admin: string;
+let viewer: string;
+let org: { id: string; slug: string };
+let project: { id: string; name: string };
+
+const ACTIONS = "src/app/orgs/[slug]/actions.ts";
+
+beforeAll(async () => {
+  emulator = await startEmulatorProcess();
+  clerk = clerkFor(emulator.url);
+  app = await startApp({ emulatorUrl: emulator.url, databaseUrl: inject("databaseUrl") });
+  database = connectAppDatabase(inject("databaseUrl"));
+  const user = async (name: string) =>
+    (await clerk.users.createUser({ emailAddress: [`${unique(name)}@example.com`] })).id;
+  admin = await user("admin");
+  viewer = await user("viewer");
+  const created = await clerk.organizations.createOrganization({
+    name: "Viewed",
+    createdBy: admin,
+  });
+  org = { id: created.id, slug: created.slug };
+  // As an admin would add a read-only teammate, through Clerk's Backend API.
+  await clerk.organizations.createOrganizationMembership({
+    organizationId: org.id,
+    userId: viewer,
+    role: "org:viewer",
+  });
+  const name = unique("Roadmap");
+  const res = await api("POST", "/api/v1/projects", await session(admin), { name });
+  project = { id: (await res.json()).id, name };
+});
+
+afterAll(async () => {
+  await app?.stop();
+  await emulator?.stop();
+  if (emulator) removeDataDir(emulator.dataDir);
+  await database?.close();
+});
+
+async function session(userId: string) {
+  return (await mintSession(emulator.url, { user_id: userId, organization_id: org.id })).token;
+}
+
+function api(method: string, path: string, token: string, body?: unknown) {
+  return fetch(`${app.url}${path}`, {
+    method,
+    headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+}
+
+async function dashboard(token: string) {
+  const res = await fetch(`${app.url}/orgs/${org.slug}`, {
+    headers: { authorization: `Bearer ${token}` },
+  });
+  return { status: res.status, html: await res.text() };
+}
+
+async function auditRows(): Promise<number> {
+  const [row] =
+    await database.sql`select count(*)::int as n from audit_events where tenant_id = ${org.id}`;
+  return row?.n;
+}
+
+describe("a viewer (org:viewer)", () => {
+  it("reads the organization's projects and members through the API, and is refused every write with 403 missing_permission", async () => {
+    const token = await session(viewer);
+    const me = await (await api("GET", "/api/v1/me", token)).json();
+    expect(me).toMatchObject({ org_role: "org:viewer", permissions: ["org:projects:read"] });
+    expect((await api("GET", "/api/v1/projects", token)).status).toBe(200);
+    expect((await api("GET", `/api/v1/projects/${project.id}`, token)).status).toBe(200);
+    expect((await api("GET", "/api/v1/members", token)).status).toBe(200);
+    for (const [method, path, body] of [
+      ["POST", "/api/v1/projects", { name: "By a viewer" }],
+      ["PATCH", `/api/v1/projects/${project.id}`, { name: "Renamed by a viewer" }],
+      ["DELETE", `/api/v1/projects/${project.id}`, undefined],
+    ] as const) {
+      const res = await api(method, path, token, body);
+      expect(res.status, method).toBe(403);
+      expect(await res.json()).toMatchObject({
+        type: "/problems/forbidden",
+        missing_permission: "org:projects:manage",
+      });
+    }
+    const audit = await api("GET", "/api/v1/audit-events", token);
+    expect(await audit.json()).toMatchObject({ missing_permission: "org:audit:read" });
+  });
+
+  it("sees the projects on the dashboard but no create form and no delete buttons", async () => {
+    const { status, html } = await dashboard(await session(viewer));
+    expect(status).toBe(200);
+    expect(html).toContain(project.name);
+    expect(html).toContain("Ask an admin to add or remove projects.");
+    expect(html).not.toContain("New project");
+    expect(html).not.toContain(`Delete ${project.name}`);
+    // The admin's view of the same page has both.
+    const adminView = await dashboard(await session(admin));
+    expect(adminView.html).toContain("New project");
+    expect(adminView.html).toContain(`Delete ${project.name}`);
+  });
+
+  it("is refused by the dashboard's actions on the server, which change and record nothing", async () => {
+    const token = await session(viewer);
+    const before = await auditRows();
+    const form = new FormData();
+    form.append("name", "Sneaked in");
+    form.append("description", "");
+    const created = await callServerAction<ProjectFormState>({
+      appUrl: app.url,
+      page: `/orgs/${org.slug}`,
+      actionId: serverActionId(ACTIONS, "createProjectAction"),
+      args: [org.slug, { status: "idle" }, form],
+      token,
+    });
+    expect(created).toMatchObject({
+      status: "error",
+      message: expect.stringMatching(/permission/),
+    });
+    const deleted = await callServerAction<{ ok: boolean }>({
+      appUrl: app.url,
+      page: `/orgs/${org.slug}`,
+      actionId: serverActionId(ACTIONS, "deleteProjectAction"),
+      args: [org.slug, project.id],
+      token,
+    });
+    expect(deleted.ok).toBe(false);
+
+    const list = await (await api("GET", "/api/v1/projects", token)).json();
+    expect(list.data.map((p: { name: string }) => p.name)).toEqual([project.name]);
+    expect(await auditRows()).toBe(before);
+  });
+});

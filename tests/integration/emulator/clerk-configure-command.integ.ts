@@ -1,0 +1,184 @@
+import { spawn } from "node:child_process";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { readOrganizationRoles } from "../../../clerk/organization-roles";
+import { clerkFor } from "../../support/emulator-client";
+import {
+  type EmulatorProcess,
+  removeDataDir,
+  startEmulatorProcess,
+  TEST_SECRET_KEY,
+} from "../../support/emulator-process";
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../..");
+
+// `npm run clerk:configure` against a fresh emulator, the way an operator runs it against Clerk.
+let emulator: EmulatorProcess;
+let clerk: ReturnType<typeof clerkFor>;
+
+beforeAll(async () => {
+  emulator = await startEmulatorProcess();
+  clerk = clerkFor(emulator.url);
+});
+afterAll(async () => {
+  await emulator?.stop();
+  if (emulator) removeDataDir(emulator.dataDir);
+});
+
+function configure(
+  args: string[] = [],
+  secretKey = TEST_SECRET_KEY,
+): Promise<{ code: number | null; output: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(
+      process.execPath,
+      ["--import", "tsx", "scripts/clerk-configure.ts", ...args],
+      {
+        cwd: ROOT,
+        env: {
+          NODE_ENV: "production",
+          PATH: process.env.PATH,
+          CLERK_TELEMETRY_DISABLED: "1",
+          CLERK_SECRET_KEY: secretKey,
+          CLERK_API_URL: emulator.url,
+        },
+        stdio: ["ignore", "pipe", "pipe"],
+      },
+    );
+    let output = "";
+    child.stdout.on("data", (d) => {
+      output += d;
+    });
+    child.stderr.on("data", (d) => {
+      output += d;
+    });
+    child.once("exit", (code) => resolve({ code, output }));
+  });
+}
+
+async function roles() {
+  const { data } = await clerk.organizationRoles.getOrganizationRoleList({ limit: 100 });
+  return new Map(data.map((r) => [r.key, r]));
+}
+
+async function permissions() {
+  const { data } = await clerk.organizationPermissions.getOrganizationPermissionList({
+    limit: 100,
+  });
+  return new Map(data.map((p) => [p.key, p]));
+}
+
+const declared = readOrganizationRoles();
+const NOTHING =
+  "clerk:configure done: nothing to change, the instance matches clerk/organization-roles.json";
+
+describe("npm run clerk:configure", () => {
+  it("finds nothing to change on an instance seeded from the same file", async () => {
+    const run = await configure();
+    expect(run.code, run.output).toBe(0);
+    expect(run.output).toContain(
+      `clerk:configure clerk/organization-roles.json onto ${emulator.url}`,
+    );
+    expect(run.output).toContain(NOTHING);
+  });
+
+  it("restores a deleted role; --dry-run before only prints the plan; a second run changes nothing", async () => {
+    const viewer = (await roles()).get("org:viewer");
+    if (!viewer) throw new Error("no viewer role");
+    await clerk.organizationRoles.deleteOrganizationRole(viewer.id);
+
+    const dry = await configure(["--dry-run"]);
+    expect(dry.code, dry.output).toBe(0);
+    expect(dry.output).toContain("(dry run)");
+    expect(dry.output).toContain(
+      "would create role org:viewer (Viewer): org:sys_memberships:read, org:projects:read",
+    );
+    expect(dry.output).toContain("clerk:configure dry run: 1 change(s) planned, nothing changed");
+    expect((await roles()).has("org:viewer")).toBe(false);
+
+    const run = await configure();
+    expect(run.code, run.output).toBe(0);
+    expect(run.output).toContain("created role org:viewer (Viewer)");
+    expect(run.output).toContain("clerk:configure done: 1 change(s) applied");
+    const restored = (await roles()).get("org:viewer");
+    expect(restored?.name).toBe("Viewer");
+    expect(restored?.permissions.map((p) => p.key)).toEqual(
+      declared.roles.find((r) => r.key === "org:viewer")?.permissions,
+    );
+
+    const again = await configure();
+    expect(again.code, again.output).toBe(0);
+    expect(again.output).toContain(NOTHING);
+  });
+
+  it("updates what differs, recreates a deleted permission and reports what the file does not declare", async () => {
+    const before = await roles();
+    const admin = before.get("org:admin");
+    const member = before.get("org:member");
+    const audit = (await permissions()).get("org:audit:read");
+    const read = (await permissions()).get("org:projects:read");
+    if (!admin || !member || !audit || !read) throw new Error("seeded roles missing");
+    await clerk.organizationRoles.updateOrganizationRole({
+      organizationRoleId: member.id,
+      name: "Teammate",
+      description: "Changed by hand.",
+    });
+    // Deleting the permission also takes it from the admin role.
+    await clerk.organizationPermissions.deleteOrganizationPermission(audit.id);
+    await clerk.organizationPermissions.updateOrganizationPermission({
+      permissionId: read.id,
+      name: "See projects",
+    });
+    const extraPermission = await clerk.organizationPermissions.createOrganizationPermission({
+      name: "Extra",
+      key: "org:extra:use",
+    });
+    await clerk.organizationRoles.createOrganizationRole({
+      name: "Extra",
+      key: "org:extra",
+      permissions: [extraPermission.id],
+    });
+
+    const run = await configure();
+    expect(run.code, run.output).toBe(0);
+    expect(run.output).toContain(
+      'updated permission org:projects:read: name "See projects" -> "Read projects"',
+    );
+    expect(run.output).toContain("created permission org:audit:read (Read the audit log)");
+    expect(run.output).toContain("updated role org:admin: +org:audit:read");
+    expect(run.output).toContain(
+      'updated role org:member: name "Teammate" -> "Member", description',
+    );
+    expect(run.output).toContain(
+      "not in clerk/organization-roles.json, left as is: role org:extra, permission org:extra:use",
+    );
+    expect(run.output).toContain("clerk:configure done: 4 change(s) applied");
+
+    const after = await roles();
+    expect(after.get("org:member")).toMatchObject({
+      name: "Member",
+      description: declared.roles.find((r) => r.key === "org:member")?.description,
+    });
+    expect(after.get("org:admin")?.permissions.map((p) => p.key)).toContain("org:audit:read");
+    expect(after.has("org:extra")).toBe(true);
+    expect((await permissions()).get("org:projects:read")?.name).toBe("Read projects");
+
+    const again = await configure();
+    expect(again.output).toContain(NOTHING);
+    expect(again.output).toContain("left as is: role org:extra, permission org:extra:use");
+  });
+
+  it("fails with Clerk's message when the instance refuses the secret key", async () => {
+    const run = await configure([], "sk_test_not_this_instance");
+    expect(run.code).toBe(1);
+    expect(run.output).toContain("clerk:configure failed:");
+    expect(run.output).toContain("not authorized");
+  });
+
+  it("refuses an unknown argument before touching the instance", async () => {
+    const run = await configure(["--force"]);
+    expect(run.code).toBe(1);
+    expect(run.output).toContain("unknown argument --force (usage: clerk:configure [--dry-run])");
+  });
+});

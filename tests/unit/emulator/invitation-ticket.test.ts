@@ -1,0 +1,81 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Core } from "../../../emulator/src/core";
+import { loadOrCreateSigningKey } from "../../../emulator/src/crypto/signing-key";
+import type { OrganizationInvitationRecord } from "../../../emulator/src/store/records";
+import {
+  mintInvitationTicket,
+  readInvitationTicket,
+} from "../../../emulator/src/tokens/invitation-ticket";
+
+const DAY = 24 * 60 * 60 * 1000;
+const NOW = Date.UTC(2026, 4, 12);
+const dirs: string[] = [];
+let clock = NOW;
+
+async function instance(instanceId: string): Promise<Core> {
+  const dir = mkdtempSync(path.join(tmpdir(), "ticket-key-"));
+  dirs.push(dir);
+  return {
+    config: { frontendApiHost: "emulator.clerk.accounts.dev" },
+    store: { state: { instanceId } },
+    signingKey: await loadOrCreateSigningKey(dir),
+    now: () => clock,
+  } as unknown as Core;
+}
+
+const invitation = {
+  id: "orginv_0000000000000000000000000001",
+  organizationId: "org_00000000000000000000000001",
+  createdAt: NOW,
+  expiresAt: NOW + 30 * DAY,
+} as OrganizationInvitationRecord;
+
+let core: Core;
+let other: Core;
+beforeAll(async () => {
+  core = await instance("ins_one");
+  other = await instance("ins_two");
+});
+afterAll(() => {
+  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+});
+
+const failure = (promise: Promise<unknown>) =>
+  promise.then(
+    () => "accepted",
+    (err: { errors: { code: string }[] }) => err.errors[0]?.code,
+  );
+
+describe("invitation tickets", () => {
+  it("name the invitation and its organization while the invitation lasts", async () => {
+    clock = NOW + 29 * DAY;
+    const ticket = await mintInvitationTicket(core, invitation);
+    expect(await readInvitationTicket(core, ticket)).toEqual({
+      invitationId: invitation.id,
+      organizationId: invitation.organizationId,
+    });
+  });
+
+  it("expire with the invitation: ticket_expired_code", async () => {
+    const ticket = await mintInvitationTicket(core, invitation);
+    clock = NOW + 31 * DAY;
+    expect(await failure(readInvitationTicket(core, ticket))).toBe("ticket_expired_code");
+    clock = NOW;
+  });
+
+  it("are refused when forged, from another instance or not a ticket: ticket_invalid_code", async () => {
+    const ticket = await mintInvitationTicket(core, invitation);
+    const [head, , signature] = ticket.split(".");
+    const claims = JSON.parse(Buffer.from(ticket.split(".")[1] ?? "", "base64url").toString());
+    const tampered = `${head}.${Buffer.from(JSON.stringify({ ...claims, sid: "orginv_x" })).toString("base64url")}.${signature}`;
+    expect(await failure(readInvitationTicket(core, tampered))).toBe("ticket_invalid_code");
+    expect(await failure(readInvitationTicket(other, ticket))).toBe("ticket_invalid_code");
+    expect(await failure(readInvitationTicket(core, "eyJhbGciOiJub25lIn0.e30."))).toBe(
+      "ticket_invalid_code",
+    );
+    expect(await failure(readInvitationTicket(core, ""))).toBe("ticket_invalid_code");
+  });
+});
