@@ -34,6 +34,7 @@ const EnvSchema = z.object({
   EMULATOR_SEED: z.string().optional(),
   EMULATOR_ORGANIZATION_ROLES: z.string().default(ORGANIZATION_ROLES_FILE),
   EMULATOR_TOKEN_TTL_SECONDS: z.coerce.number().int().positive().default(60),
+  EMULATOR_CODE_TTL_SECONDS: z.coerce.number().int().positive().default(600),
 });
 
 export type EmulatorConfig = {
@@ -52,6 +53,8 @@ export type EmulatorConfig = {
   seedFile: string | undefined;
   organizationRolesFile: string;
   tokenTtlSeconds: number;
+  // How long an emailed code (sign-in, sign-up, address verification, password reset) is valid.
+  codeTtlSeconds: number;
 };
 
 export class ConfigError extends Error {}
@@ -86,5 +89,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): EmulatorConfig
     seedFile: e.EMULATOR_SEED ? path.resolve(e.EMULATOR_SEED) : undefined,
     organizationRolesFile: path.resolve(e.EMULATOR_ORGANIZATION_ROLES),
     tokenTtlSeconds: e.EMULATOR_TOKEN_TTL_SECONDS,
+    codeTtlSeconds: e.EMULATOR_CODE_TTL_SECONDS,
   };
 }

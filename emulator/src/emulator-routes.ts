@@ -29,6 +29,7 @@ export function registerEmulatorRoutes(router: Router, core: Core, stats: Backen
   router
     .add("GET", "/__emulator", () => ({ status: 200, html: renderInspectPage(core) }), "none")
     .add("GET", "/__emulator/health", () => json({ status: "ok" }), "none")
+
     .add("POST", "/__emulator/sessions", async (req) => {
       const body = parseParams(MintSessionBody, req.body);
       const session = createSession(ctxOf(core, req), body.user_id, {

@@ -16,6 +16,7 @@ import type { Core } from "./core";
 import { loadOrCreateSigningKey } from "./crypto/signing-key";
 import { seedOrganizationRoles } from "./domain/roles";
 import { registerEmulatorRoutes } from "./emulator-routes";
+import { registerAccountRoutes } from "./fapi/account-routes";
 import { bundleFor } from "./fapi/bundles";
 import { registerClientRoutes } from "./fapi/client-routes";
 import { registerHandshakeRoutes } from "./fapi/handshake";
@@ -59,6 +60,14 @@ function send(res: ServerResponse, result: RouteResult) {
       "Access-Control-Allow-Origin": "*",
     });
     createReadStream(result.file).pipe(res);
+  } else if ("bytes" in result) {
+    res.writeHead(result.status, {
+      "Content-Type": result.contentType,
+      // An upload never changes under its id.
+      "Cache-Control": "private, max-age=86400",
+      "X-Content-Type-Options": "nosniff",
+    });
+    res.end(result.bytes);
   } else {
     res.writeHead(result.status);
     res.end();
@@ -124,6 +133,7 @@ export async function startEmulator(
   registerHandshakeRoutes(router, core);
   registerSignRoutes(router, core);
   registerMeRoutes(router, core);
+  registerAccountRoutes(router, core);
   registerFapiOrganizationRoutes(router, core);
 
   async function handle(req: IncomingMessage, res: ServerResponse) {
@@ -166,7 +176,7 @@ export async function startEmulator(
         path,
         query,
         headers: req.headers,
-        body: parseBody(raw, req.headers["content-type"], matched.route.auth === "frontend"),
+        body: await parseBody(raw, req.headers["content-type"], matched.route.auth === "frontend"),
         ip: req.socket.remoteAddress ?? "127.0.0.1",
       };
       return await matched.route.handler(info, matched.params);

@@ -1,7 +1,6 @@
 import type { Page } from "@playwright/test";
-import { EMULATOR_DEFAULTS } from "../../emulator/src/config";
 import { clerk, DEMO, expect, SCREENSHOTS, signInWithPassword, test } from "./fixtures";
-import { EMULATOR_URL } from "./ports";
+import { mailTo } from "./mailbox";
 
 const PASSWORD = "teammate-password-42";
 
@@ -14,11 +13,7 @@ async function invitationLink(to: string): Promise<string> {
   let link: string | undefined;
   await expect
     .poll(async () => {
-      const res = await fetch(`${EMULATOR_URL}/__emulator/mailbox?to=${encodeURIComponent(to)}`, {
-        headers: { authorization: `Bearer ${EMULATOR_DEFAULTS.secretKey}` },
-      });
-      const { data } = (await res.json()) as { data: { link: string | null }[] };
-      link = data.at(-1)?.link ?? undefined;
+      link = (await mailTo(to)).at(-1)?.link ?? undefined;
       return link;
     })
     .toBeTruthy();

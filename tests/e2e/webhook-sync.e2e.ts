@@ -1,12 +1,8 @@
 import postgres from "postgres";
 import { expect, test, uniqueEmail } from "./fixtures";
-import { EMBEDDED_DB_PORT } from "./ports";
+import { APP_DATABASE_URL } from "./ports";
 
-// The database the launcher gave the app: DATABASE_URL when set, else its embedded one.
-const sql = postgres(
-  process.env.DATABASE_URL ?? `postgres://postgres:postgres@127.0.0.1:${EMBEDDED_DB_PORT}/postgres`,
-  { max: 1, onnotice: () => {} },
-);
+const sql = postgres(APP_DATABASE_URL, { max: 1, onnotice: () => {} });
 test.afterAll(async () => {
   await sql.end();
 });

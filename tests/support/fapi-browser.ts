@@ -10,11 +10,12 @@ export const SKIP_BAPI_CONTRACT = { [CONTRACT_SKIP_HEADER]: "1" };
 
 export type FapiBrowser = {
   devBrowser: string;
-  // A field given as an array is sent once per value, as clerk-js sends arrays.
+  // A field given as an array is sent once per value, as clerk-js sends arrays. A FormData body
+  // goes as multipart (an upload).
   call: (
     method: string,
     path: string,
-    form?: Record<string, string | string[]>,
+    form?: Record<string, string | string[]> | FormData,
   ) => Promise<{ status: number; body: WireJson }>;
 };
 
@@ -36,8 +37,9 @@ export async function fapiBrowser(
       const url = new URL(path, emulatorUrl);
       url.searchParams.set("__clerk_db_jwt", devBrowser);
       if (method !== "GET" && method !== "POST") url.searchParams.set("_method", method);
+      const multipart = form instanceof FormData;
       const body = new URLSearchParams();
-      for (const [key, value] of Object.entries(form ?? {})) {
+      for (const [key, value] of multipart ? [] : Object.entries(form ?? {})) {
         for (const v of Array.isArray(value) ? value : [value]) body.append(key, v);
       }
       const response = await fetch(url, {
@@ -45,9 +47,9 @@ export async function fapiBrowser(
         headers: {
           ...SKIP_BAPI_CONTRACT,
           origin,
-          ...(form ? { "content-type": "application/x-www-form-urlencoded" } : {}),
+          ...(form && !multipart ? { "content-type": "application/x-www-form-urlencoded" } : {}),
         },
-        body: form ? body.toString() : undefined,
+        body: multipart ? form : form ? body.toString() : undefined,
       });
       const json = await response.json();
       const contract = loadContract(FAPI_SPEC).validateResponse({

@@ -52,7 +52,8 @@ export function registerEmailAddressRoutes(router: Router, core: Core) {
       return json(emailAddressJSON(email));
     })
     .add("DELETE", "/v1/email_addresses/:id", (req, p) => {
-      removeEmailAddress(ctxOf(core, req), p.id as string);
+      const { user } = findEmailAddress(core, p.id as string);
+      removeEmailAddress(ctxOf(core, req), user, p.id as string);
       return json(deletedJSON("email_address", p.id as string));
     });
 }

@@ -1,11 +1,26 @@
+import { z } from "zod";
 import type { Core, Ctx } from "../core";
 import { errors } from "../http/clerk-errors";
 import { newId } from "../store/ids";
 import type { EmailAddressRecord, UserRecord } from "../store/records";
+import { checkEmailCode, sendEmailCode } from "./email-codes";
 import { assertUnique, getUser, touchUser } from "./users";
 
-// A user's email addresses, as the Backend API's /email_addresses manages them. Each change is a
-// user change: a new updated_at and a `user.updated` event, as Clerk sends.
+// A user's email addresses: the Backend API's /email_addresses manages them directly, a user in
+// <UserProfile/> adds one unverified and verifies it with the code sent to it; only a verified
+// address can become primary or sign them in. Each change is a user change: a new updated_at and
+// a `user.updated` event, as Clerk sends.
+
+const Email = z.email();
+
+// Addresses are compared in lower case everywhere.
+export function normalizedEmailAddress(raw: string): string {
+  const email = raw.trim().toLowerCase();
+  if (!Email.safeParse(email).success) {
+    throw errors.paramInvalid("email_address", "must be a valid email address");
+  }
+  return email;
+}
 
 export function findEmailAddress(core: Core, id: string) {
   const [user] = core.store.lookup("users", "emailAddressId", id);
@@ -14,13 +29,20 @@ export function findEmailAddress(core: Core, id: string) {
   return { user, email };
 }
 
+export function ownEmailAddress(user: UserRecord, id: string): EmailAddressRecord {
+  const email = user.emailAddresses.find((e) => e.id === id);
+  if (!email) throw errors.notFound("email address");
+  return email;
+}
+
 export function addEmailAddress(
   ctx: Ctx,
   input: { userId: string; emailAddress: string; verified: boolean; primary: boolean },
 ): EmailAddressRecord {
-  const user = getUser(ctx.core, input.userId);
-  const emailAddress = input.emailAddress.trim().toLowerCase();
+  const emailAddress = normalizedEmailAddress(input.emailAddress);
+  // Taken by anyone, this user included, verified or not: Clerk's form_identifier_exists.
   assertUnique(ctx.core, "email_address", emailAddress);
+  const user = getUser(ctx.core, input.userId);
   const now = ctx.core.now();
   const email: EmailAddressRecord = {
     id: newId("idn"),
@@ -49,17 +71,53 @@ export function updateEmailAddress(
   return email;
 }
 
-// The primary address stays: make another one primary first (a user signs in with it).
-export function removeEmailAddress(ctx: Ctx, id: string): UserRecord {
-  const { user } = findEmailAddress(ctx.core, id);
-  if (user.primaryEmailAddressId === id) {
-    throw errors.paramInvalid(
-      "email_address_id",
-      "is the user's primary email address: make another one primary first",
-      400,
+export function prepareEmailAddressVerification(
+  ctx: Ctx,
+  user: UserRecord,
+  id: string,
+  strategy: string,
+): EmailAddressRecord {
+  if (strategy !== "email_code") throw errors.paramInvalid("strategy", "must be email_code");
+  const email = ownEmailAddress(user, id);
+  if (email.verified) throw errors.paramInvalid("strategy", "is not needed: already verified");
+  email.verification = sendEmailCode(ctx, email, "email address verification");
+  email.updatedAt = ctx.core.now();
+  ctx.core.store.save();
+  return email;
+}
+
+export function attemptEmailAddressVerification(
+  ctx: Ctx,
+  user: UserRecord,
+  id: string,
+  code: string,
+): EmailAddressRecord {
+  const email = ownEmailAddress(user, id);
+  if (!email.verification) {
+    throw errors.paramInvalid("code", "was never sent: prepare the verification first");
+  }
+  const result = checkEmailCode(email.verification, code, ctx.core.now());
+  ctx.core.store.save();
+  if (result === "incorrect") throw errors.codeIncorrect();
+  if (result === "expired") throw errors.verificationExpired();
+  if (result === "too_many_attempts") throw errors.verificationFailed();
+  if (!email.verified) {
+    email.verified = true;
+    email.updatedAt = ctx.core.now();
+    touchUser(ctx, user);
+  }
+  return email;
+}
+
+// The primary address stays: make another (verified) address primary first. A user's last
+// address is their primary one, so this also keeps Clerk's rule that the last one stays.
+export function removeEmailAddress(ctx: Ctx, user: UserRecord, id: string): EmailAddressRecord {
+  const email = ownEmailAddress(user, id);
+  if (email.id === user.primaryEmailAddressId) {
+    throw errors.identificationDeletionFailed(
+      "You cannot delete your primary email address. Make another verified address primary first.",
     );
   }
-  return touchUser(ctx, user, {
-    emailAddresses: user.emailAddresses.filter((e) => e.id !== id),
-  });
+  touchUser(ctx, user, { emailAddresses: user.emailAddresses.filter((e) => e.id !== id) });
+  return email;
 }

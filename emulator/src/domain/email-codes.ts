@@ -3,7 +3,6 @@ import type { Ctx } from "../core";
 import type { VerificationRecord } from "../store/records";
 import { deliverEmail } from "./mailbox";
 
-const CODE_TTL_MS = 10 * 60 * 1000;
 const MAX_CODE_ATTEMPTS = 5;
 
 // As in Clerk's development instances: addresses with the `+clerk_test` subaddress never get a
@@ -13,11 +12,13 @@ const isTestAddress = (email: string) => /\+clerk_test@/i.test(email);
 
 const hashCode = (code: string) => createHash("sha256").update(code).digest("hex");
 
-// "Sends" a verification code to the mailbox.
+// "Sends" a verification code to the mailbox. A password-reset code is the same kind of code
+// under its own strategy.
 export function sendEmailCode(
   ctx: Ctx,
   to: { id: string | null; emailAddress: string },
   purpose: string,
+  strategy: "email_code" | "reset_password_email_code" = "email_code",
 ): VerificationRecord {
   const { core } = ctx;
   const code = isTestAddress(to.emailAddress)
@@ -30,12 +31,12 @@ export function sendEmailCode(
     code,
   });
   return {
-    strategy: "email_code",
+    strategy,
     status: "unverified",
     emailAddressId: to.id,
     codeHash: hashCode(code),
     attempts: 0,
-    expireAt: now + CODE_TTL_MS,
+    expireAt: now + core.config.codeTtlSeconds * 1000,
   };
 }
 

@@ -1,4 +1,4 @@
-import type { z } from "zod";
+import { z } from "zod";
 import { ClerkApiError, type ClerkErrorJSON } from "../http/clerk-errors";
 
 // Turns zod issues into Clerk's 422 envelope, one error per bad parameter, so a client can show
@@ -40,3 +40,9 @@ export function parseParams<T extends z.ZodType>(
   });
   throw new ClerkApiError(status, errors);
 }
+
+// A boolean as clerk-js sends it in a form body ("true" / "false"), or as JSON.
+export const FormBoolean = z.union([
+  z.boolean(),
+  z.enum(["true", "false"]).transform((v) => v === "true"),
+]);

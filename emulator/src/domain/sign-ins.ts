@@ -6,14 +6,23 @@ import type { ClientRecord, SignInRecord, UserRecord } from "../store/records";
 import { activeSessionsOf } from "./dev-browsers";
 import { checkEmailCode, sendEmailCode } from "./email-codes";
 import { acceptInvitation, assertTicketUsable, invitationForTicket } from "./invitations";
+import { setPassword } from "./passwords";
 import { createSession } from "./sessions";
-import { findUserByEmail } from "./users";
+import { findUserByEmail, hashNewPassword } from "./users";
 
 const SIGN_IN_LIFETIME_MS = 24 * 60 * 60 * 1000;
 
 export type FirstFactorAttempt =
   | { strategy: "password"; password: string }
-  | { strategy: "email_code"; code: string };
+  | { strategy: "email_code" | "reset_password_email_code"; code: string };
+
+// The factors that send a code to the user's primary address, and what the email says it is for.
+const CODE_FACTORS = {
+  email_code: "sign-in",
+  reset_password_email_code: "password reset",
+} as const;
+const isCodeFactor = (strategy: string): strategy is keyof typeof CODE_FACTORS =>
+  Object.hasOwn(CODE_FACTORS, strategy);
 
 function userOf(ctx: Ctx, signIn: SignInRecord): UserRecord {
   const user = signIn.userId ? ctx.core.store.state.users[signIn.userId] : undefined;
@@ -68,7 +77,7 @@ export async function startSignIn(
   };
   if (input.strategy === "ticket") return ticketSignIn(ctx, client, signIn, input.ticket);
   if (input.identifier) {
-    const user = findUserByEmail(core, input.identifier);
+    const user = findUserByEmail(core, input.identifier, { verifiedOnly: true });
     if (!user) throw errors.identifierNotFound();
     signIn.identifier = input.identifier.trim().toLowerCase();
     signIn.userId = user.id;
@@ -92,14 +101,14 @@ export async function startSignIn(
 export function prepareFirstFactor(ctx: Ctx, signIn: SignInRecord, strategy: string): SignInRecord {
   if (signIn.status !== "needs_first_factor")
     throw errors.paramInvalid("strategy", "is not needed now");
-  if (strategy !== "email_code") {
+  if (!isCodeFactor(strategy)) {
     throw errors.paramInvalid(
       "strategy",
-      "must be email_code (the only factor that needs preparing)",
+      "must be email_code or reset_password_email_code (the factors that need preparing)",
     );
   }
   const email = primaryEmail(userOf(ctx, signIn));
-  signIn.firstFactorVerification = sendEmailCode(ctx, email, "sign-in");
+  signIn.firstFactorVerification = sendEmailCode(ctx, email, CODE_FACTORS[strategy], strategy);
   touch(ctx, signIn);
   return signIn;
 }
@@ -127,8 +136,8 @@ export async function attemptFirstFactor(
     };
   } else {
     const verification = signIn.firstFactorVerification;
-    if (verification?.strategy !== "email_code") {
-      throw errors.paramInvalid("strategy", "email_code must be prepared first");
+    if (verification?.strategy !== attempt.strategy) {
+      throw errors.paramInvalid("strategy", `${attempt.strategy} must be prepared first`);
     }
     const result = checkEmailCode(verification, attempt.code, ctx.core.now());
     if (result !== "verified") {
@@ -137,7 +146,33 @@ export async function attemptFirstFactor(
       if (result === "expired") throw errors.verificationExpired();
       throw errors.verificationFailed();
     }
+    // A reset code proves the address; the sign-in completes once a new password is set.
+    if (attempt.strategy === "reset_password_email_code") {
+      signIn.status = "needs_new_password";
+      touch(ctx, signIn);
+      return signIn;
+    }
   }
+  return completeSignIn(ctx, client, signIn);
+}
+
+// "Forgot password?", last step: the new password, then the user is signed in; when asked (as
+// <SignIn/> does by default), their other sessions are revoked.
+export async function resetPassword(
+  ctx: Ctx,
+  client: ClientRecord,
+  signIn: SignInRecord,
+  input: { password: string; signOutOfOtherSessions: boolean },
+): Promise<SignInRecord> {
+  // Hash before checking the state: nothing may await between the check and the change.
+  const passwordHash = await hashNewPassword(input.password);
+  if (signIn.status !== "needs_new_password") {
+    throw errors.paramInvalid("password", "can be reset only after the emailed reset code", 400);
+  }
+  setPassword(ctx, userOf(ctx, signIn).id, {
+    passwordHash,
+    signOutOfOtherSessions: input.signOutOfOtherSessions && { keep: null },
+  });
   return completeSignIn(ctx, client, signIn);
 }
 

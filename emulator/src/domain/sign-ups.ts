@@ -1,16 +1,15 @@
-import { z } from "zod";
 import type { Ctx } from "../core";
 import { errors } from "../http/clerk-errors";
 import { newId } from "../store/ids";
 import type { ClientRecord, SignUpRecord } from "../store/records";
 import { activeSessionsOf } from "./dev-browsers";
+import { normalizedEmailAddress } from "./email-addresses";
 import { checkEmailCode, sendEmailCode } from "./email-codes";
 import { acceptInvitation, assertTicketUsable, invitationForTicket } from "./invitations";
 import { createSession } from "./sessions";
 import { createUser, findUserByEmail, passwordHashFor } from "./users";
 
 const SIGN_UP_LIFETIME_MS = 24 * 60 * 60 * 1000;
-const Email = z.email();
 
 export type SignUpFields = {
   emailAddress?: string | undefined;
@@ -47,10 +46,7 @@ async function applyTicket(ctx: Ctx, signUp: SignUpRecord, ticket: string) {
 async function applyFields(ctx: Ctx, signUp: SignUpRecord, fields: SignUpFields) {
   if (fields.ticket !== undefined) await applyTicket(ctx, signUp, fields.ticket);
   if (fields.emailAddress !== undefined) {
-    const email = fields.emailAddress.trim().toLowerCase();
-    if (!Email.safeParse(email).success) {
-      throw errors.paramInvalid("email_address", "must be a valid email address");
-    }
+    const email = normalizedEmailAddress(fields.emailAddress);
     if (signUp.invitationId && email !== signUp.emailAddress) {
       throw errors.paramInvalid("email_address", "is the invited address and cannot change");
     }

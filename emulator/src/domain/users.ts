@@ -42,9 +42,20 @@ export function getUser(core: Core, id: string): UserRecord {
   return user;
 }
 
-// Email addresses are unique across users, and compared case-insensitively.
-export function findUserByEmail(core: Core, email: string): UserRecord | undefined {
-  return core.store.lookup("users", "email", email.trim().toLowerCase())[0];
+// Any address a user holds, verified or not, is taken; only a verified one signs them in.
+export function findUserByEmail(
+  core: Core,
+  email: string,
+  options: { verifiedOnly?: boolean } = {},
+): UserRecord | undefined {
+  const wanted = email.trim().toLowerCase();
+  return core.store
+    .lookup("users", "email", wanted)
+    .find((u) =>
+      u.emailAddresses.some(
+        (e) => e.emailAddress === wanted && (e.verified || !options.verifiedOnly),
+      ),
+    );
 }
 
 export function assertUnique(
@@ -62,10 +73,14 @@ export function assertUnique(
   if (taken) throw errors.identifierExists(field);
 }
 
-export async function passwordHashFor(password: string | undefined): Promise<string | null> {
-  if (password === undefined) return null;
-  if (password.length < MIN_PASSWORD_LENGTH) throw errors.passwordTooShort();
+// `param` names the field the password came in, for the error.
+export async function hashNewPassword(password: string, param = "password"): Promise<string> {
+  if (password.length < MIN_PASSWORD_LENGTH) throw errors.passwordTooShort(param);
   return hashPassword(password);
+}
+
+export async function passwordHashFor(password: string | undefined): Promise<string | null> {
+  return password === undefined ? null : hashNewPassword(password);
 }
 
 export async function createUser(ctx: Ctx, input: CreateUserInput): Promise<UserRecord> {
@@ -122,9 +137,12 @@ export async function updateUser(
   if (input.externalId) assertUnique(core, "external_id", input.externalId, id);
   if (
     input.primaryEmailAddressId !== undefined &&
-    !user.emailAddresses.some((e) => e.id === input.primaryEmailAddressId)
+    !user.emailAddresses.some((e) => e.id === input.primaryEmailAddressId && e.verified)
   ) {
-    throw errors.paramInvalid("primary_email_address_id", "does not belong to this user");
+    throw errors.paramInvalid(
+      "primary_email_address_id",
+      "must be a verified email address of this user",
+    );
   }
   if (input.firstName !== undefined) user.firstName = input.firstName;
   if (input.lastName !== undefined) user.lastName = input.lastName;

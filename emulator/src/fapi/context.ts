@@ -2,6 +2,7 @@ import type { IncomingMessage } from "node:http";
 import { ctxOf } from "../bapi/shared";
 import type { Core, Ctx } from "../core";
 import { getSession } from "../domain/sessions";
+import { getUser } from "../domain/users";
 import { errors } from "../http/clerk-errors";
 import type { RequestInfo } from "../http/router";
 import type { ClientRecord, SessionRecord } from "../store/records";
@@ -36,6 +37,16 @@ export function appOriginOf(core: Core, headers: IncomingMessage["headers"]): st
   return core.config.authorizedParty;
 }
 
+// The Frontend API's address as the browser sees it: the app's proxy reports it (and overwrites
+// whatever a browser sends as Clerk-Proxy-Url); a direct caller reached the emulator at its Host.
+export function frontendApiUrlOf(core: Core, headers: IncomingMessage["headers"]): string {
+  const proxyUrl = headers["clerk-proxy-url"];
+  if (typeof proxyUrl === "string" && /^https?:\/\//.test(proxyUrl) && URL.canParse(proxyUrl)) {
+    return proxyUrl.replace(/\/+$/, "");
+  }
+  return `http://${headers.host ?? `${core.config.host}:${core.config.port}`}`;
+}
+
 export function fapiCtx(core: Core, req: RequestInfo): FapiCtx {
   const client = clientOfDevBrowser(core, devBrowserIdOf(req));
   // clerk-js answers this code by creating a new dev browser and retrying.
@@ -56,4 +67,11 @@ export function currentSession(f: FapiCtx, req: RequestInfo): SessionRecord {
   const id = req.query.get("_clerk_session_id") ?? f.client.lastActiveSessionId;
   if (!id) throw errors.signedOut();
   return clientSession(f, id);
+}
+
+// The signed-in caller of a /v1/me endpoint: their browser's context, session and user.
+export function signedInUser(core: Core, req: RequestInfo) {
+  const f = fapiCtx(core, req);
+  const session = currentSession(f, req);
+  return { f, session, user: getUser(core, session.userId) };
 }

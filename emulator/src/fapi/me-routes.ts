@@ -5,7 +5,7 @@ import { activeSessionsOf } from "../domain/dev-browsers";
 import { acceptInvitation, invitationsOfUser, listInvitations } from "../domain/invitations";
 import { getMembership, membershipsOfUser, removeMembership } from "../domain/memberships";
 import { parseParams } from "../domain/params";
-import { getUser, updateUser } from "../domain/users";
+import { updateUser } from "../domain/users";
 import { errors } from "../http/clerk-errors";
 import type { RequestInfo, Router } from "../http/router";
 import {
@@ -15,7 +15,7 @@ import {
   fapiSessionJSON,
   fapiUserJSON,
 } from "../json/fapi-json";
-import { currentSession, fapiCtx } from "./context";
+import { signedInUser } from "./context";
 import { withClient } from "./envelope";
 
 const UpdateMeBody = z.object({
@@ -30,11 +30,7 @@ export function paginated<T>(items: T[], req: RequestInfo) {
 }
 
 export function registerMeRoutes(router: Router, core: Core) {
-  const me = (req: RequestInfo) => {
-    const f = fapiCtx(core, req);
-    const session = currentSession(f, req);
-    return { f, session, user: getUser(core, session.userId) };
-  };
+  const me = (req: RequestInfo) => signedInUser(core, req);
 
   router
     .add(

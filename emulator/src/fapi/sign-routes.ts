@@ -1,7 +1,13 @@
 import { z } from "zod";
 import type { Core } from "../core";
-import { parseParams } from "../domain/params";
-import { attemptFirstFactor, getSignIn, prepareFirstFactor, startSignIn } from "../domain/sign-ins";
+import { FormBoolean, parseParams } from "../domain/params";
+import {
+  attemptFirstFactor,
+  getSignIn,
+  prepareFirstFactor,
+  resetPassword,
+  startSignIn,
+} from "../domain/sign-ins";
 import {
   attemptEmailVerification,
   getSignUp,
@@ -25,7 +31,12 @@ const PrepareBody = z.object({ strategy: z.string(), email_address_id: z.string(
 const AttemptBody = z.discriminatedUnion("strategy", [
   z.object({ strategy: z.literal("password"), password: z.string() }),
   z.object({ strategy: z.literal("email_code"), code: z.string() }),
+  z.object({ strategy: z.literal("reset_password_email_code"), code: z.string() }),
 ]);
+const ResetPasswordBody = z.object({
+  password: z.string(),
+  sign_out_of_other_sessions: FormBoolean.nullish(),
+});
 const SignUpBody = z.object({
   strategy: z.string().optional(),
   ticket: z.string().optional(),
@@ -88,6 +99,20 @@ export function registerSignRoutes(router: Router, core: Core) {
           getSignIn(f, f.client, p.id as string),
           attempt,
         );
+        return withClient(f, fapiSignInJSON(core, signIn));
+      },
+      "frontend",
+    )
+    .add(
+      "POST",
+      "/v1/client/sign_ins/:id/reset_password",
+      async (req, p) => {
+        const f = fapiCtx(core, req);
+        const body = parseParams(ResetPasswordBody, req.body);
+        const signIn = await resetPassword(f, f.client, getSignIn(f, f.client, p.id as string), {
+          password: body.password,
+          signOutOfOtherSessions: body.sign_out_of_other_sessions ?? false,
+        });
         return withClient(f, fapiSignInJSON(core, signIn));
       },
       "frontend",

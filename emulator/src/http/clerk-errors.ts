@@ -43,8 +43,8 @@ export const errors = {
       "unsupported content type",
       "Request bodies must be sent with Content-Type: application/json.",
     ),
-  malformedBody: () =>
-    single(400, "malformed_request_body", "malformed body", "The request body is not valid JSON."),
+  malformedBody: (longMessage = "The request body is not valid JSON.") =>
+    single(400, "malformed_request_body", "malformed body", longMessage),
   bodyTooLarge: () =>
     single(400, "request_body_too_large", "body too large", "The request body exceeds 1 MiB."),
   paramMissing: (param: string) =>
@@ -59,13 +59,13 @@ export const errors = {
       `That ${param.replace(/_/g, " ")} is taken. Please try another.`,
       param,
     ),
-  passwordTooShort: () =>
+  passwordTooShort: (param = "password") =>
     single(
       422,
       "form_password_length_too_short",
       "Passwords must be 8 characters or more.",
       "Passwords must be 8 characters or more.",
-      "password",
+      param,
     ),
   duplicateRecord: (what: string) =>
     single(
@@ -92,13 +92,30 @@ export const errors = {
       "Couldn't find your account.",
       "identifier",
     ),
-  passwordIncorrect: () =>
+  passwordIncorrect: (param = "password") =>
     single(
       422,
       "form_password_incorrect",
       "Password is incorrect. Try again, or use another method.",
       "Password is incorrect. Try again, or use another method.",
-      "password",
+      param,
+    ),
+  newPasswordMatchesCurrent: () =>
+    single(
+      422,
+      "form_new_password_matches_current",
+      "New password cannot be the same as the current password.",
+      "New password cannot be the same as the current password.",
+      "new_password",
+    ),
+  // No field: <UserProfile/> shows it above the remove form.
+  identificationDeletionFailed: (longMessage: string) =>
+    single(
+      400,
+      "identification_deletion_failed",
+      "Deletion failed",
+      longMessage,
+      "email_address_id",
     ),
   codeIncorrect: () =>
     single(422, "form_code_incorrect", "Incorrect code", "Incorrect code", "code"),

@@ -27,16 +27,27 @@ function formFields(body: string): Record<string, string | string[]> {
 // Backend API bodies are JSON objects, or arrays for bulk endpoints; an empty body is an empty
 // object (the SDK sends none for revoke, delete and body-less POSTs even though it always sets
 // Content-Type). The Frontend API also takes form-encoded bodies, which is what clerk-js sends for
-// everything but API keys. Handlers check the shape with zod.
-export function parseBody(
+// everything but API keys and uploads; an upload (multipart) gives its files as `File` values.
+// Handlers check the shape with zod.
+export async function parseBody(
   raw: Buffer,
   contentType: string | undefined,
   allowForm: boolean,
-): unknown {
+): Promise<unknown> {
   if (raw.length === 0) return {};
   const mediaType = contentType?.split(";")[0]?.trim().toLowerCase();
   if (allowForm && mediaType === "application/x-www-form-urlencoded") {
     return formFields(raw.toString("utf8"));
+  }
+  if (allowForm && mediaType === "multipart/form-data") {
+    try {
+      const form = await new Response(new Uint8Array(raw), {
+        headers: { "content-type": contentType ?? "" },
+      }).formData();
+      return Object.fromEntries(form);
+    } catch {
+      throw errors.malformedBody("The multipart request body could not be read.");
+    }
   }
   if (mediaType !== "application/json") throw errors.unsupportedContentType();
   let value: unknown;

@@ -14,7 +14,8 @@ export type RouteResult =
   | { status: number; html: string }
   | { status: 204 }
   | { status: 307; location: string }
-  | { status: 200; file: string; contentType: string };
+  | { status: 200; file: string; contentType: string }
+  | { status: 200; bytes: Buffer; contentType: string };
 
 export type Handler = (
   req: RequestInfo,

@@ -9,26 +9,47 @@ import type {
   RoleRecord,
   SessionRecord,
   UserRecord,
+  VerificationRecord,
 } from "../store/records";
 
 // Wire shapes of the Backend API (and of webhook `data`, which Clerk builds from the same
 // objects), checked against bapi-2026-05-12.yml by the integration tests.
 
+// `verification_otp`, the same in both APIs. Codes are always sent with an expiry
+// (domain/email-codes.ts); the 0 fallback only satisfies the Frontend API spec's non-null integer
+// and reads as "no expiry" to clerk-js.
+export function otpVerificationJSON(v: VerificationRecord) {
+  return {
+    object: "verification_otp",
+    status: v.status,
+    strategy: v.strategy,
+    attempts: v.attempts,
+    expire_at: v.expireAt ?? 0,
+  };
+}
+
+const ADMIN_VERIFIED = {
+  object: "verification_admin",
+  status: "verified",
+  strategy: "admin",
+  attempts: null,
+  expire_at: null,
+};
+
+// An address the user added and verified with a code shows that code's verification; one that
+// arrived verified (Backend API, sign-up, seed) Clerk's admin verification; one never sent a
+// code, none.
 export function emailAddressJSON(e: EmailAddressRecord) {
   return {
     id: e.id,
     object: "email_address",
     email_address: e.emailAddress,
     reserved: false,
-    verification: e.verified
-      ? {
-          object: "verification_admin",
-          status: "verified",
-          strategy: "admin",
-          attempts: null,
-          expire_at: null,
-        }
-      : null,
+    verification: e.verification
+      ? otpVerificationJSON(e.verification)
+      : e.verified
+        ? ADMIN_VERIFIED
+        : null,
     linked_to: [],
     matches_sso_connection: false,
     created_at: e.createdAt,
@@ -48,9 +69,9 @@ export function userJSON(u: UserRecord) {
     first_name: u.firstName,
     last_name: u.lastName,
     locale: null,
-    profile_image_url: "",
-    image_url: "",
-    has_image: false,
+    profile_image_url: u.image?.url ?? "",
+    image_url: u.image?.url ?? "",
+    has_image: u.image !== undefined,
     public_metadata: u.publicMetadata,
     private_metadata: u.privateMetadata,
     unsafe_metadata: u.unsafeMetadata,
@@ -112,9 +133,9 @@ export function publicUserDataJSON(u: UserRecord) {
     user_id: u.id,
     first_name: u.firstName,
     last_name: u.lastName,
-    profile_image_url: "",
-    image_url: "",
-    has_image: false,
+    profile_image_url: u.image?.url ?? "",
+    image_url: u.image?.url ?? "",
+    has_image: u.image !== undefined,
     identifier: primary?.emailAddress ?? u.username ?? "",
     username: u.username,
   };

@@ -3,16 +3,16 @@ import { MIN_PASSWORD_LENGTH } from "../domain/users";
 
 // The Frontend API's `GET /v1/environment`: the instance configuration clerk-js and @clerk/ui
 // render from. It describes what the emulator implements and nothing more (email + password,
-// email codes, organizations, API keys), so the UI never offers a flow the emulator cannot
-// serve. Checked against fapi-2026-05-12.yml `Client.Environment`, which is closed
+// email codes, password reset, the user's own addresses, picture and account, organizations, API
+// keys), so the UI never offers a flow the emulator cannot serve. Checked against fapi-2026-05-12.yml `Client.Environment`, which is closed
 // (`additionalProperties: false`) at almost every level: fields the SDK reads but the spec does
 // not list (`auth_config.session_minter`, `organization_settings.force_organization_selection`,
 // `protect_config.id`, ...) are left out, and clerk-js then falls back to its defaults (false or
 // empty), which are the values this instance wants anyway.
 
 // What a user may do from the UI, in the environment and on each user (the two must agree).
-// Deleting oneself is off: the emulator has no DELETE /v1/me, so <UserProfile/> must not offer it.
-export const USER_ACTIONS = { deleteSelf: false, createOrganization: true } as const;
+// Deleting oneself is <UserProfile/>'s "Delete account" (DELETE /v1/me).
+export const USER_ACTIONS = { deleteSelf: true, createOrganization: true } as const;
 
 export type EnvironmentOptions = {
   applicationName: string;
@@ -224,7 +224,8 @@ function authConfig() {
     password: "required",
     identification_requirements: [["email_address"]],
     identification_strategies: ["email_address"],
-    first_factors: ["email_code", "password"],
+    // A password-reset code is what "Forgot password?" on <SignIn/> sends.
+    first_factors: ["email_code", "password", "reset_password_email_code"],
     second_factors: [],
     email_address_verification_strategies: ["email_code"],
     // One signed-in session per browser, as the app's UI assumes.

@@ -10,6 +10,7 @@ import type {
   MembershipRecord,
   OrganizationInvitationRecord,
   OrganizationRecord,
+  ProfileImageRecord,
   RoleRecord,
   SessionRecord,
   SignInRecord,
@@ -17,11 +18,18 @@ import type {
   UserRecord,
   VerificationRecord,
 } from "../store/records";
-import { emailAddressJSON, publicOrganizationDataJSON, publicUserDataJSON } from "./bapi-json";
+import {
+  emailAddressJSON,
+  otpVerificationJSON,
+  publicOrganizationDataJSON,
+  publicUserDataJSON,
+} from "./bapi-json";
 
 // The picture of a user without one, as Clerk generates one (`has_image` stays false): their
-// initials on a colour of their own. A data: URL, so the browser fetches nothing from outside.
-export function avatarFor(user: UserRecord): string {
+// initials on a colour of their own. A data: URL, so the browser fetches nothing from outside;
+// `avatar_placeholder` in it is how @clerk/ui tells a generated picture from an upload, so it
+// offers no "Remove" for it.
+function avatarFor(user: UserRecord): string {
   const email = user.emailAddresses.find((e) => e.id === user.primaryEmailAddressId)?.emailAddress;
   const initials =
     [user.firstName, user.lastName]
@@ -33,8 +41,11 @@ export function avatarFor(user: UserRecord): string {
   const svg =
     `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 64 64"><rect width="64" height="64" fill="hsl(${hue} 45% 45%)"/>` +
     `<text x="32" y="41" font-family="sans-serif" font-size="26" font-weight="600" fill="#fff" text-anchor="middle">${initials.replace(/[<>&"]/g, "")}</text></svg>`;
-  return `data:image/svg+xml;base64,${Buffer.from(svg).toString("base64")}`;
+  return `data:image/svg+xml;name=avatar_placeholder;base64,${Buffer.from(svg).toString("base64")}`;
 }
+
+// What the UI shows for a user: their upload, else the generated avatar.
+const imageUrlOf = (user: UserRecord) => user.image?.url ?? avatarFor(user);
 
 import { USER_ACTIONS } from "./environment";
 
@@ -42,12 +53,13 @@ import { USER_ACTIONS } from "./environment";
 // fapi-2026-05-12.yml by tests/unit/emulator/fapi-json.test.ts. They differ from the Backend API's
 // (bapi-json.ts): no private metadata, and a user carries its organization memberships, from
 // which clerk-js resolves the active organization and its permissions. Email addresses and public
-// user data have the same shape in both APIs and are shared. Images are always empty: an image
-// URL would send the browser to a host other than localhost.
+// user data have the same shape in both APIs and are shared. No image sends the browser to a
+// host other than the app's: organizations have none, and a user's is their upload (served by
+// the emulator, through the app's proxy) or a generated avatar.
 
 const publicUserData = (user: UserRecord) => ({
   ...publicUserDataJSON(user),
-  image_url: avatarFor(user),
+  image_url: imageUrlOf(user),
 });
 
 function userOf(core: Core, id: string): UserRecord {
@@ -108,8 +120,8 @@ export function fapiUserJSON(core: Core, user: UserRecord) {
     username: user.username,
     first_name: user.firstName,
     last_name: user.lastName,
-    image_url: avatarFor(user),
-    has_image: false,
+    image_url: imageUrlOf(user),
+    has_image: user.image !== undefined,
     primary_email_address_id: user.primaryEmailAddressId,
     primary_phone_number_id: null,
     primary_web3_wallet_id: null,
@@ -189,18 +201,6 @@ function passwordVerificationJSON(v: VerificationRecord) {
   };
 }
 
-// `Stubs.Verification.OTP`. Codes are always sent with an expiry (domain/email-codes.ts); the 0
-// fallback only satisfies the spec's non-null integer and reads as "no expiry" to clerk-js.
-function emailCodeVerificationJSON(v: VerificationRecord) {
-  return {
-    object: "verification_otp",
-    status: v.status,
-    strategy: "email_code",
-    attempts: v.attempts,
-    expire_at: v.expireAt ?? 0,
-  };
-}
-
 // `Stubs.Verification.Ticket`: an invitation's ticket, verified when it was presented.
 function ticketVerificationJSON(v: VerificationRecord) {
   return {
@@ -212,31 +212,35 @@ function ticketVerificationJSON(v: VerificationRecord) {
   };
 }
 
+// `Stubs.Verification.OTP` for the code factors (bapi-json.ts: the same in both APIs).
 function verificationJSON(v: VerificationRecord) {
   if (v.strategy === "password") return passwordVerificationJSON(v);
   if (v.strategy === "ticket") return ticketVerificationJSON(v);
-  return emailCodeVerificationJSON(v);
+  return otpVerificationJSON(v);
 }
 
 // What the identified user can sign in with: the password if they have one, and a code sent to
-// their primary address (where prepare_first_factor sends it). `safe_identifier` is the address
-// itself, as @clerk/ui matches it against the identifier typed to pick the factor to show.
+// their primary address (where prepare_first_factor sends it); with a password, also a
+// password-reset code there, which is what makes <SignIn/>'s "Forgot password?" offer a reset.
+// `safe_identifier` is the address itself, as @clerk/ui matches it against the identifier typed to
+// pick the factor to show.
 function supportedFirstFactors(user: UserRecord | undefined) {
   if (!user) return [];
   const email = primaryEmailOf(user);
-  return [
-    ...(user.passwordHash === null ? [] : [{ strategy: "password" }]),
-    ...(email
+  const codeTo = (strategy: string) =>
+    email
       ? [
           {
-            strategy: "email_code",
+            strategy,
             email_address_id: email.id,
             safe_identifier: email.emailAddress,
             primary: true,
           },
         ]
-      : []),
-  ];
+      : [];
+  return user.passwordHash === null
+    ? codeTo("email_code")
+    : [{ strategy: "password" }, ...codeTo("email_code"), ...codeTo("reset_password_email_code")];
 }
 
 export function fapiSignInJSON(core: Core, signIn: SignInRecord) {
@@ -257,8 +261,8 @@ export function fapiSignInJSON(core: Core, signIn: SignInRecord) {
       ? {
           first_name: user.firstName,
           last_name: user.lastName,
-          image_url: avatarFor(user),
-          has_image: false,
+          image_url: imageUrlOf(user),
+          has_image: user.image !== undefined,
         }
       : null,
     created_session_id: signIn.createdSessionId,
@@ -395,4 +399,9 @@ export function fapiInvitationJSON(core: Core, inv: OrganizationInvitationRecord
 
 export function fapiDeletedObjectJSON(object: string, id: string) {
   return { object, id, deleted: true };
+}
+
+// An upload's answer (`Image`): where the picture now is.
+export function fapiImageJSON(image: ProfileImageRecord) {
+  return { object: "image", id: image.id, name: image.name, public_url: image.url };
 }

@@ -7,8 +7,23 @@ export type EmailAddressRecord = {
   readonly id: string;
   readonly emailAddress: string;
   verified: boolean;
+  // The code verification of an address the user added themselves (Frontend API). Absent for
+  // addresses that arrived verified: from the Backend API, a sign-up or a seed.
+  verification?: VerificationRecord;
   createdAt: number;
   updatedAt: number;
+};
+
+// A picture the user uploaded in <UserProfile/>. Kept in the state, base64 (uploads are small: the
+// 1 MiB body limit), and served by the emulator at `url` (domain/profile-images.ts).
+export type ProfileImageRecord = {
+  id: string;
+  name: string;
+  contentType: string;
+  data: string;
+  // Absolute, through the Frontend API address the upload came in on (the app's proxy).
+  url: string;
+  createdAt: number;
 };
 
 export type UserRecord = {
@@ -20,6 +35,8 @@ export type UserRecord = {
   readonly emailAddresses: readonly EmailAddressRecord[];
   primaryEmailAddressId: string | null;
   passwordHash: string | null;
+  // Absent: no upload, and the user shows an initials avatar.
+  image?: ProfileImageRecord;
   publicMetadata: Metadata;
   privateMetadata: Metadata;
   unsafeMetadata: Metadata;
@@ -146,7 +163,7 @@ export type ClientRecord = {
 // A verification as Clerk reports it. Codes are kept hashed for checking (and in the clear in the
 // mailbox, because a development tool must let you read your own codes).
 export type VerificationRecord = {
-  strategy: "password" | "email_code" | "ticket";
+  strategy: "password" | "email_code" | "reset_password_email_code" | "ticket";
   status: "unverified" | "verified" | "failed" | "expired";
   emailAddressId: string | null;
   codeHash: string | null;
@@ -154,7 +171,12 @@ export type VerificationRecord = {
   expireAt: number | null;
 };
 
-export type SignInStatus = "needs_identifier" | "needs_first_factor" | "complete";
+export type SignInStatus =
+  | "needs_identifier"
+  | "needs_first_factor"
+  // A password-reset code was accepted: the sign-in completes with the new password.
+  | "needs_new_password"
+  | "complete";
 
 export type SignInRecord = {
   id: string;

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { clerkFor, emulatorRequest, unique } from "../../support/emulator-client";
+import { clerkFor, unique } from "../../support/emulator-client";
 import {
   type EmulatorProcess,
   removeDataDir,
@@ -7,10 +7,11 @@ import {
   TEST_WEBHOOK_SECRET,
 } from "../../support/emulator-process";
 import { fapiBrowser, SKIP_BAPI_CONTRACT } from "../../support/fapi-browser";
+import { mailboxCode as mailboxCodeOf } from "../../support/mailbox";
 import { startWebhookReceiver } from "../../support/webhook-receiver";
 
-// The Frontend API as clerk-js speaks it (form bodies, ?_method=, __clerk_db_jwt on every call),
-// without a browser: the flows the Playwright suite drives through the UI, checked at the wire.
+// The Frontend API as clerk-js speaks it, without a browser (support/fapi-browser.ts): the flows
+// the Playwright suite drives through the UI, checked at the wire.
 let emulator: EmulatorProcess;
 let receiver: Awaited<ReturnType<typeof startWebhookReceiver>>;
 
@@ -25,15 +26,7 @@ afterAll(async () => {
 });
 
 const browser = () => fapiBrowser(emulator.url);
-
-async function mailboxCode(to: string) {
-  const res = await emulatorRequest(
-    emulator.url,
-    "GET",
-    `/__emulator/mailbox?to=${encodeURIComponent(to)}`,
-  );
-  return res.body.data.at(-1)?.code as string | undefined;
-}
+const mailboxCode = (to: string) => mailboxCodeOf(emulator.url, to);
 
 describe("Frontend API", () => {
   it("signs up with an email code, which creates the user and a session and emits their webhooks", async () => {

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { clerkFor, emulatorRequest, unique } from "../../support/emulator-client";
+import { clerkFor, unique } from "../../support/emulator-client";
 import {
   type EmulatorProcess,
   removeDataDir,
@@ -8,6 +8,7 @@ import {
   TEST_WEBHOOK_SECRET,
 } from "../../support/emulator-process";
 import { type FapiBrowser, fapiBrowser, type WireJson } from "../../support/fapi-browser";
+import { mailbox as mailboxOf } from "../../support/mailbox";
 import { validateWebhookPayload } from "../../support/openapi-contract";
 import { startWebhookReceiver } from "../../support/webhook-receiver";
 
@@ -48,14 +49,7 @@ async function organizationWithAdmin(label = "team") {
   return { admin, org };
 }
 
-async function mailbox(to: string) {
-  const res = await emulatorRequest(
-    emulator.url,
-    "GET",
-    `/__emulator/mailbox?to=${encodeURIComponent(to)}`,
-  );
-  return res.body.data as { subject: string; code: string | null; link: string | null }[];
-}
+const mailbox = (to: string) => mailboxOf(emulator.url, to);
 
 async function inviteLink(to: string) {
   const link = (await mailbox(to)).at(-1)?.link;

@@ -13,6 +13,7 @@ import { environmentJSON } from "../../../emulator/src/json/environment";
 import {
   fapiClientJSON,
   fapiDeletedObjectJSON,
+  fapiImageJSON,
   fapiInvitationJSON,
   fapiMembershipJSON,
   fapiOrganizationJSON,
@@ -93,6 +94,60 @@ function user(name: string, options: { password: boolean }): UserRecord {
 }
 
 const admin = user("ada", { password: true });
+// Added three addresses in <UserProfile/>: one verified with its code, one whose code is
+// pending, one not sent a code yet.
+const eve = user("eve", { password: true });
+const collector: UserRecord = {
+  ...eve,
+  image: {
+    id: id("img", "eve"),
+    name: "eve.png",
+    contentType: "image/png",
+    data: "iVBORw0KGgo=",
+    url: `http://localhost:3000/__clerk/v1/images/${id("img", "eve")}`,
+    createdAt: NOW - MINUTE,
+  },
+  emailAddresses: [
+    ...eve.emailAddresses,
+    {
+      id: id("idn", "evework"),
+      emailAddress: "eve@work.example.com",
+      verified: true,
+      verification: {
+        strategy: "email_code",
+        status: "verified",
+        emailAddressId: id("idn", "evework"),
+        codeHash: "0".repeat(64),
+        attempts: 1,
+        expireAt: NOW + 10 * MINUTE,
+      },
+      createdAt: NOW - MINUTE,
+      updatedAt: NOW - MINUTE,
+    },
+    {
+      id: id("idn", "evehome"),
+      emailAddress: "eve@home.example.com",
+      verified: false,
+      verification: {
+        strategy: "email_code",
+        status: "unverified",
+        emailAddressId: id("idn", "evehome"),
+        codeHash: "0".repeat(64),
+        attempts: 0,
+        expireAt: NOW + 10 * MINUTE,
+      },
+      createdAt: NOW - MINUTE,
+      updatedAt: NOW - MINUTE,
+    },
+    {
+      id: id("idn", "evenew"),
+      emailAddress: "eve@new.example.com",
+      verified: false,
+      createdAt: NOW - MINUTE,
+      updatedAt: NOW - MINUTE,
+    },
+  ],
+};
 const member = user("bob", { password: true });
 const passwordless = user("cy", { password: false });
 
@@ -146,9 +201,12 @@ const withoutOrg = session("withoutorg", member);
 const ended = session("ended", admin, { status: "ended" });
 const lapsed = session("lapsed", admin, { expireAt: NOW - MINUTE });
 
-function codeVerification(status: VerificationRecord["status"]): VerificationRecord {
+function codeVerification(
+  status: VerificationRecord["status"],
+  strategy: VerificationRecord["strategy"] = "email_code",
+): VerificationRecord {
   return {
-    strategy: "email_code",
+    strategy,
     status,
     emailAddressId: admin.primaryEmailAddressId,
     codeHash: "0".repeat(64),
@@ -214,6 +272,18 @@ const signIns = {
   completeWithCode: signIn("code", {
     status: "complete",
     firstFactorVerification: codeVerification("verified"),
+    createdSessionId: withOrg.id,
+  }),
+  resetCodeSent: signIn("resetcodesent", {
+    firstFactorVerification: codeVerification("unverified", "reset_password_email_code"),
+  }),
+  needsNewPassword: signIn("needsnewpassword", {
+    status: "needs_new_password",
+    firstFactorVerification: codeVerification("verified", "reset_password_email_code"),
+  }),
+  completeAfterReset: signIn("reset", {
+    status: "complete",
+    firstFactorVerification: codeVerification("verified", "reset_password_email_code"),
     createdSessionId: withOrg.id,
   }),
   completeWithTicket: signIn("ticket", {
@@ -328,7 +398,7 @@ const byId = <T extends { id: string }>(...records: T[]) =>
   Object.fromEntries(records.map((r) => [r.id, r]));
 
 const state = {
-  users: byId(admin, member, passwordless),
+  users: byId(admin, member, passwordless, collector),
   organizations: byId(org),
   memberships: byId(adminMembership, memberMembership),
   sessions: byId(withOrg, withoutOrg, ended, lapsed),
@@ -468,7 +538,7 @@ describe("environmentJSON", () => {
 
 describe("users, organizations and memberships", () => {
   it("build a Client.User with its memberships, and no private metadata", () => {
-    for (const u of [admin, member, passwordless]) {
+    for (const u of [admin, member, passwordless, collector]) {
       const json = fapiUserJSON(core, u);
       expectComponent("Client.User", json);
       expect(json).not.toHaveProperty("private_metadata");
@@ -480,6 +550,37 @@ describe("users, organizations and memberships", () => {
     expect(json.email_addresses[0]?.verification?.status).toBe("verified");
     expect(json.organization_memberships.map((m) => m.organization.id)).toEqual([org.id]);
     expect(fapiUserJSON(core, passwordless).organization_memberships).toEqual([]);
+  });
+
+  it("show how each address was verified, and which still waits for its code", () => {
+    const [primary, work, home, fresh] = fapiUserJSON(core, collector).email_addresses;
+    expect(primary?.verification).toMatchObject({
+      object: "verification_admin",
+      status: "verified",
+    });
+    expect(work?.verification).toMatchObject({
+      object: "verification_otp",
+      status: "verified",
+      strategy: "email_code",
+    });
+    expect(home?.verification).toMatchObject({
+      object: "verification_otp",
+      status: "unverified",
+      expire_at: NOW + 10 * MINUTE,
+    });
+    expect(fresh?.verification).toBeNull();
+    for (const email of [primary, work, home, fresh]) expectComponent("Client.EmailAddress", email);
+  });
+
+  it("show a user's upload, or else an avatar @clerk/ui knows is generated", () => {
+    const uploaded = fapiUserJSON(core, collector);
+    expect(uploaded).toMatchObject({ image_url: collector.image?.url, has_image: true });
+    const generated = fapiUserJSON(core, admin);
+    expect(generated.has_image).toBe(false);
+    // What @clerk/ui's isDefaultImage() looks for before it offers "Remove".
+    expect(generated.image_url).toMatch(/^data:image\/svg\+xml;.*avatar_placeholder/);
+    const membershipOf = fapiMembershipJSON(core, adminMembership);
+    expect(membershipOf.public_user_data.image_url).toBe(generated.image_url);
   });
 
   it("let a user do what the environment allows, and nothing else", () => {
@@ -552,10 +653,14 @@ describe("fapiSignInJSON", () => {
     expectComponent("Client.SignIn-2", json);
   });
 
-  it("offers a password only to users who have one, and always the email code", () => {
+  it("offers a password and its reset only to users who have one, and always the email code", () => {
     const strategies = (record: SignInRecord) =>
       fapiSignInJSON(core, record).supported_first_factors.map((f) => f.strategy);
-    expect(strategies(signIns.needsFirstFactor)).toEqual(["password", "email_code"]);
+    expect(strategies(signIns.needsFirstFactor)).toEqual([
+      "password",
+      "email_code",
+      "reset_password_email_code",
+    ]);
     expect(strategies(signIns.passwordless)).toEqual(["email_code"]);
     expect(strategies(signIns.needsIdentifier)).toEqual([]);
     expect(fapiSignInJSON(core, signIns.needsFirstFactor).supported_first_factors[1]).toEqual({
@@ -563,6 +668,24 @@ describe("fapiSignInJSON", () => {
       email_address_id: admin.primaryEmailAddressId,
       safe_identifier: "ada@example.com",
       primary: true,
+    });
+    expect(fapiSignInJSON(core, signIns.needsFirstFactor).supported_first_factors[2]).toEqual({
+      strategy: "reset_password_email_code",
+      email_address_id: admin.primaryEmailAddressId,
+      safe_identifier: "ada@example.com",
+      primary: true,
+    });
+  });
+
+  it("waits for a new password once the reset code is accepted", () => {
+    expect(fapiSignInJSON(core, signIns.resetCodeSent).first_factor_verification).toMatchObject({
+      status: "unverified",
+      strategy: "reset_password_email_code",
+    });
+    expect(fapiSignInJSON(core, signIns.needsNewPassword)).toMatchObject({
+      status: "needs_new_password",
+      first_factor_verification: { status: "verified", strategy: "reset_password_email_code" },
+      created_session_id: null,
     });
   });
 
@@ -758,6 +881,10 @@ describe("the envelopes the Frontend API answers with", () => {
       client: signedIn,
     };
     expectResponse("POST", `/v1/client/sign_ins/${signInId}/attempt_first_factor`, completed);
+    expectResponse("POST", `/v1/client/sign_ins/${signInId}/reset_password`, {
+      response: fapiSignInJSON(core, signIns.completeAfterReset),
+      client: signedIn,
+    });
   });
 
   it("sign-up: create, update, prepare and attempt the verification", () => {
@@ -802,6 +929,38 @@ describe("the envelopes the Frontend API answers with", () => {
     expectResponse("DELETE", `/v1/me/organization_memberships/${org.id}`, {
       response: fapiDeletedObjectJSON("organization_membership", adminMembership.id),
       client: signedIn,
+    });
+  });
+
+  it("the account: picture, email addresses, password change and deletion", () => {
+    const emailId = id("idn", "evehome");
+    for (const email of fapiUserJSON(core, collector).email_addresses) {
+      const body = { response: email, client: signedIn };
+      expectResponse("POST", "/v1/me/email_addresses", body);
+      expectResponse("GET", `/v1/me/email_addresses/${emailId}`, body);
+      expectResponse("POST", `/v1/me/email_addresses/${emailId}/prepare_verification`, body);
+      expectResponse("POST", `/v1/me/email_addresses/${emailId}/attempt_verification`, body);
+    }
+    expectResponse("DELETE", `/v1/me/email_addresses/${emailId}`, {
+      response: fapiDeletedObjectJSON("email_address", emailId),
+      client: signedIn,
+    });
+    const image = collector.image as NonNullable<UserRecord["image"]>;
+    expectResponse("POST", "/v1/me/profile_image", {
+      response: fapiImageJSON(image),
+      client: signedIn,
+    });
+    expectResponse("DELETE", "/v1/me/profile_image", {
+      response: fapiDeletedObjectJSON("image", image.id),
+      client: signedIn,
+    });
+    expectResponse("POST", "/v1/me/change_password", {
+      response: fapiUserJSON(core, admin),
+      client: signedIn,
+    });
+    expectResponse("DELETE", "/v1/me", {
+      response: fapiDeletedObjectJSON("user", admin.id),
+      client: signedOut,
     });
   });
 
