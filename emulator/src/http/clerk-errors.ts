@@ -110,13 +110,7 @@ export const errors = {
     ),
   // No field: <UserProfile/> shows it above the remove form.
   identificationDeletionFailed: (longMessage: string) =>
-    single(
-      400,
-      "identification_deletion_failed",
-      "Deletion failed",
-      longMessage,
-      "email_address_id",
-    ),
+    single(400, "identification_deletion_failed", "Deletion failed", longMessage),
   codeIncorrect: () =>
     single(422, "form_code_incorrect", "Incorrect code", "Incorrect code", "code"),
   verificationExpired: () =>

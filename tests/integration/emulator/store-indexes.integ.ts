@@ -83,7 +83,7 @@ describe("emulator indexes", () => {
     const primaryId = user.primaryEmailAddressId as string;
     await expect(clerk.emailAddresses.deleteEmailAddress(primaryId)).rejects.toMatchObject({
       status: 400,
-      errors: [{ meta: { paramName: "email_address_id" } }],
+      errors: [{ code: "identification_deletion_failed" }],
     });
     const updated = await clerk.emailAddresses.updateEmailAddress(primaryId, { verified: false });
     expect(updated.verification).toBeNull();
