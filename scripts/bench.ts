@@ -16,15 +16,10 @@ import { parseArgs } from "node:util";
 import nextEnv from "@next/env";
 import postgres from "postgres";
 import { runMigrations } from "../src/db/migrate";
-import { freePort, startApp } from "../tests/support/app-process";
-import { clerkFor, emulatorRequest, mintSession } from "../tests/support/emulator-client";
-import {
-  type EmulatorProcess,
-  removeDataDir,
-  startEmulatorProcess,
-  TEST_WEBHOOK_SECRET,
-} from "../tests/support/emulator-process";
-import { staleBuildReason } from "./lib/bench/build-freshness";
+import { emulatorRequest } from "../tests/support/emulator-client";
+import { TEST_WEBHOOK_SECRET } from "../tests/support/emulator-process";
+import { type AppStack, startAppStack } from "./lib/bench/app-stack";
+import { buildIfStale } from "./lib/bench/build-freshness";
 import { openBenchDatabase } from "./lib/bench/database";
 import { devColdStart } from "./lib/bench/dev-cold-start";
 import { emulatorVerifyRate } from "./lib/bench/emulator-verify";
@@ -32,8 +27,6 @@ import { timeToFirstByte } from "./lib/bench/first-byte";
 import { type Load, type LoadResult, runLoad } from "./lib/bench/load";
 import { formatLayers, formatTable, type Layer, type Row } from "./lib/bench/report";
 import { removeWebhookBurstRows, webhookBurst } from "./lib/bench/webhook-burst";
-import { startChild } from "./lib/children";
-import { DEV_SEED } from "./lib/clerk-wiring";
 
 const { values: args } = parseArgs({
   options: {
@@ -63,7 +56,6 @@ const RATE_LIMITS = { API_RATE_LIMIT: "100000000", AUTH_FAILURE_LIMIT: "10000000
 const RATE_LIMITS_TEXT = Object.entries(RATE_LIMITS)
   .map(([name, value]) => `${name}=${value}`)
   .join(", ");
-const READ_KEY = "ak_demo_acme_read_only_0000000000000000";
 const TTFB_SAMPLES = 50;
 const WARM_UP_PER_CONNECTION = 5;
 const KEY_COUNTS = [10, 10_000];
@@ -77,20 +69,6 @@ const summary = (r: { perSecond: number; p50: number; p99: number }) =>
   `${fmt(r.perSecond)}/s, p50 ${fmt(r.p50)} ms, p99 ${fmt(r.p99)} ms`;
 const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
 const JSON_BODY = { "content-type": "application/json" };
-
-async function buildIfNeeded(): Promise<void> {
-  const reason = staleBuildReason(ROOT);
-  if (!reason) return log("build: .next is newer than every source file; using it");
-  log(`build: ${reason}; running \`npm run build\` (a few minutes) ...`);
-  const build = startChild(
-    "build",
-    process.execPath,
-    ["--import", "tsx", "scripts/launch.ts", "build"],
-    { ...process.env },
-  );
-  const code = await build.exited;
-  if (code !== 0) throw new Error(`npm run build exited with ${code}`);
-}
 
 type Target = Omit<Load, "connections" | "seconds" | "amount">;
 
@@ -130,54 +108,11 @@ async function settledCallCount(emulatorUrl: string, stillForMs: number): Promis
 // The app's rows: the production server against its own emulator and the bench database.
 async function measureApp(databaseUrl: string): Promise<{ rows: Row[]; layers: Layer[] }> {
   const sql = postgres(databaseUrl, { max: 2, onnotice: () => {} });
-  const appPort = await freePort();
-  let emulator: EmulatorProcess | undefined;
-  let app: Awaited<ReturnType<typeof startApp>> | undefined;
-  let tenantId: string | undefined;
+  let stack: AppStack | undefined;
   try {
-    emulator = await startEmulatorProcess({
-      env: { EMULATOR_SEED: DEV_SEED, EMULATOR_AUTHORIZED_PARTY: `http://localhost:${appPort}` },
-    });
-    const emulatorUrl = emulator.url;
-    log(`emulator: ${emulatorUrl}, dev seed, webhooks off (the bench signs its own)`);
-    app = await startApp({ emulatorUrl, databaseUrl, port: appPort, env: RATE_LIMITS });
-    const appUrl = app.url;
-    log(
-      `app: production server (npm start) on ${appUrl}, ${RATE_LIMITS_TEXT} (limits out of reach)`,
-    );
-
-    const clerk = clerkFor(emulatorUrl);
-    const demoEmail = "demo+clerk_test@example.com";
-    const [demo] = (await clerk.users.getUserList({ emailAddress: [demoEmail] })).data;
-    if (!demo) throw new Error("the dev seed's demo user is missing");
-    const acme = await clerk.organizations.getOrganization({ slug: "acme" });
-    tenantId = acme.id;
-    // A fresh token for each use: they live an hour, longer than any row.
-    const sessionToken = async () =>
-      (
-        await mintSession(emulatorUrl, {
-          user_id: demo.id,
-          organization_id: acme.id,
-          lifetime_seconds: 3600,
-        })
-      ).token;
-    // The seeded key only reads: writing takes a key with projects:write.
-    const writer = await clerk.apiKeys.create({
-      name: "bench writer",
-      subject: acme.id,
-      scopes: ["projects:read", "projects:write"],
-    });
-    const writeKey = writer.secret as string;
-    // A full first page for the list rows (removed at the end with the rows POST adds).
-    for (let i = 0; i < 20; i++) {
-      const res = await fetch(`${appUrl}/api/v1/projects`, {
-        method: "POST",
-        headers: { ...bearer(writeKey), ...JSON_BODY },
-        body: JSON.stringify({ name: `Bench project ${i}`, description: "npm run bench" }),
-      });
-      if (res.status !== 201)
-        throw new Error(`seeding projects: ${res.status} ${await res.text()}`);
-    }
+    stack = await startAppStack({ databaseUrl, env: RATE_LIMITS, log });
+    log(`limits: ${RATE_LIMITS_TEXT} (out of reach); the bench signs its own webhooks`);
+    const { appUrl, emulatorUrl, sessionToken, readKey, writeKey } = stack;
     const landing = await fetch(`${appUrl}/`).then((r) => r.text());
     const asset = /\/_next\/static\/[^"'\s]+\.js/.exec(landing)?.[0];
     if (!asset) throw new Error("the landing page names no /_next/static script");
@@ -195,7 +130,7 @@ async function measureApp(databaseUrl: string): Promise<{ rows: Row[]; layers: L
       },
       {
         label: "`GET /api/v1/me`, API key",
-        load: async () => ({ url: `${appUrl}/api/v1/me`, headers: bearer(READ_KEY) }),
+        load: async () => ({ url: `${appUrl}/api/v1/me`, headers: bearer(readKey) }),
       },
       {
         label: "`GET /api/v1/projects`, session token",
@@ -206,7 +141,7 @@ async function measureApp(databaseUrl: string): Promise<{ rows: Row[]; layers: L
       },
       {
         label: "`GET /api/v1/projects`, API key",
-        load: async () => ({ url: `${appUrl}/api/v1/projects`, headers: bearer(READ_KEY) }),
+        load: async () => ({ url: `${appUrl}/api/v1/projects`, headers: bearer(readKey) }),
       },
       {
         label: "`POST /api/v1/projects`, API key",
@@ -313,12 +248,7 @@ async function measureApp(databaseUrl: string): Promise<{ rows: Row[]; layers: L
     ];
     return { rows, layers };
   } finally {
-    await app?.stop();
-    if (emulator) {
-      await emulator.stop();
-      removeDataDir(emulator.dataDir);
-    }
-    if (tenantId) await sql`delete from projects where tenant_id = ${tenantId}`;
+    await stack?.stop();
     await removeWebhookBurstRows(sql);
     await sql.end();
   }
@@ -326,7 +256,7 @@ async function measureApp(databaseUrl: string): Promise<{ rows: Row[]; layers: L
 
 async function main() {
   const started = Date.now();
-  await buildIfNeeded();
+  await buildIfStale(ROOT, log);
   const database = await openBenchDatabase(process.env.DATABASE_URL);
   let measured: { rows: Row[]; layers: Layer[] };
   try {

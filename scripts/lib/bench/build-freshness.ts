@@ -1,5 +1,6 @@
 import { existsSync, readdirSync, statSync } from "node:fs";
 import path from "node:path";
+import { startChild } from "../children";
 
 // What a production build is made from: if any of it is newer than the build, the build is stale.
 const SOURCES = [
@@ -31,4 +32,19 @@ export function staleBuildReason(root: string): string | null {
 function files(p: string): string[] {
   if (!statSync(p).isDirectory()) return [p];
   return readdirSync(p).flatMap((name) => files(path.join(p, name)));
+}
+
+// `npm run build` (through the launcher, as a user runs it) when `.next` is stale.
+export async function buildIfStale(root: string, log: (line: string) => void): Promise<void> {
+  const reason = staleBuildReason(root);
+  if (!reason) return log("build: .next is newer than every source file; using it");
+  log(`build: ${reason}; running \`npm run build\` (a few minutes) ...`);
+  const build = startChild(
+    "build",
+    process.execPath,
+    ["--import", "tsx", "scripts/launch.ts", "build"],
+    { ...process.env },
+  );
+  const code = await build.exited;
+  if (code !== 0) throw new Error(`npm run build exited with ${code}`);
 }

@@ -11,6 +11,8 @@ export type Load = {
   body?: string;
   // One body per request, in turn (e.g. each of many API keys), instead of `body`.
   bodies?: string[];
+  // One path per request, in turn, on `url`'s origin.
+  paths?: string[];
 };
 
 // `requests`: answered in time; `sent` also counts those still in flight when time ran out (the
@@ -25,11 +27,22 @@ export type LoadResult = {
 
 export class LoadError extends Error {}
 
+// What a run answered, errors included: statuses by code, connection errors and timeouts, the
+// slowest answer.
+export type LoadOutcome = LoadResult & {
+  statuses: Record<string, number>;
+  non2xx: number;
+  errors: number;
+  timeouts: number;
+  max: number;
+};
+
 // `connections` clients, each sending its next request as soon as the last is answered
-// (autocannon). Anything but 2xx fails the measurement: a rate of errors is no rate.
-export async function runLoad(load: Load): Promise<LoadResult> {
-  const { bodies } = load;
-  let next = 0;
+// (autocannon), with a 10 s timeout per request.
+export async function runLoadCounted(load: Load): Promise<LoadOutcome> {
+  const { bodies, paths } = load;
+  let nextBody = 0;
+  let nextPath = 0;
   const result = await autocannon({
     url: load.url,
     connections: load.connections,
@@ -37,24 +50,52 @@ export async function runLoad(load: Load): Promise<LoadResult> {
     method: load.method ?? "GET",
     headers: load.headers,
     body: load.body,
-    requests: bodies
-      ? [{ setupRequest: (req) => ({ ...req, body: bodies[next++ % bodies.length] }) }]
-      : undefined,
+    timeout: 10,
+    requests:
+      bodies || paths
+        ? [
+            {
+              setupRequest: (req) => ({
+                ...req,
+                ...(bodies && { body: bodies[nextBody++ % bodies.length] }),
+                ...(paths && { path: paths[nextPath++ % paths.length] }),
+              }),
+            },
+          ]
+        : undefined,
   });
-  if (result.non2xx > 0 || result.errors > 0) {
-    const statuses = Object.entries(result.statusCodeStats ?? {})
-      .map(([status, { count }]) => `${count}x ${status}`)
-      .join(", ");
-    throw new LoadError(
-      `${load.method ?? "GET"} ${load.url}: ${result.non2xx} answers that were not 2xx and ` +
-        `${result.errors} connection errors, of ${result.requests.total} (${statuses})`,
-    );
-  }
   return {
     requests: result.requests.total,
     sent: result.requests.sent,
     perSecond: result.requests.total / result.duration,
     p50: result.latency.p50,
     p99: result.latency.p99,
+    max: result.latency.max,
+    statuses: Object.fromEntries(
+      Object.entries(result.statusCodeStats ?? {}).map(([status, stat]) => [
+        status,
+        stat?.count ?? 0,
+      ]),
+    ),
+    non2xx: result.non2xx,
+    errors: result.errors,
+    timeouts: result.timeouts,
   };
+}
+
+// As `runLoadCounted`, but anything other than 2xx fails the measurement: a rate of errors is
+// no rate.
+export async function runLoad(load: Load): Promise<LoadResult> {
+  const outcome = await runLoadCounted(load);
+  if (outcome.non2xx > 0 || outcome.errors > 0) {
+    const statuses = Object.entries(outcome.statuses)
+      .map(([status, count]) => `${count}x ${status}`)
+      .join(", ");
+    throw new LoadError(
+      `${load.method ?? "GET"} ${load.url}: ${outcome.non2xx} answers that were not 2xx and ` +
+        `${outcome.errors} connection errors, of ${outcome.requests} (${statuses})`,
+    );
+  }
+  const { requests, sent, perSecond, p50, p99 } = outcome;
+  return { requests, sent, perSecond, p50, p99 };
 }

@@ -1,0 +1,99 @@
+import postgres from "postgres";
+import { freePort, startApp } from "../../../tests/support/app-process";
+import { clerkFor, mintSession } from "../../../tests/support/emulator-client";
+import {
+  type EmulatorProcess,
+  removeDataDir,
+  startEmulatorProcess,
+} from "../../../tests/support/emulator-process";
+import { DEV_SEED } from "../clerk-wiring";
+
+// The seeded demo key: it reads projects and members of `acme`.
+const READ_KEY = "ak_demo_acme_read_only_0000000000000000";
+const FIRST_PAGE = 20;
+
+export type AppStack = {
+  appUrl: string;
+  emulatorUrl: string;
+  // The seeded demo admin's fresh session token for `acme` (tokens live an hour).
+  sessionToken: () => Promise<string>;
+  readKey: string;
+  // A key of `acme` with projects:read and projects:write.
+  writeKey: string;
+  stop: () => Promise<void>;
+};
+
+// The production server as `npm start` runs it, against a Clerk emulator of its own with the dev
+// seed (webhooks off) and the given database, with a full first page of projects in `acme`.
+// `stop` removes those projects (and any the caller added to `acme`), the emulator's folder.
+export async function startAppStack(options: {
+  databaseUrl: string;
+  env: Record<string, string>;
+  log: (line: string) => void;
+}): Promise<AppStack> {
+  const appPort = await freePort();
+  let emulator: EmulatorProcess | undefined;
+  let app: Awaited<ReturnType<typeof startApp>> | undefined;
+  let tenantId: string | undefined;
+  const stop = async () => {
+    await app?.stop();
+    if (emulator) {
+      await emulator.stop();
+      removeDataDir(emulator.dataDir);
+    }
+    if (tenantId) {
+      const sql = postgres(options.databaseUrl, { max: 1, onnotice: () => {} });
+      await sql`delete from projects where tenant_id = ${tenantId}`.finally(() => sql.end());
+    }
+  };
+  try {
+    emulator = await startEmulatorProcess({
+      env: { EMULATOR_SEED: DEV_SEED, EMULATOR_AUTHORIZED_PARTY: `http://localhost:${appPort}` },
+    });
+    const emulatorUrl = emulator.url;
+    options.log(`emulator: ${emulatorUrl}, dev seed, webhooks off`);
+    app = await startApp({
+      emulatorUrl,
+      databaseUrl: options.databaseUrl,
+      port: appPort,
+      env: options.env,
+    });
+    const appUrl = app.url;
+    options.log(`app: production server (npm start) on ${appUrl}`);
+
+    const clerk = clerkFor(emulatorUrl);
+    const [demo] = (
+      await clerk.users.getUserList({ emailAddress: ["demo+clerk_test@example.com"] })
+    ).data;
+    if (!demo) throw new Error("the dev seed's demo user is missing");
+    const acme = await clerk.organizations.getOrganization({ slug: "acme" });
+    tenantId = acme.id;
+    const sessionToken = async () =>
+      (
+        await mintSession(emulatorUrl, {
+          user_id: demo.id,
+          organization_id: acme.id,
+          lifetime_seconds: 3600,
+        })
+      ).token;
+    const writer = await clerk.apiKeys.create({
+      name: "bench writer",
+      subject: acme.id,
+      scopes: ["projects:read", "projects:write"],
+    });
+    const writeKey = writer.secret as string;
+    for (let i = 0; i < FIRST_PAGE; i++) {
+      const res = await fetch(`${appUrl}/api/v1/projects`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${writeKey}`, "content-type": "application/json" },
+        body: JSON.stringify({ name: `Bench project ${i}`, description: "npm run bench" }),
+      });
+      if (res.status !== 201)
+        throw new Error(`seeding projects: ${res.status} ${await res.text()}`);
+    }
+    return { appUrl, emulatorUrl, sessionToken, readKey: READ_KEY, writeKey, stop };
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+}

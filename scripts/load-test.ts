@@ -1,0 +1,139 @@
+// `npm run load`: the API under sustained concurrent reads. Builds the app if `.next` is stale,
+// starts the database (DATABASE_URL, else an in-memory embedded PGlite), a Clerk emulator with
+// the dev seed and the production server as `npm start` runs it, then sends reads from N clients
+// (50) for S seconds (30) in three phases: with an API key, with a session token, and both at
+// once (half the clients each). Reads alternate `GET /api/v1/projects` and `GET /api/v1/me`.
+// It prints each phase's figures and exits 1 if any answer was not 2xx, any connection failed
+// or any request took over 10 s. The app's rate limits are set out of reach: this measures the
+// app holding up, not its limiter (tests/integration/app/rate-limits covers that).
+//
+// Options: --connections N (50), --duration SECONDS per phase (30).
+import os from "node:os";
+import { parseArgs } from "node:util";
+import nextEnv from "@next/env";
+import { runMigrations } from "../src/db/migrate";
+import { startAppStack } from "./lib/bench/app-stack";
+import { buildIfStale } from "./lib/bench/build-freshness";
+import { openBenchDatabase } from "./lib/bench/database";
+import { type LoadOutcome, runLoadCounted } from "./lib/bench/load";
+
+const { values: args } = parseArgs({
+  options: {
+    connections: { type: "string", default: "50" },
+    duration: { type: "string", default: "30" },
+  },
+});
+const CONNECTIONS = Number(args.connections);
+const SECONDS = Number(args.duration);
+if (![CONNECTIONS, SECONDS].every((n) => Number.isInteger(n) && n > 1)) {
+  console.error("usage: npm run load -- [--connections N (≥ 2)] [--duration SECONDS]");
+  process.exit(2);
+}
+
+const ROOT = process.cwd();
+nextEnv.loadEnvConfig(ROOT);
+process.env.CLERK_TELEMETRY_DISABLED = "1";
+const LIMITS = { API_RATE_LIMIT: "100000000", AUTH_FAILURE_LIMIT: "100000000" };
+const log = (line: string) => console.log(`load: ${line}`);
+const fmt = (v: number) => new Intl.NumberFormat("en-US", { maximumFractionDigits: 1 }).format(v);
+
+// Clients that alternate the two reads, each request with `token` as bearer.
+function reads(appUrl: string, token: string, connections: number) {
+  return runLoadCounted({
+    url: appUrl,
+    connections,
+    seconds: SECONDS,
+    headers: { authorization: `Bearer ${token}` },
+    paths: ["/api/v1/projects", "/api/v1/me"],
+  });
+}
+
+function merge(outcomes: LoadOutcome[]): LoadOutcome {
+  const statuses: Record<string, number> = {};
+  for (const o of outcomes)
+    for (const [status, count] of Object.entries(o.statuses))
+      statuses[status] = (statuses[status] ?? 0) + count;
+  const sum = (pick: (o: LoadOutcome) => number) => outcomes.reduce((t, o) => t + pick(o), 0);
+  return {
+    requests: sum((o) => o.requests),
+    sent: sum((o) => o.sent),
+    perSecond: sum((o) => o.perSecond),
+    // The slower half's percentiles: a conservative figure for the mix.
+    p50: Math.max(...outcomes.map((o) => o.p50)),
+    p99: Math.max(...outcomes.map((o) => o.p99)),
+    max: Math.max(...outcomes.map((o) => o.max)),
+    statuses,
+    non2xx: sum((o) => o.non2xx),
+    errors: sum((o) => o.errors),
+    timeouts: sum((o) => o.timeouts),
+  };
+}
+
+async function main() {
+  await buildIfStale(ROOT, log);
+  const database = await openBenchDatabase(process.env.DATABASE_URL);
+  const results: [string, LoadOutcome][] = [];
+  try {
+    log(`database: ${database.label}`);
+    await runMigrations(database.url);
+    const stack = await startAppStack({ databaseUrl: database.url, env: LIMITS, log });
+    try {
+      const session = await stack.sessionToken();
+      const half = Math.floor(CONNECTIONS / 2);
+      const phases: [string, () => Promise<LoadOutcome>][] = [
+        ["API key", () => reads(stack.appUrl, stack.readKey, CONNECTIONS)],
+        ["session token", () => reads(stack.appUrl, session, CONNECTIONS)],
+        [
+          "both at once",
+          async () =>
+            merge(
+              await Promise.all([
+                reads(stack.appUrl, stack.readKey, half),
+                reads(stack.appUrl, session, CONNECTIONS - half),
+              ]),
+            ),
+        ],
+      ];
+      for (const [i, [label, run]] of phases.entries()) {
+        log(`[${i + 1}/${phases.length}] ${label}: ${CONNECTIONS} clients for ${SECONDS} s ...`);
+        const outcome = await run();
+        log(`  ${fmt(outcome.perSecond)}/s, max ${fmt(outcome.max)} ms`);
+        results.push([label, outcome]);
+      }
+    } finally {
+      await stack.stop();
+    }
+  } finally {
+    await database.stop();
+  }
+
+  console.log(
+    [
+      "",
+      `\`npm run load -- --connections ${CONNECTIONS} --duration ${SECONDS}\`, ${new Date().toISOString().slice(0, 16)}Z, ` +
+        `${os.cpus().length} CPUs, load average ${os.loadavg()[0]?.toFixed(1)} at the end, ${database.label}`,
+      "",
+      "| reads (`/api/v1/projects` and `/api/v1/me` in turn) | requests | req/s | p50 ms | p99 ms | max ms | statuses | errors |",
+      "|---|---:|---:|---:|---:|---:|---|---:|",
+      ...results.map(
+        ([label, o]) =>
+          `| ${label} | ${fmt(o.requests)} | ${fmt(o.perSecond)} | ${fmt(o.p50)} | ${fmt(o.p99)} | ${fmt(o.max)} | ` +
+          `${Object.entries(o.statuses)
+            .map(([s, n]) => `${fmt(n)}× ${s}`)
+            .join(", ")} | ${fmt(o.errors)} |`,
+      ),
+      "",
+    ].join("\n"),
+  );
+  const failed = results.filter(([, o]) => o.non2xx > 0 || o.errors > 0);
+  if (failed.length > 0) {
+    console.error(`load: FAILED — errors in: ${failed.map(([label]) => label).join(", ")}`);
+    process.exit(1);
+  }
+  log("every answer was 2xx, no connection error, no request over 10 s");
+}
+
+main().catch((err: unknown) => {
+  console.error("load failed:", err instanceof Error ? err.message : err);
+  process.exit(1);
+});
