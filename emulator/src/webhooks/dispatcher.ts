@@ -142,6 +142,8 @@ export class WebhookDispatcher {
       return;
     }
     message.nextAttemptAt = this.now() + delayMs;
+    // Scheduled twice (a seed's message: when emitted and by start()), it is still sent once.
+    clearTimeout(this.timers.get(message.id));
     const timer = setTimeout(() => {
       this.timers.delete(message.id);
       const run = this.attempt(message).finally(() => this.inFlight.delete(run));
