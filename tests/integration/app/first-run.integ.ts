@@ -18,6 +18,7 @@ beforeAll(async () => {
   emulatorUrl = `http://127.0.0.1:${emulatorPort}`;
   launcher = spawn(process.execPath, ["--import", "tsx", "scripts/launch.ts", "dev"], {
     env: {
+      NODE_ENV: "development",
       PATH: process.env.PATH,
       PORT: String(port),
       EMULATOR_PORT: String(emulatorPort),
