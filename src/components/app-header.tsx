@@ -1,4 +1,4 @@
-import { OrganizationSwitcher, UserButton } from "@clerk/nextjs";
+import { OrganizationSwitcher, Show, UserButton } from "@clerk/nextjs";
 import { auth } from "@clerk/nextjs/server";
 import Link from "next/link";
 import { AUDIT_READ_PERMISSION } from "@/auth/authorize";
@@ -20,12 +20,15 @@ export async function AppHeader({ orgSlug }: { orgSlug?: string | undefined }) {
           <Link href={orgSlug ? `/orgs/${orgSlug}` : "/"} className="font-semibold text-slate-900">
             Acme Projects
           </Link>
-          <OrganizationSwitcher
-            hidePersonal
-            afterSelectOrganizationUrl="/orgs/:slug"
-            afterCreateOrganizationUrl="/orgs/:slug"
-            afterLeaveOrganizationUrl="/onboarding"
-          />
+          {/* Signed-out visitors (the API reference is public) get no switcher: it needs a session. */}
+          <Show when="signed-in">
+            <OrganizationSwitcher
+              hidePersonal
+              afterSelectOrganizationUrl="/orgs/:slug"
+              afterCreateOrganizationUrl="/orgs/:slug"
+              afterLeaveOrganizationUrl="/onboarding"
+            />
+          </Show>
         </div>
         <nav aria-label="Main" className="flex flex-wrap items-center gap-4 text-sm">
           {orgSlug && (
@@ -46,10 +49,17 @@ export async function AppHeader({ orgSlug }: { orgSlug?: string | undefined }) {
           <Link href="/docs/api" className={NAV_LINK}>
             API docs
           </Link>
-          <Link href="/settings" className={NAV_LINK}>
-            Settings
-          </Link>
-          <UserButton />
+          <Show when="signed-in">
+            <Link href="/settings" className={NAV_LINK}>
+              Settings
+            </Link>
+            <UserButton />
+          </Show>
+          <Show when="signed-out">
+            <Link href="/sign-in" className={NAV_LINK}>
+              Sign in
+            </Link>
+          </Show>
         </nav>
       </div>
     </header>
