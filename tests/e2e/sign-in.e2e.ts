@@ -59,6 +59,9 @@ test.describe("signing in and up with Clerk's own components", () => {
     await page.getByRole("button", { name: "Continue", exact: true }).click();
     await expect(page).toHaveURL(/\/orgs\/acme$/);
     await expect(page.getByRole("heading", { name: "Projects", exact: true })).toBeVisible();
+    await expect(page.getByRole("button", { name: "Open organization switcher" })).toContainText(
+      "Acme Inc",
+    );
     await page.screenshot({ path: `${SCREENSHOTS}/dashboard.png`, fullPage: true });
   });
 
