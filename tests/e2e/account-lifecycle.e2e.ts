@@ -33,6 +33,8 @@ async function newUser(label: string) {
 async function signIn(page: Page, user: { email: string; password: string }) {
   await signInWithPassword(page, user);
   await expect(page).toHaveURL(/\/onboarding$/);
+  // Signing in ends with a document load (/dashboard redirects here): wait for Clerk to be back.
+  await page.waitForFunction(() => (window as { Clerk?: { loaded?: boolean } }).Clerk?.loaded);
 }
 
 async function signOut(page: Page) {

@@ -36,7 +36,7 @@ test.describe("<APIKeys/>", () => {
   });
 
   test("a user creates a personal key in the profile dialog of the user menu", async ({ page }) => {
-    await signInAndOpen(page, DEMO, "/settings/api-keys");
+    await signInAndOpen(page, DEMO, "/orgs/acme");
     // The /settings page hides this tab in favour of scoped keys; the dialog keeps Clerk's own.
     await page.getByRole("button", { name: "Open user menu" }).click();
     await page.getByRole("button", { name: "Manage account" }).click();
