@@ -1,6 +1,6 @@
 import type { Page } from "@playwright/test";
 import { connectAppDatabase, eventually } from "../support/app-database";
-import { clerk, expect, SCREENSHOTS, signInWithPassword, test } from "./fixtures";
+import { clerk, clerkLoaded, expect, SCREENSHOTS, signInWithPassword, test } from "./fixtures";
 import { codeMailedTo } from "./mailbox";
 import { APP_DATABASE_URL, APP_URL } from "./ports";
 
@@ -33,8 +33,7 @@ async function newUser(label: string) {
 async function signIn(page: Page, user: { email: string; password: string }) {
   await signInWithPassword(page, user);
   await expect(page).toHaveURL(/\/onboarding$/);
-  // Signing in ends with a document load (/dashboard redirects here): wait for Clerk to be back.
-  await page.waitForFunction(() => (window as { Clerk?: { loaded?: boolean } }).Clerk?.loaded);
+  await clerkLoaded(page);
 }
 
 async function signOut(page: Page) {

@@ -82,6 +82,12 @@ export async function signInWithPassword(page: Page, user: { email: string; pass
   await page.getByRole("button", { name: "Continue", exact: true }).click();
 }
 
+// Signing in ends with a document load (through /dashboard): the page is done once Clerk has
+// loaded again (navigating away earlier can cut Clerk's handshake short).
+export async function clerkLoaded(page: Page) {
+  await page.waitForFunction(() => (window as { Clerk?: { loaded?: boolean } }).Clerk?.loaded);
+}
+
 // Signs in, waits for Clerk to land the browser (where depends on the user's organizations and
 // their last active one), then opens `path`.
 export async function signInAndOpen(
@@ -91,6 +97,7 @@ export async function signInAndOpen(
 ) {
   await signInWithPassword(page, user);
   await expect(page).toHaveURL(/\/(orgs\/[^/]+|onboarding)$/);
+  await clerkLoaded(page);
   await page.goto(path);
   await expect(page).toHaveURL(new RegExp(`${path}$`));
 }

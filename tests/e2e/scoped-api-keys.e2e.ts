@@ -13,6 +13,7 @@ test.describe("scoped API keys in settings", () => {
     for (const description of Object.values(SCOPE_DESCRIPTIONS)) {
       await expect(page.getByText(description, { exact: true })).toHaveCount(1);
     }
+    await page.screenshot({ path: `${SCREENSHOTS}/organization-api-keys.png`, fullPage: true });
 
     const name = `deploy-${Date.now().toString(36)}`;
     await page.locator("#key-name").fill(name);

@@ -85,6 +85,8 @@ test.describe("signing in and up with Clerk's own components", () => {
     // Two organizations, none active before: choose one.
     await signInWithPassword(page, { email, password });
     await expect(page).toHaveURL(/\/onboarding$/);
+    await expect(page.getByRole("heading", { level: 1 })).toHaveCount(1);
+    await page.screenshot({ path: `${SCREENSHOTS}/onboarding-choose.png`, fullPage: true });
     await page.getByRole("button", { name: new RegExp(other.name) }).click();
     await expect(page).toHaveURL(new RegExp(`/orgs/${other.slug}$`));
 
