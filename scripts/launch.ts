@@ -12,7 +12,7 @@ import { runMigrations } from "../src/db/migrate";
 import * as schema from "../src/db/schema";
 import { EnvError, parseServerEnv } from "../src/env/server-env";
 import { reconcileWithClerk } from "../src/webhooks/clerk-reconcile";
-import { type Child, startChild, stopChild, waitForHttp } from "./lib/children";
+import { type Child, startChild, stopChild, waitForAnswer, waitForHttp } from "./lib/children";
 import {
   appEnvForEmulator,
   type ClerkMode,
@@ -85,6 +85,19 @@ async function syncFromEmulator(apiUrl: string, databaseUrl: string) {
   }
 }
 
+// The emulator holds its deliveries until the webhook route can answer them, so a first run's
+// delivery log has no failed attempts: the route is compiled (in dev, on its first request) by
+// asking it for a method it refuses, then the held deliveries go out.
+async function releaseWebhooks(emulatorUrl: string) {
+  await waitForAnswer(`${appOrigin}/api/webhooks/clerk`);
+  const res = await fetch(`${emulatorUrl}/__emulator/webhooks/release`, {
+    method: "POST",
+    headers: { authorization: `Bearer ${env.CLERK_SECRET_KEY}` },
+  });
+  if (!res.ok)
+    throw new LaunchError(`[launcher] the emulator refused to release webhooks: ${res.status}`);
+}
+
 // EMULATOR_* variables you set (faults, time scale, token lifetime, ...) reach the emulator as
 // given, over the launcher's own choices.
 function userEmulatorSettings(): Record<string, string> {
@@ -141,6 +154,8 @@ async function main() {
       {
         PATH: env.PATH,
         NODE_ENV: "development",
+        // Deliveries wait until the app can answer them (released below).
+        EMULATOR_WEBHOOK_HOLD: "1",
         ...emulatorEnv({
           port: emulatorPort,
           appOrigin,
@@ -173,8 +188,9 @@ async function main() {
   parseServerEnv(env);
   await runMigrations(env.DATABASE_URL as string);
   console.log("[launcher] database migrated");
-  // The emulator's first webhooks (the seed's) go out before Next answers and wait for Svix's
-  // retry schedule (minutes); bring the database up to date with it now instead.
+  // The app serves the seed's users and organizations from its first request, before the held
+  // webhooks (below) arrive; and a database that missed events (a fresh PGlite beside an old
+  // emulator state) catches up.
   if (clerk === "emulator") await syncFromEmulator(emulatorUrl, env.DATABASE_URL as string);
 
   const host = listenHost(clerk);
@@ -185,6 +201,7 @@ async function main() {
   });
   supervise(next);
   await waitForHttp(`${appOrigin}/api/health`, 180_000, next);
+  if (clerk === "emulator") await releaseWebhooks(emulatorUrl);
 
   const lines = [
     "",

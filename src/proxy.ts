@@ -1,5 +1,5 @@
 import { clerkMiddleware } from "@clerk/nextjs/server";
-import { type NextFetchEvent, type NextRequest, NextResponse } from "next/server";
+import { type NextFetchEvent, NextRequest, NextResponse } from "next/server";
 import { clerkAnswered, clerkUnavailable, mayAskClerk } from "@/auth/clerk-availability";
 import {
   acceptsApiKeys,
@@ -131,6 +131,18 @@ function forward(req: NextRequest, state: RequestState, headers: Record<string, 
   const csp = state.security.get("content-security-policy");
   if (csp) request.set("content-security-policy", csp);
   return NextResponse.next({ request: { headers: request }, headers });
+}
+
+// Clerk's Frontend API proxy tells Clerk the browser's address (shown in "Active devices", and
+// in Clerk's own rate limits) from CF-Connecting-IP, X-Real-IP or the leftmost X-Forwarded-For:
+// all of them whatever the browser chose to send. Forward the address this proxy trusts instead.
+function withClientAddress(req: NextRequest, state: RequestState): NextRequest {
+  const headers = new Headers(req.headers);
+  headers.delete("cf-connecting-ip");
+  headers.delete("x-real-ip");
+  if (state.clientAddress) headers.set("x-forwarded-for", state.clientAddress);
+  else headers.delete("x-forwarded-for");
+  return new NextRequest(req, { headers });
 }
 
 const clerk = clerkMiddleware(async (auth, req) => {
@@ -309,7 +321,7 @@ async function decide(req: NextRequest, event: NextFetchEvent, state: RequestSta
       if (!isFrontendApiPath(req.nextUrl.pathname)) {
         return refuse(state, problem("not-found", "Not a Clerk Frontend API path."));
       }
-      return clerk(req, event) as Promise<Response>;
+      return clerk(withClientAddress(req, state), event) as Promise<Response>;
     case "api":
       return apiGate(req, event, state);
     case "machine":

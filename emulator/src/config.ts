@@ -31,6 +31,7 @@ const EnvSchema = z.object({
   EMULATOR_WEBHOOK_TIME_SCALE: z.coerce.number().positive().max(1).default(1),
   EMULATOR_WEBHOOK_TIMEOUT_MS: z.coerce.number().int().positive().default(15_000),
   EMULATOR_WEBHOOK_FAULTS: z.string().default(""),
+  EMULATOR_WEBHOOK_HOLD: z.stringbool().default(false),
   EMULATOR_SEED: z.string().optional(),
   EMULATOR_ORGANIZATION_ROLES: z.string().default(ORGANIZATION_ROLES_FILE),
   EMULATOR_TOKEN_TTL_SECONDS: z.coerce.number().int().positive().default(60),
@@ -50,6 +51,9 @@ export type EmulatorConfig = {
   webhookTimeScale: number;
   webhookTimeoutMs: number;
   webhookFaults: string;
+  // Queue deliveries without attempting them until POST /__emulator/webhooks/release (the dev
+  // launcher releases them once the app answers).
+  webhookHold: boolean;
   seedFile: string | undefined;
   organizationRolesFile: string;
   tokenTtlSeconds: number;
@@ -86,6 +90,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): EmulatorConfig
     webhookTimeScale: e.EMULATOR_WEBHOOK_TIME_SCALE,
     webhookTimeoutMs: e.EMULATOR_WEBHOOK_TIMEOUT_MS,
     webhookFaults: e.EMULATOR_WEBHOOK_FAULTS,
+    webhookHold: e.EMULATOR_WEBHOOK_HOLD,
     seedFile: e.EMULATOR_SEED ? path.resolve(e.EMULATOR_SEED) : undefined,
     organizationRolesFile: path.resolve(e.EMULATOR_ORGANIZATION_ROLES),
     tokenTtlSeconds: e.EMULATOR_TOKEN_TTL_SECONDS,

@@ -59,8 +59,13 @@ export function registerEmulatorRoutes(router: Router, core: Core, stats: Backen
           payload: JSON.parse(m.payload),
         })),
         pending: core.webhooks.pendingCount(),
+        on_hold: core.webhooks.holding,
       }),
     )
+    .add("POST", "/__emulator/webhooks/release", () => {
+      core.webhooks.release();
+      return { status: 204 };
+    })
     // What was "emailed" (verification codes, invitation links): there is no mail server.
     .add("GET", "/__emulator/mailbox", (req) => {
       const to = req.query.get("to")?.toLowerCase();

@@ -26,6 +26,7 @@ import { registerSignRoutes } from "./fapi/sign-routes";
 import { BackendApiStats } from "./http/backend-api-stats";
 import { bearerMatches } from "./http/bearer";
 import { ClerkApiError, errors } from "./http/clerk-errors";
+import { clientAddress } from "./http/client-address";
 import { parseBody, readRawBody } from "./http/request-body";
 import { type RequestInfo, type RouteResult, Router, splitUrl } from "./http/router";
 import { applySeed, readSeed } from "./seed";
@@ -177,7 +178,7 @@ export async function startEmulator(
         query,
         headers: req.headers,
         body: await parseBody(raw, req.headers["content-type"], matched.route.auth === "frontend"),
-        ip: req.socket.remoteAddress ?? "127.0.0.1",
+        ip: clientAddress(req.headers, req.socket.remoteAddress, config.secretKey),
       };
       return await matched.route.handler(info, matched.params);
     } catch (err) {

@@ -64,3 +64,18 @@ export async function waitForHttp(url: string, timeoutMs: number, child?: Child)
   }
   throw new Error(`${url} did not answer within ${Math.round(timeoutMs / 1000)} s`);
 }
+
+// Waits until `url` answers with any HTTP status (a route that refuses GET still proves it is up).
+export async function waitForAnswer(url: string, timeoutMs = 120_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    try {
+      const res = await fetch(url, { signal: AbortSignal.timeout(30_000) });
+      await res.arrayBuffer();
+      return;
+    } catch {
+      await new Promise((r) => setTimeout(r, 250));
+    }
+  }
+  throw new Error(`${url} did not answer within ${Math.round(timeoutMs / 1000)} s`);
+}

@@ -15,7 +15,16 @@ export default function RootLayout({ children }: { children: ReactNode }) {
         {/* Inside <body>, as Clerk Core 3 requires with Next 16. `dynamic`: every page renders per
             request, so Clerk's and Next's scripts carry the nonce of that request's
             Content-Security-Policy (src/proxy.ts). */}
-        <ClerkProvider signInUrl="/sign-in" signUpUrl="/sign-up" afterSignOutUrl="/" dynamic>
+        {/* Signing in lands on /dashboard (the organization to work in), signing up on
+            onboarding, unless a redirect_url (a page that asked for sign-in) says otherwise. */}
+        <ClerkProvider
+          signInUrl="/sign-in"
+          signUpUrl="/sign-up"
+          signInFallbackRedirectUrl="/dashboard"
+          signUpFallbackRedirectUrl="/onboarding"
+          afterSignOutUrl="/"
+          dynamic
+        >
           {children}
         </ClerkProvider>
       </body>

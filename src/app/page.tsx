@@ -32,7 +32,8 @@ export default function LandingPage() {
         </p>
         <div className="flex flex-wrap gap-3">
           <Show when="signed-out">
-            <SignUpButton>
+            {/* Forced: the buttons would otherwise send people back here (redirect_url = this page). */}
+            <SignUpButton forceRedirectUrl="/onboarding">
               <button
                 type="button"
                 className="rounded-md bg-brand-600 px-4 py-2 font-medium text-white hover:bg-brand-700"
@@ -40,7 +41,7 @@ export default function LandingPage() {
                 Create an account
               </button>
             </SignUpButton>
-            <SignInButton>
+            <SignInButton forceRedirectUrl="/dashboard">
               <button
                 type="button"
                 className="rounded-md border border-slate-300 bg-white px-4 py-2 font-medium hover:bg-slate-100"
@@ -51,12 +52,18 @@ export default function LandingPage() {
           </Show>
           <Show when="signed-in">
             <Link
-              href="/onboarding"
+              href="/dashboard"
               className="rounded-md bg-brand-600 px-4 py-2 font-medium text-white hover:bg-brand-700"
             >
               Open your dashboard
             </Link>
           </Show>
+          <Link
+            href="/docs/api"
+            className="px-2 py-2 font-medium text-brand-700 underline-offset-4 hover:underline"
+          >
+            API reference →
+          </Link>
         </div>
       </section>
       <section aria-labelledby="features" className="grid gap-6 sm:grid-cols-3">

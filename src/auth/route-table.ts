@@ -42,6 +42,8 @@ export const ROUTES: readonly RouteRule[] = [
   { pattern: "/docs/api", access: PUBLIC, methods: PAGE },
   // Clerk's Frontend API, proxied to Clerk (or the emulator): clerk-js uses these methods.
   { pattern: "/__clerk/*", access: { kind: "clerk-frontend-api" }, methods: ALL },
+  // Where signing in lands: redirects to the organization to work in (a GET only, no actions).
+  { pattern: "/dashboard", access: SIGNED_IN_PAGE, methods: READ },
   { pattern: "/onboarding", access: SIGNED_IN_PAGE, methods: PAGE },
   { pattern: "/orgs/:slug/*", access: SIGNED_IN_PAGE, methods: PAGE },
   { pattern: "/settings/*", access: SIGNED_IN_PAGE, methods: PAGE },

@@ -6,7 +6,8 @@ import { AUDIT_READ_PERMISSION } from "@/auth/authorize";
 const NAV_LINK = "text-slate-600 hover:text-slate-900";
 
 // The signed-in shell's header: product name, organization switcher, the organization's pages,
-// account menu. The Activity link shows only to those whose role may read the audit log.
+// account menu. The Activity link shows only to those whose role may read the audit log. Clerk's
+// components hold their place while they load, so the header does not jump.
 export async function AppHeader({ orgSlug }: { orgSlug?: string | undefined }) {
   const session = await auth();
   const showActivity =
@@ -20,12 +21,19 @@ export async function AppHeader({ orgSlug }: { orgSlug?: string | undefined }) {
           <Link href={orgSlug ? `/orgs/${orgSlug}` : "/"} className="font-semibold text-slate-900">
             Acme Projects
           </Link>
-          <OrganizationSwitcher
-            hidePersonal
-            afterSelectOrganizationUrl="/orgs/:slug"
-            afterCreateOrganizationUrl="/orgs/:slug"
-            afterLeaveOrganizationUrl="/onboarding"
-          />
+          {/* Signed-out visitors (the API reference is public) get neither the switcher nor the
+              account menu: both need a session. */}
+          {session.isAuthenticated && (
+            <OrganizationSwitcher
+              hidePersonal
+              afterSelectOrganizationUrl="/orgs/:slug"
+              afterCreateOrganizationUrl="/orgs/:slug"
+              afterLeaveOrganizationUrl="/onboarding"
+              fallback={
+                <span aria-hidden="true" className="block h-8 w-40 rounded-md bg-slate-100" />
+              }
+            />
+          )}
         </div>
         <nav aria-label="Main" className="flex flex-wrap items-center gap-4 text-sm">
           {orgSlug && (
@@ -46,10 +54,22 @@ export async function AppHeader({ orgSlug }: { orgSlug?: string | undefined }) {
           <Link href="/docs/api" className={NAV_LINK}>
             API docs
           </Link>
-          <Link href="/settings" className={NAV_LINK}>
-            Settings
-          </Link>
-          <UserButton />
+          {session.isAuthenticated ? (
+            <>
+              <Link href="/settings" className={NAV_LINK}>
+                Settings
+              </Link>
+              <UserButton
+                fallback={
+                  <span aria-hidden="true" className="block size-7 rounded-full bg-slate-100" />
+                }
+              />
+            </>
+          ) : (
+            <Link href="/sign-in" className={NAV_LINK}>
+              Sign in
+            </Link>
+          )}
         </nav>
       </div>
     </header>

@@ -1,6 +1,6 @@
 import type { Page } from "@playwright/test";
 import { connectAppDatabase, eventually } from "../support/app-database";
-import { clerk, expect, SCREENSHOTS, signInWithPassword, test } from "./fixtures";
+import { clerk, clerkLoaded, expect, SCREENSHOTS, signInWithPassword, test } from "./fixtures";
 import { codeMailedTo } from "./mailbox";
 import { APP_DATABASE_URL, APP_URL } from "./ports";
 
@@ -33,6 +33,7 @@ async function newUser(label: string) {
 async function signIn(page: Page, user: { email: string; password: string }) {
   await signInWithPassword(page, user);
   await expect(page).toHaveURL(/\/onboarding$/);
+  await clerkLoaded(page);
 }
 
 async function signOut(page: Page) {

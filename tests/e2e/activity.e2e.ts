@@ -1,12 +1,10 @@
-import { DEMO, expect, MEMBER, SCREENSHOTS, signInWithPassword, test } from "./fixtures";
+import { DEMO, expect, MEMBER, SCREENSHOTS, signInAndOpen, test } from "./fixtures";
 
 test.describe("the Activity page", () => {
   test("an admin sees the project they just created in the organization's activity, with their name", async ({
     page,
   }) => {
-    await signInWithPassword(page, DEMO);
-    await page.getByRole("button", { name: /Acme Inc/ }).click();
-    await expect(page).toHaveURL(/\/orgs\/acme$/);
+    await signInAndOpen(page, DEMO, "/orgs/acme");
 
     const name = `Audited ${Date.now().toString(36)}`;
     const form = page.getByRole("form", { name: "New project" });
@@ -31,9 +29,7 @@ test.describe("the Activity page", () => {
   });
 
   test("a member without org:audit:read gets no Activity link", async ({ page }) => {
-    await signInWithPassword(page, MEMBER);
-    await page.getByRole("button", { name: /Acme Inc/ }).click();
-    await expect(page).toHaveURL(/\/orgs\/acme$/);
+    await signInAndOpen(page, MEMBER, "/orgs/acme");
     await expect(page.getByRole("link", { name: "API keys" })).toBeVisible();
     await expect(page.getByRole("link", { name: "Activity" })).toHaveCount(0);
   });

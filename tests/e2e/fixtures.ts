@@ -82,6 +82,26 @@ export async function signInWithPassword(page: Page, user: { email: string; pass
   await page.getByRole("button", { name: "Continue", exact: true }).click();
 }
 
+// Signing in ends with a document load (through /dashboard): the page is done once Clerk has
+// loaded again (navigating away earlier can cut Clerk's handshake short).
+export async function clerkLoaded(page: Page) {
+  await page.waitForFunction(() => (window as { Clerk?: { loaded?: boolean } }).Clerk?.loaded);
+}
+
+// Signs in, waits for Clerk to land the browser (where depends on the user's organizations and
+// their last active one), then opens `path`.
+export async function signInAndOpen(
+  page: Page,
+  user: { email: string; password: string },
+  path: string,
+) {
+  await signInWithPassword(page, user);
+  await expect(page).toHaveURL(/\/(orgs\/[^/]+|onboarding)$/);
+  await clerkLoaded(page);
+  await page.goto(path);
+  await expect(page).toHaveURL(new RegExp(`${path}$`));
+}
+
 export function uniqueEmail(label: string) {
   return `${label}-${Date.now().toString(36)}${Math.floor(Math.random() * 1e4)}+clerk_test@example.com`;
 }

@@ -1,5 +1,13 @@
 import type { Page } from "@playwright/test";
-import { clerk, DEMO, expect, SCREENSHOTS, signInWithPassword, test } from "./fixtures";
+import {
+  clerk,
+  DEMO,
+  expect,
+  SCREENSHOTS,
+  signInAndOpen,
+  signInWithPassword,
+  test,
+} from "./fixtures";
 import { mailTo } from "./mailbox";
 
 const PASSWORD = "teammate-password-42";
@@ -54,9 +62,7 @@ test.describe("inviting a teammate with Clerk's components", () => {
     // Two people, two browsers, two sign-ins: more than the default minute on a busy machine.
     test.slow();
     const org = await demoOrganization(`Invite ${Date.now().toString(36)}`);
-    await signInWithPassword(page, DEMO);
-    await expect(page).toHaveURL(/\/onboarding$/);
-    await page.goto(`/orgs/${org.slug}`);
+    await signInAndOpen(page, DEMO, `/orgs/${org.slug}`);
     await expect(page.getByRole("heading", { name: "Projects", exact: true })).toBeVisible();
 
     const profile = await openMembers(page);

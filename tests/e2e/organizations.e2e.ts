@@ -1,5 +1,13 @@
 import type { Page } from "@playwright/test";
-import { DEMO, expect, MEMBER, SCREENSHOTS, signInWithPassword, test } from "./fixtures";
+import {
+  DEMO,
+  expect,
+  MEMBER,
+  SCREENSHOTS,
+  signInAndOpen,
+  signInWithPassword,
+  test,
+} from "./fixtures";
 
 // What the server sees for this browser: the session token's user, organization and permissions.
 async function whoAmI(page: Page) {
@@ -29,9 +37,7 @@ test.describe("organizations through Clerk's components", () => {
   test("a member creates an organization and switches between two; the server follows", async ({
     page,
   }) => {
-    await signInWithPassword(page, MEMBER);
-    await page.getByRole("button", { name: /Acme Inc/ }).click();
-    await expect(page).toHaveURL(/\/orgs\/acme$/);
+    await signInAndOpen(page, MEMBER, "/orgs/acme");
     let me = await whoAmI(page);
     expect(me).toMatchObject({
       org_slug: "acme",
@@ -65,9 +71,7 @@ test.describe("organizations through Clerk's components", () => {
   });
 
   test("opening /orgs/<slug> makes that organization the active one", async ({ page }) => {
-    await signInWithPassword(page, DEMO);
-    await page.getByRole("button", { name: /Acme Inc/ }).click();
-    await expect(page).toHaveURL(/\/orgs\/acme$/);
+    await signInAndOpen(page, DEMO, "/orgs/acme");
     const other = `Beta ${Date.now().toString(36)}`;
     await createOrganization(page, other);
     await expect(page).toHaveURL(/\/orgs\/beta-/);
@@ -80,16 +84,14 @@ test.describe("organizations through Clerk's components", () => {
   });
 
   test("an organization the user does not belong to is a 404", async ({ page }) => {
-    await signInWithPassword(page, MEMBER);
-    await page.getByRole("button", { name: /Acme Inc/ }).click();
-    await expect(page).toHaveURL(/\/orgs\/acme$/);
+    await signInAndOpen(page, MEMBER, "/orgs/acme");
     const res = await page.goto("/orgs/not-my-organization");
     expect(res?.status()).toBe(404);
   });
 
   test("signs out from <UserButton/>", async ({ page }) => {
     await signInWithPassword(page, DEMO);
-    await expect(page).toHaveURL(/\/onboarding$/);
+    await expect(page).toHaveURL(/\/orgs\/[^/]+$/);
     await page.getByRole("button", { name: "Open user menu" }).click();
     await page.getByRole("button", { name: "Sign out" }).click();
     await expect(page).toHaveURL(/\/$/);

@@ -1,11 +1,9 @@
-import { DEMO, expect, signInWithPassword, test } from "./fixtures";
+import { DEMO, expect, signInAndOpen, test } from "./fixtures";
 
 test("an admin creates a project on the dashboard and deletes it after confirming", async ({
   page,
 }) => {
-  await signInWithPassword(page, DEMO);
-  await page.getByRole("button", { name: /Acme Inc/ }).click();
-  await expect(page).toHaveURL(/\/orgs\/acme$/);
+  await signInAndOpen(page, DEMO, "/orgs/acme");
 
   const name = `Roadmap ${Date.now().toString(36)}`;
   const form = page.getByRole("form", { name: "New project" });

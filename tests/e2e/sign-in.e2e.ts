@@ -13,9 +13,13 @@ import {
 import { EMULATOR_URL } from "./ports";
 
 test.describe("signing in and up with Clerk's own components", () => {
-  test("signs up a new user with an email code and lands on onboarding", async ({ page }) => {
+  test("signs up a new user from the landing page with an email code and lands on onboarding", async ({
+    page,
+  }) => {
     const email = uniqueEmail("newcomer");
-    await page.goto("/sign-up");
+    await page.goto("/");
+    await page.getByRole("button", { name: "Create an account" }).click();
+    await expect(page).toHaveURL(/\/sign-up/);
     await page.getByLabel(/email address/i).fill(email);
     await page.getByLabel(/^password/i).fill("a-long-enough-password");
     await page.screenshot({ path: `${SCREENSHOTS}/sign-up.png`, fullPage: true });
@@ -26,21 +30,85 @@ test.describe("signing in and up with Clerk's own components", () => {
       .first()
       .fill("424242");
     await expect(page).toHaveURL(/\/onboarding$/);
-    await expect(page.getByRole("heading", { name: "Choose an organization" })).toBeVisible();
+    // Clerk's <OrganizationList/> has loaded (its create button), and its own heading is hidden:
+    // the page has exactly one level-1 heading.
+    await expect(page.getByRole("button", { name: "Create organization" })).toBeVisible();
+    await expect(page.getByRole("heading", { level: 1 })).toHaveCount(1);
+    await expect(page.getByRole("heading", { level: 1 })).toHaveText("Choose an organization");
     await page.screenshot({ path: `${SCREENSHOTS}/onboarding.png`, fullPage: true });
 
     const users = await clerk.users.getUserList({ emailAddress: [email] });
     expect(users.data).toHaveLength(1);
   });
 
-  test("signs in with a password and opens the organization's dashboard", async ({ page }) => {
-    await page.goto("/sign-in");
+  test("signs in from the landing page and lands on the seeded organization's dashboard", async ({
+    page,
+  }) => {
+    await page.goto("/");
+    await page.screenshot({ path: `${SCREENSHOTS}/landing.png`, fullPage: true });
+    await expect(page.getByRole("link", { name: /API reference/ })).toHaveAttribute(
+      "href",
+      "/docs/api",
+    );
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await expect(page).toHaveURL(/\/sign-in/);
     await page.screenshot({ path: `${SCREENSHOTS}/sign-in.png`, fullPage: true });
-    await signInWithPassword(page, DEMO);
-    await expect(page).toHaveURL(/\/onboarding$/);
-    await page.getByRole("button", { name: /Acme Inc/ }).click();
+    await page.getByLabel(/email address/i).fill(DEMO.email);
+    await page.getByRole("button", { name: "Continue", exact: true }).click();
+    await page.getByLabel(/^password/i).fill(DEMO.password);
+    await page.getByRole("button", { name: "Continue", exact: true }).click();
     await expect(page).toHaveURL(/\/orgs\/acme$/);
     await expect(page.getByRole("heading", { name: "Projects", exact: true })).toBeVisible();
+    await expect(page.getByRole("button", { name: "Open organization switcher" })).toContainText(
+      "Acme Inc",
+    );
+    await page.screenshot({ path: `${SCREENSHOTS}/dashboard.png`, fullPage: true });
+  });
+
+  test("signing in lands in the organization last active, and offers a choice without one", async ({
+    page,
+  }) => {
+    const email = uniqueEmail("two-orgs");
+    const password = "two-orgs-password-1";
+    const user = await clerk.users.createUser({ emailAddress: [email], password });
+    const acme = await clerk.organizations.getOrganization({ slug: "acme" });
+    const other = await clerk.organizations.createOrganization({
+      name: `Other ${Date.now().toString(36)}`,
+      createdBy: user.id,
+    });
+    await clerk.organizations.createOrganizationMembership({
+      organizationId: acme.id,
+      userId: user.id,
+      role: "org:member",
+    });
+
+    // Two organizations, none active before: choose one.
+    await signInWithPassword(page, { email, password });
+    await expect(page).toHaveURL(/\/onboarding$/);
+    await expect(page.getByRole("heading", { level: 1 })).toHaveCount(1);
+    await page.screenshot({ path: `${SCREENSHOTS}/onboarding-choose.png`, fullPage: true });
+    await page.getByRole("button", { name: new RegExp(other.name) }).click();
+    await expect(page).toHaveURL(new RegExp(`/orgs/${other.slug}$`));
+
+    // Signed in again (another browser session): back where they were.
+    await page.context().clearCookies();
+    await signInWithPassword(page, { email, password });
+    await expect(page).toHaveURL(new RegExp(`/orgs/${other.slug}$`));
+  });
+
+  test("signed-out pages render no component that needs a session", async ({ page }) => {
+    const warnings: string[] = [];
+    page.on("console", (message) => {
+      if (/requires an active user session/i.test(message.text())) warnings.push(message.text());
+    });
+    for (const path of ["/", "/docs/api"]) {
+      await page.goto(path);
+      await page.waitForFunction(() => (window as { Clerk?: { loaded?: boolean } }).Clerk?.loaded);
+    }
+    // The public API reference has the app's header, signed out: a sign-in link, no switcher.
+    await expect(page.getByRole("banner").getByRole("link", { name: "Sign in" })).toBeVisible();
+    await expect(page.locator(".cl-organizationSwitcherTrigger")).toHaveCount(0);
+    expect(warnings).toEqual([]);
   });
 
   test("shows Clerk's error under the password field for a wrong password", async ({ page }) => {

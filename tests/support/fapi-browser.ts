@@ -21,10 +21,12 @@ export type FapiBrowser = {
 
 // A browser speaking the Frontend API the way clerk-js does (form bodies, ?_method=,
 // __clerk_db_jwt on every call, the app's origin), without a browser: its own dev browser, and
-// every answer held to Clerk's FAPI specification.
+// every answer held to Clerk's FAPI specification. `headers` go with every call (a User-Agent,
+// or what the app's Frontend API proxy adds).
 export async function fapiBrowser(
   emulatorUrl: string,
   origin = "http://localhost:3000",
+  headers: Record<string, string> = {},
 ): Promise<FapiBrowser> {
   const res = await fetch(`${emulatorUrl}/v1/dev_browser`, {
     method: "POST",
@@ -45,6 +47,7 @@ export async function fapiBrowser(
       const response = await fetch(url, {
         method: method === "GET" ? "GET" : "POST",
         headers: {
+          ...headers,
           ...SKIP_BAPI_CONTRACT,
           origin,
           ...(form && !multipart ? { "content-type": "application/x-www-form-urlencoded" } : {}),

@@ -71,6 +71,7 @@ export function createSession(
     lastActiveAt: now,
     expireAt: now + SESSION_LIFETIME_MS,
     abandonAt: now + SESSION_INACTIVITY_MS,
+    signedInFrom: ctx.origin,
     createdAt: now,
     updatedAt: now,
   };

@@ -14,6 +14,7 @@ import {
   fapiMembershipJSON,
   fapiSessionJSON,
   fapiUserJSON,
+  sessionActivityJSON,
 } from "../json/fapi-json";
 import { signedInUser } from "./context";
 import { withClient } from "./envelope";
@@ -131,12 +132,7 @@ export function registerMeRoutes(router: Router, core: Core) {
           status: 200,
           json: sessions.map((s) => ({
             ...fapiSessionJSON(core, s, null),
-            // The emulator records no devices: one plain activity per session.
-            latest_activity: {
-              object: "session_activity",
-              id: `sess_activity_${s.id}`,
-              is_mobile: false,
-            },
+            latest_activity: sessionActivityJSON(s),
           })),
         };
       },

@@ -1,10 +1,12 @@
 import type { Core } from "../core";
+import { describeAddress } from "../domain/client-location";
 import { activeSessionsOf } from "../domain/dev-browsers";
 import { invitationStatus, pendingInvitationsCount } from "../domain/invitations";
 import { membershipRole, membershipsOfUser } from "../domain/memberships";
 import { membersCount } from "../domain/organizations";
 import { roleRecordJSON } from "../domain/roles";
 import { missingFields } from "../domain/sign-ups";
+import { describeUserAgent } from "../domain/user-agent";
 import type {
   ClientRecord,
   MembershipRecord,
@@ -186,6 +188,22 @@ export function fapiSessionJSON(
     factor_verification_age: [0, -1],
     created_at: session.createdAt,
     updated_at: session.updatedAt,
+  };
+}
+
+// `Client.SessionActivity`: the browser, device and address the session signed in from.
+export function sessionActivityJSON(session: SessionRecord) {
+  const from = session.signedInFrom;
+  const device = describeUserAgent(from?.userAgent ?? "");
+  return {
+    object: "session_activity",
+    id: `sess_activity_${session.id}`,
+    device_type: device.deviceType,
+    is_mobile: device.isMobile,
+    browser_name: device.browserName,
+    browser_version: device.browserVersion,
+    ip_address: from?.clientIp,
+    ...(from ? describeAddress(from.clientIp) : {}),
   };
 }
 

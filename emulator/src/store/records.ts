@@ -143,6 +143,9 @@ export type SessionRecord = {
   lastActiveAt: number;
   expireAt: number;
   abandonAt: number;
+  // The address and User-Agent it was created from ("Active devices"); absent in state files
+  // written before they were recorded.
+  signedInFrom?: { clientIp: string; userAgent: string };
   createdAt: number;
   updatedAt: number;
 };

@@ -27,6 +27,10 @@ export class WebhookDispatcher {
   private readonly timers = new Map<string, NodeJS.Timeout>();
   private readonly inFlight = new Set<Promise<void>>();
   private held: WebhookMessage[] = [];
+  // While on hold (EMULATOR_WEBHOOK_HOLD), messages due for their first attempt wait here.
+  private onHold: boolean;
+  // (A set: the seed's messages are scheduled both when emitted and by start().)
+  private waiting = new Set<WebhookMessage>();
   private stopped = false;
 
   constructor(
@@ -38,6 +42,20 @@ export class WebhookDispatcher {
   ) {
     this.signer = new Webhook(config.webhookSigningSecret);
     this.faults = faults;
+    this.onHold = config.webhookHold;
+  }
+
+  get holding(): boolean {
+    return this.onHold;
+  }
+
+  // Ends the hold: everything queued meanwhile is attempted now, in the order it was emitted,
+  // and from here on deliveries (and their retries, on Svix's schedule) go out as usual.
+  release(): void {
+    this.onHold = false;
+    const queued = [...this.waiting];
+    this.waiting.clear();
+    for (const m of queued) this.schedule(m, 0);
   }
 
   get enabled(): boolean {
@@ -97,6 +115,7 @@ export class WebhookDispatcher {
     for (const t of this.timers.values()) clearTimeout(t);
     this.timers.clear();
     this.held = [];
+    this.waiting.clear();
   }
 
   pendingCount(): number {
@@ -117,7 +136,14 @@ export class WebhookDispatcher {
 
   private schedule(message: WebhookMessage, delayMs: number): void {
     if (this.stopped) return;
+    // Nothing is attempted before the release, so a held message has no failures to retry.
+    if (this.onHold) {
+      this.waiting.add(message);
+      return;
+    }
     message.nextAttemptAt = this.now() + delayMs;
+    // Scheduled twice (a seed's message: when emitted and by start()), it is still sent once.
+    clearTimeout(this.timers.get(message.id));
     const timer = setTimeout(() => {
       this.timers.delete(message.id);
       const run = this.attempt(message).finally(() => this.inFlight.delete(run));

@@ -5,7 +5,19 @@ import { AppHeader } from "@/components/app-header";
 
 export const metadata = { title: "Choose an organization" };
 
-// Where sign-in lands: straight to the active organization, or a choice of one to open or create.
+// Shown while Clerk's organization list loads: the card's outline, so the page does not jump.
+function OrganizationListSkeleton() {
+  return (
+    <div
+      aria-hidden="true"
+      className="h-48 w-full max-w-md animate-pulse rounded-xl border border-slate-200 bg-white"
+    />
+  );
+}
+
+// Where sign-up lands (and sign-in without an organization): straight to the active
+// organization, or a choice of one to open or create. The page's heading stands for the
+// component's own, which is hidden so the page has one.
 export default async function OnboardingPage() {
   const { isAuthenticated, orgSlug, redirectToSignIn } = await auth();
   if (!isAuthenticated) return redirectToSignIn();
@@ -24,6 +36,8 @@ export default async function OnboardingPage() {
           hidePersonal
           afterSelectOrganizationUrl="/orgs/:slug"
           afterCreateOrganizationUrl="/orgs/:slug"
+          appearance={{ elements: { header: { display: "none" } } }}
+          fallback={<OrganizationListSkeleton />}
         />
       </main>
     </>

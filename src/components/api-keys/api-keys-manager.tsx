@@ -3,7 +3,6 @@ import Link from "next/link";
 import type { KeyOwner, KeyOwnerTarget } from "@/api-keys/key-owner";
 import { CreateApiKeyForm } from "./create-api-key-form";
 import { RevokeApiKeyButton } from "./revoke-api-key-button";
-import { SCOPE_DESCRIPTIONS } from "./scope-descriptions";
 
 const day = new Intl.DateTimeFormat("en", { dateStyle: "medium", timeZone: "UTC" });
 const exact = new Intl.DateTimeFormat("en", {
@@ -22,7 +21,7 @@ function When({ ms, never = "Never" }: { ms: number | null; never?: string }) {
   );
 }
 
-// One settings section for either kind of owner: what scopes mean, the create form, and the
+// One settings section for either kind of owner: the create form (which explains the scopes) and the
 // owner's usable keys (Clerk leaves revoked and expired ones out of the list).
 export async function ApiKeysManager({
   target,
@@ -42,31 +41,16 @@ export async function ApiKeysManager({
       <div>
         <h1 className="text-2xl font-semibold">{heading}</h1>
         <p className="text-slate-600">{intro}</p>
-      </div>
-      <section
-        aria-labelledby="scope-policy-heading"
-        className="rounded-lg border border-slate-200 bg-white p-4 text-sm"
-      >
-        <h2 id="scope-policy-heading" className="font-semibold">
-          Scopes
-        </h2>
-        <ul className="mt-2 flex flex-col gap-1">
-          {Object.entries(SCOPE_DESCRIPTIONS).map(([scope, description]) => (
-            <li key={scope}>
-              <code className="font-mono">{scope}</code>: {description}
-            </li>
-          ))}
-        </ul>
-        <p className="mt-2 text-slate-700">
-          A key can do exactly what its scopes allow, and nothing else. A key without scopes (one
-          created elsewhere, such as the Clerk dashboard) can do nothing but identify itself at{" "}
-          <code className="font-mono">GET /api/v1/me</code>. See the{" "}
+        {/* The form below explains each scope; this is what it does not say. */}
+        <p className="mt-2 text-sm text-slate-600">
+          A key without scopes (one created elsewhere, such as the Clerk dashboard) can do nothing
+          but identify itself at <code className="font-mono">GET /api/v1/me</code>. See the{" "}
           <Link href="/docs/api" className="text-brand-700 underline">
             API reference
           </Link>
           .
         </p>
-      </section>
+      </div>
       <CreateApiKeyForm target={target} />
       <section aria-labelledby="key-list-heading">
         <h2 id="key-list-heading" className="mb-2 font-semibold">

@@ -43,7 +43,8 @@ export function NewKeySecret({
         <CopyButton text={secret} label="Copy secret" />
       </div>
       <p className="text-sm font-medium">Try it</p>
-      <pre className="overflow-x-auto rounded-md bg-slate-900 p-3 text-sm text-slate-100">
+      {/* Wraps at its spaces, and inside a word (the secret) only where one line cannot hold it. */}
+      <pre className="whitespace-pre-wrap wrap-anywhere rounded-md bg-slate-900 p-3 text-sm text-slate-100">
         <code>{curl}</code>
       </pre>
       <div className="flex flex-wrap items-center gap-3">

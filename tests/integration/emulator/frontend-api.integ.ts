@@ -4,6 +4,7 @@ import {
   type EmulatorProcess,
   removeDataDir,
   startEmulatorProcess,
+  TEST_SECRET_KEY,
   TEST_WEBHOOK_SECRET,
 } from "../../support/emulator-process";
 import { fapiBrowser, SKIP_BAPI_CONTRACT } from "../../support/fapi-browser";
@@ -102,6 +103,59 @@ describe("Frontend API", () => {
       password: "right-password-1",
     });
     expect(ok.body.response.status).toBe("complete");
+  });
+
+  it("answers each active session's browser, device and address as its latest activity", async () => {
+    const clerk = clerkFor(emulator.url);
+    const email = `${unique("devices")}@example.com`;
+    await clerk.users.createUser({ emailAddress: [email], password: "right-password-1" });
+    const chromeOnLinux =
+      "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.6778.85 Safari/537.36";
+    const signInFrom = async (headers: Record<string, string>) => {
+      const b = await fapiBrowser(emulator.url, undefined, headers);
+      const started = await b.call("POST", "/v1/client/sign_ins", { identifier: email });
+      const done = await b.call(
+        "POST",
+        `/v1/client/sign_ins/${started.body.response.id}/attempt_first_factor`,
+        { strategy: "password", password: "right-password-1" },
+      );
+      expect(done.body.response.status).toBe("complete");
+      const active = await b.call("GET", "/v1/me/sessions/active");
+      expect(active.body).toHaveLength(1);
+      return active.body[0].latest_activity;
+    };
+
+    // Straight from this machine: the connection's address.
+    expect(await signInFrom({ "user-agent": chromeOnLinux })).toMatchObject({
+      object: "session_activity",
+      browser_name: "Chrome",
+      browser_version: "131.0.6778.85",
+      device_type: "Linux",
+      is_mobile: false,
+      ip_address: "127.0.0.1",
+      country: "This machine",
+    });
+    // Through the app's proxy, which proves itself with the secret key: the browser it names.
+    const iPhone =
+      "Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1";
+    expect(
+      await signInFrom({
+        "user-agent": iPhone,
+        "clerk-secret-key": TEST_SECRET_KEY,
+        "x-forwarded-for": "192.168.1.20",
+      }),
+    ).toMatchObject({
+      browser_name: "Safari",
+      browser_version: "17.5",
+      device_type: "iPhone",
+      is_mobile: true,
+      ip_address: "192.168.1.20",
+      country: "Private network",
+    });
+    // Anyone else's X-Forwarded-For is not believed.
+    expect(
+      await signInFrom({ "user-agent": chromeOnLinux, "x-forwarded-for": "203.0.113.9" }),
+    ).toMatchObject({ ip_address: "127.0.0.1" });
   });
 
   it("signs in with an email code sent to the mailbox, and never shares sessions between browsers", async () => {

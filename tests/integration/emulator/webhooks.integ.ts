@@ -211,3 +211,67 @@ describe("webhook delivery", () => {
     expect(res.body.errors[0].meta.param_name).toBe("faults");
   });
 });
+
+describe("webhook delivery on hold (EMULATOR_WEBHOOK_HOLD, as the dev launcher starts it)", () => {
+  let held: EmulatorProcess;
+  let heldReceiver: Awaited<ReturnType<typeof startWebhookReceiver>>;
+
+  beforeAll(async () => {
+    heldReceiver = await startWebhookReceiver(TEST_WEBHOOK_SECRET);
+    held = await startEmulatorProcess({
+      env: {
+        EMULATOR_WEBHOOK_URL: heldReceiver.url,
+        EMULATOR_WEBHOOK_HOLD: "1",
+        EMULATOR_WEBHOOK_TIME_SCALE: "0.0001",
+        EMULATOR_SEED: "emulator/seed/dev.json",
+      },
+    });
+  });
+  afterAll(async () => {
+    await held.stop();
+    await heldReceiver.close();
+    removeDataDir(held.dataDir);
+  });
+
+  const heldLog = async (): Promise<LoggedMessage[]> =>
+    (await emulatorRequest(held.url, "GET", "/__emulator/webhooks")).body.data;
+
+  it("queues the seed's events and later ones without attempting them until released", async () => {
+    const user = await clerkFor(held.url).users.createUser({
+      emailAddress: [`${unique("held")}@example.com`],
+    });
+    await new Promise((r) => setTimeout(r, 300));
+    const before = await emulatorRequest(held.url, "GET", "/__emulator/webhooks");
+    expect(before.body.on_hold).toBe(true);
+    const messages: LoggedMessage[] = before.body.data;
+    expect(messages.map((m) => m.event_type)).toContain("organization.created");
+    expect(messages.every((m) => m.state === "pending" && m.attempts.length === 0)).toBe(true);
+    expect(heldReceiver.deliveries).toHaveLength(0);
+
+    const anonymous = await fetch(`${held.url}/__emulator/webhooks/release`, { method: "POST" });
+    expect(anonymous.status).toBe(401);
+    expect(heldReceiver.deliveries).toHaveLength(0);
+
+    expect((await emulatorRequest(held.url, "POST", "/__emulator/webhooks/release")).status).toBe(
+      204,
+    );
+    await heldReceiver.waitFor((all) => all.length >= messages.length);
+    expect(heldReceiver.deliveries.map((d) => d.svixId)).toEqual(messages.map((m) => m.id));
+    expect(heldReceiver.deliveries.some(forUser(user.id))).toBe(true);
+    const after = await heldLog();
+    expect(after.every((m) => m.state === "succeeded")).toBe(true);
+    expect(after.flatMap((m) => m.attempts.map((a) => a.status))).toEqual(messages.map(() => 200));
+  });
+
+  it("keeps Svix's retry schedule for real failures once released", async () => {
+    let failures = 0;
+    heldReceiver.respondWith((d) => (d.type === "user.created" && failures++ < 2 ? 500 : 200));
+    const user = await clerkFor(held.url).users.createUser({
+      emailAddress: [`${unique("held-retry")}@example.com`],
+    });
+    await heldReceiver.waitFor((all) => all.filter(forUser(user.id)).some((d) => d.status === 200));
+    const id = heldReceiver.deliveries.find(forUser(user.id))?.svixId;
+    const logged = (await heldLog()).find((m) => m.id === id);
+    expect(logged?.attempts.map((a) => a.status)).toEqual([500, 500, 200]);
+  });
+});

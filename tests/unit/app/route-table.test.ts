@@ -71,6 +71,7 @@ describe("the proxy's route table", () => {
       expect(routeAccess(url).kind, url).toBe("machine");
     }
     for (const url of [
+      "/dashboard",
       "/onboarding",
       "/orgs/acme",
       "/orgs/acme/settings/api-keys",
@@ -100,6 +101,10 @@ describe("the proxy's route table", () => {
     ]) {
       expect(acceptsApiKeys(routeAccess(url)), url).toBe(false);
     }
+  });
+
+  it("lets /dashboard, a redirect, answer only GET and HEAD", () => {
+    expect(allowedMethods(routeRule("/dashboard"))).toEqual(["GET", "HEAD"]);
   });
 
   it("does not let a prefix stand in for a segment", () => {

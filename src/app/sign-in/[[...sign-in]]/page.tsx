@@ -5,7 +5,7 @@ export const metadata = { title: "Sign in" };
 export default function SignInPage() {
   return (
     <main className="flex min-h-dvh items-center justify-center px-4 py-12">
-      <SignIn fallbackRedirectUrl="/onboarding" signUpUrl="/sign-up" />
+      <SignIn fallbackRedirectUrl="/dashboard" signUpUrl="/sign-up" />
     </main>
   );
 }
