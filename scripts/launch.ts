@@ -12,7 +12,7 @@ import { runMigrations } from "../src/db/migrate";
 import * as schema from "../src/db/schema";
 import { EnvError, parseServerEnv } from "../src/env/server-env";
 import { reconcileWithClerk } from "../src/webhooks/clerk-reconcile";
-import { type Child, startChild, stopChild, waitForAnswer, waitForHttp } from "./lib/children";
+import { type Child, startChild, stopChild, waitForHttp } from "./lib/children";
 import {
   appEnvForEmulator,
   type ClerkMode,
@@ -88,8 +88,11 @@ async function syncFromEmulator(apiUrl: string, databaseUrl: string) {
 // The emulator holds its deliveries until the webhook route can answer them, so a first run's
 // delivery log has no failed attempts: the route is compiled (in dev, on its first request) by
 // asking it for a method it refuses, then the held deliveries go out.
-async function releaseWebhooks(emulatorUrl: string) {
-  await waitForAnswer(`${appOrigin}/api/webhooks/clerk`);
+async function releaseWebhooks(emulatorUrl: string, next: Child) {
+  await waitForHttp(`${appOrigin}/api/webhooks/clerk`, 120_000, next, {
+    anyStatus: true,
+    attemptTimeoutMs: 30_000,
+  });
   const res = await fetch(`${emulatorUrl}/__emulator/webhooks/release`, {
     method: "POST",
     headers: { authorization: `Bearer ${env.CLERK_SECRET_KEY}` },
@@ -201,7 +204,7 @@ async function main() {
   });
   supervise(next);
   await waitForHttp(`${appOrigin}/api/health`, 180_000, next);
-  if (clerk === "emulator") await releaseWebhooks(emulatorUrl);
+  if (clerk === "emulator") await releaseWebhooks(emulatorUrl, next);
 
   const lines = [
     "",

@@ -46,7 +46,14 @@ export async function stopChild(child: Child, graceMs = 5_000): Promise<void> {
   clearTimeout(timer);
 }
 
-export async function waitForHttp(url: string, timeoutMs: number, child?: Child): Promise<void> {
+// Waits until `url` answers 2xx, or with `anyStatus` any HTTP status (a route that refuses GET
+// still proves it is up); each attempt may take `attemptTimeoutMs` (a dev route compiles first).
+export async function waitForHttp(
+  url: string,
+  timeoutMs: number,
+  child?: Child,
+  options: { anyStatus?: boolean; attemptTimeoutMs?: number } = {},
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   let exited = false;
   void child?.exited.then(() => {
@@ -55,27 +62,15 @@ export async function waitForHttp(url: string, timeoutMs: number, child?: Child)
   while (Date.now() < deadline) {
     if (exited) throw new Error(`${child?.name} exited before ${url} answered`);
     try {
-      const res = await fetch(url, { signal: AbortSignal.timeout(2_000) });
-      if (res.ok) return;
+      const res = await fetch(url, {
+        signal: AbortSignal.timeout(options.attemptTimeoutMs ?? 2_000),
+      });
+      await res.arrayBuffer();
+      if (res.ok || options.anyStatus) return;
     } catch {
       // not up yet
     }
     await new Promise((r) => setTimeout(r, 250));
-  }
-  throw new Error(`${url} did not answer within ${Math.round(timeoutMs / 1000)} s`);
-}
-
-// Waits until `url` answers with any HTTP status (a route that refuses GET still proves it is up).
-export async function waitForAnswer(url: string, timeoutMs = 120_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    try {
-      const res = await fetch(url, { signal: AbortSignal.timeout(30_000) });
-      await res.arrayBuffer();
-      return;
-    } catch {
-      await new Promise((r) => setTimeout(r, 250));
-    }
   }
   throw new Error(`${url} did not answer within ${Math.round(timeoutMs / 1000)} s`);
 }
