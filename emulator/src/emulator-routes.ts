@@ -2,8 +2,9 @@ import { z } from "zod";
 import { ctxOf, json } from "./bapi/shared";
 import type { Core } from "./core";
 import { parseParams } from "./domain/params";
+import { factorVerificationAge } from "./domain/reverification";
 import { seedOrganizationRoles } from "./domain/roles";
-import { createSession } from "./domain/sessions";
+import { createSession, getSession } from "./domain/sessions";
 import type { BackendApiStats } from "./http/backend-api-stats";
 import { errors } from "./http/clerk-errors";
 import type { Router } from "./http/router";
@@ -25,6 +26,16 @@ const MintSessionBody = z
 
 const FaultsBody = z.object({ faults: z.string() }).strict();
 
+const VerificationAgeBody = z
+  .object({
+    minutes: z
+      .number()
+      .int()
+      .min(0)
+      .max(7 * 24 * 60),
+  })
+  .strict();
+
 export function registerEmulatorRoutes(router: Router, core: Core, stats: BackendApiStats) {
   router
     .add("GET", "/__emulator", () => ({ status: 200, html: renderInspectPage(core) }), "none")
@@ -40,6 +51,18 @@ export function registerEmulatorRoutes(router: Router, core: Core, stats: Backen
         backdateSeconds: body.backdate_seconds,
       });
       return json({ session: sessionJSON(session), token });
+    })
+    // Makes a session's verifications `minutes` old (the second factor only if it was ever
+    // verified), as if the user had signed in that long ago: how tests reach a session whose
+    // sensitive actions need reverification without waiting for it.
+    .add("POST", "/__emulator/sessions/:id/factor_verification_age", (req, p) => {
+      const body = parseParams(VerificationAgeBody, req.body);
+      const session = getSession(core, p.id as string);
+      const at = core.now() - body.minutes * 60_000;
+      session.firstFactorVerifiedAt = at;
+      if (session.secondFactorVerifiedAt !== null) session.secondFactorVerifiedAt = at;
+      core.store.save();
+      return json({ factor_verification_age: factorVerificationAge(core, session) });
     })
     .add("POST", "/__emulator/reset", () => {
       core.webhooks.clearTimers();

@@ -6,7 +6,9 @@ import { registerApiKeyRoutes } from "./bapi/api-keys-routes";
 import { registerEmailAddressRoutes } from "./bapi/email-addresses-routes";
 import { registerInstanceRoutes } from "./bapi/instance-routes";
 import { registerInvitationRoutes } from "./bapi/invitations-routes";
+import { registerUserMfaRoutes } from "./bapi/mfa-routes";
 import { registerOrganizationRoutes } from "./bapi/organizations-routes";
+import { registerPhoneNumberRoutes } from "./bapi/phone-numbers-routes";
 import { registerRoleRoutes } from "./bapi/roles-routes";
 import { registerSessionRoutes } from "./bapi/sessions-routes";
 import { ctxOf } from "./bapi/shared";
@@ -21,7 +23,10 @@ import { bundleFor } from "./fapi/bundles";
 import { registerClientRoutes } from "./fapi/client-routes";
 import { registerHandshakeRoutes } from "./fapi/handshake";
 import { registerMeRoutes } from "./fapi/me-routes";
+import { registerMfaRoutes } from "./fapi/mfa-routes";
 import { registerFapiOrganizationRoutes } from "./fapi/organization-routes";
+import { registerMyPhoneNumberRoutes } from "./fapi/phone-number-routes";
+import { registerReverificationRoutes } from "./fapi/reverification-routes";
 import { registerSignRoutes } from "./fapi/sign-routes";
 import { BackendApiStats } from "./http/backend-api-stats";
 import { bearerMatches } from "./http/bearer";
@@ -123,7 +128,9 @@ export async function startEmulator(
   const router = new Router();
   registerInstanceRoutes(router, core);
   registerUserRoutes(router, core);
+  registerUserMfaRoutes(router, core);
   registerEmailAddressRoutes(router, core);
+  registerPhoneNumberRoutes(router, core);
   registerOrganizationRoutes(router, core);
   registerRoleRoutes(router, core);
   registerInvitationRoutes(router, core);
@@ -135,6 +142,9 @@ export async function startEmulator(
   registerSignRoutes(router, core);
   registerMeRoutes(router, core);
   registerAccountRoutes(router, core);
+  registerMyPhoneNumberRoutes(router, core);
+  registerMfaRoutes(router, core);
+  registerReverificationRoutes(router, core);
   registerFapiOrganizationRoutes(router, core);
 
   async function handle(req: IncomingMessage, res: ServerResponse) {

@@ -406,6 +406,21 @@ describe("loadContract(BAPI_SPEC).validateResponse", () => {
     });
   });
 
+  it("holds an error the spec documents by description alone to the Clerk error envelope", () => {
+    const verifyTotp = (body: unknown) =>
+      bapi.validateResponse({
+        method: "POST",
+        path: "/v1/users/user_x/verify_totp",
+        status: 422,
+        body,
+      });
+    expect(verifyTotp({ errors: [clerkError] })).toEqual({
+      ok: true,
+      operation: "POST /users/{user_id}/verify_totp",
+    });
+    expect(verifyTotp({ verified: false })).toMatchObject({ ok: false });
+  });
+
   it("expects the { data, total_count } envelope for a bare-array list requested with paginated=true", () => {
     const session = {
       object: "session",

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import type { Core } from "../core";
+import { stripPhoneFormatting } from "../domain/e164";
 import { membershipPayload, membershipsOfUser } from "../domain/memberships";
 import { parseParams } from "../domain/params";
 import { createUser, deleteUser, getUser, updateUser, updateUserMetadata } from "../domain/users";
@@ -12,7 +13,8 @@ const nullableName = z.string().max(256).nullable().optional();
 
 const CreateUserBody = z
   .object({
-    email_address: z.array(z.email()).min(1).max(10),
+    email_address: z.array(z.email()).max(10).optional(),
+    phone_number: z.array(z.string()).max(10).optional(),
     password: z.string().optional(),
     first_name: nullableName,
     last_name: nullableName,
@@ -27,7 +29,11 @@ const CreateUserBody = z
     skip_password_requirement: z.boolean().optional(),
     skip_legal_checks: z.boolean().optional(),
   })
-  .strict();
+  .strict()
+  .refine((b) => b.email_address?.length || b.phone_number?.length || b.username, {
+    path: ["email_address"],
+    message: "a user needs an email address, a phone number or a username",
+  });
 
 const UpdateUserBody = z
   .object({
@@ -37,6 +43,7 @@ const UpdateUserBody = z
     external_id: z.string().max(256).nullable().optional(),
     password: z.string().optional(),
     primary_email_address_id: z.string().optional(),
+    primary_phone_number_id: z.string().optional(),
     skip_password_checks: z.boolean().optional(),
     sign_out_of_other_sessions: z.boolean().optional(),
   })
@@ -55,6 +62,7 @@ function filterUsers(core: Core, q: URLSearchParams): UserRecord[] {
   const { state } = core.store;
   const list = (name: string) => q.getAll(name).map((v) => v.toLowerCase());
   const emails = list("email_address");
+  const phones = q.getAll("phone_number").map(stripPhoneFormatting);
   const ids = q.getAll("user_id");
   const usernames = list("username");
   const externalIds = q.getAll("external_id");
@@ -65,17 +73,20 @@ function filterUsers(core: Core, q: URLSearchParams): UserRecord[] {
   const createdAfter = num("created_at_after");
   const activeSince = num("last_active_at_since") ?? num("last_active_at_after");
   const activeBefore = num("last_active_at_before");
-  // This emulator has no phone numbers or web3 wallets: such a filter matches nobody.
-  const impossible = q.has("phone_number") || q.has("web3_wallet");
-  // An email filter (the usual lookup) starts from the index instead of every user.
+  // This emulator has no web3 wallets: such a filter matches nobody.
+  const impossible = q.has("web3_wallet");
+  // An email or phone filter (the usual lookups) starts from the index instead of every user.
   const candidates = emails.length
     ? [...new Set(emails.flatMap((e) => core.store.lookup("users", "email", e)))]
-    : Object.values(state.users);
+    : phones.length
+      ? [...new Set(phones.flatMap((p) => core.store.lookup("users", "phone", p)))]
+      : Object.values(state.users);
   return candidates.filter((u) => {
     if (impossible) return false;
     if (ids.length && !ids.includes(u.id)) return false;
     if (emails.length && !u.emailAddresses.some((e) => emails.includes(e.emailAddress)))
       return false;
+    if (phones.length && !u.phoneNumbers.some((p) => phones.includes(p.phoneNumber))) return false;
     if (usernames.length && !usernames.includes(u.username?.toLowerCase() ?? "")) return false;
     if (externalIds.length && !externalIds.includes(u.externalId ?? "")) return false;
     if (
@@ -96,6 +107,7 @@ function filterUsers(core: Core, q: URLSearchParams): UserRecord[] {
         u.lastName,
         u.externalId,
         ...u.emailAddresses.map((e) => e.emailAddress),
+        ...u.phoneNumbers.map((p) => p.phoneNumber),
       ]
         .filter(Boolean)
         .join(" ")
@@ -136,7 +148,8 @@ export function registerUserRoutes(router: Router, core: Core) {
     .add("POST", "/v1/users", async (req) => {
       const body = parseParams(CreateUserBody, req.body);
       const user = await createUser(ctxOf(core, req), {
-        emailAddresses: body.email_address,
+        emailAddresses: body.email_address ?? [],
+        phoneNumbers: body.phone_number,
         password: body.password,
         firstName: body.first_name,
         lastName: body.last_name,
@@ -159,6 +172,7 @@ export function registerUserRoutes(router: Router, core: Core) {
         externalId: body.external_id,
         password: body.password,
         primaryEmailAddressId: body.primary_email_address_id,
+        primaryPhoneNumberId: body.primary_phone_number_id,
       });
       return json(userJSON(user));
     })

@@ -3,7 +3,7 @@ import type { Core, Ctx } from "../core";
 import { errors } from "../http/clerk-errors";
 import { newId } from "../store/ids";
 import type { EmailAddressRecord, UserRecord } from "../store/records";
-import { checkEmailCode, sendEmailCode } from "./email-codes";
+import { checkCode, sendEmailCode } from "./email-codes";
 import { assertUnique, getUser, touchUser } from "./users";
 
 // A user's email addresses: the Backend API's /email_addresses manages them directly, a user in
@@ -96,7 +96,7 @@ export function attemptEmailAddressVerification(
   if (!email.verification) {
     throw errors.paramInvalid("code", "was never sent: prepare the verification first");
   }
-  const result = checkEmailCode(email.verification, code, ctx.core.now());
+  const result = checkCode(email.verification, code, ctx.core.now());
   ctx.core.store.save();
   if (result === "incorrect") throw errors.codeIncorrect();
   if (result === "expired") throw errors.verificationExpired();

@@ -10,7 +10,7 @@ const MAX_CODE_ATTEMPTS = 5;
 const TEST_EMAIL_CODE = "424242";
 const isTestAddress = (email: string) => /\+clerk_test@/i.test(email);
 
-const hashCode = (code: string) => createHash("sha256").update(code).digest("hex");
+export const hashCode = (code: string) => createHash("sha256").update(code).digest("hex");
 
 // "Sends" a verification code to the mailbox. A password-reset code is the same kind of code
 // under its own strategy.
@@ -42,12 +42,8 @@ export function sendEmailCode(
 
 export type CodeCheck = "verified" | "incorrect" | "expired" | "too_many_attempts";
 
-// Checks a code against a pending verification and records the attempt on it.
-export function checkEmailCode(
-  verification: VerificationRecord,
-  code: string,
-  now: number,
-): CodeCheck {
+// Checks a code (emailed or texted) against a pending verification and records the attempt on it.
+export function checkCode(verification: VerificationRecord, code: string, now: number): CodeCheck {
   if (verification.status === "verified") return "verified";
   if (verification.expireAt !== null && verification.expireAt <= now) {
     verification.status = "expired";

@@ -50,7 +50,12 @@ function newClient(core: Core): ClientRecord {
 export function createSession(
   ctx: Ctx,
   userId: string,
-  options: { organizationId?: string | null | undefined; clientId?: string | undefined } = {},
+  options: {
+    organizationId?: string | null | undefined;
+    clientId?: string | undefined;
+    // The sign-in verified a second factor too.
+    secondFactorVerified?: boolean | undefined;
+  } = {},
 ): SessionRecord {
   const { core } = ctx;
   const user = core.store.state.users[userId];
@@ -72,6 +77,9 @@ export function createSession(
     expireAt: now + SESSION_LIFETIME_MS,
     abandonAt: now + SESSION_INACTIVITY_MS,
     signedInFrom: ctx.origin,
+    firstFactorVerifiedAt: now,
+    secondFactorVerifiedAt: options.secondFactorVerified ? now : null,
+    reverification: null,
     createdAt: now,
     updatedAt: now,
   };

@@ -2,27 +2,39 @@ import type { Ctx } from "../core";
 import { verifyPassword } from "../crypto/password";
 import { errors } from "../http/clerk-errors";
 import { newId } from "../store/ids";
-import type { ClientRecord, SignInRecord, UserRecord } from "../store/records";
+import type { ClientRecord, SignInRecord, UserRecord, VerificationRecord } from "../store/records";
 import { activeSessionsOf } from "./dev-browsers";
-import { checkEmailCode, sendEmailCode } from "./email-codes";
+import { isKnownDevice } from "./device-trust";
+import { stripPhoneFormatting } from "./e164";
+import { checkCode, sendEmailCode } from "./email-codes";
+import { offeredSettings } from "./instance-settings";
 import { acceptInvitation, assertTicketUsable, invitationForTicket } from "./invitations";
+import { secondFactorPhoneNumbers, twoFactorEnabled } from "./mfa-status";
 import { setPassword } from "./passwords";
+import { findUserByPhoneNumber } from "./phone-numbers";
+import { checkSecondFactorCode } from "./second-factors";
 import { createSession } from "./sessions";
+import { sendSmsCode } from "./sms-codes";
 import { findUserByEmail, hashNewPassword } from "./users";
 
 const SIGN_IN_LIFETIME_MS = 24 * 60 * 60 * 1000;
 
 export type FirstFactorAttempt =
   | { strategy: "password"; password: string }
-  | { strategy: "email_code" | "reset_password_email_code"; code: string };
+  | { strategy: "email_code" | "reset_password_email_code" | "phone_code"; code: string };
 
-// The factors that send a code to the user's primary address, and what the email says it is for.
-const CODE_FACTORS = {
+export type SecondFactorAttempt = {
+  strategy: "totp" | "backup_code" | "phone_code" | "email_code";
+  code: string;
+};
+
+// The factors that email a code to the user's primary address, and what the email says it is for.
+const EMAIL_CODE_FACTORS = {
   email_code: "sign-in",
   reset_password_email_code: "password reset",
 } as const;
-const isCodeFactor = (strategy: string): strategy is keyof typeof CODE_FACTORS =>
-  Object.hasOwn(CODE_FACTORS, strategy);
+const isEmailCodeFactor = (strategy: string): strategy is keyof typeof EMAIL_CODE_FACTORS =>
+  Object.hasOwn(EMAIL_CODE_FACTORS, strategy);
 
 function userOf(ctx: Ctx, signIn: SignInRecord): UserRecord {
   const user = signIn.userId ? ctx.core.store.state.users[signIn.userId] : undefined;
@@ -36,15 +48,50 @@ function primaryEmail(user: UserRecord) {
   return email;
 }
 
+// The verified number a code goes to: the one named, else the primary one.
+function verifiedPhone(user: UserRecord, phoneNumberId: string | undefined) {
+  const phone = user.phoneNumbers.find(
+    (p) =>
+      p.verified && (phoneNumberId ? p.id === phoneNumberId : p.id === user.primaryPhoneNumberId),
+  );
+  if (!phone)
+    throw errors.paramInvalid("phone_number_id", "is not a verified number of this account");
+  return phone;
+}
+
 function touch(ctx: Ctx, signIn: SignInRecord) {
   signIn.updatedAt = ctx.core.now();
   ctx.core.store.save();
 }
 
+const verified = (strategy: VerificationRecord["strategy"]): VerificationRecord => ({
+  strategy,
+  status: "verified",
+  emailAddressId: null,
+  codeHash: null,
+  attempts: 1,
+  expireAt: null,
+});
+
 export function getSignIn(ctx: Ctx, client: ClientRecord, id: string): SignInRecord {
   const signIn = ctx.core.store.state.signIns[id];
   if (!signIn || signIn.clientId !== client.id) throw errors.notFound("sign in");
   return signIn;
+}
+
+// Who an identifier names, among the identifiers the instance signs people in with: an email
+// address, or a phone number (E.164, formatting ignored). Only verified ones count.
+export function findUserByIdentifier(ctx: Ctx, identifier: string): UserRecord | undefined {
+  const { identifiers } = offeredSettings(ctx.core);
+  if (identifier.includes("@")) {
+    return identifiers.email_address.sign_in
+      ? findUserByEmail(ctx.core, identifier, { verifiedOnly: true })
+      : undefined;
+  }
+  if (identifiers.phone_number.sign_in && /^\+\d/.test(stripPhoneFormatting(identifier))) {
+    return findUserByPhoneNumber(ctx.core, identifier, { verifiedOnly: true });
+  }
+  return undefined;
 }
 
 // Creating a sign-in may finish it at once (identifier + password) or start a first factor.
@@ -69,6 +116,7 @@ export async function startSignIn(
     identifier: null,
     userId: null,
     firstFactorVerification: null,
+    secondFactorVerification: null,
     invitationId: null,
     createdSessionId: null,
     createdAt: now,
@@ -77,9 +125,11 @@ export async function startSignIn(
   };
   if (input.strategy === "ticket") return ticketSignIn(ctx, client, signIn, input.ticket);
   if (input.identifier) {
-    const user = findUserByEmail(core, input.identifier, { verifiedOnly: true });
+    const user = findUserByIdentifier(ctx, input.identifier);
     if (!user) throw errors.identifierNotFound();
-    signIn.identifier = input.identifier.trim().toLowerCase();
+    signIn.identifier = input.identifier.includes("@")
+      ? input.identifier.trim().toLowerCase()
+      : stripPhoneFormatting(input.identifier);
     signIn.userId = user.id;
     signIn.status = "needs_first_factor";
   }
@@ -91,26 +141,59 @@ export async function startSignIn(
       password: input.password,
     });
   }
-  if (signIn.userId && input.strategy === "email_code") {
-    return prepareFirstFactor(ctx, signIn, "email_code");
+  if (signIn.userId && (input.strategy === "email_code" || input.strategy === "phone_code")) {
+    return prepareFirstFactor(ctx, signIn, { strategy: input.strategy });
   }
   touch(ctx, signIn);
   return signIn;
 }
 
-export function prepareFirstFactor(ctx: Ctx, signIn: SignInRecord, strategy: string): SignInRecord {
+export function prepareFirstFactor(
+  ctx: Ctx,
+  signIn: SignInRecord,
+  input: { strategy: string; phoneNumberId?: string | undefined },
+): SignInRecord {
   if (signIn.status !== "needs_first_factor")
     throw errors.paramInvalid("strategy", "is not needed now");
-  if (!isCodeFactor(strategy)) {
+  const user = userOf(ctx, signIn);
+  const factors = offeredSettings(ctx.core).first_factors;
+  if (input.strategy === "phone_code" && factors.phone_code) {
+    const phone = verifiedPhone(user, input.phoneNumberId);
+    signIn.firstFactorVerification = sendSmsCode(ctx, phone, "sign-in");
+  } else if (isEmailCodeFactor(input.strategy)) {
+    const { strategy } = input;
+    signIn.firstFactorVerification = sendEmailCode(
+      ctx,
+      primaryEmail(user),
+      EMAIL_CODE_FACTORS[strategy],
+      strategy,
+    );
+  } else {
     throw errors.paramInvalid(
       "strategy",
-      "must be email_code or reset_password_email_code (the factors that need preparing)",
+      "must be email_code, phone_code or reset_password_email_code (the factors that need preparing)",
     );
   }
-  const email = primaryEmail(userOf(ctx, signIn));
-  signIn.firstFactorVerification = sendEmailCode(ctx, email, CODE_FACTORS[strategy], strategy);
   touch(ctx, signIn);
   return signIn;
+}
+
+// A code that was sent for this sign-in's current step, checked (and the attempt counted).
+function checkSentCode(
+  ctx: Ctx,
+  signIn: SignInRecord,
+  v: VerificationRecord | null,
+  attempt: { strategy: string; code: string },
+) {
+  if (v?.strategy !== attempt.strategy) {
+    throw errors.paramInvalid("strategy", `${attempt.strategy} must be prepared first`);
+  }
+  const result = checkCode(v, attempt.code, ctx.core.now());
+  if (result === "verified") return;
+  touch(ctx, signIn);
+  if (result === "incorrect") throw errors.codeIncorrect();
+  if (result === "expired") throw errors.verificationExpired();
+  throw errors.verificationFailed();
 }
 
 export async function attemptFirstFactor(
@@ -126,38 +209,41 @@ export async function attemptFirstFactor(
     const ok =
       user.passwordHash !== null && (await verifyPassword(attempt.password, user.passwordHash));
     if (!ok) throw errors.passwordIncorrect();
-    signIn.firstFactorVerification = {
-      strategy: "password",
-      status: "verified",
-      emailAddressId: null,
-      codeHash: null,
-      attempts: 1,
-      expireAt: null,
-    };
+    signIn.firstFactorVerification = verified("password");
   } else {
-    const verification = signIn.firstFactorVerification;
-    if (verification?.strategy !== attempt.strategy) {
-      throw errors.paramInvalid("strategy", `${attempt.strategy} must be prepared first`);
-    }
-    const result = checkEmailCode(verification, attempt.code, ctx.core.now());
-    if (result !== "verified") {
-      touch(ctx, signIn);
-      if (result === "incorrect") throw errors.codeIncorrect();
-      if (result === "expired") throw errors.verificationExpired();
-      throw errors.verificationFailed();
-    }
-    // A reset code proves the address; the sign-in completes once a new password is set.
+    checkSentCode(ctx, signIn, signIn.firstFactorVerification, attempt);
+    // A reset code proves the address; the sign-in goes on once a new password is set.
     if (attempt.strategy === "reset_password_email_code") {
       signIn.status = "needs_new_password";
       touch(ctx, signIn);
       return signIn;
     }
   }
-  return completeSignIn(ctx, client, signIn);
+  return afterFirstFactor(ctx, client, signIn);
 }
 
-// "Forgot password?", last step: the new password, then the user is signed in; when asked (as
-// <SignIn/> does by default), their other sessions are revoked.
+// What a verified first factor leads to: the user's second factor if they have one; for a password
+// on a browser they never had a session on, Device Trust's emailed code; else the session.
+function afterFirstFactor(ctx: Ctx, client: ClientRecord, signIn: SignInRecord): SignInRecord {
+  const user = userOf(ctx, signIn);
+  if (twoFactorEnabled(user)) {
+    signIn.status = "needs_second_factor";
+  } else if (
+    signIn.firstFactorVerification?.strategy === "password" &&
+    offeredSettings(ctx.core).requirements.device_trust &&
+    !isKnownDevice(ctx.core, client, user.id)
+  ) {
+    signIn.status = "needs_client_trust";
+  } else {
+    return completeSignIn(ctx, client, signIn, { secondFactorVerified: false });
+  }
+  touch(ctx, signIn);
+  return signIn;
+}
+
+// "Forgot password?", last step: the new password, then the user is signed in (after their second
+// factor, if they have one); when asked (as <SignIn/> does by default), their other sessions are
+// revoked.
 export async function resetPassword(
   ctx: Ctx,
   client: ClientRecord,
@@ -173,7 +259,77 @@ export async function resetPassword(
     passwordHash,
     signOutOfOtherSessions: input.signOutOfOtherSessions && { keep: null },
   });
-  return completeSignIn(ctx, client, signIn);
+  return afterFirstFactor(ctx, client, signIn);
+}
+
+// The second step's code goes out: an SMS to one of the user's second-factor numbers, or, for
+// Device Trust, an email to their primary address (or an SMS to their primary number).
+export function prepareSecondFactor(
+  ctx: Ctx,
+  signIn: SignInRecord,
+  input: {
+    strategy: string;
+    phoneNumberId?: string | undefined;
+    emailAddressId?: string | undefined;
+  },
+): SignInRecord {
+  const user = userOf(ctx, signIn);
+  if (signIn.status === "needs_second_factor" && input.strategy === "phone_code") {
+    const phone = secondFactorPhoneNumbers(user).find(
+      (p) => input.phoneNumberId === undefined || p.id === input.phoneNumberId,
+    );
+    if (!phone)
+      throw errors.paramInvalid("phone_number_id", "is not a second factor of this account");
+    signIn.secondFactorVerification = sendSmsCode(ctx, phone, "two-step verification");
+  } else if (signIn.status === "needs_client_trust" && input.strategy === "email_code") {
+    const email = primaryEmail(user);
+    if (input.emailAddressId !== undefined && input.emailAddressId !== email.id) {
+      throw errors.paramInvalid("email_address_id", "is not this account's primary address");
+    }
+    signIn.secondFactorVerification = sendEmailCode(ctx, email, "new device verification");
+  } else if (signIn.status === "needs_client_trust" && input.strategy === "phone_code") {
+    signIn.secondFactorVerification = sendSmsCode(
+      ctx,
+      verifiedPhone(user, input.phoneNumberId),
+      "new device verification",
+    );
+  } else {
+    throw errors.paramInvalid("strategy", "is not a second factor to prepare now");
+  }
+  touch(ctx, signIn);
+  return signIn;
+}
+
+export function attemptSecondFactor(
+  ctx: Ctx,
+  client: ClientRecord,
+  signIn: SignInRecord,
+  attempt: SecondFactorAttempt,
+): SignInRecord {
+  const user = userOf(ctx, signIn);
+  if (signIn.status === "needs_second_factor") {
+    if (attempt.strategy === "phone_code") {
+      checkSentCode(ctx, signIn, signIn.secondFactorVerification, attempt);
+    } else if (attempt.strategy === "totp" || attempt.strategy === "backup_code") {
+      const { strategy, code } = attempt;
+      if (!checkSecondFactorCode(ctx.core, user, { strategy, code })) {
+        touch(ctx, signIn);
+        throw errors.codeIncorrect();
+      }
+      signIn.secondFactorVerification = verified(strategy);
+    } else {
+      throw errors.paramInvalid("strategy", "is not a second factor of this account");
+    }
+    return completeSignIn(ctx, client, signIn, { secondFactorVerified: true });
+  }
+  if (signIn.status === "needs_client_trust") {
+    if (attempt.strategy !== "email_code" && attempt.strategy !== "phone_code") {
+      throw errors.paramInvalid("strategy", "must be the emailed or texted code");
+    }
+    checkSentCode(ctx, signIn, signIn.secondFactorVerification, attempt);
+    return completeSignIn(ctx, client, signIn, { secondFactorVerified: false });
+  }
+  throw errors.paramInvalid("strategy", "is not needed now");
 }
 
 // An organization invitation's ticket signs its invitee in: the invited address is theirs.
@@ -191,23 +347,21 @@ async function ticketSignIn(
     identifier: inv.emailAddress,
     userId: user.id,
     invitationId: inv.id,
-    firstFactorVerification: {
-      strategy: "ticket",
-      status: "verified",
-      emailAddressId: null,
-      codeHash: null,
-      attempts: 1,
-      expireAt: null,
-    },
+    firstFactorVerification: verified("ticket"),
   });
   ctx.core.store.put("signIns", signIn);
   client.signInId = signIn.id;
-  return completeSignIn(ctx, client, signIn);
+  return completeSignIn(ctx, client, signIn, { secondFactorVerified: false });
 }
 
 // With an invitation's ticket, completing joins the invitee to its organization and makes that
 // organization the session's active one.
-function completeSignIn(ctx: Ctx, client: ClientRecord, signIn: SignInRecord): SignInRecord {
+function completeSignIn(
+  ctx: Ctx,
+  client: ClientRecord,
+  signIn: SignInRecord,
+  options: { secondFactorVerified: boolean },
+): SignInRecord {
   const user = userOf(ctx, signIn);
   const inv = signIn.invitationId
     ? ctx.core.store.state.invitations[signIn.invitationId]
@@ -219,6 +373,7 @@ function completeSignIn(ctx: Ctx, client: ClientRecord, signIn: SignInRecord): S
   const session = createSession(ctx, user.id, {
     clientId: client.id,
     organizationId: inv?.organizationId,
+    secondFactorVerified: options.secondFactorVerified,
   });
   signIn.status = "complete";
   signIn.createdSessionId = session.id;

@@ -4,7 +4,7 @@ import { newId } from "../store/ids";
 import type { ClientRecord, SignUpRecord } from "../store/records";
 import { activeSessionsOf } from "./dev-browsers";
 import { normalizedEmailAddress } from "./email-addresses";
-import { checkEmailCode, sendEmailCode } from "./email-codes";
+import { checkCode, sendEmailCode } from "./email-codes";
 import { acceptInvitation, assertTicketUsable, invitationForTicket } from "./invitations";
 import { createSession } from "./sessions";
 import { createUser, findUserByEmail, passwordHashFor } from "./users";
@@ -124,7 +124,7 @@ export async function attemptEmailVerification(
 ): Promise<SignUpRecord> {
   const verification = signUp.emailVerification;
   if (!verification) throw errors.paramInvalid("strategy", "email_code must be prepared first");
-  const result = checkEmailCode(verification, code, ctx.core.now());
+  const result = checkCode(verification, code, ctx.core.now());
   ctx.core.store.save();
   if (result === "incorrect") throw errors.codeIncorrect();
   if (result === "expired") throw errors.verificationExpired();

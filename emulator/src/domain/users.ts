@@ -5,6 +5,7 @@ import { deletedJSON, userJSON } from "../json/bapi-json";
 import { newId } from "../store/ids";
 import type { Metadata, UserRecord } from "../store/records";
 import { deleteApiKeysOf } from "./api-keys";
+import { normalizedPhoneNumber } from "./e164";
 import { membershipsOfUser, removeMembership } from "./memberships";
 import { mergeMetadata } from "./metadata";
 import { endSession } from "./sessions";
@@ -13,6 +14,8 @@ export const MIN_PASSWORD_LENGTH = 8;
 
 export type CreateUserInput = {
   emailAddresses: string[];
+  // Verified, as the Backend API and a sign-up create them; the first is primary.
+  phoneNumbers?: string[] | undefined;
   password?: string | undefined;
   // A sign-up hashes the password when it is given, long before the user exists.
   passwordHash?: string | undefined;
@@ -34,6 +37,7 @@ export type UpdateUserInput = {
   externalId?: string | null | undefined;
   password?: string | undefined;
   primaryEmailAddressId?: string | undefined;
+  primaryPhoneNumberId?: string | undefined;
 };
 
 export function getUser(core: Core, id: string): UserRecord {
@@ -60,13 +64,14 @@ export function findUserByEmail(
 
 export function assertUnique(
   core: Core,
-  field: "email_address" | "username" | "external_id",
+  field: "email_address" | "phone_number" | "username" | "external_id",
   value: string,
   selfId?: string,
 ) {
+  const indexed = { email_address: "email", phone_number: "phone" } as const;
   const taken =
-    field === "email_address"
-      ? core.store.lookup("users", "email", value).some((u) => u.id !== selfId)
+    field === "email_address" || field === "phone_number"
+      ? core.store.lookup("users", indexed[field], value).some((u) => u.id !== selfId)
       : Object.values(core.store.state.users).some(
           (u) => u.id !== selfId && (field === "username" ? u.username : u.externalId) === value,
         );
@@ -89,6 +94,8 @@ export async function createUser(ctx: Ctx, input: CreateUserInput): Promise<User
   const passwordHash = input.passwordHash ?? (await passwordHashFor(input.password));
   const emails = [...new Set(input.emailAddresses.map((e) => e.trim().toLowerCase()))];
   for (const email of emails) assertUnique(core, "email_address", email);
+  const phones = [...new Set((input.phoneNumbers ?? []).map((p) => normalizedPhoneNumber(p)))];
+  for (const phone of phones) assertUnique(core, "phone_number", phone);
   if (input.username) assertUnique(core, "username", input.username);
   if (input.externalId) assertUnique(core, "external_id", input.externalId);
   if (input.id && core.store.state.users[input.id]) throw errors.duplicateRecord("user");
@@ -101,6 +108,15 @@ export async function createUser(ctx: Ctx, input: CreateUserInput): Promise<User
     createdAt: now,
     updatedAt: now,
   }));
+  const phoneNumbers = phones.map((phoneNumber) => ({
+    id: newId("idn"),
+    phoneNumber,
+    verified: true,
+    reservedForSecondFactor: false,
+    defaultSecondFactor: false,
+    createdAt: now,
+    updatedAt: now,
+  }));
   const user: UserRecord = {
     id: input.id ?? newId("user"),
     externalId: input.externalId ?? null,
@@ -109,7 +125,13 @@ export async function createUser(ctx: Ctx, input: CreateUserInput): Promise<User
     lastName: input.lastName ?? null,
     emailAddresses,
     primaryEmailAddressId: emailAddresses[0]?.id ?? null,
+    phoneNumbers,
+    primaryPhoneNumberId: phoneNumbers[0]?.id ?? null,
     passwordHash,
+    totp: null,
+    backupCodes: null,
+    mfaEnabledAt: null,
+    mfaDisabledAt: null,
     publicMetadata: input.publicMetadata ?? {},
     privateMetadata: input.privateMetadata ?? {},
     unsafeMetadata: input.unsafeMetadata ?? {},
@@ -144,12 +166,23 @@ export async function updateUser(
       "must be a verified email address of this user",
     );
   }
+  if (
+    input.primaryPhoneNumberId !== undefined &&
+    !user.phoneNumbers.some((p) => p.id === input.primaryPhoneNumberId && p.verified)
+  ) {
+    throw errors.paramInvalid(
+      "primary_phone_number_id",
+      "must be a verified phone number of this user",
+    );
+  }
   if (input.firstName !== undefined) user.firstName = input.firstName;
   if (input.lastName !== undefined) user.lastName = input.lastName;
   if (input.username !== undefined) user.username = input.username;
   if (input.externalId !== undefined) user.externalId = input.externalId;
   if (input.primaryEmailAddressId !== undefined)
     user.primaryEmailAddressId = input.primaryEmailAddressId;
+  if (input.primaryPhoneNumberId !== undefined)
+    user.primaryPhoneNumberId = input.primaryPhoneNumberId;
   if (passwordHash !== null) user.passwordHash = passwordHash;
   return touchUser(ctx, user);
 }

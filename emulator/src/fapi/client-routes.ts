@@ -12,7 +12,7 @@ import { mintSessionToken, mintTemplateToken } from "../tokens/session-token";
 import { appOriginOf, clientSession, type FapiCtx, fapiCtx } from "./context";
 import { clientJSON, withClient } from "./envelope";
 
-const APPLICATION_NAME = "Acme Projects";
+export const APPLICATION_NAME = "Acme Projects";
 
 const TouchBody = z.object({
   active_organization_id: z.string().optional(),

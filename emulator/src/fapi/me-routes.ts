@@ -23,6 +23,7 @@ const UpdateMeBody = z.object({
   first_name: z.string().max(256).optional(),
   last_name: z.string().max(256).optional(),
   primary_email_address_id: z.string().optional(),
+  primary_phone_number_id: z.string().optional(),
 });
 
 export function paginated<T>(items: T[], req: RequestInfo) {
@@ -53,6 +54,7 @@ export function registerMeRoutes(router: Router, core: Core) {
           firstName: body.first_name,
           lastName: body.last_name,
           primaryEmailAddressId: body.primary_email_address_id,
+          primaryPhoneNumberId: body.primary_phone_number_id,
         });
         return withClient(f, fapiUserJSON(core, updated));
       },

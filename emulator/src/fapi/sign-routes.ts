@@ -3,8 +3,10 @@ import type { Core } from "../core";
 import { FormBoolean, parseParams } from "../domain/params";
 import {
   attemptFirstFactor,
+  attemptSecondFactor,
   getSignIn,
   prepareFirstFactor,
+  prepareSecondFactor,
   resetPassword,
   startSignIn,
 } from "../domain/sign-ins";
@@ -27,12 +29,21 @@ const SignInBody = z.object({
   strategy: z.string().optional(),
   ticket: z.string().optional(),
 });
-const PrepareBody = z.object({ strategy: z.string(), email_address_id: z.string().optional() });
+const PrepareBody = z.object({
+  strategy: z.string(),
+  email_address_id: z.string().optional(),
+  phone_number_id: z.string().optional(),
+});
 const AttemptBody = z.discriminatedUnion("strategy", [
   z.object({ strategy: z.literal("password"), password: z.string() }),
   z.object({ strategy: z.literal("email_code"), code: z.string() }),
+  z.object({ strategy: z.literal("phone_code"), code: z.string() }),
   z.object({ strategy: z.literal("reset_password_email_code"), code: z.string() }),
 ]);
+const AttemptSecondFactorBody = z.object({
+  strategy: z.enum(["totp", "backup_code", "phone_code", "email_code"]),
+  code: z.string(),
+});
 const ResetPasswordBody = z.object({
   password: z.string(),
   sign_out_of_other_sessions: FormBoolean.nullish(),
@@ -82,7 +93,10 @@ export function registerSignRoutes(router: Router, core: Core) {
       (req, p) => {
         const f = fapiCtx(core, req);
         const body = parseParams(PrepareBody, req.body);
-        const signIn = prepareFirstFactor(f, getSignIn(f, f.client, p.id as string), body.strategy);
+        const signIn = prepareFirstFactor(f, getSignIn(f, f.client, p.id as string), {
+          strategy: body.strategy,
+          phoneNumberId: body.phone_number_id,
+        });
         return withClient(f, fapiSignInJSON(core, signIn));
       },
       "frontend",
@@ -94,6 +108,38 @@ export function registerSignRoutes(router: Router, core: Core) {
         const f = fapiCtx(core, req);
         const attempt = parseParams(AttemptBody, req.body);
         const signIn = await attemptFirstFactor(
+          f,
+          f.client,
+          getSignIn(f, f.client, p.id as string),
+          attempt,
+        );
+        return withClient(f, fapiSignInJSON(core, signIn));
+      },
+      "frontend",
+    )
+    // The second step: two-step verification, or Device Trust's code on a new device.
+    .add(
+      "POST",
+      "/v1/client/sign_ins/:id/prepare_second_factor",
+      (req, p) => {
+        const f = fapiCtx(core, req);
+        const body = parseParams(PrepareBody, req.body);
+        const signIn = prepareSecondFactor(f, getSignIn(f, f.client, p.id as string), {
+          strategy: body.strategy,
+          phoneNumberId: body.phone_number_id,
+          emailAddressId: body.email_address_id,
+        });
+        return withClient(f, fapiSignInJSON(core, signIn));
+      },
+      "frontend",
+    )
+    .add(
+      "POST",
+      "/v1/client/sign_ins/:id/attempt_second_factor",
+      (req, p) => {
+        const f = fapiCtx(core, req);
+        const attempt = parseParams(AttemptSecondFactorBody, req.body);
+        const signIn = attemptSecondFactor(
           f,
           f.client,
           getSignIn(f, f.client, p.id as string),

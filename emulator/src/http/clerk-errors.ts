@@ -67,9 +67,9 @@ export const errors = {
       "Passwords must be 8 characters or more.",
       param,
     ),
-  duplicateRecord: (what: string) =>
+  duplicateRecord: (what: string, status = 422) =>
     single(
-      422,
+      status,
       "duplicate_record",
       "duplicate record",
       `The ${what} you are trying to create already exists.`,

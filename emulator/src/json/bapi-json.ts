@@ -1,4 +1,5 @@
 import { CREATOR_PERMISSIONS } from "../../../clerk/organization-roles";
+import { backupCodesEnabled, totpEnabled, twoFactorEnabled } from "../domain/mfa-status";
 import type {
   ApiKeyRecord,
   EmailAddressRecord,
@@ -6,6 +7,7 @@ import type {
   OrganizationInvitationRecord,
   OrganizationRecord,
   PermissionRecord,
+  PhoneNumberRecord,
   RoleRecord,
   SessionRecord,
   UserRecord,
@@ -57,13 +59,35 @@ export function emailAddressJSON(e: EmailAddressRecord) {
   };
 }
 
+// The same in both APIs. `backupCodes`: the codes made when reserving this number made it the
+// user's first second factor (they are shown once, in that answer).
+export function phoneNumberJSON(p: PhoneNumberRecord, backupCodes: string[] | null = null) {
+  return {
+    id: p.id,
+    object: "phone_number",
+    phone_number: p.phoneNumber,
+    reserved_for_second_factor: p.reservedForSecondFactor,
+    default_second_factor: p.defaultSecondFactor,
+    reserved: false,
+    verification: p.verification
+      ? otpVerificationJSON(p.verification)
+      : p.verified
+        ? ADMIN_VERIFIED
+        : null,
+    linked_to: [],
+    backup_codes: backupCodes,
+    created_at: p.createdAt,
+    updated_at: p.updatedAt,
+  };
+}
+
 export function userJSON(u: UserRecord) {
   return {
     id: u.id,
     object: "user",
     external_id: u.externalId,
     primary_email_address_id: u.primaryEmailAddressId,
-    primary_phone_number_id: null,
+    primary_phone_number_id: u.primaryPhoneNumberId,
     primary_web3_wallet_id: null,
     username: u.username,
     first_name: u.firstName,
@@ -76,15 +100,15 @@ export function userJSON(u: UserRecord) {
     private_metadata: u.privateMetadata,
     unsafe_metadata: u.unsafeMetadata,
     email_addresses: u.emailAddresses.map(emailAddressJSON),
-    phone_numbers: [],
+    phone_numbers: u.phoneNumbers.map((p) => phoneNumberJSON(p)),
     web3_wallets: [],
     passkeys: [],
     password_enabled: u.passwordHash !== null,
-    two_factor_enabled: false,
-    totp_enabled: false,
-    backup_code_enabled: false,
-    mfa_enabled_at: null,
-    mfa_disabled_at: null,
+    two_factor_enabled: twoFactorEnabled(u),
+    totp_enabled: totpEnabled(u),
+    backup_code_enabled: backupCodesEnabled(u),
+    mfa_enabled_at: u.mfaEnabledAt,
+    mfa_disabled_at: u.mfaDisabledAt,
     password_last_updated_at: null,
     external_accounts: [],
     saml_accounts: [],
@@ -136,7 +160,11 @@ export function publicUserDataJSON(u: UserRecord) {
     profile_image_url: u.image?.url ?? "",
     image_url: u.image?.url ?? "",
     has_image: u.image !== undefined,
-    identifier: primary?.emailAddress ?? u.username ?? "",
+    identifier:
+      primary?.emailAddress ??
+      u.phoneNumbers.find((p) => p.id === u.primaryPhoneNumberId)?.phoneNumber ??
+      u.username ??
+      "",
     username: u.username,
   };
 }

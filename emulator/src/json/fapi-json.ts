@@ -1,10 +1,20 @@
 import type { Core } from "../core";
 import { describeAddress } from "../domain/client-location";
 import { activeSessionsOf } from "../domain/dev-browsers";
+import { isKnownDevice } from "../domain/device-trust";
+import { offeredSettings } from "../domain/instance-settings";
 import { invitationStatus, pendingInvitationsCount } from "../domain/invitations";
 import { membershipRole, membershipsOfUser } from "../domain/memberships";
+import {
+  backupCodesEnabled,
+  secondFactorPhoneNumbers,
+  totpEnabled,
+  twoFactorEnabled,
+} from "../domain/mfa-status";
 import { membersCount } from "../domain/organizations";
+import { factorVerificationAge } from "../domain/reverification";
 import { roleRecordJSON } from "../domain/roles";
+import { sessionStatus, sessionTasks } from "../domain/session-tasks";
 import { missingFields } from "../domain/sign-ups";
 import { describeUserAgent } from "../domain/user-agent";
 import type {
@@ -23,6 +33,7 @@ import type {
 import {
   emailAddressJSON,
   otpVerificationJSON,
+  phoneNumberJSON,
   publicOrganizationDataJSON,
   publicUserDataJSON,
 } from "./bapi-json";
@@ -125,14 +136,14 @@ export function fapiUserJSON(core: Core, user: UserRecord) {
     image_url: imageUrlOf(user),
     has_image: user.image !== undefined,
     primary_email_address_id: user.primaryEmailAddressId,
-    primary_phone_number_id: null,
+    primary_phone_number_id: user.primaryPhoneNumberId,
     primary_web3_wallet_id: null,
     password_enabled: user.passwordHash !== null,
-    two_factor_enabled: false,
-    totp_enabled: false,
-    backup_code_enabled: false,
+    two_factor_enabled: twoFactorEnabled(user),
+    totp_enabled: totpEnabled(user),
+    backup_code_enabled: backupCodesEnabled(user),
     email_addresses: user.emailAddresses.map(emailAddressJSON),
-    phone_numbers: [],
+    phone_numbers: user.phoneNumbers.map((p) => phoneNumberJSON(p)),
     web3_wallets: [],
     passkeys: [],
     // clerk-js finds the active organization (and its permissions) in this list, by the
@@ -156,8 +167,8 @@ export function fapiUserJSON(core: Core, user: UserRecord) {
     // The spec's "0 means unlimited" (clerk-js reads 0 as null: no limit).
     create_organizations_limit: 0,
     last_active_at: user.lastActiveAt,
-    mfa_enabled_at: null,
-    mfa_disabled_at: null,
+    mfa_enabled_at: user.mfaEnabledAt,
+    mfa_disabled_at: user.mfaDisabledAt,
     legal_accepted_at: null,
   };
 }
@@ -168,24 +179,25 @@ export function fapiSessionJSON(
   lastActiveToken: string | null,
 ) {
   const user = userOf(core, session.userId);
+  const tasks = sessionTasks(core, session);
   return {
     object: "session",
     id: session.id,
-    status: session.status,
+    // `pending` while it has a task (domain/session-tasks.ts).
+    status: sessionStatus(core, session),
     expire_at: session.expireAt,
     abandon_at: session.abandonAt,
     last_active_at: session.lastActiveAt,
     last_active_token: lastActiveToken === null ? null : { object: "token", jwt: lastActiveToken },
     last_active_organization_id: session.lastActiveOrganizationId,
     actor: null,
-    // No session tasks (forced organization selection, password reset, MFA setup) exist here.
-    tasks: null,
+    // Only MFA setup (`setup-mfa`) is emulated; clerk-js reads none as null.
+    tasks: tasks.length > 0 ? tasks : null,
     user: fapiUserJSON(core, user),
     public_user_data: publicUserData(user),
-    // Minutes since the first and second factor were verified (-1: never). The emulator keeps
-    // no verification times and never asks for reverification; its session tokens carry the
-    // same `fva`.
-    factor_verification_age: [0, -1],
+    // Minutes since the first and second factor were verified (-1: never), as the session
+    // tokens' `fva` (domain/reverification.ts).
+    factor_verification_age: factorVerificationAge(core, session),
     created_at: session.createdAt,
     updated_at: session.updatedAt,
   };
@@ -230,22 +242,37 @@ function ticketVerificationJSON(v: VerificationRecord) {
   };
 }
 
+// The second step's verifications that are no code sent anywhere: `Stubs.Verification.TOTP` and
+// `.BackupCode`, verified when the code was accepted.
+function secondFactorCodeJSON(v: VerificationRecord, object: string) {
+  return {
+    object,
+    status: v.status === "verified" ? "verified" : "unverified",
+    strategy: v.strategy,
+    attempts: v.attempts,
+    expire_at: v.expireAt,
+  };
+}
+
 // `Stubs.Verification.OTP` for the code factors (bapi-json.ts: the same in both APIs).
 function verificationJSON(v: VerificationRecord) {
   if (v.strategy === "password") return passwordVerificationJSON(v);
   if (v.strategy === "ticket") return ticketVerificationJSON(v);
+  if (v.strategy === "totp") return secondFactorCodeJSON(v, "verification_totp");
+  if (v.strategy === "backup_code") return secondFactorCodeJSON(v, "verification_backup_code");
   return otpVerificationJSON(v);
 }
 
-// What the identified user can sign in with: the password if they have one, and a code sent to
-// their primary address (where prepare_first_factor sends it); with a password, also a
-// password-reset code there, which is what makes <SignIn/>'s "Forgot password?" offer a reset.
-// `safe_identifier` is the address itself, as @clerk/ui matches it against the identifier typed to
-// pick the factor to show.
-function supportedFirstFactors(user: UserRecord | undefined) {
+// What the identified user can sign in with, among the instance's first factors: the password if
+// they have one, a code emailed to their primary address, a code texted to each verified number
+// (primary first); with a password, also a password-reset code to their address, which is what
+// makes <SignIn/>'s "Forgot password?" offer a reset. `safe_identifier` is the address or number
+// itself, as @clerk/ui matches it against the identifier typed to pick the factor to show.
+function supportedFirstFactors(core: Core, user: UserRecord | undefined) {
   if (!user) return [];
+  const offered = offeredSettings(core).first_factors;
   const email = primaryEmailOf(user);
-  const codeTo = (strategy: string) =>
+  const emailed = (strategy: string) =>
     email
       ? [
           {
@@ -256,9 +283,77 @@ function supportedFirstFactors(user: UserRecord | undefined) {
           },
         ]
       : [];
-  return user.passwordHash === null
-    ? codeTo("email_code")
-    : [{ strategy: "password" }, ...codeTo("email_code"), ...codeTo("reset_password_email_code")];
+  const texted = user.phoneNumbers
+    .filter((p) => p.verified)
+    .sort(
+      (a, b) =>
+        Number(b.id === user.primaryPhoneNumberId) - Number(a.id === user.primaryPhoneNumberId),
+    )
+    .map((p) => ({
+      strategy: "phone_code",
+      phone_number_id: p.id,
+      safe_identifier: p.phoneNumber,
+      primary: p.id === user.primaryPhoneNumberId,
+    }));
+  const password = user.passwordHash !== null && offered.password;
+  return [
+    ...(password ? [{ strategy: "password" }] : []),
+    ...(offered.email_code ? emailed("email_code") : []),
+    ...(offered.phone_code ? texted : []),
+    ...(password ? emailed("reset_password_email_code") : []),
+  ];
+}
+
+// The second step's choices: for two-step verification, the user's authenticator app, each of
+// their SMS numbers (the default one marked) and their backup codes; for Device Trust, a code to
+// their primary address (else their primary number).
+function supportedSecondFactors(signIn: SignInRecord, user: UserRecord | undefined) {
+  if (!user) return null;
+  if (signIn.status === "needs_second_factor") {
+    return [
+      ...(totpEnabled(user) ? [{ strategy: "totp" }] : []),
+      ...secondFactorPhoneNumbers(user).map((p) => ({
+        strategy: "phone_code",
+        phone_number_id: p.id,
+        safe_identifier: p.phoneNumber,
+        default: p.defaultSecondFactor,
+      })),
+      ...(backupCodesEnabled(user) ? [{ strategy: "backup_code" }] : []),
+    ];
+  }
+  if (signIn.status === "needs_client_trust") {
+    const email = primaryEmailOf(user);
+    const phone = user.phoneNumbers.find((p) => p.id === user.primaryPhoneNumberId);
+    if (email) {
+      return [
+        {
+          strategy: "email_code",
+          email_address_id: email.id,
+          safe_identifier: email.emailAddress,
+          primary: true,
+        },
+      ];
+    }
+    return phone
+      ? [{ strategy: "phone_code", phone_number_id: phone.id, safe_identifier: phone.phoneNumber }]
+      : [];
+  }
+  return null;
+}
+
+// `client_trust_state`: whether the identified user has had a session on this browser before.
+function clientTrustState(core: Core, signIn: SignInRecord) {
+  const client = core.store.state.clients[signIn.clientId];
+  if (!signIn.userId || !client) return "pending";
+  return isKnownDevice(core, client, signIn.userId) ? "known" : "new";
+}
+
+// The identifiers the instance signs people in with.
+function supportedIdentifiers(core: Core) {
+  const { identifiers } = offeredSettings(core);
+  return (["email_address", "phone_number", "username"] as const).filter(
+    (name) => identifiers[name].sign_in,
+  );
 }
 
 export function fapiSignInJSON(core: Core, signIn: SignInRecord) {
@@ -267,14 +362,16 @@ export function fapiSignInJSON(core: Core, signIn: SignInRecord) {
     object: "sign_in_attempt",
     id: signIn.id,
     status: signIn.status,
-    supported_identifiers: ["email_address"],
+    supported_identifiers: supportedIdentifiers(core),
     identifier: signIn.identifier,
-    supported_first_factors: supportedFirstFactors(user),
-    supported_second_factors: null,
+    supported_first_factors: supportedFirstFactors(core, user),
+    supported_second_factors: supportedSecondFactors(signIn, user),
     first_factor_verification: signIn.firstFactorVerification
       ? verificationJSON(signIn.firstFactorVerification)
       : null,
-    second_factor_verification: null,
+    second_factor_verification: signIn.secondFactorVerification
+      ? verificationJSON(signIn.secondFactorVerification)
+      : null,
     user_data: user
       ? {
           first_name: user.firstName,
@@ -285,6 +382,7 @@ export function fapiSignInJSON(core: Core, signIn: SignInRecord) {
       : null,
     created_session_id: signIn.createdSessionId,
     abandon_at: signIn.abandonAt,
+    client_trust_state: clientTrustState(core, signIn),
   };
 }
 
@@ -341,6 +439,61 @@ export function fapiSignUpJSON(_core: Core, signUp: SignUpRecord) {
     created_user_id: signUp.createdUserId,
     abandon_at: signUp.abandonAt,
     legal_accepted_at: null,
+  };
+}
+
+// `Client.SessionReverification`: where the session's reverification stands, with the factors the
+// user can use for each step (password, an emailed or texted code; then their authenticator app,
+// SMS numbers and backup codes).
+export function fapiReverificationJSON(core: Core, session: SessionRecord, token: string | null) {
+  const rv = session.reverification;
+  if (!rv) throw new Error(`emulator state: session ${session.id} has no reverification`);
+  const user = userOf(core, session.userId);
+  const email = primaryEmailOf(user);
+  const firstFactors = [
+    ...(user.passwordHash !== null ? [{ strategy: "password" }] : []),
+    ...(email
+      ? [
+          {
+            strategy: "email_code",
+            email_address_id: email.id,
+            safe_identifier: email.emailAddress,
+            primary: true,
+          },
+        ]
+      : []),
+    ...user.phoneNumbers
+      .filter((p) => p.verified)
+      .map((p) => ({
+        strategy: "phone_code",
+        phone_number_id: p.id,
+        safe_identifier: p.phoneNumber,
+        primary: p.id === user.primaryPhoneNumberId,
+      })),
+  ];
+  const secondFactors = [
+    ...(totpEnabled(user) ? [{ strategy: "totp" }] : []),
+    ...secondFactorPhoneNumbers(user).map((p) => ({
+      strategy: "phone_code",
+      phone_number_id: p.id,
+      safe_identifier: p.phoneNumber,
+      default: p.defaultSecondFactor,
+    })),
+    ...(backupCodesEnabled(user) ? [{ strategy: "backup_code" }] : []),
+  ];
+  return {
+    object: "session_reverification",
+    level: rv.level,
+    status: rv.status,
+    supported_first_factors: firstFactors,
+    supported_second_factors: secondFactors,
+    first_factor_verification: rv.firstFactorVerification
+      ? verificationJSON(rv.firstFactorVerification)
+      : null,
+    second_factor_verification: rv.secondFactorVerification
+      ? verificationJSON(rv.secondFactorVerification)
+      : null,
+    session: fapiSessionJSON(core, session, token),
   };
 }
 

@@ -19,6 +19,8 @@ export const INDEXES = {
   users: {
     email: (u) => u.emailAddresses.map((e) => e.emailAddress.toLowerCase()),
     emailAddressId: (u) => u.emailAddresses.map((e) => e.id),
+    phone: (u) => u.phoneNumbers.map((p) => p.phoneNumber),
+    phoneNumberId: (u) => u.phoneNumbers.map((p) => p.id),
   },
   organizations: { slug: (o) => [o.slug] },
   memberships: {

@@ -14,6 +14,43 @@ export type EmailAddressRecord = {
   updatedAt: number;
 };
 
+// A phone number: added by the Backend API (verified or not), or by the user in <UserProfile/>
+// (unverified until the SMS code is entered). A verified number can sign its owner in with an SMS
+// code where the instance allows it, and, reserved for the second factor, serve as their SMS
+// two-step verification.
+export type PhoneNumberRecord = {
+  readonly id: string;
+  // E.164, as Clerk stores it (+15555550100).
+  readonly phoneNumber: string;
+  verified: boolean;
+  verification?: VerificationRecord;
+  reservedForSecondFactor: boolean;
+  defaultSecondFactor: boolean;
+  createdAt: number;
+  updatedAt: number;
+};
+
+// An authenticator app (TOTP, RFC 6238): the shared secret, unverified until the user enters a code
+// from the app. `lastUsedStep`: the time step of the last accepted code, which is never accepted
+// again (RFC 6238 §5.2).
+export type TotpRecord = {
+  id: string;
+  secret: string;
+  verified: boolean;
+  lastUsedStep: number | null;
+  createdAt: number;
+  updatedAt: number;
+};
+
+// Backup codes: one-time codes for when the other second factors are out of reach. Only their
+// SHA-256 hashes are kept; a used code is removed.
+export type BackupCodesRecord = {
+  id: string;
+  codeHashes: string[];
+  createdAt: number;
+  updatedAt: number;
+};
+
 // A picture the user uploaded in <UserProfile/>. Kept in the state, base64 (uploads are small: the
 // 1 MiB body limit), and served by the emulator at `url` (domain/profile-images.ts).
 export type ProfileImageRecord = {
@@ -34,7 +71,14 @@ export type UserRecord = {
   lastName: string | null;
   readonly emailAddresses: readonly EmailAddressRecord[];
   primaryEmailAddressId: string | null;
+  readonly phoneNumbers: readonly PhoneNumberRecord[];
+  primaryPhoneNumberId: string | null;
   passwordHash: string | null;
+  totp: TotpRecord | null;
+  backupCodes: BackupCodesRecord | null;
+  // When the user's first second factor was enrolled, and when their last one was removed.
+  mfaEnabledAt: number | null;
+  mfaDisabledAt: number | null;
   // Absent: no upload, and the user shows an initials avatar.
   image?: ProfileImageRecord;
   publicMetadata: Metadata;
@@ -146,8 +190,25 @@ export type SessionRecord = {
   // The address and User-Agent it was created from ("Active devices"); absent in state files
   // written before they were recorded.
   signedInFrom?: { clientIp: string; userAgent: string };
+  // When the session last verified a first factor (its sign-in, or a reverification) and a second
+  // factor (null: never): the `fva` claim and `factor_verification_age`, in minutes.
+  firstFactorVerifiedAt: number;
+  secondFactorVerifiedAt: number | null;
+  // The reverification under way (`session.startVerification()`), if any.
+  reverification: ReverificationRecord | null;
   createdAt: number;
   updatedAt: number;
+};
+
+// A session's reverification: the signed-in user proves again who they are before a sensitive
+// action. `level` is what the session now has to verify (a second factor asked of a user without
+// one falls back to the first, as Clerk does).
+export type ReverificationRecord = {
+  level: "first_factor" | "second_factor" | "multi_factor";
+  status: "needs_first_factor" | "needs_second_factor" | "complete";
+  firstFactorVerification: VerificationRecord | null;
+  secondFactorVerification: VerificationRecord | null;
+  createdAt: number;
 };
 
 // A browser's Clerk client. In a development instance each dev browser (`__clerk_db_jwt`) owns
@@ -166,9 +227,18 @@ export type ClientRecord = {
 // A verification as Clerk reports it. Codes are kept hashed for checking (and in the clear in the
 // mailbox, because a development tool must let you read your own codes).
 export type VerificationRecord = {
-  strategy: "password" | "email_code" | "reset_password_email_code" | "ticket";
+  strategy:
+    | "password"
+    | "email_code"
+    | "reset_password_email_code"
+    | "ticket"
+    | "phone_code"
+    | "totp"
+    | "backup_code";
   status: "unverified" | "verified" | "failed" | "expired";
   emailAddressId: string | null;
+  // The number an SMS code went to (`phone_code`); absent for the other strategies.
+  phoneNumberId?: string | null;
   codeHash: string | null;
   attempts: number;
   expireAt: number | null;
@@ -177,6 +247,11 @@ export type VerificationRecord = {
 export type SignInStatus =
   | "needs_identifier"
   | "needs_first_factor"
+  // The user has two-step verification: a code from it is due.
+  | "needs_second_factor"
+  // Device Trust: a password sign-in on a browser the user never had a session on; an emailed (or
+  // texted) code is due.
+  | "needs_client_trust"
   // A password-reset code was accepted: the sign-in completes with the new password.
   | "needs_new_password"
   | "complete";
@@ -188,6 +263,7 @@ export type SignInRecord = {
   identifier: string | null;
   userId: string | null;
   firstFactorVerification: VerificationRecord | null;
+  secondFactorVerification: VerificationRecord | null;
   // The organization invitation whose ticket this sign-in uses: accepted when it completes.
   invitationId: string | null;
   createdSessionId: string | null;
@@ -216,10 +292,13 @@ export type SignUpRecord = {
   abandonAt: number;
 };
 
-// An "email": there is no mail server, so it lands in the mailbox (the inspect page). It carries a
-// verification code or an invitation's accept link.
+// An "email" or text message: there is no mail server nor SMS gateway, so it lands in the mailbox
+// (the inspect page). It carries a verification code or an invitation's accept link.
 export type SentEmail = {
   id: string;
+  // Absent in state files written before text messages existed: an email.
+  channel?: "email" | "sms";
+  // An email address, or an E.164 phone number for a text message.
   to: string;
   subject: string;
   code: string | null;

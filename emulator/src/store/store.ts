@@ -11,6 +11,7 @@ import {
 } from "./indexes";
 import type { EmulatorState } from "./records";
 import { readFileIfExists, removeStaleTempFiles, replaceFileAtomically } from "./state-file";
+import { upgradeState } from "./upgrade";
 
 function emptyState(): EmulatorState {
   return {
@@ -62,7 +63,10 @@ export class Store {
     removeStaleTempFiles(this.file);
     const saved = readFileIfExists(this.file);
     // A state file written before a collection existed gets it empty.
-    this.data = { ...emptyState(), ...(saved ? (JSON.parse(saved) as EmulatorState) : {}) };
+    this.data = upgradeState({
+      ...emptyState(),
+      ...(saved ? (JSON.parse(saved) as EmulatorState) : {}),
+    });
     this.buildIndexes();
     this.commits = new GroupCommit(() => this.write(), log, LAZY_WRITE_MS);
   }

@@ -1,7 +1,9 @@
 import { SignJWT } from "jose";
 import type { Core } from "../core";
 import { findMembership } from "../domain/memberships";
+import { factorVerificationAge } from "../domain/reverification";
 import { customPermissionKeys, permissionKeysOf } from "../domain/roles";
+import { sessionStatus } from "../domain/session-tasks";
 import { randomBase62 } from "../store/ids";
 import type { JwtTemplateRecord, SessionRecord } from "../store/records";
 import { tokenPermissionClaims } from "./permission-claims";
@@ -49,8 +51,10 @@ export async function mintSessionToken(
     sid: session.id,
     sub: session.userId,
     v: 2,
-    fva: [0, -1],
-    sts: "active",
+    // Minutes since the session verified each factor (domain/reverification.ts).
+    fva: factorVerificationAge(core, session),
+    // `pending` while the session has a task (domain/session-tasks.ts).
+    sts: sessionStatus(core, session),
   };
   const orgId =
     options.organizationId === undefined

@@ -16,7 +16,6 @@ import { SKIP_BAPI_CONTRACT, type WireJson } from "../../support/fapi-browser";
 let emulator: EmulatorProcess;
 let direct: AppProcess;
 let behindBalancer: AppProcess;
-const PASSWORD = "client-address-pw-1";
 const USER_AGENT =
   "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.6778.85 Safari/537.36";
 
@@ -37,11 +36,11 @@ afterAll(async () => {
   if (emulator) removeDataDir(emulator.dataDir);
 });
 
-// Signs in with a password through the app's proxy, as clerk-js does, sending `headers` with every
-// call; answers the new session's latest activity.
+// Signs in with an email code (a `+clerk_test` address: always 424242) through the app's proxy, as
+// clerk-js does, sending `headers` with every call; answers the new session's latest activity.
 async function signInThrough(app: AppProcess, headers: Record<string, string>) {
-  const email = `${unique("addr")}@example.com`;
-  await clerkFor(emulator.url).users.createUser({ emailAddress: [email], password: PASSWORD });
+  const email = `${unique("addr")}+clerk_test@example.com`;
+  await clerkFor(emulator.url).users.createUser({ emailAddress: [email] });
   let devBrowser = "";
   const call = async (method: string, path: string, form?: Record<string, string>) => {
     const url = new URL(`${app.url}/__clerk${path}`);
@@ -61,14 +60,14 @@ async function signInThrough(app: AppProcess, headers: Record<string, string>) {
     return (await res.json()) as WireJson;
   };
   devBrowser = (await call("POST", "/v1/dev_browser")).id;
-  const signIn = await call("POST", "/v1/client/sign_ins", { identifier: email });
+  const signIn = await call("POST", "/v1/client/sign_ins", {
+    identifier: email,
+    strategy: "email_code",
+  });
   const done = await call(
     "POST",
     `/v1/client/sign_ins/${signIn.response.id}/attempt_first_factor`,
-    {
-      strategy: "password",
-      password: PASSWORD,
-    },
+    { strategy: "email_code", code: "424242" },
   );
   expect(done.response.status).toBe("complete");
   const [session] = await call("GET", "/v1/me/sessions/active");

@@ -7,6 +7,7 @@ import {
   TEST_WEBHOOK_SECRET,
 } from "../../support/emulator-process";
 import { type FapiBrowser, fapiBrowser, SKIP_BAPI_CONTRACT } from "../../support/fapi-browser";
+import { signInWithPassword } from "../../support/fapi-sign-in";
 import { mailboxCode } from "../../support/mailbox";
 import { validateWebhookPayload } from "../../support/openapi-contract";
 import { type ReceivedDelivery, startWebhookReceiver } from "../../support/webhook-receiver";
@@ -33,10 +34,10 @@ const PASSWORD = "first-password-1";
 
 type Account = { b: FapiBrowser; userId: string; email: string; sessionId: string };
 
-// A user with a password, signed in on a browser of their own.
+// A user with a password, signed in on a browser of their own (new to them: Device Trust's code).
 async function signIn(email: string, password: string, url = emulator.url) {
   const b = await fapiBrowser(url);
-  const res = await b.call("POST", "/v1/client/sign_ins", { identifier: email, password });
+  const res = await signInWithPassword(b, url, email, password);
   return { b, res };
 }
 

@@ -8,6 +8,7 @@ import {
   TEST_WEBHOOK_SECRET,
 } from "../../support/emulator-process";
 import { fapiBrowser, SKIP_BAPI_CONTRACT } from "../../support/fapi-browser";
+import { signInWithPassword } from "../../support/fapi-sign-in";
 import { mailboxCode as mailboxCodeOf } from "../../support/mailbox";
 import { startWebhookReceiver } from "../../support/webhook-receiver";
 
@@ -102,7 +103,12 @@ describe("Frontend API", () => {
       strategy: "password",
       password: "right-password-1",
     });
-    expect(ok.body.response.status).toBe("complete");
+    // The right password, on a browser this user never signed in on: Device Trust's code is due.
+    expect(ok.body.response).toMatchObject({
+      status: "needs_client_trust",
+      client_trust_state: "new",
+      created_session_id: null,
+    });
   });
 
   it("answers each active session's browser, device and address as its latest activity", async () => {
@@ -113,13 +119,7 @@ describe("Frontend API", () => {
       "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.6778.85 Safari/537.36";
     const signInFrom = async (headers: Record<string, string>) => {
       const b = await fapiBrowser(emulator.url, undefined, headers);
-      const started = await b.call("POST", "/v1/client/sign_ins", { identifier: email });
-      const done = await b.call(
-        "POST",
-        `/v1/client/sign_ins/${started.body.response.id}/attempt_first_factor`,
-        { strategy: "password", password: "right-password-1" },
-      );
-      expect(done.body.response.status).toBe("complete");
+      await signInWithPassword(b, emulator.url, email, "right-password-1");
       const active = await b.call("GET", "/v1/me/sessions/active");
       expect(active.body).toHaveLength(1);
       return active.body[0].latest_activity;
@@ -189,10 +189,7 @@ describe("Frontend API", () => {
     const email = `${unique("org")}@example.com`;
     await clerk.users.createUser({ emailAddress: [email], password: "right-password-1" });
     const b = await browser();
-    const signIn = await b.call("POST", "/v1/client/sign_ins", {
-      identifier: email,
-      password: "right-password-1",
-    });
+    const signIn = await signInWithPassword(b, emulator.url, email, "right-password-1");
     const sessionId = signIn.body.response.created_session_id;
     const created = await b.call("POST", `/v1/organizations?_clerk_session_id=${sessionId}`, {
       name: "Wire Org",
@@ -268,10 +265,7 @@ describe("Frontend API: organization roles", () => {
     const email = `${unique("roles")}@example.com`;
     await clerk.users.createUser({ emailAddress: [email], password: "right-password-1" });
     const b = await browser();
-    const signIn = await b.call("POST", "/v1/client/sign_ins", {
-      identifier: email,
-      password: "right-password-1",
-    });
+    const signIn = await signInWithPassword(b, emulator.url, email, "right-password-1");
     const sessionId = signIn.body.response.created_session_id;
     const org = await b.call("POST", `/v1/organizations?_clerk_session_id=${sessionId}`, {
       name: "Roles Org",

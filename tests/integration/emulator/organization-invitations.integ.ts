@@ -8,6 +8,7 @@ import {
   TEST_WEBHOOK_SECRET,
 } from "../../support/emulator-process";
 import { type FapiBrowser, fapiBrowser, type WireJson } from "../../support/fapi-browser";
+import { signInWithPassword } from "../../support/fapi-sign-in";
 import { mailbox as mailboxOf } from "../../support/mailbox";
 import { validateWebhookPayload } from "../../support/openapi-contract";
 import { startWebhookReceiver } from "../../support/webhook-receiver";
@@ -61,11 +62,7 @@ const ticketOf = (link: URL) => link.searchParams.get("__clerk_ticket") ?? "";
 
 async function signedIn(email: string): Promise<{ browser: FapiBrowser; sessionId: string }> {
   const browser = await fapiBrowser(emulator.url, APP);
-  const res = await browser.call("POST", "/v1/client/sign_ins", {
-    identifier: email,
-    password: PASSWORD,
-  });
-  expect(res.body.response.status).toBe("complete");
+  const res = await signInWithPassword(browser, emulator.url, email, PASSWORD);
   return { browser, sessionId: res.body.response.created_session_id };
 }
 
