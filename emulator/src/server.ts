@@ -25,6 +25,7 @@ import { registerHandshakeRoutes } from "./fapi/handshake";
 import { registerMeRoutes } from "./fapi/me-routes";
 import { registerMfaRoutes } from "./fapi/mfa-routes";
 import { registerFapiOrganizationRoutes } from "./fapi/organization-routes";
+import { registerPasskeyRoutes } from "./fapi/passkey-routes";
 import { registerMyPhoneNumberRoutes } from "./fapi/phone-number-routes";
 import { registerReverificationRoutes } from "./fapi/reverification-routes";
 import { registerSignRoutes } from "./fapi/sign-routes";
@@ -144,6 +145,7 @@ export async function startEmulator(
   registerAccountRoutes(router, core);
   registerMyPhoneNumberRoutes(router, core);
   registerMfaRoutes(router, core);
+  registerPasskeyRoutes(router, core);
   registerReverificationRoutes(router, core);
   registerFapiOrganizationRoutes(router, core);
 

@@ -1,4 +1,4 @@
-import type { PhoneNumberRecord, UserRecord } from "../store/records";
+import type { PasskeyRecord, PhoneNumberRecord, UserRecord } from "../store/records";
 
 // Where a user's two-step verification stands, as the user JSON of both APIs reports it
 // (`two_factor_enabled`, `totp_enabled`, `backup_code_enabled`). Changes are in second-factors.ts.
@@ -19,3 +19,9 @@ export const twoFactorEnabled = (user: UserRecord) => secondFactorCount(user) > 
 
 export const backupCodesEnabled = (user: UserRecord) =>
   twoFactorEnabled(user) && (user.backupCodes?.codeHashes.length ?? 0) > 0;
+
+// The passkeys a user can sign in with (a registration left unfinished is none).
+export const registeredPasskeys = (user: UserRecord) =>
+  user.passkeys.filter((p): p is PasskeyRecord & { credentialId: string; publicKey: string } =>
+    Boolean(p.credentialId && p.publicKey),
+  );

@@ -8,7 +8,8 @@ import type {
   VerificationRecord,
 } from "../store/records";
 import { checkCode, sendEmailCode } from "./email-codes";
-import { secondFactorPhoneNumbers, twoFactorEnabled } from "./mfa-status";
+import { registeredPasskeys, secondFactorPhoneNumbers, twoFactorEnabled } from "./mfa-status";
+import { passkeyRequestOptions, verifyPasskeyAssertion } from "./passkeys";
 import { checkSecondFactorCode } from "./second-factors";
 import { sendSmsCode } from "./sms-codes";
 
@@ -62,7 +63,7 @@ export function startReverification(
   return session.reverification;
 }
 
-export function prepareReverificationFirstFactor(
+export async function prepareReverificationFirstFactor(
   ctx: Ctx,
   session: SessionRecord,
   input: {
@@ -70,12 +71,26 @@ export function prepareReverificationFirstFactor(
     emailAddressId?: string | undefined;
     phoneNumberId?: string | undefined;
   },
-): ReverificationRecord {
+): Promise<ReverificationRecord> {
+  const user = userOf(ctx.core, session);
+  const passkeyOptions =
+    input.strategy === "passkey" && registeredPasskeys(user).length > 0
+      ? await passkeyRequestOptions(ctx.core, user)
+      : null;
   const rv = current(session);
   if (rv.status !== "needs_first_factor")
     throw errors.paramInvalid("strategy", "is not needed now");
-  const user = userOf(ctx.core, session);
-  if (input.strategy === "email_code") {
+  if (passkeyOptions) {
+    rv.firstFactorVerification = {
+      strategy: "passkey",
+      status: "unverified",
+      emailAddressId: null,
+      codeHash: null,
+      attempts: 0,
+      expireAt: ctx.core.now() + ctx.core.config.codeTtlSeconds * 1000,
+      nonce: passkeyOptions,
+    };
+  } else if (input.strategy === "email_code") {
     const email = user.emailAddresses.find(
       (e) => e.verified && e.id === (input.emailAddressId ?? user.primaryEmailAddressId),
     );
@@ -88,7 +103,10 @@ export function prepareReverificationFirstFactor(
     if (!phone) throw errors.paramInvalid("phone_number_id", "is not a verified number of yours");
     rv.firstFactorVerification = sendSmsCode(ctx, phone, "verification");
   } else {
-    throw errors.paramInvalid("strategy", "must be email_code or phone_code");
+    throw errors.paramInvalid(
+      "strategy",
+      "must be email_code, phone_code or passkey (one of yours)",
+    );
   }
   ctx.core.store.save();
   return rv;
@@ -118,9 +136,18 @@ export async function attemptReverificationFirstFactor(
   session: SessionRecord,
   attempt:
     | { strategy: "password"; password: string }
-    | { strategy: "email_code" | "phone_code"; code: string },
+    | { strategy: "email_code" | "phone_code"; code: string }
+    | { strategy: "passkey"; publicKeyCredential: string },
 ): Promise<ReverificationRecord> {
   const user = userOf(ctx.core, session);
+  if (attempt.strategy === "passkey") {
+    const v = current(session).firstFactorVerification;
+    if (v?.strategy !== "passkey" || !v.nonce) {
+      throw errors.paramInvalid("strategy", "passkey must be prepared first");
+    }
+    await verifyPasskeyAssertion(ctx, v.nonce, attempt.publicKeyCredential, user.id);
+    v.status = "verified";
+  }
   if (attempt.strategy === "password") {
     const ok =
       user.passwordHash !== null && (await verifyPassword(attempt.password, user.passwordHash));
@@ -132,7 +159,7 @@ export async function attemptReverificationFirstFactor(
     throw errors.paramInvalid("strategy", "is not needed now");
   if (attempt.strategy === "password") {
     rv.firstFactorVerification = verifiedNow("password");
-  } else {
+  } else if (attempt.strategy !== "passkey") {
     checkSent(ctx, rv.firstFactorVerification, attempt.strategy, attempt.code);
   }
   session.firstFactorVerifiedAt = ctx.core.now();

@@ -9,7 +9,8 @@ import { stripPhoneFormatting } from "./e164";
 import { checkCode, sendEmailCode } from "./email-codes";
 import { offeredSettings } from "./instance-settings";
 import { acceptInvitation, assertTicketUsable, invitationForTicket } from "./invitations";
-import { secondFactorPhoneNumbers, twoFactorEnabled } from "./mfa-status";
+import { registeredPasskeys, secondFactorPhoneNumbers, twoFactorEnabled } from "./mfa-status";
+import { passkeyRequestOptions, verifyPasskeyAssertion } from "./passkeys";
 import { setPassword } from "./passwords";
 import { findUserByPhoneNumber } from "./phone-numbers";
 import { checkSecondFactorCode } from "./second-factors";
@@ -21,7 +22,8 @@ const SIGN_IN_LIFETIME_MS = 24 * 60 * 60 * 1000;
 
 export type FirstFactorAttempt =
   | { strategy: "password"; password: string }
-  | { strategy: "email_code" | "reset_password_email_code" | "phone_code"; code: string };
+  | { strategy: "email_code" | "reset_password_email_code" | "phone_code"; code: string }
+  | { strategy: "passkey"; publicKeyCredential: string };
 
 export type SecondFactorAttempt = {
   strategy: "totp" | "backup_code" | "phone_code" | "email_code";
@@ -72,6 +74,20 @@ const verified = (strategy: VerificationRecord["strategy"]): VerificationRecord 
   attempts: 1,
   expireAt: null,
 });
+
+// A passkey step: the options for the browser's navigator.credentials.get() (as `nonce`), for any
+// passkey of the instance (no user yet: the discoverable and autofill flows) or the user's own.
+async function passkeyVerification(ctx: Ctx, user?: UserRecord): Promise<VerificationRecord> {
+  return {
+    strategy: "passkey",
+    status: "unverified",
+    emailAddressId: null,
+    codeHash: null,
+    attempts: 0,
+    expireAt: ctx.core.now() + ctx.core.config.codeTtlSeconds * 1000,
+    nonce: await passkeyRequestOptions(ctx.core, user),
+  };
+}
 
 export function getSignIn(ctx: Ctx, client: ClientRecord, id: string): SignInRecord {
   const signIn = ctx.core.store.state.signIns[id];
@@ -124,6 +140,9 @@ export async function startSignIn(
     abandonAt: now + SIGN_IN_LIFETIME_MS,
   };
   if (input.strategy === "ticket") return ticketSignIn(ctx, client, signIn, input.ticket);
+  // A passkey sign-in with no identifier: the browser offers whichever passkey it holds for the app.
+  const discoverable = input.strategy === "passkey" && !input.identifier;
+  const nonce = discoverable ? await passkeyVerification(ctx) : null;
   if (input.identifier) {
     const user = findUserByIdentifier(ctx, input.identifier);
     if (!user) throw errors.identifierNotFound();
@@ -132,6 +151,10 @@ export async function startSignIn(
       : stripPhoneFormatting(input.identifier);
     signIn.userId = user.id;
     signIn.status = "needs_first_factor";
+  }
+  if (nonce) {
+    signIn.status = "needs_first_factor";
+    signIn.firstFactorVerification = nonce;
   }
   core.store.put("signIns", signIn);
   client.signInId = signIn.id;
@@ -148,16 +171,21 @@ export async function startSignIn(
   return signIn;
 }
 
-export function prepareFirstFactor(
+export async function prepareFirstFactor(
   ctx: Ctx,
   signIn: SignInRecord,
   input: { strategy: string; phoneNumberId?: string | undefined },
-): SignInRecord {
+): Promise<SignInRecord> {
   if (signIn.status !== "needs_first_factor")
     throw errors.paramInvalid("strategy", "is not needed now");
   const user = userOf(ctx, signIn);
   const factors = offeredSettings(ctx.core).first_factors;
-  if (input.strategy === "phone_code" && factors.phone_code) {
+  if (input.strategy === "passkey" && registeredPasskeys(user).length > 0) {
+    const verification = await passkeyVerification(ctx, user);
+    if (signIn.status !== "needs_first_factor")
+      throw errors.paramInvalid("strategy", "is not needed now");
+    signIn.firstFactorVerification = verification;
+  } else if (input.strategy === "phone_code" && factors.phone_code) {
     const phone = verifiedPhone(user, input.phoneNumberId);
     signIn.firstFactorVerification = sendSmsCode(ctx, phone, "sign-in");
   } else if (isEmailCodeFactor(input.strategy)) {
@@ -171,7 +199,7 @@ export function prepareFirstFactor(
   } else {
     throw errors.paramInvalid(
       "strategy",
-      "must be email_code, phone_code or reset_password_email_code (the factors that need preparing)",
+      "must be email_code, phone_code, passkey or reset_password_email_code (the factors that need preparing, and this account has)",
     );
   }
   touch(ctx, signIn);
@@ -204,6 +232,8 @@ export async function attemptFirstFactor(
 ): Promise<SignInRecord> {
   if (signIn.status !== "needs_first_factor")
     throw errors.paramInvalid("strategy", "is not needed now");
+  if (attempt.strategy === "passkey")
+    return passkeyAttempt(ctx, client, signIn, attempt.publicKeyCredential);
   const user = userOf(ctx, signIn);
   if (attempt.strategy === "password") {
     const ok =
@@ -220,6 +250,39 @@ export async function attemptFirstFactor(
     }
   }
   return afterFirstFactor(ctx, client, signIn);
+}
+
+// The browser's passkey assertion, against the options this sign-in gave it. Without an identifier
+// (discoverable), the passkey names the user. A passkey is both factors at once (Clerk's
+// `satisfies_second_factor`), and not a password: Device Trust does not apply.
+async function passkeyAttempt(
+  ctx: Ctx,
+  client: ClientRecord,
+  signIn: SignInRecord,
+  publicKeyCredential: string,
+): Promise<SignInRecord> {
+  const v = signIn.firstFactorVerification;
+  if (v?.strategy !== "passkey" || !v.nonce) {
+    throw errors.paramInvalid("strategy", "passkey must be prepared first");
+  }
+  if (v.expireAt !== null && v.expireAt <= ctx.core.now()) throw errors.verificationExpired();
+  const user = await verifyPasskeyAssertion(
+    ctx,
+    v.nonce,
+    publicKeyCredential,
+    signIn.userId ?? undefined,
+  );
+  if (signIn.status !== "needs_first_factor" || signIn.firstFactorVerification !== v) {
+    throw errors.paramInvalid("strategy", "is not needed now");
+  }
+  v.status = "verified";
+  v.attempts += 1;
+  if (signIn.userId === null) {
+    signIn.userId = user.id;
+    signIn.identifier =
+      user.emailAddresses.find((e) => e.id === user.primaryEmailAddressId)?.emailAddress ?? null;
+  }
+  return completeSignIn(ctx, client, signIn, { secondFactorVerified: false });
 }
 
 // What a verified first factor leads to: the user's second factor if they have one; for a password

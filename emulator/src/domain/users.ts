@@ -130,6 +130,7 @@ export async function createUser(ctx: Ctx, input: CreateUserInput): Promise<User
     passwordHash,
     totp: null,
     backupCodes: null,
+    passkeys: [],
     mfaEnabledAt: null,
     mfaDisabledAt: null,
     publicMetadata: input.publicMetadata ?? {},

@@ -29,6 +29,7 @@ const AttemptFirstBody = z.discriminatedUnion("strategy", [
   z.object({ strategy: z.literal("password"), password: z.string() }),
   z.object({ strategy: z.literal("email_code"), code: z.string() }),
   z.object({ strategy: z.literal("phone_code"), code: z.string() }),
+  z.object({ strategy: z.literal("passkey"), public_key_credential: z.string() }),
 ]);
 const AttemptSecondBody = z.object({
   strategy: z.enum(["totp", "backup_code", "phone_code"]),
@@ -57,10 +58,10 @@ export function registerReverificationRoutes(router: Router, core: Core) {
     .add(
       "POST",
       "/v1/client/sessions/:id/verify/prepare_first_factor",
-      (req, p) => {
+      async (req, p) => {
         const f = fapiCtx(core, req);
         const body = parseParams(PrepareBody, req.body);
-        prepareReverificationFirstFactor(f, clientSession(f, p.id as string), {
+        await prepareReverificationFirstFactor(f, clientSession(f, p.id as string), {
           strategy: body.strategy,
           emailAddressId: body.email_address_id,
           phoneNumberId: body.phone_number_id,
@@ -74,7 +75,11 @@ export function registerReverificationRoutes(router: Router, core: Core) {
       "/v1/client/sessions/:id/verify/attempt_first_factor",
       async (req, p) => {
         const f = fapiCtx(core, req);
-        const attempt = parseParams(AttemptFirstBody, req.body);
+        const body = parseParams(AttemptFirstBody, req.body);
+        const attempt =
+          body.strategy === "passkey"
+            ? { strategy: body.strategy, publicKeyCredential: body.public_key_credential }
+            : body;
         await attemptReverificationFirstFactor(f, clientSession(f, p.id as string), attempt);
         return answer(f, p.id as string);
       },

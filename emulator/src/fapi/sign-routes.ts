@@ -39,6 +39,7 @@ const AttemptBody = z.discriminatedUnion("strategy", [
   z.object({ strategy: z.literal("email_code"), code: z.string() }),
   z.object({ strategy: z.literal("phone_code"), code: z.string() }),
   z.object({ strategy: z.literal("reset_password_email_code"), code: z.string() }),
+  z.object({ strategy: z.literal("passkey"), public_key_credential: z.string() }),
 ]);
 const AttemptSecondFactorBody = z.object({
   strategy: z.enum(["totp", "backup_code", "phone_code", "email_code"]),
@@ -90,10 +91,10 @@ export function registerSignRoutes(router: Router, core: Core) {
     .add(
       "POST",
       "/v1/client/sign_ins/:id/prepare_first_factor",
-      (req, p) => {
+      async (req, p) => {
         const f = fapiCtx(core, req);
         const body = parseParams(PrepareBody, req.body);
-        const signIn = prepareFirstFactor(f, getSignIn(f, f.client, p.id as string), {
+        const signIn = await prepareFirstFactor(f, getSignIn(f, f.client, p.id as string), {
           strategy: body.strategy,
           phoneNumberId: body.phone_number_id,
         });
@@ -106,7 +107,11 @@ export function registerSignRoutes(router: Router, core: Core) {
       "/v1/client/sign_ins/:id/attempt_first_factor",
       async (req, p) => {
         const f = fapiCtx(core, req);
-        const attempt = parseParams(AttemptBody, req.body);
+        const body = parseParams(AttemptBody, req.body);
+        const attempt =
+          body.strategy === "passkey"
+            ? { strategy: body.strategy, publicKeyCredential: body.public_key_credential }
+            : body;
         const signIn = await attemptFirstFactor(
           f,
           f.client,

@@ -264,4 +264,20 @@ export const errors = {
       "This organization permission is not associated with the organization role.",
     ),
   apiKeyNotFound: () => single(404, "resource_not_found", "not found", "API key not found."),
+  // Passkeys (WebAuthn): a credential that does not verify, or that no account holds.
+  passkeyInvalid: (why: string) =>
+    single(
+      400,
+      "passkey_invalid",
+      "Passkey verification failed",
+      `The passkey could not be verified: ${why}.`,
+      "public_key_credential",
+    ),
+  passkeyNotFound: () =>
+    single(
+      422,
+      "form_identifier_not_found",
+      "Couldn't find your account.",
+      "No account has this passkey. Sign in another way and add it in your profile.",
+    ),
 };

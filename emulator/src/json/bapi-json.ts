@@ -1,5 +1,10 @@
 import { CREATOR_PERMISSIONS } from "../../../clerk/organization-roles";
-import { backupCodesEnabled, totpEnabled, twoFactorEnabled } from "../domain/mfa-status";
+import {
+  backupCodesEnabled,
+  registeredPasskeys,
+  totpEnabled,
+  twoFactorEnabled,
+} from "../domain/mfa-status";
 import type {
   ApiKeyRecord,
   EmailAddressRecord,
@@ -13,6 +18,7 @@ import type {
   UserRecord,
   VerificationRecord,
 } from "../store/records";
+import { passkeyJSON } from "./factors-json";
 
 // Wire shapes of the Backend API (and of webhook `data`, which Clerk builds from the same
 // objects), checked against bapi-2026-05-12.yml by the integration tests.
@@ -102,7 +108,7 @@ export function userJSON(u: UserRecord) {
     email_addresses: u.emailAddresses.map(emailAddressJSON),
     phone_numbers: u.phoneNumbers.map((p) => phoneNumberJSON(p)),
     web3_wallets: [],
-    passkeys: [],
+    passkeys: registeredPasskeys(u).map(passkeyJSON),
     password_enabled: u.passwordHash !== null,
     two_factor_enabled: twoFactorEnabled(u),
     totp_enabled: totpEnabled(u),

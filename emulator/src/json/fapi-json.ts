@@ -7,6 +7,7 @@ import { invitationStatus, pendingInvitationsCount } from "../domain/invitations
 import { membershipRole, membershipsOfUser } from "../domain/memberships";
 import {
   backupCodesEnabled,
+  registeredPasskeys,
   secondFactorPhoneNumbers,
   totpEnabled,
   twoFactorEnabled,
@@ -37,6 +38,7 @@ import {
   publicOrganizationDataJSON,
   publicUserDataJSON,
 } from "./bapi-json";
+import { fapiPasskeyJSON } from "./factors-json";
 
 // The picture of a user without one, as Clerk generates one (`has_image` stays false): their
 // initials on a colour of their own. A data: URL, so the browser fetches nothing from outside;
@@ -145,7 +147,7 @@ export function fapiUserJSON(core: Core, user: UserRecord) {
     email_addresses: user.emailAddresses.map(emailAddressJSON),
     phone_numbers: user.phoneNumbers.map((p) => phoneNumberJSON(p)),
     web3_wallets: [],
-    passkeys: [],
+    passkeys: registeredPasskeys(user).map(fapiPasskeyJSON),
     // clerk-js finds the active organization (and its permissions) in this list, by the
     // session's `last_active_organization_id`.
     organization_memberships: memberships.map((m) => fapiMembershipJSON(core, m)),
@@ -254,12 +256,25 @@ function secondFactorCodeJSON(v: VerificationRecord, object: string) {
   };
 }
 
+// `Stubs.Verification.Passkey`: `nonce` holds the options for navigator.credentials.get().
+function passkeyVerificationJSON(v: VerificationRecord) {
+  return {
+    object: "verification_passkey",
+    status: v.status,
+    strategy: "passkey",
+    attempts: v.attempts,
+    expire_at: v.expireAt ?? 0,
+    ...(v.status === "unverified" && v.nonce ? { nonce: v.nonce } : {}),
+  };
+}
+
 // `Stubs.Verification.OTP` for the code factors (bapi-json.ts: the same in both APIs).
 function verificationJSON(v: VerificationRecord) {
   if (v.strategy === "password") return passwordVerificationJSON(v);
   if (v.strategy === "ticket") return ticketVerificationJSON(v);
   if (v.strategy === "totp") return secondFactorCodeJSON(v, "verification_totp");
   if (v.strategy === "backup_code") return secondFactorCodeJSON(v, "verification_backup_code");
+  if (v.strategy === "passkey") return passkeyVerificationJSON(v);
   return otpVerificationJSON(v);
 }
 
@@ -296,7 +311,9 @@ function supportedFirstFactors(core: Core, user: UserRecord | undefined) {
       primary: p.id === user.primaryPhoneNumberId,
     }));
   const password = user.passwordHash !== null && offered.password;
+  const passkey = offered.passkey && registeredPasskeys(user).length > 0;
   return [
+    ...(passkey ? [{ strategy: "passkey" }] : []),
     ...(password ? [{ strategy: "password" }] : []),
     ...(offered.email_code ? emailed("email_code") : []),
     ...(offered.phone_code ? texted : []),
@@ -444,13 +461,14 @@ export function fapiSignUpJSON(_core: Core, signUp: SignUpRecord) {
 
 // `Client.SessionReverification`: where the session's reverification stands, with the factors the
 // user can use for each step (password, an emailed or texted code; then their authenticator app,
-// SMS numbers and backup codes).
+// SMS numbers and backup codes); a passkey, if they have one.
 export function fapiReverificationJSON(core: Core, session: SessionRecord, token: string | null) {
   const rv = session.reverification;
   if (!rv) throw new Error(`emulator state: session ${session.id} has no reverification`);
   const user = userOf(core, session.userId);
   const email = primaryEmailOf(user);
   const firstFactors = [
+    ...(registeredPasskeys(user).length > 0 ? [{ strategy: "passkey" }] : []),
     ...(user.passwordHash !== null ? [{ strategy: "password" }] : []),
     ...(email
       ? [

@@ -21,6 +21,8 @@ export const INDEXES = {
     emailAddressId: (u) => u.emailAddresses.map((e) => e.id),
     phone: (u) => u.phoneNumbers.map((p) => p.phoneNumber),
     phoneNumberId: (u) => u.phoneNumbers.map((p) => p.id),
+    passkeyId: (u) => u.passkeys.map((p) => p.id),
+    passkeyCredential: (u) => u.passkeys.flatMap((p) => (p.credentialId ? [p.credentialId] : [])),
   },
   organizations: { slug: (o) => [o.slug] },
   memberships: {

@@ -51,6 +51,24 @@ export type BackupCodesRecord = {
   updatedAt: number;
 };
 
+// A passkey (WebAuthn credential). Created unverified with a registration challenge; once the
+// browser's attestation is verified it holds the credential's id and public key (base64url, COSE)
+// and its signature counter.
+export type PasskeyRecord = {
+  readonly id: string;
+  name: string;
+  // Null until registered.
+  readonly credentialId: string | null;
+  publicKey: string | null;
+  counter: number;
+  transports: string[];
+  // The registration under way: the challenge and the options the browser was given (JSON).
+  registration: { challenge: string; options: string; expireAt: number } | null;
+  lastUsedAt: number | null;
+  createdAt: number;
+  updatedAt: number;
+};
+
 // A picture the user uploaded in <UserProfile/>. Kept in the state, base64 (uploads are small: the
 // 1 MiB body limit), and served by the emulator at `url` (domain/profile-images.ts).
 export type ProfileImageRecord = {
@@ -76,6 +94,7 @@ export type UserRecord = {
   passwordHash: string | null;
   totp: TotpRecord | null;
   backupCodes: BackupCodesRecord | null;
+  readonly passkeys: readonly PasskeyRecord[];
   // When the user's first second factor was enrolled, and when their last one was removed.
   mfaEnabledAt: number | null;
   mfaDisabledAt: number | null;
@@ -234,11 +253,14 @@ export type VerificationRecord = {
     | "ticket"
     | "phone_code"
     | "totp"
-    | "backup_code";
+    | "backup_code"
+    | "passkey";
   status: "unverified" | "verified" | "failed" | "expired";
   emailAddressId: string | null;
   // The number an SMS code went to (`phone_code`); absent for the other strategies.
   phoneNumberId?: string | null;
+  // `passkey`: the WebAuthn request options given to the browser (JSON, with their challenge).
+  nonce?: string | null;
   codeHash: string | null;
   attempts: number;
   expireAt: number | null;

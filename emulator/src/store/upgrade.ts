@@ -11,6 +11,7 @@ export function upgradeState(state: EmulatorState): EmulatorState {
     user.primaryPhoneNumberId ??= null;
     user.totp ??= null;
     user.backupCodes ??= null;
+    user.passkeys ??= [];
     user.mfaEnabledAt ??= null;
     user.mfaDisabledAt ??= null;
   }

@@ -85,6 +85,7 @@ function user(name: string, options: { password: boolean }): UserRecord {
     passwordHash: options.password ? "scrypt$not-a-real-hash" : null,
     totp: null,
     backupCodes: null,
+    passkeys: [],
     mfaEnabledAt: null,
     mfaDisabledAt: null,
     publicMetadata: { plan: "team" },
