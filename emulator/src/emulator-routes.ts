@@ -27,8 +27,8 @@ const FaultsBody = z.object({ faults: z.string() }).strict();
 
 export function registerEmulatorRoutes(router: Router, core: Core, stats: BackendApiStats) {
   router
-    .add("GET", "/__emulator", () => ({ status: 200, html: renderInspectPage(core) }), "none")
-    .add("GET", "/__emulator/health", () => json({ status: "ok" }), "none")
+    .add("GET", "/__emulator", () => ({ status: 200, html: renderInspectPage(core) }), "open")
+    .add("GET", "/__emulator/health", () => json({ status: "ok" }), "open")
 
     .add("POST", "/__emulator/sessions", async (req) => {
       const body = parseParams(MintSessionBody, req.body);

@@ -37,7 +37,7 @@ beforeAll(async () => {
     },
   });
   clerk = clerkFor(emulator.url);
-  app = await startApp({ emulatorUrl: emulator.url, databaseUrl: inject("databaseUrl"), port });
+  app = await startApp({ emulator: emulator, databaseUrl: inject("databaseUrl"), port });
   webhookUrl = `${app.url}/api/webhooks/clerk`;
   database = connectAppDatabase(inject("databaseUrl"));
 });
@@ -524,7 +524,7 @@ describe("POST /api/webhooks/clerk with the emulator's deliveries", () => {
 describe("POST /api/webhooks/clerk on a server without CLERK_WEBHOOK_SIGNING_SECRET", () => {
   it("answers 503 and stores nothing, so Svix keeps the events until it is configured", async () => {
     const unconfigured = await startApp({
-      emulatorUrl: emulator.url,
+      emulator: emulator,
       databaseUrl: inject("databaseUrl"),
       env: { CLERK_WEBHOOK_SIGNING_SECRET: "" },
     });
