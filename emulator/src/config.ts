@@ -1,5 +1,6 @@
 import path from "node:path";
 import { z } from "zod";
+import { INSTANCE_SETTINGS_FILE } from "../../clerk/instance-settings";
 import { ORGANIZATION_ROLES_FILE } from "../../clerk/organization-roles";
 
 // Development defaults, also used by the dev launcher to wire the app to the emulator.
@@ -36,6 +37,7 @@ const EnvSchema = z.object({
   EMULATOR_WEBHOOK_HOLD: z.stringbool().default(false),
   EMULATOR_SEED: z.string().optional(),
   EMULATOR_ORGANIZATION_ROLES: z.string().default(ORGANIZATION_ROLES_FILE),
+  EMULATOR_INSTANCE_SETTINGS: z.string().default(INSTANCE_SETTINGS_FILE),
   EMULATOR_TOKEN_TTL_SECONDS: z.coerce.number().int().positive().default(60),
   EMULATOR_CODE_TTL_SECONDS: z.coerce.number().int().positive().default(600),
   // A Clerk that is far away: "50" adds 50 ms to every Backend and Frontend API answer, "20-80" a
@@ -73,6 +75,7 @@ export type EmulatorConfig = {
   webhookHold: boolean;
   seedFile: string | undefined;
   organizationRolesFile: string;
+  instanceSettingsFile: string;
   tokenTtlSeconds: number;
   // How long an emailed code (sign-in, sign-up, address verification, password reset) is valid.
   codeTtlSeconds: number;
@@ -112,6 +115,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): EmulatorConfig
     webhookHold: e.EMULATOR_WEBHOOK_HOLD,
     seedFile: e.EMULATOR_SEED ? path.resolve(e.EMULATOR_SEED) : undefined,
     organizationRolesFile: path.resolve(e.EMULATOR_ORGANIZATION_ROLES),
+    instanceSettingsFile: path.resolve(e.EMULATOR_INSTANCE_SETTINGS),
     tokenTtlSeconds: e.EMULATOR_TOKEN_TTL_SECONDS,
     codeTtlSeconds: e.EMULATOR_CODE_TTL_SECONDS,
     latency: parseLatency(e.EMULATOR_LATENCY_MS),

@@ -1,6 +1,7 @@
 import { createReadStream } from "node:fs";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import { readInstanceSettings } from "../../clerk/instance-settings";
 import { readOrganizationRoles } from "../../clerk/organization-roles";
 import { registerApiKeyRoutes } from "./bapi/api-keys-routes";
 import { registerEmailAddressRoutes } from "./bapi/email-addresses-routes";
@@ -106,8 +107,10 @@ export async function startEmulator(
   log: (line: string) => void = console.log,
 ): Promise<Emulator> {
   const now = () => Date.now();
-  // Read before anything else: a bad roles file stops the emulator, whatever state it has.
+  // Read before anything else: a bad roles or settings file stops the emulator, whatever state it
+  // has.
   const organizationRoles = readOrganizationRoles(config.organizationRolesFile);
+  const instanceSettings = readInstanceSettings(config.instanceSettingsFile);
   const store = new Store(config.dataDir, log);
   const stats = new BackendApiStats(now());
   const webhooks = new WebhookDispatcher(
@@ -123,6 +126,7 @@ export async function startEmulator(
     signingKey: await loadOrCreateSigningKey(config.dataDir),
     webhooks,
     organizationRoles,
+    instanceSettings,
     now,
     log,
   };
