@@ -4,11 +4,16 @@
 // differs (name, description, a role's permission set); what the instance has beyond the file is
 // reported and left alone. Running it again changes nothing. With --dry-run it only prints the plan.
 //
+// Then it checks the instance's Clerk Billing plans against clerk/billing-plans.json. Clerk's
+// Backend API can read plans but not create or change them: what differs is printed as the steps
+// to take in the Clerk Dashboard, and the command exits with 2 until the instance matches.
+//
 // Which Clerk: CLERK_SECRET_KEY (and CLERK_API_URL, if set) from the environment or .env.local;
 // without a key, the emulator of a running `npm run dev`.
 import path from "node:path";
 import { createClerkClient } from "@clerk/backend";
 import nextEnv from "@next/env";
+import { BILLING_PLANS_FILE, readBillingPlans } from "../clerk/billing-plans-file";
 import {
   type DeclaredRole,
   isSystemPermission,
@@ -16,6 +21,7 @@ import {
   type OrganizationRolesDeclaration,
   readOrganizationRoles,
 } from "../clerk/organization-roles";
+import { billingDifferences } from "./lib/billing-plans-check";
 import { clerkTarget } from "./lib/clerk-target";
 
 nextEnv.loadEnvConfig(process.cwd());
@@ -214,6 +220,17 @@ async function main() {
   }
   if (plan.beyond.length > 0) {
     console.log(`  not in ${file}, left as is: ${plan.beyond.join(", ")}`);
+  }
+  const billingFile = path.relative(process.cwd(), BILLING_PLANS_FILE);
+  const billing = await billingDifferences(clerk, readBillingPlans());
+  if (billing.length === 0) {
+    console.log(`  billing: the organization plans match ${billingFile}`);
+  } else {
+    console.log(
+      `  billing: the Backend API cannot create plans; in the Clerk Dashboard (Billing):`,
+    );
+    for (const line of billing) console.log(`    - ${line}`);
+    process.exitCode = 2;
   }
   const count = plan.steps.length;
   if (count === 0) {

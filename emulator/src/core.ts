@@ -1,3 +1,4 @@
+import type { BillingPlansDeclaration } from "../../clerk/billing-plans";
 import type { OrganizationRolesDeclaration } from "../../clerk/organization-roles";
 import type { EmulatorConfig } from "./config";
 import type { SigningKey } from "./crypto/signing-key";
@@ -12,6 +13,8 @@ export type Core = {
   webhooks: WebhookDispatcher;
   // clerk/organization-roles.json as read at start: what a fresh (or reset) instance begins with.
   organizationRoles: OrganizationRolesDeclaration;
+  // clerk/billing-plans.json as read at start: the plans a fresh (or reset) instance offers.
+  billingPlans: BillingPlansDeclaration;
   now: () => number;
   log: (line: string) => void;
 };

@@ -1,3 +1,4 @@
+import { BillingPlansFileError } from "../../clerk/billing-plans";
 import { OrganizationRolesFileError } from "../../clerk/organization-roles";
 import { ConfigError, loadConfig } from "./config";
 import { findUserByEmail } from "./domain/users";
@@ -49,7 +50,8 @@ main().catch((err: unknown) => {
   if (
     err instanceof ConfigError ||
     err instanceof SeedError ||
-    err instanceof OrganizationRolesFileError
+    err instanceof OrganizationRolesFileError ||
+    err instanceof BillingPlansFileError
   ) {
     console.error(err.message);
   } else if ((err as NodeJS.ErrnoException).code === "EADDRINUSE") {

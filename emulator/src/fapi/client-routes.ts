@@ -1,5 +1,6 @@
 import { z } from "zod";
 import type { Core } from "../core";
+import { billingPlans } from "../domain/billing";
 import { createDevBrowser } from "../domain/dev-browsers";
 import { findMembership } from "../domain/memberships";
 import { parseParams } from "../domain/params";
@@ -49,6 +50,7 @@ export function registerClientRoutes(router: Router, core: Core) {
     json: environmentJSON({
       applicationName: APPLICATION_NAME,
       appOrigin: appOriginOf(core, req.headers),
+      organizationPaidPlans: billingPlans(core).some((p) => p.monthlyFee > 0),
     }),
   });
 
