@@ -1,4 +1,5 @@
 import type { BillingPlansDeclaration } from "../../clerk/billing-plans";
+import type { InstanceSettings } from "../../clerk/instance-settings";
 import type { OrganizationRolesDeclaration } from "../../clerk/organization-roles";
 import type { EmulatorConfig } from "./config";
 import type { SigningKey } from "./crypto/signing-key";
@@ -15,6 +16,10 @@ export type Core = {
   organizationRoles: OrganizationRolesDeclaration;
   // clerk/billing-plans.json as read at start: the plans a fresh (or reset) instance offers.
   billingPlans: BillingPlansDeclaration;
+  // clerk/instance-settings.json as read at start, or as `npm run clerk:configure` last put it
+  // (PUT /__emulator/instance_settings). What the instance offers is these, less what the emulator
+  // cannot serve (domain/instance-settings.ts).
+  instanceSettings: InstanceSettings;
   now: () => number;
   log: (line: string) => void;
 };

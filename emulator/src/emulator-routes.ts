@@ -1,13 +1,15 @@
 import { z } from "zod";
+import { parseInstanceSettings } from "../../clerk/instance-settings";
 import { ctxOf, json } from "./bapi/shared";
 import type { Core } from "./core";
 import { endBillingPeriod, seedBillingPlans } from "./domain/billing";
+import { notEmulated, offeredSettings } from "./domain/instance-settings";
 import { getOrganization, syncSeats } from "./domain/organizations";
 import { parseParams } from "./domain/params";
 import { seedOrganizationRoles } from "./domain/roles";
 import { createSession } from "./domain/sessions";
 import type { BackendApiStats } from "./http/backend-api-stats";
-import { errors } from "./http/clerk-errors";
+import { ClerkApiError, errors } from "./http/clerk-errors";
 import type { Router } from "./http/router";
 import { renderInspectPage } from "./inspect/page";
 import { sessionJSON } from "./json/bapi-json";
@@ -27,6 +29,13 @@ const MintSessionBody = z
   .strict();
 
 const FaultsBody = z.object({ faults: z.string() }).strict();
+
+// The instance settings as declared, what the instance offers of them, and what it leaves out.
+const instanceSettingsJSON = (core: Core) => ({
+  declared: core.instanceSettings,
+  offered: offeredSettings(core),
+  not_emulated: notEmulated(core.instanceSettings),
+});
 
 export function registerEmulatorRoutes(router: Router, core: Core, stats: BackendApiStats) {
   router
@@ -50,6 +59,24 @@ export function registerEmulatorRoutes(router: Router, core: Core, stats: Backen
       seedOrganizationRoles(core, core.organizationRoles);
       seedBillingPlans(core, core.billingPlans);
       return { status: 204 };
+    })
+    .add("GET", "/__emulator/instance_settings", () => json(instanceSettingsJSON(core)))
+    // What `npm run clerk:configure` sends a running emulator: clerk/instance-settings.json,
+    // checked as the emulator checks the file at start. It lasts until the emulator stops.
+    .add("PUT", "/__emulator/instance_settings", (req) => {
+      const parsed = parseInstanceSettings(req.body);
+      if (!parsed.ok) {
+        throw new ClerkApiError(
+          422,
+          parsed.problems.map((problem) => ({
+            code: "form_param_format_invalid",
+            message: "invalid instance settings",
+            long_message: problem,
+          })),
+        );
+      }
+      core.instanceSettings = parsed.settings;
+      return json(instanceSettingsJSON(core));
     })
     .add("GET", "/__emulator/webhooks", () =>
       json({

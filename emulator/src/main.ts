@@ -1,6 +1,8 @@
 import { BillingPlansFileError } from "../../clerk/billing-plans";
+import { InstanceSettingsFileError } from "../../clerk/instance-settings";
 import { OrganizationRolesFileError } from "../../clerk/organization-roles";
 import { ConfigError, loadConfig } from "./config";
+import { notEmulated } from "./domain/instance-settings";
 import { findUserByEmail } from "./domain/users";
 import { readSeed, SeedError } from "./seed";
 import { startEmulator } from "./server";
@@ -21,6 +23,12 @@ async function main() {
   console.log(
     `  Webhooks            ${config.webhookUrl ?? "off (EMULATOR_WEBHOOK_URL is not set)"}`,
   );
+  // Instance settings declared on that the emulator cannot serve yet, a few to a line.
+  const left = notEmulated(core.instanceSettings);
+  for (let i = 0; i < left.length; i += 2) {
+    const label = i === 0 ? "Not emulated (off)" : "";
+    console.log(`  ${label.padEnd(18)}  ${left.slice(i, i + 2).join(", ")}`);
+  }
   const seeded = config.seedFile ? readSeed(config.seedFile).users : [];
   for (const u of seeded.filter((u) => u.password && findUserByEmail(core, u.email))) {
     console.log(`  Sign in as          ${u.email} / ${u.password}`);
@@ -51,7 +59,8 @@ main().catch((err: unknown) => {
     err instanceof ConfigError ||
     err instanceof SeedError ||
     err instanceof OrganizationRolesFileError ||
-    err instanceof BillingPlansFileError
+    err instanceof BillingPlansFileError ||
+    err instanceof InstanceSettingsFileError
   ) {
     console.error(err.message);
   } else if ((err as NodeJS.ErrnoException).code === "EADDRINUSE") {

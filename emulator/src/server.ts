@@ -2,6 +2,7 @@ import { createReadStream } from "node:fs";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { readBillingPlans } from "../../clerk/billing-plans-file";
+import { readInstanceSettings } from "../../clerk/instance-settings";
 import { readOrganizationRoles } from "../../clerk/organization-roles";
 import { registerApiKeyRoutes } from "./bapi/api-keys-routes";
 import { registerBillingRoutes } from "./bapi/billing-routes";
@@ -102,9 +103,11 @@ export async function startEmulator(
   log: (line: string) => void = console.log,
 ): Promise<Emulator> {
   const now = () => Date.now();
-  // Read before anything else: a bad roles file stops the emulator, whatever state it has.
+  // Read before anything else: a bad roles or settings file stops the emulator, whatever state it
+  // has.
   const organizationRoles = readOrganizationRoles(config.organizationRolesFile);
   const billingPlans = readBillingPlans(config.billingPlansFile);
+  const instanceSettings = readInstanceSettings(config.instanceSettingsFile);
   const store = new Store(config.dataDir, log);
   const stats = new BackendApiStats(now());
   const webhooks = new WebhookDispatcher(
@@ -121,6 +124,7 @@ export async function startEmulator(
     webhooks,
     organizationRoles,
     billingPlans,
+    instanceSettings,
     now,
     log,
   };

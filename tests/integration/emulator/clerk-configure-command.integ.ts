@@ -5,8 +5,9 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { BILLING_PLANS } from "../../../clerk/billing-plans";
+import { readInstanceSettings } from "../../../clerk/instance-settings";
 import { readOrganizationRoles } from "../../../clerk/organization-roles";
-import { clerkFor } from "../../support/emulator-client";
+import { clerkFor, emulatorRequest } from "../../support/emulator-client";
 import {
   type EmulatorProcess,
   removeDataDir,
@@ -171,6 +172,37 @@ describe("npm run clerk:configure", () => {
     const again = await configure();
     expect(again.output).toContain(NOTHING);
     expect(again.output).toContain("left as is: role org:extra, permission org:extra:use");
+  });
+
+  it("applies clerk/instance-settings.json to the emulator (--dry-run changes nothing) and names what it does not emulate", async () => {
+    const file = readInstanceSettings();
+    const changed = structuredClone(file);
+    changed.first_factors.email_code = false;
+    await emulatorRequest(emulator.url, "PUT", "/__emulator/instance_settings", changed);
+    const settings = async () =>
+      (await emulatorRequest(emulator.url, "GET", "/__emulator/instance_settings")).body;
+
+    const dry = await configure(["--dry-run"]);
+    expect(dry.code, dry.output).toBe(0);
+    expect(dry.output).toContain(
+      `clerk:configure clerk/instance-settings.json onto ${emulator.url} (dry run)`,
+    );
+    expect(dry.output).toContain("would apply every item of the file to the emulator");
+    expect((await settings()).declared).toEqual(changed);
+
+    const run = await configure();
+    expect(run.code, run.output).toBe(0);
+    expect(run.output).toContain(
+      `clerk:configure clerk/instance-settings.json onto ${emulator.url}`,
+    );
+    expect(run.output).toContain("applied to the emulator");
+    const now = await settings();
+    expect(now.declared).toEqual(file);
+    if (now.not_emulated.length > 0) {
+      expect(run.output).toContain(
+        `on in the file, not emulated yet, so off: ${now.not_emulated.join(", ")}`,
+      );
+    }
   });
 
   it("fails with Clerk's message when the instance refuses the secret key", async () => {
