@@ -1,5 +1,6 @@
 import path from "node:path";
 import { z } from "zod";
+import { BILLING_PLANS_FILE } from "../../clerk/billing-plans-file";
 import { INSTANCE_SETTINGS_FILE } from "../../clerk/instance-settings";
 import { ORGANIZATION_ROLES_FILE } from "../../clerk/organization-roles";
 
@@ -37,6 +38,7 @@ const EnvSchema = z.object({
   EMULATOR_WEBHOOK_HOLD: z.stringbool().default(false),
   EMULATOR_SEED: z.string().optional(),
   EMULATOR_ORGANIZATION_ROLES: z.string().default(ORGANIZATION_ROLES_FILE),
+  EMULATOR_BILLING_PLANS: z.string().default(BILLING_PLANS_FILE),
   EMULATOR_INSTANCE_SETTINGS: z.string().default(INSTANCE_SETTINGS_FILE),
   EMULATOR_TOKEN_TTL_SECONDS: z.coerce.number().int().positive().default(60),
   EMULATOR_CODE_TTL_SECONDS: z.coerce.number().int().positive().default(600),
@@ -75,6 +77,7 @@ export type EmulatorConfig = {
   webhookHold: boolean;
   seedFile: string | undefined;
   organizationRolesFile: string;
+  billingPlansFile: string;
   instanceSettingsFile: string;
   tokenTtlSeconds: number;
   // How long an emailed code (sign-in, sign-up, address verification, password reset) is valid.
@@ -115,6 +118,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): EmulatorConfig
     webhookHold: e.EMULATOR_WEBHOOK_HOLD,
     seedFile: e.EMULATOR_SEED ? path.resolve(e.EMULATOR_SEED) : undefined,
     organizationRolesFile: path.resolve(e.EMULATOR_ORGANIZATION_ROLES),
+    billingPlansFile: path.resolve(e.EMULATOR_BILLING_PLANS),
     instanceSettingsFile: path.resolve(e.EMULATOR_INSTANCE_SETTINGS),
     tokenTtlSeconds: e.EMULATOR_TOKEN_TTL_SECONDS,
     codeTtlSeconds: e.EMULATOR_CODE_TTL_SECONDS,

@@ -1,3 +1,4 @@
+import { BillingPlansFileError } from "../../clerk/billing-plans";
 import { InstanceSettingsFileError } from "../../clerk/instance-settings";
 import { OrganizationRolesFileError } from "../../clerk/organization-roles";
 import { ConfigError, EMULATOR_DEFAULTS, loadConfig } from "./config";
@@ -62,6 +63,7 @@ main().catch((err: unknown) => {
     err instanceof ConfigError ||
     err instanceof SeedError ||
     err instanceof OrganizationRolesFileError ||
+    err instanceof BillingPlansFileError ||
     err instanceof InstanceSettingsFileError
   ) {
     console.error(err.message);

@@ -1,9 +1,11 @@
 import { createReadStream } from "node:fs";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import { readBillingPlans } from "../../clerk/billing-plans-file";
 import { readInstanceSettings } from "../../clerk/instance-settings";
 import { readOrganizationRoles } from "../../clerk/organization-roles";
 import { registerApiKeyRoutes } from "./bapi/api-keys-routes";
+import { registerBillingRoutes } from "./bapi/billing-routes";
 import { registerEmailAddressRoutes } from "./bapi/email-addresses-routes";
 import { registerInstanceRoutes } from "./bapi/instance-routes";
 import { registerInvitationRoutes } from "./bapi/invitations-routes";
@@ -15,9 +17,11 @@ import { registerUserRoutes } from "./bapi/users-routes";
 import type { EmulatorConfig, Latency } from "./config";
 import type { Core } from "./core";
 import { loadOrCreateSigningKey } from "./crypto/signing-key";
+import { seedBillingPlans } from "./domain/billing";
 import { seedOrganizationRoles } from "./domain/roles";
 import { registerEmulatorRoutes } from "./emulator-routes";
 import { registerAccountRoutes } from "./fapi/account-routes";
+import { registerFapiBillingRoutes } from "./fapi/billing-routes";
 import { bundleFor } from "./fapi/bundles";
 import { registerClientRoutes } from "./fapi/client-routes";
 import { registerHandshakeRoutes } from "./fapi/handshake";
@@ -110,6 +114,7 @@ export async function startEmulator(
   // Read before anything else: a bad roles or settings file stops the emulator, whatever state it
   // has.
   const organizationRoles = readOrganizationRoles(config.organizationRolesFile);
+  const billingPlans = readBillingPlans(config.billingPlansFile);
   const instanceSettings = readInstanceSettings(config.instanceSettingsFile);
   const store = new Store(config.dataDir, log);
   const stats = new BackendApiStats(now());
@@ -126,11 +131,13 @@ export async function startEmulator(
     signingKey: await loadOrCreateSigningKey(config.dataDir),
     webhooks,
     organizationRoles,
+    billingPlans,
     instanceSettings,
     now,
     log,
   };
   seedOrganizationRoles(core, organizationRoles);
+  seedBillingPlans(core, billingPlans);
 
   const router = new Router();
   registerInstanceRoutes(router, core);
@@ -141,6 +148,7 @@ export async function startEmulator(
   registerInvitationRoutes(router, core);
   registerSessionRoutes(router, core);
   registerApiKeyRoutes(router, core);
+  registerBillingRoutes(router, core);
   registerEmulatorRoutes(router, core, stats);
   registerClientRoutes(router, core);
   registerHandshakeRoutes(router, core);
@@ -148,6 +156,7 @@ export async function startEmulator(
   registerMeRoutes(router, core);
   registerAccountRoutes(router, core);
   registerFapiOrganizationRoutes(router, core);
+  registerFapiBillingRoutes(router, core);
 
   async function handle(origin: ApiOrigin, req: IncomingMessage, res: ServerResponse) {
     const result = await answer(origin, req);

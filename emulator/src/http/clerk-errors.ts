@@ -206,6 +206,14 @@ export const errors = {
       "The email address in this invitation already exists. If it belongs to you, try signing in instead.",
     ),
   // <OrganizationProfile/> reads the address out of the long message to name it.
+  // Clerk's answer to one member or invitation past the organization's limit (its plan's seats).
+  membershipQuotaExceeded: (limit: number) =>
+    single(
+      403,
+      "organization_membership_quota_exceeded",
+      "Membership quota exceeded",
+      `You have reached your limit of ${limit} organization memberships, including outstanding invitations.`,
+    ),
   alreadyAMember: (emailAddress: string) =>
     single(
       400,

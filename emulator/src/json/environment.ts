@@ -27,6 +27,8 @@ export type EnvironmentOptions = {
   // The app's origin (http://localhost:3000): the UI's redirects and links point at its pages.
   // Null when unknown: the URLs are then empty, and clerk-js uses its own defaults.
   appOrigin: string | null;
+  // Whether any organization plan costs money (<PricingTable/> and the checkout read it).
+  organizationPaidPlans?: boolean;
 };
 
 type AttributeOptions = {
@@ -371,7 +373,8 @@ export function environmentJSON(options: EnvironmentOptions): Record<string, unk
         stripe_publishable_key: null,
         free_trial_requires_payment_method: false,
         user: { enabled: false, has_paid_plans: false },
-        organization: { enabled: false, has_paid_plans: false },
+        // Organizations pay (clerk/billing-plans.json); users have no plans.
+        organization: { enabled: true, has_paid_plans: options.organizationPaidPlans ?? false },
       },
     },
     // <APIKeys/> refuses to mount unless the kind of key it shows is enabled here.

@@ -435,8 +435,11 @@ describe("POST /api/webhooks/clerk with the emulator's deliveries", () => {
       async () => {
         const log: Logged[] = (await emulatorRequest(emulator.url, "GET", "/__emulator/webhooks"))
           .body.data;
+        // The organization's billing events (its free plan) are another test's business.
         return log.filter(
-          (m) => JSON.stringify(m).includes(org.id) || JSON.stringify(m).includes(owner.id),
+          (m) =>
+            !m.event_type.startsWith("subscription") &&
+            (JSON.stringify(m).includes(org.id) || JSON.stringify(m).includes(owner.id)),
         );
       },
       (messages) => messages.length === 3 && messages.every((m) => m.attempts.length === 2),
