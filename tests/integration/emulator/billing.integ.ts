@@ -45,7 +45,7 @@ async function adminOfNewOrganization(label: string): Promise<Signed> {
   const email = `${unique(label)}@example.com`;
   const user = await clerk.users.createUser({ emailAddress: [email], password: PASSWORD });
   const org = await clerk.organizations.createOrganization({ name: label, createdBy: user.id });
-  const browser = await fapiBrowser(emulator.url, APP);
+  const browser = await fapiBrowser(emulator.frontendUrl, APP);
   const signIn = await browser.call("POST", "/v1/client/sign_ins", {
     identifier: email,
     password: PASSWORD,
@@ -85,7 +85,7 @@ async function subscribe(s: Signed, key: string, period = "month") {
 // The two answers clerk-js reads without a `response` wrapper, on paths the FAPI spec lacks for
 // organizations: fetched as clerk-js does, each item held to the spec's BillingPaymentAttempt.
 async function paymentAttempts(s: Signed) {
-  const url = new URL(`/v1/organizations/${s.orgId}/billing/payment_attempts`, emulator.url);
+  const url = new URL(`/v1/organizations/${s.orgId}/billing/payment_attempts`, emulator.frontendUrl);
   url.searchParams.set("__clerk_db_jwt", s.browser.devBrowser);
   const res = await fetch(url, { headers: { ...SKIP_BAPI_CONTRACT, origin: APP } });
   const body = (await res.json()) as { data: unknown[]; total_count: number };
@@ -106,7 +106,7 @@ describe("Clerk Billing for organizations", () => {
     expect(team?.fee?.amount).toBe(2900);
     expect(team?.features.map((f) => f.slug)).toContain("audit_log");
 
-    const browser = await fapiBrowser(emulator.url, APP);
+    const browser = await fapiBrowser(emulator.frontendUrl, APP);
     const plans = await browser.call("GET", "/v1/billing/plans?payer_type=org");
     expect(plans.body.total_count).toBe(data.length);
     expect((await browser.call("GET", "/v1/billing/plans?payer_type=user")).body.data).toEqual([]);
@@ -368,7 +368,7 @@ describe("Clerk Billing for organizations", () => {
       userId: member.id,
       role: "org:member",
     });
-    const mb = await fapiBrowser(emulator.url, APP);
+    const mb = await fapiBrowser(emulator.frontendUrl, APP);
     await mb.call("POST", "/v1/client/sign_ins", { identifier: memberEmail, password: PASSWORD });
     const denied = await mb.call("POST", `${base}/checkouts`, {
       plan_id: await planId("team"),
