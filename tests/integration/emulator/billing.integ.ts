@@ -85,7 +85,10 @@ async function subscribe(s: Signed, key: string, period = "month") {
 // The two answers clerk-js reads without a `response` wrapper, on paths the FAPI spec lacks for
 // organizations: fetched as clerk-js does, each item held to the spec's BillingPaymentAttempt.
 async function paymentAttempts(s: Signed) {
-  const url = new URL(`/v1/organizations/${s.orgId}/billing/payment_attempts`, emulator.frontendUrl);
+  const url = new URL(
+    `/v1/organizations/${s.orgId}/billing/payment_attempts`,
+    emulator.frontendUrl,
+  );
   url.searchParams.set("__clerk_db_jwt", s.browser.devBrowser);
   const res = await fetch(url, { headers: { ...SKIP_BAPI_CONTRACT, origin: APP } });
   const body = (await res.json()) as { data: unknown[]; total_count: number };
