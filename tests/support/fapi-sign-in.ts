@@ -1,11 +1,12 @@
 import { expect } from "vitest";
 import { clerkFor, unique } from "./emulator-client";
+import type { EmulatorProcess } from "./emulator-process";
 import { type FapiBrowser, fapiBrowser } from "./fapi-browser";
 import { mailboxCode } from "./mailbox";
 
 // Signs in with a password on a browser the way <SignIn/> does, Device Trust included: on a browser
-// the user never had a session on, the emulator asks for the code it emails (read from its
-// mailbox). Answers the last response, complete.
+// the user never had a session on, the emulator asks for the code it emails (read from its mailbox
+// on the Backend API's origin, `emulatorUrl`). Answers the last response, complete.
 export async function signInWithPassword(
   b: FapiBrowser,
   emulatorUrl: string,
@@ -40,16 +41,17 @@ export type SignedInAccount = {
 };
 
 // A new user with a password (created through the Backend API), signed in on a browser of their
-// own.
+// own (`origin`: the app it is on).
 export async function signedInAccount(
-  emulatorUrl: string,
+  emulator: Pick<EmulatorProcess, "url" | "frontendUrl">,
   label: string,
-  password = "account-password-1",
+  options: { password?: string; origin?: string } = {},
 ): Promise<SignedInAccount> {
   const email = `${unique(label)}@example.com`;
-  const user = await clerkFor(emulatorUrl).users.createUser({ emailAddress: [email], password });
-  const b = await fapiBrowser(emulatorUrl);
-  const res = await signInWithPassword(b, emulatorUrl, email, password);
+  const password = options.password ?? "account-password-1";
+  const user = await clerkFor(emulator.url).users.createUser({ emailAddress: [email], password });
+  const b = await fapiBrowser(emulator.frontendUrl, options.origin);
+  const res = await signInWithPassword(b, emulator.url, email, password);
   const sessionId = res.body.response.created_session_id;
   return {
     b,

@@ -1,38 +1,35 @@
+import {
+  type InstanceSettings,
+  settingItems,
+  withItemsOff,
+} from "../../../clerk/instance-settings";
 import type { Core } from "../core";
 
-// Interim, until clerk/instance-settings.json lands: the settings the MFA, phone and Device Trust
-// code reads, in that file's shape (offeredSettings(core) there), with the default instance's
-// values.
-export type InstanceSettings = {
-  identifiers: Record<
-    "email_address" | "username" | "phone_number",
-    { enabled: boolean; required: boolean; sign_in: boolean }
-  >;
-  first_factors: Record<
-    "password" | "email_code" | "email_link" | "phone_code" | "passkey",
-    boolean
-  >;
-  second_factors: Record<"totp" | "backup_code" | "phone_code", boolean>;
-  requirements: { mfa_required: boolean; device_trust: boolean };
-};
+// What the emulator can do of clerk/instance-settings.json: an item not listed here is switched
+// off in what the instance offers (its environment, the factors a sign-in lists, what a sign-up
+// asks for), so Clerk's components never show a button the emulator cannot serve. Items are the
+// file's paths; each one joins this list with the code that serves it.
+const EMULATED: ReadonlySet<string> = new Set([
+  "identifiers.email_address.enabled",
+  "identifiers.email_address.required",
+  "identifiers.email_address.sign_in",
+  "first_factors.password",
+  "first_factors.email_code",
+  "first_factors.passkey",
+  "second_factors.totp",
+  "second_factors.backup_code",
+  "requirements.mfa_required",
+  "requirements.device_trust",
+]);
 
-const DEFAULTS: InstanceSettings = {
-  identifiers: {
-    email_address: { enabled: true, required: true, sign_in: true },
-    username: { enabled: false, required: false, sign_in: false },
-    phone_number: { enabled: true, required: false, sign_in: true },
-  },
-  first_factors: {
-    password: true,
-    email_code: true,
-    email_link: false,
-    phone_code: true,
-    passkey: true,
-  },
-  second_factors: { totp: true, backup_code: true, phone_code: true },
-  requirements: { mfa_required: false, device_trust: true },
-};
+// The declared settings an item at a time: those switched on that the emulator cannot serve.
+export function notEmulated(settings: InstanceSettings): string[] {
+  return settingItems(settings)
+    .filter((item) => item.on && !EMULATED.has(item.path))
+    .map((item) => item.path);
+}
 
-export function offeredSettings(_core: Core): InstanceSettings {
-  return DEFAULTS;
+// What this instance offers: the declared settings, less what the emulator cannot serve.
+export function offeredSettings(core: Core): InstanceSettings {
+  return withItemsOff(core.instanceSettings, notEmulated(core.instanceSettings));
 }

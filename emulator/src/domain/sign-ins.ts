@@ -1,8 +1,15 @@
-import type { Ctx } from "../core";
+import type { Core, Ctx } from "../core";
 import { verifyPassword } from "../crypto/password";
 import { errors } from "../http/clerk-errors";
 import { newId } from "../store/ids";
-import type { ClientRecord, SignInRecord, UserRecord, VerificationRecord } from "../store/records";
+import type {
+  ClientRecord,
+  EmailAddressRecord,
+  PhoneNumberRecord,
+  SignInRecord,
+  UserRecord,
+  VerificationRecord,
+} from "../store/records";
 import { activeSessionsOf } from "./dev-browsers";
 import { isKnownDevice } from "./device-trust";
 import { stripPhoneFormatting } from "./e164";
@@ -44,13 +51,61 @@ function userOf(ctx: Ctx, signIn: SignInRecord): UserRecord {
   return user;
 }
 
+export type FirstFactor =
+  | { strategy: "password" | "passkey" }
+  | { strategy: keyof typeof EMAIL_CODE_FACTORS; emailAddress: EmailAddressRecord }
+  | { strategy: "phone_code"; phoneNumber: PhoneNumberRecord };
+
+// What the identified user can sign in with on this instance: a passkey they registered; their
+// password, if they have one and the instance takes passwords; a code sent to their primary
+// address; a code texted to each of their verified numbers (primary first); and, with a password,
+// a password-reset code to their address (what makes <SignIn/>'s "Forgot password?" offer a reset).
+export function firstFactorsOf(core: Core, user: UserRecord): FirstFactor[] {
+  const offered = offeredSettings(core).first_factors;
+  const email = user.emailAddresses.find((e) => e.id === user.primaryEmailAddressId);
+  const password = offered.password && user.passwordHash !== null;
+  const factors: FirstFactor[] = [];
+  if (offered.passkey && registeredPasskeys(user).length > 0) factors.push({ strategy: "passkey" });
+  if (password) factors.push({ strategy: "password" });
+  if (email && offered.email_code) factors.push({ strategy: "email_code", emailAddress: email });
+  if (offered.phone_code) {
+    const isPrimary = (p: PhoneNumberRecord) => Number(p.id === user.primaryPhoneNumberId);
+    for (const phoneNumber of user.phoneNumbers
+      .filter((p) => p.verified)
+      .sort((a, b) => isPrimary(b) - isPrimary(a))) {
+      factors.push({ strategy: "phone_code", phoneNumber });
+    }
+  }
+  if (email && password) {
+    factors.push({ strategy: "reset_password_email_code", emailAddress: email });
+  }
+  return factors;
+}
+
+// The factor of that strategy (for `phone_code`, to the number named, else the first) the user
+// has, or Clerk's strategy_for_user_invalid.
+function factorOf<S extends FirstFactor["strategy"]>(
+  ctx: Ctx,
+  user: UserRecord,
+  strategy: S,
+  phoneNumberId?: string,
+): Extract<FirstFactor, { strategy: S }> {
+  const factor = firstFactorsOf(ctx.core, user).find(
+    (f) =>
+      f.strategy === strategy &&
+      (phoneNumberId === undefined || !("phoneNumber" in f) || f.phoneNumber.id === phoneNumberId),
+  );
+  if (!factor) throw errors.strategyForUserInvalid();
+  return factor as Extract<FirstFactor, { strategy: S }>;
+}
+
 function primaryEmail(user: UserRecord) {
   const email = user.emailAddresses.find((e) => e.id === user.primaryEmailAddressId);
   if (!email) throw errors.paramInvalid("strategy", "needs an email address on the account");
   return email;
 }
 
-// The verified number a code goes to: the one named, else the primary one.
+// The verified number a Device Trust code goes to: the one named, else the primary one.
 function verifiedPhone(user: UserRecord, phoneNumberId: string | undefined) {
   const phone = user.phoneNumbers.find(
     (p) =>
@@ -179,27 +234,28 @@ export async function prepareFirstFactor(
   if (signIn.status !== "needs_first_factor")
     throw errors.paramInvalid("strategy", "is not needed now");
   const user = userOf(ctx, signIn);
-  const factors = offeredSettings(ctx.core).first_factors;
-  if (input.strategy === "passkey" && registeredPasskeys(user).length > 0) {
+  const { strategy } = input;
+  if (strategy === "passkey") {
+    factorOf(ctx, user, "passkey");
     const verification = await passkeyVerification(ctx, user);
     if (signIn.status !== "needs_first_factor")
       throw errors.paramInvalid("strategy", "is not needed now");
     signIn.firstFactorVerification = verification;
-  } else if (input.strategy === "phone_code" && factors.phone_code) {
-    const phone = verifiedPhone(user, input.phoneNumberId);
-    signIn.firstFactorVerification = sendSmsCode(ctx, phone, "sign-in");
-  } else if (isEmailCodeFactor(input.strategy)) {
-    const { strategy } = input;
+  } else if (strategy === "phone_code") {
+    const { phoneNumber } = factorOf(ctx, user, "phone_code", input.phoneNumberId);
+    signIn.firstFactorVerification = sendSmsCode(ctx, phoneNumber, "sign-in");
+  } else if (isEmailCodeFactor(strategy)) {
+    const { emailAddress } = factorOf(ctx, user, strategy);
     signIn.firstFactorVerification = sendEmailCode(
       ctx,
-      primaryEmail(user),
+      emailAddress,
       EMAIL_CODE_FACTORS[strategy],
       strategy,
     );
   } else {
     throw errors.paramInvalid(
       "strategy",
-      "must be email_code, phone_code, passkey or reset_password_email_code (the factors that need preparing, and this account has)",
+      "must be email_code, phone_code, passkey or reset_password_email_code (the factors that need preparing)",
     );
   }
   touch(ctx, signIn);
@@ -235,6 +291,7 @@ export async function attemptFirstFactor(
   if (attempt.strategy === "passkey")
     return passkeyAttempt(ctx, client, signIn, attempt.publicKeyCredential);
   const user = userOf(ctx, signIn);
+  factorOf(ctx, user, attempt.strategy);
   if (attempt.strategy === "password") {
     const ok =
       user.passwordHash !== null && (await verifyPassword(attempt.password, user.passwordHash));

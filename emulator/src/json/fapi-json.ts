@@ -16,7 +16,8 @@ import { membersCount } from "../domain/organizations";
 import { factorVerificationAge } from "../domain/reverification";
 import { roleRecordJSON } from "../domain/roles";
 import { sessionStatus, sessionTasks } from "../domain/session-tasks";
-import { missingFields } from "../domain/sign-ups";
+import { firstFactorsOf } from "../domain/sign-ins";
+import { missingFields, signUpFields } from "../domain/sign-ups";
 import { describeUserAgent } from "../domain/user-agent";
 import type {
   ClientRecord,
@@ -278,47 +279,28 @@ function verificationJSON(v: VerificationRecord) {
   return otpVerificationJSON(v);
 }
 
-// What the identified user can sign in with, among the instance's first factors: the password if
-// they have one, a code emailed to their primary address, a code texted to each verified number
-// (primary first); with a password, also a password-reset code to their address, which is what
-// makes <SignIn/>'s "Forgot password?" offer a reset. `safe_identifier` is the address or number
-// itself, as @clerk/ui matches it against the identifier typed to pick the factor to show.
+// What the identified user can sign in with (domain/sign-ins.ts). `safe_identifier` is the address
+// or number itself, as @clerk/ui matches it against the identifier typed to pick the factor to
+// show.
 function supportedFirstFactors(core: Core, user: UserRecord | undefined) {
   if (!user) return [];
-  const offered = offeredSettings(core).first_factors;
-  const email = primaryEmailOf(user);
-  const emailed = (strategy: string) =>
-    email
-      ? [
-          {
-            strategy,
-            email_address_id: email.id,
-            safe_identifier: email.emailAddress,
-            primary: true,
-          },
-        ]
-      : [];
-  const texted = user.phoneNumbers
-    .filter((p) => p.verified)
-    .sort(
-      (a, b) =>
-        Number(b.id === user.primaryPhoneNumberId) - Number(a.id === user.primaryPhoneNumberId),
-    )
-    .map((p) => ({
-      strategy: "phone_code",
-      phone_number_id: p.id,
-      safe_identifier: p.phoneNumber,
-      primary: p.id === user.primaryPhoneNumberId,
-    }));
-  const password = user.passwordHash !== null && offered.password;
-  const passkey = offered.passkey && registeredPasskeys(user).length > 0;
-  return [
-    ...(passkey ? [{ strategy: "passkey" }] : []),
-    ...(password ? [{ strategy: "password" }] : []),
-    ...(offered.email_code ? emailed("email_code") : []),
-    ...(offered.phone_code ? texted : []),
-    ...(password ? emailed("reset_password_email_code") : []),
-  ];
+  return firstFactorsOf(core, user).map((factor) => {
+    if ("phoneNumber" in factor) {
+      return {
+        strategy: factor.strategy,
+        phone_number_id: factor.phoneNumber.id,
+        safe_identifier: factor.phoneNumber.phoneNumber,
+        primary: factor.phoneNumber.id === user.primaryPhoneNumberId,
+      };
+    }
+    if (!("emailAddress" in factor)) return { strategy: factor.strategy };
+    return {
+      strategy: factor.strategy,
+      email_address_id: factor.emailAddress.id,
+      safe_identifier: factor.emailAddress.emailAddress,
+      primary: true,
+    };
+  });
 }
 
 // The second step's choices: for two-step verification, the user's authenticator app, each of
@@ -423,15 +405,16 @@ function signUpEmailVerificationJSON(v: VerificationRecord | null) {
   };
 }
 
-export function fapiSignUpJSON(_core: Core, signUp: SignUpRecord) {
+export function fapiSignUpJSON(core: Core, signUp: SignUpRecord) {
   const emailVerified = signUp.emailVerification?.status === "verified";
+  const fields = signUpFields(core);
   return {
     object: "sign_up_attempt",
     id: signUp.id,
     status: signUp.status,
-    required_fields: ["email_address", "password"],
-    optional_fields: ["first_name", "last_name"],
-    missing_fields: missingFields(signUp),
+    required_fields: fields.required,
+    optional_fields: fields.optional,
+    missing_fields: missingFields(core, signUp),
     unverified_fields: signUp.emailAddress !== null && !emailVerified ? ["email_address"] : [],
     verifications: {
       email_address: signUpEmailVerificationJSON(signUp.emailVerification),

@@ -34,7 +34,7 @@ describe("Device Trust", () => {
   it("asks a password sign-in on a new browser for the emailed code, then knows the browser", async () => {
     const email = `${unique("new-device")}@example.com`;
     await user(email);
-    const b = await fapiBrowser(emulator.url);
+    const b = await fapiBrowser(emulator.frontendUrl);
     const started = await b.call("POST", "/v1/client/sign_ins", {
       identifier: email,
       password: PASSWORD,
@@ -95,7 +95,7 @@ describe("Device Trust", () => {
   it("takes 424242 for a +clerk_test address, as Clerk's development instances do", async () => {
     const email = `${unique("test-address")}+clerk_test@example.com`;
     await user(email);
-    const b = await fapiBrowser(emulator.url);
+    const b = await fapiBrowser(emulator.frontendUrl);
     const started = await b.call("POST", "/v1/client/sign_ins", {
       identifier: email,
       password: PASSWORD,
@@ -114,7 +114,7 @@ describe("Device Trust", () => {
   it("asks nothing more of a code sign-in, nor of a password sign-in where the user signed up", async () => {
     const email = `${unique("passwordless")}+clerk_test@example.com`;
     await user(email);
-    const b = await fapiBrowser(emulator.url);
+    const b = await fapiBrowser(emulator.frontendUrl);
     const started = await b.call("POST", "/v1/client/sign_ins", {
       identifier: email,
       strategy: "email_code",
@@ -127,7 +127,7 @@ describe("Device Trust", () => {
     expect(done.body.response.status).toBe("complete");
 
     const signedUp = `${unique("signed-up")}+clerk_test@example.com`;
-    const browser = await fapiBrowser(emulator.url);
+    const browser = await fapiBrowser(emulator.frontendUrl);
     const signUp = await browser.call("POST", "/v1/client/sign_ups", {
       email_address: signedUp,
       password: PASSWORD,

@@ -30,7 +30,7 @@ const passkeysOf = (user: { raw: unknown }) =>
   (user.raw as { passkeys: { name: string }[] }).passkeys;
 
 async function registered(label: string) {
-  const a = await signedInAccount(emulator.url, label);
+  const a = await signedInAccount(emulator, label);
   const authenticator = softwareAuthenticator(APP_ORIGIN);
   const created = await a.b.call("POST", a.me("/passkeys"));
   const passkey = created.body.response;
@@ -47,7 +47,7 @@ const signInWith = async (
   authenticator: ReturnType<typeof softwareAuthenticator>,
   body: Record<string, string>,
 ) => {
-  const b = await fapiBrowser(emulator.url, APP_ORIGIN);
+  const b = await fapiBrowser(emulator.frontendUrl, APP_ORIGIN);
   const started = await b.call("POST", "/v1/client/sign_ins", body);
   let signIn = started.body.response;
   if (!signIn.first_factor_verification) {
@@ -72,7 +72,7 @@ const signInWith = async (
 
 describe("passkeys", () => {
   it("registers a passkey from the creation options the emulator hands out", async () => {
-    const a = await signedInAccount(emulator.url, "register");
+    const a = await signedInAccount(emulator, "register");
     const created = await a.b.call("POST", a.me("/passkeys"));
     const passkey = created.body.response;
     expect(passkey).toMatchObject({

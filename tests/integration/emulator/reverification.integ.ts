@@ -42,7 +42,7 @@ const verify = (a: SignedInAccount, step = "") =>
 
 describe("session reverification", () => {
   it("carries the verification ages in the session and its tokens, and resets the first with the password", async () => {
-    const a = await signedInAccount(emulator.url, "reverify-password");
+    const a = await signedInAccount(emulator, "reverify-password");
     expect(await age(a, 30)).toEqual([30, -1]);
     const client = await a.b.call("GET", "/v1/client");
     expect(client.body.response.sessions[0].factor_verification_age).toEqual([30, -1]);
@@ -81,7 +81,7 @@ describe("session reverification", () => {
   });
 
   it("verifies with an emailed code", async () => {
-    const a = await signedInAccount(emulator.url, "reverify-code");
+    const a = await signedInAccount(emulator, "reverify-code");
     await age(a, 20);
     await a.b.call("POST", verify(a), { level: "first_factor" });
     const unprepared = await a.b.call("POST", verify(a, "/attempt_first_factor"), {
@@ -104,7 +104,7 @@ describe("session reverification", () => {
   });
 
   it("asks a user with an authenticator app for both factors (multi_factor), or the second alone (second_factor)", async () => {
-    const a = await signedInAccount(emulator.url, "reverify-mfa");
+    const a = await signedInAccount(emulator, "reverify-mfa");
     const created = await a.b.call("POST", a.me("/totp"));
     const secret: string = created.body.response.secret;
     const enrolled = await a.b.call("POST", a.me("/totp/attempt_verification"), {
@@ -163,7 +163,7 @@ describe("session reverification", () => {
   });
 
   it("refuses a step of a reverification never started, and a level Clerk does not have", async () => {
-    const a = await signedInAccount(emulator.url, "reverify-errors");
+    const a = await signedInAccount(emulator, "reverify-errors");
     const none = await a.b.call("POST", verify(a, "/attempt_first_factor"), {
       strategy: "password",
       password: a.password,

@@ -32,7 +32,7 @@ afterAll(async () => {
   removeDataDir(emulator.dataDir);
 });
 
-const account = (label: string) => signedInAccount(emulator.url, label);
+const account = (label: string) => signedInAccount(emulator, label);
 
 // Enrols an authenticator app with a code for the current time step; answers its secret and the
 // backup codes shown once.
@@ -48,7 +48,7 @@ async function enrolTotp(a: SignedInAccount) {
 
 // A password sign-in on a browser of its own, up to the second step.
 async function secondStep(a: SignedInAccount) {
-  const b = await fapiBrowser(emulator.url);
+  const b = await fapiBrowser(emulator.frontendUrl);
   const started = await b.call("POST", "/v1/client/sign_ins", {
     identifier: a.email,
     password: a.password,

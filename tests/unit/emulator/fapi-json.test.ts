@@ -2,8 +2,10 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import { readInstanceSettings } from "../../../clerk/instance-settings";
 import { readOrganizationRoles } from "../../../clerk/organization-roles";
 import type { Core } from "../../../emulator/src/core";
+import { offeredSettings } from "../../../emulator/src/domain/instance-settings";
 import {
   findRoleByKey,
   permissionKeysOf,
@@ -443,8 +445,14 @@ function storeWith(records: typeof state): Store {
   return store;
 }
 
-// Only what the builders touch: the state and the clock.
-const core = { store: storeWith(state), now: () => NOW } as unknown as Core;
+// Only what the builders touch: the state, the clock and the instance settings.
+const declared = readInstanceSettings();
+const core = {
+  store: storeWith(state),
+  now: () => NOW,
+  instanceSettings: declared,
+} as unknown as Core;
+const offered = offeredSettings(core);
 const role = (key: string) => {
   const found = findRoleByKey(core, key);
   if (!found) throw new Error(`no role ${key}`);
@@ -455,7 +463,7 @@ const JWT = "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ1c2VyXzEifQ.c2lnbmF0dXJl";
 
 describe("environmentJSON", () => {
   const appOrigin = "http://localhost:3000";
-  const env = environmentJSON({ applicationName: "Projects", appOrigin });
+  const env = environmentJSON({ applicationName: "Projects", settings: offered, appOrigin });
   const settings = env as {
     organization_settings: { enabled: boolean; max_allowed_memberships: number };
     api_keys_settings: Record<string, boolean>;
@@ -474,7 +482,7 @@ describe("environmentJSON", () => {
     expectResponse("PATCH", "/v1/environment", env);
     expectComponent(
       "Client.Environment",
-      environmentJSON({ applicationName: "Projects", appOrigin: null }),
+      environmentJSON({ applicationName: "Projects", settings: offered, appOrigin: null }),
     );
   });
 
@@ -491,21 +499,25 @@ describe("environmentJSON", () => {
     expect(settings.auth_config).not.toHaveProperty("session_minter");
   });
 
-  it("offers email and password (and invitation tickets), with email as the one sign-in identifier", () => {
+  it("offers email and password, passkeys, an authenticator app and backup codes (and invitation tickets), with email the one identifier", () => {
     const enabled = Object.entries(settings.user_settings.attributes)
       .filter(([, a]) => a.enabled)
       .map(([name]) => name);
     expect(enabled.sort()).toEqual([
+      "authenticator_app",
+      "backup_code",
       "email_address",
       "first_name",
       "last_name",
+      "passkey",
       "password",
       "ticket",
     ]);
-    const identifiers = Object.entries(settings.user_settings.attributes)
+    const firstFactors = Object.entries(settings.user_settings.attributes)
       .filter(([, a]) => a.used_for_first_factor)
       .map(([name]) => name);
-    expect(identifiers).toEqual(["email_address"]);
+    expect(firstFactors).toEqual(["email_address", "passkey"]);
+    expect(settings.auth_config.second_factors).toEqual(["totp", "backup_code"]);
   });
 
   it("loads nothing from other hosts: no captcha, Protect loaders or images", () => {
@@ -517,7 +529,11 @@ describe("environmentJSON", () => {
     const urls = JSON.stringify(env).match(/https?:\/\/[^"]*/g) ?? [];
     expect(urls.length).toBeGreaterThan(0);
     for (const url of urls) expect(url.startsWith(`${appOrigin}/`)).toBe(true);
-    const withoutOrigin = environmentJSON({ applicationName: "Projects", appOrigin: null });
+    const withoutOrigin = environmentJSON({
+      applicationName: "Projects",
+      settings: offered,
+      appOrigin: null,
+    });
     expect(JSON.stringify(withoutOrigin)).not.toMatch(/https?:/);
   });
 
@@ -595,7 +611,11 @@ describe("users, organizations and memberships", () => {
   });
 
   it("let a user do what the environment allows, and nothing else", () => {
-    const env = environmentJSON({ applicationName: "Projects", appOrigin: null }) as {
+    const env = environmentJSON({
+      applicationName: "Projects",
+      settings: offered,
+      appOrigin: null,
+    }) as {
       user_settings: { actions: { delete_self: boolean; create_organization: boolean } };
     };
     const json = fapiUserJSON(core, member);
