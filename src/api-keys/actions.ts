@@ -11,6 +11,7 @@ import {
 import { type KeyOwnerTarget, keyOwnerFor } from "@/api-keys/key-owner";
 import { recordAuditEvent } from "@/audit/audit-log";
 import { userAuditSource } from "@/audit/audit-source";
+import { type ReverificationRequired, requireReverification } from "@/auth/authorize";
 import { database } from "@/db/client";
 
 export type CreateKeyState =
@@ -24,11 +25,14 @@ export type CreateKeyState =
   | { status: "created"; key: { id: string; name: string; scopes: string[]; secret: string } };
 
 // The owner is resolved again on the server from the target: a client cannot name a subject.
+// Creating a key is sensitive: a session that last verified the user more than 10 minutes ago gets
+// Clerk's reverification error instead (after the form is known to be valid, so nobody verifies
+// for a form that fails).
 export async function createApiKeyAction(
   target: KeyOwnerTarget,
   _prev: CreateKeyState,
   form: FormData,
-): Promise<CreateKeyState> {
+): Promise<CreateKeyState | ReverificationRequired> {
   const access = await keyOwnerFor(target);
   const parsed = parseCreateKeyForm(form);
   if (!access.ok) {
@@ -37,6 +41,8 @@ export async function createApiKeyAction(
   if (!parsed.ok) {
     return { status: "error", fieldErrors: parsed.fieldErrors, values: parsed.values };
   }
+  const stale = await requireReverification("api_key.create");
+  if (stale) return stale;
   const { owner } = access;
   const client = await clerkClient();
   const created = await client.apiKeys
@@ -102,12 +108,15 @@ function keyChanges(key: { name: string; scopes: string[]; expiration: number | 
 
 const KeyId = z.string().regex(/^ak_\w{1,64}$/);
 
+// Revoking is sensitive too (see createApiKeyAction).
 export async function revokeApiKeyAction(
   target: KeyOwnerTarget,
   keyId: string,
-): Promise<{ ok: boolean; message: string }> {
+): Promise<ActionResult | ReverificationRequired> {
   const access = await keyOwnerFor(target);
   if (!access.ok) return { ok: false, message: access.message };
+  const stale = await requireReverification("api_key.revoke");
+  if (stale) return stale;
   const gone = { ok: false, message: "That key no longer exists." };
   if (!KeyId.safeParse(keyId).success) return gone;
   const client = await clerkClient();
@@ -128,3 +137,5 @@ export async function revokeApiKeyAction(
   revalidatePath(access.owner.settingsPath);
   return { ok: true, message: `Revoked “${key.name}”.` };
 }
+
+export type ActionResult = { ok: boolean; message: string };

@@ -1,6 +1,6 @@
 import type { NextRequest } from "next/server";
 import type { ApiScope } from "@/auth/api-scopes";
-import { authorizeApi } from "@/auth/authorize";
+import { authorizeApi, type SensitiveAction } from "@/auth/authorize";
 import type { Principal } from "@/auth/principal";
 import { databaseErrorReason, isDatabaseUnavailable } from "@/db/database-errors";
 import { type Problem, problem, problemResponse } from "@/http/problem";
@@ -69,11 +69,19 @@ function failure(err: unknown, requestId: string): Problem {
   );
 }
 
+// What an operation asks of its caller: a scope (null: any valid credential), and for a sensitive
+// operation a fresh verification of a session (authorize.ts).
+export type OperationAccess = ApiScope | null | { scope: ApiScope; sensitive: SensitiveAction };
+
 export function apiOperation<P = Record<string, never>>(
   route: string,
-  scope: ApiScope | null,
+  access: OperationAccess,
   run: Operation<P>,
 ) {
+  const [scope, sensitive] =
+    access !== null && typeof access === "object"
+      ? [access.scope, access.sensitive]
+      : [access, undefined];
   return async (req: NextRequest, segment?: { params: Promise<P> }): Promise<Response> => {
     const context = await requestContext();
     const { requestId } = context;
@@ -83,9 +91,9 @@ export function apiOperation<P = Record<string, never>>(
     try {
       outcome = await withDeadline(
         (async () => {
-          const access = await authorizeApi(scope);
-          if (!access.ok) return access.problem;
-          principal = access.principal;
+          const allowed = await authorizeApi(scope, sensitive);
+          if (!allowed.ok) return allowed.problem;
+          principal = allowed.principal;
           const params = ((await segment?.params) ?? {}) as P;
           return run({ req, params, principal, context });
         })(),

@@ -1,5 +1,6 @@
+import { auth, reverificationError } from "@clerk/nextjs/server";
 import type { ApiScope } from "@/auth/api-scopes";
-import { currentPrincipal, type Principal } from "@/auth/principal";
+import { currentPrincipal, type Principal, type ReverificationPreset } from "@/auth/principal";
 import { type Problem, problem } from "@/http/problem";
 
 // The one place that decides what a caller may do with the API.
@@ -51,13 +52,65 @@ export function decide(principal: Principal, scope: ApiScope): Decision {
   };
 }
 
+// Sensitive actions need a fresh verification (Clerk's reverification): a session may create or
+// revoke an API key, or delete a project, only if it verified the user within the last 10 minutes
+// (`strict`: their second factor, or their first if they have none). Otherwise the answer is
+// Clerk's reverification error, on which the client's `useReverification()` opens Clerk's
+// verification modal and, once the user has verified, runs the action again. An API key cannot
+// reverify: it is held to its scopes alone.
+//
+// Changing a member's role happens in Clerk's <OrganizationProfile/>, which talks to Clerk, not
+// to this app; Clerk does not ask for reverification there (its list of sensitive actions is the
+// user's own account: password, addresses, MFA, sessions, deletion), and neither does the
+// emulator. A role change made by this app's own server code would be listed here.
+export const SENSITIVE_ACTIONS = {
+  "api_key.create": "strict",
+  "api_key.revoke": "strict",
+  "project.delete": "strict",
+} as const satisfies Record<string, ReverificationPreset>;
+
+export type SensitiveAction = keyof typeof SENSITIVE_ACTIONS;
+
+export function decideSensitive(principal: Principal, action: SensitiveAction): Decision {
+  const preset = SENSITIVE_ACTIONS[action];
+  if (principal.tokenType === "api_key" || principal.reverified(preset)) return ALLOWED;
+  return {
+    ok: false,
+    // Clerk's error object rides in the problem, so a browser's fetch wrapped in
+    // useReverification() sees it as Clerk's own reverification answer.
+    problem: problem(
+      "forbidden",
+      "This action needs you to verify your identity again: your session last did more than 10 minutes ago.",
+      { reverification: preset, ...reverificationError(preset) },
+    ),
+  };
+}
+
+export type ReverificationRequired = ReturnType<typeof reverificationError<ReverificationPreset>>;
+
+// For server actions: null when the signed-in session may go ahead, else Clerk's reverification
+// error, which the action returns as is (useReverification() on the client takes it from there).
+export async function requireReverification(
+  action: SensitiveAction,
+): Promise<ReverificationRequired | null> {
+  const preset = SENSITIVE_ACTIONS[action];
+  const { has } = await auth();
+  return has({ reverification: preset }) ? null : reverificationError(preset);
+}
+
 export type Access = { ok: true; principal: Principal } | { ok: false; problem: Problem };
 
 // Every /api/v1 handler starts here: authenticate again (the proxy is not the only gate), then
-// authorize the scope. `null` asks only for a valid credential.
-export async function authorizeApi(scope: ApiScope | null): Promise<Access> {
+// authorize the scope, and a sensitive action's fresh verification. `null` asks only for a valid
+// credential.
+export async function authorizeApi(
+  scope: ApiScope | null,
+  sensitive?: SensitiveAction,
+): Promise<Access> {
   const result = await currentPrincipal();
-  if (!result.ok || scope === null) return result;
-  const decision = decide(result.principal, scope);
-  return decision.ok ? result : decision;
+  if (!result.ok) return result;
+  const decision = scope === null ? ALLOWED : decide(result.principal, scope);
+  if (!decision.ok) return decision;
+  const fresh = sensitive ? decideSensitive(result.principal, sensitive) : ALLOWED;
+  return fresh.ok ? result : fresh;
 }

@@ -1,6 +1,11 @@
 import { auth } from "@clerk/nextjs/server";
 import { type Problem, problem } from "@/http/problem";
 
+// Clerk's reverification presets: a second factor (else the first, for users without one) within
+// 10 minutes (`strict`), both within 10 minutes (`strict_mfa`), within an hour (`moderate`), a day
+// (`lax`).
+export type ReverificationPreset = "strict_mfa" | "strict" | "moderate" | "lax";
+
 // Who is calling the API, as one shape for both kinds of credential. The tenant is the active
 // organization, or the user's personal workspace (their user id) when none is active.
 export type Principal =
@@ -12,6 +17,9 @@ export type Principal =
       orgRole: string | null;
       permissions: string[];
       tenantId: string;
+      // Clerk's `has({ reverification })` for this session: whether it verified the user recently
+      // enough for `preset` (the token's `fva`). authorize.ts asks it before sensitive actions.
+      reverified: (preset: ReverificationPreset) => boolean;
     }
   | {
       tokenType: "api_key";
@@ -64,6 +72,7 @@ export async function currentPrincipal(): Promise<PrincipalResult> {
       orgRole: a.orgRole ?? null,
       permissions: a.orgPermissions ?? [],
       tenantId: a.orgId ?? a.userId,
+      reverified: (preset) => a.has({ reverification: preset }),
     },
   };
 }

@@ -2,6 +2,7 @@ import { createClerkClient } from "@clerk/backend";
 import { test as base, expect, type Page, type Response } from "@playwright/test";
 import { EMULATOR_DEFAULTS, publishableKeyFor } from "../../emulator/src/config";
 import { FAPI_SPEC, loadContract } from "../support/openapi-contract";
+import { codeMailedTo } from "./mailbox";
 import { APP_URL, EMULATOR_URL } from "./ports";
 
 export { expect };
@@ -74,12 +75,31 @@ export const test = base.extend<{ fapiContract: Violation[]; cspViolations: stri
   ],
 });
 
+// Signs in with <SignIn/>'s email and password steps. Device Trust (on by default, as with Clerk):
+// on a browser this user never signed in on (every fresh test context), Clerk then asks for the
+// code it emails, which this enters from the emulator's mailbox (`424242` for +clerk_test
+// addresses). A wrong password leaves the page on the password step.
 export async function signInWithPassword(page: Page, user: { email: string; password: string }) {
   await page.goto("/sign-in");
   await page.getByLabel(/email address/i).fill(user.email);
   await page.getByRole("button", { name: "Continue", exact: true }).click();
   await page.getByLabel(/^password/i).fill(user.password);
+  const since = Date.now();
+  const attempt = page.waitForResponse((r) =>
+    /\/sign_ins\/[^/]+\/attempt_first_factor/.test(r.url()),
+  );
   await page.getByRole("button", { name: "Continue", exact: true }).click();
+  const signIn = (await (await attempt).json())?.response;
+  if (signIn?.status === "needs_client_trust") await enterDeviceTrustCode(page, user.email, since);
+}
+
+// <SignIn/>'s "You're signing in from a new device" step: the code emailed to `email`.
+export async function enterDeviceTrustCode(page: Page, email: string, since: number) {
+  await expect(page).toHaveURL(/\/sign-in\/client-trust/);
+  await page
+    .getByRole("textbox", { name: /verification code/i })
+    .first()
+    .fill(await codeMailedTo(email, since));
 }
 
 // Signing in ends with a document load (through /dashboard): the page is done once Clerk has

@@ -1,5 +1,5 @@
+import { expect } from "@playwright/test";
 import { EMULATOR_DEFAULTS } from "../../emulator/src/config";
-import { expect } from "./fixtures";
 import { EMULATOR_URL } from "./ports";
 
 type Mail = {

@@ -2,9 +2,10 @@
 
 import { useActionState, useState } from "react";
 import { type CreateKeyState, createApiKeyAction } from "@/api-keys/actions";
-import { EXPIRY_OPTIONS } from "@/api-keys/create-key-input";
+import { EXPIRY_OPTIONS, parseCreateKeyForm } from "@/api-keys/create-key-input";
 import type { KeyOwnerTarget } from "@/api-keys/key-owner";
 import { API_SCOPES } from "@/auth/api-scopes";
+import { useReverified } from "@/components/use-reverified";
 import { NewKeySecret } from "./new-key-secret";
 import { SCOPE_DESCRIPTIONS } from "./scope-descriptions";
 
@@ -12,7 +13,17 @@ const INITIAL: CreateKeyState = { status: "idle" };
 const DEFAULT_EXPIRY = "90d";
 
 export function CreateApiKeyForm({ target }: { target: KeyOwnerTarget }) {
-  const [state, action, pending] = useActionState(createApiKeyAction.bind(null, target), INITIAL);
+  // Creating a key may first need the user to verify again (Clerk's modal), then it is retried.
+  const create = useReverified(
+    (prev: CreateKeyState, form: FormData) => createApiKeyAction(target, prev, form),
+    (_prev, form): CreateKeyState => ({
+      status: "error",
+      message: "You closed the verification: the key was not created.",
+      fieldErrors: {},
+      values: parseCreateKeyForm(form).values,
+    }),
+  );
+  const [state, action, pending] = useActionState(create, INITIAL);
   const [storedKeyId, setStoredKeyId] = useState<string | null>(null);
   const created = state.status === "created" ? state.key : null;
   const failed = state.status === "error" ? state : null;

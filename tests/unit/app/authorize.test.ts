@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { API_SCOPES } from "@/auth/api-scopes";
-import { decide } from "@/auth/authorize";
+import { decide, decideSensitive, SENSITIVE_ACTIONS } from "@/auth/authorize";
 import type { Principal } from "@/auth/principal";
 
 function apiKey(scopes: string[], subject = "org_a"): Principal {
@@ -16,7 +16,10 @@ function apiKey(scopes: string[], subject = "org_a"): Principal {
   };
 }
 
-function session(role: "admin" | "member" | "personal"): Principal {
+function session(
+  role: "admin" | "member" | "personal",
+  reverified: (preset: string) => boolean = () => true,
+): Principal {
   const permissions = {
     admin: ["org:projects:read", "org:projects:manage", "org:audit:read"],
     member: ["org:projects:read"],
@@ -31,6 +34,7 @@ function session(role: "admin" | "member" | "personal"): Principal {
     orgRole: inOrg ? `org:${role}` : null,
     permissions,
     tenantId: inOrg ? "org_a" : "user_1",
+    reverified,
   };
 }
 
@@ -93,5 +97,36 @@ describe("API authorization", () => {
 
   it("lets a session in its personal workspace do everything there", () => {
     for (const scope of API_SCOPES) expect(decide(session("personal"), scope).ok, scope).toBe(true);
+  });
+});
+
+describe("sensitive actions", () => {
+  it("asks a session for Clerk's strict reverification, and answers Clerk's error in the problem", () => {
+    const asked: string[] = [];
+    const stale = session("admin", (preset) => {
+      asked.push(preset);
+      return false;
+    });
+    const decision = decideSensitive(stale, "project.delete");
+    expect(asked).toEqual(["strict"]);
+    expect(decision).toMatchObject({
+      ok: false,
+      problem: {
+        status: 403,
+        reverification: "strict",
+        clerk_error: {
+          type: "forbidden",
+          reason: "reverification-error",
+          metadata: { reverification: "strict" },
+        },
+      },
+    });
+    expect(decideSensitive(session("admin"), "project.delete")).toEqual({ ok: true });
+  });
+
+  it("lets an API key do what its scopes allow: it has no one to reverify", () => {
+    for (const action of Object.keys(SENSITIVE_ACTIONS) as (keyof typeof SENSITIVE_ACTIONS)[]) {
+      expect(decideSensitive(apiKey(["projects:write"]), action)).toEqual({ ok: true });
+    }
   });
 });

@@ -2,6 +2,7 @@
 
 import { revalidatePath } from "next/cache";
 import { userAuditSource } from "@/audit/audit-source";
+import { type ReverificationRequired, requireReverification } from "@/auth/authorize";
 import { database } from "@/db/client";
 import { ProjectInput } from "@/projects/project-input";
 import { createProject, deleteProject } from "@/projects/projects";
@@ -44,12 +45,16 @@ export async function createProjectAction(
   return { status: "created", message: `Created “${parsed.data.name}”.` };
 }
 
+// Deleting is sensitive: a session that last verified the user more than 10 minutes ago gets
+// Clerk's reverification error instead (src/auth/authorize.ts).
 export async function deleteProjectAction(
   slug: string,
   projectId: string,
-): Promise<{ ok: boolean; message: string }> {
+): Promise<{ ok: boolean; message: string } | ReverificationRequired> {
   const { userId, orgId, canManageProjects } = await requireActiveOrg(slug);
   if (!canManageProjects) return { ok: false, message: "You need permission to manage projects." };
+  const stale = await requireReverification("project.delete");
+  if (stale) return stale;
   const deleted = await deleteProject(
     database().db,
     orgId,

@@ -1,6 +1,7 @@
 "use client";
 
 import { ConfirmInPlaceButton } from "@/components/confirm-in-place-button";
+import { useReverified } from "@/components/use-reverified";
 import { deleteProjectAction } from "./actions";
 
 export function DeleteProjectButton({
@@ -12,12 +13,12 @@ export function DeleteProjectButton({
   projectId: string;
   name: string;
 }) {
+  // Deleting may first need the user to verify again (Clerk's modal), then it is retried.
+  const remove = useReverified(
+    () => deleteProjectAction(slug, projectId),
+    () => ({ ok: false, message: "You closed the verification: the project was not deleted." }),
+  );
   return (
-    <ConfirmInPlaceButton
-      verb="Delete"
-      pendingLabel="Deleting…"
-      name={name}
-      action={() => deleteProjectAction(slug, projectId)}
-    />
+    <ConfirmInPlaceButton verb="Delete" pendingLabel="Deleting…" name={name} action={remove} />
   );
 }

@@ -39,9 +39,10 @@ export const PATCH = apiOperation<{ id: string }>(
   },
 );
 
+// Deleting is sensitive: a session must have verified the user recently (authorize.ts).
 export const DELETE = apiOperation<{ id: string }>(
   ROUTE,
-  "projects:write",
+  { scope: "projects:write", sensitive: "project.delete" },
   async ({ params, principal, context }) => {
     const deleted = await deleteProject(
       database().db,
