@@ -120,13 +120,15 @@ export function registerEmulatorRoutes(router: Router, core: Core, stats: Backen
       core.webhooks.release();
       return { status: 204 };
     })
-    // What was "emailed" (verification codes, invitation links): there is no mail server.
+    // What was "emailed" or "texted" (verification codes, invitation links): there is no mail
+    // server nor SMS gateway.
     .add("GET", "/__emulator/mailbox", (req) => {
       const to = req.query.get("to")?.toLowerCase();
       const mail = core.store.state.mailbox.filter((m) => !to || m.to === to);
       return json({
         data: mail.map((m) => ({
           id: m.id,
+          channel: m.channel ?? "email",
           to: m.to,
           subject: m.subject,
           code: m.code,

@@ -60,7 +60,7 @@ test("asks for the password again before creating a key in a session verified 11
   const modal = page.getByRole("dialog");
   await expect(modal.getByText("Enter your current password to continue")).toBeVisible();
   await page.screenshot({ path: `${SCREENSHOTS}/reverification-before-key.png`, fullPage: true });
-  await modal.getByLabel(/password/i).fill(PASSWORD);
+  await modal.getByRole("textbox", { name: "Password" }).fill(PASSWORD);
   await modal.getByRole("button", { name: "Continue" }).click();
   await expect(page.locator("#new-key-secret")).toHaveValue(/^ak_/);
   const keys = await clerk.apiKeys.list({ subject: org.id });

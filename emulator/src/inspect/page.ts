@@ -130,7 +130,7 @@ ${table("Roles", ["key", "name", "permissions"], roles)}
 ${table("Invitations", ["id", "organization", "email", "role", "status", "expires"], invitations)}
 ${table("API keys", ["id", "name", "owner", "scopes", "status", "expires", "last used"], keys)}
 ${table("Sessions", ["id", "user", "status", "active org", "created"], sessions)}
-${table("Mailbox (codes and invitation links)", ["sent", "to", "subject", "code", "link"], mailbox)}
+${table("Mailbox (emails and text messages: codes and invitation links)", ["sent", "to", "subject", "code", "link"], mailbox)}
 ${table("Webhook deliveries", ["svix-id", "event", "state", "attempts", "results", "created"], deliveries)}
 </body></html>`;
 }
