@@ -52,3 +52,11 @@ export function unique(label: string): string {
   counter += 1;
   return `${label}-${process.pid}-${Date.now().toString(36)}-${counter}`;
 }
+
+// One of Clerk's test phone numbers (+1 XXX 555-01XX, whose code is always 424242), a different one
+// on each call: the area code and the last two digits vary (80,000 of them).
+export function uniqueTestPhoneNumber(): string {
+  counter += 1;
+  const n = (Date.now() + process.pid * 7919 + counter) % 80_000;
+  return `+1${200 + (n % 800)}55501${String(Math.floor(n / 800)).padStart(2, "0")}`;
+}

@@ -4,6 +4,7 @@ import { newId } from "../store/ids";
 import type { PhoneNumberRecord, UserRecord } from "../store/records";
 import { normalizedPhoneNumber, stripPhoneFormatting } from "./e164";
 import { checkCode } from "./email-codes";
+import { offeredSettings } from "./instance-settings";
 import { secondFactorPhoneNumbers } from "./mfa-status";
 import {
   afterSecondFactorAdded,
@@ -91,6 +92,15 @@ function applyChanges(user: UserRecord, phone: PhoneNumberRecord, changes: Phone
     primaryPhoneNumberId = phone.id;
   }
   return primaryPhoneNumberId;
+}
+
+// Where the instance has phone numbers (as an identifier, or for SMS codes as a second factor):
+// what <UserProfile/> may add.
+export function assertPhoneNumbersOffered(core: Core) {
+  const s = offeredSettings(core);
+  if (!s.identifiers.phone_number.enabled && !s.second_factors.phone_code) {
+    throw errors.notAllowed("Phone numbers are not enabled on this application.");
+  }
 }
 
 // From the Backend API (possibly verified and reserved at once) or <UserProfile/> (unverified).

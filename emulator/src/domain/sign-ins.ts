@@ -23,6 +23,7 @@ import { findUserByPhoneNumber } from "./phone-numbers";
 import { checkSecondFactorCode } from "./second-factors";
 import { createSession } from "./sessions";
 import { sendSmsCode } from "./sms-codes";
+import { findUserByUsername } from "./usernames";
 import { findUserByEmail, hashNewPassword } from "./users";
 
 const SIGN_IN_LIFETIME_MS = 24 * 60 * 60 * 1000;
@@ -151,7 +152,7 @@ export function getSignIn(ctx: Ctx, client: ClientRecord, id: string): SignInRec
 }
 
 // Who an identifier names, among the identifiers the instance signs people in with: an email
-// address, or a phone number (E.164, formatting ignored). Only verified ones count.
+// address, a phone number (E.164, formatting ignored; only verified ones count), or a username.
 export function findUserByIdentifier(ctx: Ctx, identifier: string): UserRecord | undefined {
   const { identifiers } = offeredSettings(ctx.core);
   if (identifier.includes("@")) {
@@ -162,7 +163,7 @@ export function findUserByIdentifier(ctx: Ctx, identifier: string): UserRecord |
   if (identifiers.phone_number.sign_in && /^\+\d/.test(stripPhoneFormatting(identifier))) {
     return findUserByPhoneNumber(ctx.core, identifier, { verifiedOnly: true });
   }
-  return undefined;
+  return identifiers.username.sign_in ? findUserByUsername(ctx.core, identifier) : undefined;
 }
 
 // Creating a sign-in may finish it at once (identifier + password) or start a first factor.
@@ -201,9 +202,9 @@ export async function startSignIn(
   if (input.identifier) {
     const user = findUserByIdentifier(ctx, input.identifier);
     if (!user) throw errors.identifierNotFound();
-    signIn.identifier = input.identifier.includes("@")
-      ? input.identifier.trim().toLowerCase()
-      : stripPhoneFormatting(input.identifier);
+    signIn.identifier = /^\+\d/.test(stripPhoneFormatting(input.identifier))
+      ? stripPhoneFormatting(input.identifier)
+      : input.identifier.trim().toLowerCase();
     signIn.userId = user.id;
     signIn.status = "needs_first_factor";
   }

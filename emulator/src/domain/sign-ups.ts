@@ -3,17 +3,23 @@ import { errors } from "../http/clerk-errors";
 import { newId } from "../store/ids";
 import type { ClientRecord, SignUpRecord } from "../store/records";
 import { activeSessionsOf } from "./dev-browsers";
+import { normalizedPhoneNumber } from "./e164";
 import { normalizedEmailAddress } from "./email-addresses";
 import { checkCode, sendEmailCode } from "./email-codes";
 import { offeredSettings } from "./instance-settings";
 import { acceptInvitation, assertTicketUsable, invitationForTicket } from "./invitations";
+import { findUserByPhoneNumber } from "./phone-numbers";
 import { createSession } from "./sessions";
+import { sendSmsCode } from "./sms-codes";
+import { findUserByUsername, normalizedUsername } from "./usernames";
 import { createUser, findUserByEmail, passwordHashFor } from "./users";
 
 const SIGN_UP_LIFETIME_MS = 24 * 60 * 60 * 1000;
 
 export type SignUpFields = {
   emailAddress?: string | undefined;
+  phoneNumber?: string | undefined;
+  username?: string | undefined;
   password?: string | undefined;
   firstName?: string | undefined;
   lastName?: string | undefined;
@@ -51,10 +57,14 @@ export function signUpFields(core: Core) {
   const ids = s.identifiers;
   const required = [
     ...(ids.email_address.required ? ["email_address"] : []),
+    ...(ids.phone_number.required ? ["phone_number"] : []),
+    ...(ids.username.required ? ["username"] : []),
     ...(s.first_factors.password ? ["password"] : []),
   ];
   const optional = [
     ...(ids.email_address.enabled && !ids.email_address.required ? ["email_address"] : []),
+    ...(ids.phone_number.enabled && !ids.phone_number.required ? ["phone_number"] : []),
+    ...(ids.username.enabled && !ids.username.required ? ["username"] : []),
     "first_name",
     "last_name",
   ];
@@ -69,6 +79,12 @@ async function applyFields(ctx: Ctx, signUp: SignUpRecord, fields: SignUpFields)
   if (fields.password !== undefined && !offered.first_factors.password) {
     throw errors.paramUnknown("password");
   }
+  if (fields.phoneNumber !== undefined && !offered.identifiers.phone_number.enabled) {
+    throw errors.paramUnknown("phone_number");
+  }
+  if (fields.username !== undefined && !offered.identifiers.username.enabled) {
+    throw errors.paramUnknown("username");
+  }
   if (fields.ticket !== undefined) await applyTicket(ctx, signUp, fields.ticket);
   if (fields.emailAddress !== undefined) {
     const email = normalizedEmailAddress(fields.emailAddress);
@@ -78,6 +94,17 @@ async function applyFields(ctx: Ctx, signUp: SignUpRecord, fields: SignUpFields)
     if (findUserByEmail(ctx.core, email)) throw errors.identifierExists("email_address");
     if (email !== signUp.emailAddress) signUp.emailVerification = null;
     signUp.emailAddress = email;
+  }
+  if (fields.username !== undefined) {
+    const username = normalizedUsername(fields.username);
+    if (findUserByUsername(ctx.core, username)) throw errors.identifierExists("username");
+    signUp.username = username;
+  }
+  if (fields.phoneNumber !== undefined) {
+    const phone = normalizedPhoneNumber(fields.phoneNumber);
+    if (findUserByPhoneNumber(ctx.core, phone)) throw errors.identifierExists("phone_number");
+    if (phone !== signUp.phoneNumber) signUp.phoneVerification = null;
+    signUp.phoneNumber = phone;
   }
   if (fields.password !== undefined) signUp.passwordHash = await passwordHashFor(fields.password);
   if (fields.firstName !== undefined) signUp.firstName = fields.firstName.trim() || null;
@@ -101,6 +128,9 @@ export async function startSignUp(
     lastName: null,
     passwordHash: null,
     emailVerification: null,
+    username: null,
+    phoneNumber: null,
+    phoneVerification: null,
     invitationId: null,
     createdUserId: null,
     createdSessionId: null,
@@ -128,28 +158,42 @@ export async function updateSignUp(
   return completeIfReady(ctx, client, signUp);
 }
 
-export function prepareEmailVerification(ctx: Ctx, signUp: SignUpRecord, strategy: string) {
-  if (strategy !== "email_code") throw errors.paramInvalid("strategy", "must be email_code");
-  if (!signUp.emailAddress) throw errors.paramMissing("email_address");
-  signUp.emailVerification = sendEmailCode(
-    ctx,
-    { id: null, emailAddress: signUp.emailAddress },
-    "sign-up",
-  );
+// The code that proves the address (`email_code`) or the number (`phone_code`), sent.
+export function prepareVerification(ctx: Ctx, signUp: SignUpRecord, strategy: string) {
+  if (strategy === "phone_code") {
+    if (!signUp.phoneNumber) throw errors.paramMissing("phone_number");
+    signUp.phoneVerification = sendSmsCode(
+      ctx,
+      { id: null, phoneNumber: signUp.phoneNumber },
+      "sign-up",
+    );
+  } else if (strategy === "email_code") {
+    if (!signUp.emailAddress) throw errors.paramMissing("email_address");
+    signUp.emailVerification = sendEmailCode(
+      ctx,
+      { id: null, emailAddress: signUp.emailAddress },
+      "sign-up",
+    );
+  } else {
+    throw errors.paramInvalid("strategy", "must be email_code or phone_code");
+  }
   signUp.updatedAt = ctx.core.now();
   ctx.core.store.save();
   return signUp;
 }
 
-export async function attemptEmailVerification(
+export async function attemptVerification(
   ctx: Ctx,
   client: ClientRecord,
   signUp: SignUpRecord,
-  code: string,
+  input: { strategy: string; code: string },
 ): Promise<SignUpRecord> {
-  const verification = signUp.emailVerification;
-  if (!verification) throw errors.paramInvalid("strategy", "email_code must be prepared first");
-  const result = checkCode(verification, code, ctx.core.now());
+  const verification =
+    input.strategy === "phone_code" ? signUp.phoneVerification : signUp.emailVerification;
+  if (!verification || verification.strategy !== input.strategy) {
+    throw errors.paramInvalid("strategy", `${input.strategy} must be prepared first`);
+  }
+  const result = checkCode(verification, input.code, ctx.core.now());
   ctx.core.store.save();
   if (result === "incorrect") throw errors.codeIncorrect();
   if (result === "expired") throw errors.verificationExpired();
@@ -157,13 +201,14 @@ export async function attemptEmailVerification(
   return completeIfReady(ctx, client, signUp);
 }
 
-// A sign-up becomes a user once the email is verified and a password set: then the user signs in.
+// A sign-up becomes a user once what the instance requires is there and every address or number
+// given is verified: then the user signs in.
 // With an invitation's ticket, the user joins its organization, which becomes the session's active
 // one (the app then opens that organization's dashboard).
 async function completeIfReady(ctx: Ctx, client: ClientRecord, signUp: SignUpRecord) {
-  const emailUnverified =
-    signUp.emailAddress !== null && signUp.emailVerification?.status !== "verified";
-  if (missingFields(ctx.core, signUp).length > 0 || emailUnverified) return signUp;
+  if (missingFields(ctx.core, signUp).length > 0 || unverifiedFields(signUp).length > 0) {
+    return signUp;
+  }
   const inv = signUp.invitationId
     ? ctx.core.store.state.invitations[signUp.invitationId]
     : undefined;
@@ -174,6 +219,8 @@ async function completeIfReady(ctx: Ctx, client: ClientRecord, signUp: SignUpRec
   }
   const user = await createUser(ctx, {
     emailAddresses: signUp.emailAddress === null ? [] : [signUp.emailAddress],
+    phoneNumbers: signUp.phoneNumber === null ? [] : [signUp.phoneNumber],
+    username: signUp.username,
     passwordHash: signUp.passwordHash ?? undefined,
     firstName: signUp.firstName,
     lastName: signUp.lastName,
@@ -195,7 +242,21 @@ async function completeIfReady(ctx: Ctx, client: ClientRecord, signUp: SignUpRec
 export function missingFields(core: Core, signUp: SignUpRecord): string[] {
   const present: Record<string, boolean> = {
     email_address: signUp.emailAddress !== null,
+    phone_number: signUp.phoneNumber !== null,
+    username: signUp.username !== null,
     password: signUp.passwordHash !== null,
   };
   return signUpFields(core).required.filter((field) => !present[field]);
+}
+
+// The identifiers given but not proved yet with their code.
+export function unverifiedFields(signUp: SignUpRecord): string[] {
+  return [
+    ...(signUp.emailAddress !== null && signUp.emailVerification?.status !== "verified"
+      ? ["email_address"]
+      : []),
+    ...(signUp.phoneNumber !== null && signUp.phoneVerification?.status !== "verified"
+      ? ["phone_number"]
+      : []),
+  ];
 }

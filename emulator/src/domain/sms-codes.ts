@@ -12,7 +12,7 @@ export const isTestPhoneNumber = (phoneNumber: string) => /^\+1\d{3}55501\d{2}$/
 // "Texts" a verification code (`phone_code`): it lands in the mailbox, as an SMS.
 export function sendSmsCode(
   ctx: Ctx,
-  to: { id: string; phoneNumber: string },
+  to: { id: string | null; phoneNumber: string },
   purpose: string,
 ): VerificationRecord {
   const { core } = ctx;

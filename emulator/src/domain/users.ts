@@ -9,6 +9,7 @@ import { normalizedPhoneNumber } from "./e164";
 import { membershipsOfUser, removeMembership } from "./memberships";
 import { mergeMetadata } from "./metadata";
 import { endSession } from "./sessions";
+import { normalizedUsername } from "./usernames";
 
 export const MIN_PASSWORD_LENGTH = 8;
 
@@ -68,13 +69,11 @@ export function assertUnique(
   value: string,
   selfId?: string,
 ) {
-  const indexed = { email_address: "email", phone_number: "phone" } as const;
+  const indexed = { email_address: "email", phone_number: "phone", username: "username" } as const;
   const taken =
-    field === "email_address" || field === "phone_number"
-      ? core.store.lookup("users", indexed[field], value).some((u) => u.id !== selfId)
-      : Object.values(core.store.state.users).some(
-          (u) => u.id !== selfId && (field === "username" ? u.username : u.externalId) === value,
-        );
+    field === "external_id"
+      ? Object.values(core.store.state.users).some((u) => u.id !== selfId && u.externalId === value)
+      : core.store.lookup("users", indexed[field], value).some((u) => u.id !== selfId);
   if (taken) throw errors.identifierExists(field);
 }
 
@@ -96,7 +95,8 @@ export async function createUser(ctx: Ctx, input: CreateUserInput): Promise<User
   for (const email of emails) assertUnique(core, "email_address", email);
   const phones = [...new Set((input.phoneNumbers ?? []).map((p) => normalizedPhoneNumber(p)))];
   for (const phone of phones) assertUnique(core, "phone_number", phone);
-  if (input.username) assertUnique(core, "username", input.username);
+  const username = input.username ? normalizedUsername(input.username) : null;
+  if (username) assertUnique(core, "username", username);
   if (input.externalId) assertUnique(core, "external_id", input.externalId);
   if (input.id && core.store.state.users[input.id]) throw errors.duplicateRecord("user");
 
@@ -120,7 +120,7 @@ export async function createUser(ctx: Ctx, input: CreateUserInput): Promise<User
   const user: UserRecord = {
     id: input.id ?? newId("user"),
     externalId: input.externalId ?? null,
-    username: input.username ?? null,
+    username,
     firstName: input.firstName ?? null,
     lastName: input.lastName ?? null,
     emailAddresses,
@@ -156,7 +156,8 @@ export async function updateUser(
   const { core } = ctx;
   const passwordHash = await passwordHashFor(input.password);
   const user = getUser(core, id);
-  if (input.username) assertUnique(core, "username", input.username, id);
+  const username = input.username ? normalizedUsername(input.username) : input.username;
+  if (username) assertUnique(core, "username", username, id);
   if (input.externalId) assertUnique(core, "external_id", input.externalId, id);
   if (
     input.primaryEmailAddressId !== undefined &&
@@ -178,14 +179,13 @@ export async function updateUser(
   }
   if (input.firstName !== undefined) user.firstName = input.firstName;
   if (input.lastName !== undefined) user.lastName = input.lastName;
-  if (input.username !== undefined) user.username = input.username;
   if (input.externalId !== undefined) user.externalId = input.externalId;
   if (input.primaryEmailAddressId !== undefined)
     user.primaryEmailAddressId = input.primaryEmailAddressId;
   if (input.primaryPhoneNumberId !== undefined)
     user.primaryPhoneNumberId = input.primaryPhoneNumberId;
   if (passwordHash !== null) user.passwordHash = passwordHash;
-  return touchUser(ctx, user);
+  return touchUser(ctx, user, username === undefined ? {} : { username });
 }
 
 export type MetadataInput = {

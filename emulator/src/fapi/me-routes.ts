@@ -24,6 +24,7 @@ const UpdateMeBody = z.object({
   last_name: z.string().max(256).optional(),
   primary_email_address_id: z.string().optional(),
   primary_phone_number_id: z.string().optional(),
+  username: z.string().optional(),
 });
 
 export function paginated<T>(items: T[], req: RequestInfo) {
@@ -55,6 +56,7 @@ export function registerMeRoutes(router: Router, core: Core) {
           lastName: body.last_name,
           primaryEmailAddressId: body.primary_email_address_id,
           primaryPhoneNumberId: body.primary_phone_number_id,
+          username: body.username,
         });
         return withClient(f, fapiUserJSON(core, updated));
       },

@@ -3,6 +3,7 @@ import type { Core } from "../core";
 import { FormBoolean, parseParams } from "../domain/params";
 import {
   addPhoneNumber,
+  assertPhoneNumbersOffered,
   attemptPhoneNumberVerification,
   ownPhoneNumber,
   preparePhoneNumberVerification,
@@ -35,6 +36,7 @@ export function registerMyPhoneNumberRoutes(router: Router, core: Core) {
       (req) => {
         const { f, user } = signedInUser(core, req);
         const body = parseParams(CreateBody, req.body);
+        assertPhoneNumbersOffered(core);
         const phone = addPhoneNumber(f, {
           userId: user.id,
           phoneNumber: body.phone_number,

@@ -11,9 +11,9 @@ import {
   startSignIn,
 } from "../domain/sign-ins";
 import {
-  attemptEmailVerification,
+  attemptVerification,
   getSignUp,
-  prepareEmailVerification,
+  prepareVerification,
   startSignUp,
   updateSignUp,
 } from "../domain/sign-ups";
@@ -53,6 +53,8 @@ const SignUpBody = z.object({
   strategy: z.string().optional(),
   ticket: z.string().optional(),
   email_address: z.string().optional(),
+  phone_number: z.string().optional(),
+  username: z.string().optional(),
   password: z.string().optional(),
   first_name: z.string().max(256).optional(),
   last_name: z.string().max(256).optional(),
@@ -62,6 +64,8 @@ const VerificationBody = z.object({ strategy: z.string(), code: z.string().optio
 const signUpFields = (body: z.infer<typeof SignUpBody>) => ({
   ticket: body.strategy === "ticket" ? (body.ticket ?? "") : undefined,
   emailAddress: body.email_address,
+  phoneNumber: body.phone_number,
+  username: body.username,
   password: body.password,
   firstName: body.first_name,
   lastName: body.last_name,
@@ -212,7 +216,7 @@ export function registerSignRoutes(router: Router, core: Core) {
       (req, p) => {
         const f = fapiCtx(core, req);
         const body = parseParams(VerificationBody, req.body);
-        const signUp = prepareEmailVerification(
+        const signUp = prepareVerification(
           f,
           getSignUp(f, f.client, p.id as string),
           body.strategy,
@@ -227,11 +231,14 @@ export function registerSignRoutes(router: Router, core: Core) {
       async (req, p) => {
         const f = fapiCtx(core, req);
         const body = parseParams(VerificationBody, req.body);
-        const signUp = await attemptEmailVerification(
+        const signUp = await attemptVerification(
           f,
           f.client,
           getSignUp(f, f.client, p.id as string),
-          body.code ?? "",
+          {
+            strategy: body.strategy,
+            code: body.code ?? "",
+          },
         );
         return withClient(f, fapiSignUpJSON(core, signUp));
       },

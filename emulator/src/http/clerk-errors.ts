@@ -129,6 +129,32 @@ export const errors = {
       "The verification strategy is not valid for this account",
       "strategy",
     ),
+  // Usernames: Clerk's codes, which <SignUp/> and <UserProfile/> translate.
+  usernameInvalidLength: (param: string, rules: { minLength: number; maxLength: number }) =>
+    new ClerkApiError(422, [
+      {
+        code: "form_username_invalid_length",
+        message: "username is invalid",
+        long_message: `Username must be between ${rules.minLength} and ${rules.maxLength} characters long.`,
+        meta: { param_name: param, min_length: rules.minLength, max_length: rules.maxLength },
+      },
+    ]),
+  usernameInvalidCharacter: (param: string) =>
+    single(
+      422,
+      "form_username_invalid_character",
+      "username is invalid",
+      "Username can only contain letters, numbers, '_' and '-'.",
+      param,
+    ),
+  usernameNeedsNonNumber: (param: string) =>
+    single(
+      422,
+      "form_username_needs_non_number_char",
+      "username is invalid",
+      "Username must contain at least one non-numeric character.",
+      param,
+    ),
   codeIncorrect: () =>
     single(422, "form_code_incorrect", "Incorrect code", "Incorrect code", "code"),
   verificationExpired: () =>

@@ -4,6 +4,7 @@ import {
   type SocialProvider,
 } from "../../../clerk/instance-settings";
 import { CREATOR_ROLE, DEFAULT_ROLE } from "../../../clerk/organization-roles";
+import { USERNAME_RULES } from "../domain/usernames";
 import { MIN_PASSWORD_LENGTH } from "../domain/users";
 
 // The Frontend API's `GET /v1/environment`: the instance configuration clerk-js and @clerk/ui
@@ -181,8 +182,8 @@ function userSettings(s: InstanceSettings) {
       allowed_special_characters: "!\"#$%&'()*+,-./:;<=>?@[]^_`{|}~",
     },
     username_settings: {
-      min_length: 4,
-      max_length: 64,
+      min_length: USERNAME_RULES.minLength,
+      max_length: USERNAME_RULES.maxLength,
       allow_extended_special_characters: false,
       allow_numeric_usernames: false,
     },

@@ -17,7 +17,7 @@ import { factorVerificationAge } from "../domain/reverification";
 import { roleRecordJSON } from "../domain/roles";
 import { sessionStatus, sessionTasks } from "../domain/session-tasks";
 import { firstFactorsOf } from "../domain/sign-ins";
-import { missingFields, signUpFields } from "../domain/sign-ups";
+import { missingFields, signUpFields, unverifiedFields } from "../domain/sign-ups";
 import { describeUserAgent } from "../domain/user-agent";
 import type {
   ClientRecord,
@@ -392,11 +392,11 @@ const SIGN_UP_NEXT_ACTION = {
   expired: "needs_prepare",
 } as const;
 
-// Null until a code has been sent. Clerk describes an unprepared address as an unverified
-// verification with `next_action: "needs_prepare"`, but the spec's OTP verification must then
-// name a strategy and an integer expiry, and @clerk/ui's email-code step does not send the first
-// code when it sees an unverified `email_code` verification: null is what makes it send one.
-function signUpEmailVerificationJSON(v: VerificationRecord | null) {
+// Null until a code has been sent. Clerk describes an unprepared address (or number) as an
+// unverified verification with `next_action: "needs_prepare"`, but the spec's OTP verification must
+// then name a strategy and an integer expiry, and @clerk/ui's code step does not send the first
+// code when it sees an unverified one: null is what makes it send one.
+function signUpVerificationJSON(v: VerificationRecord | null) {
   if (!v) return null;
   return {
     ...verificationJSON(v),
@@ -406,7 +406,6 @@ function signUpEmailVerificationJSON(v: VerificationRecord | null) {
 }
 
 export function fapiSignUpJSON(core: Core, signUp: SignUpRecord) {
-  const emailVerified = signUp.emailVerification?.status === "verified";
   const fields = signUpFields(core);
   return {
     object: "sign_up_attempt",
@@ -415,16 +414,16 @@ export function fapiSignUpJSON(core: Core, signUp: SignUpRecord) {
     required_fields: fields.required,
     optional_fields: fields.optional,
     missing_fields: missingFields(core, signUp),
-    unverified_fields: signUp.emailAddress !== null && !emailVerified ? ["email_address"] : [],
+    unverified_fields: unverifiedFields(signUp),
     verifications: {
-      email_address: signUpEmailVerificationJSON(signUp.emailVerification),
-      phone_number: null,
+      email_address: signUpVerificationJSON(signUp.emailVerification),
+      phone_number: signUpVerificationJSON(signUp.phoneVerification),
       web3_wallet: null,
       external_account: null,
     },
-    username: null,
+    username: signUp.username,
     email_address: signUp.emailAddress,
-    phone_number: null,
+    phone_number: signUp.phoneNumber,
     web3_wallet: null,
     first_name: signUp.firstName,
     last_name: signUp.lastName,

@@ -20,6 +20,7 @@ export const INDEXES = {
     email: (u) => u.emailAddresses.map((e) => e.emailAddress.toLowerCase()),
     emailAddressId: (u) => u.emailAddresses.map((e) => e.id),
     phone: (u) => u.phoneNumbers.map((p) => p.phoneNumber),
+    username: (u) => (u.username === null ? [] : [u.username]),
     phoneNumberId: (u) => u.phoneNumbers.map((p) => p.id),
     passkeyId: (u) => u.passkeys.map((p) => p.id),
     passkeyCredential: (u) => u.passkeys.flatMap((p) => (p.credentialId ? [p.credentialId] : [])),

@@ -84,7 +84,7 @@ export type ProfileImageRecord = {
 export type UserRecord = {
   id: string;
   externalId: string | null;
-  username: string | null;
+  readonly username: string | null;
   firstName: string | null;
   lastName: string | null;
   readonly emailAddresses: readonly EmailAddressRecord[];
@@ -305,6 +305,10 @@ export type SignUpRecord = {
   lastName: string | null;
   passwordHash: string | null;
   emailVerification: VerificationRecord | null;
+  username: string | null;
+  // E.164, verified with a texted code (`phone_code`) before the sign-up completes.
+  phoneNumber: string | null;
+  phoneVerification: VerificationRecord | null;
   // The organization invitation whose ticket this sign-up uses: accepted when it completes.
   invitationId: string | null;
   createdUserId: string | null;

@@ -1,4 +1,10 @@
-import type { EmulatorState, SessionRecord, SignInRecord, UserRecord } from "./records";
+import type {
+  EmulatorState,
+  SessionRecord,
+  SignInRecord,
+  SignUpRecord,
+  UserRecord,
+} from "./records";
 
 type Writable<T> = { -readonly [K in keyof T]: T[K] };
 
@@ -22,6 +28,11 @@ export function upgradeState(state: EmulatorState): EmulatorState {
   }
   for (const signIn of Object.values(state.signIns) as Writable<SignInRecord>[]) {
     signIn.secondFactorVerification ??= null;
+  }
+  for (const signUp of Object.values(state.signUps) as Writable<SignUpRecord>[]) {
+    signUp.username ??= null;
+    signUp.phoneNumber ??= null;
+    signUp.phoneVerification ??= null;
   }
   return state;
 }

@@ -8,6 +8,7 @@ import {
 } from "../../support/emulator-process";
 import { fapiBrowser } from "../../support/fapi-browser";
 import { type SignedInAccount, signedInAccount } from "../../support/fapi-sign-in";
+import { instanceSettingsFile } from "../../support/instance-settings-file";
 import { mailbox } from "../../support/mailbox";
 import { NEXT_STEP_MS, totpCode } from "../../support/totp";
 import { startWebhookReceiver } from "../../support/webhook-receiver";
@@ -23,7 +24,14 @@ let clerk: ReturnType<typeof clerkFor>;
 
 beforeAll(async () => {
   receiver = await startWebhookReceiver(TEST_WEBHOOK_SECRET);
-  emulator = await startEmulatorProcess({ env: { EMULATOR_WEBHOOK_URL: receiver.url } });
+  // The default settings, with phone numbers and SMS codes as a second factor.
+  const settings = instanceSettingsFile((s) => {
+    s.identifiers.phone_number.enabled = true;
+    s.second_factors.phone_code = true;
+  });
+  emulator = await startEmulatorProcess({
+    env: { EMULATOR_WEBHOOK_URL: receiver.url, EMULATOR_INSTANCE_SETTINGS: settings },
+  });
   clerk = clerkFor(emulator.url);
 });
 afterAll(async () => {
@@ -39,11 +47,10 @@ const account = (label: string) => signedInAccount(emulator, label);
 async function enrolTotp(a: SignedInAccount) {
   const created = await a.b.call("POST", a.me("/totp"));
   const secret: string = created.body.response.secret;
-  const verified = await a.b.call("POST", a.me("/totp/attempt_verification"), {
-    code: totpCode(secret),
-  });
+  const code = totpCode(secret);
+  const verified = await a.b.call("POST", a.me("/totp/attempt_verification"), { code });
   expect(verified.status).toBe(200);
-  return { secret, backupCodes: verified.body.response.backup_codes as string[] };
+  return { secret, code, backupCodes: verified.body.response.backup_codes as string[] };
 }
 
 // A password sign-in on a browser of its own, up to the second step.
@@ -148,7 +155,7 @@ describe("the authenticator app (TOTP) and backup codes in <UserProfile/>", () =
 describe("signing in with two-step verification", () => {
   it("stops at needs_second_factor and completes with a code from the app, then with a backup code used only once", async () => {
     const a = await account("second-step");
-    const { secret, backupCodes } = await enrolTotp(a);
+    const { secret, code, backupCodes } = await enrolTotp(a);
 
     const { b, signIn } = await secondStep(a);
     // Two-step verification takes precedence over Device Trust on this new browser.
@@ -167,8 +174,8 @@ describe("signing in with two-step verification", () => {
       code: "form_code_incorrect",
       meta: { param_name: "code" },
     });
-    // The step whose code enrolled the app is used up.
-    expect((await attempt(b, signIn.id, "totp", totpCode(secret))).status).toBe(422);
+    // The code that enrolled the app is used up.
+    expect((await attempt(b, signIn.id, "totp", code)).status).toBe(422);
 
     const done = await attempt(b, signIn.id, "totp", totpCode(secret, Date.now() + NEXT_STEP_MS));
     expect(done.body.response).toMatchObject({

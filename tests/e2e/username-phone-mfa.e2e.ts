@@ -1,0 +1,89 @@
+import { type AppProcess, freePort, startApp } from "../support/app-process";
+import { clerkFor, uniqueTestPhoneNumber } from "../support/emulator-client";
+import {
+  type EmulatorProcess,
+  removeDataDir,
+  startEmulatorProcess,
+} from "../support/emulator-process";
+import { expect, SCREENSHOTS, test, uniqueEmail } from "./fixtures";
+import { APP_DATABASE_URL } from "./ports";
+
+// The second instance configuration, clerk/instance-settings.username-phone-mfa.json (usernames
+// and phone numbers, SMS codes, MFA required), on an app and emulator of its own started from the
+// suite's build: signing in by username on a new device, <SignIn/>'s "Set up two-step
+// verification" task (Clerk's `setup-mfa`) with a phone number added and verified by SMS, then
+// signing in again with the SMS code as the second step. The rest of the suite runs the default
+// configuration.
+
+let emulator: EmulatorProcess;
+let app: AppProcess;
+
+test.beforeAll(async () => {
+  const port = await freePort();
+  emulator = await startEmulatorProcess({
+    env: {
+      EMULATOR_INSTANCE_SETTINGS: "clerk/instance-settings.username-phone-mfa.json",
+      EMULATOR_AUTHORIZED_PARTY: `http://localhost:${port}`,
+    },
+  });
+  app = await startApp({ emulator, databaseUrl: APP_DATABASE_URL, port });
+});
+test.afterAll(async () => {
+  await app?.stop();
+  await emulator?.stop();
+  if (emulator) removeDataDir(emulator.dataDir);
+});
+
+const PASSWORD = "sms-password-42";
+
+test("signs in by username, sets up SMS two-step verification as Clerk's task asks, then signs in with the texted code", async ({
+  page,
+}) => {
+  // Two sign-ins, a task and an SMS enrolment.
+  test.setTimeout(120_000);
+  const username = `sms_${Date.now().toString(36)}`;
+  await clerkFor(emulator.url).users.createUser({
+    emailAddress: [uniqueEmail("sms")],
+    username,
+    password: PASSWORD,
+  });
+  const phone = uniqueTestPhoneNumber();
+
+  const signIn = async () => {
+    await page.goto(`${app.url}/sign-in`);
+    await page.getByLabel(/email address or username/i).fill(username);
+    await page.getByRole("button", { name: "Continue", exact: true }).click();
+    await page.getByLabel(/^password/i).fill(PASSWORD);
+    await page.getByRole("button", { name: "Continue", exact: true }).click();
+  };
+  const enterCode = (code = "424242") =>
+    page
+      .getByRole("textbox", { name: /verification code/i })
+      .first()
+      .fill(code);
+
+  await signIn();
+  // A new device (Device Trust): the code emailed to a +clerk_test address is 424242.
+  await expect(page).toHaveURL(/\/sign-in\/client-trust/);
+  await enterCode();
+
+  await expect(page.getByText("Set up two-step verification")).toBeVisible();
+  await page.screenshot({ path: `${SCREENSHOTS}/setup-mfa-task.png`, fullPage: true });
+  await page.getByRole("button", { name: "SMS code" }).click();
+  await page.getByRole("button", { name: "Add phone number" }).click();
+  await page.getByLabel(/phone number/i).fill(phone.slice(2));
+  await page.getByRole("button", { name: "Continue" }).click();
+  // Clerk's test numbers (+1 XXX 555-01XX) take 424242; the text is in the emulator's mailbox.
+  await enterCode();
+  await expect(page.getByText("SMS code verification enabled")).toBeVisible();
+  await page.screenshot({ path: `${SCREENSHOTS}/setup-mfa-backup-codes.png`, fullPage: true });
+  await page.getByRole("button", { name: "Continue" }).click();
+  await expect(page).toHaveURL(/\/onboarding$/);
+
+  await page.context().clearCookies();
+  await signIn();
+  await expect(page).toHaveURL(/\/sign-in\/factor-two/);
+  await expect(page.getByText(/enter the verification code sent to your phone/i)).toBeVisible();
+  await enterCode();
+  await expect(page).toHaveURL(/\/onboarding$/);
+});
