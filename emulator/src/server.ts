@@ -5,6 +5,7 @@ import { readInstanceSettings } from "../../clerk/instance-settings";
 import { readOrganizationRoles } from "../../clerk/organization-roles";
 import { registerApiKeyRoutes } from "./bapi/api-keys-routes";
 import { registerEmailAddressRoutes } from "./bapi/email-addresses-routes";
+import { registerExternalAccountRoutes } from "./bapi/external-accounts-routes";
 import { registerInstanceRoutes } from "./bapi/instance-routes";
 import { registerInvitationRoutes } from "./bapi/invitations-routes";
 import { registerOrganizationRoutes } from "./bapi/organizations-routes";
@@ -22,6 +23,7 @@ import { bundleFor } from "./fapi/bundles";
 import { registerClientRoutes } from "./fapi/client-routes";
 import { registerHandshakeRoutes } from "./fapi/handshake";
 import { registerMeRoutes } from "./fapi/me-routes";
+import { registerOAuthRoutes } from "./fapi/oauth-routes";
 import { registerFapiOrganizationRoutes } from "./fapi/organization-routes";
 import { registerSignRoutes } from "./fapi/sign-routes";
 import { BackendApiStats } from "./http/backend-api-stats";
@@ -128,6 +130,7 @@ export async function startEmulator(
   registerInstanceRoutes(router, core);
   registerUserRoutes(router, core);
   registerEmailAddressRoutes(router, core);
+  registerExternalAccountRoutes(router, core);
   registerOrganizationRoutes(router, core);
   registerRoleRoutes(router, core);
   registerInvitationRoutes(router, core);
@@ -140,6 +143,7 @@ export async function startEmulator(
   registerMeRoutes(router, core);
   registerAccountRoutes(router, core);
   registerFapiOrganizationRoutes(router, core);
+  registerOAuthRoutes(router, core);
 
   async function handle(req: IncomingMessage, res: ServerResponse) {
     const result = await answer(req);

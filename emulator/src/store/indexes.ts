@@ -9,6 +9,9 @@ export type RecordOf<C extends CollectionName> = EmulatorState[C][string];
 
 type KeysOf<C extends CollectionName> = (record: RecordOf<C>) => readonly string[];
 
+export const externalAccountKey = (provider: string, providerUserId: string) =>
+  `${provider} ${providerUserId}`;
+
 export const membershipPairKey = (organizationId: string, userId: string) =>
   `${organizationId} ${userId}`;
 
@@ -19,6 +22,11 @@ export const INDEXES = {
   users: {
     email: (u) => u.emailAddresses.map((e) => e.emailAddress.toLowerCase()),
     emailAddressId: (u) => u.emailAddresses.map((e) => e.id),
+    // "<provider> <provider user id>" of each connected social account.
+    externalAccount: (u) =>
+      (u.externalAccounts ?? []).flatMap((a) =>
+        a.identity ? [externalAccountKey(a.provider, a.identity.providerUserId)] : [],
+      ),
   },
   organizations: { slug: (o) => [o.slug] },
   memberships: {

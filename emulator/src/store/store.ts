@@ -27,6 +27,7 @@ function emptyState(): EmulatorState {
     clients: {},
     signIns: {},
     signUps: {},
+    oauthFlows: {},
     mailbox: [],
     jwtTemplates: {},
     webhookMessages: [],
