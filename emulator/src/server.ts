@@ -6,6 +6,7 @@ import { registerApiKeyRoutes } from "./bapi/api-keys-routes";
 import { registerEmailAddressRoutes } from "./bapi/email-addresses-routes";
 import { registerInstanceRoutes } from "./bapi/instance-routes";
 import { registerInvitationRoutes } from "./bapi/invitations-routes";
+import { registerOrganizationDomainRoutes } from "./bapi/organization-domains-routes";
 import { registerOrganizationRoutes } from "./bapi/organizations-routes";
 import { registerRoleRoutes } from "./bapi/roles-routes";
 import { registerSessionRoutes } from "./bapi/sessions-routes";
@@ -19,6 +20,7 @@ import { registerEmulatorRoutes } from "./emulator-routes";
 import { registerAccountRoutes } from "./fapi/account-routes";
 import { bundleFor } from "./fapi/bundles";
 import { registerClientRoutes } from "./fapi/client-routes";
+import { registerFapiDomainRoutes } from "./fapi/domain-routes";
 import { registerHandshakeRoutes } from "./fapi/handshake";
 import { registerMeRoutes } from "./fapi/me-routes";
 import { registerFapiOrganizationRoutes } from "./fapi/organization-routes";
@@ -127,6 +129,7 @@ export async function startEmulator(
   registerOrganizationRoutes(router, core);
   registerRoleRoutes(router, core);
   registerInvitationRoutes(router, core);
+  registerOrganizationDomainRoutes(router, core);
   registerSessionRoutes(router, core);
   registerApiKeyRoutes(router, core);
   registerEmulatorRoutes(router, core, stats);
@@ -136,6 +139,7 @@ export async function startEmulator(
   registerMeRoutes(router, core);
   registerAccountRoutes(router, core);
   registerFapiOrganizationRoutes(router, core);
+  registerFapiDomainRoutes(router, core);
 
   async function handle(req: IncomingMessage, res: ServerResponse) {
     const result = await answer(req);

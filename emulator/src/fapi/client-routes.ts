@@ -2,6 +2,7 @@ import { z } from "zod";
 import type { Core } from "../core";
 import { createDevBrowser } from "../domain/dev-browsers";
 import { findMembership } from "../domain/memberships";
+import { domainSettings } from "../domain/organization-settings";
 import { parseParams } from "../domain/params";
 import { endSession } from "../domain/sessions";
 import { errors } from "../http/clerk-errors";
@@ -49,6 +50,7 @@ export function registerClientRoutes(router: Router, core: Core) {
     json: environmentJSON({
       applicationName: APPLICATION_NAME,
       appOrigin: appOriginOf(core, req.headers),
+      domains: domainSettings(core),
     }),
   });
 

@@ -1,4 +1,5 @@
 import { CREATOR_ROLE, DEFAULT_ROLE } from "../../../clerk/organization-roles";
+import type { DomainSettings } from "../domain/organization-settings";
 import { MIN_PASSWORD_LENGTH } from "../domain/users";
 
 // The Frontend API's `GET /v1/environment`: the instance configuration clerk-js and @clerk/ui
@@ -19,6 +20,8 @@ export type EnvironmentOptions = {
   // The app's origin (http://localhost:3000): the UI's redirects and links point at its pages.
   // Null when unknown: the URLs are then empty, and clerk-js uses its own defaults.
   appOrigin: string | null;
+  // Verified domains (domain/organization-settings.ts); off when not given.
+  domains?: DomainSettings;
 };
 
 type AttributeOptions = {
@@ -258,7 +261,13 @@ export function environmentJSON(options: EnvironmentOptions): Record<string, unk
       // 0 is "unlimited" to @clerk/ui (it checks `maxAllowedMemberships === 0`).
       max_allowed_memberships: 0,
       actions: { admin_delete: true },
-      domains: { enabled: false, enrollment_modes: [], default_role: DEFAULT_ROLE },
+      domains: options.domains
+        ? {
+            enabled: options.domains.enabled,
+            enrollment_modes: options.domains.enabled ? [...options.domains.enrollmentModes] : [],
+            default_role: options.domains.defaultRole,
+          }
+        : { enabled: false, enrollment_modes: [], default_role: DEFAULT_ROLE },
       slug: { disabled: false },
       creator_role: CREATOR_ROLE,
     },

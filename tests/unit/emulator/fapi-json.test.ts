@@ -480,6 +480,31 @@ describe("environmentJSON", () => {
     expect(settings.auth_config).not.toHaveProperty("session_minter");
   });
 
+  it("offers verified domains with the enrollment modes the instance allows, off unless told", () => {
+    const domains = (e: unknown) =>
+      (e as { organization_settings: { domains: unknown } }).organization_settings.domains;
+    expect(domains(env)).toEqual({
+      enabled: false,
+      enrollment_modes: [],
+      default_role: "org:member",
+    });
+    const on = environmentJSON({
+      applicationName: "Projects",
+      appOrigin,
+      domains: {
+        enabled: true,
+        enrollmentModes: ["manual_invitation", "automatic_suggestion"],
+        defaultRole: "org:viewer",
+      },
+    });
+    expectComponent("Client.Environment", on);
+    expect(domains(on)).toEqual({
+      enabled: true,
+      enrollment_modes: ["manual_invitation", "automatic_suggestion"],
+      default_role: "org:viewer",
+    });
+  });
+
   it("offers email and password (and invitation tickets), with email as the one sign-in identifier", () => {
     const enabled = Object.entries(settings.user_settings.attributes)
       .filter(([, a]) => a.enabled)
