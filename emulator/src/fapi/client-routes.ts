@@ -1,8 +1,9 @@
 import { z } from "zod";
 import type { Core } from "../core";
+import { billingPlans } from "../domain/billing";
 import { createDevBrowser } from "../domain/dev-browsers";
+import { offeredSettings } from "../domain/instance-settings";
 import { findMembership } from "../domain/memberships";
-import { domainSettings } from "../domain/organization-settings";
 import { parseParams } from "../domain/params";
 import { endSession } from "../domain/sessions";
 import { errors } from "../http/clerk-errors";
@@ -49,8 +50,9 @@ export function registerClientRoutes(router: Router, core: Core) {
     status: 200,
     json: environmentJSON({
       applicationName: APPLICATION_NAME,
+      settings: offeredSettings(core),
       appOrigin: appOriginOf(core, req.headers),
-      domains: domainSettings(core),
+      organizationPaidPlans: billingPlans(core).some((p) => p.monthlyFee > 0),
     }),
   });
 

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { readInstanceSettings } from "../../../clerk/instance-settings";
 import { clerkFor, emulatorRequest, unique } from "../../support/emulator-client";
 import {
   type EmulatorProcess,
@@ -52,7 +53,7 @@ async function organizationWithAdmin(label: string, adminEmail = `${unique(label
 }
 
 async function signedIn(email: string): Promise<{ browser: FapiBrowser; sid: string }> {
-  const browser = await fapiBrowser(emulator.url, APP);
+  const browser = await fapiBrowser(emulator.frontendUrl, APP);
   const res = await browser.call("POST", "/v1/client/sign_ins", {
     identifier: email,
     password: PASSWORD,
@@ -542,5 +543,52 @@ describe("Frontend API: verifying a domain and membership requests", () => {
       `/v1/organization_domains?domains=${name}`,
     );
     expect(gone.body.total_count).toBe(0);
+  });
+});
+
+describe("the instance's verified-domain settings", () => {
+  it("offers the enrollment modes clerk/instance-settings.json allows, and no domains when they are off", async () => {
+    const declared = readInstanceSettings();
+    const put = (verified_domains: object) =>
+      emulatorRequest(emulator.url, "PUT", "/__emulator/instance_settings", {
+        ...declared,
+        organizations: { ...declared.organizations, verified_domains },
+      });
+    const environment = async () => {
+      const browser = await fapiBrowser(emulator.frontendUrl, APP);
+      return (await browser.call("GET", "/v1/environment")).body.organization_settings.domains;
+    };
+    const { org } = await organizationWithAdmin("settings");
+    try {
+      await put({ enabled: true, automatic_invitation: false, automatic_suggestion: true });
+      expect(await environment()).toEqual({
+        enabled: true,
+        enrollment_modes: ["manual_invitation", "automatic_suggestion"],
+        default_role: "org:member",
+      });
+      expect(
+        await rejection(
+          clerk.organizations.createOrganizationDomain({
+            organizationId: org.id,
+            name: domainName("invite"),
+            enrollmentMode: "automatic_invitation",
+          }),
+        ),
+      ).toMatchObject({ status: 422, code: "form_param_format_invalid", param: "enrollment_mode" });
+
+      await put({ enabled: false, automatic_invitation: false, automatic_suggestion: false });
+      expect(await environment()).toMatchObject({ enabled: false, enrollment_modes: [] });
+      expect(
+        await rejection(
+          clerk.organizations.createOrganizationDomain({
+            organizationId: org.id,
+            name: domainName("off"),
+            enrollmentMode: "manual_invitation",
+          }),
+        ),
+      ).toMatchObject({ status: 403, code: "not_allowed_access" });
+    } finally {
+      await put(declared.organizations.verified_domains);
+    }
   });
 });

@@ -2,8 +2,10 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import { readInstanceSettings } from "../../../clerk/instance-settings";
 import { readOrganizationRoles } from "../../../clerk/organization-roles";
 import type { Core } from "../../../emulator/src/core";
+import { offeredSettings } from "../../../emulator/src/domain/instance-settings";
 import {
   findRoleByKey,
   permissionKeysOf,
@@ -432,8 +434,14 @@ function storeWith(records: typeof state): Store {
   return store;
 }
 
-// Only what the builders touch: the state and the clock.
-const core = { store: storeWith(state), now: () => NOW } as unknown as Core;
+// Only what the builders touch: the state, the clock and the instance settings.
+const declared = readInstanceSettings();
+const core = {
+  store: storeWith(state),
+  now: () => NOW,
+  instanceSettings: declared,
+} as unknown as Core;
+const offered = offeredSettings(core);
 const role = (key: string) => {
   const found = findRoleByKey(core, key);
   if (!found) throw new Error(`no role ${key}`);
@@ -444,7 +452,7 @@ const JWT = "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ1c2VyXzEifQ.c2lnbmF0dXJl";
 
 describe("environmentJSON", () => {
   const appOrigin = "http://localhost:3000";
-  const env = environmentJSON({ applicationName: "Projects", appOrigin });
+  const env = environmentJSON({ applicationName: "Projects", settings: offered, appOrigin });
   const settings = env as {
     organization_settings: { enabled: boolean; max_allowed_memberships: number };
     api_keys_settings: Record<string, boolean>;
@@ -463,7 +471,7 @@ describe("environmentJSON", () => {
     expectResponse("PATCH", "/v1/environment", env);
     expectComponent(
       "Client.Environment",
-      environmentJSON({ applicationName: "Projects", appOrigin: null }),
+      environmentJSON({ applicationName: "Projects", settings: offered, appOrigin: null }),
     );
   });
 
@@ -480,29 +488,35 @@ describe("environmentJSON", () => {
     expect(settings.auth_config).not.toHaveProperty("session_minter");
   });
 
-  it("offers verified domains with the enrollment modes the instance allows, off unless told", () => {
+  it("offers verified domains with the enrollment modes the instance settings allow", () => {
     const domains = (e: unknown) =>
       (e as { organization_settings: { domains: unknown } }).organization_settings.domains;
     expect(domains(env)).toEqual({
-      enabled: false,
-      enrollment_modes: [],
+      enabled: true,
+      enrollment_modes: ["manual_invitation", "automatic_invitation", "automatic_suggestion"],
       default_role: "org:member",
     });
-    const on = environmentJSON({
-      applicationName: "Projects",
-      appOrigin,
-      domains: {
-        enabled: true,
-        enrollmentModes: ["manual_invitation", "automatic_suggestion"],
-        defaultRole: "org:viewer",
-      },
-    });
-    expectComponent("Client.Environment", on);
-    expect(domains(on)).toEqual({
+    const envWith = (verified_domains: typeof offered.organizations.verified_domains) =>
+      environmentJSON({
+        applicationName: "Projects",
+        settings: { ...offered, organizations: { ...offered.organizations, verified_domains } },
+        appOrigin,
+      });
+    const suggestionsOnly = envWith({
       enabled: true,
-      enrollment_modes: ["manual_invitation", "automatic_suggestion"],
-      default_role: "org:viewer",
+      automatic_invitation: false,
+      automatic_suggestion: true,
     });
+    expectComponent("Client.Environment", suggestionsOnly);
+    expect(domains(suggestionsOnly)).toMatchObject({
+      enrollment_modes: ["manual_invitation", "automatic_suggestion"],
+    });
+    const off = envWith({
+      enabled: false,
+      automatic_invitation: false,
+      automatic_suggestion: false,
+    });
+    expect(domains(off)).toMatchObject({ enabled: false, enrollment_modes: [] });
   });
 
   it("offers email and password (and invitation tickets), with email as the one sign-in identifier", () => {
@@ -531,7 +545,11 @@ describe("environmentJSON", () => {
     const urls = JSON.stringify(env).match(/https?:\/\/[^"]*/g) ?? [];
     expect(urls.length).toBeGreaterThan(0);
     for (const url of urls) expect(url.startsWith(`${appOrigin}/`)).toBe(true);
-    const withoutOrigin = environmentJSON({ applicationName: "Projects", appOrigin: null });
+    const withoutOrigin = environmentJSON({
+      applicationName: "Projects",
+      settings: offered,
+      appOrigin: null,
+    });
     expect(JSON.stringify(withoutOrigin)).not.toMatch(/https?:/);
   });
 
@@ -609,7 +627,11 @@ describe("users, organizations and memberships", () => {
   });
 
   it("let a user do what the environment allows, and nothing else", () => {
-    const env = environmentJSON({ applicationName: "Projects", appOrigin: null }) as {
+    const env = environmentJSON({
+      applicationName: "Projects",
+      settings: offered,
+      appOrigin: null,
+    }) as {
       user_settings: { actions: { delete_self: boolean; create_organization: boolean } };
     };
     const json = fapiUserJSON(core, member);
