@@ -4,6 +4,10 @@
 // differs (name, description, a role's permission set); what the instance has beyond the file is
 // reported and left alone. Running it again changes nothing. With --dry-run it only prints the plan.
 //
+// Then it checks the instance's Clerk Billing plans against clerk/billing-plans.json. Clerk's
+// Backend API can read plans but not create or change them: what differs is printed as the steps
+// to take in the Clerk Dashboard, and the command exits with 2 until the instance matches.
+//
 // Then clerk/instance-settings.json: an emulator takes the whole file (PUT
 // /__emulator/instance_settings); Clerk's Backend API cannot set these, so for a real instance it
 // prints each item the instance does not have as declared, with where to set it in the Dashboard.
@@ -13,6 +17,7 @@
 import path from "node:path";
 import { createClerkClient } from "@clerk/backend";
 import nextEnv from "@next/env";
+import { BILLING_PLANS_FILE, readBillingPlans } from "../clerk/billing-plans-file";
 import {
   INSTANCE_SETTINGS_FILE,
   type InstanceSettings,
@@ -25,6 +30,7 @@ import {
   type OrganizationRolesDeclaration,
   readOrganizationRoles,
 } from "../clerk/organization-roles";
+import { billingDifferences } from "./lib/billing-plans-check";
 import { type ClerkTarget, clerkTarget } from "./lib/clerk-target";
 import {
   type EnvironmentJSON,
@@ -285,8 +291,9 @@ async function main() {
   const dryRun = args.includes("--dry-run");
   const file = path.relative(process.cwd(), ORGANIZATION_ROLES_FILE);
   const declaration = readOrganizationRoles();
-  // Both files are checked before anything changes.
+  // Every file is checked before anything changes.
   const settings = readInstanceSettings();
+  const billingPlans = readBillingPlans();
   const target = clerkTarget(process.env);
   console.log(`clerk:configure ${file} onto ${target.label}${dryRun ? " (dry run)" : ""}`);
 
@@ -308,6 +315,17 @@ async function main() {
   }
   if (plan.beyond.length > 0) {
     console.log(`  not in ${file}, left as is: ${plan.beyond.join(", ")}`);
+  }
+  const billingFile = path.relative(process.cwd(), BILLING_PLANS_FILE);
+  const billing = await billingDifferences(clerk, billingPlans);
+  if (billing.length === 0) {
+    console.log(`  billing: the organization plans match ${billingFile}`);
+  } else {
+    console.log(
+      `  billing: the Backend API cannot create plans; in the Clerk Dashboard (Billing):`,
+    );
+    for (const line of billing) console.log(`    - ${line}`);
+    process.exitCode = 2;
   }
   const count = plan.steps.length;
   if (count === 0) {

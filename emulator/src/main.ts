@@ -1,6 +1,7 @@
+import { BillingPlansFileError } from "../../clerk/billing-plans";
 import { InstanceSettingsFileError } from "../../clerk/instance-settings";
 import { OrganizationRolesFileError } from "../../clerk/organization-roles";
-import { ConfigError, loadConfig } from "./config";
+import { ConfigError, EMULATOR_DEFAULTS, loadConfig } from "./config";
 import { notEmulated } from "./domain/instance-settings";
 import { findUserByEmail } from "./domain/users";
 import { readSeed, SeedError } from "./seed";
@@ -11,11 +12,12 @@ const LOOPBACK = new Set(["127.0.0.1", "::1", "localhost"]);
 async function main() {
   const config = loadConfig();
   const emulator = await startEmulator(config);
-  const { core, url } = emulator;
+  const { core, url, frontendUrl } = emulator;
   const bar = "=".repeat(72);
   console.log(bar);
   console.log("Clerk emulator: a DEVELOPMENT tool, not Clerk. Never expose it to a network.");
   console.log(`  Backend API + JWKS  ${url}/v1  (CLERK_API_URL=${url})`);
+  console.log(`  Frontend API        ${frontendUrl}  (CLERK_FAPI_URL=${frontendUrl})`);
   console.log(`  Inspect page        ${url}/__emulator`);
   console.log(`  Publishable key     ${config.publishableKey}`);
   console.log(`  Data directory      ${config.dataDir}`);
@@ -36,6 +38,9 @@ async function main() {
     console.log("");
     console.log(`  WARNING: listening on ${config.host}, not loopback. Anyone who can reach this`);
     console.log("  address can read and change every user, session and API key it holds.");
+    if (config.secretKey === EMULATOR_DEFAULTS.secretKey) {
+      console.log("  Its secret key is the documented default: anyone can use the Backend API.");
+    }
   }
   console.log(bar);
 
@@ -58,13 +63,15 @@ main().catch((err: unknown) => {
     err instanceof ConfigError ||
     err instanceof SeedError ||
     err instanceof OrganizationRolesFileError ||
+    err instanceof BillingPlansFileError ||
     err instanceof InstanceSettingsFileError
   ) {
     console.error(err.message);
   } else if ((err as NodeJS.ErrnoException).code === "EADDRINUSE") {
     console.error(
-      `emulator: port ${process.env.EMULATOR_PORT ?? 4010} is already in use (another emulator or` +
-        " `npm run dev` still running?). Stop it, or set EMULATOR_PORT to a free port.",
+      `emulator: port ${(err as { port?: number }).port ?? process.env.EMULATOR_PORT ?? 4010} is` +
+        " already in use (another emulator or `npm run dev` still running?). Stop it, or set" +
+        " EMULATOR_PORT (and EMULATOR_FRONTEND_PORT, by default the next port) to free ports.",
     );
   } else {
     console.error(err);

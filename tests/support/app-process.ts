@@ -2,12 +2,18 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { createServer } from "node:net";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { appEnvForEmulator } from "../../scripts/lib/clerk-wiring";
+import { appEnvForEmulator, type EmulatorUrls } from "../../scripts/lib/clerk-wiring";
 import { TEST_SECRET_KEY, TEST_WEBHOOK_SECRET } from "./emulator-process";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 
-export type AppProcess = { url: string; output: () => string; stop: () => Promise<void> };
+export type AppProcess = {
+  url: string;
+  // The server process, e.g. for the CPU time it has used (/proc/<pid>/stat).
+  pid: number;
+  output: () => string;
+  stop: () => Promise<void>;
+};
 
 export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -27,22 +33,24 @@ export async function freePort(): Promise<number> {
 // reach, so suites that send many requests (or many bad credentials) from one address measure the
 // app, not the limits; the rate-limit suite sets its own.
 export async function startApp(options: {
-  emulatorUrl: string;
+  emulator: EmulatorUrls;
   databaseUrl: string;
   port?: number;
   env?: Record<string, string>;
+  // Node's own options for the server process, e.g. `--cpu-prof` (not allowed in NODE_OPTIONS).
+  nodeArgs?: string[];
 }): Promise<AppProcess> {
   const port = options.port ?? (await freePort());
   const child: ChildProcess = spawn(
     process.execPath,
-    ["--import", "tsx", path.join(ROOT, "scripts/serve.ts")],
+    [...(options.nodeArgs ?? []), "--import", "tsx", path.join(ROOT, "scripts/serve.ts")],
     {
       cwd: ROOT,
       env: {
         NODE_ENV: "production",
         PATH: process.env.PATH,
         NEXT_TELEMETRY_DISABLED: "1",
-        ...appEnvForEmulator(options.emulatorUrl),
+        ...appEnvForEmulator(options.emulator),
         CLERK_SECRET_KEY: TEST_SECRET_KEY,
         CLERK_WEBHOOK_SIGNING_SECRET: TEST_WEBHOOK_SECRET,
         DATABASE_URL: options.databaseUrl,
@@ -76,6 +84,7 @@ export async function startApp(options: {
   }
   return {
     url,
+    pid: child.pid as number,
     output: () => output,
     stop: async () => {
       if (child.exitCode !== null) return;

@@ -18,6 +18,9 @@ const EMULATED: ReadonlySet<string> = new Set([
   "social_connections.google",
   "social_connections.github",
   "social_connections.microsoft",
+  "organizations.verified_domains.enabled",
+  "organizations.verified_domains.automatic_invitation",
+  "organizations.verified_domains.automatic_suggestion",
 ]);
 
 // The declared settings an item at a time: those switched on that the emulator cannot serve.

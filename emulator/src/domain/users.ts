@@ -10,6 +10,8 @@ import type {
   VerificationRecord,
 } from "../store/records";
 import { deleteApiKeysOf } from "./api-keys";
+import { enrollUser } from "./domain-enrollment";
+import { forgetRequestsOf } from "./membership-requests";
 import { membershipsOfUser, removeMembership } from "./memberships";
 import { mergeMetadata } from "./metadata";
 import { endSession } from "./sessions";
@@ -138,6 +140,7 @@ export async function createUser(ctx: Ctx, input: CreateUserInput): Promise<User
   };
   core.store.put("users", user);
   core.webhooks.emit(ctx, "user.created", userJSON(user));
+  await enrollUser(ctx, user);
   return user;
 }
 
@@ -212,6 +215,7 @@ export function deleteUser(ctx: Ctx, id: string) {
     if (s.status === "active") endSession(ctx, s, "revoked");
   }
   deleteApiKeysOf(core, id);
+  forgetRequestsOf(core, "user", id);
   core.store.remove("users", id);
   const deleted = deletedJSON(
     "user",

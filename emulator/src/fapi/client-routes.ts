@@ -1,5 +1,6 @@
 import { z } from "zod";
 import type { Core } from "../core";
+import { billingPlans } from "../domain/billing";
 import { createDevBrowser } from "../domain/dev-browsers";
 import { offeredSettings } from "../domain/instance-settings";
 import { findMembership } from "../domain/memberships";
@@ -52,6 +53,7 @@ export function registerClientRoutes(router: Router, core: Core) {
       applicationName: APPLICATION_NAME,
       settings: offeredSettings(core),
       appOrigin: appOriginOf(core, req.headers),
+      organizationPaidPlans: billingPlans(core).some((p) => p.monthlyFee > 0),
     }),
   });
 

@@ -3,7 +3,8 @@ import {
   SOCIAL_PROVIDERS,
   type SocialProvider,
 } from "../../../clerk/instance-settings";
-import { CREATOR_ROLE, DEFAULT_ROLE } from "../../../clerk/organization-roles";
+import { CREATOR_ROLE } from "../../../clerk/organization-roles";
+import { domainSettingsOf } from "../domain/organization-settings";
 import { MIN_PASSWORD_LENGTH } from "../domain/users";
 
 // The Frontend API's `GET /v1/environment`: the instance configuration clerk-js and @clerk/ui
@@ -27,6 +28,8 @@ export type EnvironmentOptions = {
   // The app's origin (http://localhost:3000): the UI's redirects and links point at its pages.
   // Null when unknown: the URLs are then empty, and clerk-js uses its own defaults.
   appOrigin: string | null;
+  // Whether any organization plan costs money (<PricingTable/> and the checkout read it).
+  organizationPaidPlans?: boolean;
 };
 
 type AttributeOptions = {
@@ -351,6 +354,16 @@ function authConfig(s: InstanceSettings) {
   };
 }
 
+// `OrganizationSettings.DomainsSettings`: verified domains and the enrollment modes they offer.
+function domainsJSON(settings: InstanceSettings) {
+  const domains = domainSettingsOf(settings.organizations.verified_domains);
+  return {
+    enabled: domains.enabled,
+    enrollment_modes: [...domains.enrollmentModes],
+    default_role: domains.defaultRole,
+  };
+}
+
 export function environmentJSON(options: EnvironmentOptions): Record<string, unknown> {
   return {
     auth_config: authConfig(options.settings),
@@ -361,7 +374,7 @@ export function environmentJSON(options: EnvironmentOptions): Record<string, unk
       // 0 is "unlimited" to @clerk/ui (it checks `maxAllowedMemberships === 0`).
       max_allowed_memberships: 0,
       actions: { admin_delete: true },
-      domains: { enabled: false, enrollment_modes: [], default_role: DEFAULT_ROLE },
+      domains: domainsJSON(options.settings),
       slug: { disabled: false },
       creator_role: CREATOR_ROLE,
     },
@@ -371,7 +384,8 @@ export function environmentJSON(options: EnvironmentOptions): Record<string, unk
         stripe_publishable_key: null,
         free_trial_requires_payment_method: false,
         user: { enabled: false, has_paid_plans: false },
-        organization: { enabled: false, has_paid_plans: false },
+        // Organizations pay (clerk/billing-plans.json); users have no plans.
+        organization: { enabled: true, has_paid_plans: options.organizationPaidPlans ?? false },
       },
     },
     // <APIKeys/> refuses to mount unless the kind of key it shows is enabled here.

@@ -8,7 +8,8 @@ export type Metadata = Record<string, unknown>;
 export type EmailAddressRecord = {
   readonly id: string;
   readonly emailAddress: string;
-  verified: boolean;
+  // Read by the users' index of verified domains: changed through touchUser, never in place.
+  readonly verified: boolean;
   // The code verification of an address the user added themselves (Frontend API). Absent for
   // addresses that arrived verified: from the Backend API, a sign-up or a seed.
   verification?: VerificationRecord;
@@ -144,8 +145,59 @@ export type OrganizationInvitationRecord = {
   publicMetadata: Metadata;
   privateMetadata: Metadata;
   redirectUrl: string | null;
+  // The verified domain whose automatic invitation this is (absent: someone invited the address).
+  organizationDomainId?: string;
   acceptLink: string;
   expiresAt: number;
+  createdAt: number;
+  updatedAt: number;
+};
+
+export const ENROLLMENT_MODES = [
+  "manual_invitation",
+  "automatic_invitation",
+  "automatic_suggestion",
+] as const;
+export type EnrollmentMode = (typeof ENROLLMENT_MODES)[number];
+
+// How an organization proved it belongs to a domain: a code emailed to an address there (an
+// `email_code` verification), or the Backend API's say-so ("admin", verified on create or by an
+// update). Null until either happens.
+export type DomainVerificationRecord =
+  | VerificationRecord
+  | { strategy: "admin"; status: "verified" };
+
+// An organization's email domain. Once verified, people with a verified address there are
+// invited (automatic_invitation) or offered to ask to join (automatic_suggestion).
+export type OrganizationDomainRecord = {
+  id: string;
+  readonly organizationId: string;
+  readonly name: string;
+  enrollmentMode: EnrollmentMode;
+  affiliationEmailAddress: string | null;
+  verification: DomainVerificationRecord | null;
+  createdAt: number;
+  updatedAt: number;
+};
+
+// A verified domain's suggestion to one of its people: "accepted" once they asked to join (a
+// membership request).
+export type OrganizationSuggestionRecord = {
+  id: string;
+  readonly organizationId: string;
+  readonly organizationDomainId: string;
+  readonly userId: string;
+  status: "pending" | "accepted";
+  createdAt: number;
+  updatedAt: number;
+};
+
+// A user's request to join, made by accepting a suggestion; an admin accepts or rejects it.
+export type MembershipRequestRecord = {
+  id: string;
+  readonly organizationId: string;
+  readonly userId: string;
+  status: "pending" | "accepted" | "rejected";
   createdAt: number;
   updatedAt: number;
 };
@@ -330,6 +382,112 @@ export type WebhookMessage = {
   nextAttemptAt: number | null;
 };
 
+// Clerk Billing, for organizations (billing/*). A plan as clerk/billing-plans.json declares it, with
+// the ids Clerk gives plans and features.
+export type BillingFeatureRecord = { id: string; key: string; name: string; description: string };
+
+export type BillingPlanRecord = {
+  id: string;
+  key: string;
+  name: string;
+  description: string;
+  isDefault: boolean;
+  // Cents.
+  monthlyFee: number;
+  annualMonthlyFee: number;
+  seats: number;
+  features: BillingFeatureRecord[];
+  createdAt: number;
+};
+
+// Who pays: one per organization, created with its first subscription.
+export type BillingPayerRecord = {
+  id: string;
+  readonly organizationId: string;
+  // The member who first acted for it (Clerk's webhooks name a user on every payer).
+  userId: string | null;
+  createdAt: number;
+  updatedAt: number;
+};
+
+// A card. Offline there is no Stripe to collect one: each payer gets the emulator's test card
+// (Stripe's test Visa), and Stripe test-mode tokens (pm_card_visa, ...) add others.
+export type BillingPaymentMethodRecord = {
+  id: string;
+  readonly payerId: string;
+  cardType: string;
+  last4: string;
+  expiryMonth: number;
+  expiryYear: number;
+  isDefault: boolean;
+  createdAt: number;
+  updatedAt: number;
+};
+
+export type BillingPlanPeriod = "month" | "annual";
+
+export type SubscriptionItemRecord = {
+  id: string;
+  planId: string;
+  planPeriod: BillingPlanPeriod;
+  // active: in force; upcoming: starts at periodStart (a scheduled downgrade); canceled: in force
+  // until periodEnd, then ended; ended: over.
+  status: "active" | "upcoming" | "canceled" | "ended";
+  paymentMethodId: string | null;
+  periodStart: number;
+  periodEnd: number | null;
+  canceledAt: number | null;
+  endedAt: number | null;
+  createdAt: number;
+  updatedAt: number;
+};
+
+export type SubscriptionRecord = {
+  id: string;
+  readonly payerId: string;
+  items: SubscriptionItemRecord[];
+  activeAt: number;
+  latestPaymentId: string | null;
+  createdAt: number;
+  updatedAt: number;
+};
+
+export type CheckoutRecord = {
+  id: string;
+  readonly payerId: string;
+  planId: string;
+  planPeriod: BillingPlanPeriod;
+  status: "needs_confirmation" | "completed";
+  paymentMethodId: string | null;
+  // The item it created, once confirmed.
+  subscriptionItemId: string | null;
+  createdAt: number;
+  updatedAt: number;
+};
+
+// A charge: one per paid period. Statements group a payer's charges by month.
+export type PaymentAttemptRecord = {
+  id: string;
+  readonly payerId: string;
+  subscriptionItemId: string;
+  statementId: string;
+  paymentMethodId: string;
+  chargeType: "checkout" | "recurring";
+  amount: number;
+  status: "pending" | "paid" | "failed";
+  paidAt: number | null;
+  createdAt: number;
+  updatedAt: number;
+};
+
+export type StatementRecord = {
+  id: string;
+  readonly payerId: string;
+  // The first instant of its month (UTC).
+  timestamp: number;
+  createdAt: number;
+};
+
 export type EmulatorState = {
   version: 1;
   instanceId: string;
@@ -339,6 +497,9 @@ export type EmulatorState = {
   permissions: Record<string, PermissionRecord>;
   roles: Record<string, RoleRecord>;
   invitations: Record<string, OrganizationInvitationRecord>;
+  organizationDomains: Record<string, OrganizationDomainRecord>;
+  organizationSuggestions: Record<string, OrganizationSuggestionRecord>;
+  membershipRequests: Record<string, MembershipRequestRecord>;
   apiKeys: Record<string, ApiKeyRecord>;
   sessions: Record<string, SessionRecord>;
   clients: Record<string, ClientRecord>;
@@ -348,4 +509,11 @@ export type EmulatorState = {
   mailbox: SentEmail[];
   jwtTemplates: Record<string, JwtTemplateRecord>;
   webhookMessages: WebhookMessage[];
+  billingPlans: Record<string, BillingPlanRecord>;
+  billingPayers: Record<string, BillingPayerRecord>;
+  billingPaymentMethods: Record<string, BillingPaymentMethodRecord>;
+  subscriptions: Record<string, SubscriptionRecord>;
+  checkouts: Record<string, CheckoutRecord>;
+  paymentAttempts: Record<string, PaymentAttemptRecord>;
+  statements: Record<string, StatementRecord>;
 };

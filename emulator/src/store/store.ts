@@ -22,6 +22,9 @@ function emptyState(): EmulatorState {
     permissions: {},
     roles: {},
     invitations: {},
+    organizationDomains: {},
+    organizationSuggestions: {},
+    membershipRequests: {},
     apiKeys: {},
     sessions: {},
     clients: {},
@@ -31,6 +34,13 @@ function emptyState(): EmulatorState {
     mailbox: [],
     jwtTemplates: {},
     webhookMessages: [],
+    billingPlans: {},
+    billingPayers: {},
+    billingPaymentMethods: {},
+    subscriptions: {},
+    checkouts: {},
+    paymentAttempts: {},
+    statements: {},
   };
 }
 

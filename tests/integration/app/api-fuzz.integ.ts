@@ -23,7 +23,7 @@ let projectId: string;
 beforeAll(async () => {
   emulator = await startEmulatorProcess();
   const clerk = clerkFor(emulator.url);
-  app = await startApp({ emulatorUrl: emulator.url, databaseUrl: inject("databaseUrl") });
+  app = await startApp({ emulator: emulator, databaseUrl: inject("databaseUrl") });
   database = connectAppDatabase(inject("databaseUrl"));
   const owner = await clerk.users.createUser({ emailAddress: [`${unique("fuzz")}@example.com`] });
   org = (

@@ -28,7 +28,7 @@ type RevokeResult = { ok: boolean; message: string };
 beforeAll(async () => {
   emulator = await startEmulatorProcess();
   clerk = clerkFor(emulator.url);
-  app = await startApp({ emulatorUrl: emulator.url, databaseUrl: inject("databaseUrl") });
+  app = await startApp({ emulator: emulator, databaseUrl: inject("databaseUrl") });
   const user = async (name: string) =>
     (await clerk.users.createUser({ emailAddress: [`${unique(name)}@example.com`] })).id;
   alice = await user("alice");

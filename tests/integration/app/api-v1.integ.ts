@@ -41,7 +41,7 @@ beforeAll(async () => {
   emulator = await startEmulatorProcess();
   clerk = clerkFor(emulator.url);
   const databaseUrl = inject("databaseUrl");
-  app = await startApp({ emulatorUrl: emulator.url, databaseUrl });
+  app = await startApp({ emulator: emulator, databaseUrl });
   client = postgres(databaseUrl, { max: 2, onnotice: () => {} });
   db = drizzle(client);
   const doc = await fetch(`${app.url}/api/v1/openapi.json`).then((r) => r.json());

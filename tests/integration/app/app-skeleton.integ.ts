@@ -17,7 +17,7 @@ let orgB: { id: string; slug: string };
 beforeAll(async () => {
   emulator = await startEmulatorProcess();
   clerk = clerkFor(emulator.url);
-  app = await startApp({ emulatorUrl: emulator.url, databaseUrl: inject("databaseUrl") });
+  app = await startApp({ emulator: emulator, databaseUrl: inject("databaseUrl") });
   userId = (await clerk.users.createUser({ emailAddress: [`${unique("app")}@example.com`] })).id;
   const a = await clerk.organizations.createOrganization({ name: "Org A", createdBy: userId });
   const b = await clerk.organizations.createOrganization({ name: "Org B", createdBy: userId });

@@ -28,7 +28,7 @@ const ACTIONS = "src/app/orgs/[slug]/actions.ts";
 beforeAll(async () => {
   emulator = await startEmulatorProcess();
   clerk = clerkFor(emulator.url);
-  app = await startApp({ emulatorUrl: emulator.url, databaseUrl: inject("databaseUrl") });
+  app = await startApp({ emulator: emulator, databaseUrl: inject("databaseUrl") });
   database = connectAppDatabase(inject("databaseUrl"));
   const user = async (name: string) =>
     (await clerk.users.createUser({ emailAddress: [`${unique(name)}@example.com`] })).id;

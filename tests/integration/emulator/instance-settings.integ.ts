@@ -44,7 +44,7 @@ afterAll(async () => {
 });
 
 async function environment() {
-  const b = await fapiBrowser(emulator.url);
+  const b = await fapiBrowser(emulator.frontendUrl);
   return (await b.call("GET", "/v1/environment")).body;
 }
 
@@ -57,7 +57,7 @@ describe("an instance without passwords", () => {
   });
 
   it("signs up with an email and its code alone, and refuses a password", async () => {
-    const b = await fapiBrowser(emulator.url);
+    const b = await fapiBrowser(emulator.frontendUrl);
     const email = `${unique("codes")}@example.com`;
     const refused = await b.call("POST", "/v1/client/sign_ups", {
       email_address: email,
@@ -92,7 +92,7 @@ describe("an instance without passwords", () => {
       emailAddress: [email],
       password: "right-password-1",
     });
-    const b = await fapiBrowser(emulator.url);
+    const b = await fapiBrowser(emulator.frontendUrl);
     const started = await b.call("POST", "/v1/client/sign_ins", { identifier: email });
     expect(
       started.body.response.supported_first_factors.map((f: { strategy: string }) => f.strategy),

@@ -89,14 +89,14 @@ async function lastUserEvent(type: string, userId: string, has: (data: WireJson)
 
 describe("signing up with a social provider", () => {
   it("leaves for the stand-in page, comes back through the callback and creates the user with the account", async () => {
-    const b = await fapiBrowser(emulator.url);
+    const b = await fapiBrowser(emulator.frontendUrl);
     const authorize = await startSocialSignUp(b, "oauth_google");
     const url = new URL(authorize);
     expect(url.pathname).toBe("/v1/oauth_stand_in/google/authorize");
     expect(Object.fromEntries(url.searchParams)).toMatchObject({
       response_type: "code",
       scope: "openid email profile",
-      redirect_uri: `${emulator.url}/v1/oauth_callback`,
+      redirect_uri: `${emulator.frontendUrl}/v1/oauth_callback`,
     });
 
     const { html, landing } = await throughStandIn(authorize, { account: 1 });
@@ -146,7 +146,7 @@ describe("signing up with a social provider", () => {
   it("turns a sign-up whose account already has a user into that user's sign-in (transfer)", async () => {
     const email = `${unique("existing")}+clerk_test@example.com`;
     const user = await clerk.users.createUser({ emailAddress: [email], password: "long-enough-1" });
-    const b = await fapiBrowser(emulator.url);
+    const b = await fapiBrowser(emulator.frontendUrl);
     const { landing } = await throughStandIn(
       await startSocialSignUp(b, "oauth_github"),
       typed(email),
@@ -171,7 +171,7 @@ describe("signing in with a social provider", () => {
   it("links the account to the user with the same verified address and signs them in", async () => {
     const email = `${unique("linked")}+clerk_test@example.com`;
     const user = await clerk.users.createUser({ emailAddress: [email], password: "long-enough-1" });
-    const b = await fapiBrowser(emulator.url);
+    const b = await fapiBrowser(emulator.frontendUrl);
     const { landing } = await throughStandIn(
       await startSocialSignIn(b, "oauth_microsoft"),
       typed(email),
@@ -203,7 +203,7 @@ describe("signing in with a social provider", () => {
 
   it("makes a sign-in with an account nobody has transferable, and the transfer signs the person up", async () => {
     const email = `${unique("newcomer")}+clerk_test@example.com`;
-    const b = await fapiBrowser(emulator.url);
+    const b = await fapiBrowser(emulator.frontendUrl);
     const { landing } = await throughStandIn(
       await startSocialSignIn(b, "oauth_google"),
       typed(email),
@@ -224,7 +224,7 @@ describe("signing in with a social provider", () => {
   it("asks for the emailed code before linking an account whose provider does not vouch for the address", async () => {
     const email = `${unique("unvouched")}+clerk_test@example.com`;
     const user = await clerk.users.createUser({ emailAddress: [email], password: "long-enough-1" });
-    const b = await fapiBrowser(emulator.url);
+    const b = await fapiBrowser(emulator.frontendUrl);
     const { landing } = await throughStandIn(
       await startSocialSignIn(b, "oauth_google"),
       typed(email, { email_verified: false }),
@@ -255,7 +255,7 @@ describe("signing in with a social provider", () => {
   });
 
   it("reports a cancelled provider page on the sign-in, and signs nobody in", async () => {
-    const b = await fapiBrowser(emulator.url);
+    const b = await fapiBrowser(emulator.frontendUrl);
     const { landing } = await throughStandIn(await startSocialSignIn(b, "oauth_github"), "cancel");
     expect(landing.toString()).toBe(SIGN_IN_CALLBACK);
     const c = await client(b);
@@ -273,7 +273,7 @@ describe("signing in with a social provider", () => {
 describe("connected accounts in <UserProfile/>", () => {
   async function signedIn(email: string) {
     await clerk.users.createUser({ emailAddress: [email], password: "long-enough-1" });
-    const b = await fapiBrowser(emulator.url);
+    const b = await fapiBrowser(emulator.frontendUrl);
     const started = await b.call("POST", "/v1/client/sign_ins", { identifier: email });
     const done = await b.call(
       "POST",
@@ -364,7 +364,7 @@ describe("connected accounts in <UserProfile/>", () => {
 
 describe("refusals", () => {
   it("refuses a redirect outside the app, an unknown state and a replayed code", async () => {
-    const b = await fapiBrowser(emulator.url);
+    const b = await fapiBrowser(emulator.frontendUrl);
     const away = await b.call("POST", "/v1/client/sign_ins", {
       strategy: "oauth_google",
       redirect_url: "https://attacker.example/steal",
@@ -372,10 +372,13 @@ describe("refusals", () => {
     expect(away.status).toBe(400);
     expect(away.body.errors[0].meta.param_name).toBe("redirect_url");
 
-    const unknownState = await fetch(`${emulator.url}/v1/oauth_callback?state=nope&code=x`, {
-      redirect: "manual",
-      headers: { "x-contract-skip": "1" },
-    });
+    const unknownState = await fetch(
+      `${emulator.frontendUrl}/v1/oauth_callback?state=nope&code=x`,
+      {
+        redirect: "manual",
+        headers: { "x-contract-skip": "1" },
+      },
+    );
     expect(unknownState.status).toBe(400);
 
     const { callback } = await throughStandIn(await startSocialSignIn(b, "oauth_google"), {
