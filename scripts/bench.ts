@@ -12,7 +12,6 @@ import { execFileSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { parseArgs } from "node:util";
 import nextEnv from "@next/env";
 import postgres from "postgres";
 import { runMigrations } from "../src/db/migrate";
@@ -27,23 +26,33 @@ import { timeToFirstByte } from "./lib/bench/first-byte";
 import { type Load, type LoadResult, runLoad } from "./lib/bench/load";
 import { formatLayers, formatTable, type Layer, type Row } from "./lib/bench/report";
 import { removeWebhookBurstRows, webhookBurst } from "./lib/bench/webhook-burst";
+import { commandArgs, usageError } from "./lib/command-args";
 
-const { values: args } = parseArgs({
-  options: {
+const USAGE = `usage: npm run bench -- [options]
+
+Measures what a request costs on this machine (a production build, an emulator, a database of its
+own; see README "Performance") and prints one Markdown table.
+  --connections N       concurrent connections per load row (16)
+  --duration SECONDS    length of each load row (10)
+  --webhook-events N    signed webhook deliveries to ingest (2000)
+  --skip-cold-start     leave out \`npm run dev\`'s cold start
+  --help                this text`;
+const args = commandArgs(
+  {
     connections: { type: "string", default: "16" },
     duration: { type: "string", default: "10" },
     "webhook-events": { type: "string", default: "2000" },
     "skip-cold-start": { type: "boolean", default: false },
   },
-});
+  USAGE,
+);
 const CONNECTIONS = Number(args.connections);
 const SECONDS = Number(args.duration);
 const WEBHOOK_EVENTS = Number(args["webhook-events"]);
 if (![CONNECTIONS, SECONDS, WEBHOOK_EVENTS].every((n) => Number.isInteger(n) && n > 0)) {
-  console.error(
-    "usage: npm run bench -- [--connections N] [--duration SECONDS] [--webhook-events N] [--skip-cold-start]",
+  usageError(
+    `--connections, --duration and --webhook-events take whole numbers above 0.\n\n${USAGE}`,
   );
-  process.exit(2);
 }
 
 const ROOT = process.cwd();

@@ -1,4 +1,3 @@
-import Redis from "ioredis";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { type AppProcess, startApp } from "../../support/app-process";
 import { type ClerkCallCounter, startClerkCallCounter } from "../../support/clerk-call-counter";
@@ -8,6 +7,7 @@ import {
   removeDataDir,
   startEmulatorProcess,
 } from "../../support/emulator-process";
+import { startRedisServer } from "../../support/redis-server";
 
 // The API's rate limits, with the in-memory store and with Redis (shared by several instances):
 // per credential, and failed credentials per client address, the latter enforced before Clerk is
@@ -15,28 +15,16 @@ import {
 
 const API_LIMIT = 5;
 const FAILURE_LIMIT = 3;
-// A Redis database of this run's own (0 is left to the developer), so runs side by side on one
-// Redis server never share counters.
-const REDIS_URL = `redis://127.0.0.1:6379/${1 + (process.pid % 15)}`;
+// A redis-server of this file's own (when one is installed): the auth-failure counts of the
+// test address start empty, and no shared server's data is touched.
+const redis = await startRedisServer();
+const REDIS_URL = redis?.url ?? "";
 
 let emulator: EmulatorProcess;
 let counter: ClerkCallCounter;
 let clerk: ReturnType<typeof clerkFor>;
 let org: string;
 let userId: string;
-
-const redisAnswers = await (async () => {
-  const probe = new Redis(REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 0 });
-  try {
-    await probe.connect();
-    await probe.flushdb();
-    return true;
-  } catch {
-    return false;
-  } finally {
-    probe.disconnect();
-  }
-})();
 
 beforeAll(async () => {
   emulator = await startEmulatorProcess();
@@ -49,6 +37,7 @@ beforeAll(async () => {
   ).id;
 });
 afterAll(async () => {
+  await redis?.stop();
   await counter?.close();
   await emulator?.stop();
   if (emulator) removeDataDir(emulator.dataDir);
@@ -141,7 +130,7 @@ describe("with the in-memory store", () => {
   behavesAsLimited(() => app);
 });
 
-describe.skipIf(!redisAnswers)("with Redis (REDIS_URL)", () => {
+describe.skipIf(!redis)("with Redis (REDIS_URL)", () => {
   let one: AppProcess;
   let two: AppProcess;
   beforeAll(async () => {
