@@ -42,4 +42,5 @@ test("an admin creates a project, edits it on its page, and deletes it after con
   await item.getByRole("button", { name: `Delete ${renamed}` }).click();
   await item.getByRole("button", { name: `Delete “${renamed}”` }).click();
   await expect(page.getByRole("listitem").filter({ hasText: renamed })).toHaveCount(0);
+  await expect(page.getByRole("status", { name: "Notice" })).toHaveText(`Deleted “${renamed}”.`);
 });

@@ -1,9 +1,11 @@
 "use server";
 
+import { auth } from "@clerk/nextjs/server";
 import { revalidatePath } from "next/cache";
 import type { z } from "zod";
 import { userAuditSource } from "@/audit/audit-source";
 import { database } from "@/db/client";
+import { organizationVersion } from "@/organizations/org-version";
 import { ProjectInput } from "@/projects/project-input";
 import { createProject, deleteProject, getProject, updateProject } from "@/projects/projects";
 import { requireActiveOrg } from "./org-access";
@@ -102,4 +104,12 @@ export async function updateProjectAction(
     message: "Saved.",
     values: { name: updated.name, description: updated.description ?? "" },
   };
+}
+
+// What the open pages of an organization poll to notice changes made elsewhere (see
+// live-refresh.tsx): null when the organization is no longer the active one.
+export async function organizationVersionAction(slug: string): Promise<string | null> {
+  const { orgId, orgSlug } = await auth();
+  if (!orgId || orgSlug !== slug) return null;
+  return organizationVersion(database().db, orgId);
 }
