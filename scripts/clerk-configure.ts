@@ -4,11 +4,25 @@
 // differs (name, description, a role's permission set); what the instance has beyond the file is
 // reported and left alone. Running it again changes nothing. With --dry-run it only prints the plan.
 //
+// Then it checks the instance's Clerk Billing plans against clerk/billing-plans.json. Clerk's
+// Backend API can read plans but not create or change them: what differs is printed as the steps
+// to take in the Clerk Dashboard, and the command exits with 2 until the instance matches.
+//
+// Then clerk/instance-settings.json: an emulator takes the whole file (PUT
+// /__emulator/instance_settings); Clerk's Backend API cannot set these, so for a real instance it
+// prints each item the instance does not have as declared, with where to set it in the Dashboard.
+//
 // Which Clerk: CLERK_SECRET_KEY (and CLERK_API_URL, if set) from the environment or .env.local;
 // without a key, the emulator of a running `npm run dev`.
 import path from "node:path";
 import { createClerkClient } from "@clerk/backend";
 import nextEnv from "@next/env";
+import { BILLING_PLANS_FILE, readBillingPlans } from "../clerk/billing-plans-file";
+import {
+  INSTANCE_SETTINGS_FILE,
+  type InstanceSettings,
+  readInstanceSettings,
+} from "../clerk/instance-settings";
 import {
   type DeclaredRole,
   isSystemPermission,
@@ -16,7 +30,13 @@ import {
   type OrganizationRolesDeclaration,
   readOrganizationRoles,
 } from "../clerk/organization-roles";
-import { clerkTarget } from "./lib/clerk-target";
+import { billingDifferences } from "./lib/billing-plans-check";
+import { type ClerkTarget, clerkTarget } from "./lib/clerk-target";
+import {
+  type EnvironmentJSON,
+  itemsOfEnvironment,
+  planInstanceSettings,
+} from "./lib/instance-settings-plan";
 import { requireClerk } from "./lib/preflight";
 
 nextEnv.loadEnvConfig(process.cwd());
@@ -187,9 +207,88 @@ const VERB = {
 
 const USAGE = `usage: npm run clerk:configure [-- --dry-run]
 
-Applies clerk/organization-roles.json (roles and permissions) to a Clerk instance: the one of
-CLERK_SECRET_KEY (and CLERK_API_URL) when set, else the emulator of a running \`npm run dev\`.
+Applies clerk/organization-roles.json (roles and permissions), clerk/instance-settings.json and
+checks clerk/billing-plans.json against a Clerk instance: the one of CLERK_SECRET_KEY (and
+CLERK_API_URL) when set, else the emulator of a running \`npm run dev\`.
   --dry-run   print the plan, change nothing`;
+
+// A Clerk emulator answers its health check; Clerk has no such path.
+async function isEmulator(target: ClerkTarget) {
+  if (!target.apiUrl) return false;
+  const res = await fetch(new URL("/__emulator/health", target.apiUrl)).catch(() => null);
+  return res?.ok === true;
+}
+
+async function configureEmulator(target: ClerkTarget, settings: InstanceSettings, dryRun: boolean) {
+  if (dryRun) {
+    console.log("  would apply every item of the file to the emulator");
+    return;
+  }
+  const res = await fetch(new URL("/__emulator/instance_settings", target.apiUrl), {
+    method: "PUT",
+    headers: {
+      Authorization: `Bearer ${target.secretKey}`,
+      "Content-Type": "application/json",
+    },
+    body: JSON.stringify(settings),
+  });
+  const body = (await res.json()) as {
+    not_emulated?: string[];
+    errors?: { long_message: string }[];
+  };
+  if (!res.ok) {
+    throw new Error(body.errors?.map((e) => e.long_message).join("; ") ?? `HTTP ${res.status}`);
+  }
+  console.log("  applied to the emulator (until it stops; it reads the file again at start)");
+  if (body.not_emulated?.length) {
+    console.log(`  on in the file, not emulated yet, so off: ${body.not_emulated.join(", ")}`);
+  }
+}
+
+// What a real instance offers, from its Frontend API's environment (public: the publishable key
+// names the host); null when it cannot be read.
+async function instanceEnvironment(): Promise<Map<string, boolean> | null> {
+  const key = process.env.NEXT_PUBLIC_CLERK_PUBLISHABLE_KEY ?? "";
+  const host = Buffer.from(key.split("_")[2] ?? "", "base64")
+    .toString()
+    .replace(/\$$/, "");
+  if (!host.includes(".")) return null;
+  const res = await fetch(`https://${host}/v1/environment`).catch(() => null);
+  if (!res?.ok) return null;
+  return itemsOfEnvironment((await res.json()) as EnvironmentJSON);
+}
+
+async function configureClerk(settings: InstanceSettings) {
+  const current = await instanceEnvironment();
+  if (!current) {
+    console.log(
+      "  cannot read the instance's environment (NEXT_PUBLIC_CLERK_PUBLISHABLE_KEY): listing every item",
+    );
+  }
+  const steps = planInstanceSettings(settings, current);
+  for (const step of steps) {
+    const now = step.now === undefined ? "" : ` (now ${step.now ? "on" : "off"})`;
+    console.log(`  set ${step.path} ${step.on ? "on" : "off"}${now}: ${step.where}`);
+  }
+  if (steps.length === 0) {
+    console.log("  the instance offers what the file declares");
+  } else {
+    console.log(
+      `  ${steps.length} item(s) to set in the Clerk Dashboard (Clerk's Backend API cannot set them)`,
+    );
+  }
+}
+
+async function configureInstanceSettings(
+  target: ClerkTarget,
+  settings: InstanceSettings,
+  dryRun: boolean,
+) {
+  const file = path.relative(process.cwd(), INSTANCE_SETTINGS_FILE);
+  console.log(`clerk:configure ${file} onto ${target.label}${dryRun ? " (dry run)" : ""}`);
+  if (await isEmulator(target)) await configureEmulator(target, settings, dryRun);
+  else await configureClerk(settings);
+}
 
 async function main() {
   const args = process.argv.slice(2);
@@ -204,6 +303,9 @@ async function main() {
   const dryRun = args.includes("--dry-run");
   const file = path.relative(process.cwd(), ORGANIZATION_ROLES_FILE);
   const declaration = readOrganizationRoles();
+  // Every file is checked before anything changes.
+  const settings = readInstanceSettings();
+  const billingPlans = readBillingPlans();
   const target = clerkTarget(process.env);
   console.log(`clerk:configure ${file} onto ${target.label}${dryRun ? " (dry run)" : ""}`);
 
@@ -227,6 +329,17 @@ async function main() {
   if (plan.beyond.length > 0) {
     console.log(`  not in ${file}, left as is: ${plan.beyond.join(", ")}`);
   }
+  const billingFile = path.relative(process.cwd(), BILLING_PLANS_FILE);
+  const billing = await billingDifferences(clerk, billingPlans);
+  if (billing.length === 0) {
+    console.log(`  billing: the organization plans match ${billingFile}`);
+  } else {
+    console.log(
+      `  billing: the Backend API cannot create plans; in the Clerk Dashboard (Billing):`,
+    );
+    for (const line of billing) console.log(`    - ${line}`);
+    process.exitCode = 2;
+  }
   const count = plan.steps.length;
   if (count === 0) {
     console.log(`clerk:configure done: nothing to change, the instance matches ${file}`);
@@ -235,6 +348,7 @@ async function main() {
   } else {
     console.log(`clerk:configure done: ${count} change(s) applied`);
   }
+  await configureInstanceSettings(target, settings, dryRun);
 }
 
 main().catch((err: unknown) => {

@@ -36,6 +36,7 @@ const env: NodeJS.ProcessEnv = { NEXT_TELEMETRY_DISABLED: "1", ...process.env };
 const port = Number(env.PORT ?? 3000);
 const appOrigin = `http://localhost:${port}`;
 const emulatorPort = Number(env.EMULATOR_PORT ?? 4010);
+const emulatorFrontendPort = Number(env.EMULATOR_FRONTEND_PORT ?? emulatorPort + 1);
 const embeddedDbPort = Number(env.EMBEDDED_DB_PORT ?? 54320);
 // Where the emulator's state and the embedded database live (tests point it at a scratch folder).
 const dataDir = path.resolve(ROOT, env.DATA_DIR ?? ".data");
@@ -163,10 +164,14 @@ function listenHost(clerk: ClerkMode): string | undefined {
 
 async function main() {
   const clerk = clerkMode(env);
-  const emulatorUrl = `http://127.0.0.1:${emulatorPort}`;
+  const emulatorUrls = {
+    url: `http://127.0.0.1:${emulatorPort}`,
+    frontendUrl: `http://127.0.0.1:${emulatorFrontendPort}`,
+  };
+  const emulatorUrl = emulatorUrls.url;
   // The emulator wiring fills in what is not set; a variable you set yourself wins, and the
   // emulator gets it too (emulatorEnv below).
-  if (clerk === "emulator") Object.assign(env, { ...appEnvForEmulator(emulatorUrl), ...env });
+  if (clerk === "emulator") Object.assign(env, { ...appEnvForEmulator(emulatorUrls), ...env });
   // `build` only needs the public values inlined into the bundle; it starts nothing.
   if (mode === "build") {
     const build = startChild("next", process.execPath, [nextBin, "build"], env);
@@ -186,6 +191,7 @@ async function main() {
         EMULATOR_WEBHOOK_HOLD: "1",
         ...emulatorEnv({
           port: emulatorPort,
+          frontendPort: emulatorFrontendPort,
           appOrigin,
           dataDir: path.join(dataDir, "emulator"),
           seed,

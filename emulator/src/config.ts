@@ -1,5 +1,7 @@
 import path from "node:path";
 import { z } from "zod";
+import { BILLING_PLANS_FILE } from "../../clerk/billing-plans-file";
+import { INSTANCE_SETTINGS_FILE } from "../../clerk/instance-settings";
 import { ORGANIZATION_ROLES_FILE } from "../../clerk/organization-roles";
 
 // Development defaults, also used by the dev launcher to wire the app to the emulator.
@@ -12,6 +14,8 @@ export const EMULATOR_DEFAULTS = {
 // One validated read of the environment: every other module receives an EmulatorConfig.
 const EnvSchema = z.object({
   EMULATOR_PORT: z.coerce.number().int().min(0).max(65535).default(4010),
+  // The Frontend API's own origin; by default the port after EMULATOR_PORT (any free one with 0).
+  EMULATOR_FRONTEND_PORT: z.coerce.number().int().min(0).max(65535).optional(),
   EMULATOR_HOST: z.string().default("127.0.0.1"),
   EMULATOR_DATA_DIR: z.string().default(".data/emulator"),
   CLERK_SECRET_KEY: z
@@ -34,12 +38,29 @@ const EnvSchema = z.object({
   EMULATOR_WEBHOOK_HOLD: z.stringbool().default(false),
   EMULATOR_SEED: z.string().optional(),
   EMULATOR_ORGANIZATION_ROLES: z.string().default(ORGANIZATION_ROLES_FILE),
+  EMULATOR_BILLING_PLANS: z.string().default(BILLING_PLANS_FILE),
+  EMULATOR_INSTANCE_SETTINGS: z.string().default(INSTANCE_SETTINGS_FILE),
   EMULATOR_TOKEN_TTL_SECONDS: z.coerce.number().int().positive().default(60),
   EMULATOR_CODE_TTL_SECONDS: z.coerce.number().int().positive().default(600),
+  // A Clerk that is far away: "50" adds 50 ms to every Backend and Frontend API answer, "20-80" a
+  // uniformly random delay in that range.
+  EMULATOR_LATENCY_MS: z
+    .string()
+    .regex(/^\d{1,5}(-\d{1,5})?$/, 'must be milliseconds ("50") or a range ("20-80")')
+    .default("0"),
 });
 
+export type Latency = { minMs: number; maxMs: number };
+
+function parseLatency(spec: string): Latency {
+  const [min, max = min] = spec.split("-").map(Number) as [number, number?];
+  return { minMs: Math.min(min, max), maxMs: Math.max(min, max) };
+}
+
 export type EmulatorConfig = {
+  // The Backend API's port (and the emulator's own pages); the Frontend API's.
   port: number;
+  frontendPort: number;
   host: string;
   dataDir: string;
   secretKey: string;
@@ -56,9 +77,12 @@ export type EmulatorConfig = {
   webhookHold: boolean;
   seedFile: string | undefined;
   organizationRolesFile: string;
+  billingPlansFile: string;
+  instanceSettingsFile: string;
   tokenTtlSeconds: number;
   // How long an emailed code (sign-in, sign-up, address verification, password reset) is valid.
   codeTtlSeconds: number;
+  latency: Latency;
 };
 
 export class ConfigError extends Error {}
@@ -79,6 +103,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): EmulatorConfig
   const e = parsed.data;
   return {
     port: e.EMULATOR_PORT,
+    frontendPort: e.EMULATOR_FRONTEND_PORT ?? (e.EMULATOR_PORT === 0 ? 0 : e.EMULATOR_PORT + 1),
     host: e.EMULATOR_HOST,
     dataDir: path.resolve(e.EMULATOR_DATA_DIR),
     secretKey: e.CLERK_SECRET_KEY,
@@ -93,7 +118,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): EmulatorConfig
     webhookHold: e.EMULATOR_WEBHOOK_HOLD,
     seedFile: e.EMULATOR_SEED ? path.resolve(e.EMULATOR_SEED) : undefined,
     organizationRolesFile: path.resolve(e.EMULATOR_ORGANIZATION_ROLES),
+    billingPlansFile: path.resolve(e.EMULATOR_BILLING_PLANS),
+    instanceSettingsFile: path.resolve(e.EMULATOR_INSTANCE_SETTINGS),
     tokenTtlSeconds: e.EMULATOR_TOKEN_TTL_SECONDS,
     codeTtlSeconds: e.EMULATOR_CODE_TTL_SECONDS,
+    latency: parseLatency(e.EMULATOR_LATENCY_MS),
   };
 }

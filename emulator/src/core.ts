@@ -1,3 +1,5 @@
+import type { BillingPlansDeclaration } from "../../clerk/billing-plans";
+import type { InstanceSettings } from "../../clerk/instance-settings";
 import type { OrganizationRolesDeclaration } from "../../clerk/organization-roles";
 import type { EmulatorConfig } from "./config";
 import type { SigningKey } from "./crypto/signing-key";
@@ -12,6 +14,12 @@ export type Core = {
   webhooks: WebhookDispatcher;
   // clerk/organization-roles.json as read at start: what a fresh (or reset) instance begins with.
   organizationRoles: OrganizationRolesDeclaration;
+  // clerk/billing-plans.json as read at start: the plans a fresh (or reset) instance offers.
+  billingPlans: BillingPlansDeclaration;
+  // clerk/instance-settings.json as read at start, or as `npm run clerk:configure` last put it
+  // (PUT /__emulator/instance_settings). What the instance offers is these, less what the emulator
+  // cannot serve (domain/instance-settings.ts).
+  instanceSettings: InstanceSettings;
   now: () => number;
   log: (line: string) => void;
 };

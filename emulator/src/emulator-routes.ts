@@ -1,14 +1,19 @@
 import { z } from "zod";
+import { parseInstanceSettings } from "../../clerk/instance-settings";
 import { ctxOf, json } from "./bapi/shared";
 import type { Core } from "./core";
+import { endBillingPeriod, seedBillingPlans } from "./domain/billing";
+import { notEmulated, offeredSettings } from "./domain/instance-settings";
+import { getOrganization, syncSeats } from "./domain/organizations";
 import { parseParams } from "./domain/params";
 import { seedOrganizationRoles } from "./domain/roles";
 import { createSession } from "./domain/sessions";
 import type { BackendApiStats } from "./http/backend-api-stats";
-import { errors } from "./http/clerk-errors";
+import { ClerkApiError, errors } from "./http/clerk-errors";
 import type { Router } from "./http/router";
 import { renderInspectPage } from "./inspect/page";
 import { sessionJSON } from "./json/bapi-json";
+import { subscriptionJSON } from "./json/billing-json";
 import { mintSessionToken } from "./tokens/session-token";
 import { FaultSpecError, parseFaults } from "./webhooks/faults";
 
@@ -25,10 +30,17 @@ const MintSessionBody = z
 
 const FaultsBody = z.object({ faults: z.string() }).strict();
 
+// The instance settings as declared, what the instance offers of them, and what it leaves out.
+const instanceSettingsJSON = (core: Core) => ({
+  declared: core.instanceSettings,
+  offered: offeredSettings(core),
+  not_emulated: notEmulated(core.instanceSettings),
+});
+
 export function registerEmulatorRoutes(router: Router, core: Core, stats: BackendApiStats) {
   router
-    .add("GET", "/__emulator", () => ({ status: 200, html: renderInspectPage(core) }), "none")
-    .add("GET", "/__emulator/health", () => json({ status: "ok" }), "none")
+    .add("GET", "/__emulator", () => ({ status: 200, html: renderInspectPage(core) }), "open")
+    .add("GET", "/__emulator/health", () => json({ status: "ok" }), "open")
 
     .add("POST", "/__emulator/sessions", async (req) => {
       const body = parseParams(MintSessionBody, req.body);
@@ -45,7 +57,26 @@ export function registerEmulatorRoutes(router: Router, core: Core, stats: Backen
       core.webhooks.clearTimers();
       core.store.reset();
       seedOrganizationRoles(core, core.organizationRoles);
+      seedBillingPlans(core, core.billingPlans);
       return { status: 204 };
+    })
+    .add("GET", "/__emulator/instance_settings", () => json(instanceSettingsJSON(core)))
+    // What `npm run clerk:configure` sends a running emulator: clerk/instance-settings.json,
+    // checked as the emulator checks the file at start. It lasts until the emulator stops.
+    .add("PUT", "/__emulator/instance_settings", (req) => {
+      const parsed = parseInstanceSettings(req.body);
+      if (!parsed.ok) {
+        throw new ClerkApiError(
+          422,
+          parsed.problems.map((problem) => ({
+            code: "form_param_format_invalid",
+            message: "invalid instance settings",
+            long_message: problem,
+          })),
+        );
+      }
+      core.instanceSettings = parsed.settings;
+      return json(instanceSettingsJSON(core));
     })
     .add("GET", "/__emulator/webhooks", () =>
       json({
@@ -90,6 +121,13 @@ export function registerEmulatorRoutes(router: Router, core: Core, stats: Backen
     .add("DELETE", "/__emulator/stats", () => {
       stats.reset(core.now());
       return { status: 204 };
+    })
+    // Clerk Billing's time, offline: the organization's current billing period ends now (a
+    // scheduled downgrade or cancellation takes effect, a paid plan renews and is charged).
+    .add("POST", "/__emulator/billing/organizations/:id/end_period", (req, p) => {
+      const org = getOrganization(core, p.id as string);
+      const subscription = endBillingPeriod(ctxOf(core, req), org, syncSeats);
+      return json(subscriptionJSON(core, subscription, false));
     })
     .add("PUT", "/__emulator/webhooks/faults", (req) => {
       const body = parseParams(FaultsBody, req.body);

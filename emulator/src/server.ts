@@ -1,8 +1,11 @@
 import { createReadStream } from "node:fs";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import { readBillingPlans } from "../../clerk/billing-plans-file";
+import { readInstanceSettings } from "../../clerk/instance-settings";
 import { readOrganizationRoles } from "../../clerk/organization-roles";
 import { registerApiKeyRoutes } from "./bapi/api-keys-routes";
+import { registerBillingRoutes } from "./bapi/billing-routes";
 import { registerEmailAddressRoutes } from "./bapi/email-addresses-routes";
 import { registerInstanceRoutes } from "./bapi/instance-routes";
 import { registerInvitationRoutes } from "./bapi/invitations-routes";
@@ -11,12 +14,14 @@ import { registerRoleRoutes } from "./bapi/roles-routes";
 import { registerSessionRoutes } from "./bapi/sessions-routes";
 import { ctxOf } from "./bapi/shared";
 import { registerUserRoutes } from "./bapi/users-routes";
-import type { EmulatorConfig } from "./config";
+import type { EmulatorConfig, Latency } from "./config";
 import type { Core } from "./core";
 import { loadOrCreateSigningKey } from "./crypto/signing-key";
+import { seedBillingPlans } from "./domain/billing";
 import { seedOrganizationRoles } from "./domain/roles";
 import { registerEmulatorRoutes } from "./emulator-routes";
 import { registerAccountRoutes } from "./fapi/account-routes";
+import { registerFapiBillingRoutes } from "./fapi/billing-routes";
 import { bundleFor } from "./fapi/bundles";
 import { registerClientRoutes } from "./fapi/client-routes";
 import { registerHandshakeRoutes } from "./fapi/handshake";
@@ -28,7 +33,13 @@ import { bearerMatches } from "./http/bearer";
 import { ClerkApiError, errors } from "./http/clerk-errors";
 import { clientAddress } from "./http/client-address";
 import { parseBody, readRawBody } from "./http/request-body";
-import { type RequestInfo, type RouteResult, Router, splitUrl } from "./http/router";
+import {
+  type ApiOrigin,
+  type RequestInfo,
+  type RouteResult,
+  Router,
+  splitUrl,
+} from "./http/router";
 import { applySeed, readSeed } from "./seed";
 import { randomBase62 } from "./store/ids";
 import { Store } from "./store/store";
@@ -37,7 +48,9 @@ import { parseFaults } from "./webhooks/faults";
 
 export type Emulator = {
   core: Core;
+  // The Backend API's origin (and the emulator's own pages); the Frontend API's.
   url: string;
+  frontendUrl: string;
   close: () => Promise<void>;
 };
 
@@ -98,8 +111,11 @@ export async function startEmulator(
   log: (line: string) => void = console.log,
 ): Promise<Emulator> {
   const now = () => Date.now();
-  // Read before anything else: a bad roles file stops the emulator, whatever state it has.
+  // Read before anything else: a bad roles or settings file stops the emulator, whatever state it
+  // has.
   const organizationRoles = readOrganizationRoles(config.organizationRolesFile);
+  const billingPlans = readBillingPlans(config.billingPlansFile);
+  const instanceSettings = readInstanceSettings(config.instanceSettingsFile);
   const store = new Store(config.dataDir, log);
   const stats = new BackendApiStats(now());
   const webhooks = new WebhookDispatcher(
@@ -115,10 +131,13 @@ export async function startEmulator(
     signingKey: await loadOrCreateSigningKey(config.dataDir),
     webhooks,
     organizationRoles,
+    billingPlans,
+    instanceSettings,
     now,
     log,
   };
   seedOrganizationRoles(core, organizationRoles);
+  seedBillingPlans(core, billingPlans);
 
   const router = new Router();
   registerInstanceRoutes(router, core);
@@ -129,6 +148,7 @@ export async function startEmulator(
   registerInvitationRoutes(router, core);
   registerSessionRoutes(router, core);
   registerApiKeyRoutes(router, core);
+  registerBillingRoutes(router, core);
   registerEmulatorRoutes(router, core, stats);
   registerClientRoutes(router, core);
   registerHandshakeRoutes(router, core);
@@ -136,9 +156,10 @@ export async function startEmulator(
   registerMeRoutes(router, core);
   registerAccountRoutes(router, core);
   registerFapiOrganizationRoutes(router, core);
+  registerFapiBillingRoutes(router, core);
 
-  async function handle(req: IncomingMessage, res: ServerResponse) {
-    const result = await answer(req);
+  async function handle(origin: ApiOrigin, req: IncomingMessage, res: ServerResponse) {
+    const result = await answer(origin, req);
     // What the answer reports is on disk before it goes out (and a change made by a request that
     // then failed, such as a counted code attempt, too).
     try {
@@ -150,34 +171,39 @@ export async function startEmulator(
     send(res, result);
   }
 
-  async function answer(req: IncomingMessage): Promise<RouteResult> {
+  async function answer(origin: ApiOrigin, req: IncomingMessage): Promise<RouteResult> {
     const { path, query } = splitUrl(req.url ?? "/");
     const wireMethod = (req.method ?? "GET").toUpperCase();
     // clerk-js sends PATCH/PUT/DELETE as POST with ?_method=.
-    const override = wireMethod === "POST" ? query.get("_method")?.toUpperCase() : undefined;
+    const override =
+      origin === "frontend" && wireMethod === "POST"
+        ? query.get("_method")?.toUpperCase()
+        : undefined;
     const method = override ?? wireMethod;
     try {
-      const bundle = bundleFor(path);
-      if (bundle) return bundle;
-      const backend = bearerMatches(req.headers, config.secretKey);
-      const matched = router.match(method, path, (kind) => (kind === "secret") === backend);
-      if (backend && !path.startsWith("/__emulator")) {
+      if (origin === "frontend") {
+        const bundle = bundleFor(path);
+        if (bundle) return bundle;
+      }
+      const emulatorOwn = path === "/__emulator" || path.startsWith("/__emulator/");
+      if (!emulatorOwn) await delay(config.latency);
+      const matched = router.match(origin, method, path);
+      if (origin === "backend" && !emulatorOwn) {
         stats.count(method, matched.route?.pattern ?? "(no such endpoint)");
       }
-      if (!matched.route || (override && matched.route.auth !== "frontend")) {
-        throw errors.notFound("endpoint");
-      }
-      if (matched.route.auth === "secret" && !backend) {
+      if (!matched.route) throw errors.notFound("endpoint");
+      if (matched.route.auth === "secret" && !bearerMatches(req.headers, config.secretKey)) {
         throw errors.unauthenticated();
       }
       const raw =
         wireMethod === "GET" || wireMethod === "HEAD" ? Buffer.alloc(0) : await readRawBody(req);
       const info: RequestInfo = {
+        origin,
         method,
         path,
         query,
         headers: req.headers,
-        body: await parseBody(raw, req.headers["content-type"], matched.route.auth === "frontend"),
+        body: await parseBody(raw, req.headers["content-type"], origin === "frontend"),
         ip: clientAddress(req.headers, req.socket.remoteAddress, config.secretKey),
       };
       return await matched.route.handler(info, matched.params);
@@ -202,8 +228,34 @@ export async function startEmulator(
   await store.durable();
   webhooks.start();
 
+  const backend = await listen(config.host, config.port, (req, res) => handle("backend", req, res));
+  const frontend = await listen(config.host, config.frontendPort, (req, res) =>
+    handle("frontend", req, res),
+  );
+  config.port = backend.port;
+  config.frontendPort = frontend.port;
+
+  return {
+    core,
+    url: backend.url,
+    frontendUrl: frontend.url,
+    close: async () => {
+      await webhooks.stop();
+      await Promise.all([backend.close(), frontend.close()]);
+      await store.close();
+    },
+  };
+}
+
+type Listening = { port: number; url: string; close: () => Promise<void> };
+
+async function listen(
+  host: string,
+  port: number,
+  onRequest: (req: IncomingMessage, res: ServerResponse) => Promise<void>,
+): Promise<Listening> {
   const server = createServer((req, res) => {
-    void handle(req, res);
+    void onRequest(req, res);
   });
   // Node closes an idle keep-alive connection after 5 s. A client whose event loop was busy for
   // longer (a test runner compiling Clerk's OpenAPI schemas, the app under load) may send its next
@@ -213,22 +265,24 @@ export async function startEmulator(
   server.headersTimeout = 66_000;
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
-    server.listen(config.port, config.host, () => resolve());
+    server.listen(port, host, () => resolve());
   });
-  const { port } = server.address() as AddressInfo;
-  config.port = port;
-  const host = config.host.includes(":") ? `[${config.host}]` : config.host;
-
+  const bound = (server.address() as AddressInfo).port;
+  const shownHost = host.includes(":") ? `[${host}]` : host;
   return {
-    core,
-    url: `http://${host}:${port}`,
-    close: async () => {
-      await webhooks.stop();
-      await new Promise<void>((resolve) => {
+    port: bound,
+    url: `http://${shownHost}:${bound}`,
+    close: () =>
+      new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeAllConnections();
-      });
-      await store.close();
-    },
+      }),
   };
+}
+
+// EMULATOR_LATENCY_MS: the time a far-away Clerk would take to answer.
+function delay({ minMs, maxMs }: Latency): Promise<void> | undefined {
+  if (maxMs === 0) return undefined;
+  const ms = minMs + Math.random() * (maxMs - minMs);
+  return new Promise((resolve) => setTimeout(resolve, ms));
 }

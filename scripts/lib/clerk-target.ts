@@ -1,4 +1,4 @@
-import { appEnvForEmulator } from "./clerk-wiring";
+import { appEnvForEmulator, emulatorUrlsAt } from "./clerk-wiring";
 
 export type ClerkTarget = {
   secretKey: string | undefined;
@@ -16,7 +16,8 @@ export function clerkTarget(env: NodeJS.ProcessEnv): ClerkTarget {
       label: env.CLERK_API_URL ?? "Clerk (CLERK_SECRET_KEY)",
     };
   }
-  const url = `http://127.0.0.1:${env.EMULATOR_PORT ?? 4010}`;
-  const wiring = appEnvForEmulator(url);
+  const urls = emulatorUrlsAt(Number(env.EMULATOR_PORT ?? 4010));
+  const url = urls.url;
+  const wiring = appEnvForEmulator(urls);
   return { secretKey: wiring.CLERK_SECRET_KEY, apiUrl: url, label: `the emulator at ${url}` };
 }

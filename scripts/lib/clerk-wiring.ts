@@ -16,14 +16,22 @@ export function clerkMode(env: NodeJS.ProcessEnv): ClerkMode {
   return env.CLERK_SECRET_KEY && env.NEXT_PUBLIC_CLERK_PUBLISHABLE_KEY ? "clerk" : "emulator";
 }
 
-// What the app needs to talk to an emulator at `emulatorUrl` (server side) through its own
-// same-origin Frontend API proxy (browser side).
-export function appEnvForEmulator(emulatorUrl: string): Record<string, string> {
+// Where an emulator answers: its Backend API (and its own pages) and its Frontend API.
+export type EmulatorUrls = { url: string; frontendUrl: string };
+
+// The emulator's Frontend API port when only its Backend API port is given (emulator/src/config.ts).
+export function emulatorUrlsAt(port: number): EmulatorUrls {
+  return { url: `http://127.0.0.1:${port}`, frontendUrl: `http://127.0.0.1:${port + 1}` };
+}
+
+// What the app needs to talk to an emulator: its server calls the Backend API, and browsers reach
+// the Frontend API through the app's own same-origin proxy.
+export function appEnvForEmulator(emulator: EmulatorUrls): Record<string, string> {
   return {
     NEXT_PUBLIC_CLERK_PUBLISHABLE_KEY: EMULATOR_PUBLISHABLE_KEY,
     CLERK_SECRET_KEY: EMULATOR_SECRET_KEY,
-    CLERK_API_URL: emulatorUrl,
-    CLERK_FAPI_URL: emulatorUrl,
+    CLERK_API_URL: emulator.url,
+    CLERK_FAPI_URL: emulator.frontendUrl,
     NEXT_PUBLIC_CLERK_PROXY_URL: EMULATOR_PROXY_PATH,
     CLERK_WEBHOOK_SIGNING_SECRET: EMULATOR_WEBHOOK_SECRET,
     NEXT_PUBLIC_CLERK_TELEMETRY_DISABLED: "1",
@@ -36,6 +44,7 @@ export function appEnvForEmulator(emulatorUrl: string): Record<string, string> {
 // pass the app's when they were set explicitly, so the two agree.
 export function emulatorEnv(options: {
   port: number;
+  frontendPort: number;
   appOrigin: string;
   dataDir: string;
   seed: string;
@@ -44,6 +53,7 @@ export function emulatorEnv(options: {
 }): Record<string, string> {
   return {
     EMULATOR_PORT: String(options.port),
+    EMULATOR_FRONTEND_PORT: String(options.frontendPort),
     EMULATOR_DATA_DIR: options.dataDir,
     EMULATOR_SEED: options.seed,
     CLERK_SECRET_KEY: options.secretKey ?? EMULATOR_SECRET_KEY,

@@ -92,15 +92,11 @@ export function allowedMethods(rule: RouteRule): readonly Method[] {
   return rule.access.kind === "api" ? [...rule.methods, "OPTIONS"] : rule.methods;
 }
 
-// The Frontend API paths clerk-js and @clerk/ui call through the proxy: the API itself (/v1),
-// their bundles (/npm), and the API-key endpoints <APIKeys/> calls (as `//api_keys` through a
-// proxy). Nothing else is forwarded; in emulator mode that keeps the emulator's own pages and
-// helpers (/__emulator) out of reach of the app's visitors.
-const FRONTEND_API_PATH = /^\/__clerk\/(v1\/|npm\/@clerk\/|\/?api_keys(\/|$))/;
-
-// Encoded slashes and dots could climb out of those paths once forwarded; Clerk never sends them.
+// What the app forwards to Clerk's Frontend API. Clerk (and the emulator) serve the Frontend API
+// on an origin of its own, where nothing answers to a secret key, so any path may go; encoded
+// slashes and dots could climb out of the proxy's path once forwarded, and Clerk never sends them.
 const ENCODED_SEPARATOR = /%2f|%5c|%2e/i;
 
 export function isFrontendApiPath(pathname: string): boolean {
-  return FRONTEND_API_PATH.test(pathname) && !ENCODED_SEPARATOR.test(pathname);
+  return pathname.startsWith("/__clerk/") && !ENCODED_SEPARATOR.test(pathname);
 }

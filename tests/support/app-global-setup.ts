@@ -81,12 +81,15 @@ export default async function setup(project: TestProject) {
   };
   try {
     emulator = await startEmulatorProcess();
-    app = await startApp({ emulatorUrl: emulator.url, databaseUrl });
+    app = await startApp({ emulator, databaseUrl });
   } catch (err) {
     await stop();
     throw err;
   }
   project.provide("databaseUrl", databaseUrl);
-  project.provide("appStack", { appUrl: app.url, emulatorUrl: emulator.url });
+  project.provide("appStack", {
+    appUrl: app.url,
+    emulator: { url: emulator.url, frontendUrl: emulator.frontendUrl },
+  });
   return stop;
 }

@@ -2,7 +2,7 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { createServer } from "node:net";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { appEnvForEmulator } from "../../scripts/lib/clerk-wiring";
+import { appEnvForEmulator, type EmulatorUrls } from "../../scripts/lib/clerk-wiring";
 import { TEST_SECRET_KEY, TEST_WEBHOOK_SECRET } from "./emulator-process";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
@@ -27,7 +27,7 @@ export async function freePort(): Promise<number> {
 // reach, so suites that send many requests (or many bad credentials) from one address measure the
 // app, not the limits; the rate-limit suite sets its own.
 export async function startApp(options: {
-  emulatorUrl: string;
+  emulator: EmulatorUrls;
   databaseUrl: string;
   port?: number;
   env?: Record<string, string>;
@@ -42,7 +42,7 @@ export async function startApp(options: {
         NODE_ENV: "production",
         PATH: process.env.PATH,
         NEXT_TELEMETRY_DISABLED: "1",
-        ...appEnvForEmulator(options.emulatorUrl),
+        ...appEnvForEmulator(options.emulator),
         CLERK_SECRET_KEY: TEST_SECRET_KEY,
         CLERK_WEBHOOK_SIGNING_SECRET: TEST_WEBHOOK_SECRET,
         DATABASE_URL: options.databaseUrl,

@@ -11,7 +11,9 @@ export const TEST_WEBHOOK_SECRET = "whsec_aW50ZWdyYXRpb24tdGVzdHMtd2ViaG9vay1zZW
 export const TEST_PUBLISHABLE_KEY = `pk_test_${Buffer.from("emulator.clerk.accounts.dev$").toString("base64").replace(/=+$/, "")}`;
 
 export type EmulatorProcess = {
+  // The Backend API (and the emulator's own pages); the Frontend API.
   url: string;
+  frontendUrl: string;
   // The process itself, for suites that freeze it (SIGSTOP) to play an unresponsive Clerk.
   pid: number;
   dataDir: string;
@@ -56,14 +58,17 @@ export async function startEmulatorProcess(
   child.stderr?.on("data", (d) => {
     output += d;
   });
-  const url = await new Promise<string>((resolve, reject) => {
+  const [url, frontendUrl] = await new Promise<[string, string]>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`emulator did not start:\n${output}`)), 20_000);
     // Ready once the whole start-up banner (between two rules of "=") has been printed.
     const check = () => {
-      const match = /CLERK_API_URL=(http:\/\/\S+?)\)[\s\S]*\n={20,}\n/.exec(output);
-      if (match?.[1]) {
+      const match =
+        /CLERK_API_URL=(http:\/\/\S+?)\)[\s\S]*CLERK_FAPI_URL=(http:\/\/\S+?)\)[\s\S]*\n={20,}\n/.exec(
+          output,
+        );
+      if (match?.[1] && match[2]) {
         clearTimeout(timer);
-        resolve(match[1]);
+        resolve([match[1], match[2]]);
       }
     };
     child.stdout?.on("data", check);
@@ -76,6 +81,7 @@ export async function startEmulatorProcess(
   const stop = () => stopChild(child);
   return {
     url,
+    frontendUrl,
     pid: child.pid as number,
     dataDir,
     output: () => output,
@@ -83,11 +89,15 @@ export async function startEmulatorProcess(
     kill: () => stopChild(child, "SIGKILL"),
     restart: async (env = {}) => {
       await stop();
-      const port = new URL(url).port;
       return startEmulatorProcess({
         ...options,
         dataDir,
-        env: { ...options.env, EMULATOR_PORT: port, ...env },
+        env: {
+          ...options.env,
+          EMULATOR_PORT: new URL(url).port,
+          EMULATOR_FRONTEND_PORT: new URL(frontendUrl).port,
+          ...env,
+        },
       });
     },
   };

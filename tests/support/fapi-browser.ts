@@ -24,11 +24,11 @@ export type FapiBrowser = {
 // every answer held to Clerk's FAPI specification. `headers` go with every call (a User-Agent,
 // or what the app's Frontend API proxy adds).
 export async function fapiBrowser(
-  emulatorUrl: string,
+  frontendApiUrl: string,
   origin = "http://localhost:3000",
   headers: Record<string, string> = {},
 ): Promise<FapiBrowser> {
-  const res = await fetch(`${emulatorUrl}/v1/dev_browser`, {
+  const res = await fetch(`${frontendApiUrl}/v1/dev_browser`, {
     method: "POST",
     headers: SKIP_BAPI_CONTRACT,
   });
@@ -36,7 +36,7 @@ export async function fapiBrowser(
   return {
     devBrowser,
     async call(method, path, form) {
-      const url = new URL(path, emulatorUrl);
+      const url = new URL(path, frontendApiUrl);
       url.searchParams.set("__clerk_db_jwt", devBrowser);
       if (method !== "GET" && method !== "POST") url.searchParams.set("_method", method);
       const multipart = form instanceof FormData;

@@ -74,7 +74,7 @@ export function registerApiKeyRoutes(router: Router, core: Core) {
             total_count: page.totalCount,
           });
         },
-        "none",
+        "both",
       )
       .add(
         "POST",
@@ -106,7 +106,7 @@ export function registerApiKeyRoutes(router: Router, core: Core) {
             caller.kind === "user" ? 201 : 200,
           );
         },
-        "none",
+        "both",
       )
       .add("POST", `${base}/verify`, (req) => {
         const body = parseParams(VerifyBody, req.body, 400);
@@ -120,7 +120,7 @@ export function registerApiKeyRoutes(router: Router, core: Core) {
           assertMayAccess(core, await apiKeyCaller(core, req), key.subject, "read");
           return json(apiKeyJSON(key, core.now()));
         },
-        "none",
+        "both",
       )
       .add("PATCH", `${base}/:id`, (req, p) => {
         const body = parseParams(UpdateApiKeyBody, req.body, 400);
@@ -145,7 +145,7 @@ export function registerApiKeyRoutes(router: Router, core: Core) {
           const key = revokeApiKey(core, p.id as string, body.revocation_reason ?? null);
           return json(apiKeyJSON(key, core.now()));
         },
-        "none",
+        "both",
       )
       .add("DELETE", `${base}/:id`, (_req, p) => {
         const key = deleteApiKey(core, p.id as string);

@@ -11,7 +11,12 @@ import { newId } from "../store/ids";
 import type { Metadata, OrganizationInvitationRecord, UserRecord } from "../store/records";
 import { mintInvitationTicket, readInvitationTicket } from "../tokens/invitation-ticket";
 import { deliverEmail } from "./mailbox";
-import { createMembership, findMembership, membershipRole } from "./memberships";
+import {
+  createMembership,
+  findMembership,
+  membershipRole,
+  membershipsOfOrganization,
+} from "./memberships";
 import { getOrganization } from "./organizations";
 import { permissionKeysOf, roleByKey } from "./roles";
 import { findUserByEmail } from "./users";
@@ -170,6 +175,23 @@ export async function createInvitations(
     const existing = findUserByEmail(core, draft.emailAddress);
     if (existing && findMembership(core, org.id, existing.id)) {
       throw errors.alreadyAMember(draft.emailAddress);
+    }
+  }
+
+  // Members and pending invitations together may not pass the limit; a resent invitation
+  // takes no new seat.
+  if (org.maxAllowedMemberships > 0) {
+    const pending = invitationsOfOrganization(core, org.id).filter(
+      (inv) => invitationStatus(inv, now) === "pending",
+    );
+    const fresh = new Set(
+      drafts
+        .map(({ draft }) => draft.emailAddress)
+        .filter((address) => !pending.some((inv) => inv.emailAddress === address)),
+    );
+    const seats = membershipsOfOrganization(core, org.id).length + pending.length + fresh.size;
+    if (seats > org.maxAllowedMemberships) {
+      throw errors.membershipQuotaExceeded(org.maxAllowedMemberships);
     }
   }
 

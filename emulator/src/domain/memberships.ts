@@ -72,7 +72,7 @@ export function createMembership(
   }
   const count = membershipsOfOrganization(core, organizationId).length;
   if (org.maxAllowedMemberships > 0 && count >= org.maxAllowedMemberships) {
-    throw errors.paramInvalid("organization_id", "has reached its maximum number of members");
+    throw errors.membershipQuotaExceeded(org.maxAllowedMemberships);
   }
   const now = core.now();
   const membership: MembershipRecord = {

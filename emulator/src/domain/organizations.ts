@@ -5,6 +5,7 @@ import { deletedJSON, organizationJSON } from "../json/bapi-json";
 import { newId, randomBase62 } from "../store/ids";
 import type { Metadata, OrganizationRecord } from "../store/records";
 import { deleteApiKeysOf } from "./api-keys";
+import { currentPlanOf, deleteBillingOf, ensureSubscription } from "./billing";
 import { invitationsOfOrganization, pendingInvitationsCount } from "./invitations";
 import { createMembership, membershipsOfOrganization, removeMembership } from "./memberships";
 import { mergeMetadata } from "./metadata";
@@ -84,7 +85,8 @@ export function createOrganization(ctx: Ctx, input: CreateOrganizationInput): Or
     slug,
     publicMetadata: input.publicMetadata ?? {},
     privateMetadata: input.privateMetadata ?? {},
-    maxAllowedMemberships: input.maxAllowedMemberships ?? 0,
+    // The default plan's seats unless the caller sets a limit (Clerk Billing sets it per plan).
+    maxAllowedMemberships: input.maxAllowedMemberships ?? currentPlanOf(core, "").seats,
     adminDeleteEnabled: true,
     createdBy: input.createdBy ?? null,
     createdAt: now,
@@ -98,6 +100,8 @@ export function createOrganization(ctx: Ctx, input: CreateOrganizationInput): Or
   );
   // As in Clerk, the creator becomes the organization's first admin.
   if (input.createdBy) createMembership(ctx, org.id, input.createdBy, CREATOR_ROLE);
+  // Every organization is a payer on the default plan from the start.
+  ensureSubscription(ctx, org.id, input.createdBy ?? null);
   return org;
 }
 
@@ -140,6 +144,7 @@ export function deleteOrganization(ctx: Ctx, idOrSlug: string) {
   const org = getOrganization(core, idOrSlug);
   for (const m of membershipsOfOrganization(core, org.id)) removeMembership(ctx, m);
   deleteApiKeysOf(core, org.id);
+  deleteBillingOf(core, org.id);
   // Its invitations go with it; their links then answer that the organization is gone.
   for (const inv of invitationsOfOrganization(core, org.id))
     core.store.remove("invitations", inv.id);
@@ -147,4 +152,12 @@ export function deleteOrganization(ctx: Ctx, idOrSlug: string) {
   const deleted = deletedJSON("organization", org.id, { slug: org.slug });
   core.webhooks.emit(ctx, "organization.deleted", deleted);
   return deleted;
+}
+
+// A plan change moves the organization's member limit to the plan's seats (billing.ts calls this).
+export function syncSeats(ctx: Ctx, orgId: string, seats: number) {
+  const org = ctx.core.store.state.organizations[orgId];
+  if (org && org.maxAllowedMemberships !== seats) {
+    updateOrganization(ctx, org.id, { maxAllowedMemberships: seats });
+  }
 }

@@ -1,10 +1,11 @@
-import type { Ctx } from "../core";
+import type { Core, Ctx } from "../core";
 import { verifyPassword } from "../crypto/password";
 import { errors } from "../http/clerk-errors";
 import { newId } from "../store/ids";
-import type { ClientRecord, SignInRecord, UserRecord } from "../store/records";
+import type { ClientRecord, EmailAddressRecord, SignInRecord, UserRecord } from "../store/records";
 import { activeSessionsOf } from "./dev-browsers";
 import { checkEmailCode, sendEmailCode } from "./email-codes";
+import { offeredSettings } from "./instance-settings";
 import { acceptInvitation, assertTicketUsable, invitationForTicket } from "./invitations";
 import { setPassword } from "./passwords";
 import { createSession } from "./sessions";
@@ -30,10 +31,33 @@ function userOf(ctx: Ctx, signIn: SignInRecord): UserRecord {
   return user;
 }
 
-function primaryEmail(user: UserRecord) {
+export type FirstFactor =
+  | { strategy: "password" }
+  | { strategy: keyof typeof CODE_FACTORS; emailAddress: EmailAddressRecord };
+
+// What the identified user can sign in with on this instance: their password, if they have one
+// and the instance takes passwords; a code sent to their primary address; and, with a password,
+// a password-reset code there (what makes <SignIn/>'s "Forgot password?" offer a reset).
+export function firstFactorsOf(core: Core, user: UserRecord): FirstFactor[] {
+  const offered = offeredSettings(core).first_factors;
   const email = user.emailAddresses.find((e) => e.id === user.primaryEmailAddressId);
-  if (!email) throw errors.paramInvalid("strategy", "needs an email address on the account");
-  return email;
+  const password = offered.password && user.passwordHash !== null;
+  const factors: FirstFactor[] = password ? [{ strategy: "password" }] : [];
+  if (email && offered.email_code) factors.push({ strategy: "email_code", emailAddress: email });
+  if (email && password) {
+    factors.push({ strategy: "reset_password_email_code", emailAddress: email });
+  }
+  return factors;
+}
+
+function factorOf<S extends FirstFactor["strategy"]>(
+  ctx: Ctx,
+  user: UserRecord,
+  strategy: S,
+): Extract<FirstFactor, { strategy: S }> {
+  const factor = firstFactorsOf(ctx.core, user).find((f) => f.strategy === strategy);
+  if (!factor) throw errors.strategyForUserInvalid();
+  return factor as Extract<FirstFactor, { strategy: S }>;
 }
 
 function touch(ctx: Ctx, signIn: SignInRecord) {
@@ -107,8 +131,13 @@ export function prepareFirstFactor(ctx: Ctx, signIn: SignInRecord, strategy: str
       "must be email_code or reset_password_email_code (the factors that need preparing)",
     );
   }
-  const email = primaryEmail(userOf(ctx, signIn));
-  signIn.firstFactorVerification = sendEmailCode(ctx, email, CODE_FACTORS[strategy], strategy);
+  const { emailAddress } = factorOf(ctx, userOf(ctx, signIn), strategy);
+  signIn.firstFactorVerification = sendEmailCode(
+    ctx,
+    emailAddress,
+    CODE_FACTORS[strategy],
+    strategy,
+  );
   touch(ctx, signIn);
   return signIn;
 }
@@ -122,6 +151,7 @@ export async function attemptFirstFactor(
   if (signIn.status !== "needs_first_factor")
     throw errors.paramInvalid("strategy", "is not needed now");
   const user = userOf(ctx, signIn);
+  factorOf(ctx, user, attempt.strategy);
   if (attempt.strategy === "password") {
     const ok =
       user.passwordHash !== null && (await verifyPassword(attempt.password, user.passwordHash));

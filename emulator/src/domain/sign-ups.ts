@@ -1,10 +1,11 @@
-import type { Ctx } from "../core";
+import type { Core, Ctx } from "../core";
 import { errors } from "../http/clerk-errors";
 import { newId } from "../store/ids";
 import type { ClientRecord, SignUpRecord } from "../store/records";
 import { activeSessionsOf } from "./dev-browsers";
 import { normalizedEmailAddress } from "./email-addresses";
 import { checkEmailCode, sendEmailCode } from "./email-codes";
+import { offeredSettings } from "./instance-settings";
 import { acceptInvitation, assertTicketUsable, invitationForTicket } from "./invitations";
 import { createSession } from "./sessions";
 import { createUser, findUserByEmail, passwordHashFor } from "./users";
@@ -43,7 +44,31 @@ async function applyTicket(ctx: Ctx, signUp: SignUpRecord, ticket: string) {
   signUp.invitationId = inv.id;
 }
 
+// What this instance asks of a sign-up: the required identifiers and, if passwords are on, a
+// password; names are optional.
+export function signUpFields(core: Core) {
+  const s = offeredSettings(core);
+  const ids = s.identifiers;
+  const required = [
+    ...(ids.email_address.required ? ["email_address"] : []),
+    ...(s.first_factors.password ? ["password"] : []),
+  ];
+  const optional = [
+    ...(ids.email_address.enabled && !ids.email_address.required ? ["email_address"] : []),
+    "first_name",
+    "last_name",
+  ];
+  return { required, optional };
+}
+
 async function applyFields(ctx: Ctx, signUp: SignUpRecord, fields: SignUpFields) {
+  const offered = offeredSettings(ctx.core);
+  if (fields.emailAddress !== undefined && !offered.identifiers.email_address.enabled) {
+    throw errors.paramUnknown("email_address");
+  }
+  if (fields.password !== undefined && !offered.first_factors.password) {
+    throw errors.paramUnknown("password");
+  }
   if (fields.ticket !== undefined) await applyTicket(ctx, signUp, fields.ticket);
   if (fields.emailAddress !== undefined) {
     const email = normalizedEmailAddress(fields.emailAddress);
@@ -136,13 +161,9 @@ export async function attemptEmailVerification(
 // With an invitation's ticket, the user joins its organization, which becomes the session's active
 // one (the app then opens that organization's dashboard).
 async function completeIfReady(ctx: Ctx, client: ClientRecord, signUp: SignUpRecord) {
-  if (
-    signUp.emailVerification?.status !== "verified" ||
-    !signUp.passwordHash ||
-    !signUp.emailAddress
-  ) {
-    return signUp;
-  }
+  const emailUnverified =
+    signUp.emailAddress !== null && signUp.emailVerification?.status !== "verified";
+  if (missingFields(ctx.core, signUp).length > 0 || emailUnverified) return signUp;
   const inv = signUp.invitationId
     ? ctx.core.store.state.invitations[signUp.invitationId]
     : undefined;
@@ -152,8 +173,8 @@ async function completeIfReady(ctx: Ctx, client: ClientRecord, signUp: SignUpRec
     assertTicketUsable(ctx.core, inv);
   }
   const user = await createUser(ctx, {
-    emailAddresses: [signUp.emailAddress],
-    passwordHash: signUp.passwordHash,
+    emailAddresses: signUp.emailAddress === null ? [] : [signUp.emailAddress],
+    passwordHash: signUp.passwordHash ?? undefined,
     firstName: signUp.firstName,
     lastName: signUp.lastName,
   });
@@ -171,9 +192,10 @@ async function completeIfReady(ctx: Ctx, client: ClientRecord, signUp: SignUpRec
   return signUp;
 }
 
-export function missingFields(signUp: SignUpRecord): string[] {
-  const missing: string[] = [];
-  if (!signUp.emailAddress) missing.push("email_address");
-  if (!signUp.passwordHash) missing.push("password");
-  return missing;
+export function missingFields(core: Core, signUp: SignUpRecord): string[] {
+  const present: Record<string, boolean> = {
+    email_address: signUp.emailAddress !== null,
+    password: signUp.passwordHash !== null,
+  };
+  return signUpFields(core).required.filter((field) => !present[field]);
 }

@@ -67,7 +67,7 @@ export function registerAccountRoutes(router: Router, core: Core) {
           contentType: image.contentType,
         };
       },
-      "none",
+      "frontend",
     )
     .add(
       "DELETE",

@@ -7,12 +7,16 @@ import { bearerMatches, bearerToken } from "../http/bearer";
 import { errors } from "../http/clerk-errors";
 import type { RequestInfo } from "../http/router";
 
-// The API-key endpoints serve two callers on the same paths: the Backend API (the instance secret
-// as bearer) and <APIKeys/> in the browser (the user's session token as bearer).
+// The API-key endpoints serve two callers on the same paths: servers on the Backend API origin
+// (the instance secret as bearer) and <APIKeys/> on the Frontend API origin (the user's session
+// token as bearer). The secret means nothing on the Frontend API origin.
 export type ApiKeyCaller = { kind: "instance" } | { kind: "user"; userId: string };
 
 export async function apiKeyCaller(core: Core, req: RequestInfo): Promise<ApiKeyCaller> {
-  if (bearerMatches(req.headers, core.config.secretKey)) return { kind: "instance" };
+  if (req.origin === "backend") {
+    if (bearerMatches(req.headers, core.config.secretKey)) return { kind: "instance" };
+    throw errors.unauthenticated();
+  }
   const token = bearerToken(req.headers);
   if (!token) throw errors.unauthenticated();
   try {

@@ -1,6 +1,8 @@
 import { z } from "zod";
 import type { Core } from "../core";
+import { billingPlans } from "../domain/billing";
 import { createDevBrowser } from "../domain/dev-browsers";
+import { offeredSettings } from "../domain/instance-settings";
 import { findMembership } from "../domain/memberships";
 import { parseParams } from "../domain/params";
 import { endSession } from "../domain/sessions";
@@ -48,7 +50,9 @@ export function registerClientRoutes(router: Router, core: Core) {
     status: 200,
     json: environmentJSON({
       applicationName: APPLICATION_NAME,
+      settings: offeredSettings(core),
       appOrigin: appOriginOf(core, req.headers),
+      organizationPaidPlans: billingPlans(core).some((p) => p.monthlyFee > 0),
     }),
   });
 

@@ -44,7 +44,7 @@ export function frontendApiUrlOf(core: Core, headers: IncomingMessage["headers"]
   if (typeof proxyUrl === "string" && /^https?:\/\//.test(proxyUrl) && URL.canParse(proxyUrl)) {
     return proxyUrl.replace(/\/+$/, "");
   }
-  return `http://${headers.host ?? `${core.config.host}:${core.config.port}`}`;
+  return `http://${headers.host ?? `${core.config.host}:${core.config.frontendPort}`}`;
 }
 
 export function fapiCtx(core: Core, req: RequestInfo): FapiCtx {

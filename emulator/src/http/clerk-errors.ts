@@ -49,6 +49,15 @@ export const errors = {
     single(400, "request_body_too_large", "body too large", "The request body exceeds 1 MiB."),
   paramMissing: (param: string) =>
     single(422, "form_param_missing", `${param} is missing`, `${param} must be included.`, param),
+  // A parameter for something the instance does not offer (a password when passwords are off).
+  paramUnknown: (param: string) =>
+    single(
+      422,
+      "form_param_unknown",
+      `${param} is not a valid parameter`,
+      `${param} is not a valid parameter for this request.`,
+      param,
+    ),
   paramInvalid: (param: string, why: string, status = 422) =>
     single(status, "form_param_format_invalid", `${param} is invalid`, `${param} ${why}.`, param),
   identifierExists: (param: string) =>
@@ -113,6 +122,15 @@ export const errors = {
   // No field: <UserProfile/> shows it above the remove form.
   identificationDeletionFailed: (longMessage: string) =>
     single(400, "identification_deletion_failed", "Deletion failed", longMessage),
+  // A first factor this user or instance does not have (say, password when passwords are off).
+  strategyForUserInvalid: () =>
+    single(
+      422,
+      "strategy_for_user_invalid",
+      "Invalid verification strategy",
+      "The verification strategy is not valid for this account",
+      "strategy",
+    ),
   codeIncorrect: () =>
     single(422, "form_code_incorrect", "Incorrect code", "Incorrect code", "code"),
   verificationExpired: () =>
@@ -190,6 +208,14 @@ export const errors = {
       "The email address in this invitation already exists. If it belongs to you, try signing in instead.",
     ),
   // <OrganizationProfile/> reads the address out of the long message to name it.
+  // Clerk's answer to one member or invitation past the organization's limit (its plan's seats).
+  membershipQuotaExceeded: (limit: number) =>
+    single(
+      403,
+      "organization_membership_quota_exceeded",
+      "Membership quota exceeded",
+      `You have reached your limit of ${limit} organization memberships, including outstanding invitations.`,
+    ),
   alreadyAMember: (emailAddress: string) =>
     single(
       400,

@@ -1,6 +1,12 @@
 import type { IncomingMessage } from "node:http";
 
+// The emulator answers on two origins, as Clerk does: the Backend API (servers, with the instance
+// secret) and the Frontend API (browsers, through the app's proxy). Nothing served on one is
+// reachable on the other.
+export type ApiOrigin = "backend" | "frontend";
+
 export type RequestInfo = {
+  origin: ApiOrigin;
   method: string;
   path: string;
   query: URLSearchParams;
@@ -22,10 +28,21 @@ export type Handler = (
   params: Record<string, string>,
 ) => RouteResult | Promise<RouteResult>;
 
-// "secret": the Backend API (instance secret as bearer, JSON bodies). "frontend": the Frontend API
-// (no secret; form-encoded or JSON bodies; `?_method=` overrides, which clerk-js sends instead of
-// PATCH/PUT/DELETE). "none": open, read-only emulator pages.
-export type RouteKind = "secret" | "frontend" | "none";
+// Where a route is served, and to whom:
+// - "secret": the Backend API origin, with the instance secret as bearer (JSON bodies);
+// - "frontend": the Frontend API origin (no secret; form-encoded or JSON bodies; `?_method=`
+//   overrides, which clerk-js sends instead of PATCH/PUT/DELETE);
+// - "open": the Backend API origin without a credential (the emulator's inspect page, its health);
+// - "both": both origins, on the same path; the handler tells the callers apart by `req.origin`
+//   (the API-key endpoints: servers with the secret, <APIKeys/> with a session token).
+export type RouteKind = "secret" | "frontend" | "open" | "both";
+
+const SERVED_AT: Record<RouteKind, readonly ApiOrigin[]> = {
+  secret: ["backend"],
+  open: ["backend"],
+  frontend: ["frontend"],
+  both: ["backend", "frontend"],
+};
 
 type Route = {
   method: string;
@@ -53,20 +70,20 @@ export class Router {
     return this;
   }
 
-  // Literal segments win over parameters (/users/count before /users/:id). The Backend and
-  // Frontend APIs share some paths (/v1/organizations/...): `prefer` picks the caller's one.
+  // The routes served at `origin` only (the two APIs share paths such as /v1/organizations/...).
+  // Literal segments win over parameters (/users/count before /users/:id).
   match(
+    origin: ApiOrigin,
     method: string,
     path: string,
-    prefer: (kind: RouteKind) => boolean = () => true,
   ): { route: Route; params: Record<string, string> } | { route: null; methodNotAllowed: boolean } {
     const parts = path.split("/").filter(Boolean);
     const candidates = this.routes
+      .filter((route) => SERVED_AT[route.auth].includes(origin))
       .map((route) => ({ route, params: matchSegments(route.segments, parts) }))
       .filter((c): c is { route: Route; params: Record<string, string> } => c.params !== null)
       .sort((a, b) => literalScore(b.route) - literalScore(a.route));
-    const sameMethod = candidates.filter((c) => c.route.method === method);
-    const best = sameMethod.find((c) => prefer(c.route.auth)) ?? sameMethod[0];
+    const best = candidates.find((c) => c.route.method === method);
     return best ?? { route: null, methodNotAllowed: candidates.length > 0 };
   }
 }

@@ -1,12 +1,18 @@
+import {
+  type InstanceSettings,
+  SOCIAL_PROVIDERS,
+  type SocialProvider,
+} from "../../../clerk/instance-settings";
 import { CREATOR_ROLE, DEFAULT_ROLE } from "../../../clerk/organization-roles";
 import { MIN_PASSWORD_LENGTH } from "../domain/users";
 
 // The Frontend API's `GET /v1/environment`: the instance configuration clerk-js and @clerk/ui
-// render from. It describes what the emulator implements and nothing more (email + password,
-// email codes, password reset, the user's own addresses, picture and account, organizations, API
-// keys), so the UI never offers a flow the emulator cannot serve. Checked against fapi-2026-05-12.yml `Client.Environment`, which is closed
-// (`additionalProperties: false`) at almost every level: fields the SDK reads but the spec does
-// not list (`auth_config.session_minter`, `organization_settings.force_organization_selection`,
+// render from. Its identifiers, factors and social connections are the instance settings
+// (clerk/instance-settings.json) less what the emulator cannot serve (offeredSettings); the rest
+// (password reset, the user's own addresses, picture and account, organizations, API keys) is
+// fixed, so the UI never offers a flow the emulator cannot serve. Checked against
+// fapi-2026-05-12.yml `Client.Environment`, which is closed (`additionalProperties: false`) at
+// almost every level: fields the SDK reads but the spec does not list (`auth_config.session_minter`, `organization_settings.force_organization_selection`,
 // `protect_config.id`, ...) are left out, and clerk-js then falls back to its defaults (false or
 // empty), which are the values this instance wants anyway.
 
@@ -16,63 +22,132 @@ export const USER_ACTIONS = { deleteSelf: true, createOrganization: true } as co
 
 export type EnvironmentOptions = {
   applicationName: string;
+  // What the instance offers (domain/instance-settings.ts offeredSettings).
+  settings: InstanceSettings;
   // The app's origin (http://localhost:3000): the UI's redirects and links point at its pages.
   // Null when unknown: the URLs are then empty, and clerk-js uses its own defaults.
   appOrigin: string | null;
+  // Whether any organization plan costs money (<PricingTable/> and the checkout read it).
+  organizationPaidPlans?: boolean;
 };
 
 type AttributeOptions = {
   required?: boolean;
+  // An identifier on the sign-in form (email address, username, phone number).
+  signIn?: boolean;
   firstFactors?: string[];
+  secondFactors?: string[];
   verifications?: string[];
+  // Proved before the sign-up completes (an email address or phone number).
+  verifyAtSignUp?: boolean;
 };
 
-// `UserSettings.Attribute`. Only email is a first factor: clerk-js treats every attribute with
-// `used_for_first_factor` as a sign-in identifier, so password must not set it.
+// `UserSettings.Attribute`. clerk-js treats every attribute with `used_for_first_factor` as a
+// sign-in identifier, so password must not set it.
 function attribute(enabled: boolean, options: AttributeOptions = {}) {
-  const firstFactors = options.firstFactors ?? [];
-  const verifications = options.verifications ?? [];
+  const on = (list: string[] | undefined) => (enabled ? (list ?? []) : []);
+  const secondFactors = on(options.secondFactors);
+  const verifications = on(options.verifications);
   return {
     enabled,
-    required: options.required ?? false,
-    used_for_first_factor: firstFactors.length > 0,
-    first_factors: firstFactors,
-    used_for_second_factor: false,
-    second_factors: [],
+    required: enabled && (options.required ?? false),
+    used_for_first_factor: enabled && (options.signIn ?? false),
+    first_factors: on(options.firstFactors),
+    used_for_second_factor: secondFactors.length > 0,
+    second_factors: secondFactors,
     verifications,
-    verify_at_sign_up: verifications.length > 0,
+    verify_at_sign_up: enabled && (options.verifyAtSignUp ?? false),
     immutable: false,
   };
 }
 
 const off = () => attribute(false);
+const listed = (entries: Record<string, boolean>) =>
+  Object.entries(entries)
+    .filter(([, on]) => on)
+    .map(([name]) => name);
 
-function userSettings() {
+// The email strategies a new address is verified with: those people may sign in with, else a code.
+function emailVerifications(s: InstanceSettings) {
+  const strategies = listed({
+    email_code: s.first_factors.email_code,
+    email_link: s.first_factors.email_link,
+  });
+  return strategies.length > 0 ? strategies : ["email_code"];
+}
+
+const socialStrategies = (s: InstanceSettings) =>
+  listed(s.social_connections).map((provider) => `oauth_${provider}`);
+
+// `UserSettings.Socials`: the enabled providers only, each a way to sign in and to sign up. No
+// logo: @clerk/ui draws provider icons from img.clerk.com whatever the instance says.
+function socialJSON(s: InstanceSettings) {
+  return Object.fromEntries(
+    Object.entries(SOCIAL_PROVIDERS)
+      .filter(([provider]) => s.social_connections[provider as SocialProvider])
+      .map(([provider, name]) => [
+        `oauth_${provider}`,
+        {
+          enabled: true,
+          required: false,
+          authenticatable: true,
+          block_email_subaddresses: false,
+          strategy: `oauth_${provider}`,
+          not_selectable: false,
+          deprecated: false,
+          name,
+          logo_url: null,
+        },
+      ]),
+  );
+}
+
+function userSettings(s: InstanceSettings) {
+  const ids = s.identifiers;
+  const f = s.first_factors;
   return {
     attributes: {
-      email_address: attribute(true, {
-        required: true,
-        firstFactors: ["email_code"],
-        verifications: ["email_code"],
+      email_address: attribute(ids.email_address.enabled, {
+        required: ids.email_address.required,
+        signIn: ids.email_address.sign_in,
+        firstFactors: listed({ email_code: f.email_code, email_link: f.email_link }),
+        verifications: emailVerifications(s),
+        verifyAtSignUp: true,
       }),
-      phone_number: off(),
-      username: off(),
+      phone_number: attribute(ids.phone_number.enabled, {
+        required: ids.phone_number.required,
+        signIn: ids.phone_number.sign_in,
+        firstFactors: listed({ phone_code: f.phone_code }),
+        secondFactors: listed({ phone_code: s.second_factors.phone_code }),
+        verifications: ["phone_code"],
+        verifyAtSignUp: true,
+      }),
+      username: attribute(ids.username.enabled, {
+        required: ids.username.required,
+        signIn: ids.username.sign_in,
+      }),
       web3_wallet: off(),
       first_name: attribute(true),
       last_name: attribute(true),
-      password: attribute(true, { required: true }),
-      authenticator_app: off(),
+      password: attribute(f.password, { required: true }),
+      authenticator_app: attribute(s.second_factors.totp, {
+        secondFactors: ["totp"],
+        verifications: ["totp"],
+      }),
       // Organization invitations' links (`__clerk_ticket`) sign people in and up; no form asks
       // for a ticket, so it is no sign-in identifier.
       ticket: attribute(true),
-      backup_code: off(),
-      passkey: off(),
+      backup_code: attribute(s.second_factors.backup_code, { secondFactors: ["backup_code"] }),
+      passkey: attribute(f.passkey, {
+        signIn: true,
+        firstFactors: ["passkey"],
+        verifications: ["passkey"],
+      }),
     },
-    // No OAuth providers: an empty map makes the UI show no social buttons.
-    social: {},
+    social: socialJSON(s),
     saml: { enabled: false },
     enterprise_sso: { enabled: false, self_serve_sso: false },
-    sign_in: { second_factor: { required: false } },
+    sign_in: { second_factor: { required: s.requirements.mfa_required } },
     sign_up: {
       captcha_enabled: false,
       // Required by the spec even with captcha off; never used then.
@@ -124,8 +199,8 @@ function userSettings() {
       enumeration_protection: { enabled: false },
     },
     passkey_settings: {
-      allow_autofill: false,
-      show_sign_in_button: false,
+      allow_autofill: f.passkey,
+      show_sign_in_button: f.passkey,
       satisfies_second_factor: false,
     },
   };
@@ -184,7 +259,7 @@ function displayConfig(options: EnvironmentOptions) {
       },
       accounts: { background_color: "#ffffff" },
     },
-    preferred_sign_in_strategy: "password",
+    preferred_sign_in_strategy: options.settings.first_factors.password ? "password" : "otp",
     // No images anywhere: an image URL would make the browser leave localhost.
     logo_image_url: "",
     favicon_image_url: "",
@@ -212,22 +287,52 @@ function displayConfig(options: EnvironmentOptions) {
   };
 }
 
-function authConfig() {
+// "required", "on" or "off", as the auth config names an attribute's state.
+const state = (a: { enabled: boolean; required: boolean }) =>
+  a.required ? "required" : a.enabled ? "on" : "off";
+
+function authConfig(s: InstanceSettings) {
+  const ids = s.identifiers;
+  const identifiers = listed({
+    email_address: ids.email_address.sign_in,
+    phone_number: ids.phone_number.sign_in,
+    username: ids.username.sign_in,
+  });
   return {
     object: "auth_config",
     id: "aac_emulator",
     first_name: "on",
     last_name: "on",
-    email_address: "required",
-    phone_number: "off",
-    username: "off",
-    password: "required",
-    identification_requirements: [["email_address"]],
-    identification_strategies: ["email_address"],
+    email_address: state(ids.email_address),
+    phone_number: state(ids.phone_number),
+    username: state(ids.username),
+    password: s.first_factors.password ? "required" : "off",
+    identification_requirements: [
+      listed({
+        email_address: ids.email_address.required,
+        phone_number: ids.phone_number.required,
+        username: ids.username.required,
+      }),
+    ],
+    identification_strategies: [...identifiers, ...socialStrategies(s)],
     // A password-reset code is what "Forgot password?" on <SignIn/> sends.
-    first_factors: ["email_code", "password", "reset_password_email_code"],
-    second_factors: [],
-    email_address_verification_strategies: ["email_code"],
+    first_factors: [
+      ...listed({
+        email_code: s.first_factors.email_code,
+        email_link: s.first_factors.email_link,
+        phone_code: s.first_factors.phone_code,
+        passkey: s.first_factors.passkey,
+        password: s.first_factors.password,
+        reset_password_email_code: s.first_factors.password && ids.email_address.enabled,
+      }),
+      ...socialStrategies(s),
+    ],
+    second_factors: listed({
+      totp: s.second_factors.totp,
+      backup_code: s.second_factors.backup_code,
+      phone_code: s.second_factors.phone_code,
+    }),
+    email_address_verification_strategies: ids.email_address.enabled ? emailVerifications(s) : [],
     // One signed-in session per browser, as the app's UI assumes.
     single_session_mode: true,
     enhanced_email_deliverability: false,
@@ -250,9 +355,9 @@ function authConfig() {
 
 export function environmentJSON(options: EnvironmentOptions): Record<string, unknown> {
   return {
-    auth_config: authConfig(),
+    auth_config: authConfig(options.settings),
     display_config: displayConfig(options),
-    user_settings: userSettings(),
+    user_settings: userSettings(options.settings),
     organization_settings: {
       enabled: true,
       // 0 is "unlimited" to @clerk/ui (it checks `maxAllowedMemberships === 0`).
@@ -268,7 +373,8 @@ export function environmentJSON(options: EnvironmentOptions): Record<string, unk
         stripe_publishable_key: null,
         free_trial_requires_payment_method: false,
         user: { enabled: false, has_paid_plans: false },
-        organization: { enabled: false, has_paid_plans: false },
+        // Organizations pay (clerk/billing-plans.json); users have no plans.
+        organization: { enabled: true, has_paid_plans: options.organizationPaidPlans ?? false },
       },
     },
     // <APIKeys/> refuses to mount unless the kind of key it shows is enabled here.

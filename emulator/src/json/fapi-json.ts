@@ -5,7 +5,8 @@ import { invitationStatus, pendingInvitationsCount } from "../domain/invitations
 import { membershipRole, membershipsOfUser } from "../domain/memberships";
 import { membersCount } from "../domain/organizations";
 import { roleRecordJSON } from "../domain/roles";
-import { missingFields } from "../domain/sign-ups";
+import { firstFactorsOf } from "../domain/sign-ins";
+import { missingFields, signUpFields } from "../domain/sign-ups";
 import { describeUserAgent } from "../domain/user-agent";
 import type {
   ClientRecord,
@@ -68,10 +69,6 @@ function userOf(core: Core, id: string): UserRecord {
   const user = core.store.state.users[id];
   if (!user) throw new Error(`emulator state: no user ${id}`);
   return user;
-}
-
-function primaryEmailOf(user: UserRecord) {
-  return user.emailAddresses.find((e) => e.id === user.primaryEmailAddressId);
 }
 
 export function fapiOrganizationJSON(core: Core, org: OrganizationRecord) {
@@ -237,28 +234,20 @@ function verificationJSON(v: VerificationRecord) {
   return otpVerificationJSON(v);
 }
 
-// What the identified user can sign in with: the password if they have one, and a code sent to
-// their primary address (where prepare_first_factor sends it); with a password, also a
-// password-reset code there, which is what makes <SignIn/>'s "Forgot password?" offer a reset.
 // `safe_identifier` is the address itself, as @clerk/ui matches it against the identifier typed to
 // pick the factor to show.
-function supportedFirstFactors(user: UserRecord | undefined) {
+function supportedFirstFactors(core: Core, user: UserRecord | undefined) {
   if (!user) return [];
-  const email = primaryEmailOf(user);
-  const codeTo = (strategy: string) =>
-    email
-      ? [
-          {
-            strategy,
-            email_address_id: email.id,
-            safe_identifier: email.emailAddress,
-            primary: true,
-          },
-        ]
-      : [];
-  return user.passwordHash === null
-    ? codeTo("email_code")
-    : [{ strategy: "password" }, ...codeTo("email_code"), ...codeTo("reset_password_email_code")];
+  return firstFactorsOf(core, user).map((factor) =>
+    factor.strategy === "password"
+      ? { strategy: "password" }
+      : {
+          strategy: factor.strategy,
+          email_address_id: factor.emailAddress.id,
+          safe_identifier: factor.emailAddress.emailAddress,
+          primary: true,
+        },
+  );
 }
 
 export function fapiSignInJSON(core: Core, signIn: SignInRecord) {
@@ -269,7 +258,7 @@ export function fapiSignInJSON(core: Core, signIn: SignInRecord) {
     status: signIn.status,
     supported_identifiers: ["email_address"],
     identifier: signIn.identifier,
-    supported_first_factors: supportedFirstFactors(user),
+    supported_first_factors: supportedFirstFactors(core, user),
     supported_second_factors: null,
     first_factor_verification: signIn.firstFactorVerification
       ? verificationJSON(signIn.firstFactorVerification)
@@ -308,15 +297,16 @@ function signUpEmailVerificationJSON(v: VerificationRecord | null) {
   };
 }
 
-export function fapiSignUpJSON(_core: Core, signUp: SignUpRecord) {
+export function fapiSignUpJSON(core: Core, signUp: SignUpRecord) {
   const emailVerified = signUp.emailVerification?.status === "verified";
+  const fields = signUpFields(core);
   return {
     object: "sign_up_attempt",
     id: signUp.id,
     status: signUp.status,
-    required_fields: ["email_address", "password"],
-    optional_fields: ["first_name", "last_name"],
-    missing_fields: missingFields(signUp),
+    required_fields: fields.required,
+    optional_fields: fields.optional,
+    missing_fields: missingFields(core, signUp),
     unverified_fields: signUp.emailAddress !== null && !emailVerified ? ["email_address"] : [],
     verifications: {
       email_address: signUpEmailVerificationJSON(signUp.emailVerification),

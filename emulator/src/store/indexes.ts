@@ -34,6 +34,11 @@ export const INDEXES = {
   apiKeys: { secretHash: (k) => [k.secretHash], subject: (k) => [k.subject] },
   sessions: { user: (s) => [s.userId] },
   clients: { devBrowser: (c) => (c.devBrowserId === null ? [] : [c.devBrowserId]) },
+  billingPayers: { organization: (p) => [p.organizationId] },
+  billingPaymentMethods: { payer: (m) => [m.payerId] },
+  subscriptions: { payer: (s) => [s.payerId] },
+  paymentAttempts: { payer: (a) => [a.payerId] },
+  statements: { payer: (s) => [s.payerId] },
 } satisfies { [C in CollectionName]?: Record<string, KeysOf<C>> };
 
 export type IndexedCollection = keyof typeof INDEXES;

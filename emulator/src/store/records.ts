@@ -250,6 +250,112 @@ export type WebhookMessage = {
   nextAttemptAt: number | null;
 };
 
+// Clerk Billing, for organizations (billing/*). A plan as clerk/billing-plans.json declares it, with
+// the ids Clerk gives plans and features.
+export type BillingFeatureRecord = { id: string; key: string; name: string; description: string };
+
+export type BillingPlanRecord = {
+  id: string;
+  key: string;
+  name: string;
+  description: string;
+  isDefault: boolean;
+  // Cents.
+  monthlyFee: number;
+  annualMonthlyFee: number;
+  seats: number;
+  features: BillingFeatureRecord[];
+  createdAt: number;
+};
+
+// Who pays: one per organization, created with its first subscription.
+export type BillingPayerRecord = {
+  id: string;
+  readonly organizationId: string;
+  // The member who first acted for it (Clerk's webhooks name a user on every payer).
+  userId: string | null;
+  createdAt: number;
+  updatedAt: number;
+};
+
+// A card. Offline there is no Stripe to collect one: each payer gets the emulator's test card
+// (Stripe's test Visa), and Stripe test-mode tokens (pm_card_visa, ...) add others.
+export type BillingPaymentMethodRecord = {
+  id: string;
+  readonly payerId: string;
+  cardType: string;
+  last4: string;
+  expiryMonth: number;
+  expiryYear: number;
+  isDefault: boolean;
+  createdAt: number;
+  updatedAt: number;
+};
+
+export type BillingPlanPeriod = "month" | "annual";
+
+export type SubscriptionItemRecord = {
+  id: string;
+  planId: string;
+  planPeriod: BillingPlanPeriod;
+  // active: in force; upcoming: starts at periodStart (a scheduled downgrade); canceled: in force
+  // until periodEnd, then ended; ended: over.
+  status: "active" | "upcoming" | "canceled" | "ended";
+  paymentMethodId: string | null;
+  periodStart: number;
+  periodEnd: number | null;
+  canceledAt: number | null;
+  endedAt: number | null;
+  createdAt: number;
+  updatedAt: number;
+};
+
+export type SubscriptionRecord = {
+  id: string;
+  readonly payerId: string;
+  items: SubscriptionItemRecord[];
+  activeAt: number;
+  latestPaymentId: string | null;
+  createdAt: number;
+  updatedAt: number;
+};
+
+export type CheckoutRecord = {
+  id: string;
+  readonly payerId: string;
+  planId: string;
+  planPeriod: BillingPlanPeriod;
+  status: "needs_confirmation" | "completed";
+  paymentMethodId: string | null;
+  // The item it created, once confirmed.
+  subscriptionItemId: string | null;
+  createdAt: number;
+  updatedAt: number;
+};
+
+// A charge: one per paid period. Statements group a payer's charges by month.
+export type PaymentAttemptRecord = {
+  id: string;
+  readonly payerId: string;
+  subscriptionItemId: string;
+  statementId: string;
+  paymentMethodId: string;
+  chargeType: "checkout" | "recurring";
+  amount: number;
+  status: "pending" | "paid" | "failed";
+  paidAt: number | null;
+  createdAt: number;
+  updatedAt: number;
+};
+
+export type StatementRecord = {
+  id: string;
+  readonly payerId: string;
+  // The first instant of its month (UTC).
+  timestamp: number;
+  createdAt: number;
+};
+
 export type EmulatorState = {
   version: 1;
   instanceId: string;
@@ -267,4 +373,11 @@ export type EmulatorState = {
   mailbox: SentEmail[];
   jwtTemplates: Record<string, JwtTemplateRecord>;
   webhookMessages: WebhookMessage[];
+  billingPlans: Record<string, BillingPlanRecord>;
+  billingPayers: Record<string, BillingPayerRecord>;
+  billingPaymentMethods: Record<string, BillingPaymentMethodRecord>;
+  subscriptions: Record<string, SubscriptionRecord>;
+  checkouts: Record<string, CheckoutRecord>;
+  paymentAttempts: Record<string, PaymentAttemptRecord>;
+  statements: Record<string, StatementRecord>;
 };

@@ -30,6 +30,13 @@ function emptyState(): EmulatorState {
     mailbox: [],
     jwtTemplates: {},
     webhookMessages: [],
+    billingPlans: {},
+    billingPayers: {},
+    billingPaymentMethods: {},
+    subscriptions: {},
+    checkouts: {},
+    paymentAttempts: {},
+    statements: {},
   };
 }
 

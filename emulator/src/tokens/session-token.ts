@@ -1,5 +1,6 @@
 import { SignJWT } from "jose";
 import type { Core } from "../core";
+import { currentPlanOf } from "../domain/billing";
 import { findMembership } from "../domain/memberships";
 import { customPermissionKeys, permissionKeysOf } from "../domain/roles";
 import { randomBase62 } from "../store/ids";
@@ -69,7 +70,16 @@ export async function mintSessionToken(
       rol: membership.role.replace(/^org:/, ""),
       ...(permissions ? { per: permissions.per, fpm: permissions.fpm } : {}),
     };
-    if (permissions) claims.fea = permissions.fea;
+    // Clerk Billing: the organization's plan, and its features after the permission features
+    // (whose order `fpm` follows), so `has({ plan })` and `has({ feature })` read them.
+    const plan = currentPlanOf(core, org.id);
+    const permissionFeatures = permissions ? permissions.fea.split(",") : [];
+    const features = [
+      ...permissionFeatures,
+      ...plan.features.map((f) => `o:${f.key}`).filter((f) => !permissionFeatures.includes(f)),
+    ];
+    if (features.length > 0) claims.fea = features.join(",");
+    claims.pla = `o:${plan.key}`;
   }
   return sign(core, claims);
 }

@@ -53,7 +53,7 @@ export async function startAppStack(options: {
     const emulatorUrl = emulator.url;
     options.log(`emulator: ${emulatorUrl}, dev seed, webhooks off`);
     app = await startApp({
-      emulatorUrl,
+      emulator,
       databaseUrl: options.databaseUrl,
       port: appPort,
       env: options.env,

@@ -52,7 +52,7 @@ beforeAll(async () => {
     },
   });
   clerk = clerkFor(emulator.url);
-  app = await startApp({ emulatorUrl: emulator.url, databaseUrl: inject("databaseUrl"), port });
+  app = await startApp({ emulator: emulator, databaseUrl: inject("databaseUrl"), port });
   webhookUrl = `${app.url}/api/webhooks/clerk`;
   database = connectAppDatabase(inject("databaseUrl"));
   contract = apiContract(await fetch(`${app.url}/api/v1/openapi.json`).then((r) => r.json()));

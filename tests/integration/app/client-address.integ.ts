@@ -23,9 +23,9 @@ const USER_AGENT =
 beforeAll(async () => {
   emulator = await startEmulatorProcess();
   const databaseUrl = inject("databaseUrl");
-  direct = await startApp({ emulatorUrl: emulator.url, databaseUrl });
+  direct = await startApp({ emulator: emulator, databaseUrl });
   behindBalancer = await startApp({
-    emulatorUrl: emulator.url,
+    emulator: emulator,
     databaseUrl,
     env: { TRUSTED_PROXY_HOPS: "1" },
   });

@@ -4,6 +4,7 @@ import { type AppDatabase, connectAppDatabase } from "../../support/app-database
 import { appStack } from "../../support/app-stack";
 import { deliver, userEvent } from "../../support/clerk-webhooks";
 import { clerkFor, unique } from "../../support/emulator-client";
+import { TEST_SECRET_KEY } from "../../support/emulator-process";
 
 // What an attacker probing every input finds: each answer is a clear 4xx problem (never a 500, an
 // HTML page or an empty body), and nothing is stored on refusal.
@@ -242,10 +243,27 @@ describe("the Frontend API proxy", () => {
     "/__clerk/__emulator/mailbox",
     "/__clerk/__emulator/webhooks",
     "/__clerk/v1%2f..%2f__emulator",
-  ])("does not forward %s, the emulator's own pages and helpers", async (path) => {
+  ])("never reaches the emulator's own pages and helpers at %s", async (path) => {
     const res = await fetch(`${app.url}${path}`);
-    await expectProblem(res, 404);
-    expect(await fetch(`${app.url}${path}`).then((r) => r.text())).not.toContain("Mailbox");
+    expect(res.status).toBe(404);
+    expect(await res.text()).not.toContain("Mailbox");
+  });
+
+  it("never reaches the Backend API, even with the instance's secret key", async () => {
+    const secret = {
+      authorization: `Bearer ${TEST_SECRET_KEY}`,
+      "content-type": "application/json",
+    };
+    const users = await fetch(`${app.url}/__clerk/v1/users`, { headers: secret });
+    expect(users.status).toBe(404);
+    expect(await users.text()).not.toContain("email_address");
+    const minted = await fetch(`${app.url}/__clerk/v1/api_keys`, {
+      method: "POST",
+      headers: secret,
+      body: JSON.stringify({ name: "minted", subject: org, scopes: ["projects:write"] }),
+    });
+    expect(minted.status).toBe(401);
+    expect(await minted.text()).not.toContain("ak_");
   });
 
   it("still forwards the Frontend API clerk-js uses", async () => {

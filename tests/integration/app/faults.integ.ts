@@ -40,7 +40,7 @@ beforeAll(async () => {
   counter = await startClerkCallCounter(emulator.url);
   // The app's Backend API calls go through the counter; the browser's Frontend API does not matter.
   app = await startApp({
-    emulatorUrl: emulator.url,
+    emulator: emulator,
     databaseUrl,
     env: { CLERK_API_URL: counter.url },
   });
@@ -238,7 +238,7 @@ describe.skipIf(!server)("Clerk going away", () => {
       ? null
       : await startClerkCallCounter("http://127.0.0.1:9");
     const isolated = await startApp({
-      emulatorUrl: emulator.url,
+      emulator: emulator,
       databaseUrl,
       env: { CLERK_API_URL: failing?.url ?? target },
     });

@@ -26,7 +26,7 @@ beforeAll(async () => {
   port = await freePort();
   await startDatabase();
   emulator = await startEmulatorProcess();
-  app = await startApp({ emulatorUrl: emulator.url, databaseUrl: db.url });
+  app = await startApp({ emulator: emulator, databaseUrl: db.url });
 });
 afterAll(async () => {
   await app?.stop();

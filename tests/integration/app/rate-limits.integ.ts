@@ -45,7 +45,7 @@ afterAll(async () => {
 
 function limitedApp(env: Record<string, string> = {}) {
   return startApp({
-    emulatorUrl: emulator.url,
+    emulator: emulator,
     databaseUrl: inject("databaseUrl"),
     env: {
       CLERK_API_URL: counter.url,

@@ -22,7 +22,7 @@ let org: string;
 beforeAll(async () => {
   emulator = await startEmulatorProcess();
   const clerk = clerkFor(emulator.url);
-  app = await startApp({ emulatorUrl: emulator.url, databaseUrl: inject("databaseUrl") });
+  app = await startApp({ emulator: emulator, databaseUrl: inject("databaseUrl") });
   const user = await clerk.users.createUser({ emailAddress: [`${unique("hdr")}@example.com`] });
   userId = user.id;
   org = (await clerk.organizations.createOrganization({ name: unique("Hdr"), createdBy: user.id }))

@@ -53,7 +53,7 @@ beforeAll(async () => {
       EMULATOR_WEBHOOK_TIME_SCALE: "0.001",
     },
   });
-  app = await startApp({ emulatorUrl: emulator.url, databaseUrl: db.url, port: appPort });
+  app = await startApp({ emulator: emulator, databaseUrl: db.url, port: appPort });
   webhookUrl = `${app.url}/api/webhooks/clerk`;
 });
 afterAll(async () => {

@@ -37,7 +37,7 @@ beforeAll(async () => {
     },
   });
   clerk = clerkFor(emulator.url);
-  app = await startApp({ emulatorUrl: emulator.url, databaseUrl: inject("databaseUrl"), port });
+  app = await startApp({ emulator: emulator, databaseUrl: inject("databaseUrl"), port });
   webhookUrl = `${app.url}/api/webhooks/clerk`;
   database = connectAppDatabase(inject("databaseUrl"));
 });
@@ -435,8 +435,11 @@ describe("POST /api/webhooks/clerk with the emulator's deliveries", () => {
       async () => {
         const log: Logged[] = (await emulatorRequest(emulator.url, "GET", "/__emulator/webhooks"))
           .body.data;
+        // The organization's billing events (its free plan) are another test's business.
         return log.filter(
-          (m) => JSON.stringify(m).includes(org.id) || JSON.stringify(m).includes(owner.id),
+          (m) =>
+            !m.event_type.startsWith("subscription") &&
+            (JSON.stringify(m).includes(org.id) || JSON.stringify(m).includes(owner.id)),
         );
       },
       (messages) => messages.length === 3 && messages.every((m) => m.attempts.length === 2),
@@ -524,7 +527,7 @@ describe("POST /api/webhooks/clerk with the emulator's deliveries", () => {
 describe("POST /api/webhooks/clerk on a server without CLERK_WEBHOOK_SIGNING_SECRET", () => {
   it("answers 503 and stores nothing, so Svix keeps the events until it is configured", async () => {
     const unconfigured = await startApp({
-      emulatorUrl: emulator.url,
+      emulator: emulator,
       databaseUrl: inject("databaseUrl"),
       env: { CLERK_WEBHOOK_SIGNING_SECRET: "" },
     });

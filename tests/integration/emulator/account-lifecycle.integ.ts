@@ -34,16 +34,19 @@ const PASSWORD = "first-password-1";
 type Account = { b: FapiBrowser; userId: string; email: string; sessionId: string };
 
 // A user with a password, signed in on a browser of their own.
-async function signIn(email: string, password: string, url = emulator.url) {
-  const b = await fapiBrowser(url);
+async function signIn(email: string, password: string, on: EmulatorProcess = emulator) {
+  const b = await fapiBrowser(on.frontendUrl);
   const res = await b.call("POST", "/v1/client/sign_ins", { identifier: email, password });
   return { b, res };
 }
 
-async function newAccount(label: string, url = emulator.url): Promise<Account> {
+async function newAccount(label: string, on: EmulatorProcess = emulator): Promise<Account> {
   const email = `${unique(label)}@example.com`;
-  const user = await clerkFor(url).users.createUser({ emailAddress: [email], password: PASSWORD });
-  const { b, res } = await signIn(email, PASSWORD, url);
+  const user = await clerkFor(on.url).users.createUser({
+    emailAddress: [email],
+    password: PASSWORD,
+  });
+  const { b, res } = await signIn(email, PASSWORD, on);
   expect(res.body.response.status).toBe("complete");
   return { b, userId: user.id, email, sessionId: res.body.response.created_session_id };
 }
@@ -69,7 +72,7 @@ describe("email addresses in <UserProfile/>", () => {
     const early = await a.b.call("PATCH", me(a), { primary_email_address_id: emailId });
     expect(early.status).toBe(422);
     expect(early.body.errors[0].meta.param_name).toBe("primary_email_address_id");
-    const stranger = await fapiBrowser(emulator.url);
+    const stranger = await fapiBrowser(emulator.frontendUrl);
     const notYet = await stranger.call("POST", "/v1/client/sign_ins", { identifier: second });
     expect(notYet.body.errors[0].code).toBe("form_identifier_not_found");
 
@@ -189,7 +192,7 @@ describe("email addresses in <UserProfile/>", () => {
   });
 
   it("needs a signed-in session", async () => {
-    const b = await fapiBrowser(emulator.url);
+    const b = await fapiBrowser(emulator.frontendUrl);
     const res = await b.call("POST", "/v1/me/email_addresses", { email_address: "x@example.com" });
     expect(res.status).toBe(401);
     expect(res.body.errors[0].code).toBe("signed_out");
@@ -219,7 +222,7 @@ describe("the profile picture in <UserProfile/>", () => {
     expect(uploaded.status).toBe(200);
     const { public_url: url } = uploaded.body.response;
     expect(uploaded.body.response).toMatchObject({ object: "image", name: "me.png" });
-    expect(url).toMatch(new RegExp(`^${emulator.url}/v1/images/img_`));
+    expect(url).toMatch(new RegExp(`^${emulator.frontendUrl}/v1/images/img_`));
     expect(uploaded.body.client.sessions[0].user).toMatchObject({
       image_url: url,
       has_image: true,
@@ -338,7 +341,7 @@ describe("changing the password in <UserProfile/>", () => {
 describe("resetting a forgotten password from <SignIn/>", () => {
   it("offers the reset code, checks it, takes the new password and signs in, revoking other sessions", async () => {
     const a = await newAccount("reset");
-    const b = await fapiBrowser(emulator.url);
+    const b = await fapiBrowser(emulator.frontendUrl);
     const started = await b.call("POST", "/v1/client/sign_ins", { identifier: a.email });
     const id = started.body.response.id;
     const reset = started.body.response.supported_first_factors.find(
@@ -410,7 +413,7 @@ describe("resetting a forgotten password from <SignIn/>", () => {
 
   it("does not let a sign-in code stand in for a reset code", async () => {
     const a = await newAccount("reset-mixup");
-    const b = await fapiBrowser(emulator.url);
+    const b = await fapiBrowser(emulator.frontendUrl);
     const started = await b.call("POST", "/v1/client/sign_ins", {
       identifier: a.email,
       strategy: "email_code",
@@ -476,7 +479,7 @@ describe("codes that expire", () => {
   const pastExpiry = () => new Promise((r) => setTimeout(r, 1_200));
 
   it("refuses an address code past its expiry with verification_expired", async () => {
-    const a = await newAccount("late", shortLived.url);
+    const a = await newAccount("late", shortLived);
     const added = await a.b.call("POST", me(a, "/email_addresses"), {
       email_address: `${unique("late")}@example.com`,
     });
@@ -499,8 +502,8 @@ describe("codes that expire", () => {
   });
 
   it("refuses a reset code past its expiry, and the password stays", async () => {
-    const a = await newAccount("late-reset", shortLived.url);
-    const b = await fapiBrowser(shortLived.url);
+    const a = await newAccount("late-reset", shortLived);
+    const b = await fapiBrowser(shortLived.frontendUrl);
     const started = await b.call("POST", "/v1/client/sign_ins", { identifier: a.email });
     const id = started.body.response.id;
     await b.call("POST", `/v1/client/sign_ins/${id}/prepare_first_factor`, {
@@ -517,8 +520,6 @@ describe("codes that expire", () => {
       password: "new-password-3",
     });
     expect(refused.status).toBe(400);
-    expect((await signIn(a.email, PASSWORD, shortLived.url)).res.body.response.status).toBe(
-      "complete",
-    );
+    expect((await signIn(a.email, PASSWORD, shortLived)).res.body.response.status).toBe("complete");
   });
 });

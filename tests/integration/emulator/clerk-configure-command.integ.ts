@@ -1,9 +1,13 @@
 import { spawn } from "node:child_process";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { BILLING_PLANS } from "../../../clerk/billing-plans";
+import { readInstanceSettings } from "../../../clerk/instance-settings";
 import { readOrganizationRoles } from "../../../clerk/organization-roles";
-import { clerkFor } from "../../support/emulator-client";
+import { clerkFor, emulatorRequest } from "../../support/emulator-client";
 import {
   type EmulatorProcess,
   removeDataDir,
@@ -29,6 +33,7 @@ afterAll(async () => {
 function configure(
   args: string[] = [],
   secretKey = TEST_SECRET_KEY,
+  apiUrl = emulator.url,
 ): Promise<{ code: number | null; output: string }> {
   return new Promise((resolve) => {
     const child = spawn(
@@ -41,7 +46,7 @@ function configure(
           PATH: process.env.PATH,
           CLERK_TELEMETRY_DISABLED: "1",
           CLERK_SECRET_KEY: secretKey,
-          CLERK_API_URL: emulator.url,
+          CLERK_API_URL: apiUrl,
         },
         stdio: ["ignore", "pipe", "pipe"],
       },
@@ -169,6 +174,37 @@ describe("npm run clerk:configure", () => {
     expect(again.output).toContain("left as is: role org:extra, permission org:extra:use");
   });
 
+  it("applies clerk/instance-settings.json to the emulator (--dry-run changes nothing) and names what it does not emulate", async () => {
+    const file = readInstanceSettings();
+    const changed = structuredClone(file);
+    changed.first_factors.email_code = false;
+    await emulatorRequest(emulator.url, "PUT", "/__emulator/instance_settings", changed);
+    const settings = async () =>
+      (await emulatorRequest(emulator.url, "GET", "/__emulator/instance_settings")).body;
+
+    const dry = await configure(["--dry-run"]);
+    expect(dry.code, dry.output).toBe(0);
+    expect(dry.output).toContain(
+      `clerk:configure clerk/instance-settings.json onto ${emulator.url} (dry run)`,
+    );
+    expect(dry.output).toContain("would apply every item of the file to the emulator");
+    expect((await settings()).declared).toEqual(changed);
+
+    const run = await configure();
+    expect(run.code, run.output).toBe(0);
+    expect(run.output).toContain(
+      `clerk:configure clerk/instance-settings.json onto ${emulator.url}`,
+    );
+    expect(run.output).toContain("applied to the emulator");
+    const now = await settings();
+    expect(now.declared).toEqual(file);
+    if (now.not_emulated.length > 0) {
+      expect(run.output).toContain(
+        `on in the file, not emulated yet, so off: ${now.not_emulated.join(", ")}`,
+      );
+    }
+  });
+
   it("fails with Clerk's message when the instance refuses the secret key", async () => {
     const run = await configure([], "sk_test_not_this_instance");
     expect(run.code).toBe(1);
@@ -180,5 +216,31 @@ describe("npm run clerk:configure", () => {
     const run = await configure(["--force"]);
     expect(run.code).toBe(1);
     expect(run.output).toContain("unknown argument --force (usage: clerk:configure [--dry-run])");
+  });
+
+  it("prints the Dashboard steps for plans the instance lacks or prices differently, and exits with 2", async () => {
+    const [free, team] = BILLING_PLANS.organization_plans;
+    const file = path.join(mkdtempSync(path.join(tmpdir(), "plans-")), "plans.json");
+    // An instance whose Team plan is cheaper and which has no Business plan.
+    writeFileSync(
+      file,
+      JSON.stringify({
+        ...BILLING_PLANS,
+        organization_plans: [free, { ...team, monthly_fee: 2500 }],
+      }),
+    );
+    const other = await startEmulatorProcess({ env: { EMULATOR_BILLING_PLANS: file } });
+    try {
+      const run = await configure([], TEST_SECRET_KEY, other.url);
+      expect(run.code, run.output).toBe(2);
+      expect(run.output).toContain("billing: the Backend API cannot create plans");
+      expect(run.output).toContain(
+        "change plan team (monthly fee) to Team (slug team): $29.00/month",
+      );
+      expect(run.output).toContain("create plan Business (slug business): $99.00/month");
+    } finally {
+      await other.stop();
+      removeDataDir(other.dataDir);
+    }
   });
 });

@@ -31,7 +31,11 @@ describe("emulator crash safety", () => {
   it("keeps every acknowledged change when killed with SIGKILL in the middle of a burst", async () => {
     emulator = await startEmulatorProcess();
     const before = clerkFor(emulator.url);
-    const org = await before.organizations.createOrganization({ name: "Crash Inc" });
+    // No member limit (0): the burst adds more members than the default plan's seats.
+    const org = await before.organizations.createOrganization({
+      name: "Crash Inc",
+      maxAllowedMemberships: 0,
+    });
     const acked: Acknowledged = { users: [], members: [], keys: [], revoked: new Set() };
     let killed = false;
     let inFlight = 0;

@@ -26,7 +26,7 @@ afterAll(async () => {
   removeDataDir(emulator.dataDir);
 });
 
-const browser = () => fapiBrowser(emulator.url);
+const browser = () => fapiBrowser(emulator.frontendUrl);
 const mailboxCode = (to: string) => mailboxCodeOf(emulator.url, to);
 
 describe("Frontend API", () => {
@@ -112,7 +112,7 @@ describe("Frontend API", () => {
     const chromeOnLinux =
       "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.6778.85 Safari/537.36";
     const signInFrom = async (headers: Record<string, string>) => {
-      const b = await fapiBrowser(emulator.url, undefined, headers);
+      const b = await fapiBrowser(emulator.frontendUrl, undefined, headers);
       const started = await b.call("POST", "/v1/client/sign_ins", { identifier: email });
       const done = await b.call(
         "POST",
@@ -215,8 +215,27 @@ describe("Frontend API", () => {
     );
   });
 
+  it("keeps the Backend API off the Frontend API origin, whatever credential is sent", async () => {
+    const secret = {
+      authorization: `Bearer ${TEST_SECRET_KEY}`,
+      "content-type": "application/json",
+      ...SKIP_BAPI_CONTRACT,
+    };
+    const onFrontend = (path: string, init: RequestInit = {}) =>
+      fetch(`${emulator.frontendUrl}${path}`, { ...init, headers: secret });
+    expect((await onFrontend("/v1/users")).status).toBe(404);
+    expect((await onFrontend("/__emulator/mailbox")).status).toBe(404);
+    const mint = await onFrontend("/api_keys", {
+      method: "POST",
+      body: JSON.stringify({ name: "stolen", subject: "user_2aaaaaaaaaaaaaaaaaaaaaaaaaa" }),
+    });
+    expect(mint.status).toBe(401);
+    // ... and the Frontend API off the Backend API origin.
+    expect((await fetch(`${emulator.url}/v1/environment`, { headers: secret })).status).toBe(404);
+  });
+
   it("asks a browser without a known dev browser to get one", async () => {
-    const res = await fetch(`${emulator.url}/v1/client?__clerk_db_jwt=dvb_unknown`, {
+    const res = await fetch(`${emulator.frontendUrl}/v1/client?__clerk_db_jwt=dvb_unknown`, {
       headers: SKIP_BAPI_CONTRACT,
     });
     expect(res.status).toBe(401);
@@ -226,7 +245,8 @@ describe("Frontend API", () => {
   });
 
   it("serves the pinned clerk-js and @clerk/ui bundles from node_modules, nothing else", async () => {
-    const get = (path: string) => fetch(`${emulator.url}${path}`, { headers: SKIP_BAPI_CONTRACT });
+    const get = (path: string) =>
+      fetch(`${emulator.frontendUrl}${path}`, { headers: SKIP_BAPI_CONTRACT });
     const js = await get("/npm/@clerk/clerk-js@6/dist/clerk.browser.js");
     expect(js.status).toBe(200);
     expect(js.headers.get("content-type")).toMatch(/javascript/);
@@ -237,7 +257,7 @@ describe("Frontend API", () => {
 
   it("hands a browser back to the app with signed handshake cookies", async () => {
     const res = await fetch(
-      `${emulator.url}/v1/client/handshake?redirect_url=${encodeURIComponent("http://localhost:3000/orgs/x")}&suffixed_cookies=true`,
+      `${emulator.frontendUrl}/v1/client/handshake?redirect_url=${encodeURIComponent("http://localhost:3000/orgs/x")}&suffixed_cookies=true`,
       { redirect: "manual", headers: SKIP_BAPI_CONTRACT },
     );
     expect(res.status).toBe(307);
@@ -255,7 +275,7 @@ describe("Frontend API", () => {
     );
 
     const open = await fetch(
-      `${emulator.url}/v1/client/handshake?redirect_url=${encodeURIComponent("https://evil.example/")}`,
+      `${emulator.frontendUrl}/v1/client/handshake?redirect_url=${encodeURIComponent("https://evil.example/")}`,
       { redirect: "manual", headers: SKIP_BAPI_CONTRACT },
     );
     expect(open.status).toBe(400);

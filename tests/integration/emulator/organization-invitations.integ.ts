@@ -60,7 +60,7 @@ async function inviteLink(to: string) {
 const ticketOf = (link: URL) => link.searchParams.get("__clerk_ticket") ?? "";
 
 async function signedIn(email: string): Promise<{ browser: FapiBrowser; sessionId: string }> {
-  const browser = await fapiBrowser(emulator.url, APP);
+  const browser = await fapiBrowser(emulator.frontendUrl, APP);
   const res = await browser.call("POST", "/v1/client/sign_ins", {
     identifier: email,
     password: PASSWORD,
@@ -294,7 +294,7 @@ describe("Frontend API: invitations from <OrganizationProfile/> and accepting th
 
     const link = await inviteLink(invitee);
     expect(`${link.origin}${link.pathname}`).toBe(`${APP}/sign-up`);
-    const browser = await fapiBrowser(emulator.url, APP);
+    const browser = await fapiBrowser(emulator.frontendUrl, APP);
     const started = await browser.call("POST", "/v1/client/sign_ups", {
       strategy: "ticket",
       ticket: ticketOf(link),
@@ -330,7 +330,7 @@ describe("Frontend API: invitations from <OrganizationProfile/> and accepting th
     expect(accepted.body.response.data.map((i: WireJson) => i.email_address)).toEqual([invitee]);
 
     // The same link a second time: Clerk's error, which the UI shows.
-    const again = await fapiBrowser(emulator.url, APP);
+    const again = await fapiBrowser(emulator.frontendUrl, APP);
     const reused = await again.call("POST", "/v1/client/sign_ups", {
       strategy: "ticket",
       ticket: ticketOf(link),
@@ -353,7 +353,7 @@ describe("Frontend API: invitations from <OrganizationProfile/> and accepting th
     });
     const link = await inviteLink(email);
     expect(link.pathname).toBe("/sign-in");
-    const browser = await fapiBrowser(emulator.url, APP);
+    const browser = await fapiBrowser(emulator.frontendUrl, APP);
     const res = await browser.call("POST", "/v1/client/sign_ins", {
       strategy: "ticket",
       ticket: ticketOf(link),
@@ -418,7 +418,7 @@ describe("Frontend API: invitations from <OrganizationProfile/> and accepting th
 
   it("answers revoked, forged and misused tickets and deleted organizations with Clerk's errors", async () => {
     const { org } = await organizationWithAdmin("errors");
-    const browser = await fapiBrowser(emulator.url, APP);
+    const browser = await fapiBrowser(emulator.frontendUrl, APP);
     const signUpWith = async (ticket: string) => {
       const res = await browser.call("POST", "/v1/client/sign_ups", { strategy: "ticket", ticket });
       return [res.status, res.body.errors?.[0]?.code];
@@ -524,7 +524,7 @@ describe("organizationInvitation webhooks", () => {
       organizationId: org.id,
       invitationId: toRevoke.id,
     });
-    const browser = await fapiBrowser(emulator.url, APP);
+    const browser = await fapiBrowser(emulator.frontendUrl, APP);
     const started = await browser.call("POST", "/v1/client/sign_ups", {
       strategy: "ticket",
       ticket: ticketOf(await inviteLink(joining)),

@@ -2,8 +2,10 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import { readInstanceSettings } from "../../../clerk/instance-settings";
 import { readOrganizationRoles } from "../../../clerk/organization-roles";
 import type { Core } from "../../../emulator/src/core";
+import { offeredSettings } from "../../../emulator/src/domain/instance-settings";
 import {
   findRoleByKey,
   permissionKeysOf,
@@ -432,8 +434,14 @@ function storeWith(records: typeof state): Store {
   return store;
 }
 
-// Only what the builders touch: the state and the clock.
-const core = { store: storeWith(state), now: () => NOW } as unknown as Core;
+// Only what the builders touch: the state, the clock and the instance settings.
+const declared = readInstanceSettings();
+const core = {
+  store: storeWith(state),
+  now: () => NOW,
+  instanceSettings: declared,
+} as unknown as Core;
+const offered = offeredSettings(core);
 const role = (key: string) => {
   const found = findRoleByKey(core, key);
   if (!found) throw new Error(`no role ${key}`);
@@ -444,7 +452,7 @@ const JWT = "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ1c2VyXzEifQ.c2lnbmF0dXJl";
 
 describe("environmentJSON", () => {
   const appOrigin = "http://localhost:3000";
-  const env = environmentJSON({ applicationName: "Projects", appOrigin });
+  const env = environmentJSON({ applicationName: "Projects", settings: offered, appOrigin });
   const settings = env as {
     organization_settings: { enabled: boolean; max_allowed_memberships: number };
     api_keys_settings: Record<string, boolean>;
@@ -463,7 +471,7 @@ describe("environmentJSON", () => {
     expectResponse("PATCH", "/v1/environment", env);
     expectComponent(
       "Client.Environment",
-      environmentJSON({ applicationName: "Projects", appOrigin: null }),
+      environmentJSON({ applicationName: "Projects", settings: offered, appOrigin: null }),
     );
   });
 
@@ -506,7 +514,11 @@ describe("environmentJSON", () => {
     const urls = JSON.stringify(env).match(/https?:\/\/[^"]*/g) ?? [];
     expect(urls.length).toBeGreaterThan(0);
     for (const url of urls) expect(url.startsWith(`${appOrigin}/`)).toBe(true);
-    const withoutOrigin = environmentJSON({ applicationName: "Projects", appOrigin: null });
+    const withoutOrigin = environmentJSON({
+      applicationName: "Projects",
+      settings: offered,
+      appOrigin: null,
+    });
     expect(JSON.stringify(withoutOrigin)).not.toMatch(/https?:/);
   });
 
@@ -584,7 +596,11 @@ describe("users, organizations and memberships", () => {
   });
 
   it("let a user do what the environment allows, and nothing else", () => {
-    const env = environmentJSON({ applicationName: "Projects", appOrigin: null }) as {
+    const env = environmentJSON({
+      applicationName: "Projects",
+      settings: offered,
+      appOrigin: null,
+    }) as {
       user_settings: { actions: { delete_self: boolean; create_organization: boolean } };
     };
     const json = fapiUserJSON(core, member);

@@ -23,17 +23,37 @@ describe("Router", () => {
     .add("POST", "/v1/users", ok);
 
   it("prefers literal segments over parameters", () => {
-    const m = router.match("GET", "/v1/users/count");
+    const m = router.match("backend", "GET", "/v1/users/count");
     expect(m.route && "params" in m ? m.params : null).toEqual({});
   });
 
   it("decodes path parameters", () => {
-    const m = router.match("GET", "/v1/users/user%5F1");
+    const m = router.match("backend", "GET", "/v1/users/user%5F1");
     expect(m.route && "params" in m ? m.params : null).toEqual({ id: "user_1" });
   });
 
   it("tells a wrong method from an unknown path", () => {
-    expect(router.match("DELETE", "/v1/users")).toEqual({ route: null, methodNotAllowed: true });
-    expect(router.match("GET", "/v2/nothing")).toEqual({ route: null, methodNotAllowed: false });
+    expect(router.match("backend", "DELETE", "/v1/users")).toEqual({
+      route: null,
+      methodNotAllowed: true,
+    });
+    expect(router.match("backend", "GET", "/v2/nothing")).toEqual({
+      route: null,
+      methodNotAllowed: false,
+    });
+  });
+
+  it("serves each route on its own origin only, as Clerk's two APIs", () => {
+    const apis = new Router()
+      .add("GET", "/v1/organizations/:id", ok, "secret")
+      .add("PATCH", "/v1/organizations/:id", ok, "frontend")
+      .add("GET", "/api_keys", ok, "both")
+      .add("GET", "/__emulator", ok, "open");
+    expect(apis.match("frontend", "GET", "/v1/organizations/org_1").route).toBeNull();
+    expect(apis.match("backend", "PATCH", "/v1/organizations/org_1").route).toBeNull();
+    expect(apis.match("frontend", "PATCH", "/v1/organizations/org_1").route?.auth).toBe("frontend");
+    expect(apis.match("frontend", "GET", "/api_keys").route?.auth).toBe("both");
+    expect(apis.match("backend", "GET", "/api_keys").route?.auth).toBe("both");
+    expect(apis.match("frontend", "GET", "/__emulator").route).toBeNull();
   });
 });

@@ -1,0 +1,84 @@
+import type { NextFetchEvent, NextRequest } from "next/server";
+import { clerkAnswered, clerkUnavailable, mayAskClerk } from "@/auth/clerk-availability";
+import { allowedMethods } from "@/auth/route-table";
+import {
+  authFailuresAllowed,
+  consumeApiRequest,
+  credentialKey,
+  rateLimitHeaders,
+  recordAuthFailure,
+} from "@/rate-limit/limits";
+import { type AfterClerk, askClerk } from "./clerk";
+import { API_KEY_PREFIX, bearerOf, checkSigningKeys, sessionTokens } from "./credentials";
+import { forward, type RequestState, tooMany, unauthenticated, unavailable } from "./request-state";
+
+// The gate of the API's operations: the token types the route table names for the route, under
+// the rate limits. Cheap refusals first (an address with too many failures, a key over its limit,
+// a session token no Clerk key signed), so Clerk is asked only about credentials worth a call.
+
+// Clerk's reasons for an unauthenticated answer that mean it could not be asked, not that the
+// credential is bad: the Backend API failed or timed out, refused the app's secret key, or its
+// JWKS could not be loaded.
+const CLERK_FAULTS = new Set([
+  "unexpected-error",
+  "secret-key-invalid",
+  "jwk-remote-failed-to-load",
+]);
+
+const INVALID_CREDENTIAL =
+  "Send a valid session token or API key as `Authorization: Bearer <token>`.";
+
+const afterClerk: AfterClerk = async (auth, req, state) => {
+  const { access } = state.rule;
+  if (access.kind !== "api") throw new Error("proxy: the API gate ran for another kind of route");
+  const result = await auth({ acceptsToken: [...access.accepts] });
+  if (!result.isAuthenticated) {
+    const reason = String(result.debug?.().reason ?? "");
+    if (CLERK_FAULTS.has(reason)) {
+      clerkUnavailable(reason);
+      return unavailable(state);
+    }
+    if (result.tokenType === "api_key") clerkAnswered();
+    if (state.credentialPresented && state.clientAddress) {
+      await recordAuthFailure(state.clientAddress);
+    }
+    return unauthenticated(state, INVALID_CREDENTIAL);
+  }
+  if (result.tokenType === "api_key") {
+    clerkAnswered();
+  } else {
+    // A session is counted by its user: its tokens change every minute.
+    state.limit = await consumeApiRequest(`user:${result.userId}`);
+    if (!state.limit.allowed) return tooMany(state, state.limit);
+  }
+  return forward(req, state, state.limit ? rateLimitHeaders(state.limit) : {});
+};
+
+export async function apiGate(req: NextRequest, event: NextFetchEvent, state: RequestState) {
+  if (req.method === "OPTIONS") {
+    return new Response(null, {
+      status: 204,
+      headers: { allow: allowedMethods(state.rule).join(", ") },
+    });
+  }
+  const bearer = bearerOf(req);
+  const tokens = sessionTokens(req, bearer);
+  state.credentialPresented = bearer !== null || tokens.length > 0;
+  if (state.credentialPresented && state.clientAddress) {
+    const failures = await authFailuresAllowed(state.clientAddress);
+    if (!failures.allowed) return tooMany(state, failures);
+  }
+  if (bearer?.startsWith(API_KEY_PREFIX)) {
+    state.limit = await consumeApiRequest(credentialKey(bearer));
+    if (!state.limit.allowed) return tooMany(state, state.limit);
+    if (!mayAskClerk()) return unavailable(state);
+  }
+  const keys = await checkSigningKeys(tokens);
+  if (keys.status === "unavailable") return unavailable(state);
+  if (keys.status === "unknown") {
+    if (state.clientAddress) await recordAuthFailure(state.clientAddress);
+    return unauthenticated(state, "The session token is not signed by Clerk.");
+  }
+  state.jwtKey = keys.jwtKey;
+  return askClerk(req, event, state, afterClerk);
+}

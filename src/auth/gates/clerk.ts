@@ -1,0 +1,80 @@
+import { type ClerkMiddlewareAuth, clerkMiddleware } from "@clerk/nextjs/server";
+import type { NextFetchEvent, NextRequest } from "next/server";
+import { clerkUnavailable } from "@/auth/clerk-availability";
+import { serverEnv } from "@/env/server-env";
+import { forward, type RequestState, unavailable } from "./request-state";
+
+// Clerk's middleware, run by the gates once they have decided that Clerk must be asked: under a
+// time bound, with the signing key the gate found, and then the gate's own decision on what
+// Clerk said (`then`).
+
+// How long Clerk may take before the request is answered 503.
+const CLERK_TIMEOUT_MS = 5_000;
+
+export type AfterClerk = (
+  auth: ClerkMiddlewareAuth,
+  req: NextRequest,
+  state: RequestState,
+) => Promise<Response>;
+
+type Pending = { state: RequestState; then: AfterClerk };
+
+const pending = new WeakMap<Request, Pending>();
+
+// Where browsers reach Clerk's Frontend API, for the pages' CSP: null when it is proxied through
+// this origin (the emulator's wiring, or Clerk's own proxy setup): 'self'.
+export function frontendApiOrigin(): `https://${string}.${string}` | null {
+  const env = serverEnv();
+  if (env.NEXT_PUBLIC_CLERK_PROXY_URL) return null;
+  const encoded = env.NEXT_PUBLIC_CLERK_PUBLISHABLE_KEY.split("_")[2] ?? "";
+  const host = Buffer.from(encoded, "base64").toString("utf8").replace(/\$$/, "");
+  return /^[a-z0-9.-]+\.[a-z]+$/i.test(host)
+    ? (`https://${host}` as `https://${string}.${string}`)
+    : null;
+}
+
+// Opening /orgs/<slug> makes that organization the active one.
+const ORGANIZATION_SYNC = { organizationPatterns: ["/orgs/:slug", "/orgs/:slug/(.*)"] };
+
+function clerkOptions(req: Request) {
+  const env = serverEnv();
+  const proxyUrl = env.NEXT_PUBLIC_CLERK_PROXY_URL;
+  return {
+    // The app's own pages (a development instance would otherwise send people to Clerk's
+    // hosted Account Portal).
+    signInUrl: "/sign-in",
+    signUpUrl: "/sign-up",
+    // Same-origin Frontend API proxy (the emulator's wiring, or Clerk's own proxy setup).
+    frontendApiProxy: proxyUrl?.startsWith("/") ? { enabled: true, path: proxyUrl } : undefined,
+    jwtKey: env.CLERK_JWT_KEY ?? pending.get(req)?.state.jwtKey,
+    authorizedParties: env.CLERK_AUTHORIZED_PARTIES,
+    organizationSyncOptions: ORGANIZATION_SYNC,
+  };
+}
+
+const clerk = clerkMiddleware(async (auth, req) => {
+  const asked = pending.get(req);
+  if (!asked) throw new Error("proxy: a request reached Clerk without its gate");
+  return asked.then(auth, req, asked.state);
+}, clerkOptions);
+
+export async function askClerk(
+  req: NextRequest,
+  event: NextFetchEvent,
+  state: RequestState,
+  then: AfterClerk,
+): Promise<Response> {
+  pending.set(req, { state, then });
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<"timeout">((resolve) => {
+    timer = setTimeout(() => resolve("timeout"), CLERK_TIMEOUT_MS);
+  });
+  try {
+    const res = await Promise.race([clerk(req, event), timeout]);
+    if (res !== "timeout") return res ?? forward(req, state);
+    clerkUnavailable(`no answer within ${CLERK_TIMEOUT_MS} ms`);
+    return unavailable(state);
+  } finally {
+    clearTimeout(timer);
+  }
+}

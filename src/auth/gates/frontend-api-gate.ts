@@ -1,0 +1,37 @@
+import { type NextFetchEvent, NextRequest } from "next/server";
+import { isFrontendApiPath } from "@/auth/route-table";
+import { problem } from "@/http/problem";
+import { askClerk } from "./clerk";
+import { bearerOf } from "./credentials";
+import { forward, type RequestState, refuse } from "./request-state";
+
+// The gate of Clerk's Frontend API, proxied through this origin (`/__clerk`): clerkMiddleware
+// forwards it to Clerk (or the emulator's Frontend API origin), with what this proxy vouches for.
+
+// A session token is the only credential a browser sends Clerk's Frontend API (<APIKeys/> sends
+// it as a bearer); anything else in Authorization, such as a secret key, is not forwarded.
+const SESSION_JWT = /^[\w-]+\.[\w-]+\.[\w-]+$/;
+
+// Clerk's Frontend API proxy tells Clerk the browser's address (shown in "Active devices", and
+// in Clerk's own rate limits) from CF-Connecting-IP, X-Real-IP or the leftmost X-Forwarded-For:
+// all of them whatever the browser chose to send. Forward the address this proxy trusts instead.
+function vouchedFor(req: NextRequest, state: RequestState): NextRequest {
+  const headers = new Headers(req.headers);
+  headers.delete("cf-connecting-ip");
+  headers.delete("x-real-ip");
+  if (state.clientAddress) headers.set("x-forwarded-for", state.clientAddress);
+  else headers.delete("x-forwarded-for");
+  if (!SESSION_JWT.test(bearerOf(req) ?? "")) headers.delete("authorization");
+  return new NextRequest(req, { headers });
+}
+
+export async function frontendApiGate(
+  req: NextRequest,
+  event: NextFetchEvent,
+  state: RequestState,
+) {
+  if (!isFrontendApiPath(req.nextUrl.pathname)) {
+    return refuse(state, problem("not-found", "Not a Clerk Frontend API path."));
+  }
+  return askClerk(vouchedFor(req, state), event, state, async (_auth, r, s) => forward(r, s));
+}

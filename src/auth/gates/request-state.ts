@@ -1,0 +1,78 @@
+import { NextResponse } from "next/server";
+import type { RouteRule } from "@/auth/route-table";
+import { type Problem, problem, problemResponse } from "@/http/problem";
+import { REQUEST_ID_HEADER, REQUEST_START_HEADER } from "@/http/request-identity";
+import { logger } from "@/observability/logger";
+import { type LimitState, rateLimitHeaders } from "@/rate-limit/limits";
+
+// What the proxy knows about a request while its gate decides, and the answers every gate gives
+// the same way (refused, unavailable, too many, let through).
+
+const RETRY_AFTER_SECONDS = "5";
+
+export type RequestState = {
+  requestId: string;
+  started: number;
+  rule: RouteRule;
+  clientAddress: string | null;
+  security: Headers;
+  // A key to verify session tokens with, found by src/auth/signing-keys.ts.
+  jwtKey?: string;
+  credentialPresented: boolean;
+  limit?: LimitState;
+};
+
+export function refuse(
+  state: RequestState,
+  p: Problem,
+  headers: Record<string, string> = {},
+): Response {
+  logger.info({
+    request_id: state.requestId,
+    route: state.rule.pattern,
+    status: p.status,
+    duration_ms: Date.now() - state.started,
+    refused: p.type,
+  });
+  return problemResponse(p, headers, state.requestId);
+}
+
+export function unavailable(state: RequestState): Response {
+  const detail = "Credentials cannot be checked right now. Try again shortly.";
+  if (state.rule.access.kind === "api") {
+    return refuse(state, problem("service-unavailable", detail), {
+      "retry-after": RETRY_AFTER_SECONDS,
+    });
+  }
+  return new Response(detail, {
+    status: 503,
+    headers: { "content-type": "text/plain; charset=utf-8", "retry-after": RETRY_AFTER_SECONDS },
+  });
+}
+
+export function tooMany(state: RequestState, limit: LimitState): Response {
+  const detail =
+    limit.name === "api"
+      ? `At most ${limit.limit} requests per minute per credential. Retry after ${limit.resetSeconds} s.`
+      : `Too many failed credentials from this address. Retry after ${limit.resetSeconds} s.`;
+  return refuse(state, problem("too-many-requests", detail), rateLimitHeaders(limit));
+}
+
+export function unauthenticated(state: RequestState, detail: string): Response {
+  return refuse(state, problem("unauthenticated", detail), { "www-authenticate": "Bearer" });
+}
+
+// What the pages and handlers behind the proxy receive besides the request: its id and start,
+// and for pages the CSP, from which Next and Clerk take the nonce for their scripts.
+export function forward(
+  req: Request,
+  state: RequestState,
+  headers: Record<string, string> = {},
+): NextResponse {
+  const request = new Headers(req.headers);
+  request.set(REQUEST_ID_HEADER, state.requestId);
+  request.set(REQUEST_START_HEADER, String(state.started));
+  const csp = state.security.get("content-security-policy");
+  if (csp) request.set("content-security-policy", csp);
+  return NextResponse.next({ request: { headers: request }, headers });
+}
