@@ -62,6 +62,12 @@ test("a removed member who opens the organization gets a page in the app's frame
     organizationId: org.id,
     userId: teammate.id,
   });
+  // The session token in the cookie still names the organization until clerk-js refreshes it (a
+  // minute at most): refresh it now instead of waiting.
+  await page.evaluate(async () => {
+    const w = window as { Clerk?: { session?: { getToken: (o: object) => Promise<unknown> } } };
+    await w.Clerk?.session?.getToken({ skipCache: true });
+  });
 
   const res = await page.goto(`/orgs/${org.slug}`);
   expect(res?.status()).toBe(404);
