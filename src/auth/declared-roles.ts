@@ -1,4 +1,4 @@
-import declared from "../../clerk/organization-roles.json";
+import declared from "../../clerk/organization-roles.json" with { type: "json" };
 
 // The organization roles as clerk/organization-roles.json declares them (the emulator starts from
 // it, `npm run clerk:configure` applies it to a real instance). Clerk keeps its system permissions
