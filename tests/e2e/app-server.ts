@@ -41,6 +41,12 @@ async function stop(code: number) {
 }
 process.once("SIGTERM", () => void stop(0));
 process.once("SIGINT", () => void stop(0));
+// Playwright killed without its teardown (a SIGKILL, a crash) leaves this process orphaned: stop
+// too, rather than hold the ports and the data folder.
+const parent = process.ppid;
+setInterval(() => {
+  if (process.ppid !== parent) void stop(0);
+}, 1_000).unref();
 
 async function main() {
   if (process.env.TEST_APP_BUILT !== "1") {
