@@ -15,8 +15,8 @@ export default defineConfig({
         test: {
           name: "unit",
           include: ["tests/unit/**/*.test.ts"],
-          // Compiling Clerk's OpenAPI specs takes seconds of CPU, which `npm test` shares with the
-          // build.
+          // Compiling Clerk's OpenAPI specs takes seconds of CPU, which the unit files share with
+          // the integration files running beside them.
           testTimeout: 20_000,
         },
       },
