@@ -10,6 +10,9 @@ const systemChromium = ["/usr/bin/chromium", "/usr/bin/chromium-browser"].find((
 );
 const executablePath = process.env.CHROMIUM_PATH ?? systemChromium;
 
+// The tests' own @clerk/backend client would print Clerk's telemetry notice.
+process.env.CLERK_TELEMETRY_DISABLED = "1";
+
 export default defineConfig({
   testDir: "tests/e2e",
   testMatch: "**/*.e2e.ts",

@@ -62,11 +62,12 @@ test("a removed member who opens the organization gets a page in the app's frame
     organizationId: org.id,
     userId: teammate.id,
   });
-  // The session token in the cookie still names the organization until clerk-js refreshes it (a
-  // minute at most): refresh it now instead of waiting.
+  // The session token in the cookie names the organization until clerk-js drops it (its switcher
+  // already shows none: the membership is gone); drop it now rather than wait for the token's
+  // minute to run out.
   await page.evaluate(async () => {
-    const w = window as { Clerk?: { session?: { getToken: (o: object) => Promise<unknown> } } };
-    await w.Clerk?.session?.getToken({ skipCache: true });
+    const w = window as { Clerk?: { setActive: (o: object) => Promise<void> } };
+    await w.Clerk?.setActive({ organization: null });
   });
 
   const res = await page.goto(`/orgs/${org.slug}`);
