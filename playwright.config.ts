@@ -46,7 +46,7 @@ export default defineConfig({
     timeout: 240_000,
     reuseExistingServer: false,
     stdout: "ignore",
-    stderr: "pipe",
+    stderr: "ignore",
     gracefulShutdown: { signal: "SIGTERM", timeout: 20_000 },
     env: {
       PORT: String(APP_PORT),

@@ -60,4 +60,7 @@ async function main() {
   await stop(code);
 }
 
-void main();
+main().catch((err: unknown) => {
+  log.write(`e2e web server: ${err instanceof Error ? err.stack : err}\n`);
+  void stop(1);
+});

@@ -1,5 +1,6 @@
 import {
   clerk,
+  clerkLoaded,
   DEMO,
   demoOrganization,
   expect,
@@ -65,6 +66,7 @@ test("a removed member who opens the organization gets a page in the app's frame
   // The session token in the cookie names the organization until clerk-js drops it (its switcher
   // already shows none: the membership is gone); drop it now rather than wait for the token's
   // minute to run out.
+  await clerkLoaded(page);
   await page.evaluate(async () => {
     const w = window as { Clerk?: { setActive: (o: object) => Promise<void> } };
     await w.Clerk?.setActive({ organization: null });
