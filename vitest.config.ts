@@ -15,9 +15,10 @@ export default defineConfig({
         test: {
           name: "unit",
           include: ["tests/unit/**/*.test.ts"],
-          // Compiling Clerk's OpenAPI specs takes seconds of CPU, which the unit files share with
-          // the integration files running beside them.
+          // Compiling Clerk's OpenAPI specs and starting PGlite take seconds of CPU, which the unit
+          // files share with the integration files running beside them.
           testTimeout: 20_000,
+          hookTimeout: 30_000,
         },
       },
       {
