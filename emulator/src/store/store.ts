@@ -31,6 +31,7 @@ function emptyState(): EmulatorState {
     signIns: {},
     signUps: {},
     oauthFlows: {},
+    emailLinks: {},
     mailbox: [],
     jwtTemplates: {},
     webhookMessages: [],
