@@ -101,6 +101,8 @@ export const errors = {
       "Couldn't find your account.",
       "identifier",
     ),
+  noPasswordSet: () =>
+    single(400, "password_not_set", "no password", "This user has no password set.", "password"),
   passwordIncorrect: (param = "password") =>
     single(
       422,
