@@ -3,12 +3,9 @@ import { isUsable } from "../domain/api-keys";
 import { invitationStatus } from "../domain/invitations";
 import { membersCount } from "../domain/organizations";
 import { permissionsOfRole } from "../domain/roles";
+import { escapeHtml } from "../http/html";
 
-const esc = (v: unknown) =>
-  String(v ?? "").replace(
-    /[&<>"']/g,
-    (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c] as string,
-  );
+const esc = escapeHtml;
 
 const time = (ms: number | null) => (ms ? new Date(ms).toISOString().replace(".000Z", "Z") : "—");
 

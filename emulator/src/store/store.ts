@@ -30,6 +30,7 @@ function emptyState(): EmulatorState {
     clients: {},
     signIns: {},
     signUps: {},
+    oauthFlows: {},
     mailbox: [],
     jwtTemplates: {},
     webhookMessages: [],
