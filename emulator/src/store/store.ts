@@ -23,6 +23,8 @@ function emptyState(): EmulatorState {
     roles: {},
     invitations: {},
     apiKeys: {},
+    machines: {},
+    m2mTokens: {},
     sessions: {},
     clients: {},
     signIns: {},
