@@ -8,10 +8,12 @@ import type { AuditKind } from "./audit-kinds";
 // change and its record commit or fail together; one query reads it, always within one tenant.
 
 // Who made a change. A webhook from Clerk names an actor only where its payload does (who sent or
-// accepted an invitation); otherwise the actor is Clerk itself, not a guess.
+// accepted an invitation); otherwise the actor is Clerk itself, not a guess. A machine is one of
+// this deployment's (a scheduled job), by its Clerk machine id.
 export type AuditActor =
   | { type: "user"; id: string }
   | { type: "api_key"; id: string; name: string }
+  | { type: "machine"; id: string }
   | { type: "clerk" };
 
 // Where a change came from: its actor and the request that carried it (null where there was no

@@ -196,6 +196,14 @@ function Actor({ event, names }: { event: AuditEvent; names: Map<string, string>
       </>
     );
   }
+  if (event.actorType === "machine") {
+    return (
+      <>
+        Machine (a job of this app)
+        <div className="font-mono text-xs text-slate-500">{event.actorId}</div>
+      </>
+    );
+  }
   if (event.actorType === "user" && event.actorId) return names.get(event.actorId) ?? event.actorId;
   return "Clerk";
 }
