@@ -56,6 +56,7 @@ let app: AppProcess;
 let contract: ApiContract;
 let clerk: ReturnType<typeof clerkFor>;
 let keyA: string;
+let jobSecret: string;
 let projectA: string;
 const CREDENTIALS: Credential[] = [];
 
@@ -99,6 +100,7 @@ beforeAll(async () => {
   // Machines: the app's own, a job scoped to it, one scoped elsewhere, and one scoped to nothing.
   const appMachine = await machine("app");
   const job = await machine("job", [appMachine.id]);
+  jobSecret = job.secret;
   const elsewhere = await machine("elsewhere");
   const astray = await machine("astray", [elsewhere.id]);
   const stranger = await machine("stranger");
@@ -367,6 +369,26 @@ describe("the auth matrix", () => {
     expect(failures).toEqual([]);
     // Each route met each state of each type the matrix holds.
     expect(CASES().length).toBe(ROUTES.length * CREDENTIALS.length);
+  });
+
+  it("counts a JWT-format M2M token against its machine's rate limit, an opaque one against itself", async () => {
+    const remaining = async (token: string) => {
+      const res = await fetch(`${app.url}/api/internal/reconcile`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${token}` },
+      });
+      expect(res.status).toBe(200);
+      return Number(/r=(\d+)/.exec(res.headers.get("ratelimit") ?? "")?.[1]);
+    };
+    const valid = (format: "opaque" | "jwt") =>
+      CREDENTIALS.find((c) => c.type === "m2m_token" && c.state === "valid" && c.format === format)
+        ?.token as string;
+    const jwtBefore = await remaining(valid("jwt"));
+    const sibling = (await m2mToken(jobSecret, "jwt")).token;
+    expect(await remaining(sibling)).toBe(jwtBefore - 1);
+    const freshOpaque = (await m2mToken(jobSecret, "opaque")).token;
+    const opaqueBefore = await remaining(valid("opaque"));
+    expect(await remaining(freshOpaque)).toBeGreaterThan(opaqueBefore);
   });
 
   it("covers every API route of the route table", async () => {
