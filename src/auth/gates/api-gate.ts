@@ -7,6 +7,7 @@ import {
   credentialKey,
   rateLimitHeaders,
   recordAuthFailure,
+  reserveAuthAttempt,
 } from "@/rate-limit/limits";
 import { type AfterClerk, askClerk } from "./clerk";
 import {
@@ -20,9 +21,11 @@ import { forward, type RequestState, tooMany, unauthenticated, unavailable } fro
 
 // The gate of the API's operations: the token types the route table names for the route, under
 // the rate limits. Cheap refusals first (a token type the route does not take, an address with too
-// many failures, a key over its limit, a JWT no Clerk key signed), so Clerk is asked only about
+// many failures, a token over its limit, a JWT no Clerk key signed), so Clerk is asked only about
 // credentials worth a call. Opaque machine tokens (API keys, `mt_`, `oat_`) cost a Backend API
-// call each; JWTs (sessions, JWT-format machine tokens) are verified here with Clerk's key.
+// call each: such a token takes its address's failure point first and gives it back if Clerk
+// finds it valid, so a burst of made-up tokens cannot outrun the failure limit. JWTs (sessions,
+// JWT-format machine tokens) are verified here with Clerk's key.
 
 // Clerk's reasons for an unauthenticated answer that mean it could not be asked, not that the
 // credential is bad: the Backend API failed or timed out, refused the app's secret key, or its
@@ -50,15 +53,20 @@ const afterClerk: AfterClerk = async (auth, req, state) => {
     const reason = String(result.debug?.().reason ?? "");
     if (CLERK_FAULTS.has(reason)) {
       clerkUnavailable(reason);
+      if (state.authAttempt === "reserved") state.authAttempt = "unverified";
       return unavailable(state);
     }
     if (askedClerk) clerkAnswered();
-    if (state.credentialPresented && state.clientAddress) {
+    // A reserved attempt is already counted; it stays.
+    if (state.authAttempt !== "reserved" && state.credentialPresented && state.clientAddress) {
       await recordAuthFailure(state.clientAddress);
     }
     return unauthenticated(state, invalidCredential(state));
   }
-  if (askedClerk) clerkAnswered();
+  if (askedClerk) {
+    clerkAnswered();
+    if (state.authAttempt === "reserved") state.authAttempt = "valid";
+  }
   // What was not counted before Clerk was asked is counted by who it is: a session by its user
   // (its tokens change every minute), a JWT-format M2M token by its machine.
   if (!state.limit) {
@@ -69,6 +77,24 @@ const afterClerk: AfterClerk = async (auth, req, state) => {
   }
   return forward(req, state, rateLimitHeaders(state.limit));
 };
+
+// Verifies an opaque token (an API key, an M2M or OAuth token) through Clerk under its address's
+// failure point, taken first: the point is given back if Clerk was not asked, found the token
+// valid, or failed without verifying it; it is kept if Clerk refused the token, or did not answer
+// in time (the verification may have happened, and been billed).
+async function askClerkReserved(req: NextRequest, event: NextFetchEvent, state: RequestState) {
+  const attempt = state.clientAddress ? await reserveAuthAttempt(state.clientAddress) : null;
+  if (attempt && !attempt.state.allowed) return tooMany(state, attempt.state);
+  state.limit = await consumeApiRequest(credentialKey(bearerOf(req) ?? ""));
+  if (!state.limit.allowed || !mayAskClerk()) {
+    await attempt?.release();
+    return state.limit.allowed ? unavailable(state) : tooMany(state, state.limit);
+  }
+  if (attempt) state.authAttempt = "reserved";
+  const res = await askClerk(req, event, state, afterClerk);
+  if (state.authAttempt === "valid" || state.authAttempt === "unverified") await attempt?.release();
+  return res;
+}
 
 export async function apiGate(req: NextRequest, event: NextFetchEvent, state: RequestState) {
   if (req.method === "OPTIONS") {
@@ -86,14 +112,10 @@ export async function apiGate(req: NextRequest, event: NextFetchEvent, state: Re
   }
   const tokens = signedTokens(req, bearer);
   state.credentialPresented = bearer !== null || tokens.length > 0;
+  if (bearer && isOpaqueMachineToken(bearer)) return askClerkReserved(req, event, state);
   if (state.credentialPresented && state.clientAddress) {
     const failures = await authFailuresAllowed(state.clientAddress);
     if (!failures.allowed) return tooMany(state, failures);
-  }
-  if (bearer && isOpaqueMachineToken(bearer)) {
-    state.limit = await consumeApiRequest(credentialKey(bearer));
-    if (!state.limit.allowed) return tooMany(state, state.limit);
-    if (!mayAskClerk()) return unavailable(state);
   }
   const keys = await checkSigningKeys(tokens);
   if (keys.status === "unavailable") return unavailable(state);
