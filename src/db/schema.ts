@@ -1,5 +1,14 @@
 import { relations, sql } from "drizzle-orm";
-import { index, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import {
+  boolean,
+  index,
+  jsonb,
+  pgTable,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from "drizzle-orm/pg-core";
 import type { AuditKind } from "@/audit/audit-kinds";
 
 // Clerk ids are the primary keys of the synced tables. `clerk_updated_at` is the `updated_at` of
@@ -52,6 +61,22 @@ export const organizationMemberships = pgTable(
     uniqueIndex("organization_memberships_org_user_idx").on(t.organizationId, t.userId),
     index("organization_memberships_user_idx").on(t.userId),
   ],
+);
+
+// An organization's email domains (Clerk's verified domains), as organizationDomain.* webhooks
+// describe them: the dashboard says how people at them join. The organization is unknown only for
+// a tombstone written from a deletion that arrived first.
+export const organizationDomains = pgTable(
+  "organization_domains",
+  {
+    id: text("id").primaryKey(),
+    organizationId: text("organization_id").references(() => organizations.id),
+    name: text("name"),
+    enrollmentMode: text("enrollment_mode"),
+    verified: boolean("verified").notNull().default(false),
+    ...syncColumns,
+  },
+  (t) => [index("organization_domains_org_idx").on(t.organizationId)],
 );
 
 // One row per processed Svix message: inserting it in the same transaction as the event's writes
@@ -128,6 +153,7 @@ export const organizationMembershipsRelations = relations(organizationMembership
 export type User = typeof users.$inferSelect;
 export type Organization = typeof organizations.$inferSelect;
 export type OrganizationMembership = typeof organizationMemberships.$inferSelect;
+export type OrganizationDomain = typeof organizationDomains.$inferSelect;
 export type Project = typeof projects.$inferSelect;
 export type NewProject = typeof projects.$inferInsert;
 export type AuditEvent = typeof auditEvents.$inferSelect;
