@@ -220,6 +220,38 @@ export type ApiKeyRecord = {
   updatedAt: number;
 };
 
+// A machine of Clerk's machine-to-machine authentication. Its secret is kept in the clear: Clerk
+// shows it again at any time (the Dashboard, GET /v1/machines/:id/secret_key). A rotation keeps the
+// previous secret usable until `previousSecret.expiresAt`.
+export type MachineRecord = {
+  id: string;
+  name: string;
+  defaultTokenTtl: number;
+  // The machines this one may send tokens to (its machine scopes), in the order they were granted.
+  scopedMachines: { id: string; createdAt: number }[];
+  readonly secret: string;
+  readonly previousSecret: { secret: string; expiresAt: number } | null;
+  createdAt: number;
+  updatedAt: number;
+};
+
+// An opaque M2M token (JWT-format ones are not stored, as in Clerk). The token itself is kept:
+// `min_remaining_ttl_seconds` hands an existing token out again.
+export type M2MTokenRecord = {
+  id: string;
+  readonly subject: string;
+  readonly token: string;
+  // The ids of the machines it may be presented to: its machine's scopes when it was created.
+  scopes: string[];
+  claims: Metadata | null;
+  revoked: boolean;
+  revocationReason: string | null;
+  expiration: number | null;
+  lastUsedAt: number | null;
+  createdAt: number;
+  updatedAt: number;
+};
+
 export type SessionStatus = "active" | "ended" | "removed" | "revoked" | "expired";
 
 export type SessionRecord = {
@@ -515,6 +547,8 @@ export type EmulatorState = {
   organizationSuggestions: Record<string, OrganizationSuggestionRecord>;
   membershipRequests: Record<string, MembershipRequestRecord>;
   apiKeys: Record<string, ApiKeyRecord>;
+  machines: Record<string, MachineRecord>;
+  m2mTokens: Record<string, M2MTokenRecord>;
   sessions: Record<string, SessionRecord>;
   clients: Record<string, ClientRecord>;
   signIns: Record<string, SignInRecord>;

@@ -26,6 +26,8 @@ function emptyState(): EmulatorState {
     organizationSuggestions: {},
     membershipRequests: {},
     apiKeys: {},
+    machines: {},
+    m2mTokens: {},
     sessions: {},
     clients: {},
     signIns: {},
