@@ -5,13 +5,16 @@ import {
   settingItems,
 } from "../../clerk/instance-settings";
 
-// clerk/instance-settings.json against a real Clerk instance. Clerk's Backend API cannot set any of
-// these items (its /v1/instance endpoints cover test mode, origins, restrictions and organization
-// settings), so `npm run clerk:configure` reads what the instance offers from its Frontend API's
-// public environment and, for each item that differs, says where in the Dashboard to set it.
+// clerk/instance-settings.json against a real Clerk instance. Clerk's Backend API cannot set these
+// items (its /v1/instance endpoints cover test mode, origins, restrictions and organization
+// settings; of this file's items only verified domains, which are set in the Dashboard like the
+// rest, one way for all), so `npm run clerk:configure` reads what the instance offers from its
+// Frontend API's public environment and, for each item that differs, says where in the Dashboard
+// to set it.
 
 const DASHBOARD = "https://dashboard.clerk.com/~/user-authentication";
 const USER_AND_AUTH = `${DASHBOARD}/user-and-authentication`;
+const ORGANIZATIONS = "https://dashboard.clerk.com/~/organizations-settings";
 const tab = (name: string, toggle: string) => `User & authentication > ${name} tab: ${toggle}`;
 
 // Where each item is set, by the prefix of its path in the file.
@@ -47,6 +50,21 @@ const WHERE: [prefix: string, where: (leaf: string) => string, url: string][] = 
     `${DASHBOARD}/multi-factor`,
   ],
   [
+    "organizations.verified_domains",
+    (l) =>
+      `Organizations > Settings > Verified domains: ${
+        l === "enabled"
+          ? "Enable verified domains"
+          : `Enrollment mode > ${l === "automatic_invitation" ? "Automatic invitation" : "Automatic suggestion"}`
+      }`,
+    ORGANIZATIONS,
+  ],
+  [
+    "organizations.membership_required",
+    () => "Organizations > Settings > Membership required",
+    ORGANIZATIONS,
+  ],
+  [
     "requirements.mfa_required",
     () => "Multi-factor > Require multi-factor authentication",
     `${DASHBOARD}/multi-factor`,
@@ -60,6 +78,8 @@ const WHERE: [prefix: string, where: (leaf: string) => string, url: string][] = 
 
 function emailToggle(leaf: string) {
   if (leaf === "sign_in") return "Sign-in with email";
+  if (leaf === "verifications.email_code") return "Verify at sign-up > Email verification code";
+  if (leaf === "verifications.email_link") return "Verify at sign-up > Email verification link";
   if (leaf === "required") return "Sign-up with email > Require email address";
   return "Sign-up with email";
 }
@@ -84,8 +104,14 @@ type Attribute = {
   used_for_first_factor: boolean;
   first_factors: string[];
   second_factors: string[];
+  verifications: string[];
 };
 export type EnvironmentJSON = {
+  organization_settings: {
+    domains: { enabled: boolean; enrollment_modes: string[] };
+    // Sent by Clerk when the instance has "Membership required" (absent from its spec).
+    force_organization_selection?: boolean;
+  };
   user_settings: {
     attributes: Record<string, Attribute | undefined>;
     social: Record<string, { enabled: boolean } | undefined>;
@@ -104,6 +130,7 @@ export function itemsOfEnvironment(env: EnvironmentJSON): Map<string, boolean> {
       used_for_first_factor: false,
       first_factors: [],
       second_factors: [],
+      verifications: [],
     };
   const items = new Map<string, boolean>();
   for (const name of ["email_address", "username", "phone_number"]) {
@@ -114,6 +141,12 @@ export function itemsOfEnvironment(env: EnvironmentJSON): Map<string, boolean> {
   }
   const email = attr("email_address");
   const phone = attr("phone_number");
+  for (const strategy of ["email_code", "email_link"]) {
+    items.set(
+      `identifiers.email_address.verifications.${strategy}`,
+      email.enabled && email.verifications.includes(strategy),
+    );
+  }
   items.set("first_factors.password", attr("password").enabled);
   items.set("first_factors.email_code", email.first_factors.includes("email_code"));
   items.set("first_factors.email_link", email.first_factors.includes("email_link"));
@@ -128,6 +161,18 @@ export function itemsOfEnvironment(env: EnvironmentJSON): Map<string, boolean> {
   items.set("second_factors.totp", attr("authenticator_app").enabled);
   items.set("second_factors.backup_code", attr("backup_code").enabled);
   items.set("second_factors.phone_code", phone.second_factors.includes("phone_code"));
+  const domains = env.organization_settings.domains;
+  items.set("organizations.verified_domains.enabled", domains.enabled);
+  for (const mode of ["automatic_invitation", "automatic_suggestion"]) {
+    items.set(
+      `organizations.verified_domains.${mode}`,
+      domains.enabled && domains.enrollment_modes.includes(mode),
+    );
+  }
+  items.set(
+    "organizations.membership_required",
+    env.organization_settings.force_organization_selection ?? false,
+  );
   items.set("requirements.mfa_required", env.user_settings.sign_in.second_factor.required);
   return items;
 }

@@ -1,47 +1,65 @@
 import type { NextRequest } from "next/server";
 import type { ApiScope } from "@/auth/api-scopes";
-import { authorizeApi, type SensitiveAction } from "@/auth/authorize";
-import type { Principal } from "@/auth/principal";
+import {
+  type Access,
+  authorizeApi,
+  authorizeMachine,
+  type SensitiveAction,
+} from "@/auth/authorize";
+import type { MachinePrincipal, Principal, TenantPrincipal } from "@/auth/principal";
 import { databaseErrorReason, isDatabaseUnavailable } from "@/db/database-errors";
 import { type Problem, problem, problemResponse } from "@/http/problem";
 import { type RequestContext, requestContext } from "@/http/request-context";
 import { REQUEST_START_HEADER } from "@/http/request-identity";
 import { logger } from "@/observability/logger";
 
-// The one wrapper every /api/v1 operation runs in. It authenticates and authorizes (the proxy is
-// not the only gate), bounds the operation's time, turns a database in trouble into a 503 problem
-// rather than a 500 or a hang, gives every answer the request id and `Cache-Control: no-store`,
-// and writes the request's one log line with the principal's ids.
+// The one wrapper every API operation runs in (/api/v1, and the machine routes). It authenticates
+// and authorizes (the proxy is not the only gate), bounds the operation's time, turns a database
+// in trouble into a 503 problem rather than a 500 or a hang, gives every answer the request id and
+// `Cache-Control: no-store`, and writes the request's one log line with the principal's ids.
 
 // Longer than one statement may take (src/db/client.ts), shorter than any client's patience.
 export const OPERATION_DEADLINE_MS = 8_000;
 const RETRY_AFTER_SECONDS = "5";
 
-export type OperationInput<P> = {
+export type OperationInput<P, Who extends Principal = TenantPrincipal> = {
   req: NextRequest;
   params: P;
-  principal: Principal;
+  principal: Who;
   context: RequestContext;
+  // Aborted at the deadline: long operations stop at their next step.
+  signal: AbortSignal;
 };
 
 // An operation answers with a Response, or with a Problem the wrapper renders.
-export type Operation<P> = (input: OperationInput<P>) => Promise<Response | Problem>;
+export type Operation<P, Who extends Principal = TenantPrincipal> = (
+  input: OperationInput<P, Who>,
+) => Promise<Response | Problem>;
 
 class DeadlineExceeded extends Error {}
 
-function withDeadline<T>(work: Promise<T>, ms: number): Promise<T> {
+function withDeadline<T>(work: Promise<T>, ms: number, controller: AbortController): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const deadline = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new DeadlineExceeded()), ms);
+    timer = setTimeout(() => {
+      controller.abort();
+      reject(new DeadlineExceeded());
+    }, ms);
   });
   return Promise.race([work, deadline]).finally(() => clearTimeout(timer));
 }
 
+// What the request log says of the caller: never a token, only ids.
 function principalIds(p: Principal | undefined) {
   if (!p) return {};
-  return p.tokenType === "api_key"
-    ? { token_type: p.tokenType, key_id: p.keyId, user_id: p.userId, org_id: p.orgId }
-    : { token_type: p.tokenType, user_id: p.userId, org_id: p.orgId };
+  switch (p.tokenType) {
+    case "api_key":
+      return { token_type: p.tokenType, key_id: p.keyId, user_id: p.userId, org_id: p.orgId };
+    case "session_token":
+      return { token_type: p.tokenType, user_id: p.userId, org_id: p.orgId };
+    case "m2m_token":
+      return { token_type: p.tokenType, machine_id: p.machineId, token_id: p.tokenId };
+  }
 }
 
 function failure(err: unknown, requestId: string): Problem {
@@ -69,35 +87,30 @@ function failure(err: unknown, requestId: string): Problem {
   );
 }
 
-// What an operation asks of its caller: a scope (null: any valid credential), and for a sensitive
-// operation a fresh verification of a session (authorize.ts).
-export type OperationAccess = ApiScope | null | { scope: ApiScope; sensitive: SensitiveAction };
-
-export function apiOperation<P = Record<string, never>>(
+function operation<P, Who extends Principal>(
   route: string,
-  access: OperationAccess,
-  run: Operation<P>,
+  authorize: () => Promise<Access<Who>>,
+  run: Operation<P, Who>,
+  deadlineMs: number,
 ) {
-  const [scope, sensitive] =
-    access !== null && typeof access === "object"
-      ? [access.scope, access.sensitive]
-      : [access, undefined];
   return async (req: NextRequest, segment?: { params: Promise<P> }): Promise<Response> => {
     const context = await requestContext();
     const { requestId } = context;
     const started = Number(req.headers.get(REQUEST_START_HEADER)) || Date.now();
-    let principal: Principal | undefined;
+    const controller = new AbortController();
+    let principal: Who | undefined;
     let outcome: Response | Problem;
     try {
       outcome = await withDeadline(
         (async () => {
-          const allowed = await authorizeApi(scope, sensitive);
-          if (!allowed.ok) return allowed.problem;
-          principal = allowed.principal;
+          const access = await authorize();
+          if (!access.ok) return access.problem;
+          principal = access.principal;
           const params = ((await segment?.params) ?? {}) as P;
-          return run({ req, params, principal, context });
+          return run({ req, params, principal, context, signal: controller.signal });
         })(),
-        OPERATION_DEADLINE_MS,
+        deadlineMs,
+        controller,
       );
     } catch (err) {
       outcome = failure(err, requestId);
@@ -122,4 +135,30 @@ export function apiOperation<P = Record<string, never>>(
     });
     return res;
   };
+}
+
+// What an operation asks of its caller: a scope (null: any valid credential), and for a sensitive
+// operation a fresh verification of a session (authorize.ts).
+export type OperationAccess = ApiScope | null | { scope: ApiScope; sensitive: SensitiveAction };
+
+// An /api/v1 operation: a person or a key acting in a tenant, with the access it needs.
+export function apiOperation<P = Record<string, never>>(
+  route: string,
+  access: OperationAccess,
+  run: Operation<P>,
+) {
+  const [scope, sensitive] =
+    access !== null && typeof access === "object"
+      ? [access.scope, access.sensitive]
+      : [access, undefined];
+  return operation(route, () => authorizeApi(route, scope, sensitive), run, OPERATION_DEADLINE_MS);
+}
+
+// A machine route: a machine of this deployment with a scope to the app's machine.
+export function machineOperation<P = Record<string, never>>(
+  route: string,
+  run: Operation<P, MachinePrincipal>,
+  deadlineMs = OPERATION_DEADLINE_MS,
+) {
+  return operation(route, () => authorizeMachine(route), run, deadlineMs);
 }

@@ -1,9 +1,11 @@
 import { z } from "zod";
 import type { Core } from "../core";
+import { verifyPassword } from "../crypto/password";
 import { stripPhoneFormatting } from "../domain/e164";
 import { membershipPayload, membershipsOfUser } from "../domain/memberships";
 import { parseParams } from "../domain/params";
 import { createUser, deleteUser, getUser, updateUser, updateUserMetadata } from "../domain/users";
+import { errors } from "../http/clerk-errors";
 import type { Router } from "../http/router";
 import { userJSON } from "../json/bapi-json";
 import type { UserRecord } from "../store/records";
@@ -34,6 +36,8 @@ const CreateUserBody = z
     path: ["email_address"],
     message: "a user needs an email address, a phone number or a username",
   });
+
+const VerifyPasswordBody = z.object({ password: z.string() }).strict();
 
 const UpdateUserBody = z
   .object({
@@ -203,6 +207,17 @@ export function registerUserRoutes(router: Router, core: Core) {
         "replace",
       );
       return json(userJSON(user));
+    })
+    // Clerk's check of a password (re-verification in custom flows); the dev launcher asks it
+    // whether the seed's passwords still work before printing them.
+    .add("POST", "/v1/users/:id/verify_password", async (req, p) => {
+      const body = parseParams(VerifyPasswordBody, req.body);
+      const user = getUser(core, p.id as string);
+      if (user.passwordHash === null) throw errors.noPasswordSet();
+      if (!(await verifyPassword(body.password, user.passwordHash))) {
+        throw errors.passwordIncorrect();
+      }
+      return json({ verified: true });
     })
     .add("DELETE", "/v1/users/:id", (req, p) => json(deleteUser(ctxOf(core, req), p.id as string)))
     .add("GET", "/v1/users/:id/organization_memberships", (req, p) => {

@@ -3,7 +3,10 @@ import type { Core, Ctx } from "../core";
 import { errors } from "../http/clerk-errors";
 import { newId } from "../store/ids";
 import type { EmailAddressRecord, UserRecord } from "../store/records";
+import { enrollUser } from "./domain-enrollment";
 import { checkCode, sendEmailCode } from "./email-codes";
+import { type LinkOutcome, sendEmailLink } from "./email-links";
+import { offeredSettings } from "./instance-settings";
 import { assertUnique, getUser, touchUser } from "./users";
 
 // A user's email addresses: the Backend API's /email_addresses manages them directly, a user in
@@ -29,16 +32,23 @@ export function findEmailAddress(core: Core, id: string) {
   return { user, email };
 }
 
+// The user's addresses with `email` in place of the one with its id.
+function withAddress(user: UserRecord, email: EmailAddressRecord): EmailAddressRecord[] {
+  return user.emailAddresses.map((e) => (e.id === email.id ? email : e));
+}
+
 export function ownEmailAddress(user: UserRecord, id: string): EmailAddressRecord {
   const email = user.emailAddresses.find((e) => e.id === id);
   if (!email) throw errors.notFound("email address");
   return email;
 }
 
-export function addEmailAddress(
+// A verified address may bring an invitation or suggestion from a verified organization domain
+// (domain-enrollment.ts), hence the awaits.
+export async function addEmailAddress(
   ctx: Ctx,
   input: { userId: string; emailAddress: string; verified: boolean; primary: boolean },
-): EmailAddressRecord {
+): Promise<EmailAddressRecord> {
   const emailAddress = normalizedEmailAddress(input.emailAddress);
   // Taken by anyone, this user included, verified or not: Clerk's form_identifier_exists.
   assertUnique(ctx.core, "email_address", emailAddress);
@@ -56,57 +66,85 @@ export function addEmailAddress(
     emailAddresses: [...user.emailAddresses, email],
     primaryEmailAddressId: primary ? email.id : user.primaryEmailAddressId,
   });
+  if (email.verified) await enrollUser(ctx, user);
   return email;
 }
 
-export function updateEmailAddress(
+export async function updateEmailAddress(
   ctx: Ctx,
   id: string,
   input: { verified?: boolean | undefined; primary?: boolean | undefined },
-): EmailAddressRecord {
+): Promise<EmailAddressRecord> {
   const { user, email } = findEmailAddress(ctx.core, id);
-  if (input.verified !== undefined) email.verified = input.verified;
-  email.updatedAt = ctx.core.now();
-  touchUser(ctx, user, input.primary ? { primaryEmailAddressId: email.id } : {});
-  return email;
+  const updated = {
+    ...email,
+    verified: input.verified ?? email.verified,
+    updatedAt: ctx.core.now(),
+  };
+  touchUser(ctx, user, {
+    emailAddresses: withAddress(user, updated),
+    ...(input.primary ? { primaryEmailAddressId: email.id } : {}),
+  });
+  if (updated.verified && !email.verified) await enrollUser(ctx, user);
+  return updated;
 }
 
+// A code, or where the instance verifies by link an emailed link (`redirect`: where the browser
+// goes once it is opened).
 export function prepareEmailAddressVerification(
   ctx: Ctx,
   user: UserRecord,
   id: string,
   strategy: string,
+  redirect?: { redirectUrl: string; frontendApiUrl: string },
 ): EmailAddressRecord {
-  if (strategy !== "email_code") throw errors.paramInvalid("strategy", "must be email_code");
+  if (strategy !== "email_code" && strategy !== "email_link") {
+    throw errors.paramInvalid("strategy", "must be email_code or email_link");
+  }
+  const offered = offeredSettings(ctx.core).identifiers.email_address.verifications;
+  if (!offered[strategy]) throw errors.strategyForUserInvalid();
   const email = ownEmailAddress(user, id);
   if (email.verified) throw errors.paramInvalid("strategy", "is not needed: already verified");
-  email.verification = sendEmailCode(ctx, email, "email address verification");
+  if (strategy === "email_link") {
+    if (!redirect) throw errors.paramMissing("redirect_url");
+    email.verification = sendEmailLink(ctx, {
+      purpose: "email_address",
+      targetId: email.id,
+      to: email,
+      subject: "Verify your email address",
+      ...redirect,
+    });
+  } else {
+    email.verification = sendEmailCode(ctx, email, "email address verification");
+  }
   email.updatedAt = ctx.core.now();
   ctx.core.store.save();
   return email;
 }
 
-export function attemptEmailAddressVerification(
+export async function attemptEmailAddressVerification(
   ctx: Ctx,
   user: UserRecord,
   id: string,
   code: string,
-): EmailAddressRecord {
+): Promise<EmailAddressRecord> {
   const email = ownEmailAddress(user, id);
   if (!email.verification) {
     throw errors.paramInvalid("code", "was never sent: prepare the verification first");
+  }
+  if (email.verification.strategy === "email_link") {
+    throw errors.paramInvalid("strategy", "is email_link: the emailed link verifies the address");
   }
   const result = checkCode(email.verification, code, ctx.core.now());
   ctx.core.store.save();
   if (result === "incorrect") throw errors.codeIncorrect();
   if (result === "expired") throw errors.verificationExpired();
   if (result === "too_many_attempts") throw errors.verificationFailed();
-  if (!email.verified) {
-    email.verified = true;
-    email.updatedAt = ctx.core.now();
-    touchUser(ctx, user);
-  }
-  return email;
+  if (email.verified) return email;
+  const verified = { ...email, verified: true, updatedAt: ctx.core.now() };
+  touchUser(ctx, user, { emailAddresses: withAddress(user, verified) });
+  await enrollUser(ctx, user);
+  return verified;
 }
 
 // The primary address stays: make another (verified) address primary first. A user's last
@@ -120,4 +158,29 @@ export function removeEmailAddress(ctx: Ctx, user: UserRecord, id: string): Emai
   }
   touchUser(ctx, user, { emailAddresses: user.emailAddresses.filter((e) => e.id !== id) });
   return email;
+}
+
+// Its emailed link was opened: the address is verified (and may bring a verified domain's
+// invitation or suggestion); <UserProfile/>, polling the address, shows it.
+export async function verifyEmailAddressByLink(ctx: Ctx, id: string): Promise<LinkOutcome> {
+  const found = ctx.core.store.lookup("users", "emailAddressId", id)[0];
+  const email = found?.emailAddresses.find((e) => e.id === id);
+  const v = email?.verification;
+  if (!found || !email || v?.strategy !== "email_link") return { status: "failed" };
+  if (email.verified) return { status: "verified" };
+  if (v.status !== "unverified") return { status: "failed" };
+  if (v.expireAt !== null && v.expireAt <= ctx.core.now()) {
+    v.status = "expired";
+    ctx.core.store.save();
+    return { status: "expired" };
+  }
+  const verified = {
+    ...email,
+    verified: true,
+    verification: { ...v, status: "verified" as const, attempts: v.attempts + 1 },
+    updatedAt: ctx.core.now(),
+  };
+  touchUser(ctx, found, { emailAddresses: withAddress(found, verified) });
+  await enrollUser(ctx, found);
+  return { status: "verified" };
 }

@@ -6,6 +6,7 @@ import type {
   ClientRecord,
   EmailAddressRecord,
   PhoneNumberRecord,
+  ProviderIdentity,
   SignInRecord,
   UserRecord,
   VerificationRecord,
@@ -14,6 +15,8 @@ import { activeSessionsOf } from "./dev-browsers";
 import { isKnownDevice } from "./device-trust";
 import { stripPhoneFormatting } from "./e164";
 import { checkCode, sendEmailCode } from "./email-codes";
+import { type LinkOutcome, sendEmailLink } from "./email-links";
+import { linkIdentity, ownerOfIdentity, startOAuthFlow } from "./external-accounts";
 import { offeredSettings } from "./instance-settings";
 import { acceptInvitation, assertTicketUsable, invitationForTicket } from "./invitations";
 import { registeredPasskeys, secondFactorPhoneNumbers, twoFactorEnabled } from "./mfa-status";
@@ -23,10 +26,21 @@ import { findUserByPhoneNumber } from "./phone-numbers";
 import { checkSecondFactorCode } from "./second-factors";
 import { createSession } from "./sessions";
 import { sendSmsCode } from "./sms-codes";
+import { providerOfStrategy } from "./social-providers";
 import { findUserByUsername } from "./usernames";
 import { findUserByEmail, hashNewPassword } from "./users";
 
 const SIGN_IN_LIFETIME_MS = 24 * 60 * 60 * 1000;
+
+// Where the browser goes once an emailed link is opened, and the Frontend API as it sees it.
+export type LinkRedirect = { redirectUrl: string; frontendApiUrl: string };
+
+// Where an OAuth flow's callback sends the browser (see external-accounts.ts FlowStart).
+export type OAuthRedirect = {
+  redirectUrl: string;
+  actionCompleteRedirectUrl: string | null;
+  frontendApiUrl: string;
+};
 
 export type FirstFactorAttempt =
   | { strategy: "password"; password: string }
@@ -38,13 +52,13 @@ export type SecondFactorAttempt = {
   code: string;
 };
 
-// The factors that email a code to the user's primary address, and what the email says it is for.
-const EMAIL_CODE_FACTORS = {
+// The factors that send a code to the user's primary address, and what the email says it is for.
+const CODE_FACTORS = {
   email_code: "sign-in",
   reset_password_email_code: "password reset",
 } as const;
-const isEmailCodeFactor = (strategy: string): strategy is keyof typeof EMAIL_CODE_FACTORS =>
-  Object.hasOwn(EMAIL_CODE_FACTORS, strategy);
+const isCodeFactor = (strategy: string): strategy is keyof typeof CODE_FACTORS =>
+  Object.hasOwn(CODE_FACTORS, strategy);
 
 function userOf(ctx: Ctx, signIn: SignInRecord): UserRecord {
   const user = signIn.userId ? ctx.core.store.state.users[signIn.userId] : undefined;
@@ -54,14 +68,22 @@ function userOf(ctx: Ctx, signIn: SignInRecord): UserRecord {
 
 export type FirstFactor =
   | { strategy: "password" | "passkey" }
-  | { strategy: keyof typeof EMAIL_CODE_FACTORS; emailAddress: EmailAddressRecord }
+  | { strategy: keyof typeof CODE_FACTORS | "email_link"; emailAddress: EmailAddressRecord }
   | { strategy: "phone_code"; phoneNumber: PhoneNumberRecord };
 
 // What the identified user can sign in with on this instance: a passkey they registered; their
-// password, if they have one and the instance takes passwords; a code sent to their primary
-// address; a code texted to each of their verified numbers (primary first); and, with a password,
-// a password-reset code to their address (what makes <SignIn/>'s "Forgot password?" offer a reset).
-export function firstFactorsOf(core: Core, user: UserRecord): FirstFactor[] {
+// password, if they have one and the instance takes passwords; a code or a link sent to their
+// primary address; a code texted to each of their verified numbers (primary first); and, with a
+// password, a password-reset code to their address (what makes <SignIn/>'s "Forgot password?"
+// offer a reset).
+export function firstFactorsOf(core: Core, user: UserRecord, signIn?: SignInRecord): FirstFactor[] {
+  // A social account whose provider does not vouch for the address links only once the user
+  // proves it with a code (Clerk's account-linking rule), whatever else the instance offers.
+  const linking = signIn?.identity?.emailAddress;
+  if (linking) {
+    const email = user.emailAddresses.find((e) => e.emailAddress === linking && e.verified);
+    return email ? [{ strategy: "email_code", emailAddress: email }] : [];
+  }
   const offered = offeredSettings(core).first_factors;
   const email = user.emailAddresses.find((e) => e.id === user.primaryEmailAddressId);
   const password = offered.password && user.passwordHash !== null;
@@ -69,6 +91,7 @@ export function firstFactorsOf(core: Core, user: UserRecord): FirstFactor[] {
   if (offered.passkey && registeredPasskeys(user).length > 0) factors.push({ strategy: "passkey" });
   if (password) factors.push({ strategy: "password" });
   if (email && offered.email_code) factors.push({ strategy: "email_code", emailAddress: email });
+  if (email && offered.email_link) factors.push({ strategy: "email_link", emailAddress: email });
   if (offered.phone_code) {
     const isPrimary = (p: PhoneNumberRecord) => Number(p.id === user.primaryPhoneNumberId);
     for (const phoneNumber of user.phoneNumbers
@@ -87,11 +110,12 @@ export function firstFactorsOf(core: Core, user: UserRecord): FirstFactor[] {
 // has, or Clerk's strategy_for_user_invalid.
 function factorOf<S extends FirstFactor["strategy"]>(
   ctx: Ctx,
-  user: UserRecord,
+  signIn: SignInRecord,
   strategy: S,
   phoneNumberId?: string,
 ): Extract<FirstFactor, { strategy: S }> {
-  const factor = firstFactorsOf(ctx.core, user).find(
+  const user = userOf(ctx, signIn);
+  const factor = firstFactorsOf(ctx.core, user, signIn).find(
     (f) =>
       f.strategy === strategy &&
       (phoneNumberId === undefined || !("phoneNumber" in f) || f.phoneNumber.id === phoneNumberId),
@@ -117,11 +141,6 @@ function verifiedPhone(user: UserRecord, phoneNumberId: string | undefined) {
   return phone;
 }
 
-function touch(ctx: Ctx, signIn: SignInRecord) {
-  signIn.updatedAt = ctx.core.now();
-  ctx.core.store.save();
-}
-
 const verified = (strategy: VerificationRecord["strategy"]): VerificationRecord => ({
   strategy,
   status: "verified",
@@ -143,6 +162,11 @@ async function passkeyVerification(ctx: Ctx, user?: UserRecord): Promise<Verific
     expireAt: ctx.core.now() + ctx.core.config.codeTtlSeconds * 1000,
     nonce: await passkeyRequestOptions(ctx.core, user),
   };
+}
+
+function touch(ctx: Ctx, signIn: SignInRecord) {
+  signIn.updatedAt = ctx.core.now();
+  ctx.core.store.save();
 }
 
 export function getSignIn(ctx: Ctx, client: ClientRecord, id: string): SignInRecord {
@@ -175,6 +199,11 @@ export async function startSignIn(
     password?: string | undefined;
     strategy?: string | undefined;
     ticket?: string | undefined;
+    // `strategy: "oauth_<provider>"`: where the OAuth callback sends the browser, and the
+    // Frontend API's address as the browser sees it.
+    redirect?: OAuthRedirect | undefined;
+    // Continue the client's sign-up whose social account already has a user.
+    transfer?: boolean | undefined;
   },
 ): Promise<SignInRecord> {
   const { core } = ctx;
@@ -196,9 +225,29 @@ export async function startSignIn(
     abandonAt: now + SIGN_IN_LIFETIME_MS,
   };
   if (input.strategy === "ticket") return ticketSignIn(ctx, client, signIn, input.ticket);
+  if (input.transfer) return transferFromSignUp(ctx, client, signIn);
+  const provider = input.strategy ? providerOfStrategy(input.strategy) : null;
+  if (provider) {
+    if (!offeredSettings(core).social_connections[provider]) {
+      throw errors.paramInvalid("strategy", "is not a social connection of this instance");
+    }
+    if (!input.redirect) throw errors.paramMissing("redirect_url");
+    signIn.firstFactorVerification = startOAuthFlow(ctx, {
+      provider,
+      purpose: "sign_in",
+      targetId: signIn.id,
+      clientId: client.id,
+      ...input.redirect,
+    });
+    core.store.put("signIns", signIn);
+    client.signInId = signIn.id;
+    return signIn;
+  }
   // A passkey sign-in with no identifier: the browser offers whichever passkey it holds for the app.
-  const discoverable = input.strategy === "passkey" && !input.identifier;
-  const nonce = discoverable ? await passkeyVerification(ctx) : null;
+  if (input.strategy === "passkey" && !input.identifier) {
+    signIn.status = "needs_first_factor";
+    signIn.firstFactorVerification = await passkeyVerification(ctx);
+  }
   if (input.identifier) {
     const user = findUserByIdentifier(ctx, input.identifier);
     if (!user) throw errors.identifierNotFound();
@@ -207,10 +256,6 @@ export async function startSignIn(
       : input.identifier.trim().toLowerCase();
     signIn.userId = user.id;
     signIn.status = "needs_first_factor";
-  }
-  if (nonce) {
-    signIn.status = "needs_first_factor";
-    signIn.firstFactorVerification = nonce;
   }
   core.store.put("signIns", signIn);
   client.signInId = signIn.id;
@@ -227,36 +272,47 @@ export async function startSignIn(
   return signIn;
 }
 
+// `redirect`: an email link's, where the browser goes once the link is opened; `phoneNumberId`:
+// the number an SMS code goes to.
 export async function prepareFirstFactor(
   ctx: Ctx,
   signIn: SignInRecord,
-  input: { strategy: string; phoneNumberId?: string | undefined },
+  input: { strategy: string; phoneNumberId?: string | undefined; redirect?: LinkRedirect },
 ): Promise<SignInRecord> {
   if (signIn.status !== "needs_first_factor")
     throw errors.paramInvalid("strategy", "is not needed now");
-  const user = userOf(ctx, signIn);
-  const { strategy } = input;
+  const { strategy, redirect } = input;
   if (strategy === "passkey") {
-    factorOf(ctx, user, "passkey");
-    const verification = await passkeyVerification(ctx, user);
+    factorOf(ctx, signIn, "passkey");
+    const verification = await passkeyVerification(ctx, userOf(ctx, signIn));
     if (signIn.status !== "needs_first_factor")
       throw errors.paramInvalid("strategy", "is not needed now");
     signIn.firstFactorVerification = verification;
   } else if (strategy === "phone_code") {
-    const { phoneNumber } = factorOf(ctx, user, "phone_code", input.phoneNumberId);
+    const { phoneNumber } = factorOf(ctx, signIn, "phone_code", input.phoneNumberId);
     signIn.firstFactorVerification = sendSmsCode(ctx, phoneNumber, "sign-in");
-  } else if (isEmailCodeFactor(strategy)) {
-    const { emailAddress } = factorOf(ctx, user, strategy);
+  } else if (strategy === "email_link") {
+    const { emailAddress } = factorOf(ctx, signIn, "email_link");
+    if (!redirect) throw errors.paramMissing("redirect_url");
+    signIn.firstFactorVerification = sendEmailLink(ctx, {
+      purpose: "sign_in",
+      targetId: signIn.id,
+      to: emailAddress,
+      subject: "Your sign-in link",
+      ...redirect,
+    });
+  } else if (isCodeFactor(strategy)) {
+    const { emailAddress } = factorOf(ctx, signIn, strategy);
     signIn.firstFactorVerification = sendEmailCode(
       ctx,
       emailAddress,
-      EMAIL_CODE_FACTORS[strategy],
+      CODE_FACTORS[strategy],
       strategy,
     );
   } else {
     throw errors.paramInvalid(
       "strategy",
-      "must be email_code, phone_code, passkey or reset_password_email_code (the factors that need preparing)",
+      "must be email_code, email_link, phone_code, passkey or reset_password_email_code (the factors that need preparing)",
     );
   }
   touch(ctx, signIn);
@@ -289,10 +345,11 @@ export async function attemptFirstFactor(
 ): Promise<SignInRecord> {
   if (signIn.status !== "needs_first_factor")
     throw errors.paramInvalid("strategy", "is not needed now");
-  if (attempt.strategy === "passkey")
+  if (attempt.strategy === "passkey") {
     return passkeyAttempt(ctx, client, signIn, attempt.publicKeyCredential);
+  }
   const user = userOf(ctx, signIn);
-  factorOf(ctx, user, attempt.strategy);
+  factorOf(ctx, signIn, attempt.strategy);
   if (attempt.strategy === "password") {
     const ok =
       user.passwordHash !== null && (await verifyPassword(attempt.password, user.passwordHash));
@@ -360,6 +417,30 @@ function afterFirstFactor(ctx: Ctx, client: ClientRecord, signIn: SignInRecord):
   }
   touch(ctx, signIn);
   return signIn;
+}
+
+// Its emailed link was opened: a pending email-link verification completes the sign-in (in the
+// browser that asked for the link, which learns it by polling). Answers what the link's page is
+// told: its status and the session it created.
+export function verifySignInByLink(ctx: Ctx, signIn: SignInRecord): LinkOutcome {
+  const v = signIn.firstFactorVerification;
+  if (v?.strategy !== "email_link") return { status: "failed" };
+  if (v.status === "verified") return { status: "verified", sessionId: signIn.createdSessionId };
+  if (v.status !== "unverified" || signIn.status !== "needs_first_factor") {
+    return { status: "failed" };
+  }
+  if (v.expireAt !== null && v.expireAt <= ctx.core.now()) {
+    v.status = "expired";
+    touch(ctx, signIn);
+    return { status: "expired" };
+  }
+  const client = ctx.core.store.state.clients[signIn.clientId];
+  if (!client) return { status: "failed" };
+  v.status = "verified";
+  v.attempts += 1;
+  // A user with two-step verification goes on to it in the tab that asked for the link.
+  const done = afterFirstFactor(ctx, client, signIn);
+  return { status: "verified", sessionId: done.createdSessionId };
 }
 
 // "Forgot password?", last step: the new password, then the user is signed in (after their second
@@ -475,6 +556,70 @@ async function ticketSignIn(
   return completeSignIn(ctx, client, signIn, { secondFactorVerified: false });
 }
 
+// The OAuth flow of this sign-in came back with a provider account: the user it belongs to is
+// signed in (the account linked to them if it was not yet); one whose address the provider does
+// not vouch for first proves it with an emailed code; nobody's, and the sign-in is
+// "transferable": the client turns it into a sign-up (`transfer`).
+export function signInWithIdentity(
+  ctx: Ctx,
+  client: ClientRecord,
+  signIn: SignInRecord,
+  identity: ProviderIdentity,
+): SignInRecord {
+  const owner = ownerOfIdentity(ctx.core, identity);
+  signIn.identifier = identity.emailAddress;
+  signIn.identity = identity;
+  const oauth: VerificationRecord = signIn.firstFactorVerification ?? {
+    strategy: `oauth_${identity.provider}`,
+    status: "unverified",
+    emailAddressId: null,
+    codeHash: null,
+    attempts: 0,
+    expireAt: null,
+  };
+  if (!owner) {
+    signIn.firstFactorVerification = {
+      ...oauth,
+      status: "transferable",
+      externalRedirectUrl: undefined,
+      error: {
+        code: "external_account_not_found",
+        message: "Invalid external account",
+        longMessage: "The External Account was not found.",
+      },
+    };
+    touch(ctx, signIn);
+    return signIn;
+  }
+  signIn.userId = owner.user.id;
+  if (owner.by === "unverified_email") {
+    signIn.status = "needs_first_factor";
+    signIn.firstFactorVerification = null;
+    touch(ctx, signIn);
+    return signIn;
+  }
+  signIn.firstFactorVerification = { ...oauth, status: "verified", externalRedirectUrl: undefined };
+  // A user with two-step verification goes on to it; Device Trust guards passwords only.
+  return afterFirstFactor(ctx, client, signIn);
+}
+
+// `signIn.create({ transfer: true })`: the client's sign-up came back from its provider with an
+// account that has a user; sign that user in instead.
+function transferFromSignUp(ctx: Ctx, client: ClientRecord, signIn: SignInRecord) {
+  const signUp = client.signUpId ? ctx.core.store.state.signUps[client.signUpId] : undefined;
+  if (signUp?.externalAccountVerification?.status !== "transferable" || !signUp.identity) {
+    throw errors.paramInvalid("transfer", "needs a sign-up whose social account has a user");
+  }
+  ctx.core.store.put("signIns", signIn);
+  client.signInId = signIn.id;
+  client.signUpId = null;
+  const done = signInWithIdentity(ctx, client, signIn, signUp.identity);
+  if (done.firstFactorVerification?.status === "transferable") {
+    throw errors.paramInvalid("transfer", "needs a sign-up whose social account has a user");
+  }
+  return done;
+}
+
 // With an invitation's ticket, completing joins the invitee to its organization and makes that
 // organization the session's active one.
 function completeSignIn(
@@ -491,6 +636,7 @@ function completeSignIn(
     assertTicketUsable(ctx.core, inv);
     acceptInvitation(ctx, inv, user.id);
   }
+  if (signIn.identity) linkIdentity(ctx, user, signIn.identity);
   const session = createSession(ctx, user.id, {
     clientId: client.id,
     organizationId: inv?.organizationId,

@@ -1,16 +1,25 @@
 import type { Core, Ctx } from "../core";
 import { errors } from "../http/clerk-errors";
 import { newId } from "../store/ids";
-import type { ClientRecord, SignUpRecord } from "../store/records";
+import type { ClientRecord, ProviderIdentity, SignUpRecord } from "../store/records";
 import { activeSessionsOf } from "./dev-browsers";
 import { normalizedPhoneNumber } from "./e164";
 import { normalizedEmailAddress } from "./email-addresses";
 import { checkCode, sendEmailCode } from "./email-codes";
+import { type LinkOutcome, sendEmailLink } from "./email-links";
+import {
+  failVerification,
+  newExternalAccount,
+  ownerOfIdentity,
+  startOAuthFlow,
+} from "./external-accounts";
 import { offeredSettings } from "./instance-settings";
 import { acceptInvitation, assertTicketUsable, invitationForTicket } from "./invitations";
 import { findUserByPhoneNumber } from "./phone-numbers";
 import { createSession } from "./sessions";
+import type { LinkRedirect, OAuthRedirect } from "./sign-ins";
 import { sendSmsCode } from "./sms-codes";
+import { providerOfStrategy } from "./social-providers";
 import { findUserByUsername, normalizedUsername } from "./usernames";
 import { createUser, findUserByEmail, passwordHashFor } from "./users";
 
@@ -25,6 +34,11 @@ export type SignUpFields = {
   lastName?: string | undefined;
   // `strategy: "ticket"`: an organization invitation's ticket (the link's `__clerk_ticket`).
   ticket?: string | undefined;
+  // `strategy: "oauth_<provider>"`, and where its callback sends the browser.
+  strategy?: string | undefined;
+  redirect?: OAuthRedirect | undefined;
+  // Continue the client's sign-in whose social account has no user yet.
+  transfer?: boolean | undefined;
 };
 
 export function getSignUp(ctx: Ctx, client: ClientRecord, id: string): SignUpRecord {
@@ -86,6 +100,14 @@ async function applyFields(ctx: Ctx, signUp: SignUpRecord, fields: SignUpFields)
     throw errors.paramUnknown("username");
   }
   if (fields.ticket !== undefined) await applyTicket(ctx, signUp, fields.ticket);
+  const provider = fields.strategy ? providerOfStrategy(fields.strategy) : null;
+  if (fields.strategy && fields.strategy !== "ticket" && !provider) {
+    throw errors.paramInvalid("strategy", "is not a sign-up strategy of this instance");
+  }
+  if (provider && !offered.social_connections[provider]) {
+    throw errors.paramInvalid("strategy", "is not a social connection of this instance");
+  }
+  if (provider && !fields.redirect) throw errors.paramMissing("redirect_url");
   if (fields.emailAddress !== undefined) {
     const email = normalizedEmailAddress(fields.emailAddress);
     if (signUp.invitationId && email !== signUp.emailAddress) {
@@ -139,10 +161,122 @@ export async function startSignUp(
     abandonAt: now + SIGN_UP_LIFETIME_MS,
   };
   // Validate everything before storing anything: a bad field leaves no half-made sign-up.
+  if (fields.transfer) return transferFromSignIn(ctx, client, signUp);
   await applyFields(ctx, signUp, fields);
   ctx.core.store.put("signUps", signUp);
   client.signUpId = signUp.id;
+  startSocialSignUp(ctx, client, signUp, fields);
   return completeIfReady(ctx, client, signUp);
+}
+
+// A sign-up through a social provider waits for its OAuth flow (oauth-flows.ts calls
+// signUpWithIdentity when it comes back).
+function startSocialSignUp(
+  ctx: Ctx,
+  client: ClientRecord,
+  signUp: SignUpRecord,
+  fields: SignUpFields,
+) {
+  const provider = fields.strategy ? providerOfStrategy(fields.strategy) : null;
+  if (!provider || !fields.redirect) return;
+  signUp.identity = undefined;
+  signUp.externalAccountVerification = startOAuthFlow(ctx, {
+    provider,
+    purpose: "sign_up",
+    targetId: signUp.id,
+    clientId: client.id,
+    ...fields.redirect,
+  });
+  ctx.core.store.save();
+}
+
+// The OAuth flow of this sign-up came back with a provider account. One that already has a user
+// (connected, or by a verified address) makes the sign-up "transferable": the client signs that
+// user in instead (`signIn.create({ transfer: true })`). Otherwise the account becomes the new
+// user's: its address (verified if the provider vouches for it, else by an emailed code) and
+// names; no password is needed.
+export async function signUpWithIdentity(
+  ctx: Ctx,
+  client: ClientRecord,
+  signUp: SignUpRecord,
+  identity: ProviderIdentity,
+): Promise<SignUpRecord> {
+  const verification = signUp.externalAccountVerification ?? {
+    strategy: `oauth_${identity.provider}`,
+    status: "unverified",
+    emailAddressId: null,
+    codeHash: null,
+    attempts: 0,
+    expireAt: null,
+  };
+  signUp.identity = identity;
+  signUp.updatedAt = ctx.core.now();
+  if (ownerOfIdentity(ctx.core, identity)) {
+    signUp.externalAccountVerification = {
+      ...verification,
+      status: "transferable",
+      externalRedirectUrl: undefined,
+      error: {
+        code: "external_account_exists",
+        message: "External account exists",
+        longMessage: "This external account already exists. Sign in instead.",
+      },
+    };
+    ctx.core.store.save();
+    return signUp;
+  }
+  const email = identity.emailAddress;
+  if (findUserByEmail(ctx.core, email)) {
+    // Held, unverified, by another user: Clerk will not hand it to a new one.
+    signUp.externalAccountVerification = failVerification(verification, {
+      code: "form_identifier_exists",
+      message: "That email address is taken. Please try another.",
+      longMessage: "That email address is taken. Please try another.",
+    });
+    ctx.core.store.save();
+    return signUp;
+  }
+  signUp.externalAccountVerification = {
+    ...verification,
+    status: "verified",
+    externalRedirectUrl: undefined,
+  };
+  if (offeredSettings(ctx.core).identifiers.email_address.enabled) {
+    signUp.emailAddress = email;
+    signUp.emailVerification = identity.emailVerified
+      ? {
+          strategy: `from_oauth_${identity.provider}`,
+          status: "verified",
+          emailAddressId: null,
+          codeHash: null,
+          attempts: 1,
+          expireAt: null,
+        }
+      : null;
+  }
+  signUp.firstName ??= identity.firstName;
+  signUp.lastName ??= identity.lastName;
+  ctx.core.store.save();
+  return completeIfReady(ctx, client, signUp);
+}
+
+// `signUp.create({ transfer: true })`: the client's sign-in came back from its provider with an
+// account nobody has; make it a new user.
+async function transferFromSignIn(ctx: Ctx, client: ClientRecord, signUp: SignUpRecord) {
+  const signIn = client.signInId ? ctx.core.store.state.signIns[client.signInId] : undefined;
+  const identity = signIn?.identity;
+  if (signIn?.firstFactorVerification?.status !== "transferable" || !identity) {
+    throw errors.paramInvalid("transfer", "needs a sign-in whose social account has no user");
+  }
+  signUp.externalAccountVerification = {
+    ...signIn.firstFactorVerification,
+    status: "unverified",
+    error: undefined,
+  };
+  ctx.core.store.put("signUps", signUp);
+  client.signUpId = signUp.id;
+  client.signInId = null;
+  return signUpWithIdentity(ctx, client, signUp, identity);
 }
 
 export async function updateSignUp(
@@ -155,11 +289,19 @@ export async function updateSignUp(
     throw errors.paramInvalid("sign_up", "is already complete");
   await applyFields(ctx, signUp, fields);
   ctx.core.store.save();
+  startSocialSignUp(ctx, client, signUp, fields);
   return completeIfReady(ctx, client, signUp);
 }
 
-// The code that proves the address (`email_code`) or the number (`phone_code`), sent.
-export function prepareVerification(ctx: Ctx, signUp: SignUpRecord, strategy: string) {
+// The number is proved with a texted code (`phone_code`); the address with an emailed code or,
+// where the instance verifies by link, an emailed link (`redirect`: where the browser goes once
+// it is opened).
+export function prepareVerification(
+  ctx: Ctx,
+  signUp: SignUpRecord,
+  strategy: string,
+  redirect?: LinkRedirect,
+) {
   if (strategy === "phone_code") {
     if (!signUp.phoneNumber) throw errors.paramMissing("phone_number");
     signUp.phoneVerification = sendSmsCode(
@@ -167,19 +309,61 @@ export function prepareVerification(ctx: Ctx, signUp: SignUpRecord, strategy: st
       { id: null, phoneNumber: signUp.phoneNumber },
       "sign-up",
     );
-  } else if (strategy === "email_code") {
-    if (!signUp.emailAddress) throw errors.paramMissing("email_address");
-    signUp.emailVerification = sendEmailCode(
-      ctx,
-      { id: null, emailAddress: signUp.emailAddress },
-      "sign-up",
-    );
   } else {
-    throw errors.paramInvalid("strategy", "must be email_code or phone_code");
+    prepareEmailVerification(ctx, signUp, strategy, redirect);
   }
   signUp.updatedAt = ctx.core.now();
   ctx.core.store.save();
   return signUp;
+}
+
+function prepareEmailVerification(
+  ctx: Ctx,
+  signUp: SignUpRecord,
+  strategy: string,
+  redirect?: LinkRedirect,
+) {
+  const offered = offeredSettings(ctx.core).identifiers.email_address.verifications;
+  if (strategy !== "email_code" && strategy !== "email_link") {
+    throw errors.paramInvalid("strategy", "must be email_code, email_link or phone_code");
+  }
+  if (!offered[strategy]) throw errors.strategyForUserInvalid();
+  if (!signUp.emailAddress) throw errors.paramMissing("email_address");
+  const to = { id: null, emailAddress: signUp.emailAddress };
+  if (strategy === "email_link") {
+    if (!redirect) throw errors.paramMissing("redirect_url");
+    signUp.emailVerification = sendEmailLink(ctx, {
+      purpose: "sign_up",
+      targetId: signUp.id,
+      to,
+      subject: "Verify your email address to sign up",
+      ...redirect,
+    });
+  } else {
+    signUp.emailVerification = sendEmailCode(ctx, to, "sign-up");
+  }
+}
+
+// Its emailed link was opened: the address is verified, and the sign-up completes if nothing
+// else is missing (the browser that asked learns it by polling).
+export async function verifySignUpByLink(ctx: Ctx, signUp: SignUpRecord): Promise<LinkOutcome> {
+  const v = signUp.emailVerification;
+  if (v?.strategy !== "email_link") return { status: "failed" };
+  if (v.status === "verified") return { status: "verified", sessionId: signUp.createdSessionId };
+  if (v.status !== "unverified" || signUp.status !== "missing_requirements") {
+    return { status: "failed" };
+  }
+  if (v.expireAt !== null && v.expireAt <= ctx.core.now()) {
+    v.status = "expired";
+    ctx.core.store.save();
+    return { status: "expired" };
+  }
+  const client = ctx.core.store.state.clients[signUp.clientId];
+  if (!client) return { status: "failed" };
+  v.status = "verified";
+  v.attempts += 1;
+  const done = await completeIfReady(ctx, client, signUp);
+  return { status: "verified", sessionId: done.createdSessionId };
 }
 
 export async function attemptVerification(
@@ -190,6 +374,9 @@ export async function attemptVerification(
 ): Promise<SignUpRecord> {
   const verification =
     input.strategy === "phone_code" ? signUp.phoneVerification : signUp.emailVerification;
+  if (verification?.strategy === "email_link") {
+    throw errors.paramInvalid("strategy", "is email_link: the emailed link verifies the address");
+  }
   if (!verification || verification.strategy !== input.strategy) {
     throw errors.paramInvalid("strategy", `${input.strategy} must be prepared first`);
   }
@@ -206,7 +393,14 @@ export async function attemptVerification(
 // With an invitation's ticket, the user joins its organization, which becomes the session's active
 // one (the app then opens that organization's dashboard).
 async function completeIfReady(ctx: Ctx, client: ClientRecord, signUp: SignUpRecord) {
-  if (missingFields(ctx.core, signUp).length > 0 || unverifiedFields(signUp).length > 0) {
+  const oauthPending =
+    signUp.externalAccountVerification !== undefined &&
+    signUp.externalAccountVerification.status !== "verified";
+  if (
+    missingFields(ctx.core, signUp).length > 0 ||
+    unverifiedFields(signUp).length > 0 ||
+    oauthPending
+  ) {
     return signUp;
   }
   const inv = signUp.invitationId
@@ -224,6 +418,12 @@ async function completeIfReady(ctx: Ctx, client: ClientRecord, signUp: SignUpRec
     passwordHash: signUp.passwordHash ?? undefined,
     firstName: signUp.firstName,
     lastName: signUp.lastName,
+    externalAccounts: signUp.identity ? [newExternalAccount(ctx.core, signUp.identity)] : [],
+    // How the sign-up proved the address (a ticket's address reads as the instance's own).
+    emailVerifiedBy:
+      signUp.emailVerification?.strategy === "ticket"
+        ? undefined
+        : signUp.emailVerification?.strategy,
   });
   if (inv) acceptInvitation(ctx, inv, user.id);
   const session = createSession(ctx, user.id, {
@@ -244,7 +444,8 @@ export function missingFields(core: Core, signUp: SignUpRecord): string[] {
     email_address: signUp.emailAddress !== null,
     phone_number: signUp.phoneNumber !== null,
     username: signUp.username !== null,
-    password: signUp.passwordHash !== null,
+    // A sign-up through a social provider needs no password.
+    password: signUp.passwordHash !== null || signUp.identity !== undefined,
   };
   return signUpFields(core).required.filter((field) => !present[field]);
 }

@@ -14,6 +14,7 @@ import { mintSessionToken, mintTemplateToken } from "../tokens/session-token";
 import { appOriginOf, clientSession, type FapiCtx, fapiCtx } from "./context";
 import { clientJSON, withClient } from "./envelope";
 
+// The name Clerk's components (and the stand-in provider pages) show for the application.
 export const APPLICATION_NAME = "Acme Projects";
 
 const TouchBody = z.object({

@@ -37,6 +37,40 @@ export function appOriginOf(core: Core, headers: IncomingMessage["headers"]): st
   return core.config.authorizedParty;
 }
 
+const LOOPBACK = new Set(["localhost", "127.0.0.1", "[::1]"]);
+
+// A URL the emulator sends the browser to (after a handshake, an OAuth flow): only the app's own
+// pages, or a loopback origin in development, never an open redirect. A path is the app's.
+export function appRedirectUrl(
+  core: Core,
+  headers: IncomingMessage["headers"],
+  raw: string | null | undefined,
+  param: string,
+): URL {
+  const appOrigin = appOriginOf(core, headers);
+  if (!raw || !URL.canParse(raw, appOrigin)) {
+    throw errors.paramInvalid(param, "must be a URL of the application", 400);
+  }
+  const target = new URL(raw, appOrigin);
+  if (
+    !/^https?:$/.test(target.protocol) ||
+    (target.origin !== appOrigin && !LOOPBACK.has(target.hostname))
+  ) {
+    throw errors.paramInvalid(param, "must point at the application", 400);
+  }
+  return target;
+}
+
+// An emailed link's redirect: where the browser goes once the link is opened (an app page), and
+// where the link itself points (the Frontend API as the browser sees it). None without a URL.
+export function linkRedirect(core: Core, req: RequestInfo, raw: string | undefined) {
+  if (raw === undefined) return undefined;
+  return {
+    redirectUrl: appRedirectUrl(core, req.headers, raw, "redirect_url").toString(),
+    frontendApiUrl: frontendApiUrlOf(core, req.headers),
+  };
+}
+
 // The Frontend API's address as the browser sees it: the app's proxy reports it (and overwrites
 // whatever a browser sends as Clerk-Proxy-Url); a direct caller reached the emulator at its Host.
 export function frontendApiUrlOf(core: Core, headers: IncomingMessage["headers"]): string {

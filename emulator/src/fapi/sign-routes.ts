@@ -1,10 +1,13 @@
 import { z } from "zod";
+import { ctxOf } from "../bapi/shared";
 import type { Core } from "../core";
+import { followEmailLink } from "../domain/email-link-verification";
 import { FormBoolean, parseParams } from "../domain/params";
 import {
   attemptFirstFactor,
   attemptSecondFactor,
   getSignIn,
+  type OAuthRedirect,
   prepareFirstFactor,
   prepareSecondFactor,
   resetPassword,
@@ -17,23 +20,32 @@ import {
   startSignUp,
   updateSignUp,
 } from "../domain/sign-ups";
-import type { Router } from "../http/router";
+import type { RequestInfo, Router } from "../http/router";
 import { fapiSignInJSON, fapiSignUpJSON } from "../json/fapi-json";
-import { fapiCtx } from "./context";
+import { appRedirectUrl, fapiCtx, frontendApiUrlOf, linkRedirect } from "./context";
 import { withClient } from "./envelope";
 
 // clerk-js also sends locale, timezone and the like; only the fields below mean anything here.
+// An OAuth strategy's redirects (sign-in and sign-up alike).
+const RedirectFields = {
+  redirect_url: z.string().optional(),
+  action_complete_redirect_url: z.string().optional(),
+};
 const SignInBody = z.object({
   identifier: z.string().optional(),
   password: z.string().optional(),
   strategy: z.string().optional(),
   ticket: z.string().optional(),
+  transfer: FormBoolean.optional(),
+  ...RedirectFields,
 });
 const PrepareBody = z.object({
   strategy: z.string(),
   email_address_id: z.string().optional(),
   phone_number_id: z.string().optional(),
+  redirect_url: z.string().optional(),
 });
+
 const AttemptBody = z.discriminatedUnion("strategy", [
   z.object({ strategy: z.literal("password"), password: z.string() }),
   z.object({ strategy: z.literal("email_code"), code: z.string() }),
@@ -52,6 +64,8 @@ const ResetPasswordBody = z.object({
 const SignUpBody = z.object({
   strategy: z.string().optional(),
   ticket: z.string().optional(),
+  transfer: FormBoolean.optional(),
+  ...RedirectFields,
   email_address: z.string().optional(),
   phone_number: z.string().optional(),
   username: z.string().optional(),
@@ -59,10 +73,34 @@ const SignUpBody = z.object({
   first_name: z.string().max(256).optional(),
   last_name: z.string().max(256).optional(),
 });
-const VerificationBody = z.object({ strategy: z.string(), code: z.string().optional() });
+const VerificationBody = z.object({
+  strategy: z.string(),
+  code: z.string().optional(),
+  redirect_url: z.string().optional(),
+});
 
-const signUpFields = (body: z.infer<typeof SignUpBody>) => ({
+// Where an OAuth flow's callback sends the browser: the app's pages only.
+function oauthRedirect(
+  core: Core,
+  req: RequestInfo,
+  body: z.infer<typeof SignInBody> | z.infer<typeof SignUpBody>,
+): OAuthRedirect | undefined {
+  if (body.redirect_url === undefined) return undefined;
+  const complete = body.action_complete_redirect_url;
+  return {
+    redirectUrl: appRedirectUrl(core, req.headers, body.redirect_url, "redirect_url").toString(),
+    actionCompleteRedirectUrl: complete
+      ? appRedirectUrl(core, req.headers, complete, "action_complete_redirect_url").toString()
+      : null,
+    frontendApiUrl: frontendApiUrlOf(core, req.headers),
+  };
+}
+
+const signUpFields = (core: Core, req: RequestInfo, body: z.infer<typeof SignUpBody>) => ({
   ticket: body.strategy === "ticket" ? (body.ticket ?? "") : undefined,
+  strategy: body.strategy,
+  redirect: oauthRedirect(core, req, body),
+  transfer: body.transfer,
   emailAddress: body.email_address,
   phoneNumber: body.phone_number,
   username: body.username,
@@ -78,7 +116,11 @@ export function registerSignRoutes(router: Router, core: Core) {
       "/v1/client/sign_ins",
       async (req) => {
         const f = fapiCtx(core, req);
-        const signIn = await startSignIn(f, f.client, parseParams(SignInBody, req.body));
+        const body = parseParams(SignInBody, req.body);
+        const signIn = await startSignIn(f, f.client, {
+          ...body,
+          redirect: oauthRedirect(core, req, body),
+        });
         return withClient(f, fapiSignInJSON(core, signIn));
       },
       "frontend",
@@ -101,6 +143,7 @@ export function registerSignRoutes(router: Router, core: Core) {
         const signIn = await prepareFirstFactor(f, getSignIn(f, f.client, p.id as string), {
           strategy: body.strategy,
           phoneNumberId: body.phone_number_id,
+          redirect: linkRedirect(core, req, body.redirect_url),
         });
         return withClient(f, fapiSignInJSON(core, signIn));
       },
@@ -180,7 +223,7 @@ export function registerSignRoutes(router: Router, core: Core) {
         const signUp = await startSignUp(
           f,
           f.client,
-          signUpFields(parseParams(SignUpBody, req.body)),
+          signUpFields(core, req, parseParams(SignUpBody, req.body)),
         );
         return withClient(f, fapiSignUpJSON(core, signUp));
       },
@@ -204,7 +247,7 @@ export function registerSignRoutes(router: Router, core: Core) {
           f,
           f.client,
           getSignUp(f, f.client, p.id as string),
-          signUpFields(parseParams(SignUpBody, req.body)),
+          signUpFields(core, req, parseParams(SignUpBody, req.body)),
         );
         return withClient(f, fapiSignUpJSON(core, signUp));
       },
@@ -220,6 +263,7 @@ export function registerSignRoutes(router: Router, core: Core) {
           f,
           getSignUp(f, f.client, p.id as string),
           body.strategy,
+          linkRedirect(core, req, body.redirect_url),
         );
         return withClient(f, fapiSignUpJSON(core, signUp));
       },
@@ -242,6 +286,16 @@ export function registerSignRoutes(router: Router, core: Core) {
         );
         return withClient(f, fapiSignUpJSON(core, signUp));
       },
+      "frontend",
+    )
+    // An emailed link, opened in any tab: see email-link-verification.ts.
+    .add(
+      "GET",
+      "/v1/verify",
+      async (req) => ({
+        status: 303 as const,
+        location: await followEmailLink(ctxOf(core, req), req.query.get("token")),
+      }),
       "frontend",
     );
 }

@@ -101,6 +101,8 @@ export const errors = {
       "Couldn't find your account.",
       "identifier",
     ),
+  noPasswordSet: () =>
+    single(400, "password_not_set", "no password", "This user has no password set.", "password"),
   passwordIncorrect: (param = "password") =>
     single(
       422,
@@ -254,6 +256,52 @@ export const errors = {
       "not an administrator",
       `${userId} is not an administrator in the organization. Only administrators can perform this action.`,
     ),
+  // Verified domains and membership requests. The first two are codes @clerk/ui knows; the
+  // rest name what went wrong in Clerk's style where Clerk does not document its own.
+  organizationDomainCommon: (name: string) =>
+    single(
+      400,
+      "organization_domain_common",
+      "common email provider",
+      `${name} is a common email provider's domain and cannot be an organization's domain.`,
+      "name",
+    ),
+  organizationDomainTaken: (name: string) =>
+    single(
+      400,
+      "organization_domain_already_exists",
+      "domain already verified",
+      `${name} is already a verified domain of another organization.`,
+      "name",
+    ),
+  organizationDomainQuotaExceeded: (max: number) =>
+    single(
+      403,
+      "organization_domain_quota_exceeded",
+      "too many domains",
+      `An organization can have at most ${max} domains.`,
+    ),
+  organizationDomainAlreadyVerified: () =>
+    single(
+      400,
+      "organization_domain_already_verified",
+      "already verified",
+      "This domain is already verified.",
+    ),
+  membershipRequestNotPending: () =>
+    single(
+      422,
+      "organization_membership_request_not_pending",
+      "not pending",
+      'The organization membership request is not in the "pending" status.',
+    ),
+  alreadyAMemberOf: (userId: string) =>
+    single(
+      400,
+      "already_a_member_in_organization",
+      "already a member",
+      `${userId} is already a member of the organization.`,
+    ),
   // Organization roles and permissions: Clerk's codes and statuses.
   roleNotFound: (param?: string) =>
     single(404, "resource_not_found", "not found", "Organization role not found", param),
@@ -331,5 +379,21 @@ export const errors = {
       "form_identifier_not_found",
       "Couldn't find your account.",
       "No account has this passkey. Sign in another way and add it in your profile.",
+    ),
+  machineNotFound: (param?: string) =>
+    single(404, "resource_not_found", "not found", "Machine not found.", param),
+  // What @clerk/backend reports as "Machine token not found": unknown, revoked, expired, or not
+  // granted to the machine that asks.
+  m2mTokenNotFound: () =>
+    single(404, "resource_not_found", "not found", "Machine token not found."),
+  machineScopeExists: () =>
+    single(409, "duplicate_record", "conflict", "This machine already has access to that machine."),
+  // A Backend API call that only a machine's secret key may make (creating M2M tokens).
+  machineSecretKeyRequired: () =>
+    single(
+      401,
+      "authentication_invalid",
+      "Unauthorized request",
+      "This request must be authenticated with a machine secret key.",
     ),
 };

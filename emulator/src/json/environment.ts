@@ -3,7 +3,8 @@ import {
   SOCIAL_PROVIDERS,
   type SocialProvider,
 } from "../../../clerk/instance-settings";
-import { CREATOR_ROLE, DEFAULT_ROLE } from "../../../clerk/organization-roles";
+import { CREATOR_ROLE } from "../../../clerk/organization-roles";
+import { domainSettingsOf } from "../domain/organization-settings";
 import { USERNAME_RULES } from "../domain/usernames";
 import { MIN_PASSWORD_LENGTH } from "../domain/users";
 
@@ -68,14 +69,9 @@ const listed = (entries: Record<string, boolean>) =>
     .filter(([, on]) => on)
     .map(([name]) => name);
 
-// The email strategies a new address is verified with: those people may sign in with, else a code.
-function emailVerifications(s: InstanceSettings) {
-  const strategies = listed({
-    email_code: s.first_factors.email_code,
-    email_link: s.first_factors.email_link,
-  });
-  return strategies.length > 0 ? strategies : ["email_code"];
-}
+// How a new address is proved (at sign-up, and when added in <UserProfile/>).
+const emailVerifications = (s: InstanceSettings) =>
+  listed(s.identifiers.email_address.verifications);
 
 const socialStrategies = (s: InstanceSettings) =>
   listed(s.social_connections).map((provider) => `oauth_${provider}`);
@@ -354,6 +350,16 @@ function authConfig(s: InstanceSettings) {
   };
 }
 
+// `OrganizationSettings.DomainsSettings`: verified domains and the enrollment modes they offer.
+function domainsJSON(settings: InstanceSettings) {
+  const domains = domainSettingsOf(settings.organizations.verified_domains);
+  return {
+    enabled: domains.enabled,
+    enrollment_modes: [...domains.enrollmentModes],
+    default_role: domains.defaultRole,
+  };
+}
+
 export function environmentJSON(options: EnvironmentOptions): Record<string, unknown> {
   return {
     auth_config: authConfig(options.settings),
@@ -364,7 +370,7 @@ export function environmentJSON(options: EnvironmentOptions): Record<string, unk
       // 0 is "unlimited" to @clerk/ui (it checks `maxAllowedMemberships === 0`).
       max_allowed_memberships: 0,
       actions: { admin_delete: true },
-      domains: { enabled: false, enrollment_modes: [], default_role: DEFAULT_ROLE },
+      domains: domainsJSON(options.settings),
       slug: { disabled: false },
       creator_role: CREATOR_ROLE,
     },

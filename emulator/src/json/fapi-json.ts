@@ -22,8 +22,10 @@ import { describeUserAgent } from "../domain/user-agent";
 import type {
   ClientRecord,
   MembershipRecord,
+  MembershipRequestRecord,
   OrganizationInvitationRecord,
   OrganizationRecord,
+  OrganizationSuggestionRecord,
   ProfileImageRecord,
   RoleRecord,
   SessionRecord,
@@ -33,11 +35,14 @@ import type {
   VerificationRecord,
 } from "../store/records";
 import {
-  emailAddressJSON,
+  addressVerificationJSON,
+  externalAccountJSON,
+  oauthVerificationJSON,
   otpVerificationJSON,
   phoneNumberJSON,
   publicOrganizationDataJSON,
   publicUserDataJSON,
+  userEmailAddressesJSON,
 } from "./bapi-json";
 import { fapiPasskeyJSON } from "./factors-json";
 
@@ -145,14 +150,14 @@ export function fapiUserJSON(core: Core, user: UserRecord) {
     two_factor_enabled: twoFactorEnabled(user),
     totp_enabled: totpEnabled(user),
     backup_code_enabled: backupCodesEnabled(user),
-    email_addresses: user.emailAddresses.map(emailAddressJSON),
+    email_addresses: userEmailAddressesJSON(user),
     phone_numbers: user.phoneNumbers.map((p) => phoneNumberJSON(p)),
     web3_wallets: [],
     passkeys: registeredPasskeys(user).map(fapiPasskeyJSON),
     // clerk-js finds the active organization (and its permissions) in this list, by the
     // session's `last_active_organization_id`.
     organization_memberships: memberships.map((m) => fapiMembershipJSON(core, m)),
-    external_accounts: [],
+    external_accounts: (user.externalAccounts ?? []).map(externalAccountJSON),
     saml_accounts: [],
     enterprise_accounts: [],
     password_last_updated_at: null,
@@ -269,22 +274,25 @@ function passkeyVerificationJSON(v: VerificationRecord) {
   };
 }
 
-// `Stubs.Verification.OTP` for the code factors (bapi-json.ts: the same in both APIs).
+// `Stubs.Verification.OTP` for the code factors, `Stubs.Verification.Oauth` for a social
+// provider's flow (bapi-json.ts: the same in both APIs).
 function verificationJSON(v: VerificationRecord) {
   if (v.strategy === "password") return passwordVerificationJSON(v);
   if (v.strategy === "ticket") return ticketVerificationJSON(v);
   if (v.strategy === "totp") return secondFactorCodeJSON(v, "verification_totp");
   if (v.strategy === "backup_code") return secondFactorCodeJSON(v, "verification_backup_code");
   if (v.strategy === "passkey") return passkeyVerificationJSON(v);
-  return otpVerificationJSON(v);
+  if (v.strategy === "phone_code") return otpVerificationJSON(v);
+  if (v.strategy.startsWith("oauth_")) return oauthVerificationJSON(v);
+  return addressVerificationJSON(v);
 }
 
 // What the identified user can sign in with (domain/sign-ins.ts). `safe_identifier` is the address
 // or number itself, as @clerk/ui matches it against the identifier typed to pick the factor to
 // show.
-function supportedFirstFactors(core: Core, user: UserRecord | undefined) {
+function supportedFirstFactors(core: Core, user: UserRecord | undefined, signIn: SignInRecord) {
   if (!user) return [];
-  return firstFactorsOf(core, user).map((factor) => {
+  return firstFactorsOf(core, user, signIn).map((factor) => {
     if ("phoneNumber" in factor) {
       return {
         strategy: factor.strategy,
@@ -363,7 +371,7 @@ export function fapiSignInJSON(core: Core, signIn: SignInRecord) {
     status: signIn.status,
     supported_identifiers: supportedIdentifiers(core),
     identifier: signIn.identifier,
-    supported_first_factors: supportedFirstFactors(core, user),
+    supported_first_factors: supportedFirstFactors(core, user, signIn),
     supported_second_factors: supportedSecondFactors(signIn, user),
     first_factor_verification: signIn.firstFactorVerification
       ? verificationJSON(signIn.firstFactorVerification)
@@ -390,6 +398,7 @@ const SIGN_UP_NEXT_ACTION = {
   verified: "",
   failed: "needs_prepare",
   expired: "needs_prepare",
+  transferable: "",
 } as const;
 
 // Null until a code has been sent. Clerk describes an unprepared address (or number) as an
@@ -419,7 +428,9 @@ export function fapiSignUpJSON(core: Core, signUp: SignUpRecord) {
       email_address: signUpVerificationJSON(signUp.emailVerification),
       phone_number: signUpVerificationJSON(signUp.phoneVerification),
       web3_wallet: null,
-      external_account: null,
+      external_account: signUp.externalAccountVerification
+        ? oauthVerificationJSON(signUp.externalAccountVerification)
+        : null,
     },
     username: signUp.username,
     email_address: signUp.emailAddress,
@@ -508,12 +519,14 @@ export function fapiClientJSON(
   const sessions = activeSessionsOf(core, client);
   const signIn = client.signInId === null ? undefined : core.store.state.signIns[client.signInId];
   const signUp = client.signUpId === null ? undefined : core.store.state.signUps[client.signUpId];
-  // Only attempts still in progress: a finished one is reported once, as the response that
-  // finished it, and an abandoned one is gone.
-  const currentSignIn =
-    signIn && signIn.status !== "complete" && signIn.abandonAt > now ? signIn : null;
-  const currentSignUp =
-    signUp && signUp.status === "missing_requirements" && signUp.abandonAt > now ? signUp : null;
+  // Attempts still in progress, and one an OAuth callback finished (no answer reported it: the
+  // page the browser lands on reads it here) while its session lasts; an attempt finished by an
+  // answer was reported by it, and an abandoned one is gone.
+  const live = (a: { status: string; abandonAt: number; createdSessionId: string | null }) =>
+    a.abandonAt > now &&
+    (a.status !== "complete" || sessions.some((s) => s.id === a.createdSessionId));
+  const currentSignIn = signIn && live(signIn) ? signIn : null;
+  const currentSignUp = signUp && signUp.status !== "abandoned" && live(signUp) ? signUp : null;
   const lastActive = sessions.some((s) => s.id === client.lastActiveSessionId)
     ? client.lastActiveSessionId
     : null;
@@ -565,6 +578,34 @@ export function fapiInvitationJSON(core: Core, inv: OrganizationInvitationRecord
     expires_at: inv.expiresAt,
     created_at: inv.createdAt,
     updated_at: inv.updatedAt,
+  };
+}
+
+// `Client.OrganizationSuggestion`: "accepted" once the user asked to join.
+export function fapiSuggestionJSON(core: Core, s: OrganizationSuggestionRecord) {
+  const org = core.store.state.organizations[s.organizationId];
+  if (!org) throw new Error(`emulator state: no organization ${s.organizationId}`);
+  return {
+    object: "organization_suggestion",
+    id: s.id,
+    public_organization_data: publicOrganizationDataJSON(org),
+    status: s.status,
+    created_at: s.createdAt,
+    updated_at: s.updatedAt,
+  };
+}
+
+// `Client.OrganizationMembershipRequest`: who asked to join.
+export function fapiMembershipRequestJSON(core: Core, r: MembershipRequestRecord) {
+  const user = core.store.state.users[r.userId];
+  return {
+    object: "organization_membership_request",
+    id: r.id,
+    organization_id: r.organizationId,
+    status: r.status,
+    public_user_data: user ? publicUserData(user) : null,
+    created_at: r.createdAt,
+    updated_at: r.updatedAt,
   };
 }
 

@@ -1,15 +1,13 @@
 import { type ClerkMiddlewareAuth, clerkMiddleware } from "@clerk/nextjs/server";
 import type { NextFetchEvent, NextRequest } from "next/server";
-import { clerkUnavailable } from "@/auth/clerk-availability";
+import { CLERK_TIMEOUT_MS, clerkUnavailable } from "@/auth/clerk-availability";
 import { serverEnv } from "@/env/server-env";
+import { DeadlineExceeded, withDeadline } from "@/http/deadline";
 import { forward, type RequestState, unavailable } from "./request-state";
 
 // Clerk's middleware, run by the gates once they have decided that Clerk must be asked: under a
 // time bound, with the signing key the gate found, and then the gate's own decision on what
 // Clerk said (`then`).
-
-// How long Clerk may take before the request is answered 503.
-const CLERK_TIMEOUT_MS = 5_000;
 
 export type AfterClerk = (
   auth: ClerkMiddlewareAuth,
@@ -47,6 +45,9 @@ function clerkOptions(req: Request) {
     // Same-origin Frontend API proxy (the emulator's wiring, or Clerk's own proxy setup).
     frontendApiProxy: proxyUrl?.startsWith("/") ? { enabled: true, path: proxyUrl } : undefined,
     jwtKey: env.CLERK_JWT_KEY ?? pending.get(req)?.state.jwtKey,
+    // Opaque M2M tokens are verified with the app's own machine secret key: Clerk then refuses a
+    // token that names no scope to this app's machine (src/auth/app-machine.ts).
+    machineSecretKey: env.CLERK_MACHINE_SECRET_KEY,
     authorizedParties: env.CLERK_AUTHORIZED_PARTIES,
     organizationSyncOptions: ORGANIZATION_SYNC,
   };
@@ -65,16 +66,12 @@ export async function askClerk(
   then: AfterClerk,
 ): Promise<Response> {
   pending.set(req, { state, then });
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<"timeout">((resolve) => {
-    timer = setTimeout(() => resolve("timeout"), CLERK_TIMEOUT_MS);
-  });
   try {
-    const res = await Promise.race([clerk(req, event), timeout]);
-    if (res !== "timeout") return res ?? forward(req, state);
-    clerkUnavailable(`no answer within ${CLERK_TIMEOUT_MS} ms`);
+    const work = (async () => clerk(req, event))();
+    return (await withDeadline(work, CLERK_TIMEOUT_MS, "Clerk")) ?? forward(req, state);
+  } catch (err) {
+    if (!(err instanceof DeadlineExceeded)) throw err;
+    clerkUnavailable(err.message);
     return unavailable(state);
-  } finally {
-    clearTimeout(timer);
   }
 }

@@ -52,7 +52,12 @@ const CONFIGURATIONS: Record<string, InstanceSettings> = {
     s.requirements.device_trust = false;
   }),
   "username only, with a password": variant((s) => {
-    s.identifiers.email_address = { enabled: false, required: false, sign_in: false };
+    s.identifiers.email_address = {
+      enabled: false,
+      required: false,
+      sign_in: false,
+      verifications: { email_code: false, email_link: false },
+    };
     s.identifiers.username = { enabled: true, required: true, sign_in: true };
     s.first_factors = { ...s.first_factors, email_code: false, email_link: false };
   }),
@@ -71,6 +76,8 @@ describe("clerk/instance-settings.json", () => {
       enabled: true,
       required: true,
       sign_in: true,
+      // Codes at sign-up: with a link on, Clerk's components would verify by link instead.
+      verifications: { email_code: true, email_link: false },
     });
     expect(declared.identifiers.username.enabled).toBe(false);
     expect(declared.identifiers.phone_number.enabled).toBe(false);
@@ -83,6 +90,10 @@ describe("clerk/instance-settings.json", () => {
     expect(declared.social_connections).toEqual({ google: true, github: true, microsoft: true });
     expect(declared.second_factors).toEqual({ totp: true, backup_code: true, phone_code: false });
     expect(declared.requirements).toEqual({ mfa_required: false, device_trust: true });
+    expect(declared.organizations).toEqual({
+      verified_domains: { enabled: true, automatic_invitation: true, automatic_suggestion: true },
+      membership_required: false,
+    });
   });
 
   it("names every problem of a bad file with its place", () => {
@@ -114,6 +125,11 @@ describe("clerk/instance-settings.json", () => {
       s.second_factors = { totp: false, backup_code: true, phone_code: false };
       s.requirements.mfa_required = true;
       s.first_factors.password = false;
+      s.organizations.verified_domains = {
+        enabled: false,
+        automatic_invitation: true,
+        automatic_suggestion: false,
+      };
     });
     const parsed = parseInstanceSettings(fixed);
     expect(parsed.ok).toBe(false);
@@ -122,6 +138,7 @@ describe("clerk/instance-settings.json", () => {
       "first_factors.phone_code: needs identifiers.phone_number enabled",
       "second_factors.backup_code: needs totp or phone_code too",
       "requirements.mfa_required: needs totp or phone_code as a second factor",
+      "organizations.verified_domains.automatic_invitation: needs verified_domains.enabled",
       "requirements.device_trust: guards password sign-ins: needs first_factors.password",
     ]);
     expect(() => readInstanceSettings(path.join(dir, "missing.json"))).toThrow(
@@ -197,6 +214,9 @@ describe("clerk:configure against a real instance", () => {
     }
     expect(dashboardLocation("social_connections.github")).toContain(
       "SSO connections > Add connection > For all users > GitHub",
+    );
+    expect(dashboardLocation("organizations.verified_domains.automatic_suggestion")).toContain(
+      "Organizations > Settings > Verified domains: Enrollment mode > Automatic suggestion",
     );
     expect(dashboardLocation("identifiers.username.sign_in")).toContain(
       "User & authentication > Username tab: Sign-in with username",

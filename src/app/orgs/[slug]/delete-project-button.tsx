@@ -19,6 +19,14 @@ export function DeleteProjectButton({
     () => ({ ok: false, message: "You closed the verification: the project was not deleted." }),
   );
   return (
-    <ConfirmInPlaceButton verb="Delete" pendingLabel="Deleting…" name={name} action={remove} />
+    <ConfirmInPlaceButton
+      verb="Delete"
+      pendingLabel="Deleting…"
+      name={name}
+      action={async () => {
+        const result = await remove();
+        return result.ok ? { ok: true, message: `Deleted “${name}”.` } : result;
+      }}
+    />
   );
 }
