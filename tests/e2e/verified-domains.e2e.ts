@@ -1,14 +1,16 @@
 import type { Page } from "@playwright/test";
-import { clerk, clerkLoaded, DEMO, expect, SCREENSHOTS, signInAndOpen, test } from "./fixtures";
+import {
+  clerk,
+  clerkLoaded,
+  DEMO,
+  demoOrganization,
+  expect,
+  SCREENSHOTS,
+  signInAndOpen,
+  test,
+} from "./fixtures";
 import { codeMailedTo } from "./mailbox";
 import { APP_URL } from "./ports";
-
-// An organization of the demo admin's own, so the test leaves the seeded Acme alone.
-async function demoOrganization(name: string) {
-  const [demo] = (await clerk.users.getUserList({ emailAddress: [DEMO.email] })).data;
-  if (!demo) throw new Error("the seeded demo user is missing");
-  return clerk.organizations.createOrganization({ name, createdBy: demo.id });
-}
 
 // <OrganizationSwitcher/> → Manage opens <OrganizationProfile/>. A click that lands while
 // clerk-js is still settling the organization the URL activated is lost: retry.

@@ -10,6 +10,7 @@ import {
   routeAccess,
   routeRule,
 } from "../../../src/auth/route-table";
+import { TASK_URLS } from "../../../src/auth/session-tasks";
 
 const APP_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../../src/app");
 
@@ -100,6 +101,15 @@ describe("the proxy's route table", () => {
       "/__clerk/v1/client",
     ]) {
       expect(acceptsApiKeys(routeAccess(url)), url).toBe(false);
+    }
+  });
+
+  it("lets pending sessions onto the page of each session task, and no other", () => {
+    const taskPages = new Set<string>(Object.values(TASK_URLS));
+    for (const url of appUrls()) {
+      const access = routeAccess(url);
+      const tasks = access.kind === "signed-in-page" && access.tasks === true;
+      expect([url, tasks]).toEqual([url, taskPages.has(url)]);
     }
   });
 
