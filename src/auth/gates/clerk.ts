@@ -1,6 +1,6 @@
 import { type ClerkMiddlewareAuth, clerkMiddleware } from "@clerk/nextjs/server";
 import type { NextFetchEvent, NextRequest } from "next/server";
-import { clerkUnavailable } from "@/auth/clerk-availability";
+import { CLERK_TIMEOUT_MS, clerkUnavailable } from "@/auth/clerk-availability";
 import { serverEnv } from "@/env/server-env";
 import { DeadlineExceeded, withDeadline } from "@/http/deadline";
 import { forward, type RequestState, unavailable } from "./request-state";
@@ -8,9 +8,6 @@ import { forward, type RequestState, unavailable } from "./request-state";
 // Clerk's middleware, run by the gates once they have decided that Clerk must be asked: under a
 // time bound, with the signing key the gate found, and then the gate's own decision on what
 // Clerk said (`then`).
-
-// How long Clerk may take before the request is answered 503.
-const CLERK_TIMEOUT_MS = 5_000;
 
 export type AfterClerk = (
   auth: ClerkMiddlewareAuth,

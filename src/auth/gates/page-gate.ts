@@ -9,7 +9,7 @@ import {
   isSessionCookie,
   sessionTokens,
 } from "./credentials";
-import { forward, type RequestState, refuse } from "./request-state";
+import { forward, type RequestState, refuse, unavailable } from "./request-state";
 
 // The gate of pages (public or signed-in): Clerk recognises the visitor; a signed-in page sends
 // whoever is not signed in to sign in. A pending session (a session task to do) counts as signed
@@ -49,6 +49,11 @@ export async function pageGate(req: NextRequest, event: NextFetchEvent, state: R
       if (isSessionCookie(c.name)) res.cookies.delete(c.name);
     }
     return res;
+  }
+  // A session this server cannot check yet (Clerk's keys never fetched, Clerk not answering): a
+  // signed-in page waits for Clerk rather than sending a signed-in user to sign in again.
+  if (keys.status === "unavailable" && state.rule.access.kind === "signed-in-page") {
+    return unavailable(state);
   }
   if (keys.status === "ok") state.jwtKey = keys.jwtKey;
   return askClerk(req, event, state, afterClerk);
