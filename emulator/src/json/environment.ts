@@ -68,14 +68,9 @@ const listed = (entries: Record<string, boolean>) =>
     .filter(([, on]) => on)
     .map(([name]) => name);
 
-// The email strategies a new address is verified with: those people may sign in with, else a code.
-function emailVerifications(s: InstanceSettings) {
-  const strategies = listed({
-    email_code: s.first_factors.email_code,
-    email_link: s.first_factors.email_link,
-  });
-  return strategies.length > 0 ? strategies : ["email_code"];
-}
+// How a new address is proved (at sign-up, and when added in <UserProfile/>).
+const emailVerifications = (s: InstanceSettings) =>
+  listed(s.identifiers.email_address.verifications);
 
 const socialStrategies = (s: InstanceSettings) =>
   listed(s.social_connections).map((provider) => `oauth_${provider}`);

@@ -700,28 +700,29 @@ describe("fapiSignInJSON", () => {
     expectComponent("Client.SignIn-2", json);
   });
 
-  it("offers a password and its reset only to users who have one, and always the email code", () => {
+  it("offers a password and its reset only to users who have one, and always the emailed code and link", () => {
     const strategies = (record: SignInRecord) =>
       fapiSignInJSON(core, record).supported_first_factors.map((f) => f.strategy);
     expect(strategies(signIns.needsFirstFactor)).toEqual([
       "password",
       "email_code",
+      "email_link",
       "reset_password_email_code",
     ]);
-    expect(strategies(signIns.passwordless)).toEqual(["email_code"]);
+    expect(strategies(signIns.passwordless)).toEqual(["email_code", "email_link"]);
     expect(strategies(signIns.needsIdentifier)).toEqual([]);
-    expect(fapiSignInJSON(core, signIns.needsFirstFactor).supported_first_factors[1]).toEqual({
-      strategy: "email_code",
+    const toPrimary = {
       email_address_id: admin.primaryEmailAddressId,
       safe_identifier: "ada@example.com",
       primary: true,
-    });
-    expect(fapiSignInJSON(core, signIns.needsFirstFactor).supported_first_factors[2]).toEqual({
-      strategy: "reset_password_email_code",
-      email_address_id: admin.primaryEmailAddressId,
-      safe_identifier: "ada@example.com",
-      primary: true,
-    });
+    };
+    expect(fapiSignInJSON(core, signIns.needsFirstFactor).supported_first_factors.slice(1)).toEqual(
+      [
+        { strategy: "email_code", ...toPrimary },
+        { strategy: "email_link", ...toPrimary },
+        { strategy: "reset_password_email_code", ...toPrimary },
+      ],
+    );
   });
 
   it("waits for a new password once the reset code is accepted", () => {
