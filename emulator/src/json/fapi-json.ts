@@ -199,7 +199,8 @@ export function fapiSessionJSON(
     last_active_token: lastActiveToken === null ? null : { object: "token", jwt: lastActiveToken },
     last_active_organization_id: session.lastActiveOrganizationId,
     actor: null,
-    // Only MFA setup (`setup-mfa`) is emulated; clerk-js reads none as null.
+    // Only MFA setup (`setup-mfa`) and choosing an organization (`choose-organization`) are
+    // emulated; clerk-js reads none as null.
     tasks: tasks.length > 0 ? tasks : null,
     user: fapiUserJSON(core, user),
     public_user_data: publicUserData(user),
