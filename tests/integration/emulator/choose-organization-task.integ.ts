@@ -10,6 +10,7 @@ import {
   startEmulatorProcess,
 } from "../../support/emulator-process";
 import { type FapiBrowser, fapiBrowser, type WireJson } from "../../support/fapi-browser";
+import { signInWithPassword } from "../../support/fapi-sign-in";
 
 // "Membership required" (clerk/instance-settings.json organizations.membership_required): a
 // session without an active organization carries Clerk's `choose-organization` task and is
@@ -62,10 +63,7 @@ async function signIn(): Promise<{ browser: FapiBrowser; session: WireJson; user
   const email = `${unique("first")}@example.com`;
   const user = await clerk.users.createUser({ emailAddress: [email], password: PASSWORD });
   const browser = await fapiBrowser(emulator.frontendUrl, APP);
-  const res = await browser.call("POST", "/v1/client/sign_ins", {
-    identifier: email,
-    password: PASSWORD,
-  });
+  const res = await signInWithPassword(browser, emulator.url, email, PASSWORD);
   expect(res.body.response.status).toBe("complete");
   return { browser, session: res.body.client.sessions[0], userId: user.id };
 }

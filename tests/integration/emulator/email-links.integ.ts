@@ -8,6 +8,7 @@ import {
   TEST_WEBHOOK_SECRET,
 } from "../../support/emulator-process";
 import { type FapiBrowser, fapiBrowser } from "../../support/fapi-browser";
+import { signInWithPassword } from "../../support/fapi-sign-in";
 import { mailbox } from "../../support/mailbox";
 import { startWebhookReceiver } from "../../support/webhook-receiver";
 
@@ -53,12 +54,7 @@ async function openLinkMailedTo(to: string) {
 async function signedIn(email: string) {
   await clerkFor(emulator.url).users.createUser({ emailAddress: [email], password });
   const b = await fapiBrowser(emulator.frontendUrl);
-  const started = await b.call("POST", "/v1/client/sign_ins", { identifier: email });
-  const done = await b.call(
-    "POST",
-    `/v1/client/sign_ins/${started.body.response.id}/attempt_first_factor`,
-    { strategy: "password", password },
-  );
+  const done = await signInWithPassword(b, emulator.url, email, password);
   return { b, sessionId: done.body.response.created_session_id as string };
 }
 

@@ -8,6 +8,7 @@ import {
   TEST_WEBHOOK_SECRET,
 } from "../../support/emulator-process";
 import { type FapiBrowser, fapiBrowser, type WireJson } from "../../support/fapi-browser";
+import { signInWithPassword } from "../../support/fapi-sign-in";
 import { mailbox, mailboxCode } from "../../support/mailbox";
 import { validateWebhookPayload } from "../../support/openapi-contract";
 import { startWebhookReceiver } from "../../support/webhook-receiver";
@@ -54,11 +55,7 @@ async function organizationWithAdmin(label: string, adminEmail = `${unique(label
 
 async function signedIn(email: string): Promise<{ browser: FapiBrowser; sid: string }> {
   const browser = await fapiBrowser(emulator.frontendUrl, APP);
-  const res = await browser.call("POST", "/v1/client/sign_ins", {
-    identifier: email,
-    password: PASSWORD,
-  });
-  expect(res.body.response.status).toBe("complete");
+  const res = await signInWithPassword(browser, emulator.url, email, PASSWORD);
   return { browser, sid: res.body.response.created_session_id };
 }
 

@@ -8,6 +8,7 @@ import {
   TEST_WEBHOOK_SECRET,
 } from "../../support/emulator-process";
 import { type FapiBrowser, fapiBrowser, type WireJson } from "../../support/fapi-browser";
+import { signInWithPassword } from "../../support/fapi-sign-in";
 import { throughStandIn } from "../../support/oauth-stand-in";
 import { validateWebhookPayload } from "../../support/openapi-contract";
 import { startWebhookReceiver } from "../../support/webhook-receiver";
@@ -274,12 +275,7 @@ describe("connected accounts in <UserProfile/>", () => {
   async function signedIn(email: string) {
     await clerk.users.createUser({ emailAddress: [email], password: "long-enough-1" });
     const b = await fapiBrowser(emulator.frontendUrl);
-    const started = await b.call("POST", "/v1/client/sign_ins", { identifier: email });
-    const done = await b.call(
-      "POST",
-      `/v1/client/sign_ins/${started.body.response.id}/attempt_first_factor`,
-      { strategy: "password", password: "long-enough-1" },
-    );
+    const done = await signInWithPassword(b, emulator.url, email, "long-enough-1");
     return { b, sessionId: done.body.response.created_session_id as string };
   }
 
