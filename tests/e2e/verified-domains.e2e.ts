@@ -40,7 +40,18 @@ async function askToJoinThroughFrontendApi(email: string, password: string) {
     return res.json();
   };
   const { id: devBrowser } = await fapi("/v1/dev_browser");
-  const signIn = await fapi("/v1/client/sign_ins", devBrowser, { identifier: email, password });
+  const since = Date.now();
+  let signIn = await fapi("/v1/client/sign_ins", devBrowser, { identifier: email, password });
+  // A new device (Device Trust): the code emailed to the address.
+  if (signIn.response.status === "needs_client_trust") {
+    const attempt = `/v1/client/sign_ins/${signIn.response.id}`;
+    await fapi(`${attempt}/prepare_second_factor`, devBrowser, { strategy: "email_code" });
+    const code = await codeMailedTo(email, since);
+    signIn = await fapi(`${attempt}/attempt_second_factor`, devBrowser, {
+      strategy: "email_code",
+      code,
+    });
+  }
   const session = `_clerk_session_id=${signIn.response.created_session_id}`;
   const suggestions = await fapi(`/v1/me/organization_suggestions?${session}`, devBrowser);
   const [suggestion] = suggestions.response.data;
