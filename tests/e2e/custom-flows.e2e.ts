@@ -78,6 +78,7 @@ test("manages an authenticator app and backup codes, and signs in with MFA, as C
   const email = uniqueEmail("custom-mfa");
   await clerk.users.createUser({ emailAddress: [email], password: PASSWORD });
   await signInAndOpen(page, { email, password: PASSWORD }, "/settings/account");
+  await clerkLoaded(page);
 
   // manage-mfa: user.createTOTP(), then user.verifyTOTP({ code }) with the app's code.
   const secret = await page.evaluate(async () => {

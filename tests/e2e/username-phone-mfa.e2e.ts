@@ -5,7 +5,7 @@ import {
   removeDataDir,
   startEmulatorProcess,
 } from "../support/emulator-process";
-import { expect, SCREENSHOTS, test, uniqueEmail } from "./fixtures";
+import { clerkLoaded, expect, SCREENSHOTS, test, uniqueEmail } from "./fixtures";
 import { APP_DATABASE_URL } from "./ports";
 
 // The second instance configuration, clerk/instance-settings.username-phone-mfa.json (usernames
@@ -80,7 +80,11 @@ test("signs in by username, sets up SMS two-step verification as Clerk's task as
   await page.getByRole("button", { name: "Continue" }).click();
   await expect(page).toHaveURL(/\/onboarding$/);
 
-  await page.context().clearCookies();
+  // Signed out by clerk-js (clearing cookies under a live page races its own cookie writes).
+  await clerkLoaded(page);
+  await page.evaluate(() =>
+    (window as unknown as { Clerk: { signOut: () => Promise<void> } }).Clerk.signOut(),
+  );
   await signIn();
   await expect(page).toHaveURL(/\/sign-in\/factor-two/);
   await expect(page.getByText(/enter the verification code sent to your phone/i)).toBeVisible();
