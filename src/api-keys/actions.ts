@@ -11,6 +11,7 @@ import {
 import { type KeyOwnerTarget, keyOwnerFor } from "@/api-keys/key-owner";
 import { recordAuditEvent } from "@/audit/audit-log";
 import { userAuditSource } from "@/audit/audit-source";
+import { forgetMachineToken } from "@/auth/credential-cache";
 import { database } from "@/db/client";
 
 export type CreateKeyState =
@@ -124,6 +125,8 @@ export async function revokeApiKeyAction(
       changes: keyChanges(key),
     });
     await client.apiKeys.revoke({ apiKeyId: keyId, revocationReason: "Revoked in settings" });
+    // Every instance stops trusting what Clerk said about the key before.
+    await forgetMachineToken(key.id);
   });
   revalidatePath(access.owner.settingsPath);
   return { ok: true, message: `Revoked “${key.name}”.` };

@@ -1,5 +1,8 @@
 import type { NextFetchEvent, NextRequest } from "next/server";
-import { clerkAnswered, clerkUnavailable, mayAskClerk } from "@/auth/clerk-availability";
+import { clerkUnavailable } from "@/auth/clerk-availability";
+import { sealCredential } from "@/auth/credential-handoff";
+import { machineTokenType } from "@/auth/machine-tokens";
+import { verifyBearer } from "@/auth/principal";
 import { allowedMethods } from "@/auth/route-table";
 import {
   authFailuresAllowed,
@@ -9,12 +12,16 @@ import {
   recordAuthFailure,
 } from "@/rate-limit/limits";
 import { type AfterClerk, askClerk } from "./clerk";
-import { API_KEY_PREFIX, bearerOf, checkSigningKeys, sessionTokens } from "./credentials";
+import { bearerOf, checkSigningKeys, sessionTokens } from "./credentials";
 import { forward, type RequestState, tooMany, unauthenticated, unavailable } from "./request-state";
 
 // The gate of the API's operations: the token types the route table names for the route, under
 // the rate limits. Cheap refusals first (an address with too many failures, a key over its limit,
 // a session token no Clerk key signed), so Clerk is asked only about credentials worth a call.
+// A bearer token (what scripts and servers send) is verified here, without Clerk's middleware,
+// whose handshakes and cookies serve browsers: a session token by its signature, a machine token
+// through the cache of Clerk's answers (src/auth/credential-cache.ts). A browser's session cookie
+// goes through Clerk's middleware.
 
 // Clerk's reasons for an unauthenticated answer that mean it could not be asked, not that the
 // credential is bad: the Backend API failed or timed out, refused the app's secret key, or its
@@ -28,31 +35,50 @@ const CLERK_FAULTS = new Set([
 const INVALID_CREDENTIAL =
   "Send a valid session token or API key as `Authorization: Bearer <token>`.";
 
+async function refuseCredential(state: RequestState, detail: string): Promise<Response> {
+  if (state.clientAddress) await recordAuthFailure(state.clientAddress);
+  return unauthenticated(state, detail);
+}
+
+// A browser's session cookie, read by Clerk's middleware.
 const afterClerk: AfterClerk = async (auth, req, state) => {
-  const { access } = state.rule;
-  if (access.kind !== "api") throw new Error("proxy: the API gate ran for another kind of route");
-  const result = await auth({ acceptsToken: [...access.accepts] });
+  const result = await auth();
   if (!result.isAuthenticated) {
     const reason = String(result.debug?.().reason ?? "");
     if (CLERK_FAULTS.has(reason)) {
       clerkUnavailable(reason);
       return unavailable(state);
     }
-    if (result.tokenType === "api_key") clerkAnswered();
-    if (state.credentialPresented && state.clientAddress) {
-      await recordAuthFailure(state.clientAddress);
-    }
-    return unauthenticated(state, INVALID_CREDENTIAL);
+    if (!state.credentialPresented) return unauthenticated(state, INVALID_CREDENTIAL);
+    return refuseCredential(state, INVALID_CREDENTIAL);
   }
-  if (result.tokenType === "api_key") {
-    clerkAnswered();
-  } else {
-    // A session is counted by its user: its tokens change every minute.
-    state.limit = await consumeApiRequest(`user:${result.userId}`);
+  // A session is counted by its user: its tokens change every minute.
+  state.limit = await consumeApiRequest(`user:${result.userId}`);
+  if (!state.limit.allowed) return tooMany(state, state.limit);
+  return forward(req, state, rateLimitHeaders(state.limit));
+};
+
+async function bearerGate(req: NextRequest, state: RequestState, bearer: string) {
+  const { access } = state.rule;
+  if (access.kind !== "api") throw new Error("proxy: the API gate ran for another kind of route");
+  const tokenType = machineTokenType(bearer) ?? "session_token";
+  if (!access.accepts.includes(tokenType)) return refuseCredential(state, INVALID_CREDENTIAL);
+  if (tokenType !== "session_token") {
+    // Counted before it is verified: a key over its limit costs Clerk nothing.
+    state.limit = await consumeApiRequest(credentialKey(bearer));
     if (!state.limit.allowed) return tooMany(state, state.limit);
   }
+  const verified = await verifyBearer(bearer);
+  if (verified.status === "unavailable") return unavailable(state);
+  if (verified.status === "invalid") return refuseCredential(state, verified.detail);
+  const { credential } = verified;
+  if (credential.tokenType === "session_token") {
+    state.limit = await consumeApiRequest(`user:${credential.userId}`);
+    if (!state.limit.allowed) return tooMany(state, state.limit);
+  }
+  state.handoff = sealCredential(bearer, credential);
   return forward(req, state, state.limit ? rateLimitHeaders(state.limit) : {});
-};
+}
 
 export async function apiGate(req: NextRequest, event: NextFetchEvent, state: RequestState) {
   if (req.method === "OPTIONS") {
@@ -61,23 +87,18 @@ export async function apiGate(req: NextRequest, event: NextFetchEvent, state: Re
       headers: { allow: allowedMethods(state.rule).join(", ") },
     });
   }
-  const bearer = bearerOf(req);
+  const bearer = bearerOf(req.headers);
   const tokens = sessionTokens(req, bearer);
   state.credentialPresented = bearer !== null || tokens.length > 0;
   if (state.credentialPresented && state.clientAddress) {
     const failures = await authFailuresAllowed(state.clientAddress);
     if (!failures.allowed) return tooMany(state, failures);
   }
-  if (bearer?.startsWith(API_KEY_PREFIX)) {
-    state.limit = await consumeApiRequest(credentialKey(bearer));
-    if (!state.limit.allowed) return tooMany(state, state.limit);
-    if (!mayAskClerk()) return unavailable(state);
-  }
+  if (bearer) return bearerGate(req, state, bearer);
   const keys = await checkSigningKeys(tokens);
   if (keys.status === "unavailable") return unavailable(state);
   if (keys.status === "unknown") {
-    if (state.clientAddress) await recordAuthFailure(state.clientAddress);
-    return unauthenticated(state, "The session token is not signed by Clerk.");
+    return refuseCredential(state, "The session token is not signed by Clerk.");
   }
   state.jwtKey = keys.jwtKey;
   return askClerk(req, event, state, afterClerk);

@@ -1,21 +1,20 @@
 import type { NextRequest } from "next/server";
+import { machineTokenType } from "@/auth/machine-tokens";
 import { keyIdOf, signingKeyFor } from "@/auth/signing-keys";
 import { serverEnv } from "@/env/server-env";
 
 // The credentials a request carries, read without verifying anything: what the gates need to know
 // before Clerk is asked (which kind of token, which signing key).
 
-export const API_KEY_PREFIX = "ak_";
-
-export function bearerOf(req: NextRequest): string | null {
-  const match = /^Bearer\s+(\S+)\s*$/i.exec(req.headers.get("authorization") ?? "");
+export function bearerOf(headers: Headers): string | null {
+  const match = /^Bearer\s+(\S+)\s*$/i.exec(headers.get("authorization") ?? "");
   return match?.[1] ?? null;
 }
 
 // The session JWTs Clerk would verify for this request: a bearer token, or the session cookies
 // (`__session`, or suffixed per instance) and a handshake token.
 export function sessionTokens(req: NextRequest, bearer: string | null): string[] {
-  if (bearer) return bearer.startsWith(API_KEY_PREFIX) ? [] : [bearer];
+  if (bearer) return machineTokenType(bearer) ? [] : [bearer];
   const cookies = req.cookies
     .getAll()
     .filter((c) => isSessionCookie(c.name))

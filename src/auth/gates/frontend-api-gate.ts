@@ -1,4 +1,5 @@
 import { type NextFetchEvent, NextRequest } from "next/server";
+import { forgetMachineToken } from "@/auth/credential-cache";
 import { isFrontendApiPath } from "@/auth/route-table";
 import { problem } from "@/http/problem";
 import { askClerk } from "./clerk";
@@ -12,6 +13,9 @@ import { forward, type RequestState, refuse } from "./request-state";
 // it as a bearer); anything else in Authorization, such as a secret key, is not forwarded.
 const SESSION_JWT = /^[\w-]+\.[\w-]+\.[\w-]+$/;
 
+// The Frontend API's revocation of an API key (what <APIKeys/> calls), and the key's id.
+const REVOKE_API_KEY = /^\/__clerk\/(?:v1\/)?api_keys\/((?:ak|api_key)_\w+)\/revoke$/;
+
 // Clerk's Frontend API proxy tells Clerk the browser's address (shown in "Active devices", and
 // in Clerk's own rate limits) from CF-Connecting-IP, X-Real-IP or the leftmost X-Forwarded-For:
 // all of them whatever the browser chose to send. Forward the address this proxy trusts instead.
@@ -21,7 +25,7 @@ function vouchedFor(req: NextRequest, state: RequestState): NextRequest {
   headers.delete("x-real-ip");
   if (state.clientAddress) headers.set("x-forwarded-for", state.clientAddress);
   else headers.delete("x-forwarded-for");
-  if (!SESSION_JWT.test(bearerOf(req) ?? "")) headers.delete("authorization");
+  if (!SESSION_JWT.test(bearerOf(req.headers) ?? "")) headers.delete("authorization");
   return new NextRequest(req, { headers });
 }
 
@@ -33,5 +37,11 @@ export async function frontendApiGate(
   if (!isFrontendApiPath(req.nextUrl.pathname)) {
     return refuse(state, problem("not-found", "Not a Clerk Frontend API path."));
   }
-  return askClerk(vouchedFor(req, state), event, state, async (_auth, r, s) => forward(r, s));
+  const res = await askClerk(vouchedFor(req, state), event, state, async (_auth, r, s) =>
+    forward(r, s),
+  );
+  // Clerk's <APIKeys/> revokes a key through here: every instance stops trusting it at once.
+  const revoked = req.method === "POST" && REVOKE_API_KEY.exec(req.nextUrl.pathname)?.[1];
+  if (revoked && res.ok) await forgetMachineToken(revoked);
+  return res;
 }

@@ -1,14 +1,9 @@
 import { type NextFetchEvent, type NextRequest, NextResponse } from "next/server";
+import { machineTokenType } from "@/auth/machine-tokens";
 import { acceptsApiKeys } from "@/auth/route-table";
 import { problem } from "@/http/problem";
 import { type AfterClerk, askClerk } from "./clerk";
-import {
-  API_KEY_PREFIX,
-  bearerOf,
-  checkSigningKeys,
-  isSessionCookie,
-  sessionTokens,
-} from "./credentials";
+import { bearerOf, checkSigningKeys, isSessionCookie, sessionTokens } from "./credentials";
 import { forward, type RequestState, refuse } from "./request-state";
 
 // The gate of pages (public or signed-in): Clerk recognises the visitor; a signed-in page sends
@@ -23,10 +18,11 @@ const afterClerk: AfterClerk = async (auth, req, state) => {
 };
 
 export async function pageGate(req: NextRequest, event: NextFetchEvent, state: RequestState) {
-  const bearer = bearerOf(req);
-  // clerkMiddleware verifies every `ak_` bearer with Clerk (a billed Backend API call) before any
-  // handler runs. Routes that never accept API keys refuse one here, without asking Clerk.
-  if (!acceptsApiKeys(state.rule.access) && bearer?.startsWith(API_KEY_PREFIX)) {
+  const bearer = bearerOf(req.headers);
+  // clerkMiddleware verifies every machine token (an `ak_` API key) with Clerk (a billed Backend
+  // API call) before any handler runs. Routes that never accept API keys refuse one here, without
+  // asking Clerk.
+  if (!acceptsApiKeys(state.rule.access) && bearer && machineTokenType(bearer)) {
     return refuse(
       state,
       problem(

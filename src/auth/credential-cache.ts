@@ -1,0 +1,248 @@
+import { createHash } from "node:crypto";
+import Redis from "ioredis";
+import { clerkAnswered, clerkUnavailable, mayAskClerk } from "@/auth/clerk-availability";
+import { type MachineVerification, verifyWithClerk } from "@/auth/machine-tokens";
+import { serverEnv } from "@/env/server-env";
+import { logger } from "@/observability/logger";
+
+// Clerk's answers about machine tokens (src/auth/machine-tokens.ts), kept for
+// API_KEY_CACHE_SECONDS so that a key used a hundred times a second costs Clerk one verification
+// in that time, not a hundred: each one is a Backend API round trip (tens of milliseconds from
+// most servers), billed, and counted against Clerk's rate limit.
+// - Keyed by a SHA-256 of the secret: the store never holds anything that authenticates.
+// - In this process's memory, or in Redis when REDIS_URL is set, shared by every instance.
+// - A valid answer is kept until the token would expire, if sooner; an invalid one (unknown,
+//   revoked, expired) for at most INVALID_SECONDS, so a client retrying a dead key does not make
+//   Clerk verify it again each time.
+// - Revoking a key through the app (src/api-keys/actions.ts) forgets its answer at once, for
+//   every instance sharing the store, and for API_KEY_CACHE_SECONDS no answer about that key is
+//   stored again (a verification that raced the revocation cannot put it back).
+// - A revocation made elsewhere (Clerk's Dashboard, another app) is seen when the answer expires:
+//   at most API_KEY_CACHE_SECONDS late (README "Verified credentials").
+// - If the store fails, Clerk is asked, and its answer is not kept.
+
+const INVALID_SECONDS = 10;
+// How long Clerk may take before the request is answered 503.
+const CLERK_TIMEOUT_MS = 5_000;
+const MEMORY_ENTRIES = 10_000;
+const REDIS_PREFIX = "acme-projects:credentials";
+
+type Answer = Exclude<MachineVerification, { status: "unavailable" }>;
+
+type Store = {
+  // Resolves once the store can answer, or after a moment without (start-up waits no longer).
+  ready: Promise<void>;
+  get: (hash: string) => Promise<Answer | null>;
+  // Keeps `answer` for `ms`, unless it says valid about a token revoked within the last
+  // API_KEY_CACHE_SECONDS.
+  put: (hash: string, answer: Answer, ms: number) => Promise<void>;
+  // Forgets the answer about token `id` and refuses to keep one for `ms`.
+  revoke: (id: string, ms: number) => Promise<void>;
+};
+
+function memoryStore(): Store {
+  const answers = new Map<string, { answer: Answer; until: number }>();
+  const hashOfId = new Map<string, string>();
+  const revoked = new Map<string, number>();
+  const live = <T extends { until: number } | number>(v: T | undefined) =>
+    v !== undefined && (typeof v === "number" ? v : v.until) > Date.now();
+  return {
+    ready: Promise.resolve(),
+    get: async (hash) => {
+      const entry = answers.get(hash);
+      if (live(entry)) return (entry as { answer: Answer }).answer;
+      answers.delete(hash);
+      return null;
+    },
+    put: async (hash, answer, ms) => {
+      if (answer.status === "valid") {
+        if (live(revoked.get(answer.identity.id))) return;
+        hashOfId.set(answer.identity.id, hash);
+      }
+      // Oldest first out: a flood of made-up keys cannot grow the process without bound.
+      if (answers.size >= MEMORY_ENTRIES) {
+        const oldest = answers.keys().next().value;
+        if (oldest !== undefined) answers.delete(oldest);
+      }
+      answers.delete(hash);
+      answers.set(hash, { answer, until: Date.now() + ms });
+    },
+    revoke: async (id, ms) => {
+      revoked.set(id, Date.now() + ms);
+      const hash = hashOfId.get(id);
+      if (hash !== undefined) answers.delete(hash);
+      hashOfId.delete(id);
+      for (const [other, until] of revoked) if (until <= Date.now()) revoked.delete(other);
+    },
+  };
+}
+
+// The valid answer, its id's pointer to it (for a revocation to find it), both only if the id
+// was not revoked meanwhile: one atomic step in Redis.
+const PUT_VALID = `
+if redis.call('EXISTS', KEYS[3]) == 1 then return 0 end
+redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
+redis.call('SET', KEYS[2], ARGV[3], 'PX', ARGV[2])
+return 1`;
+
+type CacheRedis = Redis & {
+  putValid: (
+    entry: string,
+    idKey: string,
+    revoked: string,
+    value: string,
+    ms: number,
+    hash: string,
+  ) => Promise<number>;
+};
+
+function redisStore(url: string): Store {
+  const client = new Redis(url, {
+    // Fail at once while disconnected (Clerk is asked instead) rather than queue behind a
+    // reconnect, and bound every command: a Redis that stops answering costs a request at most
+    // this long once, then every command fails fast until it is back.
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 0,
+    connectTimeout: 2_000,
+    commandTimeout: 1_000,
+  }) as CacheRedis;
+  client.defineCommand("putValid", { numberOfKeys: 3, lua: PUT_VALID });
+  let down = false;
+  client.on("error", (err: Error) => {
+    if (down) return;
+    down = true;
+    logger.warn({ reason: err.message }, "credential cache: Redis unavailable, asking Clerk");
+  });
+  client.on("ready", () => {
+    if (down) logger.info("credential cache: Redis is back");
+    down = false;
+  });
+  const ready = new Promise<void>((resolve) => {
+    client.once("ready", () => resolve());
+    setTimeout(resolve, 2_000).unref();
+  });
+  const answerKey = (hash: string) => `${REDIS_PREFIX}:secret:${hash}`;
+  const idKey = (id: string) => `${REDIS_PREFIX}:id:${id}`;
+  const revokedKey = (id: string) => `${REDIS_PREFIX}:revoked:${id}`;
+  return {
+    ready,
+    get: async (hash) => {
+      const value = await client.get(answerKey(hash));
+      return value === null ? null : (JSON.parse(value) as Answer);
+    },
+    put: async (hash, answer, ms) => {
+      const value = JSON.stringify(answer);
+      if (answer.status === "invalid") {
+        await client.set(answerKey(hash), value, "PX", ms);
+        return;
+      }
+      const { id } = answer.identity;
+      await client.putValid(answerKey(hash), idKey(id), revokedKey(id), value, ms, hash);
+    },
+    revoke: async (id, ms) => {
+      // The mark first: from here on no answer about this id is stored, then the one stored
+      // before (if any) is removed.
+      await client.set(revokedKey(id), "1", "PX", ms);
+      const hash = await client.get(idKey(id));
+      await client.del(...(hash ? [answerKey(hash)] : []), idKey(id));
+    },
+  };
+}
+
+type Cache = { store: Store; inFlight: Map<string, Promise<MachineVerification>> };
+
+// One per server process, shared by the proxy and the handlers (separate bundles, one
+// globalThis).
+const holder = globalThis as typeof globalThis & { __credentialCache?: Cache };
+
+function cache(): Cache {
+  const env = serverEnv();
+  holder.__credentialCache ??= {
+    store: env.REDIS_URL ? redisStore(env.REDIS_URL) : memoryStore(),
+    inFlight: new Map(),
+  };
+  return holder.__credentialCache;
+}
+
+// Called once as the server starts (src/instrumentation.ts): connects to Redis before the first
+// request rather than asking Clerk for it.
+export async function prepareCredentialCache(): Promise<void> {
+  await cache().store.ready;
+}
+
+function secretHash(token: string): string {
+  return createHash("sha256").update(token).digest("base64url");
+}
+
+async function askClerk(token: string): Promise<MachineVerification> {
+  if (!mayAskClerk()) return { status: "unavailable", reason: "Clerk is unavailable" };
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<MachineVerification>((resolve) => {
+    timer = setTimeout(
+      () => resolve({ status: "unavailable", reason: `no answer within ${CLERK_TIMEOUT_MS} ms` }),
+      CLERK_TIMEOUT_MS,
+    );
+  });
+  const answer = await Promise.race([verifyWithClerk(token), late]).finally(() =>
+    clearTimeout(timer),
+  );
+  if (answer.status === "unavailable") clerkUnavailable(answer.reason);
+  else clerkAnswered();
+  return answer;
+}
+
+function keepFor(answer: Answer, cacheMs: number): number {
+  if (answer.status === "invalid") return Math.min(cacheMs, INVALID_SECONDS * 1000);
+  const { expiresAt } = answer.identity;
+  return expiresAt === null ? cacheMs : Math.min(cacheMs, expiresAt - Date.now());
+}
+
+async function storeFailed<T>(work: Promise<T>, fallback: T): Promise<T> {
+  try {
+    return await work;
+  } catch (err) {
+    logger.warn({ reason: String(err) }, "credential cache: store failed");
+    return fallback;
+  }
+}
+
+// Whether `token` (a machine token) is valid, and whose it is: from the cache, else from Clerk
+// (one question at a time per token in this process, however many requests carry it).
+export async function verifyMachineToken(token: string): Promise<MachineVerification> {
+  const cacheMs = serverEnv().API_KEY_CACHE_SECONDS * 1000;
+  if (cacheMs === 0) return askClerk(token);
+  const { store, inFlight } = cache();
+  const hash = secretHash(token);
+  const known = await storeFailed(store.get(hash), null);
+  if (known) return known;
+  let pending = inFlight.get(hash);
+  if (!pending) {
+    pending = (async () => {
+      const answer = await askClerk(token);
+      if (answer.status !== "unavailable") {
+        const ms = keepFor(answer, cacheMs);
+        if (ms > 0) await storeFailed(store.put(hash, answer, ms), undefined);
+      }
+      return answer;
+    })().finally(() => inFlight.delete(hash));
+    inFlight.set(hash, pending);
+  }
+  return pending;
+}
+
+// The token `id` was revoked: forget what Clerk said about it, on every instance that shares the
+// store. Resolves false if the store could not be told (the answer then lives out its time).
+export async function forgetMachineToken(id: string): Promise<boolean> {
+  const cacheMs = serverEnv().API_KEY_CACHE_SECONDS * 1000;
+  if (cacheMs === 0) return true;
+  try {
+    await cache().store.revoke(id, cacheMs);
+    return true;
+  } catch (err) {
+    logger.error(
+      { key_id: id, reason: String(err) },
+      "credential cache: a revoked key could not be forgotten; it expires from the cache by itself",
+    );
+    return false;
+  }
+}
