@@ -13,6 +13,7 @@ import { runMigrations } from "../src/db/migrate";
 import * as schema from "../src/db/schema";
 import { reconcileWithClerk } from "../src/webhooks/clerk-reconcile";
 import { clerkTarget } from "./lib/clerk-target";
+import { requireClerk, requireDatabase } from "./lib/preflight";
 
 nextEnv.loadEnvConfig(process.cwd());
 const env = process.env;
@@ -27,6 +28,8 @@ async function main() {
     `clerk:sync into ${env.DATABASE_URL ? "DATABASE_URL" : `the embedded database (${databaseUrl})`}`,
   );
 
+  await requireClerk(target, env);
+  await requireDatabase(databaseUrl, env);
   await runMigrations(databaseUrl);
   const sql = postgres(databaseUrl, { max: 2, onnotice: () => {} });
   try {

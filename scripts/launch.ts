@@ -116,6 +116,31 @@ function seedUsers(seedFile: string): { email: string; password?: string }[] {
   return JSON.parse(readFileSync(seedFile, "utf8")).users ?? [];
 }
 
+// The seed's sign-ins that still work: a user who changed their password (or deleted their
+// account) since the seed ran is not offered the seed's.
+async function validSeedLogins(
+  emulatorUrl: string,
+): Promise<{ email: string; password: string }[]> {
+  const clerkClient = createClerkClient({
+    secretKey: env.CLERK_SECRET_KEY as string,
+    apiUrl: emulatorUrl,
+  });
+  const logins = seedUsers(env.EMULATOR_SEED ?? DEV_SEED).filter(
+    (u): u is { email: string; password: string } => Boolean(u.password),
+  );
+  const valid = await Promise.all(
+    logins.map(async ({ email, password }) => {
+      const [user] = (await clerkClient.users.getUserList({ emailAddress: [email] })).data;
+      if (!user) return false;
+      return clerkClient.users.verifyPassword({ userId: user.id, password }).then(
+        () => true,
+        () => false,
+      );
+    }),
+  );
+  return logins.filter((_, i) => valid[i]);
+}
+
 // Where Next listens. The emulator holds every user's sessions, codes and keys and its Frontend
 // API is reachable through the app: in emulator mode the app stays on this machine unless HOST
 // says otherwise. With real Clerk, every interface, as `next start` does.
@@ -221,7 +246,7 @@ async function main() {
     `  Database       ${database ? `embedded PGlite in ${path.join(dataDir, "pglite")}` : "DATABASE_URL"}`,
   ];
   if (clerk === "emulator") {
-    for (const u of seedUsers(env.EMULATOR_SEED ?? DEV_SEED).filter((u) => u.password)) {
+    for (const u of await validSeedLogins(emulatorUrl)) {
       lines.push(`  Sign in as     ${u.email} / ${u.password}`);
     }
   }

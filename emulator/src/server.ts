@@ -7,8 +7,10 @@ import { readOrganizationRoles } from "../../clerk/organization-roles";
 import { registerApiKeyRoutes } from "./bapi/api-keys-routes";
 import { registerBillingRoutes } from "./bapi/billing-routes";
 import { registerEmailAddressRoutes } from "./bapi/email-addresses-routes";
+import { registerExternalAccountRoutes } from "./bapi/external-accounts-routes";
 import { registerInstanceRoutes } from "./bapi/instance-routes";
 import { registerInvitationRoutes } from "./bapi/invitations-routes";
+import { registerOrganizationDomainRoutes } from "./bapi/organization-domains-routes";
 import { registerOrganizationRoutes } from "./bapi/organizations-routes";
 import { registerRoleRoutes } from "./bapi/roles-routes";
 import { registerSessionRoutes } from "./bapi/sessions-routes";
@@ -24,8 +26,10 @@ import { registerAccountRoutes } from "./fapi/account-routes";
 import { registerFapiBillingRoutes } from "./fapi/billing-routes";
 import { bundleFor } from "./fapi/bundles";
 import { registerClientRoutes } from "./fapi/client-routes";
+import { registerFapiDomainRoutes } from "./fapi/domain-routes";
 import { registerHandshakeRoutes } from "./fapi/handshake";
 import { registerMeRoutes } from "./fapi/me-routes";
+import { registerOAuthRoutes } from "./fapi/oauth-routes";
 import { registerFapiOrganizationRoutes } from "./fapi/organization-routes";
 import { registerSignRoutes } from "./fapi/sign-routes";
 import { BackendApiStats } from "./http/backend-api-stats";
@@ -143,9 +147,11 @@ export async function startEmulator(
   registerInstanceRoutes(router, core);
   registerUserRoutes(router, core);
   registerEmailAddressRoutes(router, core);
+  registerExternalAccountRoutes(router, core);
   registerOrganizationRoutes(router, core);
   registerRoleRoutes(router, core);
   registerInvitationRoutes(router, core);
+  registerOrganizationDomainRoutes(router, core);
   registerSessionRoutes(router, core);
   registerApiKeyRoutes(router, core);
   registerBillingRoutes(router, core);
@@ -156,7 +162,9 @@ export async function startEmulator(
   registerMeRoutes(router, core);
   registerAccountRoutes(router, core);
   registerFapiOrganizationRoutes(router, core);
+  registerFapiDomainRoutes(router, core);
   registerFapiBillingRoutes(router, core);
+  registerOAuthRoutes(router, core);
 
   async function handle(origin: ApiOrigin, req: IncomingMessage, res: ServerResponse) {
     const result = await answer(origin, req);

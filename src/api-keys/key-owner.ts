@@ -36,7 +36,8 @@ export async function keyOwnerFor(target: KeyOwnerTarget): Promise<KeyOwnerAcces
   if (!data[0]?.permissions.includes(MANAGE_API_KEYS)) {
     return {
       ok: false,
-      message: `Managing this organization's API keys needs the ${MANAGE_API_KEYS} permission, which admins have. Ask an admin.`,
+      message:
+        "Only admins can manage this organization's API keys. Ask one of them, or create a personal key of your own.",
     };
   }
   return {

@@ -56,7 +56,7 @@ export const AuditEventResource = z.object({
     })
     .meta({
       description:
-        "Who did it: a user (`id` is the user id), an API key (`id` and `name` of the key), or `clerk` for a change reported by Clerk's webhooks that does not say who made it (`id` and `name` null).",
+        "Who did it: a user (`id` is the user id, `name` their name or email address when the event was recorded), an API key (`id` and `name` of the key), or `clerk` for a change made in Clerk (its components or dashboard, by someone with the right) whose webhook does not say who made it (`id` and `name` null).",
     }),
   target: z.object({
     type: z.string().meta({ description: "`project`, `api_key`, `membership` or `invitation`." }),

@@ -1,7 +1,8 @@
 import type { AuditEvent } from "@/db/schema";
 
-// One line saying what an audit event changed, for people (the Activity page). `names` maps user
-// ids to display names.
+// One line saying what an audit event changed, for people (the Activity page). The member an event
+// is about is named as when it was recorded; `names` (user ids to display names, as synced now)
+// covers rows recorded without one.
 
 function text(changes: Record<string, unknown>, key: string): string | null {
   const value = changes[key];
@@ -12,13 +13,13 @@ const quoted = (value: string | null) => (value === null ? "(none)" : `“${valu
 const role = (value: string | null) => value?.replace(/^org:/, "") ?? "unknown";
 
 export function summarizeAuditEvent(
-  event: Pick<AuditEvent, "kind" | "changes" | "targetId">,
+  event: Pick<AuditEvent, "kind" | "changes" | "targetId" | "subjectName">,
   names: Map<string, string>,
 ): string {
   const c = event.changes;
   const member = () => {
     const id = text(c, "user_id");
-    return id ? (names.get(id) ?? id) : event.targetId;
+    return event.subjectName ?? (id ? (names.get(id) ?? id) : event.targetId);
   };
   switch (event.kind) {
     case "project.created":

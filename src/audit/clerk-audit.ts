@@ -89,6 +89,8 @@ function membershipRecord(
     target: { type: "membership", id: m.id },
     changes: { user_id: m.userId, role: m.role },
     occurredAt: m.updatedAt,
+    subjectName:
+      [m.user.firstName, m.user.lastName].filter(Boolean).join(" ") || m.user.identifier || null,
   };
 }
 

@@ -1,9 +1,14 @@
 import { createHash } from "node:crypto";
-import Redis from "ioredis";
 import { clerkAnswered, clerkUnavailable, mayAskClerk } from "@/auth/clerk-availability";
 import { type MachineVerification, verifyWithClerk } from "@/auth/machine-tokens";
 import { serverEnv } from "@/env/server-env";
+import { DeadlineExceeded, withDeadline } from "@/http/deadline";
 import { logger } from "@/observability/logger";
+import {
+  REDIS_COMMAND_TIMEOUT_MS,
+  type RedisStore,
+  sharedRedisStore,
+} from "@/rate-limit/redis-store";
 
 // Clerk's answers about machine tokens (src/auth/machine-tokens.ts), kept for
 // API_KEY_CACHE_SECONDS so that a key used a hundred times a second costs Clerk one verification
@@ -85,10 +90,10 @@ redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
 redis.call('SET', KEYS[2], ARGV[3], 'PX', ARGV[2])
 return 1`;
 
-type CacheRedis = Redis & {
-  putValid: (
-    entry: string,
-    idKey: string,
+type CacheClient = RedisStore["client"] & {
+  putValid?: (
+    answer: string,
+    id: string,
     revoked: string,
     value: string,
     ms: number,
@@ -96,55 +101,46 @@ type CacheRedis = Redis & {
   ) => Promise<number>;
 };
 
-function redisStore(url: string): Store {
-  const client = new Redis(url, {
-    // Fail at once while disconnected (Clerk is asked instead) rather than queue behind a
-    // reconnect, and bound every command: a Redis that stops answering costs a request at most
-    // this long once, then every command fails fast until it is back.
-    enableOfflineQueue: false,
-    maxRetriesPerRequest: 0,
-    connectTimeout: 2_000,
-    commandTimeout: 1_000,
-  }) as CacheRedis;
-  client.defineCommand("putValid", { numberOfKeys: 3, lua: PUT_VALID });
-  let down = false;
-  client.on("error", (err: Error) => {
-    if (down) return;
-    down = true;
-    logger.warn({ reason: err.message }, "credential cache: Redis unavailable, asking Clerk");
-  });
-  client.on("ready", () => {
-    if (down) logger.info("credential cache: Redis is back");
-    down = false;
-  });
-  const ready = new Promise<void>((resolve) => {
-    client.once("ready", () => resolve());
-    setTimeout(resolve, 2_000).unref();
-  });
+// On the connection the rate limits use (src/rate-limit/redis-store.ts): every command bounded,
+// none sent while Redis is down or slow (the caller then asks Clerk instead).
+function redisStore(store: RedisStore): Store {
+  const client = store.client as CacheClient;
+  if (!client.putValid) client.defineCommand("putValid", { numberOfKeys: 3, lua: PUT_VALID });
+  const command = async <T>(work: () => Promise<T>): Promise<T> => {
+    if (!store.usable()) throw new Error("Redis is unavailable");
+    try {
+      return await withDeadline(work(), REDIS_COMMAND_TIMEOUT_MS, "Redis");
+    } catch (err) {
+      store.failed(err);
+      throw err;
+    }
+  };
   const answerKey = (hash: string) => `${REDIS_PREFIX}:secret:${hash}`;
   const idKey = (id: string) => `${REDIS_PREFIX}:id:${id}`;
   const revokedKey = (id: string) => `${REDIS_PREFIX}:revoked:${id}`;
   return {
-    ready,
+    ready: store.ready,
     get: async (hash) => {
-      const value = await client.get(answerKey(hash));
+      const value = await command(() => client.get(answerKey(hash)));
       return value === null ? null : (JSON.parse(value) as Answer);
     },
     put: async (hash, answer, ms) => {
       const value = JSON.stringify(answer);
       if (answer.status === "invalid") {
-        await client.set(answerKey(hash), value, "PX", ms);
+        await command(() => client.set(answerKey(hash), value, "PX", ms));
         return;
       }
       const { id } = answer.identity;
-      await client.putValid(answerKey(hash), idKey(id), revokedKey(id), value, ms, hash);
+      await command(async () =>
+        client.putValid?.(answerKey(hash), idKey(id), revokedKey(id), value, ms, hash),
+      );
     },
     revoke: async (id, ms) => {
       // The mark first: from here on no answer about this id is stored, then the one stored
       // before (if any) is removed.
-      await client.set(revokedKey(id), "1", "PX", ms);
-      const hash = await client.get(idKey(id));
-      await client.del(...(hash ? [answerKey(hash)] : []), idKey(id));
+      await command(() => client.set(revokedKey(id), "1", "PX", ms));
+      const hash = await command(() => client.get(idKey(id)));
+      await command(() => client.del(...(hash ? [answerKey(hash)] : []), idKey(id)));
     },
   };
 }
@@ -156,11 +152,13 @@ type Cache = { store: Store; inFlight: Map<string, Promise<MachineVerification>>
 const holder = globalThis as typeof globalThis & { __credentialCache?: Cache };
 
 function cache(): Cache {
-  const env = serverEnv();
-  holder.__credentialCache ??= {
-    store: env.REDIS_URL ? redisStore(env.REDIS_URL) : memoryStore(),
-    inFlight: new Map(),
-  };
+  if (!holder.__credentialCache) {
+    const redis = sharedRedisStore();
+    holder.__credentialCache = {
+      store: redis ? redisStore(redis) : memoryStore(),
+      inFlight: new Map(),
+    };
+  }
   return holder.__credentialCache;
 }
 
@@ -176,15 +174,11 @@ function secretHash(token: string): string {
 
 async function askClerk(token: string): Promise<MachineVerification> {
   if (!mayAskClerk()) return { status: "unavailable", reason: "Clerk is unavailable" };
-  let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<MachineVerification>((resolve) => {
-    timer = setTimeout(
-      () => resolve({ status: "unavailable", reason: `no answer within ${CLERK_TIMEOUT_MS} ms` }),
-      CLERK_TIMEOUT_MS,
-    );
-  });
-  const answer = await Promise.race([verifyWithClerk(token), late]).finally(() =>
-    clearTimeout(timer),
+  const answer = await withDeadline(verifyWithClerk(token), CLERK_TIMEOUT_MS, "Clerk").catch(
+    (err: unknown): MachineVerification => {
+      if (err instanceof DeadlineExceeded) return { status: "unavailable", reason: err.message };
+      throw err;
+    },
   );
   if (answer.status === "unavailable") clerkUnavailable(answer.reason);
   else clerkAnswered();
@@ -197,13 +191,15 @@ function keepFor(answer: Answer, cacheMs: number): number {
   return expiresAt === null ? cacheMs : Math.min(cacheMs, expiresAt - Date.now());
 }
 
-async function storeFailed<T>(work: Promise<T>, fallback: T): Promise<T> {
-  try {
-    return await work;
-  } catch (err) {
-    logger.warn({ reason: String(err) }, "credential cache: store failed");
-    return fallback;
-  }
+// A store that fails (logged by src/rate-limit/redis-store.ts, once per outage) is no answer.
+async function orElse<T>(work: Promise<T>, fallback: T): Promise<T> {
+  return work.catch(() => fallback);
+}
+
+// What the cache holds about `token` (a machine token), without asking Clerk: null if nothing.
+export async function knownMachineToken(token: string): Promise<MachineVerification | null> {
+  if (serverEnv().API_KEY_CACHE_SECONDS === 0) return null;
+  return orElse(cache().store.get(secretHash(token)), null);
 }
 
 // Whether `token` (a machine token) is valid, and whose it is: from the cache, else from Clerk
@@ -213,7 +209,7 @@ export async function verifyMachineToken(token: string): Promise<MachineVerifica
   if (cacheMs === 0) return askClerk(token);
   const { store, inFlight } = cache();
   const hash = secretHash(token);
-  const known = await storeFailed(store.get(hash), null);
+  const known = await orElse(store.get(hash), null);
   if (known) return known;
   let pending = inFlight.get(hash);
   if (!pending) {
@@ -221,7 +217,7 @@ export async function verifyMachineToken(token: string): Promise<MachineVerifica
       const answer = await askClerk(token);
       if (answer.status !== "unavailable") {
         const ms = keepFor(answer, cacheMs);
-        if (ms > 0) await storeFailed(store.put(hash, answer, ms), undefined);
+        if (ms > 0) await orElse(store.put(hash, answer, ms), undefined);
       }
       return answer;
     })().finally(() => inFlight.delete(hash));

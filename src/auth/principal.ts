@@ -3,7 +3,11 @@ import { headers } from "next/headers";
 import { verifyMachineToken } from "@/auth/credential-cache";
 import { CREDENTIAL_HEADER, openCredential } from "@/auth/credential-handoff";
 import { bearerOf } from "@/auth/gates/credentials";
-import { type MachineIdentity, machineTokenType } from "@/auth/machine-tokens";
+import {
+  type MachineIdentity,
+  type MachineVerification,
+  machineTokenType,
+} from "@/auth/machine-tokens";
 import { type VerifiedSession, verifySessionToken } from "@/auth/session-tokens";
 import { type Problem, problem } from "@/http/problem";
 
@@ -49,7 +53,10 @@ export async function verifyBearer(token: string): Promise<BearerVerification> {
       ? { status: "valid", credential: verified.session }
       : verified;
   }
-  const verified = await verifyMachineToken(token);
+  return fromMachine(await verifyMachineToken(token));
+}
+
+export function fromMachine(verified: MachineVerification): BearerVerification {
   if (verified.status === "valid") return { status: "valid", credential: verified.identity };
   if (verified.status === "invalid") return { status: "invalid", detail: INVALID_KEY };
   return verified;

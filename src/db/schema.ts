@@ -91,7 +91,11 @@ export const auditEvents = pgTable(
     kind: text("kind").$type<AuditKind>().notNull(),
     actorType: text("actor_type").$type<"user" | "api_key" | "clerk">().notNull(),
     actorId: text("actor_id"),
+    // Display names as they were when the event was recorded (an API key's name, a user's name or
+    // email; the member a membership event is about), so the log stays readable after a user is
+    // deleted and their synced row cleared.
     actorName: text("actor_name"),
+    subjectName: text("subject_name"),
     targetType: text("target_type").notNull(),
     targetId: text("target_id").notNull(),
     changes: jsonb("changes").$type<Record<string, unknown>>().notNull().default({}),

@@ -1,5 +1,4 @@
 import { createHash } from "node:crypto";
-import Redis from "ioredis";
 import {
   type RateLimiterAbstract,
   RateLimiterMemory,
@@ -7,16 +6,22 @@ import {
   type RateLimiterRes,
 } from "rate-limiter-flexible";
 import { serverEnv } from "@/env/server-env";
+import { withDeadline } from "@/http/deadline";
 import { logger } from "@/observability/logger";
+import { REDIS_COMMAND_TIMEOUT_MS, type RedisStore, sharedRedisStore } from "./redis-store";
 
 // The API's two rate limits, both per minute:
 // - `api`: requests per credential (an API key, by a hash of its secret, counted before Clerk is
 //   asked to verify it; a session, by its user), API_RATE_LIMIT;
 // - `auth-failures`: credentials that failed verification, per client address,
 //   AUTH_FAILURE_LIMIT. An address over it is refused before Clerk is asked, so made-up keys
-//   cannot run up the Backend API bill (each verification is a billed call).
+//   cannot run up the Backend API bill (each verification is a billed call). A credential that
+//   only Clerk can verify takes its point before Clerk is asked (reserveAuthAttempt) and gives it
+//   back once Clerk has found it valid (releaseAuthAttempt): however many arrive at once, at most
+//   AUTH_FAILURE_LIMIT of them are being verified or have failed in a window.
 // In memory by default (one app instance); with REDIS_URL in Redis, shared by every instance. If
-// Redis stops answering, each instance falls back to its own memory until it is back.
+// Redis stops answering (down, or too slow: src/rate-limit/redis-store.ts), each instance counts
+// in its own memory until it is back.
 
 const WINDOW_SECONDS = 60;
 
@@ -30,57 +35,29 @@ export type LimitState = {
   allowed: boolean;
 };
 
-type Limiters = Record<LimitName, RateLimiterAbstract> & { ready: Promise<void> };
+type Limit = { memory: RateLimiterAbstract; redis: RateLimiterAbstract | null };
 
-function redisClient(url: string): Redis {
-  const client = new Redis(url, {
-    // Fail a command at once when the connection is down (the memory fallback answers) rather
-    // than queueing it behind a reconnect.
-    enableOfflineQueue: false,
-    maxRetriesPerRequest: 0,
-    connectTimeout: 2_000,
-  });
-  let down = false;
-  client.on("error", (err) => {
-    if (down) return;
-    down = true;
-    logger.warn({ reason: err.message }, "rate limits: Redis unavailable, counting in memory");
-  });
-  client.on("ready", () => {
-    if (down) logger.info("rate limits: Redis is back");
-    down = false;
-  });
-  return client;
-}
+type Limiters = Record<LimitName, Limit> & { store: RedisStore | null };
 
 function createLimiters(): Limiters {
   const env = serverEnv();
   const points = { api: env.API_RATE_LIMIT, "auth-failures": env.AUTH_FAILURE_LIMIT };
   const memory = (name: LimitName) =>
     new RateLimiterMemory({ keyPrefix: name, points: points[name], duration: WINDOW_SECONDS });
-  if (!env.REDIS_URL) {
-    return {
-      api: memory("api"),
-      "auth-failures": memory("auth-failures"),
-      ready: Promise.resolve(),
-    };
-  }
-  const storeClient = redisClient(env.REDIS_URL);
-  // Until Redis is connected the memory fallback counts; start-up waits a moment for it.
-  const ready = new Promise<void>((resolve) => {
-    storeClient.once("ready", () => resolve());
-    setTimeout(resolve, 2_000).unref();
+  const store = sharedRedisStore();
+  const limit = (name: LimitName): Limit => ({
+    memory: memory(name),
+    redis:
+      store &&
+      new RateLimiterRedis({
+        storeClient: store.client,
+        keyPrefix: `acme-projects:${name}`,
+        points: points[name],
+        duration: WINDOW_SECONDS,
+        rejectIfRedisNotReady: true,
+      }),
   });
-  const redis = (name: LimitName) =>
-    new RateLimiterRedis({
-      storeClient,
-      keyPrefix: `acme-projects:${name}`,
-      points: points[name],
-      duration: WINDOW_SECONDS,
-      rejectIfRedisNotReady: true,
-      insuranceLimiter: memory(name),
-    });
-  return { api: redis("api"), "auth-failures": redis("auth-failures"), ready };
+  return { api: limit("api"), "auth-failures": limit("auth-failures"), store };
 }
 
 // One set per server process; kept on globalThis so dev-mode hot reloads reuse it.
@@ -94,11 +71,51 @@ function limiters(): Limiters {
 // Called once as the server starts (src/instrumentation.ts): connects to Redis before the first
 // request rather than counting it in memory.
 export async function prepareRateLimits(): Promise<void> {
-  await limiters().ready;
+  await limiters().store?.ready;
+}
+
+// A refusal is a RateLimiterRes; checked by shape, because the limiters may have been made by
+// another bundle's copy of the library (src/instrumentation.ts creates them).
+function isRefusal(value: unknown): value is RateLimiterRes {
+  return typeof value === "object" && value !== null && "msBeforeNext" in value;
+}
+
+type Outcome<T> = { limiter: RateLimiterAbstract } & (
+  | { ok: true; value: T }
+  | { ok: false; refusal: RateLimiterRes }
+);
+
+// Runs `op` on Redis while it answers within its bound, else (and when it fails) on this
+// instance's memory, and says which store answered. A limit's refusal is an outcome, not a
+// failure.
+async function onStore<T>(
+  name: LimitName,
+  op: (limiter: RateLimiterAbstract) => Promise<T>,
+): Promise<Outcome<T>> {
+  const { store } = limiters();
+  const { memory, redis } = limiters()[name];
+  const attempt = async (limiter: RateLimiterAbstract, bound: boolean): Promise<Outcome<T>> => {
+    try {
+      const work = op(limiter);
+      const value = await (bound ? withDeadline(work, REDIS_COMMAND_TIMEOUT_MS, "Redis") : work);
+      return { limiter, ok: true, value };
+    } catch (err) {
+      if (isRefusal(err)) return { limiter, ok: false, refusal: err };
+      throw err;
+    }
+  };
+  if (redis && store?.usable()) {
+    try {
+      return await attempt(redis, true);
+    } catch (err) {
+      store.failed(err);
+    }
+  }
+  return attempt(memory, false);
 }
 
 function stateOf(name: LimitName, res: RateLimiterRes | null, allowed: boolean): LimitState {
-  const limit = limiters()[name].points;
+  const limit = limiters()[name].memory.points;
   return {
     name,
     limit,
@@ -108,21 +125,28 @@ function stateOf(name: LimitName, res: RateLimiterRes | null, allowed: boolean):
   };
 }
 
-// A refusal is a RateLimiterRes; checked by shape, because the limiters may have been made by
-// another bundle's copy of the library (src/instrumentation.ts creates them).
-function isRefusal(value: unknown): value is RateLimiterRes {
-  return typeof value === "object" && value !== null && "msBeforeNext" in value;
-}
-
-async function consume(name: LimitName, key: string): Promise<LimitState> {
+// Counts one point against `key`; `giveBack` returns it to the store that took it.
+async function consume(
+  name: LimitName,
+  key: string,
+): Promise<{ state: LimitState; giveBack: () => Promise<void> }> {
   try {
-    return stateOf(name, await limiters()[name].consume(key), true);
-  } catch (rejection) {
-    if (isRefusal(rejection)) return stateOf(name, rejection, false);
-    // Neither Redis nor its memory fallback answered: let the request through rather than
-    // refuse everyone, and say so.
-    logger.error({ limit: name, reason: String(rejection) }, "rate limit could not be checked");
-    return stateOf(name, null, true);
+    const outcome = await onStore(name, (l) => l.consume(key));
+    const giveBack = async () => {
+      // The store that counted it, even if another answers now: a point given back elsewhere
+      // would be one more than was ever taken there.
+      await outcome.limiter.reward(key).catch((err: unknown) => {
+        logger.warn({ limit: name, reason: String(err) }, "rate limit point not given back");
+      });
+    };
+    return outcome.ok
+      ? { state: stateOf(name, outcome.value, true), giveBack }
+      : { state: stateOf(name, outcome.refusal, false), giveBack };
+  } catch (err) {
+    // Neither Redis nor memory answered: let the request through rather than refuse everyone,
+    // and say so.
+    logger.error({ limit: name, reason: String(err) }, "rate limit could not be checked");
+    return { state: stateOf(name, null, true), giveBack: async () => {} };
   }
 }
 
@@ -132,14 +156,15 @@ export function credentialKey(bearer: string): string {
   return `key:${createHash("sha256").update(bearer).digest("hex").slice(0, 32)}`;
 }
 
-export function consumeApiRequest(key: string): Promise<LimitState> {
-  return consume("api", key);
+export async function consumeApiRequest(key: string): Promise<LimitState> {
+  return (await consume("api", key)).state;
 }
 
 // Whether an address may still try a credential, without counting this attempt.
 export async function authFailuresAllowed(address: string): Promise<LimitState> {
   try {
-    const res = await limiters()["auth-failures"].get(address);
+    const outcome = await onStore("auth-failures", (l) => l.get(address));
+    const res = outcome.ok ? outcome.value : null;
     const state = stateOf("auth-failures", res, true);
     return { ...state, allowed: (res?.consumedPoints ?? 0) < state.limit };
   } catch (err) {
@@ -148,8 +173,24 @@ export async function authFailuresAllowed(address: string): Promise<LimitState> 
   }
 }
 
-export function recordAuthFailure(address: string): Promise<LimitState> {
-  return consume("auth-failures", address);
+export async function recordAuthFailure(address: string): Promise<LimitState> {
+  return (await consume("auth-failures", address)).state;
+}
+
+export type AuthAttempt = {
+  state: LimitState;
+  // Gives the point back: Clerk found the credential valid, or was never asked.
+  release: () => Promise<void>;
+};
+
+// Takes an address's failure point for a credential about to be verified by Clerk: refused (429)
+// when the address has none left, counting the verifications still in flight. A refused attempt
+// gives its point straight back: refusals cost Clerk nothing and must not lock the address out
+// for longer than its failures do.
+export async function reserveAuthAttempt(address: string): Promise<AuthAttempt> {
+  const { state, giveBack } = await consume("auth-failures", address);
+  if (!state.allowed) await giveBack();
+  return { state, release: giveBack };
 }
 
 // The IETF RateLimit header fields (draft-ietf-httpapi-ratelimit-headers): the policy and what is

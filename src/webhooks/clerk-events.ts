@@ -65,6 +65,8 @@ export const ClerkMembershipJson = z
       first_name: text.nullable(),
       last_name: text.nullable(),
       image_url: imageUrl,
+      // The user's primary email address or other identifier.
+      identifier: z.string().nullish(),
     }),
     updated_at: timestamp,
   })
@@ -83,6 +85,7 @@ export const ClerkMembershipJson = z
       firstName: m.public_user_data.first_name,
       lastName: m.public_user_data.last_name,
       imageUrl: m.public_user_data.image_url,
+      identifier: m.public_user_data.identifier || null,
     },
   }));
 

@@ -19,7 +19,8 @@ export type RouteResult =
   | { status: number; json: unknown; headers?: Record<string, string> }
   | { status: number; html: string }
   | { status: 204 }
-  | { status: 307; location: string }
+  // 303 after a form's POST (the browser follows with a GET), 307 otherwise.
+  | { status: 303 | 307; location: string }
   | { status: 200; file: string; contentType: string }
   | { status: 200; bytes: Buffer; contentType: string };
 

@@ -1,8 +1,11 @@
 import { CREATOR_PERMISSIONS } from "../../../clerk/organization-roles";
 import type {
   ApiKeyRecord,
+  DomainVerificationRecord,
   EmailAddressRecord,
+  ExternalAccountRecord,
   MembershipRecord,
+  OrganizationDomainRecord,
   OrganizationInvitationRecord,
   OrganizationRecord,
   PermissionRecord,
@@ -36,24 +39,93 @@ const ADMIN_VERIFIED = {
   expire_at: null,
 };
 
-// An address the user added and verified with a code shows that code's verification; one that
-// arrived verified (Backend API, sign-up, seed) Clerk's admin verification; one never sent a
-// code, none.
-export function emailAddressJSON(e: EmailAddressRecord) {
+// `verification_oauth`, the same in both APIs: a social provider's OAuth flow, with where the
+// browser authorizes while it waits and Clerk's error when it failed or must be transferred.
+export function oauthVerificationJSON(v: VerificationRecord) {
+  return {
+    object: "verification_oauth",
+    status: v.status,
+    strategy: v.strategy,
+    ...(v.externalRedirectUrl ? { external_verification_redirect_url: v.externalRedirectUrl } : {}),
+    error: v.error
+      ? { code: v.error.code, message: v.error.message, long_message: v.error.longMessage }
+      : null,
+    attempts: v.attempts,
+    expire_at: v.expireAt ?? 0,
+  };
+}
+
+// How an address arrived verified: a provider vouched for it (`from_oauth_<provider>`), or a code.
+export function addressVerificationJSON(v: VerificationRecord) {
+  if (v.strategy.startsWith("from_oauth_")) {
+    return {
+      object: "verification_from_oauth",
+      status: v.status === "verified" ? "verified" : "unverified",
+      strategy: v.strategy,
+      attempts: null,
+      expire_at: null,
+    };
+  }
+  return otpVerificationJSON(v);
+}
+
+// An address the user added and verified with a code shows that code's verification, one a
+// social provider vouched for that provider's; one that arrived verified otherwise (Backend API,
+// sign-up, seed) Clerk's admin verification; one never sent a code, none. `linkedTo` names the
+// user's social accounts that carry the address.
+export function emailAddressJSON(
+  e: EmailAddressRecord,
+  linkedTo: { type: string; id: string }[] = [],
+) {
   return {
     id: e.id,
     object: "email_address",
     email_address: e.emailAddress,
     reserved: false,
     verification: e.verification
-      ? otpVerificationJSON(e.verification)
+      ? addressVerificationJSON(e.verification)
       : e.verified
         ? ADMIN_VERIFIED
         : null,
-    linked_to: [],
+    linked_to: linkedTo,
     matches_sso_connection: false,
     created_at: e.createdAt,
     updated_at: e.updatedAt,
+  };
+}
+
+// The user's social accounts that carry each address (`linked_to`).
+function linksOf(u: UserRecord, e: EmailAddressRecord) {
+  return (u.externalAccounts ?? [])
+    .filter((a) => a.identity?.emailAddress === e.emailAddress)
+    .map((a) => ({ type: `oauth_${a.provider}`, id: a.identificationId }));
+}
+
+export const userEmailAddressesJSON = (u: UserRecord) =>
+  u.emailAddresses.map((e) => emailAddressJSON(e, linksOf(u, e)));
+
+// `ExternalAccountWithVerification`, the same in both APIs (and webhooks).
+export function externalAccountJSON(a: ExternalAccountRecord) {
+  const id = a.identity;
+  return {
+    object: "external_account",
+    id: a.id,
+    provider: `oauth_${a.provider}`,
+    identification_id: a.identificationId,
+    provider_user_id: id?.providerUserId ?? "",
+    approved_scopes: id?.approvedScopes ?? "",
+    email_address: id?.emailAddress ?? "",
+    email_address_verified: id ? id.emailVerified : null,
+    first_name: id?.firstName ?? "",
+    last_name: id?.lastName ?? "",
+    image_url: id?.imageUrl ?? "",
+    username: id?.username ?? null,
+    phone_number: null,
+    public_metadata: {},
+    label: null,
+    created_at: a.createdAt,
+    updated_at: a.updatedAt,
+    verification: oauthVerificationJSON(a.verification),
   };
 }
 
@@ -75,7 +147,7 @@ export function userJSON(u: UserRecord) {
     public_metadata: u.publicMetadata,
     private_metadata: u.privateMetadata,
     unsafe_metadata: u.unsafeMetadata,
-    email_addresses: u.emailAddresses.map(emailAddressJSON),
+    email_addresses: userEmailAddressesJSON(u),
     phone_numbers: [],
     web3_wallets: [],
     passkeys: [],
@@ -86,7 +158,7 @@ export function userJSON(u: UserRecord) {
     mfa_enabled_at: null,
     mfa_disabled_at: null,
     password_last_updated_at: null,
-    external_accounts: [],
+    external_accounts: (u.externalAccounts ?? []).map(externalAccountJSON),
     saml_accounts: [],
     enterprise_accounts: [],
     last_sign_in_at: u.lastSignInAt,
@@ -203,6 +275,47 @@ export function organizationInvitationJSON(
     expires_at: inv.expiresAt,
     created_at: inv.createdAt,
     updated_at: inv.updatedAt,
+  };
+}
+
+// An affiliation verification: `email_code` (a code sent to `affiliation_email_address`) or
+// `admin` (the Backend API verified it). `verified_at` is only ever set for ownership (DNS) proofs.
+function domainVerificationJSON(v: DomainVerificationRecord) {
+  return v.strategy === "admin"
+    ? { status: v.status, strategy: "admin", attempts: null, expire_at: null, verified_at: null }
+    : {
+        status: v.status,
+        strategy: v.strategy,
+        attempts: v.attempts,
+        expire_at: v.expireAt,
+        verified_at: null,
+      };
+}
+
+// The same shape in both APIs and in organizationDomain.* webhooks. `verification` is the
+// deprecated name of `affiliation_verification`, still what @clerk/ui reads. No ownership (DNS
+// TXT) verification: that belongs to enterprise SSO, which the emulator does not offer.
+export function organizationDomainJSON(
+  d: OrganizationDomainRecord,
+  org: OrganizationRecord,
+  counts: { pendingInvitations: number; pendingSuggestions: number },
+) {
+  const verification = d.verification ? domainVerificationJSON(d.verification) : null;
+  return {
+    object: "organization_domain",
+    id: d.id,
+    organization_id: d.organizationId,
+    name: d.name,
+    enrollment_mode: d.enrollmentMode,
+    affiliation_email_address: d.affiliationEmailAddress,
+    affiliation_verification: verification,
+    ownership_verification: null,
+    verification,
+    total_pending_invitations: counts.pendingInvitations,
+    total_pending_suggestions: counts.pendingSuggestions,
+    public_organization_data: publicOrganizationDataJSON(org),
+    created_at: d.createdAt,
+    updated_at: d.updatedAt,
   };
 }
 

@@ -1,3 +1,5 @@
+import type { SocialProvider } from "../../../clerk/instance-settings";
+
 // The emulator's persisted state. Field names are camelCase here; the wire JSON is built by
 // emulator/src/json/*.ts so that state and protocol can evolve separately. Fields an index reads
 // (store/indexes.ts) are readonly: they change only through Store.update, which re-files the record.
@@ -6,7 +8,8 @@ export type Metadata = Record<string, unknown>;
 export type EmailAddressRecord = {
   readonly id: string;
   readonly emailAddress: string;
-  verified: boolean;
+  // Read by the users' index of verified domains: changed through touchUser, never in place.
+  readonly verified: boolean;
   // The code verification of an address the user added themselves (Frontend API). Absent for
   // addresses that arrived verified: from the Backend API, a sign-up or a seed.
   verification?: VerificationRecord;
@@ -26,6 +29,38 @@ export type ProfileImageRecord = {
   createdAt: number;
 };
 
+// Who a social provider says someone is: what its stand-in page returned for an OAuth flow.
+export type ProviderIdentity = {
+  provider: SocialProvider;
+  // The account's id at the provider, stable across sign-ins.
+  providerUserId: string;
+  emailAddress: string;
+  // Whether the provider vouches for the address (Clerk links accounts only on a verified one).
+  emailVerified: boolean;
+  firstName: string | null;
+  lastName: string | null;
+  username: string | null;
+  imageUrl: string | null;
+  // Space-separated, as providers grant them.
+  approvedScopes: string;
+};
+
+// A social account connected to a user. One being connected from <UserProfile/> waits for its
+// OAuth flow with `identity` null and an unverified verification.
+export type ExternalAccountRecord = {
+  id: string;
+  provider: SocialProvider;
+  // The account as an identification of the user (Clerk's `identification_id`).
+  identificationId: string;
+  identity: ProviderIdentity | null;
+  verification: VerificationRecord;
+  // What the stand-in provider issued: Clerk hands it out through the Backend API.
+  accessToken: string | null;
+  accessTokenExpiresAt: number | null;
+  createdAt: number;
+  updatedAt: number;
+};
+
 export type UserRecord = {
   id: string;
   externalId: string | null;
@@ -37,6 +72,8 @@ export type UserRecord = {
   passwordHash: string | null;
   // Absent: no upload, and the user shows an initials avatar.
   image?: ProfileImageRecord;
+  // Absent in state files written before social connections existed.
+  readonly externalAccounts?: readonly ExternalAccountRecord[];
   publicMetadata: Metadata;
   privateMetadata: Metadata;
   unsafeMetadata: Metadata;
@@ -108,8 +145,59 @@ export type OrganizationInvitationRecord = {
   publicMetadata: Metadata;
   privateMetadata: Metadata;
   redirectUrl: string | null;
+  // The verified domain whose automatic invitation this is (absent: someone invited the address).
+  organizationDomainId?: string;
   acceptLink: string;
   expiresAt: number;
+  createdAt: number;
+  updatedAt: number;
+};
+
+export const ENROLLMENT_MODES = [
+  "manual_invitation",
+  "automatic_invitation",
+  "automatic_suggestion",
+] as const;
+export type EnrollmentMode = (typeof ENROLLMENT_MODES)[number];
+
+// How an organization proved it belongs to a domain: a code emailed to an address there (an
+// `email_code` verification), or the Backend API's say-so ("admin", verified on create or by an
+// update). Null until either happens.
+export type DomainVerificationRecord =
+  | VerificationRecord
+  | { strategy: "admin"; status: "verified" };
+
+// An organization's email domain. Once verified, people with a verified address there are
+// invited (automatic_invitation) or offered to ask to join (automatic_suggestion).
+export type OrganizationDomainRecord = {
+  id: string;
+  readonly organizationId: string;
+  readonly name: string;
+  enrollmentMode: EnrollmentMode;
+  affiliationEmailAddress: string | null;
+  verification: DomainVerificationRecord | null;
+  createdAt: number;
+  updatedAt: number;
+};
+
+// A verified domain's suggestion to one of its people: "accepted" once they asked to join (a
+// membership request).
+export type OrganizationSuggestionRecord = {
+  id: string;
+  readonly organizationId: string;
+  readonly organizationDomainId: string;
+  readonly userId: string;
+  status: "pending" | "accepted";
+  createdAt: number;
+  updatedAt: number;
+};
+
+// A user's request to join, made by accepting a suggestion; an admin accepts or rejects it.
+export type MembershipRequestRecord = {
+  id: string;
+  readonly organizationId: string;
+  readonly userId: string;
+  status: "pending" | "accepted" | "rejected";
   createdAt: number;
   updatedAt: number;
 };
@@ -166,12 +254,25 @@ export type ClientRecord = {
 // A verification as Clerk reports it. Codes are kept hashed for checking (and in the clear in the
 // mailbox, because a development tool must let you read your own codes).
 export type VerificationRecord = {
-  strategy: "password" | "email_code" | "reset_password_email_code" | "ticket";
-  status: "unverified" | "verified" | "failed" | "expired";
+  strategy:
+    | "password"
+    | "email_code"
+    | "reset_password_email_code"
+    | "ticket"
+    // A social provider's OAuth flow, and an address that provider vouched for.
+    | `oauth_${SocialProvider}`
+    | `from_oauth_${SocialProvider}`;
+  // "transferable": an OAuth flow found no account to sign in (or found one to sign up): the
+  // client turns the sign-in into a sign-up (or back) with `transfer`.
+  status: "unverified" | "verified" | "failed" | "expired" | "transferable";
   emailAddressId: string | null;
   codeHash: string | null;
   attempts: number;
   expireAt: number | null;
+  // OAuth: where the browser goes to authorize (the stand-in provider page), and why the flow
+  // failed or must be transferred (Clerk's error object).
+  externalRedirectUrl?: string;
+  error?: { code: string; message: string; longMessage: string };
 };
 
 export type SignInStatus =
@@ -190,6 +291,9 @@ export type SignInRecord = {
   firstFactorVerification: VerificationRecord | null;
   // The organization invitation whose ticket this sign-in uses: accepted when it completes.
   invitationId: string | null;
+  // A social account this sign-in came with: linked to the user when it completes, or handed
+  // to a sign-up by `transfer` when no user has it.
+  identity?: ProviderIdentity;
   createdSessionId: string | null;
   createdAt: number;
   updatedAt: number;
@@ -207,6 +311,10 @@ export type SignUpRecord = {
   lastName: string | null;
   passwordHash: string | null;
   emailVerification: VerificationRecord | null;
+  // A sign-up through a social provider: the OAuth flow's verification, and the account it
+  // returned, which the new user gets.
+  externalAccountVerification?: VerificationRecord;
+  identity?: ProviderIdentity;
   // The organization invitation whose ticket this sign-up uses: accepted when it completes.
   invitationId: string | null;
   createdUserId: string | null;
@@ -224,6 +332,30 @@ export type SentEmail = {
   subject: string;
   code: string | null;
   link: string | null;
+  createdAt: number;
+};
+
+// An OAuth flow through a stand-in provider, from the redirect to the callback. Its id is the
+// flow's `state`; the code is issued when someone picks an identity on the provider page.
+export type OAuthFlowRecord = {
+  id: string;
+  provider: SocialProvider;
+  // What the callback completes: a sign-in, a sign-up, or connecting an account to a user
+  // (`targetId` is the sign-in, sign-up or user; `externalAccountId` the account connected).
+  purpose: "sign_in" | "sign_up" | "connect";
+  targetId: string;
+  externalAccountId: string | null;
+  clientId: string | null;
+  // Where the callback sends the browser: the app's SSO callback (or the page that connected),
+  // and, once a sign-in or sign-up is complete, the page after it.
+  redirectUrl: string;
+  actionCompleteRedirectUrl: string | null;
+  // The Frontend API's /v1/oauth_callback as the browser reaches it (through the app's proxy).
+  callbackUrl: string;
+  scopes: string;
+  code: string | null;
+  identity: ProviderIdentity | null;
+  expiresAt: number;
   createdAt: number;
 };
 
@@ -365,11 +497,15 @@ export type EmulatorState = {
   permissions: Record<string, PermissionRecord>;
   roles: Record<string, RoleRecord>;
   invitations: Record<string, OrganizationInvitationRecord>;
+  organizationDomains: Record<string, OrganizationDomainRecord>;
+  organizationSuggestions: Record<string, OrganizationSuggestionRecord>;
+  membershipRequests: Record<string, MembershipRequestRecord>;
   apiKeys: Record<string, ApiKeyRecord>;
   sessions: Record<string, SessionRecord>;
   clients: Record<string, ClientRecord>;
   signIns: Record<string, SignInRecord>;
   signUps: Record<string, SignUpRecord>;
+  oauthFlows: Record<string, OAuthFlowRecord>;
   mailbox: SentEmail[];
   jwtTemplates: Record<string, JwtTemplateRecord>;
   webhookMessages: WebhookMessage[];

@@ -1,15 +1,18 @@
 import type { NextFetchEvent, NextRequest } from "next/server";
 import { clerkUnavailable } from "@/auth/clerk-availability";
+import { knownMachineToken, verifyMachineToken } from "@/auth/credential-cache";
 import { sealCredential } from "@/auth/credential-handoff";
-import { machineTokenType } from "@/auth/machine-tokens";
-import { verifyBearer } from "@/auth/principal";
+import { type MachineVerification, machineTokenType } from "@/auth/machine-tokens";
+import { type BearerVerification, fromMachine, verifyBearer } from "@/auth/principal";
 import { allowedMethods } from "@/auth/route-table";
 import {
   authFailuresAllowed,
   consumeApiRequest,
   credentialKey,
+  type LimitState,
   rateLimitHeaders,
   recordAuthFailure,
+  reserveAuthAttempt,
 } from "@/rate-limit/limits";
 import { type AfterClerk, askClerk } from "./clerk";
 import { bearerOf, checkSigningKeys, sessionTokens } from "./credentials";
@@ -20,8 +23,10 @@ import { forward, type RequestState, tooMany, unauthenticated, unavailable } fro
 // a session token no Clerk key signed), so Clerk is asked only about credentials worth a call.
 // A bearer token (what scripts and servers send) is verified here, without Clerk's middleware,
 // whose handshakes and cookies serve browsers: a session token by its signature, a machine token
-// through the cache of Clerk's answers (src/auth/credential-cache.ts). A browser's session cookie
-// goes through Clerk's middleware.
+// through the cache of Clerk's answers (src/auth/credential-cache.ts). A key the cache does not
+// know takes its address's failure point before Clerk is asked and gives it back if Clerk finds
+// it valid (or could not say), so a burst of made-up keys cannot outrun the failure limit. A
+// browser's session cookie goes through Clerk's middleware.
 
 // Clerk's reasons for an unauthenticated answer that mean it could not be asked, not that the
 // credential is bad: the Backend API failed or timed out, refused the app's secret key, or its
@@ -58,19 +63,47 @@ const afterClerk: AfterClerk = async (auth, req, state) => {
   return forward(req, state, rateLimitHeaders(state.limit));
 };
 
+// A machine token, from the cache, else from Clerk under its address's failure point: kept if
+// Clerk refused the token, given back otherwise. A refusal the cache remembered counts as a
+// failure of its own.
+async function verifyMachine(
+  state: RequestState,
+  token: string,
+): Promise<MachineVerification | LimitState> {
+  const known = await knownMachineToken(token);
+  if (known) {
+    if (known.status === "invalid" && state.clientAddress) {
+      await recordAuthFailure(state.clientAddress);
+    }
+    return known;
+  }
+  const attempt = state.clientAddress ? await reserveAuthAttempt(state.clientAddress) : null;
+  if (attempt && !attempt.state.allowed) return attempt.state;
+  const verified = await verifyMachineToken(token);
+  if (verified.status !== "invalid") await attempt?.release();
+  return verified;
+}
+
 async function bearerGate(req: NextRequest, state: RequestState, bearer: string) {
   const { access } = state.rule;
   if (access.kind !== "api") throw new Error("proxy: the API gate ran for another kind of route");
   const tokenType = machineTokenType(bearer) ?? "session_token";
   if (!access.accepts.includes(tokenType)) return refuseCredential(state, INVALID_CREDENTIAL);
-  if (tokenType !== "session_token") {
+  let verified: BearerVerification;
+  if (tokenType === "session_token") {
+    verified = await verifyBearer(bearer);
+    if (verified.status === "invalid") return refuseCredential(state, verified.detail);
+  } else {
     // Counted before it is verified: a key over its limit costs Clerk nothing.
     state.limit = await consumeApiRequest(credentialKey(bearer));
     if (!state.limit.allowed) return tooMany(state, state.limit);
+    const machine = await verifyMachine(state, bearer);
+    if ("limit" in machine) return tooMany(state, machine);
+    verified = fromMachine(machine);
+    // The failure is already counted.
+    if (verified.status === "invalid") return unauthenticated(state, verified.detail);
   }
-  const verified = await verifyBearer(bearer);
   if (verified.status === "unavailable") return unavailable(state);
-  if (verified.status === "invalid") return refuseCredential(state, verified.detail);
   const { credential } = verified;
   if (credential.tokenType === "session_token") {
     state.limit = await consumeApiRequest(`user:${credential.userId}`);

@@ -4,22 +4,15 @@ import postgres from "postgres";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { organizationMemberships, organizations, projects, users } from "../../../src/db/schema";
 import { type ApiContract, apiContract } from "../../support/api-contract";
-import { type AppProcess, startApp } from "../../support/app-process";
-import { clerkFor, mintSession, unique } from "../../support/emulator-client";
-import {
-  type EmulatorProcess,
-  removeDataDir,
-  startEmulatorProcess,
-} from "../../support/emulator-process";
+import { appStack } from "../../support/app-stack";
+import { mintSession, unique } from "../../support/emulator-client";
 
 // The /api/v1 matrix: a production build (next start) with the real @clerk/backend verifying
 // credentials against the emulator, and every response held to the app's own OpenAPI document.
 
 const ALL_SCOPES = ["projects:read", "projects:write", "members:read", "audit:read"];
 
-let emulator: EmulatorProcess;
-let app: AppProcess;
-let clerk: ReturnType<typeof clerkFor>;
+const { app, emulator, clerk } = appStack();
 let contract: ApiContract;
 let client: postgres.Sql;
 let db: ReturnType<typeof drizzle>;
@@ -38,10 +31,7 @@ let keyCarol: string; // carol's personal key, all scopes
 let expiredKey: { secret: string; expiration: number };
 
 beforeAll(async () => {
-  emulator = await startEmulatorProcess();
-  clerk = clerkFor(emulator.url);
   const databaseUrl = inject("databaseUrl");
-  app = await startApp({ emulator: emulator, databaseUrl });
   client = postgres(databaseUrl, { max: 2, onnotice: () => {} });
   db = drizzle(client);
   const doc = await fetch(`${app.url}/api/v1/openapi.json`).then((r) => r.json());
@@ -75,9 +65,6 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await client?.end();
-  await app?.stop();
-  await emulator?.stop();
-  if (emulator) removeDataDir(emulator.dataDir);
 });
 
 async function person(name: string): Promise<Person> {

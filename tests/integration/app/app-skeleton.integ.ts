@@ -1,35 +1,19 @@
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { type AppProcess, startApp } from "../../support/app-process";
-import { clerkFor, emulatorRequest, mintSession, unique } from "../../support/emulator-client";
-import {
-  type EmulatorProcess,
-  removeDataDir,
-  startEmulatorProcess,
-} from "../../support/emulator-process";
+import { beforeAll, describe, expect, it } from "vitest";
+import { appStack } from "../../support/app-stack";
+import { emulatorRequest, mintSession, unique } from "../../support/emulator-client";
 
-let emulator: EmulatorProcess;
-let app: AppProcess;
-let clerk: ReturnType<typeof clerkFor>;
+const { app, emulator, clerk } = appStack();
 let userId: string;
 let orgA: { id: string; slug: string };
 let orgB: { id: string; slug: string };
 
 beforeAll(async () => {
-  emulator = await startEmulatorProcess();
-  clerk = clerkFor(emulator.url);
-  app = await startApp({ emulator: emulator, databaseUrl: inject("databaseUrl") });
   userId = (await clerk.users.createUser({ emailAddress: [`${unique("app")}@example.com`] })).id;
   const a = await clerk.organizations.createOrganization({ name: "Org A", createdBy: userId });
   const b = await clerk.organizations.createOrganization({ name: "Org B", createdBy: userId });
   orgA = { id: a.id, slug: a.slug };
   orgB = { id: b.id, slug: b.slug };
 });
-afterAll(async () => {
-  await app?.stop();
-  await emulator?.stop();
-  if (emulator) removeDataDir(emulator.dataDir);
-});
-
 // A browser that has visited before holds a dev-browser cookie; without one a development
 // instance first sends it through Clerk's handshake.
 const browserHeaders = { accept: "text/html", cookie: "__clerk_db_jwt=dvb_test_browser" };

@@ -125,7 +125,7 @@ describe("Clerk event parsing", () => {
           role: "org:admin",
           updatedAt: new Date(3_000),
           organization: { name: "Acme", slug: "acme", imageUrl: null },
-          user: { firstName: "Ada", lastName: null, imageUrl: null },
+          user: { firstName: "Ada", lastName: null, imageUrl: null, identifier: null },
         },
       },
     });

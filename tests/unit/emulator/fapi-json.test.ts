@@ -488,6 +488,37 @@ describe("environmentJSON", () => {
     expect(settings.auth_config).not.toHaveProperty("session_minter");
   });
 
+  it("offers verified domains with the enrollment modes the instance settings allow", () => {
+    const domains = (e: unknown) =>
+      (e as { organization_settings: { domains: unknown } }).organization_settings.domains;
+    expect(domains(env)).toEqual({
+      enabled: true,
+      enrollment_modes: ["manual_invitation", "automatic_invitation", "automatic_suggestion"],
+      default_role: "org:member",
+    });
+    const envWith = (verified_domains: typeof offered.organizations.verified_domains) =>
+      environmentJSON({
+        applicationName: "Projects",
+        settings: { ...offered, organizations: { ...offered.organizations, verified_domains } },
+        appOrigin,
+      });
+    const suggestionsOnly = envWith({
+      enabled: true,
+      automatic_invitation: false,
+      automatic_suggestion: true,
+    });
+    expectComponent("Client.Environment", suggestionsOnly);
+    expect(domains(suggestionsOnly)).toMatchObject({
+      enrollment_modes: ["manual_invitation", "automatic_suggestion"],
+    });
+    const off = envWith({
+      enabled: false,
+      automatic_invitation: false,
+      automatic_suggestion: false,
+    });
+    expect(domains(off)).toMatchObject({ enabled: false, enrollment_modes: [] });
+  });
+
   it("offers email and password (and invitation tickets), with email as the one sign-in identifier", () => {
     const enabled = Object.entries(settings.user_settings.attributes)
       .filter(([, a]) => a.enabled)
@@ -793,7 +824,7 @@ describe("fapiClientJSON", () => {
     expect(json.last_active_session_id).toBeNull();
   });
 
-  it("carries the sign-in or sign-up in progress, and only while in progress", () => {
+  it("carries the sign-in or sign-up in progress, and a finished one only while its session lasts", () => {
     const signingIn = fapiClientJSON(
       core,
       client({ sessionIds: [], signInId: signIns.codeSent.id }),
@@ -808,13 +839,26 @@ describe("fapiClientJSON", () => {
     );
     expectComponent("Client.Client-2", signingUp);
     expect(signingUp.sign_up?.id).toBe(signUps.codeSent.id);
-    const done = fapiClientJSON(
+    // An OAuth callback finished it, and the page the browser lands on reads it here.
+    const finished = fapiClientJSON(
       core,
-      client({ signInId: signIns.completeWithCode.id, signUpId: signUps.complete.id }),
+      client({ signInId: signIns.completeWithCode.id }),
       tokens,
     );
-    expect(done.sign_in).toBeNull();
-    expect(done.sign_up).toBeNull();
+    expectComponent("Client.Client-2", finished);
+    expect(finished.sign_in).toMatchObject({ status: "complete", created_session_id: withOrg.id });
+    const signedOut = fapiClientJSON(
+      core,
+      client({
+        sessionIds: [ended.id],
+        lastActiveSessionId: null,
+        signInId: signIns.completeWithCode.id,
+        signUpId: signUps.complete.id,
+      }),
+      tokens,
+    );
+    expect(signedOut.sign_in).toBeNull();
+    expect(signedOut.sign_up).toBeNull();
     const abandoned = { ...signIns.codeSent, id: id("sia", "abandoned"), abandonAt: NOW - 1 };
     const abandonedCore = {
       ...core,

@@ -1,3 +1,4 @@
+import Link from "next/link";
 import { database } from "@/db/client";
 import { listMembers, type Member, memberDisplayName, roleLabel } from "@/members/members";
 import { listProjects } from "@/projects/projects";
@@ -53,7 +54,12 @@ export default async function OrgDashboardPage({ params }: { params: Promise<{ s
                 className="flex flex-wrap items-center justify-between gap-3 px-4 py-3"
               >
                 <div className="min-w-0">
-                  <p className="font-medium">{p.name}</p>
+                  <Link
+                    href={`/orgs/${slug}/projects/${p.id}`}
+                    className="font-medium text-slate-900 underline-offset-2 hover:underline"
+                  >
+                    {p.name}
+                  </Link>
                   {p.description && <p className="text-sm text-slate-600">{p.description}</p>}
                   <p className="text-xs text-slate-500">Created {dateFormat.format(p.createdAt)}</p>
                 </div>
