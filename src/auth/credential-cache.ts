@@ -176,7 +176,9 @@ async function askClerk(token: string): Promise<MachineVerification> {
   if (!mayAskClerk()) return { status: "unavailable", reason: "Clerk is unavailable" };
   const answer = await withDeadline(verifyWithClerk(token), CLERK_TIMEOUT_MS, "Clerk").catch(
     (err: unknown): MachineVerification => {
-      if (err instanceof DeadlineExceeded) return { status: "unavailable", reason: err.message };
+      if (err instanceof DeadlineExceeded) {
+        return { status: "unavailable", reason: err.message, late: true };
+      }
       throw err;
     },
   );
@@ -202,18 +204,19 @@ export async function knownMachineToken(token: string): Promise<MachineVerificat
   return orElse(cache().store.get(secretHash(token)), null);
 }
 
-// Whether `token` (a machine token) is valid, and whose it is: from the cache, else from Clerk
-// (one question at a time per token in this process, however many requests carry it).
-export async function verifyMachineToken(token: string): Promise<MachineVerification> {
+// What Clerk says about `token` (a machine token), kept for next time: one question at a time per
+// token in this process, however many requests carry it.
+export async function askClerkAbout(token: string): Promise<MachineVerification> {
   const cacheMs = serverEnv().API_KEY_CACHE_SECONDS * 1000;
   if (cacheMs === 0) return askClerk(token);
   const { store, inFlight } = cache();
   const hash = secretHash(token);
-  const known = await orElse(store.get(hash), null);
-  if (known) return known;
   let pending = inFlight.get(hash);
   if (!pending) {
     pending = (async () => {
+      // Another request's question may have been answered since this one looked.
+      const kept = await orElse(store.get(hash), null);
+      if (kept) return kept;
       const answer = await askClerk(token);
       if (answer.status !== "unavailable") {
         const ms = keepFor(answer, cacheMs);
@@ -224,6 +227,11 @@ export async function verifyMachineToken(token: string): Promise<MachineVerifica
     inFlight.set(hash, pending);
   }
   return pending;
+}
+
+// Whether `token` (a machine token) is valid, and whose it is: from the cache, else from Clerk.
+export async function verifyMachineToken(token: string): Promise<MachineVerification> {
+  return (await knownMachineToken(token)) ?? askClerkAbout(token);
 }
 
 // The token `id` was revoked: forget what Clerk said about it, on every instance that shares the

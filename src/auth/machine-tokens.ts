@@ -25,8 +25,9 @@ export type MachineVerification =
   | { status: "valid"; identity: MachineIdentity }
   // Clerk does not know it, or it is revoked or expired.
   | { status: "invalid" }
-  // Clerk could not say: unreachable, a 5xx, a rate limit, or the app's secret key refused.
-  | { status: "unavailable"; reason: string };
+  // Clerk could not say: unreachable, a 5xx, a rate limit, or the app's secret key refused; or
+  // it did not answer in time, and may have verified it (and billed it) all the same.
+  | { status: "unavailable"; reason: string; late?: boolean };
 
 type TokenKind = {
   tokenType: MachineTokenType;

@@ -1,6 +1,6 @@
 import type { NextFetchEvent, NextRequest } from "next/server";
 import { clerkUnavailable } from "@/auth/clerk-availability";
-import { knownMachineToken, verifyMachineToken } from "@/auth/credential-cache";
+import { askClerkAbout, knownMachineToken } from "@/auth/credential-cache";
 import { sealCredential } from "@/auth/credential-handoff";
 import { type MachineVerification, machineTokenType } from "@/auth/machine-tokens";
 import { type BearerVerification, fromMachine, verifyBearer } from "@/auth/principal";
@@ -64,8 +64,8 @@ const afterClerk: AfterClerk = async (auth, req, state) => {
 };
 
 // A machine token, from the cache, else from Clerk under its address's failure point: kept if
-// Clerk refused the token, given back otherwise. A refusal the cache remembered counts as a
-// failure of its own.
+// Clerk refused the token or did not answer in time (it may have verified it, and billed it),
+// given back otherwise. A refusal the cache remembered counts as a failure of its own.
 async function verifyMachine(
   state: RequestState,
   token: string,
@@ -79,8 +79,10 @@ async function verifyMachine(
   }
   const attempt = state.clientAddress ? await reserveAuthAttempt(state.clientAddress) : null;
   if (attempt && !attempt.state.allowed) return attempt.state;
-  const verified = await verifyMachineToken(token);
-  if (verified.status !== "invalid") await attempt?.release();
+  const verified = await askClerkAbout(token);
+  const keep =
+    verified.status === "invalid" || (verified.status === "unavailable" && verified.late);
+  if (!keep) await attempt?.release();
   return verified;
 }
 

@@ -14,9 +14,10 @@ import { callServerAction, serverActionId } from "../../support/server-action";
 
 // Clerk's answers about API keys are kept for API_KEY_CACHE_SECONDS (src/auth/credential-cache.ts):
 // two instances share them through Redis (a redis-server of this suite's own), a revocation
-// through the app reaches both at once, one made at Clerk directly within that time.
+// through the app reaches both at once, one made at Clerk directly within that time (a third
+// instance, trusting answers for a few seconds only, shows the bound).
 
-const CACHE_SECONDS = 3;
+const SHORT_CACHE_SECONDS = 3;
 
 let emulator: EmulatorProcess;
 let counter: ClerkCallCounter;
@@ -25,6 +26,7 @@ let clerk: ReturnType<typeof clerkFor>;
 const redis: RedisServer | undefined = await startRedisServer();
 let a: AppProcess;
 let b: AppProcess;
+let short: AppProcess;
 let admin: string;
 let org: { id: string; slug: string };
 
@@ -39,21 +41,21 @@ beforeAll(async () => {
   });
   org = { id: created.id, slug: created.slug };
   if (!redis) return;
-  const instance = () =>
+  const instance = (seconds: number) =>
     startApp({
       emulator,
       databaseUrl: inject("databaseUrl"),
       env: {
         CLERK_API_URL: counter.url,
         REDIS_URL: redis?.url ?? "",
-        API_KEY_CACHE_SECONDS: String(CACHE_SECONDS),
+        API_KEY_CACHE_SECONDS: String(seconds),
       },
     });
-  [a, b] = await Promise.all([instance(), instance()]);
+  [a, b, short] = await Promise.all([instance(60), instance(60), instance(SHORT_CACHE_SECONDS)]);
 });
 
 afterAll(async () => {
-  await Promise.all([a?.stop(), b?.stop()]);
+  await Promise.all([a?.stop(), b?.stop(), short?.stop()]);
   await redis?.stop();
   await counter?.close();
   await emulator?.stop();
@@ -134,18 +136,21 @@ describe.skipIf(!redis)("API keys verified through a cache shared by two instanc
     expect(await status(a, key.secret)).toBe(401);
   });
 
-  it(`refuses a key revoked at Clerk directly within API_KEY_CACHE_SECONDS (${CACHE_SECONDS} s)`, async () => {
+  it(`refuses a key revoked at Clerk directly within API_KEY_CACHE_SECONDS (${SHORT_CACHE_SECONDS} s)`, async () => {
     const key = await newKey();
-    expect(await status(a, key.secret)).toBe(200);
+    expect(await status(short, key.secret)).toBe(200);
     await clerk.apiKeys.revoke({ apiKeyId: key.id });
     const revoked = Date.now();
     // The app has not heard of it: its answer from before stands, for a while.
-    expect(await status(a, key.secret)).toBe(200);
-    while ((await status(a, key.secret)) === 200) {
-      expect(Date.now() - revoked).toBeLessThan(CACHE_SECONDS * 1000 + 1_000);
+    expect(await status(short, key.secret)).toBe(200);
+    // Accepted only by a request sent within the bound: the answer was kept before the revocation.
+    for (;;) {
+      const sent = Date.now();
+      if ((await status(short, key.secret)) !== 200) break;
+      expect(sent - revoked).toBeLessThanOrEqual(SHORT_CACHE_SECONDS * 1000);
       await new Promise((r) => setTimeout(r, 100));
     }
-    expect(await status(b, key.secret)).toBe(401);
+    expect(await status(a, key.secret)).toBe(401);
   });
 
   it("keeps nothing in Redis that authenticates: answers are filed under a hash of the secret", async () => {
