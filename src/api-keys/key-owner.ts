@@ -1,5 +1,6 @@
-import { auth, clerkClient } from "@clerk/nextjs/server";
+import { auth } from "@clerk/nextjs/server";
 import { notFound } from "next/navigation";
+import { clerkBackendApi } from "@/auth/clerk-backend-api";
 
 // Whose keys a settings page manages: the signed-in user's own, or an organization's.
 export type KeyOwnerTarget = { kind: "personal" } | { kind: "organization"; slug: string };
@@ -27,12 +28,13 @@ export async function keyOwnerFor(target: KeyOwnerTarget): Promise<KeyOwnerAcces
   }
   // As on every org page: the URL's organization must be the active one, or nothing is revealed.
   if (!orgId || orgSlug !== target.slug) notFound();
-  const client = await clerkClient();
-  const { data } = await client.organizations.getOrganizationMembershipList({
-    organizationId: orgId,
-    userId: [userId],
-    limit: 1,
-  });
+  const { data } = await clerkBackendApi((clerk) =>
+    clerk.organizations.getOrganizationMembershipList({
+      organizationId: orgId,
+      userId: [userId],
+      limit: 1,
+    }),
+  );
   if (!data[0]?.permissions.includes(MANAGE_API_KEYS)) {
     return {
       ok: false,

@@ -13,6 +13,9 @@ export const AUDIT_KINDS = [
   "invitation.created",
   "invitation.accepted",
   "invitation.revoked",
+  "domain.added",
+  "domain.updated",
+  "domain.removed",
 ] as const;
 
 export type AuditKind = (typeof AUDIT_KINDS)[number];
@@ -29,6 +32,9 @@ export const AUDIT_KIND_LABELS: Record<AuditKind, string> = {
   "invitation.created": "Invitation sent",
   "invitation.accepted": "Invitation accepted",
   "invitation.revoked": "Invitation revoked",
+  "domain.added": "Domain added",
+  "domain.updated": "Domain changed",
+  "domain.removed": "Domain removed",
 };
 
 export function isAuditKind(kind: string): kind is AuditKind {

@@ -12,6 +12,28 @@ function text(changes: Record<string, unknown>, key: string): string | null {
 const quoted = (value: string | null) => (value === null ? "(none)" : `“${value}”`);
 const role = (value: string | null) => value?.replace(/^org:/, "") ?? "unknown";
 
+// How people with an address at a verified domain join, in the words of Clerk's UI.
+const ENROLLMENT: Record<string, string> = {
+  manual_invitation: "no automatic enrollment",
+  automatic_invitation: "automatic invitations",
+  automatic_suggestion: "automatic suggestions (people ask to join, an admin approves)",
+};
+const enrollment = (mode: string | null) => (mode ? (ENROLLMENT[mode] ?? mode) : "unknown");
+
+// "acme.test verified; automatic suggestions (was no automatic enrollment)".
+function domainChange(c: Record<string, unknown>, targetId: string): string {
+  const name = text(c, "name") ?? targetId;
+  const previousMode = text(c, "previous_enrollment_mode");
+  const parts: string[] = [];
+  if (c.verified !== c.previous_verified)
+    parts.push(c.verified ? "verified" : "no longer verified");
+  if (text(c, "enrollment_mode") !== previousMode) {
+    const mode = enrollment(text(c, "enrollment_mode"));
+    parts.push(previousMode ? `${mode} (was ${enrollment(previousMode)})` : mode);
+  }
+  return `${name}: ${parts.join("; ")}`;
+}
+
 export function summarizeAuditEvent(
   event: Pick<AuditEvent, "kind" | "changes" | "targetId" | "subjectName">,
   names: Map<string, string>,
@@ -50,8 +72,19 @@ export function summarizeAuditEvent(
     }
     case "membership.deleted":
       return member();
-    case "invitation.created":
-      return `${text(c, "email_address")} as ${role(text(c, "role"))}`;
+    case "invitation.created": {
+      const domain = text(c, "domain");
+      const invited = `${text(c, "email_address")} as ${role(text(c, "role"))}`;
+      return domain ? `${invited}, automatically (an address at ${domain})` : invited;
+    }
+    case "domain.added":
+      return `${text(c, "name") ?? event.targetId}: ${
+        c.verified === true ? "verified" : "not verified yet"
+      }, ${enrollment(text(c, "enrollment_mode"))}`;
+    case "domain.updated":
+      return domainChange(c, event.targetId);
+    case "domain.removed":
+      return text(c, "name") ?? event.targetId;
     case "invitation.accepted":
     case "invitation.revoked":
       return text(c, "email_address") ?? event.targetId;

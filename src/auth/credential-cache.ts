@@ -1,8 +1,11 @@
 import { createHash } from "node:crypto";
-import { clerkAnswered, clerkUnavailable, mayAskClerk } from "@/auth/clerk-availability";
-import { type MachineVerification, verifyWithClerk } from "@/auth/machine-tokens";
+import {
+  type MachineVerification,
+  type OpaqueTokenType,
+  verifyWithClerk,
+} from "@/auth/machine-tokens";
 import { serverEnv } from "@/env/server-env";
-import { DeadlineExceeded, withDeadline } from "@/http/deadline";
+import { withDeadline } from "@/http/deadline";
 import { logger } from "@/observability/logger";
 import {
   REDIS_COMMAND_TIMEOUT_MS,
@@ -27,8 +30,6 @@ import {
 // - If the store fails, Clerk is asked, and its answer is not kept.
 
 const INVALID_SECONDS = 10;
-// How long Clerk may take before the request is answered 503.
-const CLERK_TIMEOUT_MS = 5_000;
 const MEMORY_ENTRIES = 10_000;
 const REDIS_PREFIX = "acme-projects:credentials";
 
@@ -172,21 +173,6 @@ function secretHash(token: string): string {
   return createHash("sha256").update(token).digest("base64url");
 }
 
-async function askClerk(token: string): Promise<MachineVerification> {
-  if (!mayAskClerk()) return { status: "unavailable", reason: "Clerk is unavailable" };
-  const answer = await withDeadline(verifyWithClerk(token), CLERK_TIMEOUT_MS, "Clerk").catch(
-    (err: unknown): MachineVerification => {
-      if (err instanceof DeadlineExceeded) {
-        return { status: "unavailable", reason: err.message, late: true };
-      }
-      throw err;
-    },
-  );
-  if (answer.status === "unavailable") clerkUnavailable(answer.reason);
-  else clerkAnswered();
-  return answer;
-}
-
 function keepFor(answer: Answer, cacheMs: number): number {
   if (answer.status === "invalid") return Math.min(cacheMs, INVALID_SECONDS * 1000);
   const { expiresAt } = answer.identity;
@@ -206,9 +192,12 @@ export async function knownMachineToken(token: string): Promise<MachineVerificat
 
 // What Clerk says about `token` (a machine token), kept for next time: one question at a time per
 // token in this process, however many requests carry it.
-export async function askClerkAbout(token: string): Promise<MachineVerification> {
+export async function askClerkAbout(
+  type: OpaqueTokenType,
+  token: string,
+): Promise<MachineVerification> {
   const cacheMs = serverEnv().API_KEY_CACHE_SECONDS * 1000;
-  if (cacheMs === 0) return askClerk(token);
+  if (cacheMs === 0) return verifyWithClerk(type, token);
   const { store, inFlight } = cache();
   const hash = secretHash(token);
   let pending = inFlight.get(hash);
@@ -217,7 +206,7 @@ export async function askClerkAbout(token: string): Promise<MachineVerification>
       // Another request's question may have been answered since this one looked.
       const kept = await orElse(store.get(hash), null);
       if (kept) return kept;
-      const answer = await askClerk(token);
+      const answer = await verifyWithClerk(type, token);
       if (answer.status !== "unavailable") {
         const ms = keepFor(answer, cacheMs);
         if (ms > 0) await orElse(store.put(hash, answer, ms), undefined);
@@ -230,8 +219,11 @@ export async function askClerkAbout(token: string): Promise<MachineVerification>
 }
 
 // Whether `token` (a machine token) is valid, and whose it is: from the cache, else from Clerk.
-export async function verifyMachineToken(token: string): Promise<MachineVerification> {
-  return (await knownMachineToken(token)) ?? askClerkAbout(token);
+export async function verifyMachineToken(
+  type: OpaqueTokenType,
+  token: string,
+): Promise<MachineVerification> {
+  return (await knownMachineToken(token)) ?? askClerkAbout(type, token);
 }
 
 // The token `id` was revoked: forget what Clerk said about it, on every instance that shares the

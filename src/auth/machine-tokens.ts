@@ -1,22 +1,29 @@
 import { isClerkAPIResponseError } from "@clerk/backend/errors";
-import { clerkClient } from "@clerk/nextjs/server";
+import { clerkBackendApi } from "@/auth/clerk-backend-api";
+import type { TokenType } from "@/auth/route-table";
+import { serverEnv } from "@/env/server-env";
+import { DeadlineExceeded } from "@/http/deadline";
+import { ServiceUnavailable } from "@/http/unavailable";
 
-// The machine tokens the API accepts (those only Clerk can verify: one Backend API call each,
-// billed and rate-limited by Clerk), how each is recognised and verified, and what the app keeps
-// of Clerk's answer: the identity, never the secret. src/auth/credential-cache.ts keeps these
-// answers for a while; a token type added here is cached like the others.
+// The opaque machine tokens (API keys, `mt_` M2M tokens, `oat_` OAuth access tokens): only Clerk
+// can say whether one is valid, with a Backend API call each, which Clerk bills and rate-limits.
+// How each type is verified, and what the app keeps of Clerk's answer: who the token is, never
+// the token. src/auth/credential-cache.ts keeps these answers for a while; a type added here is
+// cached like the others.
 
-export type MachineTokenType = "api_key";
+export type OpaqueTokenType = Extract<TokenType, "api_key" | "m2m_token" | "oauth_token">;
 
 // What Clerk's verification said about a valid token.
 export type MachineIdentity = {
-  tokenType: MachineTokenType;
-  // The token's id at Clerk (`ak_…` for an API key's id, not its secret).
+  tokenType: OpaqueTokenType;
+  // The token's id at Clerk (an API key's `ak_…` id, not its secret).
   id: string;
-  // Whom it acts for: a user or organization id.
+  // Whom it acts for: a user or organization (API key), a machine (M2M), a user (OAuth).
   subject: string;
   name: string | null;
   scopes: string[];
+  // The OAuth application an access token was issued to.
+  clientId: string | null;
   // When Clerk stops accepting it (ms since the epoch), or null for never.
   expiresAt: number | null;
 };
@@ -25,54 +32,76 @@ export type MachineVerification =
   | { status: "valid"; identity: MachineIdentity }
   // Clerk does not know it, or it is revoked or expired.
   | { status: "invalid" }
-  // Clerk could not say: unreachable, a 5xx, a rate limit, or the app's secret key refused; or
-  // it did not answer in time, and may have verified it (and billed it) all the same.
+  // Clerk could not say: unreachable, a 5xx, its rate limit, the app's secret key refused; or it
+  // did not answer in time (`late`), and may have verified it (and billed it) all the same.
   | { status: "unavailable"; reason: string; late?: boolean };
 
-type TokenKind = {
-  tokenType: MachineTokenType;
-  prefix: string;
-  // Asks Clerk; throws what the Backend API client throws.
-  verify: (token: string) => Promise<MachineIdentity>;
+type Clerk = Parameters<Parameters<typeof clerkBackendApi>[0]>[0];
+
+const VERIFY: Record<OpaqueTokenType, (clerk: Clerk, token: string) => Promise<MachineIdentity>> = {
+  api_key: async (clerk, secret) => {
+    const key = await clerk.apiKeys.verify(secret);
+    return {
+      tokenType: "api_key",
+      id: key.id,
+      subject: key.subject,
+      name: key.name,
+      scopes: key.scopes,
+      clientId: null,
+      expiresAt: key.expiration,
+    };
+  },
+  // With the app's own machine secret key: Clerk refuses a token that names no scope to this
+  // app's machine (src/auth/app-machine.ts).
+  m2m_token: async (clerk, token) => {
+    const verified = await clerk.m2m.verify({
+      token,
+      machineSecretKey: serverEnv().CLERK_MACHINE_SECRET_KEY,
+    });
+    return {
+      tokenType: "m2m_token",
+      id: verified.id,
+      subject: verified.subject,
+      name: null,
+      scopes: verified.scopes,
+      clientId: null,
+      expiresAt: verified.expiration,
+    };
+  },
+  oauth_token: async (clerk, token) => {
+    const verified = await clerk.idPOAuthAccessToken.verify(token);
+    return {
+      tokenType: "oauth_token",
+      id: verified.id,
+      subject: verified.subject,
+      name: null,
+      scopes: verified.scopes,
+      clientId: verified.clientId,
+      expiresAt: verified.expiration,
+    };
+  },
 };
 
-const KINDS: readonly TokenKind[] = [
-  {
-    tokenType: "api_key",
-    prefix: "ak_",
-    verify: async (secret) => {
-      const key = await (await clerkClient()).apiKeys.verify(secret);
-      return {
-        tokenType: "api_key",
-        id: key.id,
-        subject: key.subject,
-        name: key.name,
-        scopes: key.scopes,
-        expiresAt: key.expiration,
-      };
-    },
-  },
-];
-
-export function machineTokenType(token: string): MachineTokenType | null {
-  return KINDS.find((k) => token.startsWith(k.prefix))?.tokenType ?? null;
-}
-
-// Clerk's answer about `token`, which must be a machine token (machineTokenType is not null).
-// 404 is Clerk's answer for a token it does not accept (as @clerk/backend reads it); anything
-// else that is not an answer means Clerk could not be asked.
-export async function verifyWithClerk(token: string): Promise<MachineVerification> {
-  const kind = KINDS.find((k) => token.startsWith(k.prefix));
-  if (!kind) throw new Error("verifyWithClerk: not a machine token");
+// Clerk's answer about an opaque token of `type`, through the app's one bounded way to the Backend
+// API (src/auth/clerk-backend-api.ts). 404 is Clerk's answer for a token it does not accept (as
+// @clerk/backend reads it); anything else that refuses the question means Clerk could not answer
+// it (the app's secret key refused, say).
+export async function verifyWithClerk(
+  type: OpaqueTokenType,
+  token: string,
+): Promise<MachineVerification> {
   try {
-    return { status: "valid", identity: await kind.verify(token) };
+    return { status: "valid", identity: await clerkBackendApi((c) => VERIFY[type](c, token)) };
   } catch (err) {
     if (isClerkAPIResponseError(err) && err.status === 404) return { status: "invalid" };
-    // A failed request is thrown as an API error too, without a status.
+    if (err instanceof ServiceUnavailable) {
+      return {
+        status: "unavailable",
+        reason: err.message,
+        late: err.cause instanceof DeadlineExceeded,
+      };
+    }
     const status = isClerkAPIResponseError(err) ? err.status : undefined;
-    const reason = status
-      ? `the Backend API answered ${status}`
-      : `the Backend API could not be reached: ${err instanceof Error ? err.message : String(err)}`;
-    return { status: "unavailable", reason };
+    return { status: "unavailable", reason: `the Backend API answered ${status ?? String(err)}` };
   }
 }

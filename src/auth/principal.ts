@@ -2,126 +2,156 @@ import { auth } from "@clerk/nextjs/server";
 import { headers } from "next/headers";
 import { verifyMachineToken } from "@/auth/credential-cache";
 import { CREDENTIAL_HEADER, openCredential } from "@/auth/credential-handoff";
-import { bearerOf } from "@/auth/gates/credentials";
-import {
-  type MachineIdentity,
-  type MachineVerification,
-  machineTokenType,
-} from "@/auth/machine-tokens";
-import { type VerifiedSession, verifySessionToken } from "@/auth/session-tokens";
+import { bearerOf, isOpaqueMachineToken, tokenTypeOf } from "@/auth/gates/credentials";
+import type { MachineIdentity, MachineVerification, OpaqueTokenType } from "@/auth/machine-tokens";
+import { describeTokenTypes, type TokenType } from "@/auth/route-table";
+import { type VerifiedJwt, verifySignedToken } from "@/auth/signed-tokens";
 import { type Problem, problem } from "@/http/problem";
 
-// Who is calling the API, as one shape for both kinds of credential. The tenant is the active
-// organization, or the user's personal workspace (their user id) when none is active.
-export type Principal =
-  | {
-      tokenType: "session_token";
-      userId: string;
-      orgId: string | null;
-      orgSlug: string | null;
-      orgRole: string | null;
-      permissions: string[];
-      tenantId: string;
-    }
-  | {
-      tokenType: "api_key";
-      keyId: string;
-      keyName: string;
-      userId: string | null;
-      orgId: string | null;
-      scopes: string[];
-      tenantId: string;
-    };
+// Who is calling, one kind of principal per token type. People and the keys they create act in a
+// tenant: the active organization, or the user's personal workspace (their user id) when none is
+// active. Machines of this deployment act for no tenant. What each may do is decided in
+// src/auth/authorize.ts.
+
+export type SessionPrincipal = {
+  tokenType: "session_token";
+  userId: string;
+  orgId: string | null;
+  orgSlug: string | null;
+  orgRole: string | null;
+  permissions: string[];
+  tenantId: string;
+};
+
+export type ApiKeyPrincipal = {
+  tokenType: "api_key";
+  keyId: string;
+  keyName: string;
+  userId: string | null;
+  orgId: string | null;
+  scopes: string[];
+  tenantId: string;
+};
+
+// A machine (Clerk's M2M authentication): its token names the machines it may be presented to.
+export type MachinePrincipal = {
+  tokenType: "m2m_token";
+  machineId: string;
+  tokenId: string;
+  // Machine ids: the machines Clerk gave this one a scope to when the token was minted.
+  scopes: string[];
+};
+
+// Principals that act in a tenant (the /api/v1 operations).
+export type TenantPrincipal = SessionPrincipal | ApiKeyPrincipal;
+export type Principal = TenantPrincipal | MachinePrincipal;
 
 export type PrincipalResult = { ok: true; principal: Principal } | { ok: false; problem: Problem };
 
-// A bearer token, verified: a session token by its signature (src/auth/session-tokens.ts), a
-// machine token by Clerk, through the cache (src/auth/credential-cache.ts).
-export type VerifiedCredential = VerifiedSession | MachineIdentity;
+// A credential as verified, before it is a principal: a bearer JWT (src/auth/signed-tokens.ts), an
+// opaque machine token as Clerk described it (src/auth/machine-tokens.ts), or a browser's session.
+export type VerifiedCredential = VerifiedJwt | MachineIdentity;
 
 export type BearerVerification =
   | { status: "valid"; credential: VerifiedCredential }
   | { status: "invalid"; detail: string }
   | { status: "unavailable"; reason: string };
 
-const INVALID_KEY = "The API key is not valid: unknown, revoked or expired.";
-
+// A bearer token of a type the caller takes, verified: a JWT with Clerk's key, an opaque machine
+// token by Clerk, through the cache of its answers.
 export async function verifyBearer(token: string): Promise<BearerVerification> {
-  if (machineTokenType(token) === null) {
-    const verified = await verifySessionToken(token);
-    return verified.status === "valid"
-      ? { status: "valid", credential: verified.session }
-      : verified;
+  const type = tokenTypeOf(token);
+  if (type === "session_token") return verifySignedToken(type, token);
+  if (isOpaqueMachineToken(token)) {
+    return fromMachine(await verifyMachineToken(type as OpaqueTokenType, token));
   }
-  return fromMachine(await verifyMachineToken(token));
+  return verifySignedToken(type as Exclude<TokenType, "api_key" | "session_token">, token);
 }
 
 export function fromMachine(verified: MachineVerification): BearerVerification {
   if (verified.status === "valid") return { status: "valid", credential: verified.identity };
-  if (verified.status === "invalid") return { status: "invalid", detail: INVALID_KEY };
+  if (verified.status === "invalid") {
+    return { status: "invalid", detail: "The token is not valid: unknown, revoked or expired." };
+  }
   return verified;
 }
 
-function principalOf(credential: VerifiedCredential): PrincipalResult {
-  if (credential.tokenType === "session_token") {
-    return {
-      ok: true,
-      principal: { ...credential, tenantId: credential.orgId ?? credential.userId },
-    };
+export function principalOf(credential: VerifiedCredential): PrincipalResult {
+  switch (credential.tokenType) {
+    case "session_token":
+      return {
+        ok: true,
+        principal: { ...credential, tenantId: credential.orgId ?? credential.userId },
+      };
+    case "api_key": {
+      const { subject } = credential as MachineIdentity;
+      const userId = subject.startsWith("user_") ? subject : null;
+      const orgId = subject.startsWith("org_") ? subject : null;
+      const tenantId = orgId ?? userId;
+      if (!tenantId) {
+        return {
+          ok: false,
+          problem: problem("forbidden", "This API key belongs to no user or organization."),
+        };
+      }
+      return {
+        ok: true,
+        principal: {
+          tokenType: "api_key",
+          keyId: credential.id,
+          keyName: (credential as MachineIdentity).name ?? "",
+          userId,
+          orgId,
+          scopes: credential.scopes,
+          tenantId,
+        },
+      };
+    }
+    case "m2m_token":
+      return {
+        ok: true,
+        principal: {
+          tokenType: "m2m_token",
+          machineId: credential.subject,
+          tokenId: credential.id,
+          scopes: credential.scopes,
+        },
+      };
+    default:
+      return {
+        ok: false,
+        problem: problem("unauthenticated", `This app does not take ${credential.tokenType} yet.`),
+      };
   }
-  const { subject } = credential;
-  const userId = subject.startsWith("user_") ? subject : null;
-  const orgId = subject.startsWith("org_") ? subject : null;
-  const tenantId = orgId ?? userId;
-  if (!tenantId) {
-    return {
-      ok: false,
-      problem: problem("forbidden", "This API key belongs to no user or organization."),
-    };
-  }
-  return {
-    ok: true,
-    principal: {
-      tokenType: "api_key",
-      keyId: credential.id,
-      keyName: credential.name ?? "",
-      userId,
-      orgId,
-      scopes: credential.scopes,
-      tenantId,
-    },
-  };
 }
 
-// The caller of the current API request. A bearer token is what the proxy verified and signed for
-// this handler (src/auth/credential-handoff.ts), else verified here (the proxy is not the only
-// gate); a browser's session cookie is Clerk's middleware's to read, through `auth()`.
-export async function currentPrincipal(): Promise<PrincipalResult> {
+const UNAVAILABLE = "Credentials cannot be checked right now. Try again shortly.";
+
+// The caller of a route that takes `accepts` (its entry in the route table). A bearer token is
+// what the proxy verified and sealed for this handler (src/auth/credential-handoff.ts), else it is
+// verified here (the proxy is not the only gate); a browser's session cookie is Clerk's
+// middleware's to read, through `auth()`.
+export async function currentPrincipal(accepts: readonly TokenType[]): Promise<PrincipalResult> {
   const request = await headers();
-  const bearer = bearerOf(request);
+  const bearer = bearerOf({ headers: request });
+  const refused = problem(
+    "unauthenticated",
+    `This route requires a valid credential: ${describeTokenTypes(accepts)}.`,
+  );
   if (bearer) {
+    if (!accepts.includes(tokenTypeOf(bearer))) return { ok: false, problem: refused };
     const handed = openCredential(request.get(CREDENTIAL_HEADER), bearer);
     if (handed) return principalOf(handed);
     const verified = await verifyBearer(bearer);
     if (verified.status === "valid") return principalOf(verified.credential);
     if (verified.status === "unavailable") {
-      return {
-        ok: false,
-        problem: problem(
-          "service-unavailable",
-          "Credentials cannot be checked right now. Try again shortly.",
-        ),
-      };
+      return { ok: false, problem: problem("service-unavailable", UNAVAILABLE) };
     }
-    return { ok: false, problem: problem("unauthenticated", verified.detail) };
+    return { ok: false, problem: refused };
   }
+  if (!accepts.includes("session_token")) return { ok: false, problem: refused };
   const a = await auth();
-  if (!a.isAuthenticated) {
-    return {
-      ok: false,
-      problem: problem("unauthenticated", "A valid session token or API key is required."),
-    };
-  }
+  if (!a.isAuthenticated) return { ok: false, problem: refused };
   return principalOf({
     tokenType: "session_token",
     userId: a.userId,

@@ -112,6 +112,26 @@ export const ClerkInvitationJson = z
     updatedAt: i.updated_at,
   }));
 
+// An organization's email domain (organizationDomain.created/updated). Verified is what
+// matters to the app; its enrollment mode says how people with an address there join.
+export const ClerkDomainJson = z
+  .object({
+    id,
+    organization_id: id,
+    name: text,
+    enrollment_mode: text,
+    verification: z.object({ status: text }).nullable(),
+    updated_at: timestamp,
+  })
+  .transform((d) => ({
+    id: d.id,
+    organizationId: d.organization_id,
+    name: d.name,
+    enrollmentMode: d.enrollment_mode,
+    verified: d.verification?.status === "verified",
+    updatedAt: d.updated_at,
+  }));
+
 // Delete events carry no timestamp, only the id.
 const DeletedJson = z.object({ id });
 
@@ -121,6 +141,7 @@ export type UserSnapshot = z.output<typeof ClerkUserJson>;
 export type OrganizationSnapshot = z.output<typeof ClerkOrganizationJson>;
 export type MembershipSnapshot = z.output<typeof ClerkMembershipJson>;
 export type InvitationSnapshot = z.output<typeof ClerkInvitationJson>;
+export type DomainSnapshot = z.output<typeof ClerkDomainJson>;
 export type InvitationEvent = "created" | "accepted" | "revoked";
 
 // What an event asks of the database.
@@ -132,7 +153,9 @@ export type ClerkChange =
   | { kind: "membership-upserted"; membership: MembershipSnapshot }
   | { kind: "membership-deleted"; membership: MembershipSnapshot }
   | { kind: "signed-in"; userId: string; at: Date }
-  | { kind: "invitation-changed"; event: InvitationEvent; invitation: InvitationSnapshot };
+  | { kind: "invitation-changed"; event: InvitationEvent; invitation: InvitationSnapshot }
+  | { kind: "domain-upserted"; created: boolean; domain: DomainSnapshot }
+  | { kind: "domain-deleted"; domainId: string };
 
 const userUpserted = ClerkUserJson.transform((user) => ({ kind: "user-upserted" as const, user }));
 const organizationUpserted = ClerkOrganizationJson.transform((organization) => ({
@@ -173,6 +196,20 @@ const HANDLED_EVENTS: Record<string, z.ZodType<ClerkChange>> = {
   "organizationInvitation.created": invitationChanged("created"),
   "organizationInvitation.accepted": invitationChanged("accepted"),
   "organizationInvitation.revoked": invitationChanged("revoked"),
+  "organizationDomain.created": ClerkDomainJson.transform((domain) => ({
+    kind: "domain-upserted" as const,
+    created: true,
+    domain,
+  })),
+  "organizationDomain.updated": ClerkDomainJson.transform((domain) => ({
+    kind: "domain-upserted" as const,
+    created: false,
+    domain,
+  })),
+  "organizationDomain.deleted": DeletedJson.transform((d) => ({
+    kind: "domain-deleted" as const,
+    domainId: d.id,
+  })),
   "session.created": SessionJson.transform((s) => ({
     kind: "signed-in" as const,
     userId: s.user_id,

@@ -1,14 +1,16 @@
 import type { Page } from "@playwright/test";
-import { clerk, clerkLoaded, DEMO, expect, SCREENSHOTS, signInAndOpen, test } from "./fixtures";
+import {
+  clerk,
+  clerkLoaded,
+  DEMO,
+  demoOrganization,
+  expect,
+  SCREENSHOTS,
+  signInAndOpen,
+  test,
+} from "./fixtures";
 import { codeMailedTo } from "./mailbox";
 import { APP_URL } from "./ports";
-
-// An organization of the demo admin's own, so the test leaves the seeded Acme alone.
-async function demoOrganization(name: string) {
-  const [demo] = (await clerk.users.getUserList({ emailAddress: [DEMO.email] })).data;
-  if (!demo) throw new Error("the seeded demo user is missing");
-  return clerk.organizations.createOrganization({ name, createdBy: demo.id });
-}
 
 // <OrganizationSwitcher/> → Manage opens <OrganizationProfile/>. A click that lands while
 // clerk-js is still settling the organization the URL activated is lost: retry.
@@ -119,9 +121,18 @@ test.describe("verified domains and membership requests with Clerk's components"
     await clerk.users.createUser({ emailAddress: [other], password: "a-long-enough-password" });
     await askToJoinThroughFrontendApi(other, "a-long-enough-password");
 
-    // The admin sees both requests, approves the newcomer in the Requests tab...
-    await page.reload();
+    // The dashboard says how people at the domain join (from the organizationDomain webhooks)...
+    const joinByDomain = page.getByRole("list", { name: "Verified domains" });
+    await expect
+      .poll(async () => {
+        await page.reload();
+        return joinByDomain.textContent();
+      })
+      .toContain(`People with an address at ${domain} can ask to join`);
     await clerkLoaded(page);
+    await joinByDomain.screenshot({ path: `${SCREENSHOTS}/dashboard-verified-domains.png` });
+
+    // ... and the admin sees both requests, approves the newcomer in the Requests tab...
     profile = await openProfile(page, "Members", /^Requests/);
     await profile.getByRole("tab", { name: /Requests/ }).click();
     await expect(profile.getByText(email)).toBeVisible();

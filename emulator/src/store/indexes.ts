@@ -54,6 +54,10 @@ export const INDEXES = {
   },
   membershipRequests: { organization: (r) => [r.organizationId], user: (r) => [r.userId] },
   apiKeys: { secretHash: (k) => [k.secretHash], subject: (k) => [k.subject] },
+  machines: {
+    secret: (m) => [m.secret, ...(m.previousSecret ? [m.previousSecret.secret] : [])],
+  },
+  m2mTokens: { token: (t) => [t.token], subject: (t) => [t.subject] },
   sessions: { user: (s) => [s.userId] },
   clients: { devBrowser: (c) => (c.devBrowserId === null ? [] : [c.devBrowserId]) },
   billingPayers: { organization: (p) => [p.organizationId] },

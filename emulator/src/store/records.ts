@@ -220,6 +220,38 @@ export type ApiKeyRecord = {
   updatedAt: number;
 };
 
+// A machine of Clerk's machine-to-machine authentication. Its secret is kept in the clear: Clerk
+// shows it again at any time (the Dashboard, GET /v1/machines/:id/secret_key). A rotation keeps the
+// previous secret usable until `previousSecret.expiresAt`.
+export type MachineRecord = {
+  id: string;
+  name: string;
+  defaultTokenTtl: number;
+  // The machines this one may send tokens to (its machine scopes), in the order they were granted.
+  scopedMachines: { id: string; createdAt: number }[];
+  readonly secret: string;
+  readonly previousSecret: { secret: string; expiresAt: number } | null;
+  createdAt: number;
+  updatedAt: number;
+};
+
+// An opaque M2M token (JWT-format ones are not stored, as in Clerk). The token itself is kept:
+// `min_remaining_ttl_seconds` hands an existing token out again.
+export type M2MTokenRecord = {
+  id: string;
+  readonly subject: string;
+  readonly token: string;
+  // The ids of the machines it may be presented to: its machine's scopes when it was created.
+  scopes: string[];
+  claims: Metadata | null;
+  revoked: boolean;
+  revocationReason: string | null;
+  expiration: number | null;
+  lastUsedAt: number | null;
+  createdAt: number;
+  updatedAt: number;
+};
+
 export type SessionStatus = "active" | "ended" | "removed" | "revoked" | "expired";
 
 export type SessionRecord = {
@@ -258,6 +290,7 @@ export type VerificationRecord = {
     | "password"
     | "email_code"
     | "reset_password_email_code"
+    | "email_link"
     | "ticket"
     // A social provider's OAuth flow, and an address that provider vouched for.
     | `oauth_${SocialProvider}`
@@ -332,6 +365,19 @@ export type SentEmail = {
   subject: string;
   code: string | null;
   link: string | null;
+  createdAt: number;
+};
+
+// An emailed link (`/v1/verify?token=`), filed under the SHA-256 of its token: opening it verifies
+// what it was sent for (a sign-in, a sign-up's address, an address added in <UserProfile/>), once.
+export type EmailLinkRecord = {
+  id: string;
+  purpose: "sign_in" | "sign_up" | "email_address";
+  // The sign-in, the sign-up, or the email address the link verifies.
+  targetId: string;
+  // The app page the browser goes on to, told how it went (`__clerk_status`).
+  redirectUrl: string;
+  expiresAt: number;
   createdAt: number;
 };
 
@@ -501,11 +547,14 @@ export type EmulatorState = {
   organizationSuggestions: Record<string, OrganizationSuggestionRecord>;
   membershipRequests: Record<string, MembershipRequestRecord>;
   apiKeys: Record<string, ApiKeyRecord>;
+  machines: Record<string, MachineRecord>;
+  m2mTokens: Record<string, M2MTokenRecord>;
   sessions: Record<string, SessionRecord>;
   clients: Record<string, ClientRecord>;
   signIns: Record<string, SignInRecord>;
   signUps: Record<string, SignUpRecord>;
   oauthFlows: Record<string, OAuthFlowRecord>;
+  emailLinks: Record<string, EmailLinkRecord>;
   mailbox: SentEmail[];
   jwtTemplates: Record<string, JwtTemplateRecord>;
   webhookMessages: WebhookMessage[];

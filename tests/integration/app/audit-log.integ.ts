@@ -6,6 +6,7 @@ import { type AppDatabase, connectAppDatabase, eventually } from "../../support/
 import { type AppProcess, freePort, startApp } from "../../support/app-process";
 import {
   deliver,
+  domainEvent,
   invitationEvent,
   membershipEvent,
   newSvixId,
@@ -631,6 +632,132 @@ describe("memberships and invitations from Clerk's webhooks", () => {
       membershipEvent("organizationMembership.updated", { ...base, updatedAt: t + 1_000 }),
     );
     expect((await rowsOf(base.id)).map((r) => r.kind)).toEqual(["membership.created"]);
+  });
+});
+
+describe("verified domains from Clerk's webhooks", () => {
+  it("records a domain added, verified, given another enrollment mode and removed, and names the domain of an automatic invitation, in words on the Activity page", async () => {
+    const name = `${unique("corp")}.test`;
+    const stored = (id: string, n: number) =>
+      eventually(
+        () => rowsOf(id),
+        (r) => r.length === n,
+      );
+    const domain = await clerk.organizations.createOrganizationDomain({
+      organizationId: orgA.id,
+      name,
+      enrollmentMode: "automatic_invitation",
+      verified: false,
+    });
+    await stored(domain.id, 1);
+    await clerk.organizations.updateOrganizationDomain({
+      organizationId: orgA.id,
+      domainId: domain.id,
+      verified: true,
+    });
+    await stored(domain.id, 2);
+    // Someone with an address there signs up: Clerk invites them, and nobody sent it.
+    const newcomer = `erin@${name}`;
+    await clerk.users.createUser({ emailAddress: [newcomer] });
+    const invited = await eventually(
+      () => database.sql`
+        select changes from audit_events
+        where tenant_id = ${orgA.id} and kind = 'invitation.created'
+          and changes->>'email_address' = ${newcomer}`,
+      (r) => r.length === 1,
+    );
+    expect(invited[0]?.changes).toEqual({
+      email_address: newcomer,
+      role: "org:member",
+      domain: name,
+    });
+    await clerk.organizations.updateOrganizationDomain({
+      organizationId: orgA.id,
+      domainId: domain.id,
+      enrollmentMode: "automatic_suggestion",
+    });
+    await stored(domain.id, 3);
+    await clerk.organizations.deleteOrganizationDomain({
+      organizationId: orgA.id,
+      domainId: domain.id,
+    });
+    const rows = await stored(domain.id, 4);
+    expect(rows.map((r) => [r.kind, r.changes])).toEqual([
+      ["domain.added", { name, verified: false, enrollment_mode: "automatic_invitation" }],
+      [
+        "domain.updated",
+        {
+          name,
+          verified: true,
+          enrollment_mode: "automatic_invitation",
+          previous_verified: false,
+          previous_enrollment_mode: "automatic_invitation",
+        },
+      ],
+      [
+        "domain.updated",
+        {
+          name,
+          verified: true,
+          enrollment_mode: "automatic_suggestion",
+          previous_verified: true,
+          previous_enrollment_mode: "automatic_invitation",
+        },
+      ],
+      ["domain.removed", { name }],
+    ]);
+    expect(rows.every((r) => r.actor_type === "clerk" && r.tenant_id === orgA.id)).toBe(true);
+
+    const activity = await page(`/orgs/${orgA.slug}/activity`, await session(alice, orgA.id));
+    const described = rowsIn(activity.html).filter((r) => r.includes(name));
+    const shown = (label: string, summary: string) =>
+      described.some((r) => r.includes(`>${label}</td>`) && r.includes(`>${summary}<`));
+    expect(shown("Domain added", `${name}: not verified yet, automatic invitations`)).toBe(true);
+    expect(shown("Domain changed", `${name}: verified`)).toBe(true);
+    expect(
+      shown(
+        "Domain changed",
+        `${name}: automatic suggestions (people ask to join, an admin approves) (was automatic invitations)`,
+      ),
+    ).toBe(true);
+    expect(shown("Domain removed", name)).toBe(true);
+    expect(
+      shown("Invitation sent", `${newcomer} as member, automatically (an address at ${name})`),
+    ).toBe(true);
+  });
+
+  it("records a domain update that arrives before the domain, without inventing what it was", async () => {
+    const t = Date.now();
+    const domain = {
+      id: `orgdmn_${unique("d")}`,
+      organization: { id: orgA.id, name: "Org A", slug: orgA.slug, updatedAt: t },
+      name: `${unique("early")}.test`,
+      enrollmentMode: "manual_invitation" as const,
+      verified: false,
+      updatedAt: t,
+    };
+    await deliver(
+      webhookUrl,
+      domainEvent("organizationDomain.updated", { ...domain, verified: true, updatedAt: t + 1 }),
+    );
+    await deliver(webhookUrl, domainEvent("organizationDomain.created", domain));
+    const rows = await rowsOf(domain.id);
+    expect(rows.map((r) => [r.kind, r.changes])).toEqual([
+      [
+        "domain.added",
+        { name: domain.name, verified: false, enrollment_mode: "manual_invitation" },
+      ],
+      [
+        "domain.updated",
+        {
+          name: domain.name,
+          verified: true,
+          enrollment_mode: "manual_invitation",
+          previous_verified: null,
+          previous_enrollment_mode: null,
+        },
+      ],
+    ]);
   });
 });
 

@@ -3,6 +3,7 @@ import { parseClerkEvent } from "../../../src/webhooks/clerk-events";
 import {
   clerkEvent,
   deletedEvent,
+  domainEvent,
   invitationEvent,
   membershipEvent,
   organizationEvent,
@@ -25,6 +26,15 @@ const membership = {
   user: { id: "user_1", firstName: "Ada", lastName: null },
   role: "org:admin",
   updatedAt: 3_000,
+};
+
+const domain = {
+  id: "orgdmn_1",
+  organization: org,
+  name: "acme.test",
+  enrollmentMode: "automatic_suggestion" as const,
+  verified: true,
+  updatedAt: 6_000,
 };
 
 const invitation = {
@@ -78,6 +88,12 @@ describe("Clerk event parsing", () => {
         updatedAt: 5_000,
       }),
     ],
+    ["organizationDomain.created", domainEvent("organizationDomain.created", domain)],
+    [
+      "organizationDomain.updated",
+      domainEvent("organizationDomain.updated", { ...domain, verified: false }),
+    ],
+    ["organizationDomain.deleted", deletedEvent("organizationDomain.deleted", "orgdmn_1")],
   ])("reads a %s event shaped as Clerk's webhook spec says", (_type, event) => {
     expect(validateWebhookPayload(event)).toEqual({ ok: true, operation: expect.any(String) });
     expect(parseClerkEvent(event).kind).toBe("handled");
@@ -159,6 +175,31 @@ describe("Clerk event parsing", () => {
           updatedAt: new Date(5_000),
         },
       },
+    });
+  });
+
+  it("takes a domain's organization, name, enrollment mode and whether it is verified", () => {
+    expect(parseClerkEvent(domainEvent("organizationDomain.updated", domain))).toEqual({
+      kind: "handled",
+      type: "organizationDomain.updated",
+      change: {
+        kind: "domain-upserted",
+        created: false,
+        domain: {
+          id: "orgdmn_1",
+          organizationId: "org_1",
+          name: "acme.test",
+          enrollmentMode: "automatic_suggestion",
+          verified: true,
+          updatedAt: new Date(6_000),
+        },
+      },
+    });
+    expect(
+      parseClerkEvent(domainEvent("organizationDomain.created", { ...domain, verified: false })),
+    ).toMatchObject({ change: { created: true, domain: { verified: false } } });
+    expect(parseClerkEvent(deletedEvent("organizationDomain.deleted", "orgdmn_1"))).toMatchObject({
+      change: { kind: "domain-deleted", domainId: "orgdmn_1" },
     });
   });
 

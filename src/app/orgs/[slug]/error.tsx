@@ -3,7 +3,10 @@
 import { StatusPage } from "@/components/status-page";
 
 // A page of the organization that failed on the server, inside its frame. The reference is Next's
-// digest of the error, which the server logs beside the request id (src/instrumentation.ts).
+// digest of the error, which the server logs beside the request id (src/instrumentation.ts). A
+// service the page needs not answering (Clerk, the database: src/http/unavailable.ts) is told
+// apart from a bug; a page load that fails so is answered 503 by the server itself
+// (scripts/lib/front-door.ts), so this shows it when the failure reaches the browser otherwise.
 export default function OrgError({
   error,
   reset,
@@ -11,6 +14,23 @@ export default function OrgError({
   error: Error & { digest?: string };
   reset: () => void;
 }) {
+  if (error.digest === "service-unavailable") {
+    return (
+      <div>
+        <StatusPage
+          code="503"
+          title="Temporarily unavailable"
+          links={[{ href: "/dashboard", label: "Go to your dashboard" }]}
+        >
+          <p>
+            A service this page needs is not answering right now. Nothing you did caused it, and
+            nothing was lost. Try again in a few seconds.
+          </p>
+        </StatusPage>
+        <TryAgain reset={reset} />
+      </div>
+    );
+  }
   return (
     <div>
       <StatusPage
@@ -25,13 +45,19 @@ export default function OrgError({
           </p>
         )}
       </StatusPage>
-      <button
-        type="button"
-        onClick={reset}
-        className="mx-auto block rounded-md px-4 py-2 text-sm font-medium text-brand-700 hover:bg-brand-50"
-      >
-        Try again
-      </button>
+      <TryAgain reset={reset} />
     </div>
+  );
+}
+
+function TryAgain({ reset }: { reset: () => void }) {
+  return (
+    <button
+      type="button"
+      onClick={reset}
+      className="mx-auto block rounded-md px-4 py-2 text-sm font-medium text-brand-700 hover:bg-brand-50"
+    >
+      Try again
+    </button>
   );
 }

@@ -1,6 +1,11 @@
 import Link from "next/link";
 import { database } from "@/db/client";
 import { listMembers, type Member, memberDisplayName, roleLabel } from "@/members/members";
+import {
+  howPeopleJoin,
+  type VerifiedDomain,
+  verifiedDomainsOf,
+} from "@/organizations/verified-domains";
 import { listProjects } from "@/projects/projects";
 import { CreateProjectForm } from "./create-project-form";
 import { DeleteProjectButton } from "./delete-project-button";
@@ -14,9 +19,10 @@ export default async function OrgDashboardPage({ params }: { params: Promise<{ s
   const { slug } = await params;
   const { orgId, canManageProjects } = await requireActiveOrg(slug);
   const { db } = database();
-  const [{ projects }, memberPage] = await Promise.all([
+  const [{ projects }, memberPage, domains] = await Promise.all([
     listProjects(db, orgId),
     listMembers(db, orgId, { limit: 100 }),
+    verifiedDomainsOf(db, orgId),
   ]);
   const members = memberPage.members.sort((a, b) =>
     memberDisplayName(a).localeCompare(memberDisplayName(b)),
@@ -71,13 +77,14 @@ export default async function OrgDashboardPage({ params }: { params: Promise<{ s
           </ul>
         </section>
       )}
-      <MemberList members={members} />
+      <MemberList members={members} domains={domains} />
     </div>
   );
 }
 
-// Members as synced from Clerk's webhooks into the database (not fetched from Clerk per request).
-function MemberList({ members }: { members: Member[] }) {
+// Members as synced from Clerk's webhooks into the database (not fetched from Clerk per request),
+// and how people join through the organization's verified domains.
+function MemberList({ members, domains }: { members: Member[]; domains: VerifiedDomain[] }) {
   return (
     <section aria-labelledby="member-list-heading" className="flex flex-col gap-2">
       <h2 id="member-list-heading" className="font-semibold">
@@ -107,6 +114,28 @@ function MemberList({ members }: { members: Member[] }) {
           ))}
         </ul>
       )}
+      <JoinByDomain domains={domains} />
     </section>
+  );
+}
+
+function JoinByDomain({ domains }: { domains: VerifiedDomain[] }) {
+  if (domains.length === 0) {
+    return (
+      <p className="text-sm text-slate-600">
+        Admins can let colleagues join by their work email: organization switcher → Manage → General
+        → Verified domains.
+      </p>
+    );
+  }
+  return (
+    <ul aria-label="Verified domains" className="flex flex-col gap-1 text-sm text-slate-600">
+      {domains.map((d) => (
+        <li key={d.name}>
+          People with an address at <span className="font-medium text-slate-900">{d.name}</span>{" "}
+          {howPeopleJoin(d)}.
+        </li>
+      ))}
+    </ul>
   );
 }
