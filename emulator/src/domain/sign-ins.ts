@@ -12,6 +12,7 @@ import type {
 } from "../store/records";
 import { activeSessionsOf } from "./dev-browsers";
 import { checkEmailCode, sendEmailCode } from "./email-codes";
+import { type LinkOutcome, sendEmailLink } from "./email-links";
 import { linkIdentity, ownerOfIdentity, startOAuthFlow } from "./external-accounts";
 import { offeredSettings } from "./instance-settings";
 import { acceptInvitation, assertTicketUsable, invitationForTicket } from "./invitations";
@@ -21,6 +22,9 @@ import { providerOfStrategy } from "./social-providers";
 import { findUserByEmail, hashNewPassword } from "./users";
 
 const SIGN_IN_LIFETIME_MS = 24 * 60 * 60 * 1000;
+
+// Where the browser goes once an emailed link is opened, and the Frontend API as it sees it.
+export type LinkRedirect = { redirectUrl: string; frontendApiUrl: string };
 
 // Where an OAuth flow's callback sends the browser (see external-accounts.ts FlowStart).
 export type OAuthRedirect = {
@@ -49,7 +53,7 @@ function userOf(ctx: Ctx, signIn: SignInRecord): UserRecord {
 
 export type FirstFactor =
   | { strategy: "password" }
-  | { strategy: keyof typeof CODE_FACTORS; emailAddress: EmailAddressRecord };
+  | { strategy: keyof typeof CODE_FACTORS | "email_link"; emailAddress: EmailAddressRecord };
 
 // What the identified user can sign in with on this instance: their password, if they have one
 // and the instance takes passwords; a code sent to their primary address; and, with a password,
@@ -67,6 +71,7 @@ export function firstFactorsOf(core: Core, user: UserRecord, signIn?: SignInReco
   const password = offered.password && user.passwordHash !== null;
   const factors: FirstFactor[] = password ? [{ strategy: "password" }] : [];
   if (email && offered.email_code) factors.push({ strategy: "email_code", emailAddress: email });
+  if (email && offered.email_link) factors.push({ strategy: "email_link", emailAddress: email });
   if (email && password) {
     factors.push({ strategy: "reset_password_email_code", emailAddress: email });
   }
@@ -169,13 +174,32 @@ export async function startSignIn(
   return signIn;
 }
 
-export function prepareFirstFactor(ctx: Ctx, signIn: SignInRecord, strategy: string): SignInRecord {
+// `redirect`: an email link's, where the browser goes once the link is opened.
+export function prepareFirstFactor(
+  ctx: Ctx,
+  signIn: SignInRecord,
+  strategy: string,
+  redirect?: LinkRedirect,
+): SignInRecord {
   if (signIn.status !== "needs_first_factor")
     throw errors.paramInvalid("strategy", "is not needed now");
+  if (strategy === "email_link") {
+    const { emailAddress } = factorOf(ctx, signIn, "email_link");
+    if (!redirect) throw errors.paramMissing("redirect_url");
+    signIn.firstFactorVerification = sendEmailLink(ctx, {
+      purpose: "sign_in",
+      targetId: signIn.id,
+      to: emailAddress,
+      subject: "Your sign-in link",
+      ...redirect,
+    });
+    touch(ctx, signIn);
+    return signIn;
+  }
   if (!isCodeFactor(strategy)) {
     throw errors.paramInvalid(
       "strategy",
-      "must be email_code or reset_password_email_code (the factors that need preparing)",
+      "must be email_code, email_link or reset_password_email_code (the factors that need preparing)",
     );
   }
   const { emailAddress } = factorOf(ctx, signIn, strategy);
@@ -231,6 +255,29 @@ export async function attemptFirstFactor(
     }
   }
   return completeSignIn(ctx, client, signIn);
+}
+
+// Its emailed link was opened: a pending email-link verification completes the sign-in (in the
+// browser that asked for the link, which learns it by polling). Answers what the link's page is
+// told: its status and the session it created.
+export function verifySignInByLink(ctx: Ctx, signIn: SignInRecord): LinkOutcome {
+  const v = signIn.firstFactorVerification;
+  if (v?.strategy !== "email_link") return { status: "failed" };
+  if (v.status === "verified") return { status: "verified", sessionId: signIn.createdSessionId };
+  if (v.status !== "unverified" || signIn.status !== "needs_first_factor") {
+    return { status: "failed" };
+  }
+  if (v.expireAt !== null && v.expireAt <= ctx.core.now()) {
+    v.status = "expired";
+    touch(ctx, signIn);
+    return { status: "expired" };
+  }
+  const client = ctx.core.store.state.clients[signIn.clientId];
+  if (!client) return { status: "failed" };
+  v.status = "verified";
+  v.attempts += 1;
+  const done = completeSignIn(ctx, client, signIn);
+  return { status: "verified", sessionId: done.createdSessionId };
 }
 
 // "Forgot password?", last step: the new password, then the user is signed in; when asked (as

@@ -5,6 +5,7 @@ import type { ClientRecord, ProviderIdentity, SignUpRecord } from "../store/reco
 import { activeSessionsOf } from "./dev-browsers";
 import { normalizedEmailAddress } from "./email-addresses";
 import { checkEmailCode, sendEmailCode } from "./email-codes";
+import { type LinkOutcome, sendEmailLink } from "./email-links";
 import {
   failVerification,
   newExternalAccount,
@@ -14,7 +15,7 @@ import {
 import { offeredSettings } from "./instance-settings";
 import { acceptInvitation, assertTicketUsable, invitationForTicket } from "./invitations";
 import { createSession } from "./sessions";
-import type { OAuthRedirect } from "./sign-ins";
+import type { LinkRedirect, OAuthRedirect } from "./sign-ins";
 import { providerOfStrategy } from "./social-providers";
 import { createUser, findUserByEmail, passwordHashFor } from "./users";
 
@@ -262,17 +263,58 @@ export async function updateSignUp(
   return completeIfReady(ctx, client, signUp);
 }
 
-export function prepareEmailVerification(ctx: Ctx, signUp: SignUpRecord, strategy: string) {
-  if (strategy !== "email_code") throw errors.paramInvalid("strategy", "must be email_code");
+// The address is proved with a code or, where the instance verifies by link, an emailed link
+// (`redirect`: where the browser goes once it is opened).
+export function prepareEmailVerification(
+  ctx: Ctx,
+  signUp: SignUpRecord,
+  strategy: string,
+  redirect?: LinkRedirect,
+) {
+  const offered = offeredSettings(ctx.core).identifiers.email_address.verifications;
+  if (strategy !== "email_code" && strategy !== "email_link") {
+    throw errors.paramInvalid("strategy", "must be email_code or email_link");
+  }
+  if (!offered[strategy]) throw errors.strategyForUserInvalid();
   if (!signUp.emailAddress) throw errors.paramMissing("email_address");
-  signUp.emailVerification = sendEmailCode(
-    ctx,
-    { id: null, emailAddress: signUp.emailAddress },
-    "sign-up",
-  );
+  const to = { id: null, emailAddress: signUp.emailAddress };
+  if (strategy === "email_link") {
+    if (!redirect) throw errors.paramMissing("redirect_url");
+    signUp.emailVerification = sendEmailLink(ctx, {
+      purpose: "sign_up",
+      targetId: signUp.id,
+      to,
+      subject: "Verify your email address to sign up",
+      ...redirect,
+    });
+  } else {
+    signUp.emailVerification = sendEmailCode(ctx, to, "sign-up");
+  }
   signUp.updatedAt = ctx.core.now();
   ctx.core.store.save();
   return signUp;
+}
+
+// Its emailed link was opened: the address is verified, and the sign-up completes if nothing
+// else is missing (the browser that asked learns it by polling).
+export async function verifySignUpByLink(ctx: Ctx, signUp: SignUpRecord): Promise<LinkOutcome> {
+  const v = signUp.emailVerification;
+  if (v?.strategy !== "email_link") return { status: "failed" };
+  if (v.status === "verified") return { status: "verified", sessionId: signUp.createdSessionId };
+  if (v.status !== "unverified" || signUp.status !== "missing_requirements") {
+    return { status: "failed" };
+  }
+  if (v.expireAt !== null && v.expireAt <= ctx.core.now()) {
+    v.status = "expired";
+    ctx.core.store.save();
+    return { status: "expired" };
+  }
+  const client = ctx.core.store.state.clients[signUp.clientId];
+  if (!client) return { status: "failed" };
+  v.status = "verified";
+  v.attempts += 1;
+  const done = await completeIfReady(ctx, client, signUp);
+  return { status: "verified", sessionId: done.createdSessionId };
 }
 
 export async function attemptEmailVerification(
@@ -283,6 +325,9 @@ export async function attemptEmailVerification(
 ): Promise<SignUpRecord> {
   const verification = signUp.emailVerification;
   if (!verification) throw errors.paramInvalid("strategy", "email_code must be prepared first");
+  if (verification.strategy === "email_link") {
+    throw errors.paramInvalid("strategy", "is email_link: the emailed link verifies the address");
+  }
   const result = checkEmailCode(verification, code, ctx.core.now());
   ctx.core.store.save();
   if (result === "incorrect") throw errors.codeIncorrect();
@@ -315,10 +360,11 @@ async function completeIfReady(ctx: Ctx, client: ClientRecord, signUp: SignUpRec
     firstName: signUp.firstName,
     lastName: signUp.lastName,
     externalAccounts: signUp.identity ? [newExternalAccount(ctx.core, signUp.identity)] : [],
+    // How the sign-up proved the address (a ticket's address reads as the instance's own).
     emailVerifiedBy:
-      signUp.emailVerification?.strategy === `from_oauth_${signUp.identity?.provider}`
-        ? signUp.emailVerification.strategy
-        : undefined,
+      signUp.emailVerification?.strategy === "ticket"
+        ? undefined
+        : signUp.emailVerification?.strategy,
   });
   if (inv) acceptInvitation(ctx, inv, user.id);
   const session = createSession(ctx, user.id, {

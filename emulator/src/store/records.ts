@@ -358,6 +358,7 @@ export type VerificationRecord = {
     | "password"
     | "email_code"
     | "reset_password_email_code"
+    | "email_link"
     | "ticket"
     // A social provider's OAuth flow, and an address that provider vouched for.
     | `oauth_${SocialProvider}`
@@ -432,6 +433,19 @@ export type SentEmail = {
   subject: string;
   code: string | null;
   link: string | null;
+  createdAt: number;
+};
+
+// An emailed link (`/v1/verify?token=`), filed under the SHA-256 of its token: opening it verifies
+// what it was sent for (a sign-in, a sign-up's address, an address added in <UserProfile/>), once.
+export type EmailLinkRecord = {
+  id: string;
+  purpose: "sign_in" | "sign_up" | "email_address";
+  // The sign-in, the sign-up, or the email address the link verifies.
+  targetId: string;
+  // The app page the browser goes on to, told how it went (`__clerk_status`).
+  redirectUrl: string;
+  expiresAt: number;
   createdAt: number;
 };
 
@@ -613,6 +627,7 @@ export type EmulatorState = {
   signIns: Record<string, SignInRecord>;
   signUps: Record<string, SignUpRecord>;
   oauthFlows: Record<string, OAuthFlowRecord>;
+  emailLinks: Record<string, EmailLinkRecord>;
   mailbox: SentEmail[];
   jwtTemplates: Record<string, JwtTemplateRecord>;
   webhookMessages: WebhookMessage[];

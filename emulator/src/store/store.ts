@@ -40,6 +40,7 @@ function emptyState(): EmulatorState {
     signIns: {},
     signUps: {},
     oauthFlows: {},
+    emailLinks: {},
     mailbox: [],
     jwtTemplates: {},
     webhookMessages: [],
