@@ -27,6 +27,7 @@ const EMULATED: ReadonlySet<string> = new Set([
   "organizations.verified_domains.enabled",
   "organizations.verified_domains.automatic_invitation",
   "organizations.verified_domains.automatic_suggestion",
+  "organizations.membership_required",
 ]);
 
 // The declared settings an item at a time: those switched on that the emulator cannot serve.

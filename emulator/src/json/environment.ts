@@ -13,9 +13,10 @@ import { MIN_PASSWORD_LENGTH, USERNAME_LENGTH } from "../domain/users";
 // (password reset, the user's own addresses, picture and account, organizations, API keys) is
 // fixed, so the UI never offers a flow the emulator cannot serve. Checked against
 // fapi-2026-05-12.yml `Client.Environment`, which is closed (`additionalProperties: false`) at
-// almost every level: fields the SDK reads but the spec does not list (`auth_config.session_minter`, `organization_settings.force_organization_selection`,
+// almost every level: fields the SDK reads but the spec does not list (`auth_config.session_minter`,
 // `protect_config.id`, ...) are left out, and clerk-js then falls back to its defaults (false or
-// empty), which are the values this instance wants anyway.
+// empty), which are the values this instance wants anyway. The exception is
+// `organization_settings.force_organization_selection`, sent where membership is required.
 
 // What a user may do from the UI, in the environment and on each user (the two must agree).
 // Deleting oneself is <UserProfile/>'s "Delete account" (DELETE /v1/me).
@@ -205,6 +206,8 @@ function userSettings(s: InstanceSettings) {
 // The app's sign-in and sign-up pages, also where invitation links lead.
 export const SIGN_IN_PATH = "/sign-in";
 export const SIGN_UP_PATH = "/sign-up";
+// The app's page with Clerk's <OAuthConsent/>, where the OAuth server sends people to consent.
+export const OAUTH_CONSENT_PATH = "/oauth/consent";
 
 // Pages of the app (src/app): sign-in and sign-up, settings as the user profile, and onboarding,
 // which sends a signed-in user on to their active organization or lets them pick or create one.
@@ -227,10 +230,10 @@ function appUrls(appOrigin: string | null) {
     after_create_organization_url: page("/onboarding"),
     after_leave_organization_url: page("/onboarding"),
     logo_link_url: page("/"),
-    // No waitlist (sign-up mode is public) and no OAuth server: never visited.
+    // No waitlist (sign-up mode is public): never visited.
     waitlist_url: "",
     after_join_waitlist_url: "",
-    oauth_consent_url: "",
+    oauth_consent_url: page(OAUTH_CONSENT_PATH),
   };
 }
 
@@ -370,6 +373,11 @@ export function environmentJSON(options: EnvironmentOptions): Record<string, unk
       max_allowed_memberships: 0,
       actions: { admin_delete: true },
       domains: domainsJSON(options.settings),
+      // Sent only where the instance has "Membership required", as Clerk does; the spec's closed
+      // schema leaves it out (tests/support/openapi-contract.ts lists it among its errata).
+      ...(options.settings.organizations.membership_required
+        ? { force_organization_selection: true }
+        : {}),
       slug: { disabled: false },
       creator_role: CREATOR_ROLE,
     },

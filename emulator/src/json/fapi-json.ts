@@ -6,6 +6,7 @@ import { invitationStatus, pendingInvitationsCount } from "../domain/invitations
 import { membershipRole, membershipsOfUser } from "../domain/memberships";
 import { membersCount } from "../domain/organizations";
 import { roleRecordJSON } from "../domain/roles";
+import { sessionStatus, sessionTasks } from "../domain/session-tasks";
 import { firstFactorsOf } from "../domain/sign-ins";
 import { missingFields, signUpFields } from "../domain/sign-ups";
 import { describeUserAgent } from "../domain/user-agent";
@@ -170,18 +171,21 @@ export function fapiSessionJSON(
   lastActiveToken: string | null,
 ) {
   const user = userOf(core, session.userId);
+  const tasks = sessionTasks(core, session);
   return {
     object: "session",
     id: session.id,
-    status: session.status,
+    // `pending` while it has a task (domain/session-tasks.ts).
+    status: sessionStatus(core, session),
     expire_at: session.expireAt,
     abandon_at: session.abandonAt,
     last_active_at: session.lastActiveAt,
     last_active_token: lastActiveToken === null ? null : { object: "token", jwt: lastActiveToken },
     last_active_organization_id: session.lastActiveOrganizationId,
     actor: null,
-    // No session tasks (forced organization selection, password reset, MFA setup) exist here.
-    tasks: null,
+    // Only choosing an organization (`choose-organization`) is emulated; clerk-js reads none as
+    // null.
+    tasks: tasks.length > 0 ? tasks : null,
     user: fapiUserJSON(core, user),
     public_user_data: publicUserData(user),
     // Minutes since the first and second factor were verified (-1: never). The emulator keeps

@@ -557,7 +557,6 @@ describe("environmentJSON", () => {
   // out, and clerk-js falls back to false or empty, which is what this instance wants.
   it.each([
     ["auth_config", { session_minter: false }],
-    ["organization_settings", { force_organization_selection: false }],
     ["protect_config", { object: "protect_config", id: "protect_config_emulator" }],
   ])("leaves out what the spec does not allow in %s", (key, extra) => {
     const section = (env as Record<string, object>)[key];
@@ -566,6 +565,23 @@ describe("environmentJSON", () => {
       [key]: { ...section, ...extra },
     });
     expect(result.ok).toBe(false);
+  });
+
+  it("says an organization is required (force_organization_selection) only where membership is", () => {
+    const organizationSettings = (e: unknown) =>
+      (e as { organization_settings: Record<string, unknown> }).organization_settings;
+    expect(organizationSettings(env)).not.toHaveProperty("force_organization_selection");
+    const required = environmentJSON({
+      applicationName: "Projects",
+      settings: {
+        ...offered,
+        organizations: { ...offered.organizations, membership_required: true },
+      },
+      appOrigin,
+    });
+    expect(organizationSettings(required).force_organization_selection).toBe(true);
+    // Clerk's spec does not list it (a listed erratum of tests/support/openapi-contract.ts).
+    expectComponent("Client.Environment", required);
   });
 
   it("points the UI at the app's own pages", () => {
