@@ -1,10 +1,13 @@
 import { auth } from "@clerk/nextjs/server";
+import { applicationName, grantOrganization, memberRole } from "@/auth/oauth-grant";
 import { describeTokenTypes, type TokenType } from "@/auth/route-table";
 import { type Problem, problem } from "@/http/problem";
+import { ServiceUnavailable } from "@/http/unavailable";
 
 // Who is calling, one kind of principal per token type. People and the keys they create act in a
 // tenant: the active organization, or the user's personal workspace (their user id) when none is
-// active. Machines of this deployment act for no tenant. What each may do is decided in
+// active. Third-party applications (OAuth access tokens) act for the user who consented, in the
+// organization chosen then. Machines of this deployment act for no tenant. What each may do is decided in
 // src/auth/authorize.ts.
 
 export type SessionPrincipal = {
@@ -36,8 +39,24 @@ export type MachinePrincipal = {
   scopes: string[];
 };
 
+// A third-party application acting for the user who consented (Clerk's OAuth access tokens),
+// limited to the scopes granted, in the organization chosen at consent (`orgRole`: the user's
+// role there as synced now; a user who left it has none, and the token acts nowhere) or, without
+// one, in the user's personal workspace.
+export type OAuthPrincipal = {
+  tokenType: "oauth_token";
+  tokenId: string;
+  clientId: string;
+  appName: string;
+  userId: string;
+  orgId: string | null;
+  orgRole: string | null;
+  scopes: string[];
+  tenantId: string;
+};
+
 // Principals that act in a tenant (the /api/v1 operations).
-export type TenantPrincipal = SessionPrincipal | ApiKeyPrincipal;
+export type TenantPrincipal = SessionPrincipal | ApiKeyPrincipal | OAuthPrincipal;
 export type Principal = TenantPrincipal | MachinePrincipal;
 
 export type PrincipalResult = { ok: true; principal: Principal } | { ok: false; problem: Problem };
@@ -45,7 +64,48 @@ export type PrincipalResult = { ok: true; principal: Principal } | { ok: false; 
 const readAuth = (accepts: readonly TokenType[]) => auth({ acceptsToken: [...accepts] });
 type AuthObject = Awaited<ReturnType<typeof readAuth>>;
 
-function principalOf(a: AuthObject & { isAuthenticated: true }): PrincipalResult {
+async function oauthPrincipal(
+  a: AuthObject & { isAuthenticated: true; tokenType: "oauth_token" },
+): Promise<PrincipalResult> {
+  try {
+    const [orgId, appName] = await Promise.all([
+      grantOrganization(a.id, await a.getToken()),
+      applicationName(a.clientId),
+    ]);
+    const membership = orgId ? await memberRole(a.userId, orgId) : null;
+    if (orgId && !membership) {
+      return {
+        ok: false,
+        problem: problem(
+          "forbidden",
+          "The user who granted this token is no longer a member of its organization.",
+        ),
+      };
+    }
+    return {
+      ok: true,
+      principal: {
+        tokenType: "oauth_token",
+        tokenId: a.id,
+        clientId: a.clientId,
+        appName,
+        userId: a.userId,
+        orgId,
+        orgRole: membership?.role ?? null,
+        scopes: a.scopes ?? [],
+        tenantId: orgId ?? a.userId,
+      },
+    };
+  } catch (err) {
+    if (!(err instanceof ServiceUnavailable)) throw err;
+    return {
+      ok: false,
+      problem: problem("service-unavailable", "Clerk cannot tell this token's grant right now."),
+    };
+  }
+}
+
+async function principalOf(a: AuthObject & { isAuthenticated: true }): Promise<PrincipalResult> {
   switch (a.tokenType) {
     case "session_token":
       return {
@@ -91,11 +151,8 @@ function principalOf(a: AuthObject & { isAuthenticated: true }): PrincipalResult
           scopes: a.scopes ?? [],
         },
       };
-    default:
-      return {
-        ok: false,
-        problem: problem("unauthenticated", `This app does not take ${a.tokenType} yet.`),
-      };
+    case "oauth_token":
+      return oauthPrincipal(a);
   }
 }
 
