@@ -82,10 +82,10 @@ const API_OPERATIONS: readonly ApiOperation[] = [
     operationId: "getMe",
     summary: "Who is calling",
     description:
-      "The credential's type, its user and organization, and its scopes (API key) or permissions (session). Any valid credential may call it, a key without scopes included.",
+      "The credential's type, its user and organization, and its scopes (API key, OAuth access token) or permissions (session). Any valid credential may call it, a key without scopes included.",
     scope: null,
     success: { status: 200, description: "The caller.", schema: "Me" },
-    errors: [401],
+    errors: [401, 403],
   },
   {
     method: "get",
@@ -210,7 +210,7 @@ const ERROR_RESPONSES: Record<
   },
   403: {
     description:
-      "Authenticated but not allowed: `missing_scope` names the scope the API key lacks (for a machine, the app's machine id its token does not name), `missing_permission` the permission the session's role lacks.",
+      "Authenticated but not allowed: `missing_scope` names the scope the API key or OAuth access token lacks (for a machine, the app's machine id its token does not name), `missing_permission` the permission the session's role (or the role of the user an OAuth application acts for) lacks. An OAuth access token whose user has left its organization is refused here too.",
     schema: "Problem",
   },
   409: {
