@@ -5,7 +5,7 @@ import {
 } from "../../../clerk/instance-settings";
 import { CREATOR_ROLE } from "../../../clerk/organization-roles";
 import { domainSettingsOf } from "../domain/organization-settings";
-import { MIN_PASSWORD_LENGTH } from "../domain/users";
+import { MIN_PASSWORD_LENGTH, USERNAME_LENGTH } from "../domain/users";
 
 // The Frontend API's `GET /v1/environment`: the instance configuration clerk-js and @clerk/ui
 // render from. Its identifiers, factors and social connections are the instance settings
@@ -178,8 +178,8 @@ function userSettings(s: InstanceSettings) {
       allowed_special_characters: "!\"#$%&'()*+,-./:;<=>?@[]^_`{|}~",
     },
     username_settings: {
-      min_length: 4,
-      max_length: 64,
+      min_length: USERNAME_LENGTH.min,
+      max_length: USERNAME_LENGTH.max,
       allow_extended_special_characters: false,
       allow_numeric_usernames: false,
     },

@@ -26,6 +26,7 @@ export const INDEXES = {
   users: {
     email: (u) => u.emailAddresses.map((e) => e.emailAddress.toLowerCase()),
     emailAddressId: (u) => u.emailAddresses.map((e) => e.id),
+    username: (u) => (u.username === null ? [] : [u.username.toLowerCase()]),
     // "<provider> <provider user id>" of each connected social account.
     externalAccount: (u) =>
       (u.externalAccounts ?? []).flatMap((a) =>

@@ -64,7 +64,8 @@ export type ExternalAccountRecord = {
 export type UserRecord = {
   id: string;
   externalId: string | null;
-  username: string | null;
+  // Stored in lower case.
+  readonly username: string | null;
   firstName: string | null;
   lastName: string | null;
   readonly emailAddresses: readonly EmailAddressRecord[];
@@ -412,6 +413,8 @@ export type SignUpRecord = {
   lastName: string | null;
   passwordHash: string | null;
   emailVerification: VerificationRecord | null;
+  // Absent in state files written before usernames existed.
+  username?: string | null;
   // A sign-up through a social provider: the OAuth flow's verification, and the account it
   // returned, which the new user gets.
   externalAccountVerification?: VerificationRecord;
