@@ -1,6 +1,7 @@
 import type { ApiScope } from "@/auth/api-scopes";
 import { currentPrincipal, type Principal } from "@/auth/principal";
 import { type Problem, problem } from "@/http/problem";
+import { BILLING_PLANS, type DeclaredPlan, defaultPlan } from "../../clerk/billing-plans";
 
 // The one place that decides what a caller may do with the API.
 //
@@ -60,4 +61,59 @@ export async function authorizeApi(scope: ApiScope | null): Promise<Access> {
   if (!result.ok || scope === null) return result;
   const decision = decide(result.principal, scope);
   return decision.ok ? result : decision;
+}
+
+// Clerk Billing: what the organization's plan (clerk/billing-plans.json) allows, read with Clerk's
+// own `has({ plan })` / `has({ feature })` from the session token's `pla`/`fea` claims. A refusal
+// is a 403 problem naming what is missing (`missing_feature`, or `plan_limit` with the `limit`) and
+// the `plans` that unlock it, which the UI turns into an upgrade prompt. A downgrade keeps what was
+// made: only new use past the limit is refused.
+export type PlanFeature =
+  | "more_projects"
+  | "organization_api_keys"
+  | "audit_log"
+  | "higher_rate_limit";
+export type BillingCheck = (params: { plan: string } | { feature: string }) => boolean;
+
+const PLANS = BILLING_PLANS.organization_plans;
+
+export function currentPlan(has: BillingCheck): DeclaredPlan {
+  return PLANS.find((p) => has({ plan: `o:${p.key}` })) ?? defaultPlan(BILLING_PLANS);
+}
+
+const names = (keys: string[]) =>
+  keys.map((key) => PLANS.find((p) => p.key === key)?.name ?? key).join(" or ");
+
+export function decideFeature(has: BillingCheck, feature: PlanFeature): Decision {
+  if (has({ feature: `o:${feature}` })) return ALLOWED;
+  const plans = PLANS.filter((p) => p.features.includes(feature)).map((p) => p.key);
+  const name = BILLING_PLANS.features.find((f) => f.key === feature)?.name ?? feature;
+  return {
+    ok: false,
+    problem: problem(
+      "forbidden",
+      `This organization's plan does not include ${name}. Upgrade to ${names(plans)} to use it.`,
+      { missing_feature: feature, plans },
+    ),
+  };
+}
+
+// Creating one more project when `existing` are there.
+export function decideProjectCount(has: BillingCheck, existing: number): Decision {
+  const limit = currentPlan(has).limits.projects;
+  if (existing < limit) return ALLOWED;
+  const plans = PLANS.filter((p) => p.limits.projects > existing).map((p) => p.key);
+  return {
+    ok: false,
+    problem: problem(
+      "forbidden",
+      `This organization's plan allows ${limit} projects. Upgrade to ${names(plans)} for more.`,
+      { plan_limit: "projects", limit, plans },
+    ),
+  };
+}
+
+// Requests per minute per credential the organization's plan allows.
+export function apiRateLimit(has: BillingCheck): number {
+  return currentPlan(has).limits.api_requests_per_minute;
 }
