@@ -38,6 +38,14 @@ export async function createApiKeyAction(
     return { status: "error", fieldErrors: parsed.fieldErrors, values: parsed.values };
   }
   const { owner } = access;
+  if (!owner.mayCreate.ok) {
+    return {
+      status: "error",
+      message: owner.mayCreate.problem.detail,
+      fieldErrors: {},
+      values: parsed.values,
+    };
+  }
   const client = await clerkClient();
   const created = await client.apiKeys
     .create({

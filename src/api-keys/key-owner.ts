@@ -1,5 +1,6 @@
 import { auth, clerkClient } from "@clerk/nextjs/server";
 import { notFound } from "next/navigation";
+import { type Decision, decideFeature } from "@/auth/authorize";
 
 // Whose keys a settings page manages: the signed-in user's own, or an organization's.
 export type KeyOwnerTarget = { kind: "personal" } | { kind: "organization"; slug: string };
@@ -9,6 +10,9 @@ export type KeyOwner = {
   subject: string;
   userId: string;
   settingsPath: string;
+  // Whether a new key may be created: organization keys are a plan feature (existing keys keep
+  // working and can be revoked on any plan).
+  mayCreate: Decision;
 };
 
 export type KeyOwnerAccess = { ok: true; owner: KeyOwner } | { ok: false; message: string };
@@ -20,10 +24,18 @@ export type KeyOwnerAccess = { ok: true; owner: KeyOwner } | { ok: false; messag
 export const MANAGE_API_KEYS = "org:sys_api_keys:manage";
 
 export async function keyOwnerFor(target: KeyOwnerTarget): Promise<KeyOwnerAccess> {
-  const { isAuthenticated, userId, orgId, orgSlug, redirectToSignIn } = await auth();
+  const { isAuthenticated, userId, orgId, orgSlug, has, redirectToSignIn } = await auth();
   if (!isAuthenticated) return redirectToSignIn();
   if (target.kind === "personal") {
-    return { ok: true, owner: { subject: userId, userId, settingsPath: "/settings/api-keys" } };
+    return {
+      ok: true,
+      owner: {
+        subject: userId,
+        userId,
+        settingsPath: "/settings/api-keys",
+        mayCreate: { ok: true },
+      },
+    };
   }
   // As on every org page: the URL's organization must be the active one, or nothing is revealed.
   if (!orgId || orgSlug !== target.slug) notFound();
@@ -41,6 +53,11 @@ export async function keyOwnerFor(target: KeyOwnerTarget): Promise<KeyOwnerAcces
   }
   return {
     ok: true,
-    owner: { subject: orgId, userId, settingsPath: `/orgs/${target.slug}/settings/api-keys` },
+    owner: {
+      subject: orgId,
+      userId,
+      settingsPath: `/orgs/${target.slug}/settings/api-keys`,
+      mayCreate: decideFeature(has, "organization_api_keys"),
+    },
   };
 }

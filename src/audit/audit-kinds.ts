@@ -13,6 +13,13 @@ export const AUDIT_KINDS = [
   "invitation.created",
   "invitation.accepted",
   "invitation.revoked",
+  "plan.started",
+  "plan.scheduled",
+  "plan.canceled",
+  "plan.ended",
+  "plan.past_due",
+  "payment.paid",
+  "payment.failed",
 ] as const;
 
 export type AuditKind = (typeof AUDIT_KINDS)[number];
@@ -29,6 +36,13 @@ export const AUDIT_KIND_LABELS: Record<AuditKind, string> = {
   "invitation.created": "Invitation sent",
   "invitation.accepted": "Invitation accepted",
   "invitation.revoked": "Invitation revoked",
+  "plan.started": "Plan started",
+  "plan.scheduled": "Plan change scheduled",
+  "plan.canceled": "Plan canceled",
+  "plan.ended": "Plan ended",
+  "plan.past_due": "Plan payment overdue",
+  "payment.paid": "Payment received",
+  "payment.failed": "Payment failed",
 };
 
 export function isAuditKind(kind: string): kind is AuditKind {

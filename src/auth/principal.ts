@@ -12,6 +12,9 @@ export type Principal =
       orgRole: string | null;
       permissions: string[];
       tenantId: string;
+      // Clerk's `has()` for the plan and features of the active organization (the token's
+      // `pla`/`fea` claims).
+      billing: (params: { plan: string } | { feature: string }) => boolean;
     }
   | {
       tokenType: "api_key";
@@ -64,6 +67,7 @@ export async function currentPrincipal(): Promise<PrincipalResult> {
       orgRole: a.orgRole ?? null,
       permissions: a.orgPermissions ?? [],
       tenantId: a.orgId ?? a.userId,
+      billing: (params) => a.has(params),
     },
   };
 }

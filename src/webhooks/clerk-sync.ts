@@ -9,6 +9,7 @@ import {
   users,
   webhookEvents,
 } from "@/db/schema";
+import { deleteSubscriptionItems, writeSubscriptionItems } from "./billing-sync";
 import type {
   ClerkChange,
   MembershipSnapshot,
@@ -92,6 +93,13 @@ export async function applyChange(tx: Transaction, change: ClerkChange): Promise
     case "invitation-changed":
       // Nothing to store but its audit record: the membership an acceptance creates has its own
       // event.
+      return;
+    case "subscription-changed":
+      return writeSubscriptionItems(tx, change.items);
+    case "subscription-item-changed":
+      return writeSubscriptionItems(tx, change.item ? [change.item] : []);
+    case "payment-attempted":
+      // Only its audit record: what a payment changes arrives as subscription events.
       return;
   }
 }
@@ -197,6 +205,7 @@ async function tombstoneOrganization(tx: Transaction, organizationId: string): P
       ),
     );
   await tx.delete(projects).where(eq(projects.tenantId, organizationId));
+  await deleteSubscriptionItems(tx, organizationId);
 }
 
 // A membership is stored as the one row of its (organization, user) pair. Someone who leaves and

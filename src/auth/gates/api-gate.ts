@@ -1,10 +1,14 @@
 import type { NextFetchEvent, NextRequest } from "next/server";
+import { planRateLimit } from "@/auth/authorize";
 import { clerkAnswered, clerkUnavailable, mayAskClerk } from "@/auth/clerk-availability";
 import { allowedMethods } from "@/auth/route-table";
 import {
+  apiLimitFor,
   authFailuresAllowed,
   consumeApiRequest,
   credentialKey,
+  holdApiRequestTo,
+  planRateLimitsApply,
   rateLimitHeaders,
   recordAuthFailure,
 } from "@/rate-limit/limits";
@@ -44,13 +48,26 @@ const afterClerk: AfterClerk = async (auth, req, state) => {
     }
     return unauthenticated(state, INVALID_CREDENTIAL);
   }
+  // The organization's plan sets the limit (unless API_RATE_LIMIT fixes it for everyone).
+  const caller =
+    result.tokenType === "api_key"
+      ? { tokenType: "api_key" as const, orgId: result.orgId }
+      : { tokenType: "session_token" as const, orgId: result.orgId ?? null, has: result.has };
+  const planLimit = planRateLimitsApply() ? await planRateLimit(caller) : null;
+  if (planLimit === "unavailable") return unavailable(state);
+  const limit = apiLimitFor(planLimit);
   if (result.tokenType === "api_key") {
     clerkAnswered();
+    const bearer = bearerOf(req);
+    if (state.limit && bearer) {
+      state.limit = await holdApiRequestTo(credentialKey(bearer), state.limit, limit);
+    }
   } else {
-    // A session is counted by its user: its tokens change every minute.
-    state.limit = await consumeApiRequest(`user:${result.userId}`);
-    if (!state.limit.allowed) return tooMany(state, state.limit);
+    // A session is counted by its user in its organization: its tokens change every minute.
+    const key = `user:${result.userId}:${result.orgId ?? "personal"}`;
+    state.limit = await consumeApiRequest(key, limit);
   }
+  if (state.limit && !state.limit.allowed) return tooMany(state, state.limit);
   return forward(req, state, state.limit ? rateLimitHeaders(state.limit) : {});
 };
 
@@ -69,7 +86,8 @@ export async function apiGate(req: NextRequest, event: NextFetchEvent, state: Re
     if (!failures.allowed) return tooMany(state, failures);
   }
   if (bearer?.startsWith(API_KEY_PREFIX)) {
-    state.limit = await consumeApiRequest(credentialKey(bearer));
+    // Counted before Clerk is asked; held to the key's plan once Clerk says whose it is.
+    state.limit = await consumeApiRequest(credentialKey(bearer), null);
     if (!state.limit.allowed) return tooMany(state, state.limit);
     if (!mayAskClerk()) return unavailable(state);
   }

@@ -1,7 +1,12 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import type { CreateKeyState } from "../../../src/api-keys/actions";
 import { type AppProcess, startApp } from "../../support/app-process";
-import { clerkFor, mintSession, unique } from "../../support/emulator-client";
+import {
+  clerkFor,
+  mintSession,
+  subscribeOrganization,
+  unique,
+} from "../../support/emulator-client";
 import {
   type EmulatorProcess,
   removeDataDir,
@@ -38,6 +43,8 @@ beforeAll(async () => {
   const b = await clerk.organizations.createOrganization({ name: "Org B", createdBy: carol });
   orgA = { id: a.id, slug: a.slug };
   orgB = { id: b.id, slug: b.slug };
+  // On a paid plan: its limits (projects, audit log, organization API keys) are not under test here.
+  for (const id of [a.id, b.id]) await subscribeOrganization(emulator.url, id, "team");
   await clerk.organizations.createOrganizationMembership({
     organizationId: orgA.id,
     userId: bob,

@@ -5,7 +5,12 @@ import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { organizationMemberships, organizations, projects, users } from "../../../src/db/schema";
 import { type ApiContract, apiContract } from "../../support/api-contract";
 import { type AppProcess, startApp } from "../../support/app-process";
-import { clerkFor, mintSession, unique } from "../../support/emulator-client";
+import {
+  clerkFor,
+  mintSession,
+  subscribeOrganization,
+  unique,
+} from "../../support/emulator-client";
 import {
   type EmulatorProcess,
   removeDataDir,
@@ -57,6 +62,8 @@ beforeAll(async () => {
     userId: bob.id,
     role: "org:member",
   });
+  // On a paid plan: its limits (projects, audit log, organization API keys) are not under test here.
+  for (const id of [orgA, orgB]) await subscribeOrganization(emulator.url, id, "team");
   keyA = await secret(orgA, ALL_SCOPES);
   keyB = await secret(orgB, ALL_SCOPES);
   keyCarol = await secret(carol.id, ALL_SCOPES);

@@ -11,7 +11,12 @@ import {
   newSvixId,
   type OrganizationFields,
 } from "../../support/clerk-webhooks";
-import { clerkFor, mintSession, unique } from "../../support/emulator-client";
+import {
+  clerkFor,
+  mintSession,
+  subscribeOrganization,
+  unique,
+} from "../../support/emulator-client";
 import {
   type EmulatorProcess,
   removeDataDir,
@@ -76,6 +81,8 @@ beforeAll(async () => {
     userId: bob,
     role: "org:member",
   });
+  // On a paid plan: its limits (projects, audit log, organization API keys) are not under test here.
+  for (const org of [orgA, orgB]) await subscribeOrganization(emulator.url, org.id, "team");
   const key = await clerk.apiKeys.create({
     name: unique("ci"),
     subject: orgA.id,
@@ -641,6 +648,7 @@ describe("reading the audit log", () => {
 
   it("pages the Activity page 25 events at a time, newest first, each event once", async () => {
     const b = await clerk.organizations.createOrganization({ name: "Busy", createdBy: alice });
+    await subscribeOrganization(emulator.url, b.id, "team");
     const writer = (
       await clerk.apiKeys.create({ name: unique("busy"), subject: b.id, scopes: ALL_SCOPES })
     ).secret as string;

@@ -2,7 +2,12 @@ import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import type { ProjectFormState } from "../../../src/app/orgs/[slug]/actions";
 import { type AppDatabase, connectAppDatabase } from "../../support/app-database";
 import { type AppProcess, startApp } from "../../support/app-process";
-import { clerkFor, mintSession, unique } from "../../support/emulator-client";
+import {
+  clerkFor,
+  mintSession,
+  subscribeOrganization,
+  unique,
+} from "../../support/emulator-client";
 import {
   type EmulatorProcess,
   removeDataDir,
@@ -39,6 +44,8 @@ beforeAll(async () => {
     createdBy: admin,
   });
   org = { id: created.id, slug: created.slug };
+  // On a paid plan: its limits (projects, audit log, organization API keys) are not under test here.
+  await subscribeOrganization(emulator.url, created.id, "team");
   // As an admin would add a read-only teammate, through Clerk's Backend API.
   await clerk.organizations.createOrganizationMembership({
     organizationId: org.id,

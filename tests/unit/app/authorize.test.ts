@@ -31,6 +31,8 @@ function session(role: "admin" | "member" | "personal"): Principal {
     orgRole: inOrg ? `org:${role}` : null,
     permissions,
     tenantId: inOrg ? "org_a" : "user_1",
+    // Plans are decided apart (plan-entitlements.test.ts).
+    billing: () => false,
   };
 }
 

@@ -1,6 +1,12 @@
 import { createCheckAuthorization } from "@clerk/shared/authorization";
 import { describe, expect, it } from "vitest";
-import { apiRateLimit, currentPlan, decideFeature, decideProjectCount } from "@/auth/authorize";
+import {
+  apiRateLimit,
+  checkOfPlan,
+  currentPlan,
+  decideFeature,
+  decideProjectCount,
+} from "@/auth/authorize";
 import { BILLING_PLANS } from "../../../clerk/billing-plans";
 
 // Clerk's own `has`, over the claims a session token carries for an organization on `plan`
@@ -56,6 +62,21 @@ describe("plan entitlements", () => {
       problem: { plans: ["team", "business"] },
     });
     expect(decideProjectCount(hasFor("team"), 50)).toEqual({ ok: true });
+  });
+
+  it("answers for a plan read from the database exactly as has() does for a token that carries it", () => {
+    const plans = BILLING_PLANS.organization_plans;
+    const questions = [
+      ...plans.flatMap((p) => [{ plan: p.key }, { plan: `o:${p.key}` }]),
+      ...BILLING_PLANS.features.flatMap((f) => [{ feature: f.key }, { feature: `o:${f.key}` }]),
+    ];
+    for (const plan of plans) {
+      for (const question of questions) {
+        expect(checkOfPlan(plan)(question), `${plan.key} ${JSON.stringify(question)}`).toBe(
+          hasFor(plan.key)(question),
+        );
+      }
+    }
   });
 
   it("gives each plan its API rate limit", () => {

@@ -2,6 +2,7 @@
 
 import { revalidatePath } from "next/cache";
 import { userAuditSource } from "@/audit/audit-source";
+import { decideProjectCount } from "@/auth/authorize";
 import { database } from "@/db/client";
 import { ProjectInput } from "@/projects/project-input";
 import { createProject, deleteProject } from "@/projects/projects";
@@ -12,6 +13,8 @@ export type ProjectFormState = {
   message?: string;
   fieldErrors?: Partial<Record<"name" | "description", string>>;
   values?: { name: string; description: string };
+  // The plans that would allow it, when the organization's plan refused it.
+  upgradeTo?: string[];
 };
 
 export async function createProjectAction(
@@ -19,7 +22,7 @@ export async function createProjectAction(
   _prev: ProjectFormState,
   form: FormData,
 ): Promise<ProjectFormState> {
-  const { userId, orgId, canManageProjects } = await requireActiveOrg(slug);
+  const { userId, orgId, canManageProjects, billing } = await requireActiveOrg(slug);
   const values = {
     name: String(form.get("name") ?? ""),
     description: String(form.get("description") ?? ""),
@@ -39,7 +42,23 @@ export async function createProjectAction(
     // The user's input goes back to the form: nothing typed is lost on a validation error.
     return { status: "error", fieldErrors, values };
   }
-  await createProject(database().db, orgId, userId, parsed.data, await userAuditSource(userId));
+  const created = await createProject(
+    database().db,
+    orgId,
+    userId,
+    parsed.data,
+    await userAuditSource(userId),
+    (existing) => decideProjectCount(billing, existing),
+  );
+  if (!created.ok) {
+    const plans = created.problem.plans;
+    return {
+      status: "error",
+      message: created.problem.detail,
+      values,
+      upgradeTo: Array.isArray(plans) ? plans.map(String) : [],
+    };
+  }
   revalidatePath(`/orgs/${slug}`);
   return { status: "created", message: `Created “${parsed.data.name}”.` };
 }

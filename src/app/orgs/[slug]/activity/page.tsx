@@ -3,7 +3,8 @@ import { AuditEventListQuery, auditEventCursor } from "@/api/list-params";
 import { AUDIT_KIND_LABELS, AUDIT_KINDS } from "@/audit/audit-kinds";
 import { listAuditEvents } from "@/audit/audit-log";
 import { summarizeAuditEvent } from "@/audit/audit-summary";
-import { AUDIT_READ_PERMISSION } from "@/auth/authorize";
+import { AUDIT_READ_PERMISSION, decideFeature } from "@/auth/authorize";
+import { UpgradePrompt } from "@/components/billing/upgrade-prompt";
 import { database } from "@/db/client";
 import type { AuditEvent } from "@/db/schema";
 import { userDisplayNames } from "@/members/members";
@@ -42,7 +43,7 @@ export default async function ActivityPage({
   searchParams: SearchParams;
 }) {
   const { slug } = await params;
-  const { orgId, canReadActivity } = await requireActiveOrg(slug);
+  const { orgId, canReadActivity, billing } = await requireActiveOrg(slug);
   if (!canReadActivity) {
     return (
       <section className="rounded-lg border border-slate-200 bg-white p-6">
@@ -52,6 +53,22 @@ export default async function ActivityPage({
           admins have. Ask an admin.
         </p>
       </section>
+    );
+  }
+
+  // The log is written on every plan; reading it is the plan's feature.
+  const feature = decideFeature(billing, "audit_log");
+  if (!feature.ok) {
+    return (
+      <div className="flex flex-col gap-6">
+        <h1 className="text-2xl font-semibold">Activity</h1>
+        <UpgradePrompt
+          slug={slug}
+          title="Upgrade to see your organization's activity"
+          detail={`${feature.problem.detail} Everything is recorded meanwhile, and shows here once you do.`}
+          plans={(feature.problem.plans as string[] | undefined) ?? []}
+        />
+      </div>
     );
   }
 
@@ -71,8 +88,8 @@ export default async function ActivityPage({
       <div>
         <h1 className="text-2xl font-semibold">Activity</h1>
         <p className="text-slate-600">
-          Who changed what in this organization, newest first: projects, API keys, members and
-          invitations. Times are UTC.
+          Who changed what in this organization, newest first: projects, API keys, members,
+          invitations, its plan and payments. Times are UTC.
         </p>
       </div>
       <form
