@@ -1,6 +1,7 @@
-import { auth, clerkClient } from "@clerk/nextjs/server";
+import { auth } from "@clerk/nextjs/server";
 import { notFound } from "next/navigation";
 import { type Decision, decideFeature } from "@/auth/authorize";
+import { hasSystemPermission, MANAGE_API_KEYS } from "@/organizations/system-permissions";
 
 // Whose keys a settings page manages: the signed-in user's own, or an organization's.
 export type KeyOwnerTarget = { kind: "personal" } | { kind: "organization"; slug: string };
@@ -17,12 +18,8 @@ export type KeyOwner = {
 
 export type KeyOwnerAccess = { ok: true; owner: KeyOwner } | { ok: false; message: string };
 
-// Clerk's permission for managing an organization's API keys. It is a system permission, and
-// Clerk keeps those out of session tokens, so `has()` cannot see it: the membership is fetched
-// from Clerk instead (one Backend API call per settings page view or action). Unlike a check of
-// the role name, this follows whatever roles the Clerk dashboard grants it to.
-export const MANAGE_API_KEYS = "org:sys_api_keys:manage";
-
+// Managing an organization's keys needs Clerk's system permission for it, which the session
+// token does not carry: one Backend API call per settings page view or action.
 export async function keyOwnerFor(target: KeyOwnerTarget): Promise<KeyOwnerAccess> {
   const { isAuthenticated, userId, orgId, orgSlug, has, redirectToSignIn } = await auth();
   if (!isAuthenticated) return redirectToSignIn();
@@ -39,13 +36,7 @@ export async function keyOwnerFor(target: KeyOwnerTarget): Promise<KeyOwnerAcces
   }
   // As on every org page: the URL's organization must be the active one, or nothing is revealed.
   if (!orgId || orgSlug !== target.slug) notFound();
-  const client = await clerkClient();
-  const { data } = await client.organizations.getOrganizationMembershipList({
-    organizationId: orgId,
-    userId: [userId],
-    limit: 1,
-  });
-  if (!data[0]?.permissions.includes(MANAGE_API_KEYS)) {
+  if (!(await hasSystemPermission(orgId, userId, MANAGE_API_KEYS))) {
     return {
       ok: false,
       message: `Managing this organization's API keys needs the ${MANAGE_API_KEYS} permission, which admins have. Ask an admin.`,

@@ -2,11 +2,13 @@ import { OrganizationSwitcher, UserButton } from "@clerk/nextjs";
 import { auth } from "@clerk/nextjs/server";
 import Link from "next/link";
 import { AUDIT_READ_PERMISSION } from "@/auth/authorize";
+import { BillingNavLink } from "@/components/billing/billing-nav-link";
 
 const NAV_LINK = "text-slate-600 hover:text-slate-900";
 
 // The signed-in shell's header: product name, organization switcher, the organization's pages,
-// account menu. The Activity link shows only to those whose role may read the audit log. Clerk's
+// account menu. The Activity link shows only to those whose role may read the audit log, the
+// Billing link only to those who may change the plan. Clerk's
 // components hold their place while they load, so the header does not jump.
 export async function AppHeader({ orgSlug }: { orgSlug?: string | undefined }) {
   const session = await auth();
@@ -49,6 +51,7 @@ export async function AppHeader({ orgSlug }: { orgSlug?: string | undefined }) {
                   Activity
                 </Link>
               )}
+              <BillingNavLink slug={orgSlug} className={NAV_LINK} />
             </>
           )}
           <Link href="/docs/api" className={NAV_LINK}>

@@ -534,10 +534,14 @@ describe("GET /members", () => {
   beforeAll(async () => {
     const gone = `user_${unique("gone")}`;
     const left = `user_${unique("left")}`;
-    await db.insert(organizations).values([
-      { id: orgA, name: "Org A" },
-      { id: orgB, name: "Org B" },
-    ]);
+    // Reading the organizations' plans from Clerk (their keys' first calls) made placeholder rows.
+    await db
+      .insert(organizations)
+      .values([
+        { id: orgA, name: "Org A" },
+        { id: orgB, name: "Org B" },
+      ])
+      .onConflictDoUpdate({ target: organizations.id, set: { name: sql`excluded.name` } });
     await db.insert(users).values([
       { id: alice.id, email: alice.email, firstName: "Alice", lastName: "Admin" },
       { id: bob.id, email: bob.email, firstName: "Bob" },
