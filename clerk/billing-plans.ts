@@ -1,5 +1,5 @@
 import { z } from "zod";
-import declared from "./billing-plans.json";
+import declared from "./billing-plans.json" with { type: "json" };
 
 // The organization plans of Clerk Billing, declared once in billing-plans.json: the emulator
 // seeds a fresh instance from it, `npm run clerk:configure` checks a Clerk instance against it

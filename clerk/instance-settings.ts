@@ -61,6 +61,23 @@ const InstanceSettingsSchema = z
     second_factors: z
       .object({ totp: z.boolean(), backup_code: z.boolean(), phone_code: z.boolean() })
       .strict(),
+    organizations: z
+      .object({
+        // Organizations may verify email domains (an emailed code to an address there); once
+        // verified, a domain may invite people with a verified address there, or suggest that
+        // they ask to join, as its admins choose (manual invitations are always a choice).
+        verified_domains: z
+          .object({
+            enabled: z.boolean(),
+            automatic_invitation: z.boolean(),
+            automatic_suggestion: z.boolean(),
+          })
+          .strict(),
+        // Every session needs an active organization (Clerk's "Membership required"): one without
+        // is pending, with the `choose-organization` session task.
+        membership_required: z.boolean(),
+      })
+      .strict(),
     requirements: z
       .object({
         // Every user must set up a second factor (Clerk's `setup-mfa` session task).
@@ -116,6 +133,12 @@ const InstanceSettingsSchema = z
     }
     if (s.requirements.mfa_required && !otherSecondFactor) {
       issue(["requirements", "mfa_required"], "needs totp or phone_code as a second factor");
+    }
+    const domains = s.organizations.verified_domains;
+    for (const mode of ["automatic_invitation", "automatic_suggestion"] as const) {
+      if (domains[mode] && !domains.enabled) {
+        issue(["organizations", "verified_domains", mode], "needs verified_domains.enabled");
+      }
     }
     if (s.requirements.device_trust && !f.password) {
       issue(

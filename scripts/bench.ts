@@ -2,12 +2,14 @@
 // `.next` is missing or older than its sources, starts the database (DATABASE_URL, else an
 // in-memory embedded PGlite), a Clerk emulator with the dev seed and the production server as
 // `npm start` runs it (scripts/serve.ts in front of Next's handler), then measures
-// each route at a fixed concurrency, signed webhook ingestion, times to first byte, the emulator's
-// API-key verification with 10 and 10,000 keys, and `npm run dev`'s cold start, and prints one
-// Markdown table (README "Performance" explains how to read it). It removes what it creates.
+// each route at a fixed concurrency, the session and API-key rows again with Clerk far away
+// (the emulator answering after EMULATOR_LATENCY_MS), signed webhook ingestion, times to first
+// byte, the emulator's API-key verification with 10 and 10,000 keys, and `npm run dev`'s cold
+// start, and prints one Markdown table (README "Performance" explains how to read it). It removes
+// what it creates.
 //
 // Options: --connections N (16), --duration SECONDS per load row (10), --webhook-events N (2000),
-// --skip-cold-start.
+// --clerk-latency MS (50), --skip-cold-start.
 import { execFileSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import os from "node:os";
@@ -25,6 +27,7 @@ import { devColdStart } from "./lib/bench/dev-cold-start";
 import { emulatorVerifyRate } from "./lib/bench/emulator-verify";
 import { timeToFirstByte } from "./lib/bench/first-byte";
 import { type Load, type LoadResult, runLoad } from "./lib/bench/load";
+import { processCpuMs } from "./lib/bench/process-cpu";
 import { formatLayers, formatTable, type Layer, type Row } from "./lib/bench/report";
 import { removeWebhookBurstRows, webhookBurst } from "./lib/bench/webhook-burst";
 
@@ -33,15 +36,21 @@ const { values: args } = parseArgs({
     connections: { type: "string", default: "16" },
     duration: { type: "string", default: "10" },
     "webhook-events": { type: "string", default: "2000" },
+    "clerk-latency": { type: "string", default: "50" },
     "skip-cold-start": { type: "boolean", default: false },
   },
 });
 const CONNECTIONS = Number(args.connections);
 const SECONDS = Number(args.duration);
 const WEBHOOK_EVENTS = Number(args["webhook-events"]);
-if (![CONNECTIONS, SECONDS, WEBHOOK_EVENTS].every((n) => Number.isInteger(n) && n > 0)) {
+const CLERK_LATENCY_MS = Number(args["clerk-latency"]);
+if (
+  ![CONNECTIONS, SECONDS, WEBHOOK_EVENTS, CLERK_LATENCY_MS].every(
+    (n) => Number.isInteger(n) && n > 0,
+  )
+) {
   console.error(
-    "usage: npm run bench -- [--connections N] [--duration SECONDS] [--webhook-events N] [--skip-cold-start]",
+    "usage: npm run bench -- [--connections N] [--duration SECONDS] [--webhook-events N] [--clerk-latency MS] [--skip-cold-start]",
   );
   process.exit(2);
 }
@@ -59,7 +68,7 @@ const RATE_LIMITS_TEXT = Object.entries(RATE_LIMITS)
 const TTFB_SAMPLES = 50;
 const WARM_UP_PER_CONNECTION = 5;
 const KEY_COUNTS = [10, 10_000];
-const STEPS = 8 + 2 + KEY_COUNTS.length + (args["skip-cold-start"] ? 0 : 1);
+const STEPS = 8 + 2 + 2 + KEY_COUNTS.length + (args["skip-cold-start"] ? 0 : 1);
 
 let step = 0;
 const log = (line: string) => console.log(`bench: ${line}`);
@@ -79,17 +88,22 @@ const warmUp = (target: Target) =>
 const measureLoad = (target: Target) =>
   runLoad({ ...target, connections: CONNECTIONS, seconds: SECONDS });
 
-// Backend API requests the emulator counted for the requests `measure` sent, per request. A load
-// run stops with requests in flight, which the app still finishes (and counts): the count is read
-// once it has stood still for twice the run's p99 latency, and divided by all requests sent.
-async function clerkCallsDuring<T extends { sent: number; p99: number }>(
-  emulatorUrl: string,
+// Backend API requests the emulator counted for the requests `measure` sent, and the app's CPU
+// time, per request. A load run stops with requests in flight, which the app still finishes (and
+// counts): both are read once the count has stood still for twice the run's p99 latency, and
+// divided by all requests sent.
+async function costPerRequest<T extends { sent: number; p99: number }>(
+  stack: AppStack,
   measure: () => Promise<T>,
-): Promise<T & { clerkCalls: number }> {
-  await emulatorRequest(emulatorUrl, "DELETE", "/__emulator/stats");
+): Promise<T & { clerkCalls: number; cpuMs?: number }> {
+  await emulatorRequest(stack.emulatorUrl, "DELETE", "/__emulator/stats");
+  const cpuBefore = processCpuMs(stack.appPid);
   const result = await measure();
-  const calls = await settledCallCount(emulatorUrl, Math.max(1_000, 2 * result.p99));
-  return { ...result, clerkCalls: calls / result.sent };
+  const calls = await settledCallCount(stack.emulatorUrl, Math.max(1_000, 2 * result.p99));
+  const cpuAfter = processCpuMs(stack.appPid);
+  const cpuMs =
+    cpuBefore === null || cpuAfter === null ? undefined : (cpuAfter - cpuBefore) / result.sent;
+  return { ...result, clerkCalls: calls / result.sent, cpuMs };
 }
 
 async function settledCallCount(emulatorUrl: string, stillForMs: number): Promise<number> {
@@ -106,13 +120,16 @@ async function settledCallCount(emulatorUrl: string, stillForMs: number): Promis
 }
 
 // The app's rows: the production server against its own emulator and the bench database.
-async function measureApp(databaseUrl: string): Promise<{ rows: Row[]; layers: Layer[] }> {
+type Measured = { rows: Row[]; layers: Layer[]; farKey: string };
+
+async function measureApp(databaseUrl: string): Promise<Measured> {
   const sql = postgres(databaseUrl, { max: 2, onnotice: () => {} });
-  let stack: AppStack | undefined;
+  let started: AppStack | undefined;
   try {
-    stack = await startAppStack({ databaseUrl, env: RATE_LIMITS, log });
+    started = await startAppStack({ databaseUrl, env: RATE_LIMITS, log });
+    const stack = started;
     log(`limits: ${RATE_LIMITS_TEXT} (out of reach); the bench signs its own webhooks`);
-    const { appUrl, emulatorUrl, sessionToken, readKey, writeKey } = stack;
+    const { appUrl, sessionToken, readKey, writeKey } = stack;
     const landing = await fetch(`${appUrl}/`).then((r) => r.text());
     const asset = /\/_next\/static\/[^"'\s]+\.js/.exec(landing)?.[0];
     if (!asset) throw new Error("the landing page names no /_next/static script");
@@ -153,25 +170,44 @@ async function measureApp(databaseUrl: string): Promise<{ rows: Row[]; layers: L
         }),
       },
     ];
-    const rates: (LoadResult & { clerkCalls: number })[] = [];
-    for (const { label, load } of routes) {
-      progress(`${label}: ${CONNECTIONS} connections for ${SECONDS} s`);
-      const target = await load();
-      await warmUp(target);
-      const result = await clerkCallsDuring(emulatorUrl, () => measureLoad(target));
-      log(`  ${summary(result)}, ${fmt(result.clerkCalls)} Clerk calls/request`);
-      rates.push(result);
-    }
+    // The same session and key again with Clerk far away: the warm-up makes each key's first
+    // request, so these rows show what a request costs once the app has seen the key.
+    const farAway = `Clerk ${CLERK_LATENCY_MS} ms away`;
+    const remote: { label: string; load: () => Promise<Target> }[] = [
+      { ...(routes[3] as (typeof routes)[number]), label: `${routes[3]?.label}, ${farAway}` },
+      { ...(routes[4] as (typeof routes)[number]), label: `${routes[4]?.label}, ${farAway}` },
+    ];
+    type Rate = LoadResult & { clerkCalls: number; cpuMs?: number };
+    const rates: Rate[] = [];
+    const measureRows = async (list: typeof routes) => {
+      for (const { label, load } of list) {
+        progress(`${label}: ${CONNECTIONS} connections for ${SECONDS} s`);
+        const target = await load();
+        await warmUp(target);
+        const result = await costPerRequest(stack, () => measureLoad(target));
+        log(
+          `  ${summary(result)}, ${fmt(result.clerkCalls)} Clerk calls/request` +
+            (result.cpuMs === undefined ? "" : `, ${fmt(result.cpuMs)} ms app CPU/request`),
+        );
+        rates.push(result);
+      }
+    };
+    await measureRows(routes);
+    log(`emulator: restarting with EMULATOR_LATENCY_MS=${CLERK_LATENCY_MS}`);
+    await stack.setClerkLatency(CLERK_LATENCY_MS);
+    await measureRows(remote);
+    await stack.setClerkLatency(0);
     const [asStatic, health, openapi, meSession, meKey, listSession, listKey, create] = rates;
-    const rows: Row[] = routes.map(({ label }, i) => {
-      const r = rates[i] as LoadResult & { clerkCalls: number };
+    const [remoteSession, remoteKey] = rates.slice(routes.length);
+    const rows: Row[] = [...routes, ...remote].map(({ label }, i) => {
+      const r = rates[i] as Rate;
       return { label, ...r, vsHealth: r.perSecond / (health?.perSecond ?? 1) };
     });
 
     progress(
       `signed webhooks: ${WEBHOOK_EVENTS} unique events from ${CONNECTIONS} senders, each checked stored`,
     );
-    const burst = await clerkCallsDuring(emulatorUrl, async () => {
+    const burst = await costPerRequest(stack, async () => {
       const result = await webhookBurst({
         url: `${appUrl}/api/webhooks/clerk`,
         secret: TEST_WEBHOOK_SECRET,
@@ -191,7 +227,7 @@ async function measureApp(databaseUrl: string): Promise<{ rows: Row[]; layers: L
     progress(`time to first byte, one request at a time, ${TTFB_SAMPLES} each`);
     const firstByte = async (url: string, headers: Record<string, string> = {}) => {
       await timeToFirstByte(url, headers, 5);
-      return clerkCallsDuring(emulatorUrl, async () => ({
+      return costPerRequest(stack, async () => ({
         ...(await timeToFirstByte(url, headers, TTFB_SAMPLES)),
         sent: TTFB_SAMPLES,
       }));
@@ -221,34 +257,36 @@ async function measureApp(databaseUrl: string): Promise<{ rows: Row[]; layers: L
       rows.push({ label, ...t, vsHealth: t.p50 / healthFirstByte.p50 });
     }
 
-    // Server time per request at this concurrency, and what each layer adds to it.
-    const ms = (r: LoadResult | undefined) => 1000 / (r?.perSecond ?? Number.NaN);
+    // Server time per request at this concurrency and the app's CPU time per request, and what
+    // each layer adds to them.
+    const layer = (label: string, a: Rate | undefined, b?: Rate): Layer => {
+      const ms = (r: Rate | undefined) => 1000 / (r?.perSecond ?? Number.NaN);
+      const cpu = (r: Rate | undefined) => r?.cpuMs ?? Number.NaN;
+      return b
+        ? { label, ms: ms(a) - ms(b), cpuMs: cpu(a) - cpu(b) }
+        : { label, ms: ms(a), cpuMs: cpu(a) };
+    };
     const layers: Layer[] = [
-      { label: "Next serving a file, no proxy (static asset)", ms: ms(asStatic) },
-      {
-        label: "health: proxy as it runs for it, handler, `select 1` (health − static)",
-        ms: ms(health) - ms(asStatic),
-      },
-      {
-        label: "a session token checked by proxy and handler, `/me` (me, session − openapi)",
-        ms: ms(meSession) - ms(openapi),
-      },
-      {
-        label: "an API key instead: one Backend API verification (me, key − me, session)",
-        ms: ms(meKey) - ms(meSession),
-      },
-      {
-        label: "the projects query and its JSON (projects − me, session)",
-        ms: ms(listSession) - ms(meSession),
-      },
-      {
-        label: "a write instead of a read (POST − GET projects, API key)",
-        ms: ms(create) - ms(listKey),
-      },
+      layer("Next serving a file, no proxy (static asset)", asStatic),
+      layer(
+        "health: Next's route handling, `select 1`, no proxy (health − static)",
+        health,
+        asStatic,
+      ),
+      layer("the proxy and a handler, no credential (openapi − static)", openapi, asStatic),
+      layer(
+        "a session token checked by proxy and handler, `/me` (me, session − openapi)",
+        meSession,
+        openapi,
+      ),
+      layer("an API key instead: its verification (me, key − me, session)", meKey, meSession),
+      layer("the projects query and its JSON (projects − me, session)", listSession, meSession),
+      layer("a write instead of a read (POST − GET projects, API key)", create, listKey),
     ];
-    return { rows, layers };
+    const farKey = `API key with ${farAway}: p50 ${fmt(remoteKey?.p50 ?? 0)} ms, ${((remoteKey?.p50 ?? 0) / (remoteSession?.p50 || 1)).toFixed(2)}× the session's (${fmt(remoteSession?.p50 ?? 0)} ms); ${(remoteKey?.clerkCalls ?? 0).toFixed(2)} Clerk calls per request.`;
+    return { rows, layers, farKey };
   } finally {
-    await stack?.stop();
+    await started?.stop();
     await removeWebhookBurstRows(sql);
     await sql.end();
   }
@@ -258,7 +296,7 @@ async function main() {
   const started = Date.now();
   await buildIfStale(ROOT, log);
   const database = await openBenchDatabase(process.env.DATABASE_URL);
-  let measured: { rows: Row[]; layers: Layer[] };
+  let measured: Measured;
   try {
     log(`database: ${database.label}`);
     await runMigrations(database.url);
@@ -266,7 +304,7 @@ async function main() {
   } finally {
     await database.stop();
   }
-  const { rows, layers } = measured;
+  const { rows, layers, farKey } = measured;
   const healthRate = rows[1]?.perSecond ?? Number.NaN;
 
   // The app is stopped: the emulator and the cold start get the machine to themselves.
@@ -322,7 +360,9 @@ async function main() {
       "",
       keys,
       "",
-      "Where a request's time goes: server time per request (1000 ÷ req/s at this concurrency), by difference of rows:",
+      farKey,
+      "",
+      "Where a request's time goes: server time per request (1000 ÷ req/s at this concurrency) and the app's CPU time per request, by difference of rows:",
       "",
       formatLayers(layers),
       "",

@@ -92,6 +92,11 @@ async function main() {
   // Headers within 10 s and the whole request within 30 s: the API's bodies are small.
   server.headersTimeout = 10_000;
   server.requestTimeout = 30_000;
+  // An idle connection is kept longer than clients and load balancers keep theirs (60 s is
+  // common): the side that closes is theirs, never ours just as they send a request on it (a
+  // reset). Node's 5 s default races even fetch's own 4 s on a busy server, whose timers fire
+  // before it reads the request that arrived in time.
+  server.keepAliveTimeout = 65_000;
   server.listen(port, host, () => {
     console.log(`serve: listening on ${host ?? "every interface"}, port ${port}`);
   });

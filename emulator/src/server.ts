@@ -9,6 +9,7 @@ import { registerBillingRoutes } from "./bapi/billing-routes";
 import { registerEmailAddressRoutes } from "./bapi/email-addresses-routes";
 import { registerInstanceRoutes } from "./bapi/instance-routes";
 import { registerInvitationRoutes } from "./bapi/invitations-routes";
+import { registerOrganizationDomainRoutes } from "./bapi/organization-domains-routes";
 import { registerOrganizationRoutes } from "./bapi/organizations-routes";
 import { registerRoleRoutes } from "./bapi/roles-routes";
 import { registerSessionRoutes } from "./bapi/sessions-routes";
@@ -24,6 +25,7 @@ import { registerAccountRoutes } from "./fapi/account-routes";
 import { registerFapiBillingRoutes } from "./fapi/billing-routes";
 import { bundleFor } from "./fapi/bundles";
 import { registerClientRoutes } from "./fapi/client-routes";
+import { registerFapiDomainRoutes } from "./fapi/domain-routes";
 import { registerHandshakeRoutes } from "./fapi/handshake";
 import { registerMeRoutes } from "./fapi/me-routes";
 import { registerFapiOrganizationRoutes } from "./fapi/organization-routes";
@@ -146,6 +148,7 @@ export async function startEmulator(
   registerOrganizationRoutes(router, core);
   registerRoleRoutes(router, core);
   registerInvitationRoutes(router, core);
+  registerOrganizationDomainRoutes(router, core);
   registerSessionRoutes(router, core);
   registerApiKeyRoutes(router, core);
   registerBillingRoutes(router, core);
@@ -156,6 +159,7 @@ export async function startEmulator(
   registerMeRoutes(router, core);
   registerAccountRoutes(router, core);
   registerFapiOrganizationRoutes(router, core);
+  registerFapiDomainRoutes(router, core);
   registerFapiBillingRoutes(router, core);
 
   async function handle(origin: ApiOrigin, req: IncomingMessage, res: ServerResponse) {

@@ -5,13 +5,16 @@ import {
   settingItems,
 } from "../../clerk/instance-settings";
 
-// clerk/instance-settings.json against a real Clerk instance. Clerk's Backend API cannot set any of
-// these items (its /v1/instance endpoints cover test mode, origins, restrictions and organization
-// settings), so `npm run clerk:configure` reads what the instance offers from its Frontend API's
-// public environment and, for each item that differs, says where in the Dashboard to set it.
+// clerk/instance-settings.json against a real Clerk instance. Clerk's Backend API cannot set these
+// items (its /v1/instance endpoints cover test mode, origins, restrictions and organization
+// settings; of this file's items only verified domains, which are set in the Dashboard like the
+// rest, one way for all), so `npm run clerk:configure` reads what the instance offers from its
+// Frontend API's public environment and, for each item that differs, says where in the Dashboard
+// to set it.
 
 const DASHBOARD = "https://dashboard.clerk.com/~/user-authentication";
 const USER_AND_AUTH = `${DASHBOARD}/user-and-authentication`;
+const ORGANIZATIONS = "https://dashboard.clerk.com/~/organizations-settings";
 const tab = (name: string, toggle: string) => `User & authentication > ${name} tab: ${toggle}`;
 
 // Where each item is set, by the prefix of its path in the file.
@@ -45,6 +48,21 @@ const WHERE: [prefix: string, where: (leaf: string) => string, url: string][] = 
     "second_factors.phone_code",
     () => "Multi-factor > SMS verification code",
     `${DASHBOARD}/multi-factor`,
+  ],
+  [
+    "organizations.verified_domains",
+    (l) =>
+      `Organizations > Settings > Verified domains: ${
+        l === "enabled"
+          ? "Enable verified domains"
+          : `Enrollment mode > ${l === "automatic_invitation" ? "Automatic invitation" : "Automatic suggestion"}`
+      }`,
+    ORGANIZATIONS,
+  ],
+  [
+    "organizations.membership_required",
+    () => "Organizations > Settings > Membership required",
+    ORGANIZATIONS,
   ],
   [
     "requirements.mfa_required",
@@ -86,6 +104,11 @@ type Attribute = {
   second_factors: string[];
 };
 export type EnvironmentJSON = {
+  organization_settings: {
+    domains: { enabled: boolean; enrollment_modes: string[] };
+    // Sent by Clerk when the instance has "Membership required" (absent from its spec).
+    force_organization_selection?: boolean;
+  };
   user_settings: {
     attributes: Record<string, Attribute | undefined>;
     social: Record<string, { enabled: boolean } | undefined>;
@@ -128,6 +151,18 @@ export function itemsOfEnvironment(env: EnvironmentJSON): Map<string, boolean> {
   items.set("second_factors.totp", attr("authenticator_app").enabled);
   items.set("second_factors.backup_code", attr("backup_code").enabled);
   items.set("second_factors.phone_code", phone.second_factors.includes("phone_code"));
+  const domains = env.organization_settings.domains;
+  items.set("organizations.verified_domains.enabled", domains.enabled);
+  for (const mode of ["automatic_invitation", "automatic_suggestion"]) {
+    items.set(
+      `organizations.verified_domains.${mode}`,
+      domains.enabled && domains.enrollment_modes.includes(mode),
+    );
+  }
+  items.set(
+    "organizations.membership_required",
+    env.organization_settings.force_organization_selection ?? false,
+  );
   items.set("requirements.mfa_required", env.user_settings.sign_in.second_factor.required);
   return items;
 }

@@ -1,5 +1,4 @@
 import { createHash } from "node:crypto";
-import Redis from "ioredis";
 import {
   type RateLimiterAbstract,
   RateLimiterMemory,
@@ -7,8 +6,10 @@ import {
   type RateLimiterRes,
 } from "rate-limiter-flexible";
 import { serverEnv } from "@/env/server-env";
+import { withDeadline } from "@/http/deadline";
 import { logger } from "@/observability/logger";
 import { BILLING_PLANS } from "../../clerk/billing-plans";
+import { connectRedisStore, REDIS_COMMAND_TIMEOUT_MS, type RedisStore } from "./redis-store";
 
 // The API's two rate limits, both per minute:
 // - `api`: requests per credential (an API key, by a hash of its secret, counted before Clerk is
@@ -21,9 +22,13 @@ import { BILLING_PLANS } from "../../clerk/billing-plans";
 //   is then blocked until the minute ends, so its next requests are refused before Clerk is asked.
 // - `auth-failures`: credentials that failed verification, per client address,
 //   AUTH_FAILURE_LIMIT. An address over it is refused before Clerk is asked, so made-up keys
-//   cannot run up the Backend API bill (each verification is a billed call).
+//   cannot run up the Backend API bill (each verification is a billed call). A credential that
+//   only Clerk can verify takes its point before Clerk is asked (reserveAuthAttempt) and gives it
+//   back once Clerk has found it valid (releaseAuthAttempt): however many arrive at once, at most
+//   AUTH_FAILURE_LIMIT of them are being verified or have failed in a window.
 // In memory by default (one app instance); with REDIS_URL in Redis, shared by every instance. If
-// Redis stops answering, each instance falls back to its own memory until it is back.
+// Redis stops answering (down, or too slow: src/rate-limit/redis-store.ts), each instance counts
+// in its own memory until it is back.
 
 const WINDOW_SECONDS = 60;
 
@@ -61,57 +66,29 @@ export function planRateLimitsApply(): boolean {
   return serverEnv().API_RATE_LIMIT === undefined;
 }
 
-type Limiters = Record<LimitName, RateLimiterAbstract> & { ready: Promise<void> };
+type Limit = { memory: RateLimiterAbstract; redis: RateLimiterAbstract | null };
 
-function redisClient(url: string): Redis {
-  const client = new Redis(url, {
-    // Fail a command at once when the connection is down (the memory fallback answers) rather
-    // than queueing it behind a reconnect.
-    enableOfflineQueue: false,
-    maxRetriesPerRequest: 0,
-    connectTimeout: 2_000,
-  });
-  let down = false;
-  client.on("error", (err) => {
-    if (down) return;
-    down = true;
-    logger.warn({ reason: err.message }, "rate limits: Redis unavailable, counting in memory");
-  });
-  client.on("ready", () => {
-    if (down) logger.info("rate limits: Redis is back");
-    down = false;
-  });
-  return client;
-}
+type Limiters = Record<LimitName, Limit> & { store: RedisStore | null };
 
 function createLimiters(): Limiters {
   const env = serverEnv();
   const points = { api: apiCeiling(), "auth-failures": env.AUTH_FAILURE_LIMIT };
   const memory = (name: LimitName) =>
     new RateLimiterMemory({ keyPrefix: name, points: points[name], duration: WINDOW_SECONDS });
-  if (!env.REDIS_URL) {
-    return {
-      api: memory("api"),
-      "auth-failures": memory("auth-failures"),
-      ready: Promise.resolve(),
-    };
-  }
-  const storeClient = redisClient(env.REDIS_URL);
-  // Until Redis is connected the memory fallback counts; start-up waits a moment for it.
-  const ready = new Promise<void>((resolve) => {
-    storeClient.once("ready", () => resolve());
-    setTimeout(resolve, 2_000).unref();
+  const store = env.REDIS_URL ? connectRedisStore(env.REDIS_URL) : null;
+  const limit = (name: LimitName): Limit => ({
+    memory: memory(name),
+    redis:
+      store &&
+      new RateLimiterRedis({
+        storeClient: store.client,
+        keyPrefix: `acme-projects:${name}`,
+        points: points[name],
+        duration: WINDOW_SECONDS,
+        rejectIfRedisNotReady: true,
+      }),
   });
-  const redis = (name: LimitName) =>
-    new RateLimiterRedis({
-      storeClient,
-      keyPrefix: `acme-projects:${name}`,
-      points: points[name],
-      duration: WINDOW_SECONDS,
-      rejectIfRedisNotReady: true,
-      insuranceLimiter: memory(name),
-    });
-  return { api: redis("api"), "auth-failures": redis("auth-failures"), ready };
+  return { api: limit("api"), "auth-failures": limit("auth-failures"), store };
 }
 
 // One set per server process; kept on globalThis so dev-mode hot reloads reuse it.
@@ -125,24 +102,7 @@ function limiters(): Limiters {
 // Called once as the server starts (src/instrumentation.ts): connects to Redis before the first
 // request rather than counting it in memory.
 export async function prepareRateLimits(): Promise<void> {
-  await limiters().ready;
-}
-
-function stateOf(
-  name: LimitName,
-  res: RateLimiterRes | null,
-  allowed: boolean,
-  limit: number | null = limiters()[name].points,
-): LimitState {
-  const consumed = res?.consumedPoints ?? 0;
-  return {
-    name,
-    limit,
-    consumed,
-    remaining: limit === null ? 0 : Math.max(0, limit - consumed),
-    resetSeconds: Math.max(1, Math.ceil((res?.msBeforeNext ?? WINDOW_SECONDS * 1000) / 1000)),
-    allowed,
-  };
+  await limiters().store?.ready;
 }
 
 // A refusal is a RateLimiterRes; checked by shape, because the limiters may have been made by
@@ -151,15 +111,79 @@ function isRefusal(value: unknown): value is RateLimiterRes {
   return typeof value === "object" && value !== null && "msBeforeNext" in value;
 }
 
-async function consume(name: LimitName, key: string): Promise<LimitState> {
+type Outcome<T> = { limiter: RateLimiterAbstract } & (
+  | { ok: true; value: T }
+  | { ok: false; refusal: RateLimiterRes }
+);
+
+// Runs `op` on Redis while it answers within its bound, else (and when it fails) on this
+// instance's memory, and says which store answered. A limit's refusal is an outcome, not a
+// failure.
+async function onStore<T>(
+  name: LimitName,
+  op: (limiter: RateLimiterAbstract) => Promise<T>,
+): Promise<Outcome<T>> {
+  const { store } = limiters();
+  const { memory, redis } = limiters()[name];
+  const attempt = async (limiter: RateLimiterAbstract, bound: boolean): Promise<Outcome<T>> => {
+    try {
+      const work = op(limiter);
+      const value = await (bound ? withDeadline(work, REDIS_COMMAND_TIMEOUT_MS, "Redis") : work);
+      return { limiter, ok: true, value };
+    } catch (err) {
+      if (isRefusal(err)) return { limiter, ok: false, refusal: err };
+      throw err;
+    }
+  };
+  if (redis && store?.usable()) {
+    try {
+      return await attempt(redis, true);
+    } catch (err) {
+      store.failed(err);
+    }
+  }
+  return attempt(memory, false);
+}
+
+function stateOf(
+  name: LimitName,
+  res: RateLimiterRes | null,
+  allowed: boolean,
+  limit: number = limiters()[name].memory.points,
+): LimitState {
+  const consumed = res?.consumedPoints ?? 0;
+  return {
+    name,
+    limit,
+    consumed,
+    remaining: Math.max(0, limit - consumed),
+    resetSeconds: Math.max(1, Math.ceil((res?.msBeforeNext ?? WINDOW_SECONDS * 1000) / 1000)),
+    allowed,
+  };
+}
+
+// Counts one point against `key`; `giveBack` returns it to the store that took it.
+async function consume(
+  name: LimitName,
+  key: string,
+): Promise<{ state: LimitState; giveBack: () => Promise<void> }> {
   try {
-    return stateOf(name, await limiters()[name].consume(key), true);
-  } catch (rejection) {
-    if (isRefusal(rejection)) return stateOf(name, rejection, false);
-    // Neither Redis nor its memory fallback answered: let the request through rather than
-    // refuse everyone, and say so.
-    logger.error({ limit: name, reason: String(rejection) }, "rate limit could not be checked");
-    return stateOf(name, null, true);
+    const outcome = await onStore(name, (l) => l.consume(key));
+    const giveBack = async () => {
+      // The store that counted it, even if another answers now: a point given back elsewhere
+      // would be one more than was ever taken there.
+      await outcome.limiter.reward(key).catch((err: unknown) => {
+        logger.warn({ limit: name, reason: String(err) }, "rate limit point not given back");
+      });
+    };
+    return outcome.ok
+      ? { state: stateOf(name, outcome.value, true), giveBack }
+      : { state: stateOf(name, outcome.refusal, false), giveBack };
+  } catch (err) {
+    // Neither Redis nor memory answered: let the request through rather than refuse everyone,
+    // and say so.
+    logger.error({ limit: name, reason: String(err) }, "rate limit could not be checked");
+    return { state: stateOf(name, null, true), giveBack: async () => {} };
   }
 }
 
@@ -172,7 +196,7 @@ export function credentialKey(bearer: string): string {
 // Counts one request of a credential. `limit`: the credential's limit (apiLimitFor), or null when
 // it is not known yet (an API key before verification): then only the ceiling applies.
 export async function consumeApiRequest(key: string, limit: number | null): Promise<LimitState> {
-  const counted = await consume("api", key);
+  const { state: counted } = await consume("api", key);
   const known = limit ?? (planRateLimitsApply() ? null : counted.limit);
   if (known === null) return { ...counted, limit: null, remaining: 0 };
   return holdTo(counted, known);
@@ -193,9 +217,9 @@ export async function holdApiRequestTo(
 ): Promise<LimitState> {
   const held = holdTo(counted, limit);
   if (!held.allowed && counted.allowed) {
-    await limiters()
-      .api.block(key, held.resetSeconds)
-      .catch((err: unknown) => logger.error({ reason: String(err) }, "rate limit: block failed"));
+    await onStore("api", (l) => l.block(key, held.resetSeconds)).catch((err: unknown) =>
+      logger.error({ reason: String(err) }, "rate limit: a key could not be blocked"),
+    );
   }
   return held;
 }
@@ -203,8 +227,9 @@ export async function holdApiRequestTo(
 // Whether an address may still try a credential, without counting this attempt.
 export async function authFailuresAllowed(address: string): Promise<LimitState> {
   try {
-    const res = await limiters()["auth-failures"].get(address);
-    const limit = limiters()["auth-failures"].points;
+    const outcome = await onStore("auth-failures", (l) => l.get(address));
+    const res = outcome.ok ? outcome.value : null;
+    const limit = limiters()["auth-failures"].memory.points;
     const state = stateOf("auth-failures", res, true, limit);
     return { ...state, allowed: state.consumed < limit };
   } catch (err) {
@@ -213,8 +238,24 @@ export async function authFailuresAllowed(address: string): Promise<LimitState> 
   }
 }
 
-export function recordAuthFailure(address: string): Promise<LimitState> {
-  return consume("auth-failures", address);
+export async function recordAuthFailure(address: string): Promise<LimitState> {
+  return (await consume("auth-failures", address)).state;
+}
+
+export type AuthAttempt = {
+  state: LimitState;
+  // Gives the point back: Clerk found the credential valid, or was never asked.
+  release: () => Promise<void>;
+};
+
+// Takes an address's failure point for a credential about to be verified by Clerk: refused (429)
+// when the address has none left, counting the verifications still in flight. A refused attempt
+// gives its point straight back: refusals cost Clerk nothing and must not lock the address out
+// for longer than its failures do.
+export async function reserveAuthAttempt(address: string): Promise<AuthAttempt> {
+  const { state, giveBack } = await consume("auth-failures", address);
+  if (!state.allowed) await giveBack();
+  return { state, release: giveBack };
 }
 
 // The IETF RateLimit header fields (draft-ietf-httpapi-ratelimit-headers): the policy and what is

@@ -7,7 +7,13 @@ import { TEST_SECRET_KEY, TEST_WEBHOOK_SECRET } from "./emulator-process";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 
-export type AppProcess = { url: string; output: () => string; stop: () => Promise<void> };
+export type AppProcess = {
+  url: string;
+  // The server process, e.g. for the CPU time it has used (/proc/<pid>/stat).
+  pid: number;
+  output: () => string;
+  stop: () => Promise<void>;
+};
 
 export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -31,11 +37,13 @@ export async function startApp(options: {
   databaseUrl: string;
   port?: number;
   env?: Record<string, string>;
+  // Node's own options for the server process, e.g. `--cpu-prof` (not allowed in NODE_OPTIONS).
+  nodeArgs?: string[];
 }): Promise<AppProcess> {
   const port = options.port ?? (await freePort());
   const child: ChildProcess = spawn(
     process.execPath,
-    ["--import", "tsx", path.join(ROOT, "scripts/serve.ts")],
+    [...(options.nodeArgs ?? []), "--import", "tsx", path.join(ROOT, "scripts/serve.ts")],
     {
       cwd: ROOT,
       env: {
@@ -76,6 +84,7 @@ export async function startApp(options: {
   }
   return {
     url,
+    pid: child.pid as number,
     output: () => output,
     stop: async () => {
       if (child.exitCode !== null) return;

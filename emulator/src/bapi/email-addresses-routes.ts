@@ -30,9 +30,9 @@ const UpdateEmailAddressBody = z
 
 export function registerEmailAddressRoutes(router: Router, core: Core) {
   router
-    .add("POST", "/v1/email_addresses", (req) => {
+    .add("POST", "/v1/email_addresses", async (req) => {
       const body = parseParams(CreateEmailAddressBody, req.body);
-      const email = addEmailAddress(ctxOf(core, req), {
+      const email = await addEmailAddress(ctxOf(core, req), {
         userId: body.user_id,
         emailAddress: body.email_address,
         verified: body.verified ?? false,
@@ -43,9 +43,9 @@ export function registerEmailAddressRoutes(router: Router, core: Core) {
     .add("GET", "/v1/email_addresses/:id", (_req, p) =>
       json(emailAddressJSON(findEmailAddress(core, p.id as string).email)),
     )
-    .add("PATCH", "/v1/email_addresses/:id", (req, p) => {
+    .add("PATCH", "/v1/email_addresses/:id", async (req, p) => {
       const body = parseParams(UpdateEmailAddressBody, req.body);
-      const email = updateEmailAddress(ctxOf(core, req), p.id as string, {
+      const email = await updateEmailAddress(ctxOf(core, req), p.id as string, {
         verified: body.verified ?? undefined,
         primary: body.primary ?? undefined,
       });

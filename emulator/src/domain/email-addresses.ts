@@ -3,6 +3,7 @@ import type { Core, Ctx } from "../core";
 import { errors } from "../http/clerk-errors";
 import { newId } from "../store/ids";
 import type { EmailAddressRecord, UserRecord } from "../store/records";
+import { enrollUser } from "./domain-enrollment";
 import { checkEmailCode, sendEmailCode } from "./email-codes";
 import { assertUnique, getUser, touchUser } from "./users";
 
@@ -29,16 +30,23 @@ export function findEmailAddress(core: Core, id: string) {
   return { user, email };
 }
 
+// The user's addresses with `email` in place of the one with its id.
+function withAddress(user: UserRecord, email: EmailAddressRecord): EmailAddressRecord[] {
+  return user.emailAddresses.map((e) => (e.id === email.id ? email : e));
+}
+
 export function ownEmailAddress(user: UserRecord, id: string): EmailAddressRecord {
   const email = user.emailAddresses.find((e) => e.id === id);
   if (!email) throw errors.notFound("email address");
   return email;
 }
 
-export function addEmailAddress(
+// A verified address may bring an invitation or suggestion from a verified organization domain
+// (domain-enrollment.ts), hence the awaits.
+export async function addEmailAddress(
   ctx: Ctx,
   input: { userId: string; emailAddress: string; verified: boolean; primary: boolean },
-): EmailAddressRecord {
+): Promise<EmailAddressRecord> {
   const emailAddress = normalizedEmailAddress(input.emailAddress);
   // Taken by anyone, this user included, verified or not: Clerk's form_identifier_exists.
   assertUnique(ctx.core, "email_address", emailAddress);
@@ -56,19 +64,27 @@ export function addEmailAddress(
     emailAddresses: [...user.emailAddresses, email],
     primaryEmailAddressId: primary ? email.id : user.primaryEmailAddressId,
   });
+  if (email.verified) await enrollUser(ctx, user);
   return email;
 }
 
-export function updateEmailAddress(
+export async function updateEmailAddress(
   ctx: Ctx,
   id: string,
   input: { verified?: boolean | undefined; primary?: boolean | undefined },
-): EmailAddressRecord {
+): Promise<EmailAddressRecord> {
   const { user, email } = findEmailAddress(ctx.core, id);
-  if (input.verified !== undefined) email.verified = input.verified;
-  email.updatedAt = ctx.core.now();
-  touchUser(ctx, user, input.primary ? { primaryEmailAddressId: email.id } : {});
-  return email;
+  const updated = {
+    ...email,
+    verified: input.verified ?? email.verified,
+    updatedAt: ctx.core.now(),
+  };
+  touchUser(ctx, user, {
+    emailAddresses: withAddress(user, updated),
+    ...(input.primary ? { primaryEmailAddressId: email.id } : {}),
+  });
+  if (updated.verified && !email.verified) await enrollUser(ctx, user);
+  return updated;
 }
 
 export function prepareEmailAddressVerification(
@@ -86,12 +102,12 @@ export function prepareEmailAddressVerification(
   return email;
 }
 
-export function attemptEmailAddressVerification(
+export async function attemptEmailAddressVerification(
   ctx: Ctx,
   user: UserRecord,
   id: string,
   code: string,
-): EmailAddressRecord {
+): Promise<EmailAddressRecord> {
   const email = ownEmailAddress(user, id);
   if (!email.verification) {
     throw errors.paramInvalid("code", "was never sent: prepare the verification first");
@@ -101,12 +117,11 @@ export function attemptEmailAddressVerification(
   if (result === "incorrect") throw errors.codeIncorrect();
   if (result === "expired") throw errors.verificationExpired();
   if (result === "too_many_attempts") throw errors.verificationFailed();
-  if (!email.verified) {
-    email.verified = true;
-    email.updatedAt = ctx.core.now();
-    touchUser(ctx, user);
-  }
-  return email;
+  if (email.verified) return email;
+  const verified = { ...email, verified: true, updatedAt: ctx.core.now() };
+  touchUser(ctx, user, { emailAddresses: withAddress(user, verified) });
+  await enrollUser(ctx, user);
+  return verified;
 }
 
 // The primary address stays: make another (verified) address primary first. A user's last

@@ -15,6 +15,9 @@ const EMULATED: ReadonlySet<string> = new Set([
   "identifiers.email_address.sign_in",
   "first_factors.password",
   "first_factors.email_code",
+  "organizations.verified_domains.enabled",
+  "organizations.verified_domains.automatic_invitation",
+  "organizations.verified_domains.automatic_suggestion",
 ]);
 
 // The declared settings an item at a time: those switched on that the emulator cannot serve.

@@ -124,6 +124,8 @@ export type InvitationInput = {
   redirectUrl?: string | null | undefined;
   expiresInDays?: number | null | undefined;
   notify?: boolean | null | undefined;
+  // A verified domain's automatic invitation (domain-enrollment.ts).
+  organizationDomainId?: string | undefined;
 };
 
 // Creates and "emails" invitations, all or none: every input is checked before any is created.
@@ -153,6 +155,7 @@ export async function createInvitations(
         publicMetadata: input.publicMetadata ?? {},
         privateMetadata: input.privateMetadata ?? {},
         redirectUrl: input.redirectUrl ?? null,
+        ...(input.organizationDomainId ? { organizationDomainId: input.organizationDomainId } : {}),
         acceptLink: "",
         expiresAt,
         createdAt: now,

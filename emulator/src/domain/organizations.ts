@@ -7,8 +7,10 @@ import type { Metadata, OrganizationRecord } from "../store/records";
 import { deleteApiKeysOf } from "./api-keys";
 import { currentPlanOf, deleteBillingOf, ensureSubscription } from "./billing";
 import { invitationsOfOrganization, pendingInvitationsCount } from "./invitations";
+import { forgetRequestsOf } from "./membership-requests";
 import { createMembership, membershipsOfOrganization, removeMembership } from "./memberships";
 import { mergeMetadata } from "./metadata";
+import { deleteDomainsOf } from "./organization-domains";
 
 const SLUG = /^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$/;
 
@@ -144,6 +146,8 @@ export function deleteOrganization(ctx: Ctx, idOrSlug: string) {
   const org = getOrganization(core, idOrSlug);
   for (const m of membershipsOfOrganization(core, org.id)) removeMembership(ctx, m);
   deleteApiKeysOf(core, org.id);
+  deleteDomainsOf(ctx, org.id);
+  forgetRequestsOf(core, "organization", org.id);
   deleteBillingOf(core, org.id);
   // Its invitations go with it; their links then answer that the organization is gone.
   for (const inv of invitationsOfOrganization(core, org.id))

@@ -5,6 +5,8 @@ import { deletedJSON, userJSON } from "../json/bapi-json";
 import { newId } from "../store/ids";
 import type { Metadata, UserRecord } from "../store/records";
 import { deleteApiKeysOf } from "./api-keys";
+import { enrollUser } from "./domain-enrollment";
+import { forgetRequestsOf } from "./membership-requests";
 import { membershipsOfUser, removeMembership } from "./memberships";
 import { mergeMetadata } from "./metadata";
 import { endSession } from "./sessions";
@@ -122,6 +124,7 @@ export async function createUser(ctx: Ctx, input: CreateUserInput): Promise<User
   };
   core.store.put("users", user);
   core.webhooks.emit(ctx, "user.created", userJSON(user));
+  await enrollUser(ctx, user);
   return user;
 }
 
@@ -196,6 +199,7 @@ export function deleteUser(ctx: Ctx, id: string) {
     if (s.status === "active") endSession(ctx, s, "revoked");
   }
   deleteApiKeysOf(core, id);
+  forgetRequestsOf(core, "user", id);
   core.store.remove("users", id);
   const deleted = deletedJSON(
     "user",

@@ -82,20 +82,16 @@ export function registerAccountRoutes(router: Router, core: Core) {
     .add(
       "POST",
       "/v1/me/email_addresses",
-      (req) => {
+      async (req) => {
         const { f, user } = signedInUser(core, req);
         const body = parseParams(EmailBody, req.body);
-        return withClient(
-          f,
-          emailAddressJSON(
-            addEmailAddress(f, {
-              userId: user.id,
-              emailAddress: body.email_address,
-              verified: false,
-              primary: false,
-            }),
-          ),
-        );
+        const email = await addEmailAddress(f, {
+          userId: user.id,
+          emailAddress: body.email_address,
+          verified: false,
+          primary: false,
+        });
+        return withClient(f, emailAddressJSON(email));
       },
       "frontend",
     )
@@ -122,10 +118,10 @@ export function registerAccountRoutes(router: Router, core: Core) {
     .add(
       "POST",
       "/v1/me/email_addresses/:id/attempt_verification",
-      (req, p) => {
+      async (req, p) => {
         const { f, user } = signedInUser(core, req);
         const body = parseParams(AttemptBody, req.body);
-        const email = attemptEmailAddressVerification(f, user, p.id as string, body.code);
+        const email = await attemptEmailAddressVerification(f, user, p.id as string, body.code);
         return withClient(f, emailAddressJSON(email));
       },
       "frontend",

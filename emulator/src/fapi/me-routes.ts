@@ -114,13 +114,6 @@ export function registerMeRoutes(router: Router, core: Core) {
       },
       "frontend",
     )
-    // Domain suggestions are not emulated: always none.
-    .add(
-      "GET",
-      "/v1/me/organization_suggestions",
-      (req) => withClient(me(req).f, paginated([], req)),
-      "frontend",
-    )
     // A bare array (Client.ActiveSessions), unlike the rest of /v1/me: clerk-js maps over it.
     .add(
       "GET",

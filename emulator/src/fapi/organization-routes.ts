@@ -63,7 +63,7 @@ const BulkInviteBody = z.object({
 
 // The Frontend API acts as the signed-in user: what they may do in an organization is what their
 // role's permissions say. A non-member sees no organization at all.
-function authorize(f: FapiCtx, req: RequestInfo, orgId: string, permission?: string) {
+export function authorizeMember(f: FapiCtx, req: RequestInfo, orgId: string, permission?: string) {
   const session = currentSession(f, req);
   const org = getOrganization(f.core, orgId);
   const membership = findMembership(f.core, org.id, session.userId);
@@ -75,12 +75,6 @@ function authorize(f: FapiCtx, req: RequestInfo, orgId: string, permission?: str
 }
 
 export function registerFapiOrganizationRoutes(router: Router, core: Core) {
-  const empty = (req: RequestInfo, p: Record<string, string>) => {
-    const f = fapiCtx(core, req);
-    authorize(f, req, p.id as string);
-    return withClient(f, paginated([], req));
-  };
-
   router
     .add(
       "POST",
@@ -103,7 +97,10 @@ export function registerFapiOrganizationRoutes(router: Router, core: Core) {
       "/v1/organizations/:id",
       (req, p) => {
         const f = fapiCtx(core, req);
-        return withClient(f, fapiOrganizationJSON(core, authorize(f, req, p.id as string).org));
+        return withClient(
+          f,
+          fapiOrganizationJSON(core, authorizeMember(f, req, p.id as string).org),
+        );
       },
       "frontend",
     )
@@ -112,7 +109,7 @@ export function registerFapiOrganizationRoutes(router: Router, core: Core) {
       "/v1/organizations/:id",
       (req, p) => {
         const f = fapiCtx(core, req);
-        const { org } = authorize(f, req, p.id as string, "org:sys_profile:manage");
+        const { org } = authorizeMember(f, req, p.id as string, "org:sys_profile:manage");
         const body = parseParams(UpdateBody, req.body);
         const updated = updateOrganization(f, org.id, {
           name: body.name,
@@ -127,7 +124,7 @@ export function registerFapiOrganizationRoutes(router: Router, core: Core) {
       "/v1/organizations/:id",
       (req, p) => {
         const f = fapiCtx(core, req);
-        const { org } = authorize(f, req, p.id as string, "org:sys_profile:delete");
+        const { org } = authorizeMember(f, req, p.id as string, "org:sys_profile:delete");
         deleteOrganization(f, org.id);
         return withClient(f, fapiDeletedObjectJSON("organization", org.id));
       },
@@ -138,7 +135,7 @@ export function registerFapiOrganizationRoutes(router: Router, core: Core) {
       "/v1/organizations/:id/memberships",
       (req, p) => {
         const f = fapiCtx(core, req);
-        const { org } = authorize(f, req, p.id as string, "org:sys_memberships:read");
+        const { org } = authorizeMember(f, req, p.id as string, "org:sys_memberships:read");
         const roles = req.query.getAll("role");
         const members = membershipsOfOrganization(core, org.id)
           .filter((m) => !roles.length || roles.includes(m.role))
@@ -153,7 +150,7 @@ export function registerFapiOrganizationRoutes(router: Router, core: Core) {
       "/v1/organizations/:id/memberships/:userId",
       (req, p) => {
         const f = fapiCtx(core, req);
-        const { org } = authorize(f, req, p.id as string, "org:sys_memberships:manage");
+        const { org } = authorizeMember(f, req, p.id as string, "org:sys_memberships:manage");
         const body = parseParams(RoleBody, req.body);
         const m = updateMembership(f, getMembership(core, org.id, p.userId as string), {
           role: body.role,
@@ -167,7 +164,7 @@ export function registerFapiOrganizationRoutes(router: Router, core: Core) {
       "/v1/organizations/:id/memberships/:userId",
       (req, p) => {
         const f = fapiCtx(core, req);
-        const { org } = authorize(f, req, p.id as string, "org:sys_memberships:manage");
+        const { org } = authorizeMember(f, req, p.id as string, "org:sys_memberships:manage");
         const m = getMembership(core, org.id, p.userId as string);
         const payload = fapiMembershipJSON(core, m);
         removeMembership(f, m);
@@ -180,7 +177,7 @@ export function registerFapiOrganizationRoutes(router: Router, core: Core) {
       "/v1/organizations/:id/roles",
       (req, p) => {
         const f = fapiCtx(core, req);
-        authorize(f, req, p.id as string);
+        authorizeMember(f, req, p.id as string);
         const roles = fapiRolesList(core);
         return withClient(f, { data: roles, total_count: roles.length });
       },
@@ -192,7 +189,7 @@ export function registerFapiOrganizationRoutes(router: Router, core: Core) {
       "/v1/organizations/:id/invitations",
       async (req, p) => {
         const f = fapiCtx(core, req);
-        const { org, session } = authorize(f, req, p.id as string, MANAGE_MEMBERS);
+        const { org, session } = authorizeMember(f, req, p.id as string, MANAGE_MEMBERS);
         const body = parseParams(InviteBody, req.body);
         const inv = await createInvitation(
           f,
@@ -215,7 +212,7 @@ export function registerFapiOrganizationRoutes(router: Router, core: Core) {
       "/v1/organizations/:id/invitations/bulk",
       async (req, p) => {
         const f = fapiCtx(core, req);
-        const { org, session } = authorize(f, req, p.id as string, MANAGE_MEMBERS);
+        const { org, session } = authorizeMember(f, req, p.id as string, MANAGE_MEMBERS);
         const body = parseParams(BulkInviteBody, req.body);
         const sent = await createInvitations(
           f,
@@ -240,7 +237,7 @@ export function registerFapiOrganizationRoutes(router: Router, core: Core) {
       "/v1/organizations/:id/invitations",
       (req, p) => {
         const f = fapiCtx(core, req);
-        const { org } = authorize(f, req, p.id as string, MANAGE_MEMBERS);
+        const { org } = authorizeMember(f, req, p.id as string, MANAGE_MEMBERS);
         const listed = listInvitations(
           core,
           invitationsOfOrganization(core, org.id),
@@ -261,13 +258,10 @@ export function registerFapiOrganizationRoutes(router: Router, core: Core) {
       "/v1/organizations/:id/invitations/:invitationId/revoke",
       (req, p) => {
         const f = fapiCtx(core, req);
-        const { org } = authorize(f, req, p.id as string, MANAGE_MEMBERS);
+        const { org } = authorizeMember(f, req, p.id as string, MANAGE_MEMBERS);
         const inv = revokeInvitation(f, getInvitation(core, org.id, p.invitationId as string));
         return withClient(f, fapiInvitationJSON(core, inv));
       },
       "frontend",
-    )
-    // Not emulated, but <OrganizationProfile/> asks: always none.
-    .add("GET", "/v1/organizations/:id/membership_requests", empty, "frontend")
-    .add("GET", "/v1/organizations/:id/domains", empty, "frontend");
+    );
 }

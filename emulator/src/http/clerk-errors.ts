@@ -228,6 +228,52 @@ export const errors = {
       "not an administrator",
       `${userId} is not an administrator in the organization. Only administrators can perform this action.`,
     ),
+  // Verified domains and membership requests. The first two are codes @clerk/ui knows; the
+  // rest name what went wrong in Clerk's style where Clerk does not document its own.
+  organizationDomainCommon: (name: string) =>
+    single(
+      400,
+      "organization_domain_common",
+      "common email provider",
+      `${name} is a common email provider's domain and cannot be an organization's domain.`,
+      "name",
+    ),
+  organizationDomainTaken: (name: string) =>
+    single(
+      400,
+      "organization_domain_already_exists",
+      "domain already verified",
+      `${name} is already a verified domain of another organization.`,
+      "name",
+    ),
+  organizationDomainQuotaExceeded: (max: number) =>
+    single(
+      403,
+      "organization_domain_quota_exceeded",
+      "too many domains",
+      `An organization can have at most ${max} domains.`,
+    ),
+  organizationDomainAlreadyVerified: () =>
+    single(
+      400,
+      "organization_domain_already_verified",
+      "already verified",
+      "This domain is already verified.",
+    ),
+  membershipRequestNotPending: () =>
+    single(
+      422,
+      "organization_membership_request_not_pending",
+      "not pending",
+      'The organization membership request is not in the "pending" status.',
+    ),
+  alreadyAMemberOf: (userId: string) =>
+    single(
+      400,
+      "already_a_member_in_organization",
+      "already a member",
+      `${userId} is already a member of the organization.`,
+    ),
   // Organization roles and permissions: Clerk's codes and statuses.
   roleNotFound: (param?: string) =>
     single(404, "resource_not_found", "not found", "Organization role not found", param),

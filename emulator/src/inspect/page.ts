@@ -72,6 +72,30 @@ export function renderInspectPage(core: Core): string {
       invitationStatus(inv, now),
       time(inv.expiresAt),
     ]);
+  const slug = (orgId: string) => state.organizations[orgId]?.slug ?? orgId;
+  const domains = Object.values(state.organizationDomains).map((d) => [
+    d.id,
+    slug(d.organizationId),
+    d.name,
+    d.verification ? `${d.verification.status} (${d.verification.strategy})` : "unverified",
+    d.enrollmentMode,
+  ]);
+  const requests = [
+    ...Object.values(state.organizationSuggestions).map((s) => [
+      "suggestion",
+      slug(s.organizationId),
+      email(s.userId),
+      s.status,
+      time(s.createdAt),
+    ]),
+    ...Object.values(state.membershipRequests).map((r) => [
+      "request",
+      slug(r.organizationId),
+      email(r.userId),
+      r.status,
+      time(r.createdAt),
+    ]),
+  ];
   const keys = Object.values(state.apiKeys).map((k) => [
     k.id,
     k.name,
@@ -128,6 +152,8 @@ ${table("Organizations", ["id", "name", "slug", "members", "created"], orgs)}
 ${table("Memberships", ["id", "organization", "user", "role", "created"], memberships)}
 ${table("Roles", ["key", "name", "permissions"], roles)}
 ${table("Invitations", ["id", "organization", "email", "role", "status", "expires"], invitations)}
+${table("Organization domains", ["id", "organization", "name", "verification", "enrollment"], domains)}
+${table("Suggestions and membership requests", ["kind", "organization", "user", "status", "created"], requests)}
 ${table("API keys", ["id", "name", "owner", "scopes", "status", "expires", "last used"], keys)}
 ${table("Sessions", ["id", "user", "status", "active org", "created"], sessions)}
 ${table("Mailbox (codes and invitation links)", ["sent", "to", "subject", "code", "link"], mailbox)}

@@ -1,8 +1,10 @@
 import { CREATOR_PERMISSIONS } from "../../../clerk/organization-roles";
 import type {
   ApiKeyRecord,
+  DomainVerificationRecord,
   EmailAddressRecord,
   MembershipRecord,
+  OrganizationDomainRecord,
   OrganizationInvitationRecord,
   OrganizationRecord,
   PermissionRecord,
@@ -203,6 +205,47 @@ export function organizationInvitationJSON(
     expires_at: inv.expiresAt,
     created_at: inv.createdAt,
     updated_at: inv.updatedAt,
+  };
+}
+
+// An affiliation verification: `email_code` (a code sent to `affiliation_email_address`) or
+// `admin` (the Backend API verified it). `verified_at` is only ever set for ownership (DNS) proofs.
+function domainVerificationJSON(v: DomainVerificationRecord) {
+  return v.strategy === "admin"
+    ? { status: v.status, strategy: "admin", attempts: null, expire_at: null, verified_at: null }
+    : {
+        status: v.status,
+        strategy: v.strategy,
+        attempts: v.attempts,
+        expire_at: v.expireAt,
+        verified_at: null,
+      };
+}
+
+// The same shape in both APIs and in organizationDomain.* webhooks. `verification` is the
+// deprecated name of `affiliation_verification`, still what @clerk/ui reads. No ownership (DNS
+// TXT) verification: that belongs to enterprise SSO, which the emulator does not offer.
+export function organizationDomainJSON(
+  d: OrganizationDomainRecord,
+  org: OrganizationRecord,
+  counts: { pendingInvitations: number; pendingSuggestions: number },
+) {
+  const verification = d.verification ? domainVerificationJSON(d.verification) : null;
+  return {
+    object: "organization_domain",
+    id: d.id,
+    organization_id: d.organizationId,
+    name: d.name,
+    enrollment_mode: d.enrollmentMode,
+    affiliation_email_address: d.affiliationEmailAddress,
+    affiliation_verification: verification,
+    ownership_verification: null,
+    verification,
+    total_pending_invitations: counts.pendingInvitations,
+    total_pending_suggestions: counts.pendingSuggestions,
+    public_organization_data: publicOrganizationDataJSON(org),
+    created_at: d.createdAt,
+    updated_at: d.updatedAt,
   };
 }
 

@@ -3,7 +3,8 @@ import {
   SOCIAL_PROVIDERS,
   type SocialProvider,
 } from "../../../clerk/instance-settings";
-import { CREATOR_ROLE, DEFAULT_ROLE } from "../../../clerk/organization-roles";
+import { CREATOR_ROLE } from "../../../clerk/organization-roles";
+import { domainSettingsOf } from "../domain/organization-settings";
 import { MIN_PASSWORD_LENGTH } from "../domain/users";
 
 // The Frontend API's `GET /v1/environment`: the instance configuration clerk-js and @clerk/ui
@@ -353,6 +354,16 @@ function authConfig(s: InstanceSettings) {
   };
 }
 
+// `OrganizationSettings.DomainsSettings`: verified domains and the enrollment modes they offer.
+function domainsJSON(settings: InstanceSettings) {
+  const domains = domainSettingsOf(settings.organizations.verified_domains);
+  return {
+    enabled: domains.enabled,
+    enrollment_modes: [...domains.enrollmentModes],
+    default_role: domains.defaultRole,
+  };
+}
+
 export function environmentJSON(options: EnvironmentOptions): Record<string, unknown> {
   return {
     auth_config: authConfig(options.settings),
@@ -363,7 +374,7 @@ export function environmentJSON(options: EnvironmentOptions): Record<string, unk
       // 0 is "unlimited" to @clerk/ui (it checks `maxAllowedMemberships === 0`).
       max_allowed_memberships: 0,
       actions: { admin_delete: true },
-      domains: { enabled: false, enrollment_modes: [], default_role: DEFAULT_ROLE },
+      domains: domainsJSON(options.settings),
       slug: { disabled: false },
       creator_role: CREATOR_ROLE,
     },

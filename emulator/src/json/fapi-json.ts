@@ -11,8 +11,10 @@ import { describeUserAgent } from "../domain/user-agent";
 import type {
   ClientRecord,
   MembershipRecord,
+  MembershipRequestRecord,
   OrganizationInvitationRecord,
   OrganizationRecord,
+  OrganizationSuggestionRecord,
   ProfileImageRecord,
   RoleRecord,
   SessionRecord,
@@ -402,6 +404,34 @@ export function fapiInvitationJSON(core: Core, inv: OrganizationInvitationRecord
     expires_at: inv.expiresAt,
     created_at: inv.createdAt,
     updated_at: inv.updatedAt,
+  };
+}
+
+// `Client.OrganizationSuggestion`: "accepted" once the user asked to join.
+export function fapiSuggestionJSON(core: Core, s: OrganizationSuggestionRecord) {
+  const org = core.store.state.organizations[s.organizationId];
+  if (!org) throw new Error(`emulator state: no organization ${s.organizationId}`);
+  return {
+    object: "organization_suggestion",
+    id: s.id,
+    public_organization_data: publicOrganizationDataJSON(org),
+    status: s.status,
+    created_at: s.createdAt,
+    updated_at: s.updatedAt,
+  };
+}
+
+// `Client.OrganizationMembershipRequest`: who asked to join.
+export function fapiMembershipRequestJSON(core: Core, r: MembershipRequestRecord) {
+  const user = core.store.state.users[r.userId];
+  return {
+    object: "organization_membership_request",
+    id: r.id,
+    organization_id: r.organizationId,
+    status: r.status,
+    public_user_data: user ? publicUserData(user) : null,
+    created_at: r.createdAt,
+    updated_at: r.updatedAt,
   };
 }
 

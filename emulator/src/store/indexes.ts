@@ -9,6 +9,10 @@ export type RecordOf<C extends CollectionName> = EmulatorState[C][string];
 
 type KeysOf<C extends CollectionName> = (record: RecordOf<C>) => readonly string[];
 
+// "ada@Acme.test" -> "acme.test".
+export const emailDomainOf = (emailAddress: string) =>
+  emailAddress.slice(emailAddress.lastIndexOf("@") + 1).toLowerCase();
+
 export const membershipPairKey = (organizationId: string, userId: string) =>
   `${organizationId} ${userId}`;
 
@@ -19,6 +23,9 @@ export const INDEXES = {
   users: {
     email: (u) => u.emailAddresses.map((e) => e.emailAddress.toLowerCase()),
     emailAddressId: (u) => u.emailAddresses.map((e) => e.id),
+    // The domains of a user's verified addresses, which verified organization domains enroll.
+    verifiedEmailDomain: (u) =>
+      u.emailAddresses.filter((e) => e.verified).map((e) => emailDomainOf(e.emailAddress)),
   },
   organizations: { slug: (o) => [o.slug] },
   memberships: {
@@ -31,6 +38,13 @@ export const INDEXES = {
     email: (i) => [i.emailAddress],
     user: (i) => (i.userId === null ? [] : [i.userId]),
   },
+  organizationDomains: { organization: (d) => [d.organizationId], name: (d) => [d.name] },
+  organizationSuggestions: {
+    organization: (s) => [s.organizationId],
+    user: (s) => [s.userId],
+    domain: (s) => [s.organizationDomainId],
+  },
+  membershipRequests: { organization: (r) => [r.organizationId], user: (r) => [r.userId] },
   apiKeys: { secretHash: (k) => [k.secretHash], subject: (k) => [k.subject] },
   sessions: { user: (s) => [s.userId] },
   clients: { devBrowser: (c) => (c.devBrowserId === null ? [] : [c.devBrowserId]) },

@@ -6,7 +6,8 @@ export type Metadata = Record<string, unknown>;
 export type EmailAddressRecord = {
   readonly id: string;
   readonly emailAddress: string;
-  verified: boolean;
+  // Read by the users' index of verified domains: changed through touchUser, never in place.
+  readonly verified: boolean;
   // The code verification of an address the user added themselves (Frontend API). Absent for
   // addresses that arrived verified: from the Backend API, a sign-up or a seed.
   verification?: VerificationRecord;
@@ -108,8 +109,59 @@ export type OrganizationInvitationRecord = {
   publicMetadata: Metadata;
   privateMetadata: Metadata;
   redirectUrl: string | null;
+  // The verified domain whose automatic invitation this is (absent: someone invited the address).
+  organizationDomainId?: string;
   acceptLink: string;
   expiresAt: number;
+  createdAt: number;
+  updatedAt: number;
+};
+
+export const ENROLLMENT_MODES = [
+  "manual_invitation",
+  "automatic_invitation",
+  "automatic_suggestion",
+] as const;
+export type EnrollmentMode = (typeof ENROLLMENT_MODES)[number];
+
+// How an organization proved it belongs to a domain: a code emailed to an address there (an
+// `email_code` verification), or the Backend API's say-so ("admin", verified on create or by an
+// update). Null until either happens.
+export type DomainVerificationRecord =
+  | VerificationRecord
+  | { strategy: "admin"; status: "verified" };
+
+// An organization's email domain. Once verified, people with a verified address there are
+// invited (automatic_invitation) or offered to ask to join (automatic_suggestion).
+export type OrganizationDomainRecord = {
+  id: string;
+  readonly organizationId: string;
+  readonly name: string;
+  enrollmentMode: EnrollmentMode;
+  affiliationEmailAddress: string | null;
+  verification: DomainVerificationRecord | null;
+  createdAt: number;
+  updatedAt: number;
+};
+
+// A verified domain's suggestion to one of its people: "accepted" once they asked to join (a
+// membership request).
+export type OrganizationSuggestionRecord = {
+  id: string;
+  readonly organizationId: string;
+  readonly organizationDomainId: string;
+  readonly userId: string;
+  status: "pending" | "accepted";
+  createdAt: number;
+  updatedAt: number;
+};
+
+// A user's request to join, made by accepting a suggestion; an admin accepts or rejects it.
+export type MembershipRequestRecord = {
+  id: string;
+  readonly organizationId: string;
+  readonly userId: string;
+  status: "pending" | "accepted" | "rejected";
   createdAt: number;
   updatedAt: number;
 };
@@ -365,6 +417,9 @@ export type EmulatorState = {
   permissions: Record<string, PermissionRecord>;
   roles: Record<string, RoleRecord>;
   invitations: Record<string, OrganizationInvitationRecord>;
+  organizationDomains: Record<string, OrganizationDomainRecord>;
+  organizationSuggestions: Record<string, OrganizationSuggestionRecord>;
+  membershipRequests: Record<string, MembershipRequestRecord>;
   apiKeys: Record<string, ApiKeyRecord>;
   sessions: Record<string, SessionRecord>;
   clients: Record<string, ClientRecord>;

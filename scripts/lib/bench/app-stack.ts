@@ -14,7 +14,12 @@ const FIRST_PAGE = 20;
 
 export type AppStack = {
   appUrl: string;
+  // The app's server process (for its CPU time).
+  appPid: number;
   emulatorUrl: string;
+  // Restarts the emulator (same data, same ports) answering after `ms` (EMULATOR_LATENCY_MS):
+  // a Clerk that far away.
+  setClerkLatency: (ms: number) => Promise<void>;
   // The seeded demo admin's fresh session token for `acme` (tokens live an hour).
   sessionToken: () => Promise<string>;
   readKey: string;
@@ -29,6 +34,7 @@ export type AppStack = {
 export async function startAppStack(options: {
   databaseUrl: string;
   env: Record<string, string>;
+  nodeArgs?: string[];
   log: (line: string) => void;
 }): Promise<AppStack> {
   const appPort = await freePort();
@@ -57,6 +63,7 @@ export async function startAppStack(options: {
       databaseUrl: options.databaseUrl,
       port: appPort,
       env: options.env,
+      nodeArgs: options.nodeArgs,
     });
     const appUrl = app.url;
     options.log(`app: production server (npm start) on ${appUrl}`);
@@ -91,7 +98,20 @@ export async function startAppStack(options: {
       if (res.status !== 201)
         throw new Error(`seeding projects: ${res.status} ${await res.text()}`);
     }
-    return { appUrl, emulatorUrl, sessionToken, readKey: READ_KEY, writeKey, stop };
+    const setClerkLatency = async (ms: number) => {
+      if (!emulator) throw new Error("the emulator is not running");
+      emulator = await emulator.restart({ EMULATOR_LATENCY_MS: String(ms) });
+    };
+    return {
+      appUrl,
+      appPid: app.pid,
+      emulatorUrl,
+      setClerkLatency,
+      sessionToken,
+      readKey: READ_KEY,
+      writeKey,
+      stop,
+    };
   } catch (err) {
     await stop();
     throw err;

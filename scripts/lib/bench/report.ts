@@ -11,6 +11,8 @@ export type Row = {
   vsHealth?: number;
   // Backend API requests the emulator counted per request; undefined where that means nothing.
   clerkCalls?: number;
+  // The app server's CPU time per request (ms), where it was measured.
+  cpuMs?: number;
 };
 
 const integer = new Intl.NumberFormat("en-US", { maximumFractionDigits: 0 });
@@ -28,8 +30,8 @@ const dash = "–";
 
 export function formatTable(rows: Row[]): string {
   const lines = [
-    "| measurement | req/s | p50 ms | p99 ms | × /api/health | Clerk calls/req |",
-    "|---|---:|---:|---:|---:|---:|",
+    "| measurement | req/s | p50 ms | p99 ms | × /api/health | Clerk calls/req | app CPU ms/req |",
+    "|---|---:|---:|---:|---:|---:|---:|",
   ];
   for (const r of rows) {
     lines.push(
@@ -40,17 +42,23 @@ export function formatTable(rows: Row[]): string {
         r.p99 === undefined ? dash : ms(r.p99),
         r.vsHealth === undefined ? dash : twoDecimals.format(r.vsHealth),
         r.clerkCalls === undefined ? dash : twoDecimals.format(r.clerkCalls),
+        r.cpuMs === undefined ? dash : twoDecimals.format(r.cpuMs),
       ].join(" | ")} |`,
     );
   }
   return lines.join("\n");
 }
 
-export type Layer = { label: string; ms: number };
+export type Layer = { label: string; ms: number; cpuMs: number };
 
-// Where a request's time goes: differences between rows' server time per request.
+// Where a request's time goes: differences between rows' server time and CPU time per request.
 export function formatLayers(layers: Layer[]): string {
-  const lines = ["| layer (difference of rows) | ms per request |", "|---|---:|"];
-  for (const l of layers) lines.push(`| ${l.label} | ${oneDecimal.format(l.ms)} |`);
+  const lines = [
+    "| layer (difference of rows) | server ms per request | app CPU ms per request |",
+    "|---|---:|---:|",
+  ];
+  const cell = (v: number) => (Number.isNaN(v) ? dash : twoDecimals.format(v));
+  for (const l of layers)
+    lines.push(`| ${l.label} | ${oneDecimal.format(l.ms)} | ${cell(l.cpuMs)} |`);
   return lines.join("\n");
 }

@@ -2,6 +2,7 @@ import { type ClerkMiddlewareAuth, clerkMiddleware } from "@clerk/nextjs/server"
 import type { NextFetchEvent, NextRequest } from "next/server";
 import { clerkUnavailable } from "@/auth/clerk-availability";
 import { serverEnv } from "@/env/server-env";
+import { DeadlineExceeded, withDeadline } from "@/http/deadline";
 import { forward, type RequestState, unavailable } from "./request-state";
 
 // Clerk's middleware, run by the gates once they have decided that Clerk must be asked: under a
@@ -65,16 +66,12 @@ export async function askClerk(
   then: AfterClerk,
 ): Promise<Response> {
   pending.set(req, { state, then });
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<"timeout">((resolve) => {
-    timer = setTimeout(() => resolve("timeout"), CLERK_TIMEOUT_MS);
-  });
   try {
-    const res = await Promise.race([clerk(req, event), timeout]);
-    if (res !== "timeout") return res ?? forward(req, state);
-    clerkUnavailable(`no answer within ${CLERK_TIMEOUT_MS} ms`);
+    const work = (async () => clerk(req, event))();
+    return (await withDeadline(work, CLERK_TIMEOUT_MS, "Clerk")) ?? forward(req, state);
+  } catch (err) {
+    if (!(err instanceof DeadlineExceeded)) throw err;
+    clerkUnavailable(err.message);
     return unavailable(state);
-  } finally {
-    clearTimeout(timer);
   }
 }

@@ -488,6 +488,37 @@ describe("environmentJSON", () => {
     expect(settings.auth_config).not.toHaveProperty("session_minter");
   });
 
+  it("offers verified domains with the enrollment modes the instance settings allow", () => {
+    const domains = (e: unknown) =>
+      (e as { organization_settings: { domains: unknown } }).organization_settings.domains;
+    expect(domains(env)).toEqual({
+      enabled: true,
+      enrollment_modes: ["manual_invitation", "automatic_invitation", "automatic_suggestion"],
+      default_role: "org:member",
+    });
+    const envWith = (verified_domains: typeof offered.organizations.verified_domains) =>
+      environmentJSON({
+        applicationName: "Projects",
+        settings: { ...offered, organizations: { ...offered.organizations, verified_domains } },
+        appOrigin,
+      });
+    const suggestionsOnly = envWith({
+      enabled: true,
+      automatic_invitation: false,
+      automatic_suggestion: true,
+    });
+    expectComponent("Client.Environment", suggestionsOnly);
+    expect(domains(suggestionsOnly)).toMatchObject({
+      enrollment_modes: ["manual_invitation", "automatic_suggestion"],
+    });
+    const off = envWith({
+      enabled: false,
+      automatic_invitation: false,
+      automatic_suggestion: false,
+    });
+    expect(domains(off)).toMatchObject({ enabled: false, enrollment_modes: [] });
+  });
+
   it("offers email and password (and invitation tickets), with email as the one sign-in identifier", () => {
     const enabled = Object.entries(settings.user_settings.attributes)
       .filter(([, a]) => a.enabled)

@@ -83,6 +83,10 @@ describe("clerk/instance-settings.json", () => {
     expect(declared.social_connections).toEqual({ google: true, github: true, microsoft: true });
     expect(declared.second_factors).toEqual({ totp: true, backup_code: true, phone_code: false });
     expect(declared.requirements).toEqual({ mfa_required: false, device_trust: true });
+    expect(declared.organizations).toEqual({
+      verified_domains: { enabled: true, automatic_invitation: true, automatic_suggestion: true },
+      membership_required: false,
+    });
   });
 
   it("names every problem of a bad file with its place", () => {
@@ -114,6 +118,11 @@ describe("clerk/instance-settings.json", () => {
       s.second_factors = { totp: false, backup_code: true, phone_code: false };
       s.requirements.mfa_required = true;
       s.first_factors.password = false;
+      s.organizations.verified_domains = {
+        enabled: false,
+        automatic_invitation: true,
+        automatic_suggestion: false,
+      };
     });
     const parsed = parseInstanceSettings(fixed);
     expect(parsed.ok).toBe(false);
@@ -122,6 +131,7 @@ describe("clerk/instance-settings.json", () => {
       "first_factors.phone_code: needs identifiers.phone_number enabled",
       "second_factors.backup_code: needs totp or phone_code too",
       "requirements.mfa_required: needs totp or phone_code as a second factor",
+      "organizations.verified_domains.automatic_invitation: needs verified_domains.enabled",
       "requirements.device_trust: guards password sign-ins: needs first_factors.password",
     ]);
     expect(() => readInstanceSettings(path.join(dir, "missing.json"))).toThrow(
@@ -197,6 +207,9 @@ describe("clerk:configure against a real instance", () => {
     }
     expect(dashboardLocation("social_connections.github")).toContain(
       "SSO connections > Add connection > For all users > GitHub",
+    );
+    expect(dashboardLocation("organizations.verified_domains.automatic_suggestion")).toContain(
+      "Organizations > Settings > Verified domains: Enrollment mode > Automatic suggestion",
     );
     expect(dashboardLocation("identifiers.username.sign_in")).toContain(
       "User & authentication > Username tab: Sign-in with username",
