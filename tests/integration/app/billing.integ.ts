@@ -1,4 +1,6 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import type { CreateKeyState } from "../../../src/api-keys/actions";
+import type { ProjectFormState } from "../../../src/app/orgs/[slug]/actions";
 import { type ApiContract, apiContract } from "../../support/api-contract";
 import { type AppDatabase, connectAppDatabase, eventually } from "../../support/app-database";
 import { type AppProcess, freePort, startApp } from "../../support/app-process";
@@ -24,6 +26,7 @@ import {
   removeDataDir,
   startEmulatorProcess,
 } from "../../support/emulator-process";
+import { callServerAction, serverActionId } from "../../support/server-action";
 
 // Clerk Billing in the app, against the built app and an emulator that delivers its webhooks to
 // it: the plan limits of the one authorization module through the API (403 problems naming what
@@ -313,6 +316,101 @@ describe("the API rate limit of each plan", () => {
     expect(again.status).toBe(429);
     expect(again.headers.get("ratelimit")).toMatch(/^"api";r=0;t=\d+$/);
     expect(counter.count(/^POST \/+api_keys\/verify/)).toBe(verified);
+  });
+});
+
+describe("the pages", () => {
+  const form = (fields: Record<string, string | string[]>) => {
+    const data = new FormData();
+    for (const [name, value] of Object.entries(fields)) {
+      for (const v of [value].flat()) data.append(name, v);
+    }
+    return data;
+  };
+
+  it("show the upgrade prompt where the plan stops someone, and their actions refuse it too", async () => {
+    const org = await newOrganization("Pages");
+    const token = await adminSession(org);
+    for (let i = 0; i < 3; i++) await createProject(token);
+
+    const dashboard = await page(`/orgs/${org.slug}`, token);
+    expect(dashboard.html).toContain("3 of 3 projects on the Free plan.");
+    expect(dashboard.html).toContain("Upgrade to create more projects");
+    expect(dashboard.html).toContain(`href="/orgs/${org.slug}/billing"`);
+    expect(dashboard.html).not.toContain("Create project");
+    // An action posted from a page that still had the form: refused, with the plans to offer.
+    const refused = await callServerAction<ProjectFormState>({
+      appUrl: app.url,
+      page: `/orgs/${org.slug}`,
+      actionId: serverActionId("src/app/orgs/[slug]/actions.ts", "createProjectAction"),
+      args: [org.slug, { status: "idle" }, form({ name: "Fourth", description: "" })],
+      token,
+    });
+    expect(refused).toMatchObject({ status: "error", upgradeTo: ["team", "business"] });
+    expect(await projectCount(org)).toBe(3);
+
+    const keys = await page(`/orgs/${org.slug}/settings/api-keys`, token);
+    expect(keys.html).toContain("Upgrade to create organization API keys");
+    const key = await callServerAction<CreateKeyState>({
+      appUrl: app.url,
+      page: `/orgs/${org.slug}/settings/api-keys`,
+      actionId: serverActionId("src/api-keys/actions.ts", "createApiKeyAction"),
+      args: [
+        { kind: "organization", slug: org.slug },
+        { status: "idle" },
+        form({ name: "deploy", scopes: "projects:read", expiry: "never", description: "" }),
+      ],
+      token,
+    });
+    expect(key).toMatchObject({
+      status: "error",
+      message: expect.stringContaining("does not include Organization API keys"),
+    });
+    expect((await clerk.apiKeys.list({ subject: org.id })).totalCount).toBe(0);
+
+    const activity = await page(`/orgs/${org.slug}/activity`, token);
+    expect(activity.html).toContain("Upgrade to see your organization");
+    expect(activity.html).not.toContain("<tbody");
+  });
+
+  it("shows billing admins the subscription as Clerk has it and its seats, and everyone else a page in words", async () => {
+    const org = await newOrganization("Billing");
+    const member = await clerk.users.createUser({
+      emailAddress: [`${unique("member")}@example.com`],
+    });
+    await clerk.organizations.createOrganizationMembership({
+      organizationId: org.id,
+      userId: member.id,
+      role: "org:member",
+    });
+    const text = async () =>
+      (await page(`/orgs/${org.slug}/billing`, await adminSession(org))).html.replaceAll(
+        /<[^>]+>/g,
+        "",
+      );
+    expect(await text()).toContain("Free plan: free.");
+    expect(await text()).toContain("Seats: 2 of 5 taken by members, 0 by pending invitations.");
+
+    await subscribeOrganization(emulator.url, org.id, "team", "annual");
+    const team = await text();
+    expect(team).toContain("Team plan: $24.00 a month, billed annually ($288.00 a year).");
+    expect(team).toMatch(/Renews on \w{3} \d+, \d{4}\./);
+    expect(team).toContain("Seats: 2 of 10 taken by members");
+
+    await subscribeOrganization(emulator.url, org.id, "free_org");
+    const scheduled = await text();
+    expect(scheduled).toMatch(/Canceled: in force until \w{3} \d+, \d{4}\./);
+    expect(scheduled).toMatch(/Then the Free plan from \w{3} \d+, \d{4}\./);
+
+    const memberToken = (
+      await mintSession(emulator.url, { user_id: member.id, organization_id: org.id })
+    ).token;
+    const forMember = await page(`/orgs/${org.slug}/billing`, memberToken);
+    expect(forMember.status).toBe(200);
+    expect(forMember.html).toContain(
+      "This organization is on the Team plan. Changing its plan needs the org:sys_billing:manage permission",
+    );
+    expect(forMember.html).not.toContain("Current subscription");
   });
 });
 
