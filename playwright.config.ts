@@ -1,6 +1,4 @@
-import { existsSync, mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
-import path from "node:path";
+import { existsSync } from "node:fs";
 import { defineConfig, devices } from "@playwright/test";
 
 import { APP_PORT, APP_URL, EMBEDDED_DB_PORT, EMULATOR_PORT } from "./tests/e2e/ports";
@@ -12,10 +10,8 @@ const systemChromium = ["/usr/bin/chromium", "/usr/bin/chromium-browser"].find((
 );
 const executablePath = process.env.CHROMIUM_PATH ?? systemChromium;
 
-// A fresh emulator state and embedded database for every run.
-const dataDir = process.env.E2E_DATA_DIR ?? mkdtempSync(path.join(tmpdir(), "e2e-data-"));
-// Workers load this file again: they inherit the folder instead of making their own.
-process.env.E2E_DATA_DIR = dataDir;
+// The tests' own @clerk/backend client would print Clerk's telemetry notice.
+process.env.CLERK_TELEMETRY_DISABLED = "1";
 
 export default defineConfig({
   testDir: "tests/e2e",
@@ -26,7 +22,7 @@ export default defineConfig({
   retries: 0,
   timeout: 60_000,
   expect: { timeout: 15_000 },
-  reporter: [["list"]],
+  reporter: [["list"], ["./tests/e2e/server-log-reporter.ts"]],
   use: {
     baseURL: APP_URL,
     trace: "retain-on-failure",
@@ -42,21 +38,20 @@ export default defineConfig({
     },
   },
   projects: [{ name: "chromium", use: { ...devices["Desktop Chrome"] } }],
-  // The app exactly as a user runs it: `npm run build && npm start` (the launcher starts the
-  // emulator with the demo seed and, without DATABASE_URL, the embedded database).
+  // The app exactly as a user runs it, with a fresh emulator state and embedded database of its
+  // own, quiet (tests/e2e/app-server.ts); stopped with SIGTERM so it removes its data folder.
   webServer: {
-    command:
-      "node --import tsx scripts/launch.ts build && node --import tsx scripts/launch.ts start",
+    command: "node --import tsx tests/e2e/app-server.ts",
     url: `${APP_URL}/api/health`,
     timeout: 240_000,
     reuseExistingServer: false,
-    stdout: "pipe",
-    stderr: "pipe",
+    stdout: "ignore",
+    stderr: "ignore",
+    gracefulShutdown: { signal: "SIGTERM", timeout: 20_000 },
     env: {
       PORT: String(APP_PORT),
       EMULATOR_PORT: String(EMULATOR_PORT),
       EMBEDDED_DB_PORT: String(EMBEDDED_DB_PORT),
-      DATA_DIR: dataDir,
     },
   },
 });

@@ -4,12 +4,21 @@ export default defineConfig({
   // The `@/` imports of src/, for tests that load app modules.
   resolve: { tsconfigPaths: true },
   test: {
+    // Off: the SDK's notice about Clerk's telemetry would print once per test file.
+    env: { CLERK_TELEMETRY_DISABLED: "1" },
+    // Integration files mostly wait (on their emulator and app, on scheduled deliveries, on
+    // expiries), so more files than cores run at once (the default is cores - 1: one, here).
+    maxWorkers: 3,
     projects: [
       {
         extends: true,
         test: {
           name: "unit",
           include: ["tests/unit/**/*.test.ts"],
+          // Compiling Clerk's OpenAPI specs and starting PGlite take seconds of CPU, which the unit
+          // files share with the integration files running beside them.
+          testTimeout: 20_000,
+          hookTimeout: 60_000,
         },
       },
       {
@@ -19,7 +28,8 @@ export default defineConfig({
           include: ["tests/integration/emulator/**/*.integ.ts"],
           setupFiles: ["tests/support/contract-setup.ts"],
           testTimeout: 30_000,
-          hookTimeout: 60_000,
+          // Above the emulator-start guard (tests/support/emulator-process.ts), so its message shows.
+          hookTimeout: 90_000,
         },
       },
       {

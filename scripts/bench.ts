@@ -14,7 +14,6 @@ import { execFileSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { parseArgs } from "node:util";
 import nextEnv from "@next/env";
 import postgres from "postgres";
 import { runMigrations } from "../src/db/migrate";
@@ -30,16 +29,28 @@ import { type Load, type LoadResult, runLoad } from "./lib/bench/load";
 import { processCpuMs } from "./lib/bench/process-cpu";
 import { formatLayers, formatTable, type Layer, type Row } from "./lib/bench/report";
 import { removeWebhookBurstRows, webhookBurst } from "./lib/bench/webhook-burst";
+import { commandArgs, usageError } from "./lib/command-args";
 
-const { values: args } = parseArgs({
-  options: {
+const USAGE = `usage: npm run bench -- [options]
+
+Measures what a request costs on this machine (a production build, an emulator, a database of its
+own; see README "Performance") and prints one Markdown table.
+  --connections N       concurrent connections per load row (16)
+  --duration SECONDS    length of each load row (10)
+  --webhook-events N    signed webhook deliveries to ingest (2000)
+  --clerk-latency MS    the emulator's added delay for the rows with Clerk far away (50)
+  --skip-cold-start     leave out \`npm run dev\`'s cold start
+  --help                this text`;
+const args = commandArgs(
+  {
     connections: { type: "string", default: "16" },
     duration: { type: "string", default: "10" },
     "webhook-events": { type: "string", default: "2000" },
     "clerk-latency": { type: "string", default: "50" },
     "skip-cold-start": { type: "boolean", default: false },
   },
-});
+  USAGE,
+);
 const CONNECTIONS = Number(args.connections);
 const SECONDS = Number(args.duration);
 const WEBHOOK_EVENTS = Number(args["webhook-events"]);
@@ -49,10 +60,9 @@ if (
     (n) => Number.isInteger(n) && n > 0,
   )
 ) {
-  console.error(
-    "usage: npm run bench -- [--connections N] [--duration SECONDS] [--webhook-events N] [--clerk-latency MS] [--skip-cold-start]",
+  usageError(
+    `--connections, --duration, --webhook-events and --clerk-latency take whole numbers above 0.\n\n${USAGE}`,
   );
-  process.exit(2);
 }
 
 const ROOT = process.cwd();

@@ -37,6 +37,7 @@ import {
   itemsOfEnvironment,
   planInstanceSettings,
 } from "./lib/instance-settings-plan";
+import { requireClerk } from "./lib/preflight";
 
 nextEnv.loadEnvConfig(process.cwd());
 
@@ -204,6 +205,13 @@ const VERB = {
   "update-role": ["update", "updated"],
 } as const;
 
+const USAGE = `usage: npm run clerk:configure [-- --dry-run]
+
+Applies clerk/organization-roles.json (roles and permissions), clerk/instance-settings.json and
+checks clerk/billing-plans.json against a Clerk instance: the one of CLERK_SECRET_KEY (and
+CLERK_API_URL) when set, else the emulator of a running \`npm run dev\`.
+  --dry-run   print the plan, change nothing`;
+
 // A Clerk emulator answers its health check; Clerk has no such path.
 async function isEmulator(target: ClerkTarget) {
   if (!target.apiUrl) return false;
@@ -284,6 +292,10 @@ async function configureInstanceSettings(
 
 async function main() {
   const args = process.argv.slice(2);
+  if (args.includes("--help") || args.includes("-h")) {
+    console.log(USAGE);
+    return;
+  }
   const unknown = args.filter((a) => a !== "--dry-run");
   if (unknown.length > 0) {
     throw new Error(`unknown argument ${unknown.join(" ")} (usage: clerk:configure [--dry-run])`);
@@ -297,6 +309,7 @@ async function main() {
   const target = clerkTarget(process.env);
   console.log(`clerk:configure ${file} onto ${target.label}${dryRun ? " (dry run)" : ""}`);
 
+  await requireClerk(target, process.env);
   const clerk = createClerkClient({ secretKey: target.secretKey, apiUrl: target.apiUrl });
   const permissions = await all((page) =>
     clerk.organizationPermissions.getOrganizationPermissionList(page),

@@ -11,12 +11,13 @@ import postgres from "postgres";
 import { runMigrations } from "../src/db/migrate";
 import * as schema from "../src/db/schema";
 import { EnvError, parseServerEnv } from "../src/env/server-env";
-import { reconcileWithClerk } from "../src/webhooks/clerk-reconcile";
+import { RECONCILED_BY_CLERK, reconcileWithClerk } from "../src/webhooks/clerk-reconcile";
 import { type Child, startChild, stopChild, waitForHttp } from "./lib/children";
 import {
   appEnvForEmulator,
   type ClerkMode,
   clerkMode,
+  DEV_APP_MACHINE_SECRET,
   DEV_SEED,
   emulatorEnv,
 } from "./lib/clerk-wiring";
@@ -76,7 +77,9 @@ async function syncFromEmulator(apiUrl: string, databaseUrl: string) {
   const sql = postgres(databaseUrl, { max: 2, onnotice: () => {} });
   try {
     const clerkClient = createClerkClient({ secretKey: env.CLERK_SECRET_KEY as string, apiUrl });
-    const report = await reconcileWithClerk(clerkClient, drizzle(sql, { schema }), () => {});
+    const report = await reconcileWithClerk(clerkClient, drizzle(sql, { schema }), {
+      source: RECONCILED_BY_CLERK,
+    });
     console.log(
       `[launcher] database synced with the emulator: ${report.users.listed} users, ` +
         `${report.organizations.listed} organizations, ${report.memberships.listed} memberships`,
@@ -116,6 +119,31 @@ function seedUsers(seedFile: string): { email: string; password?: string }[] {
   return JSON.parse(readFileSync(seedFile, "utf8")).users ?? [];
 }
 
+// The seed's sign-ins that still work: a user who changed their password (or deleted their
+// account) since the seed ran is not offered the seed's.
+async function validSeedLogins(
+  emulatorUrl: string,
+): Promise<{ email: string; password: string }[]> {
+  const clerkClient = createClerkClient({
+    secretKey: env.CLERK_SECRET_KEY as string,
+    apiUrl: emulatorUrl,
+  });
+  const logins = seedUsers(env.EMULATOR_SEED ?? DEV_SEED).filter(
+    (u): u is { email: string; password: string } => Boolean(u.password),
+  );
+  const valid = await Promise.all(
+    logins.map(async ({ email, password }) => {
+      const [user] = (await clerkClient.users.getUserList({ emailAddress: [email] })).data;
+      if (!user) return false;
+      return clerkClient.users.verifyPassword({ userId: user.id, password }).then(
+        () => true,
+        () => false,
+      );
+    }),
+  );
+  return logins.filter((_, i) => valid[i]);
+}
+
 // Where Next listens. The emulator holds every user's sessions, codes and keys and its Frontend
 // API is reachable through the app: in emulator mode the app stays on this machine unless HOST
 // says otherwise. With real Clerk, every interface, as `next start` does.
@@ -146,7 +174,14 @@ async function main() {
   const emulatorUrl = emulatorUrls.url;
   // The emulator wiring fills in what is not set; a variable you set yourself wins, and the
   // emulator gets it too (emulatorEnv below).
-  if (clerk === "emulator") Object.assign(env, { ...appEnvForEmulator(emulatorUrls), ...env });
+  if (clerk === "emulator") {
+    // The app is a machine of the dev seed's (the seed's reconcile job may call it).
+    const machine =
+      (env.EMULATOR_SEED ?? DEV_SEED) === DEV_SEED
+        ? { CLERK_MACHINE_SECRET_KEY: DEV_APP_MACHINE_SECRET }
+        : {};
+    Object.assign(env, { ...appEnvForEmulator(emulatorUrls), ...machine, ...env });
+  }
   // `build` only needs the public values inlined into the bundle; it starts nothing.
   if (mode === "build") {
     const build = startChild("next", process.execPath, [nextBin, "build"], env);
@@ -221,7 +256,7 @@ async function main() {
     `  Database       ${database ? `embedded PGlite in ${path.join(dataDir, "pglite")}` : "DATABASE_URL"}`,
   ];
   if (clerk === "emulator") {
-    for (const u of seedUsers(env.EMULATOR_SEED ?? DEV_SEED).filter((u) => u.password)) {
+    for (const u of await validSeedLogins(emulatorUrl)) {
       lines.push(`  Sign in as     ${u.email} / ${u.password}`);
     }
   }

@@ -9,25 +9,32 @@
 //
 // Options: --connections N (50), --duration SECONDS per phase (30).
 import os from "node:os";
-import { parseArgs } from "node:util";
 import nextEnv from "@next/env";
 import { runMigrations } from "../src/db/migrate";
 import { startAppStack } from "./lib/bench/app-stack";
 import { buildIfStale } from "./lib/bench/build-freshness";
 import { openBenchDatabase } from "./lib/bench/database";
 import { type LoadOutcome, runLoadCounted } from "./lib/bench/load";
+import { commandArgs, usageError } from "./lib/command-args";
 
-const { values: args } = parseArgs({
-  options: {
+const USAGE = `usage: npm run load -- [options]
+
+Sends sustained concurrent reads to a production build with an emulator and a database of its own,
+and exits 1 if any answer was not 2xx, a connection failed or a request took over 10 s.
+  --connections N       concurrent clients (50, at least 2)
+  --duration SECONDS    length of each of the three phases (30, at least 2)
+  --help                this text`;
+const args = commandArgs(
+  {
     connections: { type: "string", default: "50" },
     duration: { type: "string", default: "30" },
   },
-});
+  USAGE,
+);
 const CONNECTIONS = Number(args.connections);
 const SECONDS = Number(args.duration);
 if (![CONNECTIONS, SECONDS].every((n) => Number.isInteger(n) && n > 1)) {
-  console.error("usage: npm run load -- [--connections N (≥ 2)] [--duration SECONDS]");
-  process.exit(2);
+  usageError(`--connections and --duration take whole numbers of at least 2.\n\n${USAGE}`);
 }
 
 const ROOT = process.cwd();

@@ -8,12 +8,16 @@
 //   start` keeps whatever a client sent there, which would let it choose its own address for the
 //   rate limits (src/http/request-identity.ts reads it back).
 // - Slow clients cannot hold a connection open indefinitely.
+// - What else each request gets around Next's handler (503 instead of a 500 for a service that did
+//   not answer, a deadline on every answer, no `x-middleware-*` headers out, no absolute-form
+//   request lines in): scripts/lib/front-door.ts.
 // Usage: node --import tsx scripts/serve.ts dev|start (PORT, HOST; the app's variables in the
 // environment)
 import { randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { Duplex } from "node:stream";
 import next from "next";
+import { RESPONSE_DEADLINE_MS, serveThroughFrontDoor } from "./lib/front-door";
 
 const UNREPRESENTABLE_METHODS = new Set(["TRACE", "TRACK"]);
 
@@ -86,7 +90,7 @@ async function main() {
       const forwarded = req.headers["x-forwarded-for"];
       req.headers["x-forwarded-for"] = forwarded ? `${forwarded}, ${peer}` : peer;
     }
-    void handle(req, res);
+    serveThroughFrontDoor(req, res, () => handle(req, res), dev ? null : RESPONSE_DEADLINE_MS);
   });
   server.on("connect", refuseConnect);
   // Headers within 10 s and the whole request within 30 s: the API's bodies are small.

@@ -24,7 +24,7 @@ const GATES: Record<RouteAccess["kind"], Gate> = {
   api: apiGate,
   "clerk-frontend-api": frontendApiGate,
   // Left out of the matcher; should one get here, it needs nothing from the proxy.
-  machine: async (req, _event, state) => forward(req, state),
+  unproxied: async (req, _event, state) => forward(req, state),
   "unknown-api": async (_req, _event, state) =>
     refuse(state, problem("not-found", "No such API operation; see /docs/api.")),
 };
@@ -72,7 +72,7 @@ export default async function proxy(req: NextRequest, event: NextFetchEvent) {
 
 export const config = {
   matcher: [
-    // Everything but Next internals, static files (Clerk's recommended matcher) and the machine
+    // Everything but Next internals, static files (Clerk's recommended matcher) and the unproxied
     // endpoints of the route table, which need no Clerk (tests/unit/app/proxy-matcher.test.ts
     // holds the two together) ...
     "/((?!_next|api/health$|api/webhooks/clerk$|[^?]*\\.(?:html?|css|js(?!on)|jpe?g|webp|png|gif|svg|ttf|woff2?|ico|csv|docx?|xlsx?|zip|webmanifest)).*)",

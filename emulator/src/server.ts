@@ -7,8 +7,10 @@ import { readOrganizationRoles } from "../../clerk/organization-roles";
 import { registerApiKeyRoutes } from "./bapi/api-keys-routes";
 import { registerBillingRoutes } from "./bapi/billing-routes";
 import { registerEmailAddressRoutes } from "./bapi/email-addresses-routes";
+import { registerExternalAccountRoutes } from "./bapi/external-accounts-routes";
 import { registerInstanceRoutes } from "./bapi/instance-routes";
 import { registerInvitationRoutes } from "./bapi/invitations-routes";
+import { registerMachineRoutes } from "./bapi/machines-routes";
 import { registerOrganizationDomainRoutes } from "./bapi/organization-domains-routes";
 import { registerOrganizationRoutes } from "./bapi/organizations-routes";
 import { registerRoleRoutes } from "./bapi/roles-routes";
@@ -28,6 +30,7 @@ import { registerClientRoutes } from "./fapi/client-routes";
 import { registerFapiDomainRoutes } from "./fapi/domain-routes";
 import { registerHandshakeRoutes } from "./fapi/handshake";
 import { registerMeRoutes } from "./fapi/me-routes";
+import { registerOAuthRoutes } from "./fapi/oauth-routes";
 import { registerFapiOrganizationRoutes } from "./fapi/organization-routes";
 import { registerSignRoutes } from "./fapi/sign-routes";
 import { BackendApiStats } from "./http/backend-api-stats";
@@ -145,12 +148,14 @@ export async function startEmulator(
   registerInstanceRoutes(router, core);
   registerUserRoutes(router, core);
   registerEmailAddressRoutes(router, core);
+  registerExternalAccountRoutes(router, core);
   registerOrganizationRoutes(router, core);
   registerRoleRoutes(router, core);
   registerInvitationRoutes(router, core);
   registerOrganizationDomainRoutes(router, core);
   registerSessionRoutes(router, core);
   registerApiKeyRoutes(router, core);
+  registerMachineRoutes(router, core);
   registerBillingRoutes(router, core);
   registerEmulatorRoutes(router, core, stats);
   registerClientRoutes(router, core);
@@ -161,6 +166,7 @@ export async function startEmulator(
   registerFapiOrganizationRoutes(router, core);
   registerFapiDomainRoutes(router, core);
   registerFapiBillingRoutes(router, core);
+  registerOAuthRoutes(router, core);
 
   async function handle(origin: ApiOrigin, req: IncomingMessage, res: ServerResponse) {
     const result = await answer(origin, req);

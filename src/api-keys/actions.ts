@@ -1,6 +1,5 @@
 "use server";
 
-import { clerkClient } from "@clerk/nextjs/server";
 import { revalidatePath } from "next/cache";
 import { z } from "zod";
 import {
@@ -11,7 +10,9 @@ import {
 import { type KeyOwnerTarget, keyOwnerFor } from "@/api-keys/key-owner";
 import { recordAuditEvent } from "@/audit/audit-log";
 import { userAuditSource } from "@/audit/audit-source";
+import { clerkBackendApi } from "@/auth/clerk-backend-api";
 import { database } from "@/db/client";
+import { ServiceUnavailable } from "@/http/unavailable";
 
 export type CreateKeyState =
   | { status: "idle" }
@@ -46,20 +47,19 @@ export async function createApiKeyAction(
       values: parsed.values,
     };
   }
-  const client = await clerkClient();
-  const created = await client.apiKeys
-    .create({
+  const created = await clerkBackendApi((clerk) =>
+    clerk.apiKeys.create({
       name: parsed.value.name,
       subject: owner.subject,
       scopes: parsed.value.scopes,
       secondsUntilExpiration: parsed.value.secondsUntilExpiration,
       description: parsed.value.description,
       createdBy: owner.userId,
-    })
-    .catch((err: unknown) => {
-      console.error("api keys: create failed:", err instanceof Error ? err.message : err);
-      return null;
-    });
+    }),
+  ).catch((err: unknown) => {
+    console.error("api keys: create failed:", err instanceof Error ? err.message : err);
+    return null;
+  });
   if (!created?.secret) {
     return {
       status: "error",
@@ -82,9 +82,12 @@ export async function createApiKeyAction(
     },
   );
   if (!recorded) {
-    await client.apiKeys
-      .revoke({ apiKeyId: created.id, revocationReason: "Not recorded in the audit log" })
-      .catch(() => undefined);
+    await clerkBackendApi((clerk) =>
+      clerk.apiKeys.revoke({
+        apiKeyId: created.id,
+        revocationReason: "Not recorded in the audit log",
+      }),
+    ).catch(() => undefined);
     return {
       status: "error",
       message: "The key could not be recorded, so it was not created. Try again.",
@@ -118,21 +121,30 @@ export async function revokeApiKeyAction(
   if (!access.ok) return { ok: false, message: access.message };
   const gone = { ok: false, message: "That key no longer exists." };
   if (!KeyId.safeParse(keyId).success) return gone;
-  const client = await clerkClient();
-  // Another owner's key id is answered like an unknown one.
-  const key = await client.apiKeys.get(keyId).catch(() => null);
-  if (!key || key.subject !== access.owner.subject) return gone;
-  // The record commits only if Clerk revoked the key.
-  const source = await userAuditSource(access.owner.userId);
-  await database().db.transaction(async (tx) => {
-    await recordAuditEvent(tx, source, {
-      tenantId: access.owner.subject,
-      kind: "api_key.revoked",
-      target: { type: "api_key", id: key.id },
-      changes: keyChanges(key),
+  try {
+    // Another owner's key id is answered like an unknown one.
+    const key = await clerkBackendApi((clerk) => clerk.apiKeys.get(keyId)).catch((err) => {
+      if (err instanceof ServiceUnavailable) throw err;
+      return null;
     });
-    await client.apiKeys.revoke({ apiKeyId: keyId, revocationReason: "Revoked in settings" });
-  });
-  revalidatePath(access.owner.settingsPath);
-  return { ok: true, message: `Revoked “${key.name}”.` };
+    if (!key || key.subject !== access.owner.subject) return gone;
+    // The record commits only if Clerk revoked the key.
+    const source = await userAuditSource(access.owner.userId);
+    await database().db.transaction(async (tx) => {
+      await recordAuditEvent(tx, source, {
+        tenantId: access.owner.subject,
+        kind: "api_key.revoked",
+        target: { type: "api_key", id: key.id },
+        changes: keyChanges(key),
+      });
+      await clerkBackendApi((clerk) =>
+        clerk.apiKeys.revoke({ apiKeyId: keyId, revocationReason: "Revoked in settings" }),
+      );
+    });
+    revalidatePath(access.owner.settingsPath);
+    return { ok: true, message: `Revoked “${key.name}”.` };
+  } catch (err) {
+    if (!(err instanceof ServiceUnavailable)) throw err;
+    return { ok: false, message: "Clerk is not answering right now. Try again in a few seconds." };
+  }
 }

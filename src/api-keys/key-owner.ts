@@ -1,7 +1,7 @@
 import { auth } from "@clerk/nextjs/server";
 import { notFound } from "next/navigation";
 import { type Decision, decideFeature } from "@/auth/authorize";
-import { hasSystemPermission, MANAGE_API_KEYS } from "@/organizations/system-permissions";
+import { hasSystemPermission } from "@/organizations/system-permissions";
 
 // Whose keys a settings page manages: the signed-in user's own, or an organization's.
 export type KeyOwnerTarget = { kind: "personal" } | { kind: "organization"; slug: string };
@@ -11,15 +11,17 @@ export type KeyOwner = {
   subject: string;
   userId: string;
   settingsPath: string;
-  // Whether a new key may be created: organization keys are a plan feature (existing keys keep
-  // working and can be revoked on any plan).
+  // Whether a new key may be created: organization keys are a plan feature (existing keys are kept
+  // on any plan, and can be revoked).
   mayCreate: Decision;
 };
 
 export type KeyOwnerAccess = { ok: true; owner: KeyOwner } | { ok: false; message: string };
 
-// Managing an organization's keys needs Clerk's system permission for it, which the session
-// token does not carry: one Backend API call per settings page view or action.
+// Clerk's permission for managing an organization's API keys, a system permission
+// (src/organizations/system-permissions.ts): one Backend API call per settings page view or action.
+export const MANAGE_API_KEYS = "org:sys_api_keys:manage";
+
 export async function keyOwnerFor(target: KeyOwnerTarget): Promise<KeyOwnerAccess> {
   const { isAuthenticated, userId, orgId, orgSlug, has, redirectToSignIn } = await auth();
   if (!isAuthenticated) return redirectToSignIn();
@@ -39,7 +41,8 @@ export async function keyOwnerFor(target: KeyOwnerTarget): Promise<KeyOwnerAcces
   if (!(await hasSystemPermission(orgId, userId, MANAGE_API_KEYS))) {
     return {
       ok: false,
-      message: `Managing this organization's API keys needs the ${MANAGE_API_KEYS} permission, which admins have. Ask an admin.`,
+      message:
+        "Only admins can manage this organization's API keys. Ask one of them, or create a personal key of your own.",
     };
   }
   return {

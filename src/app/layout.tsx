@@ -1,6 +1,7 @@
 import { ClerkProvider } from "@clerk/nextjs";
 import type { Metadata } from "next";
 import type { ReactNode } from "react";
+import { NoticeProvider } from "@/components/notices";
 import "./globals.css";
 
 export const metadata: Metadata = {
@@ -25,7 +26,7 @@ export default function RootLayout({ children }: { children: ReactNode }) {
           afterSignOutUrl="/"
           dynamic
         >
-          {children}
+          <NoticeProvider>{children}</NoticeProvider>
         </ClerkProvider>
       </body>
     </html>

@@ -1,17 +1,21 @@
 import { and, desc, eq } from "drizzle-orm";
 import type { Database } from "@/db/client";
 import { microsOf, olderThan, pageOf, type TimePosition } from "@/db/keyset";
-import { type AuditEvent, auditEvents } from "@/db/schema";
+import { type AuditEvent, auditEvents, users } from "@/db/schema";
+import { memberDisplayName } from "@/members/members";
 import type { AuditKind } from "./audit-kinds";
 
 // The audit log: one helper writes it, inside the transaction of the change it records, so the
 // change and its record commit or fail together; one query reads it, always within one tenant.
 
 // Who made a change. A webhook from Clerk names an actor only where its payload does (who sent or
-// accepted an invitation); otherwise the actor is Clerk itself, not a guess.
+// accepted an invitation); otherwise the actor is Clerk itself (someone with the right, in Clerk's
+// components or dashboard), not a guess. A machine is one of this deployment's (a scheduled job),
+// by its Clerk machine id.
 export type AuditActor =
   | { type: "user"; id: string }
   | { type: "api_key"; id: string; name: string }
+  | { type: "machine"; id: string }
   | { type: "clerk" };
 
 // Where a change came from: its actor and the request that carried it (null where there was no
@@ -30,23 +34,52 @@ export type AuditRecord = {
   changes: Record<string, unknown>;
   // When it happened, where the source says (Clerk's timestamps); else when it was recorded.
   occurredAt?: Date | undefined;
+  // The display name of the user the event is about (`changes.user_id`), where the source gives
+  // it (Clerk's payloads do); else it is looked up among the synced users.
+  subjectName?: string | null | undefined;
 };
 
-// A database or a transaction: anything that can insert.
-type Writer = Pick<Database, "insert">;
+// A database or a transaction: anything that can read and insert.
+type Writer = Pick<Database, "insert" | "select">;
 
+// A synced user's display name now, or null for a user the database does not know.
+async function displayName(tx: Writer, userId: unknown): Promise<string | null> {
+  if (typeof userId !== "string") return null;
+  const [row] = await tx
+    .select({
+      userId: users.id,
+      firstName: users.firstName,
+      lastName: users.lastName,
+      email: users.email,
+    })
+    .from(users)
+    .where(eq(users.id, userId));
+  return row ? memberDisplayName(row) : null;
+}
+
+// Records the event with the names of its actor and subject as they are now: the log is read long
+// after, when a user may be gone.
 export async function recordAuditEvent(
   tx: Writer,
   source: AuditSource,
   record: AuditRecord,
 ): Promise<void> {
   const { actor } = source;
+  const [actorName, subjectName] = await Promise.all([
+    actor.type === "api_key"
+      ? actor.name
+      : actor.type === "user"
+        ? displayName(tx, actor.id)
+        : null,
+    record.subjectName ?? displayName(tx, record.changes.user_id),
+  ]);
   await tx.insert(auditEvents).values({
     tenantId: record.tenantId,
     kind: record.kind,
     actorType: actor.type,
     actorId: actor.type === "clerk" ? null : actor.id,
-    actorName: actor.type === "api_key" ? actor.name : null,
+    actorName,
+    subjectName,
     targetType: record.target.type,
     targetId: record.target.id,
     changes: record.changes,

@@ -1,7 +1,8 @@
 import type { AuditEvent } from "@/db/schema";
 
-// One line saying what an audit event changed, for people (the Activity page). `names` maps user
-// ids to display names.
+// One line saying what an audit event changed, for people (the Activity page). The member an event
+// is about is named as when it was recorded; `names` (user ids to display names, as synced now)
+// covers rows recorded without one.
 
 function text(changes: Record<string, unknown>, key: string): string | null {
   const value = changes[key];
@@ -14,8 +15,30 @@ const dayOf = (iso: string | null) => (iso ? day.format(new Date(iso)) : null);
 const quoted = (value: string | null) => (value === null ? "(none)" : `“${value}”`);
 const role = (value: string | null) => value?.replace(/^org:/, "") ?? "unknown";
 
+// How people with an address at a verified domain join, in the words of Clerk's UI.
+const ENROLLMENT: Record<string, string> = {
+  manual_invitation: "no automatic enrollment",
+  automatic_invitation: "automatic invitations",
+  automatic_suggestion: "automatic suggestions (people ask to join, an admin approves)",
+};
+const enrollment = (mode: string | null) => (mode ? (ENROLLMENT[mode] ?? mode) : "unknown");
+
+// "acme.test verified; automatic suggestions (was no automatic enrollment)".
+function domainChange(c: Record<string, unknown>, targetId: string): string {
+  const name = text(c, "name") ?? targetId;
+  const previousMode = text(c, "previous_enrollment_mode");
+  const parts: string[] = [];
+  if (c.verified !== c.previous_verified)
+    parts.push(c.verified ? "verified" : "no longer verified");
+  if (text(c, "enrollment_mode") !== previousMode) {
+    const mode = enrollment(text(c, "enrollment_mode"));
+    parts.push(previousMode ? `${mode} (was ${enrollment(previousMode)})` : mode);
+  }
+  return `${name}: ${parts.join("; ")}`;
+}
+
 export function summarizeAuditEvent(
-  event: Pick<AuditEvent, "kind" | "changes" | "targetId">,
+  event: Pick<AuditEvent, "kind" | "changes" | "targetId" | "subjectName">,
   names: Map<string, string>,
 ): string {
   const c = event.changes;
@@ -23,7 +46,7 @@ export function summarizeAuditEvent(
   const billed = () => (text(c, "interval") === "annual" ? "billed annually" : "billed monthly");
   const member = () => {
     const id = text(c, "user_id");
-    return id ? (names.get(id) ?? id) : event.targetId;
+    return event.subjectName ?? (id ? (names.get(id) ?? id) : event.targetId);
   };
   switch (event.kind) {
     case "project.created":
@@ -54,8 +77,19 @@ export function summarizeAuditEvent(
     }
     case "membership.deleted":
       return member();
-    case "invitation.created":
-      return `${text(c, "email_address")} as ${role(text(c, "role"))}`;
+    case "invitation.created": {
+      const domain = text(c, "domain");
+      const invited = `${text(c, "email_address")} as ${role(text(c, "role"))}`;
+      return domain ? `${invited}, automatically (an address at ${domain})` : invited;
+    }
+    case "domain.added":
+      return `${text(c, "name") ?? event.targetId}: ${
+        c.verified === true ? "verified" : "not verified yet"
+      }, ${enrollment(text(c, "enrollment_mode"))}`;
+    case "domain.updated":
+      return domainChange(c, event.targetId);
+    case "domain.removed":
+      return text(c, "name") ?? event.targetId;
     case "invitation.accepted":
     case "invitation.revoked":
       return text(c, "email_address") ?? event.targetId;

@@ -1,15 +1,18 @@
-import { eq } from "drizzle-orm";
-import { organizationMemberships } from "@/db/schema";
+import { and, eq, isNull } from "drizzle-orm";
+import { organizationDomains, organizationMemberships } from "@/db/schema";
 import type { PaymentSnapshot, SubscriptionItemSnapshot } from "@/webhooks/billing-events";
-import type { ClerkChange, MembershipSnapshot } from "@/webhooks/clerk-events";
+import type { ClerkChange, DomainSnapshot, MembershipSnapshot } from "@/webhooks/clerk-events";
 import type { Transaction } from "@/webhooks/clerk-sync";
 import { type AuditActor, type AuditRecord, type AuditSource, recordAuditEvent } from "./audit-log";
 
 // What the audit log records of Clerk's webhook events: memberships added, whose role changed,
-// removed; invitations sent, accepted, revoked; the organization's plan started, scheduled,
-// canceled, ended or overdue, and its payments (Clerk Billing). Called inside the event's transaction, after its
-// svix-id was recorded, so a redelivery records nothing more; and before the event's own writes,
-// so a role change can be compared with the role stored until then.
+// removed; invitations sent (an automatic one of a verified domain names it), accepted, revoked;
+// domains added, verified or given another enrollment mode, removed; the organization's plan
+// started, scheduled, canceled, ended or overdue, and its payments (Clerk Billing). Clerk sends no
+// event for a membership request: the membership an approved one creates is recorded as any
+// other. Called inside the event's transaction, after its svix-id was recorded, so a redelivery
+// records nothing more; and before the event's own writes, so a role change can be compared with
+// the role stored until then.
 
 const CLERK: AuditActor = { type: "clerk" };
 
@@ -42,6 +45,11 @@ async function auditedEvent(
     // who revoked it.
     const actorId =
       change.event === "created" ? i.inviterId : change.event === "accepted" ? i.acceptedBy : null;
+    // Sent by nobody: a verified domain's automatic invitation, when the address is at one.
+    const domain =
+      change.event === "created" && !i.inviterId
+        ? await verifiedDomainOf(tx, i.organizationId, i.emailAddress)
+        : null;
     return {
       actor: actorId ? { type: "user", id: actorId } : CLERK,
       record: {
@@ -52,8 +60,32 @@ async function auditedEvent(
           email_address: i.emailAddress,
           role: i.role,
           ...(change.event === "accepted" && { user_id: i.acceptedBy }),
+          ...(domain && { domain }),
         },
         occurredAt: i.updatedAt,
+      },
+    };
+  }
+  if (change.kind === "domain-upserted") return domainEvent(tx, change.created, change.domain);
+  if (change.kind === "domain-deleted") {
+    const [row] = await tx
+      .select({
+        organizationId: organizationDomains.organizationId,
+        name: organizationDomains.name,
+      })
+      .from(organizationDomains)
+      .where(
+        and(eq(organizationDomains.id, change.domainId), isNull(organizationDomains.deletedAt)),
+      );
+    // A domain the database never saw belongs to no tenant it knows.
+    if (!row?.organizationId) return null;
+    return {
+      actor: CLERK,
+      record: {
+        tenantId: row.organizationId,
+        kind: "domain.removed",
+        target: { type: "domain", id: change.domainId },
+        changes: { name: row.name },
       },
     };
   }
@@ -148,6 +180,8 @@ function membershipRecord(
     target: { type: "membership", id: m.id },
     changes: { user_id: m.userId, role: m.role },
     occurredAt: m.updatedAt,
+    subjectName:
+      [m.user.firstName, m.user.lastName].filter(Boolean).join(" ") || m.user.identifier || null,
   };
 }
 
@@ -170,4 +204,74 @@ async function storedRoleBefore(tx: Transaction, m: MembershipSnapshot): Promise
     row.clerkUpdatedAt !== null &&
     row.clerkUpdatedAt <= m.updatedAt;
   return known ? row.role : null;
+}
+
+// A domain added, or changed in what people see: its verification or its enrollment mode, compared
+// with the row stored until now when it is this domain's, live and not newer (else unknown: null).
+async function domainEvent(
+  tx: Transaction,
+  created: boolean,
+  d: DomainSnapshot,
+): Promise<AuditedEvent | null> {
+  const state = { name: d.name, verified: d.verified, enrollment_mode: d.enrollmentMode };
+  const record = (kind: "domain.added" | "domain.updated", changes: Record<string, unknown>) => ({
+    actor: CLERK,
+    record: {
+      tenantId: d.organizationId,
+      kind,
+      target: { type: "domain", id: d.id },
+      changes,
+      occurredAt: d.updatedAt,
+    },
+  });
+  if (created) return record("domain.added", state);
+  const [row] = await tx
+    .select({
+      verified: organizationDomains.verified,
+      enrollmentMode: organizationDomains.enrollmentMode,
+      clerkUpdatedAt: organizationDomains.clerkUpdatedAt,
+      deletedAt: organizationDomains.deletedAt,
+    })
+    .from(organizationDomains)
+    .where(eq(organizationDomains.id, d.id));
+  const known =
+    row &&
+    row.deletedAt === null &&
+    row.clerkUpdatedAt !== null &&
+    row.clerkUpdatedAt <= d.updatedAt;
+  if (!known) {
+    return record("domain.updated", {
+      ...state,
+      previous_verified: null,
+      previous_enrollment_mode: null,
+    });
+  }
+  // A step in between (a verification code sent) changes nothing people see.
+  if (row.verified === d.verified && row.enrollmentMode === d.enrollmentMode) return null;
+  return record("domain.updated", {
+    ...state,
+    previous_verified: row.verified,
+    previous_enrollment_mode: row.enrollmentMode,
+  });
+}
+
+// The organization's verified domain an address is at, if any.
+async function verifiedDomainOf(
+  tx: Transaction,
+  organizationId: string,
+  emailAddress: string,
+): Promise<string | null> {
+  const name = emailAddress.slice(emailAddress.lastIndexOf("@") + 1).toLowerCase();
+  const [row] = await tx
+    .select({ name: organizationDomains.name })
+    .from(organizationDomains)
+    .where(
+      and(
+        eq(organizationDomains.organizationId, organizationId),
+        eq(organizationDomains.name, name),
+        eq(organizationDomains.verified, true),
+        isNull(organizationDomains.deletedAt),
+      ),
+    );
+  return row?.name ?? null;
 }

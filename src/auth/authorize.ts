@@ -1,11 +1,18 @@
 import type { ApiScope } from "@/auth/api-scopes";
-import { currentPrincipal, type Principal } from "@/auth/principal";
+import { appMachine } from "@/auth/app-machine";
+import {
+  currentPrincipal,
+  type MachinePrincipal,
+  type Principal,
+  type TenantPrincipal,
+} from "@/auth/principal";
+import { apiTokenTypes } from "@/auth/route-table";
 import { organizationPlan } from "@/billing/organization-plan";
 import { database } from "@/db/client";
 import { type Problem, problem } from "@/http/problem";
 import { BILLING_PLANS, type DeclaredPlan, defaultPlan } from "../../clerk/billing-plans";
 
-// The one place that decides what a caller may do with the API.
+// The one place that decides what a caller may do, with one set of rules per kind of principal.
 //
 // API keys: exactly the scopes they carry. A key with no scopes can do nothing but identify itself
 // (GET /api/v1/me): least privilege, so a key created without a choice grants nothing.
@@ -18,6 +25,9 @@ import { BILLING_PLANS, type DeclaredPlan, defaultPlan } from "../../clerk/billi
 // organization) the user is its only member and owner, and may do everything.
 //
 // Reading the audit log is `org:audit:read`, which the Activity page and its header link ask too.
+//
+// Machines (M2M tokens): the machine routes only, and only for machines Clerk gave a scope to this
+// app's own machine (src/auth/app-machine.ts). They act for no tenant, so no API scope is theirs.
 //
 // Plans (Clerk Billing, below): an organization's plan decides which features and how much it
 // gets. Plans are organizations': a personal workspace has none, and no plan limit applies to it.
@@ -34,7 +44,7 @@ export type Decision = { ok: true } | { ok: false; problem: Problem };
 
 const ALLOWED: Decision = { ok: true };
 
-export function decide(principal: Principal, scope: ApiScope): Decision {
+export function decide(principal: TenantPrincipal, scope: ApiScope): Decision {
   if (principal.tokenType === "api_key") {
     if (principal.scopes.includes(scope)) return ALLOWED;
     return {
@@ -57,7 +67,30 @@ export function decide(principal: Principal, scope: ApiScope): Decision {
   };
 }
 
-export type Access = { ok: true; principal: Principal } | { ok: false; problem: Problem };
+// A machine may call this app when its token names the app's machine among its scopes: Clerk's
+// machine scopes, as they were when the token was minted.
+export function decideMachine(principal: MachinePrincipal, appMachineId: string): Decision {
+  if (principal.scopes.includes(appMachineId)) return ALLOWED;
+  return {
+    ok: false,
+    problem: problem(
+      "forbidden",
+      `Clerk gives machine ${principal.machineId} no scope to this app's machine (${appMachineId}); grant one (Dashboard > Machines) and mint a new token.`,
+      { missing_scope: appMachineId },
+    ),
+  };
+}
+
+export type Access<P extends Principal = Principal> =
+  | { ok: true; principal: P }
+  | { ok: false; problem: Problem };
+
+function wrongKind(principal: Principal): Access<never> {
+  return {
+    ok: false,
+    problem: problem("forbidden", `This route is not for ${principal.tokenType} callers.`),
+  };
+}
 
 // The plan features a call needs beyond its scope: an organization's API key needs its plan's
 // organization API keys (a key made on a plan that had them, or made outside the app, is kept
@@ -65,7 +98,7 @@ export type Access = { ok: true; principal: Principal } | { ok: false; problem: 
 // log. `GET /me` (no scope) answers any valid key, so a refused key can still tell whose it is.
 const SCOPE_FEATURES: Partial<Record<ApiScope, PlanFeature>> = { "audit:read": "audit_log" };
 
-function featuresNeeded(p: Principal, scope: ApiScope): PlanFeature[] {
+function featuresNeeded(p: TenantPrincipal, scope: ApiScope): PlanFeature[] {
   const scoped = SCOPE_FEATURES[scope];
   return [
     ...(p.tokenType === "api_key" && p.orgId ? (["organization_api_keys"] as const) : []),
@@ -73,23 +106,48 @@ function featuresNeeded(p: Principal, scope: ApiScope): PlanFeature[] {
   ];
 }
 
-// Every /api/v1 handler starts here: authenticate again (the proxy is not the only gate), then
-// authorize the scope and the plan features it needs. `null` asks only for a valid credential.
-export async function authorizeApi(scope: ApiScope | null): Promise<Access> {
-  const result = await currentPrincipal();
-  if (!result.ok || scope === null) return result;
-  const decision = decide(result.principal, scope);
+// Every /api/v1 handler starts here: authenticate again with the token types the route table names
+// for `route` (the proxy is not the only gate), then authorize the scope and the plan features it
+// needs. `null` asks only for a valid credential.
+export async function authorizeApi(
+  route: string,
+  scope: ApiScope | null,
+): Promise<Access<TenantPrincipal>> {
+  const result = await currentPrincipal(apiTokenTypes(route));
+  if (!result.ok) return result;
+  const { principal } = result;
+  if (principal.tokenType === "m2m_token") return wrongKind(principal);
+  if (scope === null) return { ok: true, principal };
+  const decision = decide(principal, scope);
   if (!decision.ok) return decision;
-  const features = featuresNeeded(result.principal, scope);
-  if (features.length === 0) return result;
-  const billing = await billingOf(result.principal);
+  const features = featuresNeeded(principal, scope);
+  if (features.length === 0) return { ok: true, principal };
+  const billing = await billingOf(principal);
   if (billing === "unavailable") return { ok: false, problem: PLAN_UNAVAILABLE };
-  if (billing === null) return result;
+  if (billing === null) return { ok: true, principal };
   for (const feature of features) {
     const allowed = decideFeature(billing, feature);
     if (!allowed.ok) return allowed;
   }
-  return result;
+  return { ok: true, principal };
+}
+
+// Every machine route's handler starts here.
+export async function authorizeMachine(route: string): Promise<Access<MachinePrincipal>> {
+  const result = await currentPrincipal(apiTokenTypes(route));
+  if (!result.ok) return result;
+  const { principal } = result;
+  if (principal.tokenType !== "m2m_token") return wrongKind(principal);
+  const app = await appMachine();
+  if (app.status !== "known") {
+    const detail =
+      app.status === "unconfigured"
+        ? "This app has no Clerk machine (CLERK_MACHINE_SECRET_KEY is not set), so no machine may call it."
+        : "Clerk cannot tell this app's machine right now. Try again shortly.";
+    return { ok: false, problem: problem("service-unavailable", detail) };
+  }
+  const decision = decideMachine(principal, app.id);
+  return decision.ok ? { ok: true, principal } : decision;
 }
 
 // Clerk Billing: what the organization's plan (clerk/billing-plans.json) allows, read with Clerk's
@@ -128,7 +186,7 @@ const PLAN_UNAVAILABLE = problem(
 // What the caller's tenant is entitled to: null in a personal workspace (no plan applies),
 // "unavailable" when an API key's organization's plan can be read neither from the database nor
 // from Clerk.
-export async function billingOf(p: Principal): Promise<BillingCheck | null | "unavailable"> {
+export async function billingOf(p: TenantPrincipal): Promise<BillingCheck | null | "unavailable"> {
   if (p.orgId === null) return null;
   if (p.tokenType === "session_token") return p.billing;
   const plan = await organizationPlan(database().db, p.orgId);
@@ -173,7 +231,7 @@ export function decideProjectCount(has: BillingCheck, existing: number): Decisio
 export type ProjectCountRule = (existing: number) => Decision;
 
 export async function projectCountRule(
-  p: Principal,
+  p: TenantPrincipal,
 ): Promise<{ ok: true; rule: ProjectCountRule } | { ok: false; problem: Problem }> {
   const billing = await billingOf(p);
   if (billing === "unavailable") return { ok: false, problem: PLAN_UNAVAILABLE };
@@ -186,16 +244,16 @@ export function apiRateLimit(has: BillingCheck): number {
   return currentPlan(has).limits.api_requests_per_minute;
 }
 
-// The same for a caller the proxy has just authenticated: from the session token's claims, or for
-// an API key from the synced subscription. Null in a personal workspace (no plan applies);
-// "unavailable" when an API key's organization's plan cannot be read.
-export async function planRateLimit(
-  caller:
-    | { tokenType: "session_token"; orgId: string | null; has: BillingCheck }
-    | { tokenType: "api_key"; orgId: string | null },
-): Promise<number | null | "unavailable"> {
+// The same for a caller the proxy has just authenticated: from a session token's claims (`has`),
+// or for an API key from the synced subscription. Null outside an organization (a personal
+// workspace, a machine: no plan applies); "unavailable" when an API key's organization's plan
+// cannot be read.
+export async function planRateLimit(caller: {
+  orgId: string | null;
+  has?: BillingCheck;
+}): Promise<number | null | "unavailable"> {
   if (caller.orgId === null) return null;
-  if (caller.tokenType === "session_token") return apiRateLimit(caller.has);
+  if (caller.has) return apiRateLimit(caller.has);
   const plan = await organizationPlan(database().db, caller.orgId);
   return plan ? plan.limits.api_requests_per_minute : "unavailable";
 }

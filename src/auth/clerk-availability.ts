@@ -6,6 +6,8 @@ import { logger } from "@/observability/logger";
 // let through to find out whether Clerk is back: a Clerk that hangs does not make every request
 // wait for the full timeout, nor pile up connections to it.
 
+// How long any call to Clerk may take before the request is answered 503.
+export const CLERK_TIMEOUT_MS = 5_000;
 const PROBE_INTERVAL_MS = 2_000;
 
 type Outage = { since: number; lastProbe: number; refused: number };
@@ -16,7 +18,7 @@ export function clerkUnavailable(reason: string): void {
   if (holder.__clerkOutage) return;
   const now = Date.now();
   holder.__clerkOutage = { since: now, lastProbe: now, refused: 0 };
-  logger.error({ reason }, "Clerk is unavailable: API-key requests answer 503 until it is back");
+  logger.error({ reason }, "Clerk is unavailable: what needs it answers 503 until it is back");
 }
 
 export function clerkAnswered(): void {

@@ -1,6 +1,7 @@
 import { createPublicKey, type JsonWebKey } from "node:crypto";
 import { clerkClient } from "@clerk/nextjs/server";
 import { clerkAnswered, clerkUnavailable } from "@/auth/clerk-availability";
+import { serverEnv } from "@/env/server-env";
 
 // Clerk's session-token signing keys, kept by the app itself. @clerk/backend fetches Clerk's JWKS
 // again whenever a token names a key id (`kid`) it has not seen, so a flood of tokens with
@@ -74,6 +75,13 @@ function refresh(set: KeySet): Promise<void> {
     }
   })();
   return set.refreshing;
+}
+
+// At start: the keys, before the first request needs them (bounded by FETCH_TIMEOUT_MS; a Clerk
+// that does not answer now is asked again by the first request that needs a key).
+export async function prepareSigningKeys(): Promise<void> {
+  if (serverEnv().CLERK_JWT_KEY) return;
+  await refresh(keySet());
 }
 
 export async function signingKeyFor(kid: string): Promise<SigningKey> {

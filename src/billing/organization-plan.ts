@@ -1,6 +1,6 @@
 import { isClerkAPIResponseError } from "@clerk/backend/errors";
-import { clerkClient } from "@clerk/nextjs/server";
 import { desc, eq } from "drizzle-orm";
+import { clerkBackendApi } from "@/auth/clerk-backend-api";
 import type { Database } from "@/db/client";
 import { subscriptionItems } from "@/db/schema";
 import { logger } from "@/observability/logger";
@@ -43,8 +43,9 @@ export async function organizationPlan(
   const stored = await storedPlan(db, organizationId);
   if (stored !== "unknown") return stored;
   try {
-    const client = await clerkClient();
-    const subscription = await client.billing.getOrganizationBillingSubscription(organizationId);
+    const subscription = await clerkBackendApi((c) =>
+      c.billing.getOrganizationBillingSubscription(organizationId),
+    );
     const items = snapshotsOfBackendSubscription(organizationId, subscription);
     await db.transaction((tx) => writeSubscriptionItems(tx, items));
     return planBySlug(

@@ -1,26 +1,32 @@
 import { OrganizationSwitcher, UserButton } from "@clerk/nextjs";
 import { auth } from "@clerk/nextjs/server";
 import Link from "next/link";
+import { MANAGE_API_KEYS } from "@/api-keys/key-owner";
 import { AUDIT_READ_PERMISSION } from "@/auth/authorize";
-import { BillingNavLink } from "@/components/billing/billing-nav-link";
+import { roleDeclaresPermission } from "@/auth/declared-roles";
+import { MANAGE_BILLING } from "@/organizations/system-permissions";
 
 const NAV_LINK = "text-slate-600 hover:text-slate-900";
 
 // The signed-in shell's header: product name, organization switcher, the organization's pages,
-// account menu. The Activity link shows only to those whose role may read the audit log, the
-// Billing link only to those who may change the plan. Clerk's
+// account menu. A link shows only to those who may use its page: Activity to those whose role may
+// read the audit log, API keys to those whose role manages the organization's keys, Billing to
+// those whose role manages its plan. Clerk's
 // components hold their place while they load, so the header does not jump.
 export async function AppHeader({ orgSlug }: { orgSlug?: string | undefined }) {
   const session = await auth();
-  const showActivity =
-    orgSlug !== undefined &&
-    session.orgSlug === orgSlug &&
-    session.has({ permission: AUDIT_READ_PERMISSION });
+  const inOrg = orgSlug !== undefined && session.orgSlug === orgSlug;
+  const showActivity = inOrg && session.has({ permission: AUDIT_READ_PERMISSION });
+  const showApiKeys = inOrg && roleDeclaresPermission(session.orgRole, MANAGE_API_KEYS);
+  const showBilling = inOrg && roleDeclaresPermission(session.orgRole, MANAGE_BILLING);
   return (
     <header className="border-b border-slate-200 bg-white">
       <div className="mx-auto flex max-w-5xl flex-wrap items-center justify-between gap-3 px-4 py-3">
         <div className="flex items-center gap-4">
-          <Link href={orgSlug ? `/orgs/${orgSlug}` : "/"} className="font-semibold text-slate-900">
+          <Link
+            href={inOrg ? `/orgs/${orgSlug}` : session.isAuthenticated ? "/dashboard" : "/"}
+            className="font-semibold text-slate-900"
+          >
             Acme Projects
           </Link>
           {/* Signed-out visitors (the API reference is public) get neither the switcher nor the
@@ -38,20 +44,26 @@ export async function AppHeader({ orgSlug }: { orgSlug?: string | undefined }) {
           )}
         </div>
         <nav aria-label="Main" className="flex flex-wrap items-center gap-4 text-sm">
-          {orgSlug && (
+          {inOrg && (
             <>
               <Link href={`/orgs/${orgSlug}`} className={NAV_LINK}>
                 Projects
               </Link>
-              <Link href={`/orgs/${orgSlug}/settings/api-keys`} className={NAV_LINK}>
-                API keys
-              </Link>
+              {showApiKeys && (
+                <Link href={`/orgs/${orgSlug}/settings/api-keys`} className={NAV_LINK}>
+                  API keys
+                </Link>
+              )}
               {showActivity && (
                 <Link href={`/orgs/${orgSlug}/activity`} className={NAV_LINK}>
                   Activity
                 </Link>
               )}
-              <BillingNavLink slug={orgSlug} className={NAV_LINK} />
+              {showBilling && (
+                <Link href={`/orgs/${orgSlug}/billing`} className={NAV_LINK}>
+                  Billing
+                </Link>
+              )}
             </>
           )}
           <Link href="/docs/api" className={NAV_LINK}>

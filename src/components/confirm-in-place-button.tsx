@@ -1,11 +1,13 @@
 "use client";
 
 import { useState, useTransition } from "react";
+import { useNotify } from "./notices";
 
 export type ActionResult = { ok: boolean; message: string };
 
 // A destructive action that asks once more, in place: the first click arms the button, the
-// second runs the action; a failure is shown beside it.
+// second runs the action; a failure is shown beside it, a success as a notice (the row holding
+// the button is usually gone).
 export function ConfirmInPlaceButton({
   verb,
   pendingLabel,
@@ -22,6 +24,7 @@ export function ConfirmInPlaceButton({
   const [armed, setArmed] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [pending, startTransition] = useTransition();
+  const notify = useNotify();
 
   if (!armed) {
     return (
@@ -44,7 +47,8 @@ export function ConfirmInPlaceButton({
         onClick={() =>
           startTransition(async () => {
             const result = await action();
-            if (!result.ok) setError(result.message);
+            if (result.ok) notify(result.message);
+            else setError(result.message);
           })
         }
         className="rounded-md bg-red-600 px-3 py-1.5 text-sm font-medium text-white hover:bg-red-700 disabled:opacity-60"

@@ -1,5 +1,14 @@
 import { relations, sql } from "drizzle-orm";
-import { index, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import {
+  boolean,
+  index,
+  jsonb,
+  pgTable,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from "drizzle-orm/pg-core";
 import type { AuditKind } from "@/audit/audit-kinds";
 
 // Clerk ids are the primary keys of the synced tables. `clerk_updated_at` is the `updated_at` of
@@ -54,6 +63,22 @@ export const organizationMemberships = pgTable(
   ],
 );
 
+// An organization's email domains (Clerk's verified domains), as organizationDomain.* webhooks
+// describe them: the dashboard says how people at them join. The organization is unknown only for
+// a tombstone written from a deletion that arrived first.
+export const organizationDomains = pgTable(
+  "organization_domains",
+  {
+    id: text("id").primaryKey(),
+    organizationId: text("organization_id").references(() => organizations.id),
+    name: text("name"),
+    enrollmentMode: text("enrollment_mode"),
+    verified: boolean("verified").notNull().default(false),
+    ...syncColumns,
+  },
+  (t) => [index("organization_domains_org_idx").on(t.organizationId)],
+);
+
 // One row per processed Svix message: inserting it in the same transaction as the event's writes
 // is what makes a redelivery a no-op.
 export const webhookEvents = pgTable("webhook_events", {
@@ -79,8 +104,8 @@ export const projects = pgTable(
 
 // Who did what in a tenant (an organization id, or the user id of a personal workspace). Each row
 // is written in the transaction of the change it records (src/audit/audit-log.ts), so a change
-// and its record commit or fail together. `actor_type` is "user", "api_key" or "clerk" (a webhook
-// whose payload does not say who acted); `changes` is a small JSON of what changed, never a secret.
+// and its record commit or fail together. `actor_type` is "user", "api_key", "machine" (a Clerk
+// machine of this deployment) or "clerk" (a webhook whose payload does not say who acted); `changes` is a small JSON of what changed, never a secret.
 // `request_id` and `client_address` are those of the app request that made the change (a webhook
 // delivery's request id, and no address, for changes that came from Clerk).
 export const auditEvents = pgTable(
@@ -89,9 +114,13 @@ export const auditEvents = pgTable(
     id: uuid("id").primaryKey().default(sql`gen_random_uuid()`),
     tenantId: text("tenant_id").notNull(),
     kind: text("kind").$type<AuditKind>().notNull(),
-    actorType: text("actor_type").$type<"user" | "api_key" | "clerk">().notNull(),
+    actorType: text("actor_type").$type<"user" | "api_key" | "machine" | "clerk">().notNull(),
     actorId: text("actor_id"),
+    // Display names as they were when the event was recorded (an API key's name, a user's name or
+    // email; the member a membership event is about), so the log stays readable after a user is
+    // deleted and their synced row cleared.
     actorName: text("actor_name"),
+    subjectName: text("subject_name"),
     targetType: text("target_type").notNull(),
     targetId: text("target_id").notNull(),
     changes: jsonb("changes").$type<Record<string, unknown>>().notNull().default({}),
@@ -149,6 +178,7 @@ export const organizationMembershipsRelations = relations(organizationMembership
 export type User = typeof users.$inferSelect;
 export type Organization = typeof organizations.$inferSelect;
 export type OrganizationMembership = typeof organizationMemberships.$inferSelect;
+export type OrganizationDomain = typeof organizationDomains.$inferSelect;
 export type Project = typeof projects.$inferSelect;
 export type NewProject = typeof projects.$inferInsert;
 export type AuditEvent = typeof auditEvents.$inferSelect;

@@ -1,6 +1,6 @@
 import { and, asc, eq, gt, inArray, isNull } from "drizzle-orm";
 import type { Database } from "@/db/client";
-import { organizationMemberships, users } from "@/db/schema";
+import { organizationMemberships, organizations, users } from "@/db/schema";
 
 // An organization's members as the webhook sync last wrote them. Tombstoned memberships and
 // deleted users are left out; a user row the sync has not filled in yet gives null profile fields.
@@ -82,4 +82,22 @@ export async function userDisplayNames(db: Database, ids: string[]): Promise<Map
 // "org:admin" -> "admin"; custom roles keep their key.
 export function roleLabel(role: string | null): string {
   return role?.replace(/^org:/, "") ?? "";
+}
+
+// Whether the user holds a live membership of the organization with this slug, as synced.
+export async function isMemberOfSlug(db: Database, userId: string, slug: string) {
+  const [row] = await db
+    .select({ id: organizationMemberships.id })
+    .from(organizationMemberships)
+    .innerJoin(organizations, eq(organizations.id, organizationMemberships.organizationId))
+    .where(
+      and(
+        eq(organizations.slug, slug),
+        eq(organizationMemberships.userId, userId),
+        isNull(organizationMemberships.deletedAt),
+        isNull(organizations.deletedAt),
+      ),
+    )
+    .limit(1);
+  return row !== undefined;
 }

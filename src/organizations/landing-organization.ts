@@ -1,4 +1,4 @@
-import { clerkClient } from "@clerk/nextjs/server";
+import { clerkBackendApi } from "@/auth/clerk-backend-api";
 
 // Sessions looked at for the user's last active organization: a new sign-in starts with none
 // active (Clerk's default), so the user's earlier sessions say where they were working.
@@ -8,11 +8,12 @@ const MEMBERSHIPS = 100;
 // The slug of the organization a user signing in should land in: the last one they had active in
 // any of their sessions, else their only organization, else none (they choose or create one).
 export async function landingOrganizationSlug(userId: string): Promise<string | null> {
-  const client = await clerkClient();
-  const [memberships, sessions] = await Promise.all([
-    client.users.getOrganizationMembershipList({ userId, limit: MEMBERSHIPS }),
-    client.sessions.getSessionList({ userId, limit: RECENT_SESSIONS }),
-  ]);
+  const [memberships, sessions] = await clerkBackendApi((clerk) =>
+    Promise.all([
+      clerk.users.getOrganizationMembershipList({ userId, limit: MEMBERSHIPS }),
+      clerk.sessions.getSessionList({ userId, limit: RECENT_SESSIONS }),
+    ]),
+  );
   const slugs = new Map(memberships.data.map((m) => [m.organization.id, m.organization.slug]));
   const lastActive = [...sessions.data]
     .sort((a, b) => b.lastActiveAt - a.lastActiveAt)

@@ -72,6 +72,8 @@ export const ClerkMembershipJson = z
       first_name: text.nullable(),
       last_name: text.nullable(),
       image_url: imageUrl,
+      // The user's primary email address or other identifier.
+      identifier: z.string().nullish(),
     }),
     updated_at: timestamp,
   })
@@ -90,6 +92,7 @@ export const ClerkMembershipJson = z
       firstName: m.public_user_data.first_name,
       lastName: m.public_user_data.last_name,
       imageUrl: m.public_user_data.image_url,
+      identifier: m.public_user_data.identifier || null,
     },
   }));
 
@@ -116,6 +119,26 @@ export const ClerkInvitationJson = z
     updatedAt: i.updated_at,
   }));
 
+// An organization's email domain (organizationDomain.created/updated). Verified is what
+// matters to the app; its enrollment mode says how people with an address there join.
+export const ClerkDomainJson = z
+  .object({
+    id,
+    organization_id: id,
+    name: text,
+    enrollment_mode: text,
+    verification: z.object({ status: text }).nullable(),
+    updated_at: timestamp,
+  })
+  .transform((d) => ({
+    id: d.id,
+    organizationId: d.organization_id,
+    name: d.name,
+    enrollmentMode: d.enrollment_mode,
+    verified: d.verification?.status === "verified",
+    updatedAt: d.updated_at,
+  }));
+
 // Delete events carry no timestamp, only the id.
 const DeletedJson = z.object({ id });
 
@@ -125,6 +148,7 @@ export type UserSnapshot = z.output<typeof ClerkUserJson>;
 export type OrganizationSnapshot = z.output<typeof ClerkOrganizationJson>;
 export type MembershipSnapshot = z.output<typeof ClerkMembershipJson>;
 export type InvitationSnapshot = z.output<typeof ClerkInvitationJson>;
+export type DomainSnapshot = z.output<typeof ClerkDomainJson>;
 export type InvitationEvent = "created" | "accepted" | "revoked";
 
 // What an event asks of the database.
@@ -137,6 +161,8 @@ export type ClerkChange =
   | { kind: "membership-deleted"; membership: MembershipSnapshot }
   | { kind: "signed-in"; userId: string; at: Date }
   | { kind: "invitation-changed"; event: InvitationEvent; invitation: InvitationSnapshot }
+  | { kind: "domain-upserted"; created: boolean; domain: DomainSnapshot }
+  | { kind: "domain-deleted"; domainId: string }
   // Clerk Billing: a subscription with its items, one item, a payment. Null: a user's, not an
   // organization's.
   | { kind: "subscription-changed"; items: SubscriptionItemSnapshot[] }
@@ -213,6 +239,20 @@ const HANDLED_EVENTS: Record<string, z.ZodType<ClerkChange>> = {
   "organizationInvitation.created": invitationChanged("created"),
   "organizationInvitation.accepted": invitationChanged("accepted"),
   "organizationInvitation.revoked": invitationChanged("revoked"),
+  "organizationDomain.created": ClerkDomainJson.transform((domain) => ({
+    kind: "domain-upserted" as const,
+    created: true,
+    domain,
+  })),
+  "organizationDomain.updated": ClerkDomainJson.transform((domain) => ({
+    kind: "domain-upserted" as const,
+    created: false,
+    domain,
+  })),
+  "organizationDomain.deleted": DeletedJson.transform((d) => ({
+    kind: "domain-deleted" as const,
+    domainId: d.id,
+  })),
   "session.created": SessionJson.transform((s) => ({
     kind: "signed-in" as const,
     userId: s.user_id,

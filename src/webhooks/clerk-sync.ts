@@ -3,6 +3,7 @@ import type { PgColumn } from "drizzle-orm/pg-core";
 import { recordClerkEvent } from "@/audit/clerk-audit";
 import type { Database } from "@/db/client";
 import {
+  organizationDomains,
   organizationMemberships,
   organizations,
   projects,
@@ -12,6 +13,7 @@ import {
 import { deleteSubscriptionItems, writeSubscriptionItems } from "./billing-sync";
 import type {
   ClerkChange,
+  DomainSnapshot,
   MembershipSnapshot,
   OrganizationSnapshot,
   UserSnapshot,
@@ -29,7 +31,8 @@ import type {
 // - A membership that arrives before its organization or user creates placeholder rows (id and
 //   what the membership event tells about them, `clerk_updated_at` null) that the first event of
 //   their own fills in.
-// - Deleting an organization tombstones its memberships and deletes its projects; deleting a user
+// - Domains follow the same rules as the rest; a deletion seen first leaves a tombstone.
+// - Deleting an organization tombstones its memberships and domains and deletes its projects; deleting a user
 //   tombstones their memberships and deletes their personal projects. A tenant that no longer
 //   exists in Clerk can never be signed into again, so its data would only linger; Clerk may or may
 //   not also send one `organizationMembership.deleted` per membership, and either way this ends in
@@ -94,6 +97,10 @@ export async function applyChange(tx: Transaction, change: ClerkChange): Promise
       // Nothing to store but its audit record: the membership an acceptance creates has its own
       // event.
       return;
+    case "domain-upserted":
+      return upsertDomain(tx, change.domain);
+    case "domain-deleted":
+      return tombstoneDomain(tx, change.domainId);
     case "subscription-changed":
       return writeSubscriptionItems(tx, change.items);
     case "subscription-item-changed":
@@ -205,7 +212,64 @@ async function tombstoneOrganization(tx: Transaction, organizationId: string): P
       ),
     );
   await tx.delete(projects).where(eq(projects.tenantId, organizationId));
+  await tx
+    .update(organizationDomains)
+    .set({ deletedAt: now, updatedAt: now })
+    .where(
+      and(
+        eq(organizationDomains.organizationId, organizationId),
+        isNull(organizationDomains.deletedAt),
+      ),
+    );
   await deleteSubscriptionItems(tx, organizationId);
+}
+
+// A domain of an organization that no webhook has described yet gets a placeholder row for it, as
+// a membership's does; one of a deleted organization is stored deleted.
+async function upsertDomain(tx: Transaction, d: DomainSnapshot): Promise<void> {
+  await tx.insert(organizations).values({ id: d.organizationId }).onConflictDoNothing();
+  const [org] = await tx
+    .select({ deletedAt: organizations.deletedAt })
+    .from(organizations)
+    .where(eq(organizations.id, d.organizationId))
+    .for("share");
+  const t = organizationDomains;
+  await tx
+    .insert(t)
+    .values({
+      id: d.id,
+      organizationId: d.organizationId,
+      name: d.name,
+      enrollmentMode: d.enrollmentMode,
+      verified: d.verified,
+      clerkUpdatedAt: d.updatedAt,
+      deletedAt: org?.deletedAt ? now : null,
+    })
+    .onConflictDoUpdate({
+      target: t.id,
+      set: {
+        organizationId: excluded(t.organizationId),
+        name: excluded(t.name),
+        enrollmentMode: excluded(t.enrollmentMode),
+        verified: excluded(t.verified),
+        clerkUpdatedAt: excluded(t.clerkUpdatedAt),
+        updatedAt: now,
+      },
+      setWhere: and(isNull(t.deletedAt), notNewerThanProposed(t.clerkUpdatedAt)),
+    });
+}
+
+// The deletion carries the id only: a domain not seen before is remembered as deleted, so its
+// late created/updated events change nothing.
+async function tombstoneDomain(tx: Transaction, domainId: string): Promise<void> {
+  await tx
+    .insert(organizationDomains)
+    .values({ id: domainId, deletedAt: now })
+    .onConflictDoUpdate({
+      target: organizationDomains.id,
+      set: { deletedAt: now, updatedAt: now },
+      setWhere: isNull(organizationDomains.deletedAt),
+    });
 }
 
 // A membership is stored as the one row of its (organization, user) pair. Someone who leaves and
@@ -292,13 +356,19 @@ async function writeMembership(
 
 // For reconciliation, which finds a membership gone from Clerk without an event to describe it:
 // tombstones that membership only, not a newer one of the same pair that has taken the row over.
-export async function tombstoneMembershipRow(tx: Transaction, membershipId: string): Promise<void> {
-  await tx
+// Whether it tombstoned a live row (false: already tombstoned, by a webhook meanwhile say).
+export async function tombstoneMembershipRow(
+  tx: Transaction,
+  membershipId: string,
+): Promise<boolean> {
+  const changed = await tx
     .update(organizationMemberships)
     .set({ role: null, deletedAt: now, updatedAt: now })
     .where(
       and(eq(organizationMemberships.id, membershipId), isNull(organizationMemberships.deletedAt)),
-    );
+    )
+    .returning({ id: organizationMemberships.id });
+  return changed.length > 0;
 }
 
 async function recordSignIn(tx: Transaction, userId: string, at: Date): Promise<void> {

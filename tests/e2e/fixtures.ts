@@ -105,3 +105,37 @@ export async function signInAndOpen(
 export function uniqueEmail(label: string) {
   return `${label}-${Date.now().toString(36)}${Math.floor(Math.random() * 1e4)}+clerk_test@example.com`;
 }
+
+// An organization of the demo admin's own, so the tests leave the seeded Acme alone.
+export async function demoOrganization(name: string) {
+  const [demo] = (await clerk.users.getUserList({ emailAddress: [DEMO.email] })).data;
+  if (!demo) throw new Error("the seeded demo user is missing");
+  return clerk.organizations.createOrganization({ name, createdBy: demo.id });
+}
+
+// <OrganizationSwitcher/> → Manage opens <OrganizationProfile/>, then its Members page. A click
+// that lands while clerk-js is still settling the organization the URL activated is lost: retry.
+export async function openMembers(page: Page) {
+  await page.getByRole("button", { name: "Open organization switcher" }).click();
+  await page.getByRole("button", { name: /^Manage/ }).click();
+  const profile = page.getByRole("dialog");
+  await expect(async () => {
+    await profile.getByRole("button", { name: "Members" }).click();
+    await expect(profile.getByRole("button", { name: "Invite" })).toBeVisible({ timeout: 2_000 });
+  }).toPass({ timeout: 20_000 });
+  return profile;
+}
+
+// A user of the test's own with a password, made through the Backend API (no sign-up flow), for
+// tests that remove, re-role or delete someone without touching the seeded users.
+export async function newUser(label: string, firstName: string) {
+  const password = `${label}-password-42`;
+  const email = uniqueEmail(label);
+  const user = await clerk.users.createUser({
+    emailAddress: [email],
+    password,
+    firstName,
+    lastName: "Tester",
+  });
+  return { id: user.id, email, password, name: `${firstName} Tester` };
+}

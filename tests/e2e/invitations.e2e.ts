@@ -2,7 +2,9 @@ import type { Page } from "@playwright/test";
 import {
   clerk,
   DEMO,
+  demoOrganization,
   expect,
+  openMembers,
   SCREENSHOTS,
   signInAndOpen,
   signInWithPassword,
@@ -26,26 +28,6 @@ async function invitationLink(to: string): Promise<string> {
     })
     .toBeTruthy();
   return link as string;
-}
-
-// An organization of the demo admin's own, so the tests leave the seeded Acme alone.
-async function demoOrganization(name: string) {
-  const [demo] = (await clerk.users.getUserList({ emailAddress: [DEMO.email] })).data;
-  if (!demo) throw new Error("the seeded demo user is missing");
-  return clerk.organizations.createOrganization({ name, createdBy: demo.id });
-}
-
-// <OrganizationSwitcher/> → Manage opens <OrganizationProfile/>, then its Members page. A click
-// that lands while clerk-js is still settling the organization the URL activated is lost: retry.
-async function openMembers(page: Page) {
-  await page.getByRole("button", { name: "Open organization switcher" }).click();
-  await page.getByRole("button", { name: /^Manage/ }).click();
-  const profile = page.getByRole("dialog");
-  await expect(async () => {
-    await profile.getByRole("button", { name: "Members" }).click();
-    await expect(profile.getByRole("button", { name: "Invite" })).toBeVisible({ timeout: 2_000 });
-  }).toPass({ timeout: 20_000 });
-  return profile;
 }
 
 async function whoAmI(page: Page) {

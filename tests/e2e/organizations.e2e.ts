@@ -21,6 +21,32 @@ async function whoAmI(page: Page) {
   };
 }
 
+// Records every text a not-found page shows, from now on in this page and every document it loads
+// (a MutationObserver, so a page shown for a moment is caught too).
+async function watchNotFound(page: Page) {
+  const install = () => {
+    const w = window as { notFoundSeen?: string[] };
+    w.notFoundSeen ??= [];
+    const check = () => {
+      // What is on screen: the document also carries the not-found page's markup, unshown.
+      // biome-ignore lint/performance/useDomNodeTextContent: rendered text is what is asserted
+      const text = document.body?.innerText ?? "";
+      const hit = /could not be found|Nothing to show here|\b404\b/.exec(text);
+      if (hit) w.notFoundSeen?.push(`${location.pathname}: ${hit[0]}`);
+    };
+    new MutationObserver(check).observe(document, {
+      childList: true,
+      subtree: true,
+      characterData: true,
+    });
+    check();
+  };
+  await page.addInitScript(install);
+  await page.evaluate(install);
+  return async () =>
+    page.evaluate(() => (window as { notFoundSeen?: string[] }).notFoundSeen ?? []);
+}
+
 async function createOrganization(page: Page, name: string) {
   await page.getByRole("button", { name: "Open organization switcher" }).click();
   await page.getByRole("button", { name: "Create organization" }).click();
@@ -48,8 +74,11 @@ test.describe("organizations through Clerk's components", () => {
     await expect(page.getByRole("form", { name: "New project" })).toHaveCount(0);
 
     const name = `Side Project ${Date.now().toString(36)}`;
+    const notFoundSeen = await watchNotFound(page);
     await createOrganization(page, name);
     await expect(page).toHaveURL(/\/orgs\/side-project-/);
+    await expect(page.getByRole("heading", { name: "Projects", exact: true })).toBeVisible();
+    expect(await notFoundSeen()).toEqual([]);
     me = await whoAmI(page);
     expect(me.org_role).toBe("org:admin");
     expect([...me.permissions].sort()).toEqual([
@@ -61,11 +90,16 @@ test.describe("organizations through Clerk's components", () => {
 
     await page.getByRole("button", { name: "Open organization switcher" }).click();
     await page.screenshot({ path: `${SCREENSHOTS}/organization-switcher.png` });
+    // A switch: from the click to the other organization's dashboard on screen.
+    const clicked = Date.now();
     await page
       .getByRole("dialog")
       .getByRole("button", { name: /Acme Inc/ })
       .click();
     await expect(page).toHaveURL(/\/orgs\/acme$/);
+    await expect(page.getByRole("heading", { name: "Projects", exact: true })).toBeVisible();
+    test.info().annotations.push({ type: "switch-ms", description: String(Date.now() - clicked) });
+    expect(await notFoundSeen()).toEqual([]);
     me = await whoAmI(page);
     expect(me).toMatchObject({ org_slug: "acme", org_role: "org:member" });
   });

@@ -55,6 +55,7 @@ test.describe("scoped API keys in settings", () => {
     await page.getByRole("button", { name: `Revoke “${name}”` }).click();
     // Done once the key's row has left the list of active keys.
     await expect(page.getByRole("row").filter({ hasText: name })).toHaveCount(0);
+    await expect(page.getByRole("status", { name: "Notice" })).toHaveText(`Revoked “${name}”.`);
 
     const after = await request.get("/api/v1/projects", { headers });
     expect(after.status()).toBe(401);

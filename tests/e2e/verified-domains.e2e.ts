@@ -119,9 +119,18 @@ test.describe("verified domains and membership requests with Clerk's components"
     await clerk.users.createUser({ emailAddress: [other], password: "a-long-enough-password" });
     await askToJoinThroughFrontendApi(other, "a-long-enough-password");
 
-    // The admin sees both requests, approves the newcomer in the Requests tab...
-    await page.reload();
+    // The dashboard says how people at the domain join (from the organizationDomain webhooks)...
+    const joinByDomain = page.getByRole("list", { name: "Verified domains" });
+    await expect
+      .poll(async () => {
+        await page.reload();
+        return joinByDomain.textContent();
+      })
+      .toContain(`People with an address at ${domain} can ask to join`);
     await clerkLoaded(page);
+    await joinByDomain.screenshot({ path: `${SCREENSHOTS}/dashboard-verified-domains.png` });
+
+    // ... and the admin sees both requests, approves the newcomer in the Requests tab...
     profile = await openProfile(page, "Members", /^Requests/);
     await profile.getByRole("tab", { name: /Requests/ }).click();
     await expect(profile.getByText(email)).toBeVisible();

@@ -1,20 +1,36 @@
 import { spawn } from "node:child_process";
+import { createWriteStream, mkdirSync, readFileSync } from "node:fs";
+import path from "node:path";
 import postgres from "postgres";
 import type { TestProject } from "vitest/node";
 import { type EmbeddedPostgres, startEmbeddedPostgres } from "../../scripts/lib/embedded-postgres";
 import { runMigrations } from "../../src/db/migrate";
+import { type AppProcess, startApp } from "./app-process";
+import "./app-stack";
+import { type EmulatorProcess, removeDataDir, startEmulatorProcess } from "./emulator-process";
 
-declare module "vitest" {
-  export interface ProvidedContext {
-    databaseUrl: string;
-  }
-}
+const LOGS = "test-results/logs";
 
-function run(command: string, args: string[]): Promise<void> {
+// A production build, as `npm run build` makes it; its output goes to a file, shown if it fails.
+// `npm test` builds once for every suite and says so with TEST_APP_BUILT.
+function build(): Promise<void> {
+  if (process.env.TEST_APP_BUILT === "1") return Promise.resolve();
+  mkdirSync(LOGS, { recursive: true });
+  const logFile = path.join(LOGS, "build.log");
+  const log = createWriteStream(logFile);
   return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { stdio: "inherit", env: process.env });
+    const child = spawn(process.execPath, ["--import", "tsx", "scripts/launch.ts", "build"], {
+      stdio: ["ignore", "pipe", "pipe"],
+      env: process.env,
+    });
+    child.stdout.pipe(log);
+    child.stderr.pipe(log);
     child.once("exit", (code) =>
-      code === 0 ? resolve() : reject(new Error(`${args.join(" ")} exited with ${code}`)),
+      log.end(() =>
+        code === 0
+          ? resolve()
+          : reject(new Error(`next build exited with ${code}:\n${readFileSync(logFile, "utf8")}`)),
+      ),
     );
   });
 }
@@ -31,22 +47,49 @@ async function resetSchema(url: string) {
   }
 }
 
-// Once per run for the app suites: a production build (what `npm start` serves) and a migrated
-// database — DATABASE_URL when set, else an in-memory embedded PGlite server.
+// Once per run for the app suites: the build, a migrated database — DATABASE_URL when set, else an
+// in-memory embedded PGlite server — and the shared stack of tests/support/app-stack.ts.
 export default async function setup(project: TestProject) {
-  await run(process.execPath, ["--import", "tsx", "scripts/launch.ts", "build"]);
   let embedded: EmbeddedPostgres | undefined;
   let url = process.env.DATABASE_URL;
-  if (url) {
-    await resetSchema(url);
-  } else {
-    // Several app processes (a pool of 5 each) and the suites' own clients share it at once.
-    embedded = await startEmbeddedPostgres({ port: 0, maxConnections: 40 });
-    url = embedded.url;
-  }
-  await runMigrations(url);
-  project.provide("databaseUrl", url);
-  return async () => {
+  const database = (async () => {
+    if (url) {
+      await resetSchema(url);
+    } else {
+      // Several app processes (a pool of 5 each) and the suites' own clients share it at once.
+      embedded = await startEmbeddedPostgres({ port: 0, maxConnections: 60 });
+      url = embedded.url;
+    }
+    await runMigrations(url);
+    return url;
+  })();
+  const [databaseUrl] = await Promise.all([database, build()]);
+  let emulator: EmulatorProcess | undefined;
+  let app: AppProcess | undefined;
+  const stop = async () => {
+    mkdirSync(LOGS, { recursive: true });
+    if (app) {
+      await app.stop();
+      createWriteStream(path.join(LOGS, "shared-app.log")).end(app.output());
+    }
+    if (emulator) {
+      await emulator.stop();
+      createWriteStream(path.join(LOGS, "shared-emulator.log")).end(emulator.output());
+      removeDataDir(emulator.dataDir);
+    }
     await embedded?.stop();
   };
+  try {
+    emulator = await startEmulatorProcess();
+    app = await startApp({ emulator, databaseUrl });
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+  project.provide("databaseUrl", databaseUrl);
+  project.provide("appStack", {
+    appUrl: app.url,
+    emulator: { url: emulator.url, frontendUrl: emulator.frontendUrl },
+  });
+  return stop;
 }

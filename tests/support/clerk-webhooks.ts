@@ -122,11 +122,60 @@ export function organizationEvent(
   return clerkEvent(type, organizationJson(o));
 }
 
-export function deletedEvent(type: "user.deleted" | "organization.deleted", id: string) {
+const DELETED_OBJECT = {
+  "user.deleted": "user",
+  "organization.deleted": "organization",
+  "organizationDomain.deleted": "organization_domain",
+} as const;
+
+export function deletedEvent(type: keyof typeof DELETED_OBJECT, id: string) {
+  return clerkEvent(type, { object: DELETED_OBJECT[type], id, deleted: true });
+}
+
+export type DomainFields = {
+  id: string;
+  organization: OrganizationFields;
+  name: string;
+  enrollmentMode: "manual_invitation" | "automatic_invitation" | "automatic_suggestion";
+  verified: boolean;
+  createdAt?: number;
+  updatedAt: number;
+};
+
+export function domainEvent(
+  type: "organizationDomain.created" | "organizationDomain.updated",
+  d: DomainFields,
+): ClerkEvent {
+  const verification = d.verified
+    ? {
+        status: "verified",
+        strategy: "email_code",
+        attempts: 1,
+        expire_at: null,
+        verified_at: null,
+      }
+    : null;
   return clerkEvent(type, {
-    object: type === "user.deleted" ? "user" : "organization",
-    id,
-    deleted: true,
+    object: "organization_domain",
+    id: d.id,
+    organization_id: d.organization.id,
+    name: d.name,
+    enrollment_mode: d.enrollmentMode,
+    affiliation_email_address: d.verified ? `admin@${d.name}` : null,
+    affiliation_verification: verification,
+    ownership_verification: null,
+    verification,
+    total_pending_invitations: 0,
+    total_pending_suggestions: 0,
+    public_organization_data: {
+      id: d.organization.id,
+      name: d.organization.name,
+      slug: d.organization.slug,
+      image_url: "",
+      has_image: false,
+    },
+    created_at: d.createdAt ?? d.updatedAt,
+    updated_at: d.updatedAt,
   });
 }
 

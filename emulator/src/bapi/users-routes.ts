@@ -1,8 +1,10 @@
 import { z } from "zod";
 import type { Core } from "../core";
+import { verifyPassword } from "../crypto/password";
 import { membershipPayload, membershipsOfUser } from "../domain/memberships";
 import { parseParams } from "../domain/params";
 import { createUser, deleteUser, getUser, updateUser, updateUserMetadata } from "../domain/users";
+import { errors } from "../http/clerk-errors";
 import type { Router } from "../http/router";
 import { userJSON } from "../json/bapi-json";
 import type { UserRecord } from "../store/records";
@@ -28,6 +30,8 @@ const CreateUserBody = z
     skip_legal_checks: z.boolean().optional(),
   })
   .strict();
+
+const VerifyPasswordBody = z.object({ password: z.string() }).strict();
 
 const UpdateUserBody = z
   .object({
@@ -189,6 +193,17 @@ export function registerUserRoutes(router: Router, core: Core) {
         "replace",
       );
       return json(userJSON(user));
+    })
+    // Clerk's check of a password (re-verification in custom flows); the dev launcher asks it
+    // whether the seed's passwords still work before printing them.
+    .add("POST", "/v1/users/:id/verify_password", async (req, p) => {
+      const body = parseParams(VerifyPasswordBody, req.body);
+      const user = getUser(core, p.id as string);
+      if (user.passwordHash === null) throw errors.noPasswordSet();
+      if (!(await verifyPassword(body.password, user.passwordHash))) {
+        throw errors.passwordIncorrect();
+      }
+      return json({ verified: true });
     })
     .add("DELETE", "/v1/users/:id", (req, p) => json(deleteUser(ctxOf(core, req), p.id as string)))
     .add("GET", "/v1/users/:id/organization_memberships", (req, p) => {

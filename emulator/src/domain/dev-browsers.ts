@@ -5,7 +5,8 @@ import type { ClientRecord, SessionRecord } from "../store/records";
 const IDLE_CLIENT_MS = 7 * 24 * 60 * 60 * 1000;
 
 // Clients nobody has used for a week, with no live session, are forgotten (their browser simply
-// gets a new dev browser), and so are sign-ins and sign-ups past their abandon time.
+// gets a new dev browser), and so are sign-ins and sign-ups past their abandon time and OAuth
+// flows past their expiry.
 function forgetIdleClients(core: Core, now: number) {
   const { store } = core;
   for (const client of Object.values(store.state.clients)) {
@@ -16,6 +17,9 @@ function forgetIdleClients(core: Core, now: number) {
     for (const a of Object.values(store.state[collection])) {
       if (a.abandonAt < now || !store.state.clients[a.clientId]) store.remove(collection, a.id);
     }
+  }
+  for (const flow of Object.values(store.state.oauthFlows)) {
+    if (flow.expiresAt <= now) store.remove("oauthFlows", flow.id);
   }
 }
 

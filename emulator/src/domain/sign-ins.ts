@@ -2,16 +2,32 @@ import type { Core, Ctx } from "../core";
 import { verifyPassword } from "../crypto/password";
 import { errors } from "../http/clerk-errors";
 import { newId } from "../store/ids";
-import type { ClientRecord, EmailAddressRecord, SignInRecord, UserRecord } from "../store/records";
+import type {
+  ClientRecord,
+  EmailAddressRecord,
+  ProviderIdentity,
+  SignInRecord,
+  UserRecord,
+  VerificationRecord,
+} from "../store/records";
 import { activeSessionsOf } from "./dev-browsers";
 import { checkEmailCode, sendEmailCode } from "./email-codes";
+import { linkIdentity, ownerOfIdentity, startOAuthFlow } from "./external-accounts";
 import { offeredSettings } from "./instance-settings";
 import { acceptInvitation, assertTicketUsable, invitationForTicket } from "./invitations";
 import { setPassword } from "./passwords";
 import { createSession } from "./sessions";
+import { providerOfStrategy } from "./social-providers";
 import { findUserByEmail, hashNewPassword } from "./users";
 
 const SIGN_IN_LIFETIME_MS = 24 * 60 * 60 * 1000;
+
+// Where an OAuth flow's callback sends the browser (see external-accounts.ts FlowStart).
+export type OAuthRedirect = {
+  redirectUrl: string;
+  actionCompleteRedirectUrl: string | null;
+  frontendApiUrl: string;
+};
 
 export type FirstFactorAttempt =
   | { strategy: "password"; password: string }
@@ -38,7 +54,14 @@ export type FirstFactor =
 // What the identified user can sign in with on this instance: their password, if they have one
 // and the instance takes passwords; a code sent to their primary address; and, with a password,
 // a password-reset code there (what makes <SignIn/>'s "Forgot password?" offer a reset).
-export function firstFactorsOf(core: Core, user: UserRecord): FirstFactor[] {
+export function firstFactorsOf(core: Core, user: UserRecord, signIn?: SignInRecord): FirstFactor[] {
+  // A social account whose provider does not vouch for the address links only once the user
+  // proves it with a code (Clerk's account-linking rule), whatever else the instance offers.
+  const linking = signIn?.identity?.emailAddress;
+  if (linking) {
+    const email = user.emailAddresses.find((e) => e.emailAddress === linking && e.verified);
+    return email ? [{ strategy: "email_code", emailAddress: email }] : [];
+  }
   const offered = offeredSettings(core).first_factors;
   const email = user.emailAddresses.find((e) => e.id === user.primaryEmailAddressId);
   const password = offered.password && user.passwordHash !== null;
@@ -52,10 +75,11 @@ export function firstFactorsOf(core: Core, user: UserRecord): FirstFactor[] {
 
 function factorOf<S extends FirstFactor["strategy"]>(
   ctx: Ctx,
-  user: UserRecord,
+  signIn: SignInRecord,
   strategy: S,
 ): Extract<FirstFactor, { strategy: S }> {
-  const factor = firstFactorsOf(ctx.core, user).find((f) => f.strategy === strategy);
+  const user = userOf(ctx, signIn);
+  const factor = firstFactorsOf(ctx.core, user, signIn).find((f) => f.strategy === strategy);
   if (!factor) throw errors.strategyForUserInvalid();
   return factor as Extract<FirstFactor, { strategy: S }>;
 }
@@ -80,6 +104,11 @@ export async function startSignIn(
     password?: string | undefined;
     strategy?: string | undefined;
     ticket?: string | undefined;
+    // `strategy: "oauth_<provider>"`: where the OAuth callback sends the browser, and the
+    // Frontend API's address as the browser sees it.
+    redirect?: OAuthRedirect | undefined;
+    // Continue the client's sign-up whose social account already has a user.
+    transfer?: boolean | undefined;
   },
 ): Promise<SignInRecord> {
   const { core } = ctx;
@@ -100,6 +129,24 @@ export async function startSignIn(
     abandonAt: now + SIGN_IN_LIFETIME_MS,
   };
   if (input.strategy === "ticket") return ticketSignIn(ctx, client, signIn, input.ticket);
+  if (input.transfer) return transferFromSignUp(ctx, client, signIn);
+  const provider = input.strategy ? providerOfStrategy(input.strategy) : null;
+  if (provider) {
+    if (!offeredSettings(core).social_connections[provider]) {
+      throw errors.paramInvalid("strategy", "is not a social connection of this instance");
+    }
+    if (!input.redirect) throw errors.paramMissing("redirect_url");
+    signIn.firstFactorVerification = startOAuthFlow(ctx, {
+      provider,
+      purpose: "sign_in",
+      targetId: signIn.id,
+      clientId: client.id,
+      ...input.redirect,
+    });
+    core.store.put("signIns", signIn);
+    client.signInId = signIn.id;
+    return signIn;
+  }
   if (input.identifier) {
     const user = findUserByEmail(core, input.identifier, { verifiedOnly: true });
     if (!user) throw errors.identifierNotFound();
@@ -131,7 +178,7 @@ export function prepareFirstFactor(ctx: Ctx, signIn: SignInRecord, strategy: str
       "must be email_code or reset_password_email_code (the factors that need preparing)",
     );
   }
-  const { emailAddress } = factorOf(ctx, userOf(ctx, signIn), strategy);
+  const { emailAddress } = factorOf(ctx, signIn, strategy);
   signIn.firstFactorVerification = sendEmailCode(
     ctx,
     emailAddress,
@@ -151,7 +198,7 @@ export async function attemptFirstFactor(
   if (signIn.status !== "needs_first_factor")
     throw errors.paramInvalid("strategy", "is not needed now");
   const user = userOf(ctx, signIn);
-  factorOf(ctx, user, attempt.strategy);
+  factorOf(ctx, signIn, attempt.strategy);
   if (attempt.strategy === "password") {
     const ok =
       user.passwordHash !== null && (await verifyPassword(attempt.password, user.passwordHash));
@@ -235,6 +282,69 @@ async function ticketSignIn(
   return completeSignIn(ctx, client, signIn);
 }
 
+// The OAuth flow of this sign-in came back with a provider account: the user it belongs to is
+// signed in (the account linked to them if it was not yet); one whose address the provider does
+// not vouch for first proves it with an emailed code; nobody's, and the sign-in is
+// "transferable": the client turns it into a sign-up (`transfer`).
+export function signInWithIdentity(
+  ctx: Ctx,
+  client: ClientRecord,
+  signIn: SignInRecord,
+  identity: ProviderIdentity,
+): SignInRecord {
+  const owner = ownerOfIdentity(ctx.core, identity);
+  signIn.identifier = identity.emailAddress;
+  signIn.identity = identity;
+  const oauth: VerificationRecord = signIn.firstFactorVerification ?? {
+    strategy: `oauth_${identity.provider}`,
+    status: "unverified",
+    emailAddressId: null,
+    codeHash: null,
+    attempts: 0,
+    expireAt: null,
+  };
+  if (!owner) {
+    signIn.firstFactorVerification = {
+      ...oauth,
+      status: "transferable",
+      externalRedirectUrl: undefined,
+      error: {
+        code: "external_account_not_found",
+        message: "Invalid external account",
+        longMessage: "The External Account was not found.",
+      },
+    };
+    touch(ctx, signIn);
+    return signIn;
+  }
+  signIn.userId = owner.user.id;
+  if (owner.by === "unverified_email") {
+    signIn.status = "needs_first_factor";
+    signIn.firstFactorVerification = null;
+    touch(ctx, signIn);
+    return signIn;
+  }
+  signIn.firstFactorVerification = { ...oauth, status: "verified", externalRedirectUrl: undefined };
+  return completeSignIn(ctx, client, signIn);
+}
+
+// `signIn.create({ transfer: true })`: the client's sign-up came back from its provider with an
+// account that has a user; sign that user in instead.
+function transferFromSignUp(ctx: Ctx, client: ClientRecord, signIn: SignInRecord) {
+  const signUp = client.signUpId ? ctx.core.store.state.signUps[client.signUpId] : undefined;
+  if (signUp?.externalAccountVerification?.status !== "transferable" || !signUp.identity) {
+    throw errors.paramInvalid("transfer", "needs a sign-up whose social account has a user");
+  }
+  ctx.core.store.put("signIns", signIn);
+  client.signInId = signIn.id;
+  client.signUpId = null;
+  const done = signInWithIdentity(ctx, client, signIn, signUp.identity);
+  if (done.firstFactorVerification?.status === "transferable") {
+    throw errors.paramInvalid("transfer", "needs a sign-up whose social account has a user");
+  }
+  return done;
+}
+
 // With an invitation's ticket, completing joins the invitee to its organization and makes that
 // organization the session's active one.
 function completeSignIn(ctx: Ctx, client: ClientRecord, signIn: SignInRecord): SignInRecord {
@@ -246,6 +356,7 @@ function completeSignIn(ctx: Ctx, client: ClientRecord, signIn: SignInRecord): S
     assertTicketUsable(ctx.core, inv);
     acceptInvitation(ctx, inv, user.id);
   }
+  if (signIn.identity) linkIdentity(ctx, user, signIn.identity);
   const session = createSession(ctx, user.id, {
     clientId: client.id,
     organizationId: inv?.organizationId,

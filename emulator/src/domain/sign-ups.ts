@@ -1,13 +1,21 @@
 import type { Core, Ctx } from "../core";
 import { errors } from "../http/clerk-errors";
 import { newId } from "../store/ids";
-import type { ClientRecord, SignUpRecord } from "../store/records";
+import type { ClientRecord, ProviderIdentity, SignUpRecord } from "../store/records";
 import { activeSessionsOf } from "./dev-browsers";
 import { normalizedEmailAddress } from "./email-addresses";
 import { checkEmailCode, sendEmailCode } from "./email-codes";
+import {
+  failVerification,
+  newExternalAccount,
+  ownerOfIdentity,
+  startOAuthFlow,
+} from "./external-accounts";
 import { offeredSettings } from "./instance-settings";
 import { acceptInvitation, assertTicketUsable, invitationForTicket } from "./invitations";
 import { createSession } from "./sessions";
+import type { OAuthRedirect } from "./sign-ins";
+import { providerOfStrategy } from "./social-providers";
 import { createUser, findUserByEmail, passwordHashFor } from "./users";
 
 const SIGN_UP_LIFETIME_MS = 24 * 60 * 60 * 1000;
@@ -19,6 +27,11 @@ export type SignUpFields = {
   lastName?: string | undefined;
   // `strategy: "ticket"`: an organization invitation's ticket (the link's `__clerk_ticket`).
   ticket?: string | undefined;
+  // `strategy: "oauth_<provider>"`, and where its callback sends the browser.
+  strategy?: string | undefined;
+  redirect?: OAuthRedirect | undefined;
+  // Continue the client's sign-in whose social account has no user yet.
+  transfer?: boolean | undefined;
 };
 
 export function getSignUp(ctx: Ctx, client: ClientRecord, id: string): SignUpRecord {
@@ -70,6 +83,14 @@ async function applyFields(ctx: Ctx, signUp: SignUpRecord, fields: SignUpFields)
     throw errors.paramUnknown("password");
   }
   if (fields.ticket !== undefined) await applyTicket(ctx, signUp, fields.ticket);
+  const provider = fields.strategy ? providerOfStrategy(fields.strategy) : null;
+  if (fields.strategy && fields.strategy !== "ticket" && !provider) {
+    throw errors.paramInvalid("strategy", "is not a sign-up strategy of this instance");
+  }
+  if (provider && !offered.social_connections[provider]) {
+    throw errors.paramInvalid("strategy", "is not a social connection of this instance");
+  }
+  if (provider && !fields.redirect) throw errors.paramMissing("redirect_url");
   if (fields.emailAddress !== undefined) {
     const email = normalizedEmailAddress(fields.emailAddress);
     if (signUp.invitationId && email !== signUp.emailAddress) {
@@ -109,10 +130,122 @@ export async function startSignUp(
     abandonAt: now + SIGN_UP_LIFETIME_MS,
   };
   // Validate everything before storing anything: a bad field leaves no half-made sign-up.
+  if (fields.transfer) return transferFromSignIn(ctx, client, signUp);
   await applyFields(ctx, signUp, fields);
   ctx.core.store.put("signUps", signUp);
   client.signUpId = signUp.id;
+  startSocialSignUp(ctx, client, signUp, fields);
   return completeIfReady(ctx, client, signUp);
+}
+
+// A sign-up through a social provider waits for its OAuth flow (oauth-flows.ts calls
+// signUpWithIdentity when it comes back).
+function startSocialSignUp(
+  ctx: Ctx,
+  client: ClientRecord,
+  signUp: SignUpRecord,
+  fields: SignUpFields,
+) {
+  const provider = fields.strategy ? providerOfStrategy(fields.strategy) : null;
+  if (!provider || !fields.redirect) return;
+  signUp.identity = undefined;
+  signUp.externalAccountVerification = startOAuthFlow(ctx, {
+    provider,
+    purpose: "sign_up",
+    targetId: signUp.id,
+    clientId: client.id,
+    ...fields.redirect,
+  });
+  ctx.core.store.save();
+}
+
+// The OAuth flow of this sign-up came back with a provider account. One that already has a user
+// (connected, or by a verified address) makes the sign-up "transferable": the client signs that
+// user in instead (`signIn.create({ transfer: true })`). Otherwise the account becomes the new
+// user's: its address (verified if the provider vouches for it, else by an emailed code) and
+// names; no password is needed.
+export async function signUpWithIdentity(
+  ctx: Ctx,
+  client: ClientRecord,
+  signUp: SignUpRecord,
+  identity: ProviderIdentity,
+): Promise<SignUpRecord> {
+  const verification = signUp.externalAccountVerification ?? {
+    strategy: `oauth_${identity.provider}`,
+    status: "unverified",
+    emailAddressId: null,
+    codeHash: null,
+    attempts: 0,
+    expireAt: null,
+  };
+  signUp.identity = identity;
+  signUp.updatedAt = ctx.core.now();
+  if (ownerOfIdentity(ctx.core, identity)) {
+    signUp.externalAccountVerification = {
+      ...verification,
+      status: "transferable",
+      externalRedirectUrl: undefined,
+      error: {
+        code: "external_account_exists",
+        message: "External account exists",
+        longMessage: "This external account already exists. Sign in instead.",
+      },
+    };
+    ctx.core.store.save();
+    return signUp;
+  }
+  const email = identity.emailAddress;
+  if (findUserByEmail(ctx.core, email)) {
+    // Held, unverified, by another user: Clerk will not hand it to a new one.
+    signUp.externalAccountVerification = failVerification(verification, {
+      code: "form_identifier_exists",
+      message: "That email address is taken. Please try another.",
+      longMessage: "That email address is taken. Please try another.",
+    });
+    ctx.core.store.save();
+    return signUp;
+  }
+  signUp.externalAccountVerification = {
+    ...verification,
+    status: "verified",
+    externalRedirectUrl: undefined,
+  };
+  if (offeredSettings(ctx.core).identifiers.email_address.enabled) {
+    signUp.emailAddress = email;
+    signUp.emailVerification = identity.emailVerified
+      ? {
+          strategy: `from_oauth_${identity.provider}`,
+          status: "verified",
+          emailAddressId: null,
+          codeHash: null,
+          attempts: 1,
+          expireAt: null,
+        }
+      : null;
+  }
+  signUp.firstName ??= identity.firstName;
+  signUp.lastName ??= identity.lastName;
+  ctx.core.store.save();
+  return completeIfReady(ctx, client, signUp);
+}
+
+// `signUp.create({ transfer: true })`: the client's sign-in came back from its provider with an
+// account nobody has; make it a new user.
+async function transferFromSignIn(ctx: Ctx, client: ClientRecord, signUp: SignUpRecord) {
+  const signIn = client.signInId ? ctx.core.store.state.signIns[client.signInId] : undefined;
+  const identity = signIn?.identity;
+  if (signIn?.firstFactorVerification?.status !== "transferable" || !identity) {
+    throw errors.paramInvalid("transfer", "needs a sign-in whose social account has no user");
+  }
+  signUp.externalAccountVerification = {
+    ...signIn.firstFactorVerification,
+    status: "unverified",
+    error: undefined,
+  };
+  ctx.core.store.put("signUps", signUp);
+  client.signUpId = signUp.id;
+  client.signInId = null;
+  return signUpWithIdentity(ctx, client, signUp, identity);
 }
 
 export async function updateSignUp(
@@ -125,6 +258,7 @@ export async function updateSignUp(
     throw errors.paramInvalid("sign_up", "is already complete");
   await applyFields(ctx, signUp, fields);
   ctx.core.store.save();
+  startSocialSignUp(ctx, client, signUp, fields);
   return completeIfReady(ctx, client, signUp);
 }
 
@@ -163,7 +297,10 @@ export async function attemptEmailVerification(
 async function completeIfReady(ctx: Ctx, client: ClientRecord, signUp: SignUpRecord) {
   const emailUnverified =
     signUp.emailAddress !== null && signUp.emailVerification?.status !== "verified";
-  if (missingFields(ctx.core, signUp).length > 0 || emailUnverified) return signUp;
+  const oauthPending =
+    signUp.externalAccountVerification !== undefined &&
+    signUp.externalAccountVerification.status !== "verified";
+  if (missingFields(ctx.core, signUp).length > 0 || emailUnverified || oauthPending) return signUp;
   const inv = signUp.invitationId
     ? ctx.core.store.state.invitations[signUp.invitationId]
     : undefined;
@@ -177,6 +314,11 @@ async function completeIfReady(ctx: Ctx, client: ClientRecord, signUp: SignUpRec
     passwordHash: signUp.passwordHash ?? undefined,
     firstName: signUp.firstName,
     lastName: signUp.lastName,
+    externalAccounts: signUp.identity ? [newExternalAccount(ctx.core, signUp.identity)] : [],
+    emailVerifiedBy:
+      signUp.emailVerification?.strategy === `from_oauth_${signUp.identity?.provider}`
+        ? signUp.emailVerification.strategy
+        : undefined,
   });
   if (inv) acceptInvitation(ctx, inv, user.id);
   const session = createSession(ctx, user.id, {
@@ -195,7 +337,8 @@ async function completeIfReady(ctx: Ctx, client: ClientRecord, signUp: SignUpRec
 export function missingFields(core: Core, signUp: SignUpRecord): string[] {
   const present: Record<string, boolean> = {
     email_address: signUp.emailAddress !== null,
-    password: signUp.passwordHash !== null,
+    // A sign-up through a social provider needs no password.
+    password: signUp.passwordHash !== null || signUp.identity !== undefined,
   };
   return signUpFields(core).required.filter((field) => !present[field]);
 }

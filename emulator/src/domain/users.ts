@@ -3,7 +3,12 @@ import { hashPassword } from "../crypto/password";
 import { errors } from "../http/clerk-errors";
 import { deletedJSON, userJSON } from "../json/bapi-json";
 import { newId } from "../store/ids";
-import type { Metadata, UserRecord } from "../store/records";
+import type {
+  ExternalAccountRecord,
+  Metadata,
+  UserRecord,
+  VerificationRecord,
+} from "../store/records";
 import { deleteApiKeysOf } from "./api-keys";
 import { enrollUser } from "./domain-enrollment";
 import { forgetRequestsOf } from "./membership-requests";
@@ -27,6 +32,10 @@ export type CreateUserInput = {
   unsafeMetadata?: Metadata | undefined;
   id?: string | undefined;
   createdAt?: number | undefined;
+  // A sign-up through a social provider: its account, and how the addresses were verified (the
+  // provider vouched for them) when not by the instance's own means.
+  externalAccounts?: ExternalAccountRecord[] | undefined;
+  emailVerifiedBy?: VerificationRecord["strategy"] | undefined;
 };
 
 export type UpdateUserInput = {
@@ -96,13 +105,19 @@ export async function createUser(ctx: Ctx, input: CreateUserInput): Promise<User
   if (input.id && core.store.state.users[input.id]) throw errors.duplicateRecord("user");
 
   const now = input.createdAt ?? core.now();
-  const emailAddresses = emails.map((emailAddress) => ({
-    id: newId("idn"),
-    emailAddress,
-    verified: true,
-    createdAt: now,
-    updatedAt: now,
-  }));
+  const emailAddresses = emails.map((emailAddress) => {
+    const id = newId("idn");
+    const strategy = input.emailVerifiedBy;
+    const verification: VerificationRecord | undefined = strategy && {
+      strategy,
+      status: "verified",
+      emailAddressId: id,
+      codeHash: null,
+      attempts: 1,
+      expireAt: null,
+    };
+    return { id, emailAddress, verified: true, verification, createdAt: now, updatedAt: now };
+  });
   const user: UserRecord = {
     id: input.id ?? newId("user"),
     externalId: input.externalId ?? null,
@@ -112,6 +127,7 @@ export async function createUser(ctx: Ctx, input: CreateUserInput): Promise<User
     emailAddresses,
     primaryEmailAddressId: emailAddresses[0]?.id ?? null,
     passwordHash,
+    externalAccounts: input.externalAccounts ?? [],
     publicMetadata: input.publicMetadata ?? {},
     privateMetadata: input.privateMetadata ?? {},
     unsafeMetadata: input.unsafeMetadata ?? {},

@@ -14,7 +14,8 @@ import { mintSessionToken, mintTemplateToken } from "../tokens/session-token";
 import { appOriginOf, clientSession, type FapiCtx, fapiCtx } from "./context";
 import { clientJSON, withClient } from "./envelope";
 
-const APPLICATION_NAME = "Acme Projects";
+// The name Clerk's components (and the stand-in provider pages) show for the application.
+export const APPLICATION_NAME = "Acme Projects";
 
 const TouchBody = z.object({
   active_organization_id: z.string().optional(),

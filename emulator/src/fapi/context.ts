@@ -37,6 +37,30 @@ export function appOriginOf(core: Core, headers: IncomingMessage["headers"]): st
   return core.config.authorizedParty;
 }
 
+const LOOPBACK = new Set(["localhost", "127.0.0.1", "[::1]"]);
+
+// A URL the emulator sends the browser to (after a handshake, an OAuth flow): only the app's own
+// pages, or a loopback origin in development, never an open redirect. A path is the app's.
+export function appRedirectUrl(
+  core: Core,
+  headers: IncomingMessage["headers"],
+  raw: string | null | undefined,
+  param: string,
+): URL {
+  const appOrigin = appOriginOf(core, headers);
+  if (!raw || !URL.canParse(raw, appOrigin)) {
+    throw errors.paramInvalid(param, "must be a URL of the application", 400);
+  }
+  const target = new URL(raw, appOrigin);
+  if (
+    !/^https?:$/.test(target.protocol) ||
+    (target.origin !== appOrigin && !LOOPBACK.has(target.hostname))
+  ) {
+    throw errors.paramInvalid(param, "must point at the application", 400);
+  }
+  return target;
+}
+
 // The Frontend API's address as the browser sees it: the app's proxy reports it (and overwrites
 // whatever a browser sends as Clerk-Proxy-Url); a direct caller reached the emulator at its Host.
 export function frontendApiUrlOf(core: Core, headers: IncomingMessage["headers"]): string {

@@ -6,36 +6,22 @@ import { findMembership } from "../domain/memberships";
 import { errors } from "../http/clerk-errors";
 import type { RequestInfo, Router } from "../http/router";
 import { mintSessionToken } from "../tokens/session-token";
-import { appOriginOf, clientOfDevBrowser } from "./context";
-
-const LOOPBACK = new Set(["localhost", "127.0.0.1", "[::1]"]);
+import { appRedirectUrl, clientOfDevBrowser } from "./context";
 
 // The SDK's cookie suffix: the first 8 characters of base64url(sha1(publishable key)).
 export function cookieSuffix(publishableKey: string): string {
   return createHash("sha1").update(publishableKey).digest("base64url").slice(0, 8);
 }
 
-function redirectTarget(core: Core, req: RequestInfo): URL {
-  const raw = req.query.get("redirect_url");
-  if (!raw || !URL.canParse(raw))
-    throw errors.paramInvalid("redirect_url", "must be an absolute URL", 400);
-  const target = new URL(raw);
-  const appOrigin = appOriginOf(core, req.headers);
-  // Only back to the app (or a loopback origin in development): never an open redirect.
-  if (
-    !/^https?:$/.test(target.protocol) ||
-    (target.origin !== appOrigin && !LOOPBACK.has(target.hostname))
-  ) {
-    throw errors.paramInvalid("redirect_url", "must point at the application", 400);
-  }
-  return target;
-}
-
 // GET /v1/client/handshake: how a server-rendered request learns the browser's session state.
 // @clerk/backend redirects the browser here; the answer goes back to `redirect_url` with a
 // signed `__clerk_handshake` token listing the cookies to set (dev-browser, client_uat, session).
 async function handshake(core: Core, req: RequestInfo) {
-  const target = redirectTarget(core, req);
+  const raw = req.query.get("redirect_url");
+  if (!raw || !URL.canParse(raw)) {
+    throw errors.paramInvalid("redirect_url", "must be an absolute URL", 400);
+  }
+  const target = appRedirectUrl(core, req.headers, raw, "redirect_url");
   const client =
     clientOfDevBrowser(core, req.query.get("__clerk_db_jwt")) ?? createDevBrowser(core);
   const session = activeSessionsOf(core, client).find((s) => s.id === client.lastActiveSessionId);

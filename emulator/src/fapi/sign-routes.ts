@@ -4,6 +4,7 @@ import { FormBoolean, parseParams } from "../domain/params";
 import {
   attemptFirstFactor,
   getSignIn,
+  type OAuthRedirect,
   prepareFirstFactor,
   resetPassword,
   startSignIn,
@@ -15,17 +16,24 @@ import {
   startSignUp,
   updateSignUp,
 } from "../domain/sign-ups";
-import type { Router } from "../http/router";
+import type { RequestInfo, Router } from "../http/router";
 import { fapiSignInJSON, fapiSignUpJSON } from "../json/fapi-json";
-import { fapiCtx } from "./context";
+import { appRedirectUrl, fapiCtx, frontendApiUrlOf } from "./context";
 import { withClient } from "./envelope";
 
 // clerk-js also sends locale, timezone and the like; only the fields below mean anything here.
+// An OAuth strategy's redirects (sign-in and sign-up alike).
+const RedirectFields = {
+  redirect_url: z.string().optional(),
+  action_complete_redirect_url: z.string().optional(),
+};
 const SignInBody = z.object({
   identifier: z.string().optional(),
   password: z.string().optional(),
   strategy: z.string().optional(),
   ticket: z.string().optional(),
+  transfer: FormBoolean.optional(),
+  ...RedirectFields,
 });
 const PrepareBody = z.object({ strategy: z.string(), email_address_id: z.string().optional() });
 const AttemptBody = z.discriminatedUnion("strategy", [
@@ -40,6 +48,8 @@ const ResetPasswordBody = z.object({
 const SignUpBody = z.object({
   strategy: z.string().optional(),
   ticket: z.string().optional(),
+  transfer: FormBoolean.optional(),
+  ...RedirectFields,
   email_address: z.string().optional(),
   password: z.string().optional(),
   first_name: z.string().max(256).optional(),
@@ -47,8 +57,28 @@ const SignUpBody = z.object({
 });
 const VerificationBody = z.object({ strategy: z.string(), code: z.string().optional() });
 
-const signUpFields = (body: z.infer<typeof SignUpBody>) => ({
+// Where an OAuth flow's callback sends the browser: the app's pages only.
+function oauthRedirect(
+  core: Core,
+  req: RequestInfo,
+  body: z.infer<typeof SignInBody> | z.infer<typeof SignUpBody>,
+): OAuthRedirect | undefined {
+  if (body.redirect_url === undefined) return undefined;
+  const complete = body.action_complete_redirect_url;
+  return {
+    redirectUrl: appRedirectUrl(core, req.headers, body.redirect_url, "redirect_url").toString(),
+    actionCompleteRedirectUrl: complete
+      ? appRedirectUrl(core, req.headers, complete, "action_complete_redirect_url").toString()
+      : null,
+    frontendApiUrl: frontendApiUrlOf(core, req.headers),
+  };
+}
+
+const signUpFields = (core: Core, req: RequestInfo, body: z.infer<typeof SignUpBody>) => ({
   ticket: body.strategy === "ticket" ? (body.ticket ?? "") : undefined,
+  strategy: body.strategy,
+  redirect: oauthRedirect(core, req, body),
+  transfer: body.transfer,
   emailAddress: body.email_address,
   password: body.password,
   firstName: body.first_name,
@@ -62,7 +92,11 @@ export function registerSignRoutes(router: Router, core: Core) {
       "/v1/client/sign_ins",
       async (req) => {
         const f = fapiCtx(core, req);
-        const signIn = await startSignIn(f, f.client, parseParams(SignInBody, req.body));
+        const body = parseParams(SignInBody, req.body);
+        const signIn = await startSignIn(f, f.client, {
+          ...body,
+          redirect: oauthRedirect(core, req, body),
+        });
         return withClient(f, fapiSignInJSON(core, signIn));
       },
       "frontend",
@@ -125,7 +159,7 @@ export function registerSignRoutes(router: Router, core: Core) {
         const signUp = await startSignUp(
           f,
           f.client,
-          signUpFields(parseParams(SignUpBody, req.body)),
+          signUpFields(core, req, parseParams(SignUpBody, req.body)),
         );
         return withClient(f, fapiSignUpJSON(core, signUp));
       },
@@ -149,7 +183,7 @@ export function registerSignRoutes(router: Router, core: Core) {
           f,
           f.client,
           getSignUp(f, f.client, p.id as string),
-          signUpFields(parseParams(SignUpBody, req.body)),
+          signUpFields(core, req, parseParams(SignUpBody, req.body)),
         );
         return withClient(f, fapiSignUpJSON(core, signUp));
       },

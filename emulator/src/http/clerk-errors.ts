@@ -101,6 +101,8 @@ export const errors = {
       "Couldn't find your account.",
       "identifier",
     ),
+  noPasswordSet: () =>
+    single(400, "password_not_set", "no password", "This user has no password set.", "password"),
   passwordIncorrect: (param = "password") =>
     single(
       422,
@@ -336,4 +338,20 @@ export const errors = {
       "This organization permission is not associated with the organization role.",
     ),
   apiKeyNotFound: () => single(404, "resource_not_found", "not found", "API key not found."),
+  machineNotFound: (param?: string) =>
+    single(404, "resource_not_found", "not found", "Machine not found.", param),
+  // What @clerk/backend reports as "Machine token not found": unknown, revoked, expired, or not
+  // granted to the machine that asks.
+  m2mTokenNotFound: () =>
+    single(404, "resource_not_found", "not found", "Machine token not found."),
+  machineScopeExists: () =>
+    single(409, "duplicate_record", "conflict", "This machine already has access to that machine."),
+  // A Backend API call that only a machine's secret key may make (creating M2M tokens).
+  machineSecretKeyRequired: () =>
+    single(
+      401,
+      "authentication_invalid",
+      "Unauthorized request",
+      "This request must be authenticated with a machine secret key.",
+    ),
 };

@@ -1,14 +1,12 @@
 import type { Core } from "../core";
 import { isUsable } from "../domain/api-keys";
 import { invitationStatus } from "../domain/invitations";
+import { isUsableToken } from "../domain/m2m-tokens";
 import { membersCount } from "../domain/organizations";
 import { permissionsOfRole } from "../domain/roles";
+import { escapeHtml } from "../http/html";
 
-const esc = (v: unknown) =>
-  String(v ?? "").replace(
-    /[&<>"']/g,
-    (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c] as string,
-  );
+const esc = escapeHtml;
 
 const time = (ms: number | null) => (ms ? new Date(ms).toISOString().replace(".000Z", "Z") : "—");
 
@@ -28,7 +26,7 @@ function table(title: string, headers: string[], rows: Cell[][]): string {
 }
 
 // A read-only view of the emulator's state, in the spirit of the Firebase emulator UI. It never
-// shows a password hash or an API key secret (those are not stored in the clear anyway).
+// shows a password hash, an API key secret or a machine's secret key and tokens.
 export function renderInspectPage(core: Core): string {
   const { state } = core.store;
   const now = core.now();
@@ -107,6 +105,24 @@ export function renderInspectPage(core: Core): string {
     time(k.expiration),
     time(k.lastUsedAt),
   ]);
+  const machineName = (id: string) => state.machines[id]?.name ?? id;
+  const machines = Object.values(state.machines).map((m) => [
+    m.id,
+    m.name,
+    m.scopedMachines.map((s) => machineName(s.id)).join(", ") || "(none)",
+    `${m.defaultTokenTtl} s`,
+    time(m.createdAt),
+  ]);
+  const m2mTokens = Object.values(state.m2mTokens)
+    .sort((a, b) => b.createdAt - a.createdAt)
+    .map((t) => [
+      t.id,
+      machineName(t.subject),
+      t.scopes.map(machineName).join(", ") || "(none)",
+      t.revoked ? "revoked" : isUsableToken(t, now) ? "active" : "expired",
+      time(t.expiration),
+      time(t.lastUsedAt),
+    ]);
   const sessions = Object.values(state.sessions).map((s) => [
     s.id,
     email(s.userId),
@@ -155,6 +171,8 @@ ${table("Invitations", ["id", "organization", "email", "role", "status", "expire
 ${table("Organization domains", ["id", "organization", "name", "verification", "enrollment"], domains)}
 ${table("Suggestions and membership requests", ["kind", "organization", "user", "status", "created"], requests)}
 ${table("API keys", ["id", "name", "owner", "scopes", "status", "expires", "last used"], keys)}
+${table("Machines", ["id", "name", "may call", "token lifetime", "created"], machines)}
+${table("M2M tokens (opaque)", ["id", "machine", "for", "status", "expires", "last used"], m2mTokens)}
 ${table("Sessions", ["id", "user", "status", "active org", "created"], sessions)}
 ${table("Mailbox (codes and invitation links)", ["sent", "to", "subject", "code", "link"], mailbox)}
 ${table("Webhook deliveries", ["svix-id", "event", "state", "attempts", "results", "created"], deliveries)}

@@ -3,6 +3,7 @@ import type {
   ApiKeyRecord,
   DomainVerificationRecord,
   EmailAddressRecord,
+  ExternalAccountRecord,
   MembershipRecord,
   OrganizationDomainRecord,
   OrganizationInvitationRecord,
@@ -38,24 +39,93 @@ const ADMIN_VERIFIED = {
   expire_at: null,
 };
 
-// An address the user added and verified with a code shows that code's verification; one that
-// arrived verified (Backend API, sign-up, seed) Clerk's admin verification; one never sent a
-// code, none.
-export function emailAddressJSON(e: EmailAddressRecord) {
+// `verification_oauth`, the same in both APIs: a social provider's OAuth flow, with where the
+// browser authorizes while it waits and Clerk's error when it failed or must be transferred.
+export function oauthVerificationJSON(v: VerificationRecord) {
+  return {
+    object: "verification_oauth",
+    status: v.status,
+    strategy: v.strategy,
+    ...(v.externalRedirectUrl ? { external_verification_redirect_url: v.externalRedirectUrl } : {}),
+    error: v.error
+      ? { code: v.error.code, message: v.error.message, long_message: v.error.longMessage }
+      : null,
+    attempts: v.attempts,
+    expire_at: v.expireAt ?? 0,
+  };
+}
+
+// How an address arrived verified: a provider vouched for it (`from_oauth_<provider>`), or a code.
+export function addressVerificationJSON(v: VerificationRecord) {
+  if (v.strategy.startsWith("from_oauth_")) {
+    return {
+      object: "verification_from_oauth",
+      status: v.status === "verified" ? "verified" : "unverified",
+      strategy: v.strategy,
+      attempts: null,
+      expire_at: null,
+    };
+  }
+  return otpVerificationJSON(v);
+}
+
+// An address the user added and verified with a code shows that code's verification, one a
+// social provider vouched for that provider's; one that arrived verified otherwise (Backend API,
+// sign-up, seed) Clerk's admin verification; one never sent a code, none. `linkedTo` names the
+// user's social accounts that carry the address.
+export function emailAddressJSON(
+  e: EmailAddressRecord,
+  linkedTo: { type: string; id: string }[] = [],
+) {
   return {
     id: e.id,
     object: "email_address",
     email_address: e.emailAddress,
     reserved: false,
     verification: e.verification
-      ? otpVerificationJSON(e.verification)
+      ? addressVerificationJSON(e.verification)
       : e.verified
         ? ADMIN_VERIFIED
         : null,
-    linked_to: [],
+    linked_to: linkedTo,
     matches_sso_connection: false,
     created_at: e.createdAt,
     updated_at: e.updatedAt,
+  };
+}
+
+// The user's social accounts that carry each address (`linked_to`).
+function linksOf(u: UserRecord, e: EmailAddressRecord) {
+  return (u.externalAccounts ?? [])
+    .filter((a) => a.identity?.emailAddress === e.emailAddress)
+    .map((a) => ({ type: `oauth_${a.provider}`, id: a.identificationId }));
+}
+
+export const userEmailAddressesJSON = (u: UserRecord) =>
+  u.emailAddresses.map((e) => emailAddressJSON(e, linksOf(u, e)));
+
+// `ExternalAccountWithVerification`, the same in both APIs (and webhooks).
+export function externalAccountJSON(a: ExternalAccountRecord) {
+  const id = a.identity;
+  return {
+    object: "external_account",
+    id: a.id,
+    provider: `oauth_${a.provider}`,
+    identification_id: a.identificationId,
+    provider_user_id: id?.providerUserId ?? "",
+    approved_scopes: id?.approvedScopes ?? "",
+    email_address: id?.emailAddress ?? "",
+    email_address_verified: id ? id.emailVerified : null,
+    first_name: id?.firstName ?? "",
+    last_name: id?.lastName ?? "",
+    image_url: id?.imageUrl ?? "",
+    username: id?.username ?? null,
+    phone_number: null,
+    public_metadata: {},
+    label: null,
+    created_at: a.createdAt,
+    updated_at: a.updatedAt,
+    verification: oauthVerificationJSON(a.verification),
   };
 }
 
@@ -77,7 +147,7 @@ export function userJSON(u: UserRecord) {
     public_metadata: u.publicMetadata,
     private_metadata: u.privateMetadata,
     unsafe_metadata: u.unsafeMetadata,
-    email_addresses: u.emailAddresses.map(emailAddressJSON),
+    email_addresses: userEmailAddressesJSON(u),
     phone_numbers: [],
     web3_wallets: [],
     passkeys: [],
@@ -88,7 +158,7 @@ export function userJSON(u: UserRecord) {
     mfa_enabled_at: null,
     mfa_disabled_at: null,
     password_last_updated_at: null,
-    external_accounts: [],
+    external_accounts: (u.externalAccounts ?? []).map(externalAccountJSON),
     saml_accounts: [],
     enterprise_accounts: [],
     last_sign_in_at: u.lastSignInAt,

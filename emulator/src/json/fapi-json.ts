@@ -24,10 +24,12 @@ import type {
   VerificationRecord,
 } from "../store/records";
 import {
-  emailAddressJSON,
-  otpVerificationJSON,
+  addressVerificationJSON,
+  externalAccountJSON,
+  oauthVerificationJSON,
   publicOrganizationDataJSON,
   publicUserDataJSON,
+  userEmailAddressesJSON,
 } from "./bapi-json";
 
 // The picture of a user without one, as Clerk generates one (`has_image` stays false): their
@@ -130,14 +132,14 @@ export function fapiUserJSON(core: Core, user: UserRecord) {
     two_factor_enabled: false,
     totp_enabled: false,
     backup_code_enabled: false,
-    email_addresses: user.emailAddresses.map(emailAddressJSON),
+    email_addresses: userEmailAddressesJSON(user),
     phone_numbers: [],
     web3_wallets: [],
     passkeys: [],
     // clerk-js finds the active organization (and its permissions) in this list, by the
     // session's `last_active_organization_id`.
     organization_memberships: memberships.map((m) => fapiMembershipJSON(core, m)),
-    external_accounts: [],
+    external_accounts: (user.externalAccounts ?? []).map(externalAccountJSON),
     saml_accounts: [],
     enterprise_accounts: [],
     password_last_updated_at: null,
@@ -229,18 +231,20 @@ function ticketVerificationJSON(v: VerificationRecord) {
   };
 }
 
-// `Stubs.Verification.OTP` for the code factors (bapi-json.ts: the same in both APIs).
+// `Stubs.Verification.OTP` for the code factors, `Stubs.Verification.Oauth` for a social
+// provider's flow (bapi-json.ts: the same in both APIs).
 function verificationJSON(v: VerificationRecord) {
   if (v.strategy === "password") return passwordVerificationJSON(v);
   if (v.strategy === "ticket") return ticketVerificationJSON(v);
-  return otpVerificationJSON(v);
+  if (v.strategy.startsWith("oauth_")) return oauthVerificationJSON(v);
+  return addressVerificationJSON(v);
 }
 
 // `safe_identifier` is the address itself, as @clerk/ui matches it against the identifier typed to
 // pick the factor to show.
-function supportedFirstFactors(core: Core, user: UserRecord | undefined) {
+function supportedFirstFactors(core: Core, user: UserRecord | undefined, signIn: SignInRecord) {
   if (!user) return [];
-  return firstFactorsOf(core, user).map((factor) =>
+  return firstFactorsOf(core, user, signIn).map((factor) =>
     factor.strategy === "password"
       ? { strategy: "password" }
       : {
@@ -260,7 +264,7 @@ export function fapiSignInJSON(core: Core, signIn: SignInRecord) {
     status: signIn.status,
     supported_identifiers: ["email_address"],
     identifier: signIn.identifier,
-    supported_first_factors: supportedFirstFactors(core, user),
+    supported_first_factors: supportedFirstFactors(core, user, signIn),
     supported_second_factors: null,
     first_factor_verification: signIn.firstFactorVerification
       ? verificationJSON(signIn.firstFactorVerification)
@@ -284,6 +288,7 @@ const SIGN_UP_NEXT_ACTION = {
   verified: "",
   failed: "needs_prepare",
   expired: "needs_prepare",
+  transferable: "",
 } as const;
 
 // Null until a code has been sent. Clerk describes an unprepared address as an unverified
@@ -314,7 +319,9 @@ export function fapiSignUpJSON(core: Core, signUp: SignUpRecord) {
       email_address: signUpEmailVerificationJSON(signUp.emailVerification),
       phone_number: null,
       web3_wallet: null,
-      external_account: null,
+      external_account: signUp.externalAccountVerification
+        ? oauthVerificationJSON(signUp.externalAccountVerification)
+        : null,
     },
     username: null,
     email_address: signUp.emailAddress,
@@ -347,12 +354,14 @@ export function fapiClientJSON(
   const sessions = activeSessionsOf(core, client);
   const signIn = client.signInId === null ? undefined : core.store.state.signIns[client.signInId];
   const signUp = client.signUpId === null ? undefined : core.store.state.signUps[client.signUpId];
-  // Only attempts still in progress: a finished one is reported once, as the response that
-  // finished it, and an abandoned one is gone.
-  const currentSignIn =
-    signIn && signIn.status !== "complete" && signIn.abandonAt > now ? signIn : null;
-  const currentSignUp =
-    signUp && signUp.status === "missing_requirements" && signUp.abandonAt > now ? signUp : null;
+  // Attempts still in progress, and one an OAuth callback finished (no answer reported it: the
+  // page the browser lands on reads it here) while its session lasts; an attempt finished by an
+  // answer was reported by it, and an abandoned one is gone.
+  const live = (a: { status: string; abandonAt: number; createdSessionId: string | null }) =>
+    a.abandonAt > now &&
+    (a.status !== "complete" || sessions.some((s) => s.id === a.createdSessionId));
+  const currentSignIn = signIn && live(signIn) ? signIn : null;
+  const currentSignUp = signUp && signUp.status !== "abandoned" && live(signUp) ? signUp : null;
   const lastActive = sessions.some((s) => s.id === client.lastActiveSessionId)
     ? client.lastActiveSessionId
     : null;

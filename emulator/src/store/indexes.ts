@@ -13,6 +13,9 @@ type KeysOf<C extends CollectionName> = (record: RecordOf<C>) => readonly string
 export const emailDomainOf = (emailAddress: string) =>
   emailAddress.slice(emailAddress.lastIndexOf("@") + 1).toLowerCase();
 
+export const externalAccountKey = (provider: string, providerUserId: string) =>
+  `${provider} ${providerUserId}`;
+
 export const membershipPairKey = (organizationId: string, userId: string) =>
   `${organizationId} ${userId}`;
 
@@ -23,6 +26,11 @@ export const INDEXES = {
   users: {
     email: (u) => u.emailAddresses.map((e) => e.emailAddress.toLowerCase()),
     emailAddressId: (u) => u.emailAddresses.map((e) => e.id),
+    // "<provider> <provider user id>" of each connected social account.
+    externalAccount: (u) =>
+      (u.externalAccounts ?? []).flatMap((a) =>
+        a.identity ? [externalAccountKey(a.provider, a.identity.providerUserId)] : [],
+      ),
     // The domains of a user's verified addresses, which verified organization domains enroll.
     verifiedEmailDomain: (u) =>
       u.emailAddresses.filter((e) => e.verified).map((e) => emailDomainOf(e.emailAddress)),
@@ -46,6 +54,10 @@ export const INDEXES = {
   },
   membershipRequests: { organization: (r) => [r.organizationId], user: (r) => [r.userId] },
   apiKeys: { secretHash: (k) => [k.secretHash], subject: (k) => [k.subject] },
+  machines: {
+    secret: (m) => [m.secret, ...(m.previousSecret ? [m.previousSecret.secret] : [])],
+  },
+  m2mTokens: { token: (t) => [t.token], subject: (t) => [t.subject] },
   sessions: { user: (s) => [s.userId] },
   clients: { devBrowser: (c) => (c.devBrowserId === null ? [] : [c.devBrowserId]) },
   billingPayers: { organization: (p) => [p.organizationId] },

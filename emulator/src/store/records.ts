@@ -1,3 +1,5 @@
+import type { SocialProvider } from "../../../clerk/instance-settings";
+
 // The emulator's persisted state. Field names are camelCase here; the wire JSON is built by
 // emulator/src/json/*.ts so that state and protocol can evolve separately. Fields an index reads
 // (store/indexes.ts) are readonly: they change only through Store.update, which re-files the record.
@@ -27,6 +29,38 @@ export type ProfileImageRecord = {
   createdAt: number;
 };
 
+// Who a social provider says someone is: what its stand-in page returned for an OAuth flow.
+export type ProviderIdentity = {
+  provider: SocialProvider;
+  // The account's id at the provider, stable across sign-ins.
+  providerUserId: string;
+  emailAddress: string;
+  // Whether the provider vouches for the address (Clerk links accounts only on a verified one).
+  emailVerified: boolean;
+  firstName: string | null;
+  lastName: string | null;
+  username: string | null;
+  imageUrl: string | null;
+  // Space-separated, as providers grant them.
+  approvedScopes: string;
+};
+
+// A social account connected to a user. One being connected from <UserProfile/> waits for its
+// OAuth flow with `identity` null and an unverified verification.
+export type ExternalAccountRecord = {
+  id: string;
+  provider: SocialProvider;
+  // The account as an identification of the user (Clerk's `identification_id`).
+  identificationId: string;
+  identity: ProviderIdentity | null;
+  verification: VerificationRecord;
+  // What the stand-in provider issued: Clerk hands it out through the Backend API.
+  accessToken: string | null;
+  accessTokenExpiresAt: number | null;
+  createdAt: number;
+  updatedAt: number;
+};
+
 export type UserRecord = {
   id: string;
   externalId: string | null;
@@ -38,6 +72,8 @@ export type UserRecord = {
   passwordHash: string | null;
   // Absent: no upload, and the user shows an initials avatar.
   image?: ProfileImageRecord;
+  // Absent in state files written before social connections existed.
+  readonly externalAccounts?: readonly ExternalAccountRecord[];
   publicMetadata: Metadata;
   privateMetadata: Metadata;
   unsafeMetadata: Metadata;
@@ -184,6 +220,38 @@ export type ApiKeyRecord = {
   updatedAt: number;
 };
 
+// A machine of Clerk's machine-to-machine authentication. Its secret is kept in the clear: Clerk
+// shows it again at any time (the Dashboard, GET /v1/machines/:id/secret_key). A rotation keeps the
+// previous secret usable until `previousSecret.expiresAt`.
+export type MachineRecord = {
+  id: string;
+  name: string;
+  defaultTokenTtl: number;
+  // The machines this one may send tokens to (its machine scopes), in the order they were granted.
+  scopedMachines: { id: string; createdAt: number }[];
+  readonly secret: string;
+  readonly previousSecret: { secret: string; expiresAt: number } | null;
+  createdAt: number;
+  updatedAt: number;
+};
+
+// An opaque M2M token (JWT-format ones are not stored, as in Clerk). The token itself is kept:
+// `min_remaining_ttl_seconds` hands an existing token out again.
+export type M2MTokenRecord = {
+  id: string;
+  readonly subject: string;
+  readonly token: string;
+  // The ids of the machines it may be presented to: its machine's scopes when it was created.
+  scopes: string[];
+  claims: Metadata | null;
+  revoked: boolean;
+  revocationReason: string | null;
+  expiration: number | null;
+  lastUsedAt: number | null;
+  createdAt: number;
+  updatedAt: number;
+};
+
 export type SessionStatus = "active" | "ended" | "removed" | "revoked" | "expired";
 
 export type SessionRecord = {
@@ -218,12 +286,25 @@ export type ClientRecord = {
 // A verification as Clerk reports it. Codes are kept hashed for checking (and in the clear in the
 // mailbox, because a development tool must let you read your own codes).
 export type VerificationRecord = {
-  strategy: "password" | "email_code" | "reset_password_email_code" | "ticket";
-  status: "unverified" | "verified" | "failed" | "expired";
+  strategy:
+    | "password"
+    | "email_code"
+    | "reset_password_email_code"
+    | "ticket"
+    // A social provider's OAuth flow, and an address that provider vouched for.
+    | `oauth_${SocialProvider}`
+    | `from_oauth_${SocialProvider}`;
+  // "transferable": an OAuth flow found no account to sign in (or found one to sign up): the
+  // client turns the sign-in into a sign-up (or back) with `transfer`.
+  status: "unverified" | "verified" | "failed" | "expired" | "transferable";
   emailAddressId: string | null;
   codeHash: string | null;
   attempts: number;
   expireAt: number | null;
+  // OAuth: where the browser goes to authorize (the stand-in provider page), and why the flow
+  // failed or must be transferred (Clerk's error object).
+  externalRedirectUrl?: string;
+  error?: { code: string; message: string; longMessage: string };
 };
 
 export type SignInStatus =
@@ -242,6 +323,9 @@ export type SignInRecord = {
   firstFactorVerification: VerificationRecord | null;
   // The organization invitation whose ticket this sign-in uses: accepted when it completes.
   invitationId: string | null;
+  // A social account this sign-in came with: linked to the user when it completes, or handed
+  // to a sign-up by `transfer` when no user has it.
+  identity?: ProviderIdentity;
   createdSessionId: string | null;
   createdAt: number;
   updatedAt: number;
@@ -259,6 +343,10 @@ export type SignUpRecord = {
   lastName: string | null;
   passwordHash: string | null;
   emailVerification: VerificationRecord | null;
+  // A sign-up through a social provider: the OAuth flow's verification, and the account it
+  // returned, which the new user gets.
+  externalAccountVerification?: VerificationRecord;
+  identity?: ProviderIdentity;
   // The organization invitation whose ticket this sign-up uses: accepted when it completes.
   invitationId: string | null;
   createdUserId: string | null;
@@ -276,6 +364,30 @@ export type SentEmail = {
   subject: string;
   code: string | null;
   link: string | null;
+  createdAt: number;
+};
+
+// An OAuth flow through a stand-in provider, from the redirect to the callback. Its id is the
+// flow's `state`; the code is issued when someone picks an identity on the provider page.
+export type OAuthFlowRecord = {
+  id: string;
+  provider: SocialProvider;
+  // What the callback completes: a sign-in, a sign-up, or connecting an account to a user
+  // (`targetId` is the sign-in, sign-up or user; `externalAccountId` the account connected).
+  purpose: "sign_in" | "sign_up" | "connect";
+  targetId: string;
+  externalAccountId: string | null;
+  clientId: string | null;
+  // Where the callback sends the browser: the app's SSO callback (or the page that connected),
+  // and, once a sign-in or sign-up is complete, the page after it.
+  redirectUrl: string;
+  actionCompleteRedirectUrl: string | null;
+  // The Frontend API's /v1/oauth_callback as the browser reaches it (through the app's proxy).
+  callbackUrl: string;
+  scopes: string;
+  code: string | null;
+  identity: ProviderIdentity | null;
+  expiresAt: number;
   createdAt: number;
 };
 
@@ -421,10 +533,13 @@ export type EmulatorState = {
   organizationSuggestions: Record<string, OrganizationSuggestionRecord>;
   membershipRequests: Record<string, MembershipRequestRecord>;
   apiKeys: Record<string, ApiKeyRecord>;
+  machines: Record<string, MachineRecord>;
+  m2mTokens: Record<string, M2MTokenRecord>;
   sessions: Record<string, SessionRecord>;
   clients: Record<string, ClientRecord>;
   signIns: Record<string, SignInRecord>;
   signUps: Record<string, SignUpRecord>;
+  oauthFlows: Record<string, OAuthFlowRecord>;
   mailbox: SentEmail[];
   jwtTemplates: Record<string, JwtTemplateRecord>;
   webhookMessages: WebhookMessage[];

@@ -1,6 +1,6 @@
 import { type ClerkMiddlewareAuth, clerkMiddleware } from "@clerk/nextjs/server";
 import type { NextFetchEvent, NextRequest } from "next/server";
-import { clerkUnavailable } from "@/auth/clerk-availability";
+import { CLERK_TIMEOUT_MS, clerkUnavailable } from "@/auth/clerk-availability";
 import { serverEnv } from "@/env/server-env";
 import { DeadlineExceeded, withDeadline } from "@/http/deadline";
 import { forward, type RequestState, unavailable } from "./request-state";
@@ -8,9 +8,6 @@ import { forward, type RequestState, unavailable } from "./request-state";
 // Clerk's middleware, run by the gates once they have decided that Clerk must be asked: under a
 // time bound, with the signing key the gate found, and then the gate's own decision on what
 // Clerk said (`then`).
-
-// How long Clerk may take before the request is answered 503.
-const CLERK_TIMEOUT_MS = 5_000;
 
 export type AfterClerk = (
   auth: ClerkMiddlewareAuth,
@@ -48,6 +45,9 @@ function clerkOptions(req: Request) {
     // Same-origin Frontend API proxy (the emulator's wiring, or Clerk's own proxy setup).
     frontendApiProxy: proxyUrl?.startsWith("/") ? { enabled: true, path: proxyUrl } : undefined,
     jwtKey: env.CLERK_JWT_KEY ?? pending.get(req)?.state.jwtKey,
+    // Opaque M2M tokens are verified with the app's own machine secret key: Clerk then refuses a
+    // token that names no scope to this app's machine (src/auth/app-machine.ts).
+    machineSecretKey: env.CLERK_MACHINE_SECRET_KEY,
     authorizedParties: env.CLERK_AUTHORIZED_PARTIES,
     organizationSyncOptions: ORGANIZATION_SYNC,
   };

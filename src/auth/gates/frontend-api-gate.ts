@@ -2,15 +2,17 @@ import { type NextFetchEvent, NextRequest } from "next/server";
 import { isFrontendApiPath } from "@/auth/route-table";
 import { problem } from "@/http/problem";
 import { askClerk } from "./clerk";
-import { bearerOf } from "./credentials";
+import { bearerOf, tokenTypeOf } from "./credentials";
 import { forward, type RequestState, refuse } from "./request-state";
 
 // The gate of Clerk's Frontend API, proxied through this origin (`/__clerk`): clerkMiddleware
 // forwards it to Clerk (or the emulator's Frontend API origin), with what this proxy vouches for.
 
 // A session token is the only credential a browser sends Clerk's Frontend API (<APIKeys/> sends
-// it as a bearer); anything else in Authorization, such as a secret key, is not forwarded.
-const SESSION_JWT = /^[\w-]+\.[\w-]+\.[\w-]+$/;
+// it as a bearer); anything else in Authorization, such as a secret key or a machine token, is not
+// forwarded (nor verified by the middleware on its way).
+const JWT = /^[\w-]+\.[\w-]+\.[\w-]+$/;
+const isSessionJwt = (token: string) => JWT.test(token) && tokenTypeOf(token) === "session_token";
 
 // Clerk's Frontend API proxy tells Clerk the browser's address (shown in "Active devices", and
 // in Clerk's own rate limits) from CF-Connecting-IP, X-Real-IP or the leftmost X-Forwarded-For:
@@ -21,7 +23,7 @@ function vouchedFor(req: NextRequest, state: RequestState): NextRequest {
   headers.delete("x-real-ip");
   if (state.clientAddress) headers.set("x-forwarded-for", state.clientAddress);
   else headers.delete("x-forwarded-for");
-  if (!SESSION_JWT.test(bearerOf(req) ?? "")) headers.delete("authorization");
+  if (!isSessionJwt(bearerOf(req) ?? "")) headers.delete("authorization");
   return new NextRequest(req, { headers });
 }
 

@@ -2,13 +2,12 @@ import { NextResponse } from "next/server";
 import type { RouteRule } from "@/auth/route-table";
 import { type Problem, problem, problemResponse } from "@/http/problem";
 import { REQUEST_ID_HEADER, REQUEST_START_HEADER } from "@/http/request-identity";
+import { RETRY_AFTER_SECONDS, UNAVAILABLE_PAGE } from "@/http/unavailable-page";
 import { logger } from "@/observability/logger";
 import { type LimitState, rateLimitHeaders } from "@/rate-limit/limits";
 
 // What the proxy knows about a request while its gate decides, and the answers every gate gives
 // the same way (refused, unavailable, too many, let through).
-
-const RETRY_AFTER_SECONDS = "5";
 
 export type RequestState = {
   requestId: string;
@@ -40,16 +39,22 @@ export function refuse(
   return problemResponse(p, headers, state.requestId);
 }
 
+// Clerk did not answer in time: a problem for the API and Clerk's own Frontend API, the small 503
+// page for pages.
 export function unavailable(state: RequestState): Response {
-  const detail = "Credentials cannot be checked right now. Try again shortly.";
-  if (state.rule.access.kind === "api") {
-    return refuse(state, problem("service-unavailable", detail), {
-      "retry-after": RETRY_AFTER_SECONDS,
-    });
+  const retryAfter = String(RETRY_AFTER_SECONDS);
+  const { kind } = state.rule.access;
+  if (kind === "api" || kind === "clerk-frontend-api") {
+    const detail = "Credentials cannot be checked right now. Try again shortly.";
+    return refuse(state, problem("service-unavailable", detail), { "retry-after": retryAfter });
   }
-  return new Response(detail, {
+  return new Response(UNAVAILABLE_PAGE, {
     status: 503,
-    headers: { "content-type": "text/plain; charset=utf-8", "retry-after": RETRY_AFTER_SECONDS },
+    headers: {
+      "content-type": "text/html; charset=utf-8",
+      "cache-control": "no-store",
+      "retry-after": retryAfter,
+    },
   });
 }
 

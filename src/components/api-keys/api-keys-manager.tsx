@@ -1,6 +1,6 @@
-import { clerkClient } from "@clerk/nextjs/server";
 import Link from "next/link";
 import type { KeyOwner, KeyOwnerTarget } from "@/api-keys/key-owner";
+import { clerkBackendApi } from "@/auth/clerk-backend-api";
 import { UpgradePrompt } from "@/components/billing/upgrade-prompt";
 import { CreateApiKeyForm } from "./create-api-key-form";
 import { RevokeApiKeyButton } from "./revoke-api-key-button";
@@ -35,8 +35,9 @@ export async function ApiKeysManager({
   heading: string;
   intro: string;
 }) {
-  const client = await clerkClient();
-  const { data: keys } = await client.apiKeys.list({ subject: owner.subject, limit: 100 });
+  const { data: keys } = await clerkBackendApi((clerk) =>
+    clerk.apiKeys.list({ subject: owner.subject, limit: 100 }),
+  );
   return (
     <div className="flex flex-col gap-6">
       <div>

@@ -1,19 +1,13 @@
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { type AppDatabase, connectAppDatabase } from "../../support/app-database";
-import { type AppProcess, startApp } from "../../support/app-process";
+import { appStack } from "../../support/app-stack";
 import { clerkFor, subscribeOrganization, unique } from "../../support/emulator-client";
-import {
-  type EmulatorProcess,
-  removeDataDir,
-  startEmulatorProcess,
-} from "../../support/emulator-process";
 
 // Property: whatever method, path, query, headers and body a client sends to /api/v1, the answer
 // is never a 5xx, every refusal is problem+json, and a refused request changes nothing stored.
 
-let emulator: EmulatorProcess;
-let app: AppProcess;
+const { app, emulator } = appStack();
 let database: AppDatabase;
 let org: string;
 let writeKey: string;
@@ -21,9 +15,7 @@ let readKey: string;
 let projectId: string;
 
 beforeAll(async () => {
-  emulator = await startEmulatorProcess();
   const clerk = clerkFor(emulator.url);
-  app = await startApp({ emulator: emulator, databaseUrl: inject("databaseUrl") });
   database = connectAppDatabase(inject("databaseUrl"));
   const owner = await clerk.users.createUser({ emailAddress: [`${unique("fuzz")}@example.com`] });
   org = (
@@ -43,9 +35,6 @@ beforeAll(async () => {
   projectId = (await created.json()).id;
 });
 afterAll(async () => {
-  await app?.stop();
-  await emulator?.stop();
-  if (emulator) removeDataDir(emulator.dataDir);
   await database?.close();
 });
 

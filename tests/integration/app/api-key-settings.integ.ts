@@ -1,26 +1,14 @@
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import type { CreateKeyState } from "../../../src/api-keys/actions";
-import { type AppProcess, startApp } from "../../support/app-process";
-import {
-  clerkFor,
-  mintSession,
-  subscribeOrganization,
-  unique,
-} from "../../support/emulator-client";
-import {
-  type EmulatorProcess,
-  removeDataDir,
-  startEmulatorProcess,
-} from "../../support/emulator-process";
+import { appStack } from "../../support/app-stack";
+import { mintSession, subscribeOrganization, unique } from "../../support/emulator-client";
 import { callServerAction, serverActionId } from "../../support/server-action";
 
 // The API-key settings pages (server-rendered for a session token, as the browser would get them)
 // and their server actions (called over HTTP with React's own action client). The browser flow
 // (sign in, click, copy) is the end-to-end suite's.
 
-let emulator: EmulatorProcess;
-let app: AppProcess;
-let clerk: ReturnType<typeof clerkFor>;
+const { app, emulator, clerk } = appStack();
 let alice: string; // admin of org A
 let bob: string; // member of org A
 let carol: string; // admin of org B
@@ -31,9 +19,6 @@ const ACTIONS = "src/api-keys/actions.ts";
 type RevokeResult = { ok: boolean; message: string };
 
 beforeAll(async () => {
-  emulator = await startEmulatorProcess();
-  clerk = clerkFor(emulator.url);
-  app = await startApp({ emulator: emulator, databaseUrl: inject("databaseUrl") });
   const user = async (name: string) =>
     (await clerk.users.createUser({ emailAddress: [`${unique(name)}@example.com`] })).id;
   alice = await user("alice");
@@ -50,12 +35,6 @@ beforeAll(async () => {
     userId: bob,
     role: "org:member",
   });
-});
-
-afterAll(async () => {
-  await app?.stop();
-  await emulator?.stop();
-  if (emulator) removeDataDir(emulator.dataDir);
 });
 
 async function session(userId: string, organizationId: string | null) {
@@ -172,7 +151,7 @@ describe("API key settings pages", () => {
     expect(row).toContain(`Revoke ${name}`);
   });
 
-  it("tells a member without org:sys_api_keys:manage to ask an admin, and lists no keys", async () => {
+  it("tells a member without org:sys_api_keys:manage, in words, that only admins manage keys, lists none, and links none", async () => {
     const name = unique("hidden-from-members");
     await clerk.apiKeys.create({ name, subject: orgA.id, scopes: ["projects:read"] });
     const { status, html } = await page(
@@ -180,9 +159,14 @@ describe("API key settings pages", () => {
       await session(bob, orgA.id),
     );
     expect(status).toBe(200);
-    expect(html).toContain("org:sys_api_keys:manage");
+    expect(html).toContain("Only admins can manage this organization&#x27;s API keys.");
+    expect(html).not.toContain("org:sys_api_keys:manage");
     expect(html).not.toContain(name);
     expect(html).not.toContain("New API key");
+    // The header links the page only for roles that manage keys.
+    expect(html).not.toContain(`href="/orgs/${orgA.slug}/settings/api-keys"`);
+    const admin = await page(`/orgs/${orgA.slug}`, await session(alice, orgA.id));
+    expect(admin.html).toContain(`href="/orgs/${orgA.slug}/settings/api-keys"`);
   });
 
   it("answers 404 for the key settings of an organization that is not the active one", async () => {

@@ -1,29 +1,18 @@
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { type AppProcess, startApp } from "../../support/app-process";
+import { beforeAll, describe, expect, it } from "vitest";
+import { appStack } from "../../support/app-stack";
 import {
-  clerkFor,
   emulatorRequest,
   mintSession,
   subscribeOrganization,
   unique,
 } from "../../support/emulator-client";
-import {
-  type EmulatorProcess,
-  removeDataDir,
-  startEmulatorProcess,
-} from "../../support/emulator-process";
 
-let emulator: EmulatorProcess;
-let app: AppProcess;
-let clerk: ReturnType<typeof clerkFor>;
+const { app, emulator, clerk } = appStack();
 let userId: string;
 let orgA: { id: string; slug: string };
 let orgB: { id: string; slug: string };
 
 beforeAll(async () => {
-  emulator = await startEmulatorProcess();
-  clerk = clerkFor(emulator.url);
-  app = await startApp({ emulator: emulator, databaseUrl: inject("databaseUrl") });
   userId = (await clerk.users.createUser({ emailAddress: [`${unique("app")}@example.com`] })).id;
   const a = await clerk.organizations.createOrganization({ name: "Org A", createdBy: userId });
   const b = await clerk.organizations.createOrganization({ name: "Org B", createdBy: userId });
@@ -32,12 +21,6 @@ beforeAll(async () => {
   // On a paid plan: its limits (projects, audit log, organization API keys) are not under test here.
   for (const id of [a.id, b.id]) await subscribeOrganization(emulator.url, id, "team");
 });
-afterAll(async () => {
-  await app?.stop();
-  await emulator?.stop();
-  if (emulator) removeDataDir(emulator.dataDir);
-});
-
 // A browser that has visited before holds a dev-browser cookie; without one a development
 // instance first sends it through Clerk's handshake.
 const browserHeaders = { accept: "text/html", cookie: "__clerk_db_jwt=dvb_test_browser" };
@@ -159,6 +142,36 @@ describe("app skeleton", () => {
     // Clerk's verify records each use; the key was never verified.
     const after = await emulatorRequest(emulator.url, "GET", `/api_keys/${key.id}`);
     expect(after.body.last_used_at).toBeNull();
+  });
+
+  it("refuses an M2M token on pages without asking Clerk to verify it", async () => {
+    const machine = await clerk.machines.create({ name: unique("pages") });
+    const token = await clerk.m2m.createToken({ machineSecretKey: machine.secretKey });
+    for (const path of ["/", `/orgs/${orgA.slug}`, "/docs/api"]) {
+      const res = await fetch(`${app.url}${path}`, {
+        headers: { authorization: `Bearer ${token.token}` },
+      });
+      expect(res.status, path).toBe(401);
+    }
+    const [listed] = (await clerk.m2m.list({ subject: machine.id })).data;
+    expect(listed?.id).toBe(token.id);
+    expect(
+      (await emulatorRequest(emulator.url, "GET", `/m2m_tokens?subject=${machine.id}`)).body
+        .m2m_tokens[0].last_used_at,
+    ).toBeNull();
+  });
+
+  // This app runs without CLERK_MACHINE_SECRET_KEY: no machine can be checked for a scope to it.
+  it("answers the machine route 503 when the app has no Clerk machine of its own", async () => {
+    const machine = await clerk.machines.create({ name: unique("caller") });
+    const token = await clerk.m2m.createToken({ machineSecretKey: machine.secretKey });
+    const res = await fetch(`${app.url}/api/internal/reconcile`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${token.token}` },
+    });
+    expect(res.status).toBe(503);
+    expect(res.headers.get("retry-after")).toBe("5");
+    expect((await res.json()).detail).toContain("CLERK_MACHINE_SECRET_KEY is not set");
   });
 
   it("reports healthy while the database answers", async () => {

@@ -408,7 +408,7 @@ describe("the pages", () => {
     const forMember = await page(`/orgs/${org.slug}/billing`, memberToken);
     expect(forMember.status).toBe(200);
     expect(forMember.html).toContain(
-      "This organization is on the Team plan. Changing its plan needs the org:sys_billing:manage permission",
+      "This organization is on the Team plan. Only admins can change its plan",
     );
     expect(forMember.html).not.toContain("Current subscription");
   });

@@ -1,29 +1,21 @@
 import { connect } from "node:net";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { type AppDatabase, connectAppDatabase } from "../../support/app-database";
-import { type AppProcess, startApp } from "../../support/app-process";
+import { appStack } from "../../support/app-stack";
 import { deliver, userEvent } from "../../support/clerk-webhooks";
 import { clerkFor, subscribeOrganization, unique } from "../../support/emulator-client";
-import {
-  type EmulatorProcess,
-  removeDataDir,
-  startEmulatorProcess,
-  TEST_SECRET_KEY,
-} from "../../support/emulator-process";
+import { TEST_SECRET_KEY } from "../../support/emulator-process";
 
 // What an attacker probing every input finds: each answer is a clear 4xx problem (never a 500, an
 // HTML page or an empty body), and nothing is stored on refusal.
 
-let emulator: EmulatorProcess;
-let app: AppProcess;
+const { app, emulator } = appStack();
 let database: AppDatabase;
 let org: string;
 let key: string;
 
 beforeAll(async () => {
-  emulator = await startEmulatorProcess();
   const clerk = clerkFor(emulator.url);
-  app = await startApp({ emulator: emulator, databaseUrl: inject("databaseUrl") });
   database = connectAppDatabase(inject("databaseUrl"));
   const owner = await clerk.users.createUser({ emailAddress: [`${unique("edge")}@example.com`] });
   org = (
@@ -39,9 +31,6 @@ beforeAll(async () => {
   key = created.secret ?? "";
 });
 afterAll(async () => {
-  await app?.stop();
-  await emulator?.stop();
-  if (emulator) removeDataDir(emulator.dataDir);
   await database?.close();
 });
 

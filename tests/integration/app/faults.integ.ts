@@ -15,11 +15,13 @@ import {
   removeDataDir,
   startEmulatorProcess,
 } from "../../support/emulator-process";
+import { type FreezableRelay, startFreezableRelay } from "../../support/freezable-relay";
 
 // An operator's view: the database or Clerk going away mid-load. Every answer is a fast 200 or a
-// 503 problem with Retry-After (never a 500, a hang or a 401 for a valid key), and service comes
-// back by itself. Breaking a database on purpose needs one of its own: this suite creates a
-// scratch database on the PostgreSQL server of DATABASE_URL (CI's), and needs one.
+// 503 with Retry-After (a problem for the API, a small page for pages; never a 500, a hang or a
+// 401 for a valid key), and service comes back by itself. Breaking a database on purpose needs one
+// of its own: this suite creates a scratch database on the PostgreSQL server of DATABASE_URL
+// (CI's), and needs one; the app reaches it through a relay the suite can freeze.
 
 const server = process.env.DATABASE_URL;
 const scratchName = `faults_${process.pid}_${Date.now().toString(36)}`;
@@ -27,10 +29,14 @@ let admin: postgres.Sql;
 let databaseUrl: string;
 let emulator: EmulatorProcess;
 let counter: ClerkCallCounter;
+let relay: FreezableRelay;
 let app: AppProcess;
 let org: string;
+let slug: string;
 let key: string;
 let sessionToken: string;
+// A session in no organization: /dashboard asks Clerk where its user last worked.
+let unplacedSessionToken: string;
 
 beforeAll(async () => {
   if (!server) return;
@@ -43,17 +49,21 @@ beforeAll(async () => {
 
   emulator = await startEmulatorProcess();
   counter = await startClerkCallCounter(emulator.url);
+  relay = await startFreezableRelay(databaseUrl);
   // The app's Backend API calls go through the counter; the browser's Frontend API does not matter.
   app = await startApp({
     emulator: emulator,
-    databaseUrl,
+    databaseUrl: relay.url,
     env: { CLERK_API_URL: counter.url },
   });
   const clerk = clerkFor(emulator.url);
   const owner = await clerk.users.createUser({ emailAddress: [`${unique("fault")}@example.com`] });
-  org = (
-    await clerk.organizations.createOrganization({ name: unique("Fault"), createdBy: owner.id })
-  ).id;
+  const organization = await clerk.organizations.createOrganization({
+    name: unique("Fault"),
+    createdBy: owner.id,
+  });
+  org = organization.id;
+  slug = organization.slug;
   // On a paid plan: its limits (projects, audit log, organization API keys) are not under test here.
   await subscribeOrganization(emulator.url, org, "team");
   key =
@@ -71,9 +81,13 @@ beforeAll(async () => {
       lifetime_seconds: 3600,
     })
   ).token;
+  unplacedSessionToken = (
+    await mintSession(emulator.url, { user_id: owner.id, lifetime_seconds: 3600 })
+  ).token;
 });
 afterAll(async () => {
   await app?.stop();
+  await relay?.close();
   await counter?.close();
   await emulator?.stop();
   if (emulator) removeDataDir(emulator.dataDir);
@@ -89,21 +103,40 @@ type Outcome = {
   ms: number;
   contentType: string | null;
   retryAfter: string | null;
+  body: string;
 };
 
-async function timed(path: string, init: RequestInit = {}, token = key): Promise<Outcome> {
+// Fails (rather than hangs) past 20 s: every answer here must come well before.
+async function timed(
+  path: string,
+  init: RequestInit = {},
+  token = key,
+  origin = app.url,
+): Promise<Outcome> {
   const started = Date.now();
-  const res = await fetch(`${app.url}${path}`, {
+  const res = await fetch(`${origin}${path}`, {
+    redirect: "manual",
+    signal: AbortSignal.timeout(20_000),
     ...init,
     headers: { authorization: `Bearer ${token}`, ...init.headers },
   });
-  await res.arrayBuffer();
+  const body = await res.text();
   return {
     status: res.status,
     ms: Date.now() - started,
     contentType: res.headers.get("content-type"),
     retryAfter: res.headers.get("retry-after"),
+    body,
   };
+}
+
+// What a browser gets from a page whose service is unavailable.
+function expectUnavailablePage(o: Outcome, withinMs: number) {
+  expect(o.status, o.body.slice(0, 200)).toBe(503);
+  expect(o.contentType).toBe("text/html; charset=utf-8");
+  expect(o.retryAfter).toMatch(/^\d+$/);
+  expect(o.body).toContain("temporarily unavailable");
+  expect(o.ms).toBeLessThan(withinMs);
 }
 
 function expectOnlyServedOrUnavailable(outcomes: Outcome[]) {
@@ -173,7 +206,7 @@ describe.skipIf(!server)("the database going away", () => {
     expect(await eventuallyStatus("/api/v1/projects", 200)).toBe(200);
   });
 
-  it("answers 503 within the statement timeout while a lock blocks the table, then serves again", async () => {
+  it("answers 503 within the statement timeout while a lock blocks the table, API and pages, then serves again", async () => {
     const locker = postgres(databaseUrl, { max: 1, onnotice: () => {} });
     let release: () => void = () => {};
     const held = new Promise<void>((resolve) => {
@@ -190,10 +223,15 @@ describe.skipIf(!server)("the database going away", () => {
     });
     try {
       await acquired;
-      const blocked = await timed("/api/v1/projects");
+      const [blocked, page] = await Promise.all([
+        timed("/api/v1/projects"),
+        timed(`/orgs/${slug}`, {}, sessionToken),
+      ]);
       expect(blocked.status).toBe(503);
       expect(blocked.retryAfter).toMatch(/^\d+$/);
       expect(blocked.ms).toBeLessThan(9_000);
+      // The page's query gave up at the statement timeout: 503, not Next's 500.
+      expectUnavailablePage(page, 9_000);
     } finally {
       release();
       await lock;
@@ -203,24 +241,67 @@ describe.skipIf(!server)("the database going away", () => {
   });
 });
 
+describe.skipIf(!server)("the database frozen", () => {
+  it("answers the API, pages and health 503 within 10 s while the database does not answer at all, and 200 within 5 s of its thaw", async () => {
+    expect(await eventuallyStatus(`/orgs/${slug}`, 200, sessionToken)).toBe(200);
+    relay.freeze();
+    let during: Outcome[];
+    try {
+      during = await Promise.all([
+        timed("/api/v1/projects"),
+        timed(`/orgs/${slug}`, {}, sessionToken),
+        timed("/api/health"),
+      ]);
+    } finally {
+      relay.thaw();
+    }
+    const [api, page, health] = during as [Outcome, Outcome, Outcome];
+    expect(api.status).toBe(503);
+    expect(api.contentType).toBe("application/problem+json");
+    expect(api.ms).toBeLessThan(10_000);
+    expectUnavailablePage(page, 10_000);
+    expect(health.status).toBe(503);
+    const thawed = Date.now();
+    expect(await eventuallyStatus(`/orgs/${slug}`, 200, sessionToken)).toBe(200);
+    expect(await eventuallyStatus("/api/v1/projects", 200)).toBe(200);
+    expect(Date.now() - thawed).toBeLessThan(5_000);
+  });
+});
+
 describe.skipIf(!server)("Clerk going away", () => {
   it("answers an API key 503 with Retry-After while Clerk is frozen, keeps sessions working, logs the outage once, and recovers", async () => {
-    // Warm: the app has Clerk's signing keys and has verified the key once.
-    expect((await timed("/api/v1/me", {}, sessionToken)).status).toBe(200);
+    // Warm: the app has verified the key once. No session token has been sent yet: the signing
+    // keys the app verifies sessions with are the ones it fetched as it started.
     expect((await timed("/api/v1/me")).status).toBe(200);
 
     process.kill(emulator.pid, "SIGSTOP");
     let during: Outcome[];
     let session: Outcome;
+    let pages: Outcome[];
+    let frontendApi: Outcome;
     try {
       const first = await timed("/api/v1/projects");
       during = [first];
       for (let i = 0; i < 5; i++) during.push(await timed("/api/v1/projects"));
       session = await timed("/api/v1/projects", {}, sessionToken);
+      // Pages that ask Clerk's Backend API (the keys of the organization, of the user; where
+      // signing in lands) answer the small 503 page within Clerk's time limit.
+      pages = [
+        await timed(`/orgs/${slug}/settings/api-keys`, {}, sessionToken),
+        await timed("/settings/api-keys", {}, sessionToken),
+        await timed("/dashboard", {}, unplacedSessionToken),
+      ];
+      // The Frontend API, through the app's proxy, within Clerk's time limit.
+      frontendApi = await timed("/__clerk/v1/environment", {}, "");
     } finally {
       process.kill(emulator.pid, "SIGCONT");
     }
 
+    expect(session.status).toBe(200);
+    for (const page of pages) expectUnavailablePage(page, 7_000);
+    expect(frontendApi.status).toBe(503);
+    expect(frontendApi.retryAfter).toMatch(/^\d+$/);
+    expect(frontendApi.ms).toBeLessThan(7_000);
     for (const o of during) {
       expect(o.status).toBe(503);
       expect(o.contentType).toBe("application/problem+json");
@@ -229,40 +310,44 @@ describe.skipIf(!server)("Clerk going away", () => {
     }
     // Only the first waits for Clerk; the rest are refused at once while the outage lasts.
     expect(Math.max(...during.slice(1).map((o) => o.ms))).toBeLessThan(1_000);
-    expect(session.status).toBe(200);
 
     expect(await eventuallyStatus("/api/v1/projects", 200)).toBe(200);
-    expect(logLines(/Clerk is unavailable/)).toBe(1);
-    expect(logLines(/Clerk is available again/)).toBe(1);
+    expect(logLines(/"msg":"Clerk is unavailable/)).toBe(1);
+    expect(logLines(/"msg":"Clerk is available again/)).toBe(1);
   });
 
   it.each([
     ["cannot be reached at all", "http://127.0.0.1:9"],
     ["answers 5xx", "counter in front of nothing"],
-  ])("answers an API key 503 quickly when Clerk %s", async (_label, target) => {
-    // A counter forwarding to a closed port answers 502 for every call: Clerk failing with 5xx.
-    const failing = target.startsWith("http")
-      ? null
-      : await startClerkCallCounter("http://127.0.0.1:9");
-    const isolated = await startApp({
-      emulator: emulator,
-      databaseUrl,
-      env: { CLERK_API_URL: failing?.url ?? target },
-    });
-    try {
-      const started = Date.now();
-      const res = await fetch(`${isolated.url}/api/v1/me`, {
-        headers: { authorization: `Bearer ${key}` },
+  ])(
+    "answers an API key and a page that needs Clerk 503 quickly when Clerk %s",
+    async (_label, target) => {
+      // A counter forwarding to a closed port answers 502 for every call: Clerk failing with 5xx.
+      const failing = target.startsWith("http")
+        ? null
+        : await startClerkCallCounter("http://127.0.0.1:9");
+      const isolated = await startApp({
+        emulator: emulator,
+        databaseUrl,
+        env: { CLERK_API_URL: failing?.url ?? target },
       });
-      expect(res.status).toBe(503);
-      expect(res.headers.get("content-type")).toBe("application/problem+json");
-      expect(res.headers.get("retry-after")).toMatch(/^\d+$/);
-      expect(Date.now() - started).toBeLessThan(6_000);
-    } finally {
-      await isolated.stop();
-      await failing?.close();
-    }
-  });
+      try {
+        const started = Date.now();
+        const res = await fetch(`${isolated.url}/api/v1/me`, {
+          headers: { authorization: `Bearer ${key}` },
+        });
+        expect(res.status).toBe(503);
+        expect(res.headers.get("content-type")).toBe("application/problem+json");
+        expect(res.headers.get("retry-after")).toMatch(/^\d+$/);
+        expect(Date.now() - started).toBeLessThan(6_000);
+        const page = await timed(`/orgs/${slug}/settings/api-keys`, {}, sessionToken, isolated.url);
+        expectUnavailablePage(page, 6_000);
+      } finally {
+        await isolated.stop();
+        await failing?.close();
+      }
+    },
+  );
 
   it("refuses tokens signed with unknown keys without refetching Clerk's JWKS for each", async () => {
     const { privateKey } = await generateKeyPair("RS256");

@@ -3,8 +3,10 @@ import { type AppDatabase, connectAppDatabase, eventually } from "../../support/
 import { type AppProcess, freePort, startApp } from "../../support/app-process";
 import {
   clerkEvent,
+  type DomainFields,
   deletedEvent,
   deliver,
+  domainEvent,
   membershipEvent,
   newSvixId,
   type OrganizationFields,
@@ -68,6 +70,24 @@ async function membershipRows(organizationId: string) {
   return database.sql`
     select id, user_id, role, deleted_at from organization_memberships
     where organization_id = ${organizationId} order by user_id`;
+}
+
+async function domainRow(id: string) {
+  const [row] = await database.sql`
+    select id, organization_id, name, enrollment_mode, verified, deleted_at
+    from organization_domains where id = ${id}`;
+  return row;
+}
+
+function newDomain(org: OrganizationFields, updatedAt: number): DomainFields {
+  return {
+    id: unique("orgdmn"),
+    organization: org,
+    name: `${unique("corp")}.test`,
+    enrollmentMode: "manual_invitation",
+    verified: false,
+    updatedAt,
+  };
 }
 
 async function recordedEvents(svixId: string): Promise<number> {
@@ -352,6 +372,92 @@ describe("POST /api/webhooks/clerk with svix-signed payloads", () => {
   });
 });
 
+describe("organizationDomain.* webhooks", () => {
+  it("stores a domain as it is added, verified and given an enrollment mode; a duplicate changes nothing", async () => {
+    const org = newOrganization(1_000);
+    const domain = newDomain(org, 2_000);
+    const created = domainEvent("organizationDomain.created", domain);
+    const svixId = newSvixId();
+    await expectDelivered(await deliver(webhookUrl, created, { svixId }), "processed");
+    expect(await domainRow(domain.id)).toMatchObject({
+      organization_id: org.id,
+      name: domain.name,
+      enrollment_mode: "manual_invitation",
+      verified: false,
+      deleted_at: null,
+    });
+    // The organization's own event has not arrived: a placeholder row stands for it.
+    expect(await organizationRow(org.id)).toMatchObject({ name: null, deleted_at: null });
+    const verified = { ...domain, verified: true, updatedAt: 3_000 };
+    await deliver(webhookUrl, domainEvent("organizationDomain.updated", verified));
+    await deliver(
+      webhookUrl,
+      domainEvent("organizationDomain.updated", {
+        ...verified,
+        enrollmentMode: "automatic_suggestion",
+        updatedAt: 4_000,
+      }),
+    );
+    await expectDelivered(await deliver(webhookUrl, created, { svixId }), "duplicate");
+    expect(await domainRow(domain.id)).toMatchObject({
+      enrollment_mode: "automatic_suggestion",
+      verified: true,
+    });
+    expect(await recordedEvents(svixId)).toBe(1);
+  });
+
+  it("keeps the newest state when updates arrive out of order, and a deletion whenever it arrives", async () => {
+    const org = newOrganization(1_000);
+    const domain = newDomain(org, 2_000);
+    const newest = { ...domain, verified: true, enrollmentMode: "automatic_invitation" as const };
+    await deliver(
+      webhookUrl,
+      domainEvent("organizationDomain.updated", { ...newest, updatedAt: 4_000 }),
+    );
+    await deliver(webhookUrl, domainEvent("organizationDomain.created", domain));
+    await deliver(
+      webhookUrl,
+      domainEvent("organizationDomain.updated", { ...domain, verified: true, updatedAt: 3_000 }),
+    );
+    expect(await domainRow(domain.id)).toMatchObject({
+      enrollment_mode: "automatic_invitation",
+      verified: true,
+      deleted_at: null,
+    });
+
+    await deliver(webhookUrl, deletedEvent("organizationDomain.deleted", domain.id));
+    await deliver(
+      webhookUrl,
+      domainEvent("organizationDomain.updated", { ...newest, updatedAt: 9_000 }),
+    );
+    expect(await domainRow(domain.id)).toMatchObject({ deleted_at: expect.any(Date) });
+
+    // Deleted before anything else about it arrived: a tombstone keeps its late events out.
+    const early = newDomain(org, 5_000);
+    await expectDelivered(
+      await deliver(webhookUrl, deletedEvent("organizationDomain.deleted", early.id)),
+      "processed",
+    );
+    await deliver(webhookUrl, domainEvent("organizationDomain.created", early));
+    expect(await domainRow(early.id)).toMatchObject({
+      organization_id: null,
+      deleted_at: expect.any(Date),
+    });
+  });
+
+  it("deletes an organization's domains with it, and stores one arriving after as deleted", async () => {
+    const org = newOrganization(1_000);
+    const domain = newDomain(org, 2_000);
+    await deliver(webhookUrl, organizationEvent("organization.created", org));
+    await deliver(webhookUrl, domainEvent("organizationDomain.created", domain));
+    await deliver(webhookUrl, deletedEvent("organization.deleted", org.id));
+    expect(await domainRow(domain.id)).toMatchObject({ deleted_at: expect.any(Date) });
+    const late = newDomain(org, 3_000);
+    await deliver(webhookUrl, domainEvent("organizationDomain.created", late));
+    expect(await domainRow(late.id)).toMatchObject({ deleted_at: expect.any(Date) });
+  });
+});
+
 describe("POST /api/webhooks/clerk with the emulator's deliveries", () => {
   it("keeps users, organizations and memberships in step with Clerk", async () => {
     const owner = await clerk.users.createUser({
@@ -521,6 +627,26 @@ describe("POST /api/webhooks/clerk with the emulator's deliveries", () => {
     expect(html).toContain("Dana Owner");
     expect(html).toContain("Milo Member");
     expect(html).toContain(member.emailAddresses[0]?.emailAddress);
+    // No verified domain yet: the page says where an admin adds one.
+    expect(html).toContain("Verified domains");
+    expect(html).not.toContain("People with an address at");
+
+    const name = `${unique("dash")}.test`;
+    const domain = await clerk.organizations.createOrganizationDomain({
+      organizationId: org.id,
+      name,
+      enrollmentMode: "automatic_suggestion",
+    });
+    await eventually(
+      () => domainRow(domain.id),
+      (r) => r?.verified === true,
+    );
+    const after = await fetch(`${app.url}/orgs/${org.slug}`, {
+      headers: { authorization: `Bearer ${token}` },
+    });
+    const page = await after.text();
+    expect(page).toContain(`>${name}</span>`);
+    expect(page).toContain("can ask to join; an admin approves under Manage → Members → Requests");
   });
 });
 

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { BILLING_PLANS } from "../../../clerk/billing-plans";
 import { readInstanceSettings } from "../../../clerk/instance-settings";
 import { readOrganizationRoles } from "../../../clerk/organization-roles";
+import { freePort } from "../../support/app-process";
 import { clerkFor, emulatorRequest } from "../../support/emulator-client";
 import {
   type EmulatorProcess,
@@ -30,10 +31,12 @@ afterAll(async () => {
   if (emulator) removeDataDir(emulator.dataDir);
 });
 
+// `env` replaces the Clerk variables: `{ EMULATOR_PORT }` alone is a developer without keys.
 function configure(
   args: string[] = [],
   secretKey = TEST_SECRET_KEY,
   apiUrl = emulator.url,
+  env: Record<string, string> = { CLERK_SECRET_KEY: secretKey, CLERK_API_URL: apiUrl },
 ): Promise<{ code: number | null; output: string }> {
   return new Promise((resolve) => {
     const child = spawn(
@@ -45,8 +48,7 @@ function configure(
           NODE_ENV: "production",
           PATH: process.env.PATH,
           CLERK_TELEMETRY_DISABLED: "1",
-          CLERK_SECRET_KEY: secretKey,
-          CLERK_API_URL: apiUrl,
+          ...env,
         },
         stdio: ["ignore", "pipe", "pipe"],
       },
@@ -210,6 +212,17 @@ describe("npm run clerk:configure", () => {
     expect(run.code).toBe(1);
     expect(run.output).toContain("clerk:configure failed:");
     expect(run.output).toContain("not authorized");
+  });
+
+  it("says to start `npm run dev` (or set CLERK_SECRET_KEY) when no emulator answers", async () => {
+    const port = String(await freePort());
+    const run = await configure([], "", "", { EMULATOR_PORT: port });
+    expect(run.code).toBe(1);
+    expect(run.output).toContain(`no Clerk emulator answers at http://127.0.0.1:${port}.`);
+    expect(run.output).toContain("Is `npm run dev` running?");
+    expect(run.output).toContain("set CLERK_SECRET_KEY");
+    const help = await configure(["--help"]);
+    expect(help).toMatchObject({ code: 0, output: expect.stringContaining("--dry-run") });
   });
 
   it("refuses an unknown argument before touching the instance", async () => {

@@ -4,6 +4,7 @@ import {
   type ClerkEvent,
   clerkEvent,
   deletedEvent,
+  domainEvent,
   invitationEvent,
   membershipEvent,
   organizationEvent,
@@ -30,6 +31,15 @@ const membership = {
   user: { id: "user_1", firstName: "Ada", lastName: null },
   role: "org:admin",
   updatedAt: 3_000,
+};
+
+const domain = {
+  id: "orgdmn_1",
+  organization: org,
+  name: "acme.test",
+  enrollmentMode: "automatic_suggestion" as const,
+  verified: true,
+  updatedAt: 6_000,
 };
 
 const invitation = {
@@ -120,6 +130,12 @@ describe("Clerk event parsing", () => {
         updatedAt: 5_000,
       }),
     ],
+    ["organizationDomain.created", domainEvent("organizationDomain.created", domain)],
+    [
+      "organizationDomain.updated",
+      domainEvent("organizationDomain.updated", { ...domain, verified: false }),
+    ],
+    ["organizationDomain.deleted", deletedEvent("organizationDomain.deleted", "orgdmn_1")],
     ...(
       [
         "subscription.created",
@@ -187,7 +203,7 @@ describe("Clerk event parsing", () => {
           role: "org:admin",
           updatedAt: new Date(3_000),
           organization: { name: "Acme", slug: "acme", imageUrl: null },
-          user: { firstName: "Ada", lastName: null, imageUrl: null },
+          user: { firstName: "Ada", lastName: null, imageUrl: null, identifier: null },
         },
       },
     });
@@ -221,6 +237,31 @@ describe("Clerk event parsing", () => {
           updatedAt: new Date(5_000),
         },
       },
+    });
+  });
+
+  it("takes a domain's organization, name, enrollment mode and whether it is verified", () => {
+    expect(parseClerkEvent(domainEvent("organizationDomain.updated", domain))).toEqual({
+      kind: "handled",
+      type: "organizationDomain.updated",
+      change: {
+        kind: "domain-upserted",
+        created: false,
+        domain: {
+          id: "orgdmn_1",
+          organizationId: "org_1",
+          name: "acme.test",
+          enrollmentMode: "automatic_suggestion",
+          verified: true,
+          updatedAt: new Date(6_000),
+        },
+      },
+    });
+    expect(
+      parseClerkEvent(domainEvent("organizationDomain.created", { ...domain, verified: false })),
+    ).toMatchObject({ change: { created: true, domain: { verified: false } } });
+    expect(parseClerkEvent(deletedEvent("organizationDomain.deleted", "orgdmn_1"))).toMatchObject({
+      change: { kind: "domain-deleted", domainId: "orgdmn_1" },
     });
   });
 

@@ -23,7 +23,7 @@ describe("the proxy's matcher", () => {
   it.each(ROUTES.map((r) => [r.pattern, r.access.kind]))(
     "runs the proxy for %s exactly when the route table needs it (%s)",
     (pattern, kind) => {
-      expect(runsProxy(sample(pattern))).toBe(kind !== "machine");
+      expect(runsProxy(sample(pattern))).toBe(kind !== "unproxied");
     },
   );
 

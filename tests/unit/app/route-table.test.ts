@@ -3,8 +3,10 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import {
-  acceptsApiKeys,
+  acceptedTokenTypes,
   allowedMethods,
+  apiTokenTypes,
+  describeTokenTypes,
   findRoute,
   isFrontendApiPath,
   routeAccess,
@@ -68,7 +70,7 @@ describe("the proxy's route table", () => {
       expect(routeAccess(url).kind, url).toBe("public");
     }
     for (const url of ["/api/health", "/api/webhooks/clerk"]) {
-      expect(routeAccess(url).kind, url).toBe("machine");
+      expect(routeAccess(url).kind, url).toBe("unproxied");
     }
     for (const url of [
       "/dashboard",
@@ -84,23 +86,27 @@ describe("the proxy's route table", () => {
     expect(routeAccess("/__clerk/v1/client").kind).toBe("clerk-frontend-api");
   });
 
-  it("accepts API keys only on the API's operations under /api/v1", () => {
+  it("names the token types per route: sessions and API keys for /api/v1, M2M tokens for machine routes, sessions for pages", () => {
     for (const url of ["/api/v1/me", "/api/v1/projects", "/api/v1/projects/x", "/api/v1/members"]) {
       expect(routeAccess(url), url).toEqual({ kind: "api", accepts: ["session_token", "api_key"] });
     }
-    for (const url of [
-      "/",
-      "/api/health",
-      "/api/v1/openapi.json",
-      "/docs/api",
-      "/settings/api-keys",
-      "/orgs/acme/settings/api-keys",
-      "/api/webhooks/clerk",
-      "/orgs/acme",
-      "/__clerk/v1/client",
-    ]) {
-      expect(acceptsApiKeys(routeAccess(url)), url).toBe(false);
+    expect(routeAccess("/api/internal/reconcile")).toEqual({ kind: "api", accepts: ["m2m_token"] });
+    expect(apiTokenTypes("/api/internal/reconcile")).toEqual(["m2m_token"]);
+    expect(apiTokenTypes("/api/v1/projects/{id}")).toEqual(["session_token", "api_key"]);
+    expect(() => apiTokenTypes("/settings/*")).toThrow(/not an API route/);
+    for (const url of ["/", "/docs/api", "/settings/api-keys", "/orgs/acme", "/dashboard"]) {
+      expect(acceptedTokenTypes(routeAccess(url)), url).toEqual(["session_token"]);
     }
+    for (const url of ["/api/health", "/api/webhooks/clerk", "/__clerk/v1/client", "/api/nope"]) {
+      expect(acceptedTokenTypes(routeAccess(url)), url).toEqual([]);
+    }
+  });
+
+  it("says what a route takes in words", () => {
+    expect(describeTokenTypes(["m2m_token"])).toBe("an M2M token");
+    expect(describeTokenTypes(["session_token", "api_key", "oauth_token"])).toBe(
+      "a session token, an API key or an OAuth access token",
+    );
   });
 
   it("lets /dashboard, a redirect, answer only GET and HEAD", () => {

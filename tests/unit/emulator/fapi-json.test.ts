@@ -824,7 +824,7 @@ describe("fapiClientJSON", () => {
     expect(json.last_active_session_id).toBeNull();
   });
 
-  it("carries the sign-in or sign-up in progress, and only while in progress", () => {
+  it("carries the sign-in or sign-up in progress, and a finished one only while its session lasts", () => {
     const signingIn = fapiClientJSON(
       core,
       client({ sessionIds: [], signInId: signIns.codeSent.id }),
@@ -839,13 +839,26 @@ describe("fapiClientJSON", () => {
     );
     expectComponent("Client.Client-2", signingUp);
     expect(signingUp.sign_up?.id).toBe(signUps.codeSent.id);
-    const done = fapiClientJSON(
+    // An OAuth callback finished it, and the page the browser lands on reads it here.
+    const finished = fapiClientJSON(
       core,
-      client({ signInId: signIns.completeWithCode.id, signUpId: signUps.complete.id }),
+      client({ signInId: signIns.completeWithCode.id }),
       tokens,
     );
-    expect(done.sign_in).toBeNull();
-    expect(done.sign_up).toBeNull();
+    expectComponent("Client.Client-2", finished);
+    expect(finished.sign_in).toMatchObject({ status: "complete", created_session_id: withOrg.id });
+    const signedOut = fapiClientJSON(
+      core,
+      client({
+        sessionIds: [ended.id],
+        lastActiveSessionId: null,
+        signInId: signIns.completeWithCode.id,
+        signUpId: signUps.complete.id,
+      }),
+      tokens,
+    );
+    expect(signedOut.sign_in).toBeNull();
+    expect(signedOut.sign_up).toBeNull();
     const abandoned = { ...signIns.codeSent, id: id("sia", "abandoned"), abandonAt: NOW - 1 };
     const abandonedCore = {
       ...core,

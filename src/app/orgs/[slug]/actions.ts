@@ -1,15 +1,18 @@
 "use server";
 
+import { auth } from "@clerk/nextjs/server";
 import { revalidatePath } from "next/cache";
+import type { z } from "zod";
 import { userAuditSource } from "@/audit/audit-source";
 import { decideProjectCount } from "@/auth/authorize";
 import { database } from "@/db/client";
+import { organizationVersion } from "@/organizations/org-version";
 import { ProjectInput } from "@/projects/project-input";
-import { createProject, deleteProject } from "@/projects/projects";
+import { createProject, deleteProject, getProject, updateProject } from "@/projects/projects";
 import { requireActiveOrg } from "./org-access";
 
 export type ProjectFormState = {
-  status: "idle" | "created" | "error";
+  status: "idle" | "created" | "saved" | "error";
   message?: string;
   fieldErrors?: Partial<Record<"name" | "description", string>>;
   values?: { name: string; description: string };
@@ -17,31 +20,38 @@ export type ProjectFormState = {
   upgradeTo?: string[];
 };
 
+const MANAGE_DENIED = "Only admins can change projects.";
+const GONE = "That project no longer exists.";
+
+function formValues(form: FormData) {
+  return {
+    name: String(form.get("name") ?? ""),
+    description: String(form.get("description") ?? ""),
+  };
+}
+
+function fieldErrorsOf(error: z.ZodError): ProjectFormState["fieldErrors"] {
+  const fieldErrors: ProjectFormState["fieldErrors"] = {};
+  for (const issue of error.issues) {
+    const field = issue.path[0];
+    if ((field === "name" || field === "description") && !fieldErrors[field]) {
+      fieldErrors[field] = issue.message;
+    }
+  }
+  return fieldErrors;
+}
+
 export async function createProjectAction(
   slug: string,
   _prev: ProjectFormState,
   form: FormData,
 ): Promise<ProjectFormState> {
   const { userId, orgId, canManageProjects, billing } = await requireActiveOrg(slug);
-  const values = {
-    name: String(form.get("name") ?? ""),
-    description: String(form.get("description") ?? ""),
-  };
-  if (!canManageProjects) {
-    return { status: "error", message: "You need permission to manage projects.", values };
-  }
+  const values = formValues(form);
+  if (!canManageProjects) return { status: "error", message: MANAGE_DENIED, values };
   const parsed = ProjectInput.safeParse(values);
-  if (!parsed.success) {
-    const fieldErrors: ProjectFormState["fieldErrors"] = {};
-    for (const issue of parsed.error.issues) {
-      const field = issue.path[0];
-      if ((field === "name" || field === "description") && !fieldErrors[field]) {
-        fieldErrors[field] = issue.message;
-      }
-    }
-    // The user's input goes back to the form: nothing typed is lost on a validation error.
-    return { status: "error", fieldErrors, values };
-  }
+  // The user's input goes back to the form: nothing typed is lost on a validation error.
+  if (!parsed.success) return { status: "error", fieldErrors: fieldErrorsOf(parsed.error), values };
   const created = await createProject(
     database().db,
     orgId,
@@ -51,7 +61,7 @@ export async function createProjectAction(
     (existing) => decideProjectCount(billing, existing),
   );
   if (!created.ok) {
-    const plans = created.problem.plans;
+    const { plans } = created.problem;
     return {
       status: "error",
       message: created.problem.detail,
@@ -68,7 +78,7 @@ export async function deleteProjectAction(
   projectId: string,
 ): Promise<{ ok: boolean; message: string }> {
   const { userId, orgId, canManageProjects } = await requireActiveOrg(slug);
-  if (!canManageProjects) return { ok: false, message: "You need permission to manage projects." };
+  if (!canManageProjects) return { ok: false, message: MANAGE_DENIED };
   const deleted = await deleteProject(
     database().db,
     orgId,
@@ -76,7 +86,49 @@ export async function deleteProjectAction(
     await userAuditSource(userId),
   );
   revalidatePath(`/orgs/${slug}`);
-  return deleted
-    ? { ok: true, message: "Project deleted." }
-    : { ok: false, message: "That project no longer exists." };
+  return deleted ? { ok: true, message: "Project deleted." } : { ok: false, message: GONE };
+}
+
+// The project page's edit form: the same input rules as the API's PATCH (ProjectInput), the same
+// permission (projects:write's), and the same audit record (project.updated, by this user).
+export async function updateProjectAction(
+  slug: string,
+  projectId: string,
+  _prev: ProjectFormState,
+  form: FormData,
+): Promise<ProjectFormState> {
+  const { userId, orgId, canManageProjects } = await requireActiveOrg(slug);
+  const values = formValues(form);
+  if (!canManageProjects) return { status: "error", message: MANAGE_DENIED, values };
+  const parsed = ProjectInput.safeParse(values);
+  if (!parsed.success) return { status: "error", fieldErrors: fieldErrorsOf(parsed.error), values };
+  const { db } = database();
+  const current = await getProject(db, orgId, projectId);
+  if (!current) return { status: "error", message: GONE, values };
+  // Only what changed is sent, so the audit row says what the edit did.
+  const description = parsed.data.description ?? null;
+  const patch = {
+    ...(parsed.data.name !== current.name && { name: parsed.data.name }),
+    ...(description !== current.description && { description }),
+  };
+  if (Object.keys(patch).length === 0) {
+    return { status: "saved", message: "Nothing changed.", values };
+  }
+  const updated = await updateProject(db, orgId, projectId, patch, await userAuditSource(userId));
+  if (!updated) return { status: "error", message: GONE, values };
+  revalidatePath(`/orgs/${slug}`);
+  revalidatePath(`/orgs/${slug}/projects/${projectId}`);
+  return {
+    status: "saved",
+    message: "Saved.",
+    values: { name: updated.name, description: updated.description ?? "" },
+  };
+}
+
+// What the open pages of an organization poll to notice changes made elsewhere (see
+// live-refresh.tsx): null when the organization is no longer the active one.
+export async function organizationVersionAction(slug: string): Promise<string | null> {
+  const { orgId, orgSlug } = await auth();
+  if (!orgId || orgSlug !== slug) return null;
+  return organizationVersion(database().db, orgId);
 }

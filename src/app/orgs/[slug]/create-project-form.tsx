@@ -3,6 +3,7 @@
 import { useActionState } from "react";
 import { UpgradePrompt } from "@/components/billing/upgrade-prompt";
 import { createProjectAction, type ProjectFormState } from "./actions";
+import { ProjectFields } from "./project-fields";
 
 const INITIAL: ProjectFormState = { status: "idle" };
 
@@ -20,48 +21,7 @@ export function CreateProjectForm({ slug }: { slug: string }) {
       <h2 id="new-project-heading" className="font-semibold">
         New project
       </h2>
-      <div className="flex flex-col gap-1">
-        <label htmlFor="project-name" className="text-sm font-medium">
-          Name
-        </label>
-        <input
-          id="project-name"
-          name="name"
-          required
-          maxLength={100}
-          defaultValue={state.values?.name}
-          aria-invalid={Boolean(state.fieldErrors?.name)}
-          aria-describedby={state.fieldErrors?.name ? "project-name-error" : undefined}
-          className="rounded-md border border-slate-300 px-3 py-2"
-        />
-        {state.fieldErrors?.name && (
-          <p id="project-name-error" className="text-sm text-red-700">
-            {state.fieldErrors.name}
-          </p>
-        )}
-      </div>
-      <div className="flex flex-col gap-1">
-        <label htmlFor="project-description" className="text-sm font-medium">
-          Description <span className="font-normal text-slate-500">(optional)</span>
-        </label>
-        <textarea
-          id="project-description"
-          name="description"
-          rows={2}
-          maxLength={1000}
-          defaultValue={state.values?.description}
-          aria-invalid={Boolean(state.fieldErrors?.description)}
-          aria-describedby={
-            state.fieldErrors?.description ? "project-description-error" : undefined
-          }
-          className="rounded-md border border-slate-300 px-3 py-2"
-        />
-        {state.fieldErrors?.description && (
-          <p id="project-description-error" className="text-sm text-red-700">
-            {state.fieldErrors.description}
-          </p>
-        )}
-      </div>
+      <ProjectFields idPrefix="project" state={state} />
       <div className="flex items-center gap-3">
         <button
           type="submit"

@@ -17,7 +17,10 @@ export function DeleteProjectButton({
       verb="Delete"
       pendingLabel="Deleting…"
       name={name}
-      action={() => deleteProjectAction(slug, projectId)}
+      action={async () => {
+        const result = await deleteProjectAction(slug, projectId);
+        return result.ok ? { ok: true, message: `Deleted “${name}”.` } : result;
+      }}
     />
   );
 }

@@ -1,5 +1,6 @@
 import type { ReactNode } from "react";
 import { AppHeader } from "@/components/app-header";
+import { LiveRefresh } from "./live-refresh";
 
 export default async function OrgLayout({
   children,
@@ -13,6 +14,7 @@ export default async function OrgLayout({
     <>
       <AppHeader orgSlug={slug} />
       <main className="mx-auto max-w-5xl px-4 py-8">{children}</main>
+      <LiveRefresh slug={slug} />
     </>
   );
 }

@@ -1,7 +1,9 @@
 import { auth } from "@clerk/nextjs/server";
-import { notFound } from "next/navigation";
+import { notFound, redirect } from "next/navigation";
 import type { ApiScope } from "@/auth/api-scopes";
 import { SESSION_PERMISSIONS } from "@/auth/authorize";
+import { database } from "@/db/client";
+import { isMemberOfSlug } from "@/members/members";
 
 // Every org page and action re-checks that the signed-in user's active organization is the one in
 // the URL. The proxy activates the URL's organization when the user belongs to it; when they do
@@ -10,7 +12,15 @@ import { SESSION_PERMISSIONS } from "@/auth/authorize";
 export async function requireActiveOrg(slug: string) {
   const { isAuthenticated, userId, orgId, orgSlug, has, redirectToSignIn } = await auth();
   if (!isAuthenticated) return redirectToSignIn();
-  if (!orgId || orgSlug !== slug) notFound();
+  if (!orgId || orgSlug !== slug) {
+    // A member whose active organization is another one got here by a refresh of this page after
+    // Clerk's components switched (creating an organization in <OrganizationSwitcher/> activates
+    // it before its "Invite members" step): the page follows to the active organization's URL
+    // instead of a 404. Opening the URL itself would have activated it in the proxy.
+    if (orgSlug && (await isMemberOfSlug(database().db, userId, slug)))
+      redirect(`/orgs/${orgSlug}`);
+    notFound();
+  }
   const may = (scope: ApiScope) => {
     const permission = SESSION_PERMISSIONS[scope];
     return permission === null || has({ permission });

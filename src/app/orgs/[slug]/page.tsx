@@ -1,7 +1,13 @@
+import Link from "next/link";
 import { currentPlan, decideProjectCount } from "@/auth/authorize";
 import { UpgradePrompt } from "@/components/billing/upgrade-prompt";
 import { database } from "@/db/client";
 import { listMembers, type Member, memberDisplayName, roleLabel } from "@/members/members";
+import {
+  howPeopleJoin,
+  type VerifiedDomain,
+  verifiedDomainsOf,
+} from "@/organizations/verified-domains";
 import { countProjects, listProjects } from "@/projects/projects";
 import { CreateProjectForm } from "./create-project-form";
 import { DeleteProjectButton } from "./delete-project-button";
@@ -15,10 +21,11 @@ export default async function OrgDashboardPage({ params }: { params: Promise<{ s
   const { slug } = await params;
   const { orgId, canManageProjects, billing } = await requireActiveOrg(slug);
   const { db } = database();
-  const [{ projects }, projectCount, memberPage] = await Promise.all([
+  const [{ projects }, projectCount, memberPage, domains] = await Promise.all([
     listProjects(db, orgId),
     countProjects(db, orgId),
     listMembers(db, orgId, { limit: 100 }),
+    verifiedDomainsOf(db, orgId),
   ]);
   const plan = currentPlan(billing);
   // At the plan's limit (or past it, after a downgrade) the form gives way to the upgrade prompt;
@@ -73,7 +80,12 @@ export default async function OrgDashboardPage({ params }: { params: Promise<{ s
                 className="flex flex-wrap items-center justify-between gap-3 px-4 py-3"
               >
                 <div className="min-w-0">
-                  <p className="font-medium">{p.name}</p>
+                  <Link
+                    href={`/orgs/${slug}/projects/${p.id}`}
+                    className="font-medium text-slate-900 underline-offset-2 hover:underline"
+                  >
+                    {p.name}
+                  </Link>
                   {p.description && <p className="text-sm text-slate-600">{p.description}</p>}
                   <p className="text-xs text-slate-500">Created {dateFormat.format(p.createdAt)}</p>
                 </div>
@@ -85,13 +97,14 @@ export default async function OrgDashboardPage({ params }: { params: Promise<{ s
           </ul>
         </section>
       )}
-      <MemberList members={members} />
+      <MemberList members={members} domains={domains} />
     </div>
   );
 }
 
-// Members as synced from Clerk's webhooks into the database (not fetched from Clerk per request).
-function MemberList({ members }: { members: Member[] }) {
+// Members as synced from Clerk's webhooks into the database (not fetched from Clerk per request),
+// and how people join through the organization's verified domains.
+function MemberList({ members, domains }: { members: Member[]; domains: VerifiedDomain[] }) {
   return (
     <section aria-labelledby="member-list-heading" className="flex flex-col gap-2">
       <h2 id="member-list-heading" className="font-semibold">
@@ -121,6 +134,28 @@ function MemberList({ members }: { members: Member[] }) {
           ))}
         </ul>
       )}
+      <JoinByDomain domains={domains} />
     </section>
+  );
+}
+
+function JoinByDomain({ domains }: { domains: VerifiedDomain[] }) {
+  if (domains.length === 0) {
+    return (
+      <p className="text-sm text-slate-600">
+        Admins can let colleagues join by their work email: organization switcher → Manage → General
+        → Verified domains.
+      </p>
+    );
+  }
+  return (
+    <ul aria-label="Verified domains" className="flex flex-col gap-1 text-sm text-slate-600">
+      {domains.map((d) => (
+        <li key={d.name}>
+          People with an address at <span className="font-medium text-slate-900">{d.name}</span>{" "}
+          {howPeopleJoin(d)}.
+        </li>
+      ))}
+    </ul>
   );
 }

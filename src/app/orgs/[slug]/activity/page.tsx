@@ -3,7 +3,7 @@ import { AuditEventListQuery, auditEventCursor } from "@/api/list-params";
 import { AUDIT_KIND_LABELS, AUDIT_KINDS } from "@/audit/audit-kinds";
 import { listAuditEvents } from "@/audit/audit-log";
 import { summarizeAuditEvent } from "@/audit/audit-summary";
-import { AUDIT_READ_PERMISSION, decideFeature } from "@/auth/authorize";
+import { decideFeature } from "@/auth/authorize";
 import { UpgradePrompt } from "@/components/billing/upgrade-prompt";
 import { database } from "@/db/client";
 import type { AuditEvent } from "@/db/schema";
@@ -49,8 +49,8 @@ export default async function ActivityPage({
       <section className="rounded-lg border border-slate-200 bg-white p-6">
         <h1 className="text-2xl font-semibold">Activity</h1>
         <p className="mt-2 text-slate-600">
-          Reading this organization's activity needs the {AUDIT_READ_PERMISSION} permission, which
-          admins have. Ask an admin.
+          Only admins can see this organization's activity. Ask one of them if you need to know who
+          changed something.
         </p>
       </section>
     );
@@ -89,7 +89,7 @@ export default async function ActivityPage({
         <h1 className="text-2xl font-semibold">Activity</h1>
         <p className="text-slate-600">
           Who changed what in this organization, newest first: projects, API keys, members,
-          invitations, its plan and payments. Times are UTC.
+          invitations, its plan and payments.
         </p>
       </div>
       <form
@@ -133,43 +133,40 @@ export default async function ActivityPage({
           {cursor ? "No older events." : "Nothing recorded yet."}
         </p>
       ) : (
-        <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white">
-          <table className="w-full text-left text-sm">
-            <thead className="border-b border-slate-200 bg-slate-50 text-slate-600">
+        // A table from the small breakpoint up; on a phone each row stacks its cells.
+        <div className="rounded-lg border border-slate-200 bg-white">
+          <table className="block w-full text-left text-sm sm:table">
+            <thead className="hidden border-b border-slate-200 bg-slate-50 text-slate-600 sm:table-header-group">
               <tr>
-                <th scope="col" className="px-4 py-2 font-medium">
-                  When
+                <th scope="col" className="px-3 py-2 font-medium">
+                  When (UTC)
                 </th>
-                <th scope="col" className="px-4 py-2 font-medium">
+                <th scope="col" className="px-3 py-2 font-medium">
                   What
                 </th>
-                <th scope="col" className="px-4 py-2 font-medium">
+                <th scope="col" className="px-3 py-2 font-medium">
                   Who
                 </th>
-                <th scope="col" className="px-4 py-2 font-medium">
+                <th scope="col" className="px-3 py-2 font-medium">
                   Details
-                </th>
-                <th scope="col" className="px-4 py-2 font-medium">
-                  Request
                 </th>
               </tr>
             </thead>
-            <tbody className="divide-y divide-slate-200">
+            <tbody className="block divide-y divide-slate-200 sm:table-row-group">
               {page.events.map((e) => (
-                <tr key={e.id} className="align-top">
-                  <td className="whitespace-nowrap px-4 py-2">
+                <tr key={e.id} className="block px-3 py-2 align-top sm:table-row sm:p-0">
+                  <td className="block text-xs text-slate-500 sm:table-cell sm:whitespace-nowrap sm:px-3 sm:py-2">
                     <time dateTime={e.occurredAt.toISOString()}>{when.format(e.occurredAt)}</time>
                   </td>
-                  <td className="whitespace-nowrap px-4 py-2 font-medium">
+                  <td className="block font-medium sm:table-cell sm:whitespace-nowrap sm:px-3 sm:py-2">
                     {AUDIT_KIND_LABELS[e.kind]}
                   </td>
-                  <td className="px-4 py-2">
+                  <td className="block sm:table-cell sm:px-3 sm:py-2">
                     <Actor event={e} names={names} />
                   </td>
-                  <td className="px-4 py-2">{summarizeAuditEvent(e, names)}</td>
-                  <td className="px-4 py-2 font-mono text-xs text-slate-500">
-                    {e.requestId && <div>{e.requestId}</div>}
-                    {e.clientAddress && <div>{e.clientAddress}</div>}
+                  <td className="block break-words sm:table-cell sm:px-3 sm:py-2">
+                    {summarizeAuditEvent(e, names)}
+                    <RequestLine event={e} />
                   </td>
                 </tr>
               ))}
@@ -196,23 +193,41 @@ export default async function ActivityPage({
   );
 }
 
+// Ids to look up for rows recorded without names (before names were kept with each row).
 function userIdsOf(e: AuditEvent): string[] {
   const member = e.changes.user_id;
   return [
-    ...(e.actorType === "user" && e.actorId ? [e.actorId] : []),
-    ...(typeof member === "string" ? [member] : []),
+    ...(e.actorType === "user" && e.actorId && !e.actorName ? [e.actorId] : []),
+    ...(typeof member === "string" && !e.subjectName ? [member] : []),
   ];
 }
 
 function Actor({ event, names }: { event: AuditEvent; names: Map<string, string> }) {
-  if (event.actorType === "api_key") {
+  if (event.actorType === "api_key") return `API key “${event.actorName}”`;
+  if (event.actorType === "user" && event.actorId) {
+    return event.actorName ?? names.get(event.actorId) ?? event.actorId;
+  }
+  if (event.actorType === "machine") {
     return (
       <>
-        {`API key “${event.actorName}”`}
+        Machine (a job of this app)
         <div className="font-mono text-xs text-slate-500">{event.actorId}</div>
       </>
     );
   }
-  if (event.actorType === "user" && event.actorId) return names.get(event.actorId) ?? event.actorId;
-  return "Clerk";
+  // Clerk's webhooks do not say who changed a membership or revoked an invitation in Clerk's
+  // components or dashboard: someone whose role allows it.
+  return <span className="text-slate-600">An admin, in Clerk</span>;
+}
+
+// The request that carried the change and where it came from, small: for finding its log lines.
+function RequestLine({ event }: { event: AuditEvent }) {
+  if (!event.requestId && !event.clientAddress) return null;
+  return (
+    <div className="mt-0.5 truncate font-mono text-xs text-slate-500" title={event.requestId ?? ""}>
+      {event.requestId && `request ${event.requestId}`}
+      {event.requestId && event.clientAddress && " · "}
+      {event.clientAddress}
+    </div>
+  );
 }

@@ -1,6 +1,7 @@
+import { isClerkAPIResponseError } from "@clerk/backend/errors";
 import { PricingTable } from "@clerk/nextjs";
-import { clerkClient } from "@clerk/nextjs/server";
 import { currentPlan } from "@/auth/authorize";
+import { clerkBackendApi } from "@/auth/clerk-backend-api";
 import { hasSystemPermission, MANAGE_BILLING } from "@/organizations/system-permissions";
 import { BILLING_PLANS } from "../../../../../clerk/billing-plans";
 import { requireActiveOrg } from "../org-access";
@@ -40,21 +41,30 @@ export default async function BillingPage({ params }: { params: Promise<{ slug: 
       <section className="rounded-lg border border-slate-200 bg-white p-6">
         <h1 className="text-2xl font-semibold">Billing</h1>
         <p className="mt-2 text-slate-600">
-          {`This organization is on the ${plan.name} plan. Changing its plan needs the ${MANAGE_BILLING} permission, which admins have. Ask an admin.`}
+          {`This organization is on the ${plan.name} plan. Only admins can change its plan: ask one of them if it needs more.`}
         </p>
       </section>
     );
   }
 
-  const client = await clerkClient();
   const [subscription, organization, invitations] = await Promise.all([
-    client.billing.getOrganizationBillingSubscription(orgId).catch(() => null),
-    client.organizations.getOrganization({ organizationId: orgId, includeMembersCount: true }),
-    client.organizations.getOrganizationInvitationList({
-      organizationId: orgId,
-      status: ["pending"],
-      limit: 1,
-    }),
+    // An organization Clerk bills nothing to has no subscription (404): the page says so.
+    clerkBackendApi((c) => c.billing.getOrganizationBillingSubscription(orgId)).catch(
+      (err: unknown) => {
+        if (isClerkAPIResponseError(err)) return null;
+        throw err;
+      },
+    ),
+    clerkBackendApi((c) =>
+      c.organizations.getOrganization({ organizationId: orgId, includeMembersCount: true }),
+    ),
+    clerkBackendApi((c) =>
+      c.organizations.getOrganizationInvitationList({
+        organizationId: orgId,
+        status: ["pending"],
+        limit: 1,
+      }),
+    ),
   ]);
   const items: Item[] = subscription?.subscriptionItems ?? [];
   const inForce = items.find((i) => ["active", "canceled", "past_due"].includes(i.status));
@@ -98,7 +108,7 @@ export default async function BillingPage({ params }: { params: Promise<{ slug: 
             )}
           </>
         ) : (
-          <p>{`${plan.name} plan. (Clerk could not be asked for the subscription's details just now.)`}</p>
+          <p>{`${plan.name} plan. (Clerk has no subscription of this organization to show.)`}</p>
         )}
         <p>
           {seats > 0

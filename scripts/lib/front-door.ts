@@ -1,0 +1,149 @@
+// What scripts/serve.ts does with each request around Next's handler, for what Next offers no
+// hook for:
+// - a request line in absolute form (`GET http://elsewhere/x HTTP/1.1`) is served as its path
+//   only: Next would otherwise build redirects to the host it names;
+// - a page that failed because a service it needs did not answer (the app marks it: see
+//   src/http/front-door.ts) answers 503 with Retry-After and a small page, not Next's 500;
+// - an answer that has not begun within RESPONSE_DEADLINE_MS is given as that 503 (a problem for
+//   the API), whatever Next is still waiting for (a frozen database holds a query forever: the
+//   server-side statement timeout cannot fire on a server that does not run);
+// - Next's internal `x-middleware-*` headers never leave the server;
+// - a client that goes away in the middle of its request body is a closed connection, not an
+//   uncaught error.
+import { AsyncLocalStorage } from "node:async_hooks";
+import { randomUUID } from "node:crypto";
+import { type IncomingMessage, type OutgoingHttpHeaders, ServerResponse } from "node:http";
+import { type FrontDoorRequest, openFrontDoor } from "../../src/http/front-door";
+import { RETRY_AFTER_SECONDS, UNAVAILABLE_PAGE } from "../../src/http/unavailable-page";
+import { logger } from "../../src/observability/logger";
+
+// Past the app's own bounds (Clerk 5 s, an API operation 8 s), within any client's patience.
+export const RESPONSE_DEADLINE_MS = 9_000;
+
+const requests = new AsyncLocalStorage<FrontDoorRequest>();
+openFrontDoor(requests);
+
+// Node's own methods, for the answer the front door writes itself (loosely typed: their overloads
+// are passed through as they were called).
+type Method = (this: ServerResponse, ...args: unknown[]) => unknown;
+const { writeHead, write, end, flushHeaders } = ServerResponse.prototype as unknown as Record<
+  "writeHead" | "write" | "end" | "flushHeaders",
+  Method
+>;
+
+// The headers of Next's answer that describe its body, dropped when the front door replaces it.
+const BODY_HEADERS = ["content-type", "content-length", "content-encoding", "etag", "vary"];
+
+function isInternal(name: string): boolean {
+  return name.toLowerCase().startsWith("x-middleware-");
+}
+
+// `GET http://host/path` -> `/path`; anything else as it came.
+export function originForm(target: string): string {
+  if (target.startsWith("/") || target === "*") return target;
+  if (!URL.canParse(target)) return "/";
+  const url = new URL(target);
+  return `${url.pathname}${url.search}`;
+}
+
+function unavailableBody(req: IncomingMessage, reason: string) {
+  const path = req.url ?? "/";
+  if (!path.startsWith("/api/")) {
+    return { type: "text/html; charset=utf-8", body: UNAVAILABLE_PAGE };
+  }
+  const id = req.headers["x-request-id"];
+  const body = JSON.stringify({
+    type: "/problems/service-unavailable",
+    title: "Service unavailable",
+    status: 503,
+    detail:
+      reason === "deadline"
+        ? "The request took too long. Try again shortly."
+        : "A service this request needs is not answering. Try again shortly.",
+    instance: typeof id === "string" ? id : randomUUID(),
+  });
+  return { type: "application/problem+json", body };
+}
+
+// `deadlineMs`: null in development, where a page's first request compiles it.
+export function serveThroughFrontDoor(
+  req: IncomingMessage,
+  res: ServerResponse,
+  handle: () => Promise<void>,
+  deadlineMs: number | null,
+): void {
+  req.url = originForm(req.url ?? "/");
+  // Node reports a request body cut short as an error event on the request; nothing else may be
+  // listening by then, and an unheard error event is an uncaught exception.
+  req.on("error", () => {});
+  const request: FrontDoorRequest = { unavailable: null };
+  let replaced = false;
+
+  const answerUnavailable = (reason: string) => {
+    replaced = true;
+    const { type, body } = unavailableBody(req, reason);
+    for (const name of BODY_HEADERS) res.removeHeader(name);
+    writeHead.call(res, 503, {
+      "content-type": type,
+      "content-length": Buffer.byteLength(body),
+      "cache-control": "no-store",
+      "retry-after": String(RETRY_AFTER_SECONDS),
+    });
+    end.call(res, body);
+    logger.warn(
+      { request_id: req.headers["x-request-id"] ?? null, path: req.url, status: 503, reason },
+      "answered 503: a service the request needs did not answer",
+    );
+  };
+  // Just before the first byte of Next's answer: drop what must not leave, and answer 503
+  // instead of a 500 the app marked as a service's failure. True when replaced.
+  const beforeHead = (status: number): boolean => {
+    for (const name of res.getHeaderNames()) if (isInternal(name)) res.removeHeader(name);
+    if (status !== 500 || request.unavailable === null) return false;
+    answerUnavailable(request.unavailable);
+    return true;
+  };
+
+  res.writeHead = function (this: ServerResponse, status: number, ...rest: unknown[]) {
+    if (replaced || (!this.headersSent && beforeHead(status))) return this;
+    const headers = rest.find((r): r is OutgoingHttpHeaders => typeof r === "object" && !!r);
+    if (headers && !Array.isArray(headers)) {
+      for (const name of Object.keys(headers)) if (isInternal(name)) delete headers[name];
+    }
+    return writeHead.call(this, status, ...rest);
+  } as ServerResponse["writeHead"];
+  res.flushHeaders = function (this: ServerResponse) {
+    if (replaced || (!this.headersSent && beforeHead(this.statusCode))) return;
+    flushHeaders.call(this);
+  };
+  res.write = function (this: ServerResponse, chunk: unknown, ...rest: unknown[]) {
+    if (replaced || (!this.headersSent && beforeHead(this.statusCode))) {
+      const done = rest.find((r) => typeof r === "function") as (() => void) | undefined;
+      if (done) process.nextTick(done);
+      return true;
+    }
+    return write.call(this, chunk, ...rest);
+  } as ServerResponse["write"];
+  res.end = function (this: ServerResponse, ...args: unknown[]) {
+    if (replaced || (!this.headersSent && beforeHead(this.statusCode))) {
+      const done = args.find((r) => typeof r === "function") as (() => void) | undefined;
+      if (done) process.nextTick(done);
+      return this;
+    }
+    return end.apply(this, args);
+  } as ServerResponse["end"];
+
+  if (deadlineMs !== null) {
+    const deadline = setTimeout(() => {
+      // Once the I/O that had arrived is handled: on a busy server the answer may be in it.
+      setImmediate(() => {
+        if (replaced || res.headersSent || res.writableEnded) return;
+        request.unavailable ??= "deadline";
+        answerUnavailable("deadline");
+      });
+    }, deadlineMs);
+    res.once("close", () => clearTimeout(deadline));
+  }
+
+  requests.run(request, () => void handle());
+}
