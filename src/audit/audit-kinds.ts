@@ -54,3 +54,9 @@ export const AUDIT_KIND_LABELS: Record<AuditKind, string> = {
 export function isAuditKind(kind: string): kind is AuditKind {
   return (AUDIT_KINDS as readonly string[]).includes(kind);
 }
+
+// Changes Clerk Billing makes (after an admin's checkout, or as a billing period ends): their actor
+// is Clerk's billing, not a person.
+export function isBillingKind(kind: AuditKind): boolean {
+  return kind.startsWith("plan.") || kind.startsWith("payment.");
+}

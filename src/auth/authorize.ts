@@ -210,11 +210,13 @@ export function decideFeature(has: BillingCheck, feature: PlanFeature): Decision
   };
 }
 
-// Creating one more project when `existing` are there.
+// Creating one more project when `existing` are there (a plan's null limit: no limit).
+const roomFor = (limit: number | null, existing: number) => limit === null || existing < limit;
+
 export function decideProjectCount(has: BillingCheck, existing: number): Decision {
   const limit = currentPlan(has).limits.projects;
-  if (existing < limit) return ALLOWED;
-  const plans = PLANS.filter((p) => p.limits.projects > existing).map((p) => p.key);
+  if (limit === null || roomFor(limit, existing)) return ALLOWED;
+  const plans = PLANS.filter((p) => roomFor(p.limits.projects, existing)).map((p) => p.key);
   return {
     ok: false,
     problem: problem(

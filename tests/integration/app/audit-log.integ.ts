@@ -2,7 +2,12 @@ import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import type { CreateKeyState } from "../../../src/api-keys/actions";
 import type { ProjectFormState } from "../../../src/app/orgs/[slug]/actions";
 import { type ApiContract, apiContract } from "../../support/api-contract";
-import { type AppDatabase, connectAppDatabase, eventually } from "../../support/app-database";
+import {
+  type AppDatabase,
+  connectAppDatabase,
+  eventually,
+  storedPlanOf,
+} from "../../support/app-database";
 import { type AppProcess, freePort, startApp } from "../../support/app-process";
 import {
   deliver,
@@ -84,6 +89,13 @@ beforeAll(async () => {
   });
   // On a paid plan: its limits (projects, audit log, organization API keys) are not under test here.
   for (const org of [orgA, orgB]) await subscribeOrganization(emulator.url, org.id, "team");
+  // API keys are held to the plan the app's database has: wait for the upgrades' webhooks.
+  for (const org of [orgA, orgB]) {
+    await eventually(
+      () => storedPlanOf(database, org.id),
+      (plan) => plan === "team",
+    );
+  }
   const key = await clerk.apiKeys.create({
     name: unique("ci"),
     subject: orgA.id,

@@ -2,7 +2,12 @@ import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import type { CreateKeyState } from "../../../src/api-keys/actions";
 import type { ProjectFormState } from "../../../src/app/orgs/[slug]/actions";
 import { type ApiContract, apiContract } from "../../support/api-contract";
-import { type AppDatabase, connectAppDatabase, eventually } from "../../support/app-database";
+import {
+  type AppDatabase,
+  connectAppDatabase,
+  eventually,
+  storedPlanOf,
+} from "../../support/app-database";
 import { type AppProcess, freePort, startApp } from "../../support/app-process";
 import { type ClerkCallCounter, startClerkCallCounter } from "../../support/clerk-call-counter";
 import {
@@ -135,14 +140,7 @@ async function page(path: string, token: string) {
   return { status: res.status, html: await res.text() };
 }
 
-// The plan the app's database has in force for the organization (what API keys are held to).
-async function storedPlan(org: Org): Promise<string | null> {
-  const [row] = await database.sql`
-    select plan_slug from subscription_items
-    where organization_id = ${org.id} and status in ('active', 'canceled', 'past_due')
-    order by period_start desc limit 1`;
-  return row?.plan_slug ?? null;
-}
+const storedPlan = (org: Org) => storedPlanOf(database, org.id);
 
 const endPeriod = (org: Org) =>
   emulatorRequest(emulator.url, "POST", `/__emulator/billing/organizations/${org.id}/end_period`);
@@ -616,9 +614,11 @@ describe("the organization's plan in the audit log", () => {
     const activity = await page(`/orgs/${org.slug}/activity`, token);
     expect(activity.status).toBe(200);
     const text = activity.html.replaceAll(/<[^>]+>/g, " ");
-    expect(text).toMatch(/Plan started\s+Clerk\s+Team, billed monthly, until \w{3} \d+, \d{4}/);
-    expect(text).toMatch(/Payment received\s+Clerk\s+29\.00 USD for Team, visa 4242/);
-    expect(text).toMatch(/Plan canceled\s+Clerk\s+Team, in force until/);
-    expect(text).toMatch(/Plan change scheduled\s+Clerk\s+Free from/);
+    expect(text).toMatch(
+      /Plan started\s+Clerk Billing\s+Team, billed monthly, until \w{3} \d+, \d{4}/,
+    );
+    expect(text).toMatch(/Payment received\s+Clerk Billing\s+29\.00 USD for Team, visa 4242/);
+    expect(text).toMatch(/Plan canceled\s+Clerk Billing\s+Team, in force until/);
+    expect(text).toMatch(/Plan change scheduled\s+Clerk Billing\s+Free from/);
   });
 });

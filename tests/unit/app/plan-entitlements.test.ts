@@ -62,6 +62,12 @@ describe("plan entitlements", () => {
       problem: { plans: ["team", "business"] },
     });
     expect(decideProjectCount(hasFor("team"), 50)).toEqual({ ok: true });
+    // Team's hundred: only Business, which has no limit, has room.
+    expect(decideProjectCount(hasFor("team"), 100)).toMatchObject({
+      ok: false,
+      problem: { limit: 100, plans: ["business"] },
+    });
+    expect(decideProjectCount(hasFor("business"), 100_000)).toEqual({ ok: true });
   });
 
   it("answers for a plan read from the database exactly as has() does for a token that carries it", () => {

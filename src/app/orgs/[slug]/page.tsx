@@ -46,7 +46,9 @@ export default async function OrgDashboardPage({ params }: { params: Promise<{ s
         </p>
       </div>
       <p className="text-sm text-slate-600">
-        {`${projectCount} of ${plan.limits.projects} projects on the ${plan.name} plan.`}
+        {plan.limits.projects === null
+          ? `${projectCount} projects on the ${plan.name} plan, which has no limit.`
+          : `${projectCount} of ${plan.limits.projects} projects on the ${plan.name} plan.`}
       </p>
       {canManageProjects &&
         (room.ok ? (

@@ -1,6 +1,6 @@
 import Link from "next/link";
 import { AuditEventListQuery, auditEventCursor } from "@/api/list-params";
-import { AUDIT_KIND_LABELS, AUDIT_KINDS } from "@/audit/audit-kinds";
+import { AUDIT_KIND_LABELS, AUDIT_KINDS, isBillingKind } from "@/audit/audit-kinds";
 import { listAuditEvents } from "@/audit/audit-log";
 import { summarizeAuditEvent } from "@/audit/audit-summary";
 import { decideFeature } from "@/auth/authorize";
@@ -215,6 +215,7 @@ function Actor({ event, names }: { event: AuditEvent; names: Map<string, string>
       </>
     );
   }
+  if (isBillingKind(event.kind)) return <span className="text-slate-600">Clerk Billing</span>;
   // Clerk's webhooks do not say who changed a membership or revoked an invitation in Clerk's
   // components or dashboard: someone whose role allows it.
   return <span className="text-slate-600">An admin, in Clerk</span>;
