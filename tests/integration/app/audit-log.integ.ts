@@ -823,6 +823,10 @@ describe("reading the audit log", () => {
   it("pages the Activity page 25 events at a time, newest first, each event once", async () => {
     const b = await clerk.organizations.createOrganization({ name: "Busy", createdBy: alice });
     await subscribeOrganization(emulator.url, b.id, "team");
+    await eventually(
+      () => storedPlanOf(database, b.id),
+      (plan) => plan === "team",
+    );
     const writer = (
       await clerk.apiKeys.create({ name: unique("busy"), subject: b.id, scopes: ALL_SCOPES })
     ).secret as string;

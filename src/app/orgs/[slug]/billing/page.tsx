@@ -36,18 +36,9 @@ export default async function BillingPage({ params }: { params: Promise<{ slug: 
   const { slug } = await params;
   const { orgId, userId, billing } = await requireActiveOrg(slug);
   const plan = currentPlan(billing);
-  if (!(await hasSystemPermission(orgId, userId, MANAGE_BILLING))) {
-    return (
-      <section className="rounded-lg border border-slate-200 bg-white p-6">
-        <h1 className="text-2xl font-semibold">Billing</h1>
-        <p className="mt-2 text-slate-600">
-          {`This organization is on the ${plan.name} plan. Only admins can change its plan: ask one of them if it needs more.`}
-        </p>
-      </section>
-    );
-  }
-
-  const [subscription, organization, invitations] = await Promise.all([
+  // One round of Backend API calls: the permission and what an admin sees, asked together.
+  const [mayManage, subscription, organization, invitations] = await Promise.all([
+    hasSystemPermission(orgId, userId, MANAGE_BILLING),
     // An organization Clerk bills nothing to has no subscription (404): the page says so.
     clerkBackendApi((c) => c.billing.getOrganizationBillingSubscription(orgId)).catch(
       (err: unknown) => {
@@ -66,6 +57,16 @@ export default async function BillingPage({ params }: { params: Promise<{ slug: 
       }),
     ),
   ]);
+  if (!mayManage) {
+    return (
+      <section className="rounded-lg border border-slate-200 bg-white p-6">
+        <h1 className="text-2xl font-semibold">Billing</h1>
+        <p className="mt-2 text-slate-600">
+          {`This organization is on the ${plan.name} plan. Only admins can change its plan: ask one of them if it needs more.`}
+        </p>
+      </section>
+    );
+  }
   const items: Item[] = subscription?.subscriptionItems ?? [];
   const inForce = items.find((i) => ["active", "canceled", "past_due"].includes(i.status));
   const next = items.find((i) => i.status === "upcoming");
