@@ -1,10 +1,13 @@
+import { createCheckAuthorization } from "@clerk/shared/authorization";
 import type { ApiScope } from "@/auth/api-scopes";
 import { appMachine } from "@/auth/app-machine";
 import {
   currentPrincipal,
   type MachinePrincipal,
   type Principal,
+  type SessionPrincipal,
   type TenantPrincipal,
+  type VerifiedCredential,
 } from "@/auth/principal";
 import { apiTokenTypes } from "@/auth/route-table";
 import { organizationPlan } from "@/billing/organization-plan";
@@ -186,9 +189,25 @@ const PLAN_UNAVAILABLE = problem(
 // What the caller's tenant is entitled to: null in a personal workspace (no plan applies),
 // "unavailable" when an API key's organization's plan can be read neither from the database nor
 // from Clerk.
+// Clerk's own `has()` over a session token's claims, as @clerk/backend builds it.
+function sessionBilling(
+  s: Pick<SessionPrincipal, "userId" | "orgId" | "orgRole" | "permissions" | "features" | "plans">,
+): BillingCheck {
+  const has = createCheckAuthorization({
+    userId: s.userId,
+    orgId: s.orgId,
+    orgRole: s.orgRole,
+    orgPermissions: s.permissions,
+    factorVerificationAge: null,
+    features: s.features,
+    plans: s.plans,
+  });
+  return (params) => has(params);
+}
+
 export async function billingOf(p: TenantPrincipal): Promise<BillingCheck | null | "unavailable"> {
   if (p.orgId === null) return null;
-  if (p.tokenType === "session_token") return p.billing;
+  if (p.tokenType === "session_token") return sessionBilling(p);
   const plan = await organizationPlan(database().db, p.orgId);
   return plan ? checkOfPlan(plan) : "unavailable";
 }
@@ -244,6 +263,16 @@ export async function projectCountRule(
 // Requests per minute per credential the organization's plan allows.
 export function apiRateLimit(has: BillingCheck): number {
   return currentPlan(has).limits.api_requests_per_minute;
+}
+
+// The same for a credential the proxy has just verified.
+export function credentialRateLimit(c: VerifiedCredential): Promise<number | null | "unavailable"> {
+  if (c.tokenType === "session_token") {
+    return planRateLimit({ orgId: c.orgId, has: sessionBilling(c) });
+  }
+  // An API key's subject is its organization (or its user: no plan).
+  const orgId = c.tokenType === "api_key" && c.subject.startsWith("org_") ? c.subject : null;
+  return planRateLimit({ orgId });
 }
 
 // The same for a caller the proxy has just authenticated: from a session token's claims (`has`),

@@ -1,5 +1,11 @@
 import { auth } from "@clerk/nextjs/server";
+import { headers } from "next/headers";
+import { verifyMachineToken } from "@/auth/credential-cache";
+import { CREDENTIAL_HEADER, openCredential } from "@/auth/credential-handoff";
+import { bearerOf, isOpaqueMachineToken, tokenTypeOf } from "@/auth/gates/credentials";
+import type { MachineIdentity, MachineVerification, OpaqueTokenType } from "@/auth/machine-tokens";
 import { describeTokenTypes, type TokenType } from "@/auth/route-table";
+import { billingClaimsOf, type VerifiedJwt, verifySignedToken } from "@/auth/signed-tokens";
 import { type Problem, problem } from "@/http/problem";
 
 // Who is calling, one kind of principal per token type. People and the keys they create act in a
@@ -14,10 +20,11 @@ export type SessionPrincipal = {
   orgSlug: string | null;
   orgRole: string | null;
   permissions: string[];
+  // The token's Clerk Billing claims, as Clerk writes them (`fea`, `pla`), which `has({ feature })`
+  // and `has({ plan })` read (src/auth/authorize.ts).
+  features: string | null;
+  plans: string | null;
   tenantId: string;
-  // Clerk's `has()` for the plan and features of the active organization (the token's `pla`/`fea`
-  // claims).
-  billing: (params: { plan: string } | { feature: string }) => boolean;
 };
 
 export type ApiKeyPrincipal = {
@@ -45,27 +52,46 @@ export type Principal = TenantPrincipal | MachinePrincipal;
 
 export type PrincipalResult = { ok: true; principal: Principal } | { ok: false; problem: Problem };
 
-const readAuth = (accepts: readonly TokenType[]) => auth({ acceptsToken: [...accepts] });
-type AuthObject = Awaited<ReturnType<typeof readAuth>>;
+// A credential as verified, before it is a principal: a bearer JWT (src/auth/signed-tokens.ts), an
+// opaque machine token as Clerk described it (src/auth/machine-tokens.ts), or a browser's session.
+export type VerifiedCredential = VerifiedJwt | MachineIdentity;
 
-function principalOf(a: AuthObject & { isAuthenticated: true }): PrincipalResult {
-  switch (a.tokenType) {
+export type BearerVerification =
+  | { status: "valid"; credential: VerifiedCredential }
+  | { status: "invalid"; detail: string }
+  | { status: "unavailable"; reason: string };
+
+// A bearer token of a type the caller takes, verified: a JWT with Clerk's key, an opaque machine
+// token by Clerk, through the cache of its answers.
+export async function verifyBearer(token: string): Promise<BearerVerification> {
+  const type = tokenTypeOf(token);
+  if (type === "session_token") return verifySignedToken(type, token);
+  if (isOpaqueMachineToken(token)) {
+    return fromMachine(await verifyMachineToken(type as OpaqueTokenType, token));
+  }
+  return verifySignedToken(type as Exclude<TokenType, "api_key" | "session_token">, token);
+}
+
+export function fromMachine(verified: MachineVerification): BearerVerification {
+  if (verified.status === "valid") return { status: "valid", credential: verified.identity };
+  if (verified.status === "invalid") {
+    return { status: "invalid", detail: "The token is not valid: unknown, revoked or expired." };
+  }
+  return verified;
+}
+
+export function principalOf(credential: VerifiedCredential): PrincipalResult {
+  switch (credential.tokenType) {
     case "session_token":
       return {
         ok: true,
-        principal: {
-          tokenType: "session_token",
-          userId: a.userId,
-          orgId: a.orgId ?? null,
-          orgSlug: a.orgSlug ?? null,
-          orgRole: a.orgRole ?? null,
-          permissions: a.orgPermissions ?? [],
-          tenantId: a.orgId ?? a.userId,
-          billing: (params) => a.has(params),
-        },
+        principal: { ...credential, tenantId: credential.orgId ?? credential.userId },
       };
     case "api_key": {
-      const tenantId = a.orgId ?? a.userId;
+      const { subject } = credential as MachineIdentity;
+      const userId = subject.startsWith("user_") ? subject : null;
+      const orgId = subject.startsWith("org_") ? subject : null;
+      const tenantId = orgId ?? userId;
       if (!tenantId) {
         return {
           ok: false,
@@ -76,11 +102,11 @@ function principalOf(a: AuthObject & { isAuthenticated: true }): PrincipalResult
         ok: true,
         principal: {
           tokenType: "api_key",
-          keyId: a.id,
-          keyName: a.name ?? "",
-          userId: a.userId,
-          orgId: a.orgId,
-          scopes: a.scopes ?? [],
+          keyId: credential.id,
+          keyName: (credential as MachineIdentity).name ?? "",
+          userId,
+          orgId,
+          scopes: credential.scopes,
           tenantId,
         },
       };
@@ -90,31 +116,53 @@ function principalOf(a: AuthObject & { isAuthenticated: true }): PrincipalResult
         ok: true,
         principal: {
           tokenType: "m2m_token",
-          machineId: a.machineId,
-          tokenId: a.id,
-          scopes: a.scopes ?? [],
+          machineId: credential.subject,
+          tokenId: credential.id,
+          scopes: credential.scopes,
         },
       };
     default:
       return {
         ok: false,
-        problem: problem("unauthenticated", `This app does not take ${a.tokenType} yet.`),
+        problem: problem("unauthenticated", `This app does not take ${credential.tokenType} yet.`),
       };
   }
 }
 
-// The caller of a route that takes `accepts` (its entry in the route table). The proxy verified
-// the credential already; this reads its result again (the proxy is not the only gate).
+const UNAVAILABLE = "Credentials cannot be checked right now. Try again shortly.";
+
+// The caller of a route that takes `accepts` (its entry in the route table). A bearer token is
+// what the proxy verified and sealed for this handler (src/auth/credential-handoff.ts), else it is
+// verified here (the proxy is not the only gate); a browser's session cookie is Clerk's
+// middleware's to read, through `auth()`.
 export async function currentPrincipal(accepts: readonly TokenType[]): Promise<PrincipalResult> {
-  const a = await readAuth(accepts);
-  if (!a.isAuthenticated) {
-    return {
-      ok: false,
-      problem: problem(
-        "unauthenticated",
-        `This route requires a valid credential: ${describeTokenTypes(accepts)}.`,
-      ),
-    };
+  const request = await headers();
+  const bearer = bearerOf({ headers: request });
+  const refused = problem(
+    "unauthenticated",
+    `This route requires a valid credential: ${describeTokenTypes(accepts)}.`,
+  );
+  if (bearer) {
+    if (!accepts.includes(tokenTypeOf(bearer))) return { ok: false, problem: refused };
+    const handed = openCredential(request.get(CREDENTIAL_HEADER), bearer);
+    if (handed) return principalOf(handed);
+    const verified = await verifyBearer(bearer);
+    if (verified.status === "valid") return principalOf(verified.credential);
+    if (verified.status === "unavailable") {
+      return { ok: false, problem: problem("service-unavailable", UNAVAILABLE) };
+    }
+    return { ok: false, problem: refused };
   }
-  return principalOf(a);
+  if (!accepts.includes("session_token")) return { ok: false, problem: refused };
+  const a = await auth();
+  if (!a.isAuthenticated) return { ok: false, problem: refused };
+  return principalOf({
+    tokenType: "session_token",
+    userId: a.userId,
+    orgId: a.orgId ?? null,
+    orgSlug: a.orgSlug ?? null,
+    orgRole: a.orgRole ?? null,
+    permissions: a.orgPermissions ?? [],
+    ...billingClaimsOf(a.sessionClaims),
+  });
 }

@@ -27,7 +27,9 @@ export type RouteAccess =
   // Endpoints that need no credential and no Clerk (the health check, the webhook receiver): left
   // out of the proxy's matcher entirely, so they cost nothing but their handler.
   | { kind: "unproxied" }
-  | { kind: "signed-in-page" }
+  // Pages for signed-in users. A pending session (one with a session task to do, see
+  // session-tasks.ts) counts as signed out, but on the page that does the task (`tasks`).
+  | { kind: "signed-in-page"; tasks?: true }
   | { kind: "api"; accepts: readonly TokenType[] }
   // A path under /api that names no operation: a 404 problem, never an HTML page.
   | { kind: "unknown-api" }
@@ -40,6 +42,7 @@ export type RouteRule = { pattern: string; access: RouteAccess; methods: readonl
 const PUBLIC = { kind: "public" } as const;
 const UNPROXIED = { kind: "unproxied" } as const;
 const SIGNED_IN_PAGE = { kind: "signed-in-page" } as const;
+const TASK_PAGE = { kind: "signed-in-page", tasks: true } as const;
 // The API's operations: people (session tokens) and the keys they create.
 const API = { kind: "api", accepts: ["session_token", "api_key"] } as const;
 // Routes for this deployment's own machines (a scheduled job): M2M tokens only.
@@ -66,7 +69,8 @@ export const ROUTES: readonly RouteRule[] = [
   { pattern: "/__clerk/*", access: { kind: "clerk-frontend-api" }, methods: ALL },
   // Where signing in lands: redirects to the organization to work in (a GET only, no actions).
   { pattern: "/dashboard", access: SIGNED_IN_PAGE, methods: READ },
-  { pattern: "/onboarding", access: SIGNED_IN_PAGE, methods: PAGE },
+  // Choosing or creating an organization: also Clerk's choose-organization session task.
+  { pattern: "/onboarding", access: TASK_PAGE, methods: PAGE },
   { pattern: "/orgs/:slug/*", access: SIGNED_IN_PAGE, methods: PAGE },
   { pattern: "/settings/*", access: SIGNED_IN_PAGE, methods: PAGE },
   { pattern: "/api/v1/me", access: API, methods: READ },

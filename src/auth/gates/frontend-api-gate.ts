@@ -1,4 +1,5 @@
 import { type NextFetchEvent, NextRequest } from "next/server";
+import { forgetMachineToken } from "@/auth/credential-cache";
 import { isFrontendApiPath } from "@/auth/route-table";
 import { problem } from "@/http/problem";
 import { askClerk } from "./clerk";
@@ -35,5 +36,14 @@ export async function frontendApiGate(
   if (!isFrontendApiPath(req.nextUrl.pathname)) {
     return refuse(state, problem("not-found", "Not a Clerk Frontend API path."));
   }
-  return askClerk(vouchedFor(req, state), event, state, async (_auth, r, s) => forward(r, s));
+  const res = await askClerk(vouchedFor(req, state), event, state, async (_auth, r, s) =>
+    forward(r, s),
+  );
+  // Clerk's <APIKeys/> revokes a key through here: every instance stops trusting it at once.
+  const revoked = req.method === "POST" && REVOKE_API_KEY.exec(req.nextUrl.pathname)?.[1];
+  if (revoked && res.ok) await forgetMachineToken(revoked);
+  return res;
 }
+
+// The Frontend API's revocation of an API key (what <APIKeys/> calls), and the key's id.
+const REVOKE_API_KEY = /^\/__clerk\/(?:v1\/)?api_keys\/((?:ak|api_key)_\w+)\/revoke$/;

@@ -12,11 +12,16 @@ import {
 import { forward, type RequestState, refuse, unavailable } from "./request-state";
 
 // The gate of pages (public or signed-in): Clerk recognises the visitor; a signed-in page sends
-// whoever is not signed in to sign in.
+// whoever is not signed in to sign in. A pending session (a session task to do) counts as signed
+// out, as Clerk's default has it (its redirect goes to sign-in's tasks, and <SignIn/> on to the
+// task's page), except on that page.
 
 const afterClerk: AfterClerk = async (auth, req, state) => {
-  if (state.rule.access.kind === "signed-in-page") {
-    const { isAuthenticated, redirectToSignIn } = await auth();
+  const access = state.rule.access;
+  if (access.kind === "signed-in-page") {
+    const { isAuthenticated, redirectToSignIn } = await auth({
+      treatPendingAsSignedOut: !access.tasks,
+    });
     if (!isAuthenticated) return redirectToSignIn({ returnBackUrl: req.url });
   }
   return forward(req, state);

@@ -32,7 +32,8 @@ function session(role: "admin" | "member" | "personal"): TenantPrincipal {
     permissions,
     tenantId: inOrg ? "org_a" : "user_1",
     // Plans are decided apart (plan-entitlements.test.ts).
-    billing: () => false,
+    features: null,
+    plans: null,
   };
 }
 

@@ -12,6 +12,7 @@ import {
   routeAccess,
   routeRule,
 } from "../../../src/auth/route-table";
+import { TASK_URLS } from "../../../src/auth/session-tasks";
 
 const APP_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../../src/app");
 
@@ -107,6 +108,15 @@ describe("the proxy's route table", () => {
     expect(describeTokenTypes(["session_token", "api_key", "oauth_token"])).toBe(
       "a session token, an API key or an OAuth access token",
     );
+  });
+
+  it("lets pending sessions onto the page of each session task, and no other", () => {
+    const taskPages = new Set<string>(Object.values(TASK_URLS));
+    for (const url of appUrls()) {
+      const access = routeAccess(url);
+      const tasks = access.kind === "signed-in-page" && access.tasks === true;
+      expect([url, tasks]).toEqual([url, taskPages.has(url)]);
+    }
   });
 
   it("lets /dashboard, a redirect, answer only GET and HEAD", () => {
