@@ -1,7 +1,9 @@
 import type { NextFetchEvent, NextRequest } from "next/server";
+import { OAUTH_CONSENT_PATH } from "@/app/oauth/consent/consent-path";
 import { apiGate } from "@/auth/gates/api-gate";
 import { frontendApiOrigin } from "@/auth/gates/clerk";
 import { frontendApiGate } from "@/auth/gates/frontend-api-gate";
+import { mcpGate } from "@/auth/gates/mcp-gate";
 import { pageGate } from "@/auth/gates/page-gate";
 import { forward, type RequestState, refuse } from "@/auth/gates/request-state";
 import { allowedMethods, type RouteAccess, routeRule } from "@/auth/route-table";
@@ -22,6 +24,7 @@ const GATES: Record<RouteAccess["kind"], Gate> = {
   public: pageGate,
   "signed-in-page": pageGate,
   api: apiGate,
+  mcp: mcpGate,
   "clerk-frontend-api": frontendApiGate,
   // Left out of the matcher; should one get here, it needs nothing from the proxy.
   unproxied: async (req, _event, state) => forward(req, state),
@@ -50,7 +53,8 @@ function refusedUpFront(req: NextRequest, state: RequestState): Response | null 
 
 export default async function proxy(req: NextRequest, event: NextFetchEvent) {
   const { pathname } = req.nextUrl;
-  const page = !pathname.startsWith("/api/") && !pathname.startsWith("/__clerk/");
+  const page =
+    !pathname.startsWith("/api/") && !pathname.startsWith("/__clerk/") && pathname !== "/mcp";
   const state: RequestState = {
     requestId: requestIdFrom(req.headers),
     started: Date.now(),
@@ -60,6 +64,7 @@ export default async function proxy(req: NextRequest, event: NextFetchEvent) {
       nonce: page ? newNonce() : null,
       production: process.env.NODE_ENV === "production",
       frontendApiOrigin: frontendApiOrigin(),
+      formLeavesOrigin: pathname === OAUTH_CONSENT_PATH,
     }),
     credentialPresented: false,
   };
@@ -75,7 +80,7 @@ export const config = {
     // Everything but Next internals, static files (Clerk's recommended matcher) and the unproxied
     // endpoints of the route table, which need no Clerk (tests/unit/app/proxy-matcher.test.ts
     // holds the two together) ...
-    "/((?!_next|api/health$|api/webhooks/clerk$|[^?]*\\.(?:html?|css|js(?!on)|jpe?g|webp|png|gif|svg|ttf|woff2?|ico|csv|docx?|xlsx?|zip|webmanifest)).*)",
+    "/((?!_next|api/health$|api/webhooks/clerk$|\\.well-known/oauth-|[^?]*\\.(?:html?|css|js(?!on)|jpe?g|webp|png|gif|svg|ttf|woff2?|ico|csv|docx?|xlsx?|zip|webmanifest)).*)",
     "/api/((?!health$|webhooks/clerk$).*)",
     // ... and the Frontend API proxy, whose clerk-js and @clerk/ui bundles end in .js.
     "/__clerk/(.*)",

@@ -1,6 +1,7 @@
 import { createCheckAuthorization } from "@clerk/shared/authorization";
 import type { ApiScope } from "@/auth/api-scopes";
 import { appMachine } from "@/auth/app-machine";
+import { roleDeclaresPermission } from "@/auth/declared-roles";
 import {
   currentPrincipal,
   type MachinePrincipal,
@@ -29,6 +30,10 @@ import { BILLING_PLANS, type DeclaredPlan, defaultPlan } from "../../clerk/billi
 //
 // Reading the audit log is `org:audit:read`, which the Activity page and its header link ask too.
 //
+// Third-party applications (OAuth access tokens): the scopes the user granted, and in an
+// organization no more than the user's own role there allows now (as synced from Clerk), so an
+// application never does what the person who connected it could not.
+//
 // Machines (M2M tokens): the machine routes only, and only for machines Clerk gave a scope to this
 // app's own machine (src/auth/app-machine.ts). They act for no tenant, so no API scope is theirs.
 //
@@ -47,7 +52,36 @@ export type Decision = { ok: true } | { ok: false; problem: Problem };
 
 const ALLOWED: Decision = { ok: true };
 
+// The permission a person needs in an organization for a scope (null: membership is enough).
+function personMay(permissions: (permission: string) => boolean, scope: ApiScope): string | null {
+  const permission = SESSION_PERMISSIONS[scope];
+  return permission === null || permissions(permission) ? null : permission;
+}
+
 export function decide(principal: TenantPrincipal, scope: ApiScope): Decision {
+  if (principal.tokenType === "oauth_token") {
+    if (!principal.scopes.includes(scope)) {
+      return {
+        ok: false,
+        problem: problem(
+          "forbidden",
+          `The user did not grant ${principal.appName} the scope ${scope}.`,
+          { missing_scope: scope },
+        ),
+      };
+    }
+    if (principal.orgId === null) return ALLOWED;
+    const missing = personMay((p) => roleDeclaresPermission(principal.orgRole, p), scope);
+    if (missing === null) return ALLOWED;
+    return {
+      ok: false,
+      problem: problem(
+        "forbidden",
+        `The user who granted ${principal.appName} access lacks the permission ${missing} in this organization.`,
+        { missing_permission: missing },
+      ),
+    };
+  }
   if (principal.tokenType === "api_key") {
     if (principal.scopes.includes(scope)) return ALLOWED;
     return {
@@ -121,18 +155,28 @@ export async function authorizeApi(
   const { principal } = result;
   if (principal.tokenType === "m2m_token") return wrongKind(principal);
   if (scope === null) return { ok: true, principal };
+  const decision = await decideWithPlan(principal, scope);
+  return decision.ok ? { ok: true, principal } : decision;
+}
+
+// The scope and the plan features a call with it needs: what every /api/v1 operation and MCP tool
+// asks.
+export async function decideWithPlan(
+  principal: TenantPrincipal,
+  scope: ApiScope,
+): Promise<Decision> {
   const decision = decide(principal, scope);
   if (!decision.ok) return decision;
   const features = featuresNeeded(principal, scope);
-  if (features.length === 0) return { ok: true, principal };
+  if (features.length === 0) return ALLOWED;
   const billing = await billingOf(principal);
   if (billing === "unavailable") return { ok: false, problem: PLAN_UNAVAILABLE };
-  if (billing === null) return { ok: true, principal };
+  if (billing === null) return ALLOWED;
   for (const feature of features) {
     const allowed = decideFeature(billing, feature);
     if (!allowed.ok) return allowed;
   }
-  return { ok: true, principal };
+  return ALLOWED;
 }
 
 // Every machine route's handler starts here.

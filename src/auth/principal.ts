@@ -4,14 +4,17 @@ import { verifyMachineToken } from "@/auth/credential-cache";
 import { CREDENTIAL_HEADER, openCredential } from "@/auth/credential-handoff";
 import { bearerOf, isOpaqueMachineToken, tokenTypeOf } from "@/auth/gates/credentials";
 import type { MachineIdentity, MachineVerification, OpaqueTokenType } from "@/auth/machine-tokens";
+import { applicationName, grantOrganization, memberRole } from "@/auth/oauth-grant";
 import { describeTokenTypes, type TokenType } from "@/auth/route-table";
 import { billingClaimsOf, type VerifiedJwt, verifySignedToken } from "@/auth/signed-tokens";
 import { type Problem, problem } from "@/http/problem";
+import { ServiceUnavailable } from "@/http/unavailable";
 
 // Who is calling, one kind of principal per token type. People and the keys they create act in a
 // tenant: the active organization, or the user's personal workspace (their user id) when none is
-// active. Machines of this deployment act for no tenant. What each may do is decided in
-// src/auth/authorize.ts.
+// active. Third-party applications (OAuth access tokens) act for the user who consented, in the
+// organization chosen then. Machines of this deployment act for no tenant. What each may do is
+// decided in src/auth/authorize.ts.
 
 export type SessionPrincipal = {
   tokenType: "session_token";
@@ -46,8 +49,24 @@ export type MachinePrincipal = {
   scopes: string[];
 };
 
+// A third-party application acting for the user who consented (Clerk's OAuth access tokens),
+// limited to the scopes granted, in the organization chosen at consent (`orgRole`: the user's
+// role there as synced now; a user who left it has none, and the token acts nowhere) or, without
+// one, in the user's personal workspace.
+export type OAuthPrincipal = {
+  tokenType: "oauth_token";
+  tokenId: string;
+  clientId: string;
+  appName: string;
+  userId: string;
+  orgId: string | null;
+  orgRole: string | null;
+  scopes: string[];
+  tenantId: string;
+};
+
 // Principals that act in a tenant (the /api/v1 operations).
-export type TenantPrincipal = SessionPrincipal | ApiKeyPrincipal;
+export type TenantPrincipal = SessionPrincipal | ApiKeyPrincipal | OAuthPrincipal;
 export type Principal = TenantPrincipal | MachinePrincipal;
 
 export type PrincipalResult = { ok: true; principal: Principal } | { ok: false; problem: Problem };
@@ -131,6 +150,66 @@ export function principalOf(credential: VerifiedCredential): PrincipalResult {
 
 const UNAVAILABLE = "Credentials cannot be checked right now. Try again shortly.";
 
+function jwtClientId(token: string): string {
+  try {
+    const claims = JSON.parse(Buffer.from(token.split(".")[1] ?? "", "base64url").toString("utf8"));
+    return typeof claims.client_id === "string" ? claims.client_id : "";
+  } catch {
+    return "";
+  }
+}
+
+// An OAuth access token as verified, with what its grant says (src/auth/oauth-grant.ts): the
+// organization chosen at consent, the user's membership there now, the application's name.
+type OAuthCredential = { id: string; subject: string; scopes: string[]; clientId?: string | null };
+
+async function oauthPrincipal(
+  credential: OAuthCredential,
+  token: string,
+): Promise<PrincipalResult> {
+  const clientId = credential.clientId || jwtClientId(token);
+  try {
+    const [orgId, appName] = await Promise.all([
+      grantOrganization(credential.id, token),
+      applicationName(clientId),
+    ]);
+    const membership = orgId ? await memberRole(credential.subject, orgId) : null;
+    if (orgId && !membership) {
+      return {
+        ok: false,
+        problem: problem(
+          "forbidden",
+          "The user who granted this token is no longer a member of its organization.",
+        ),
+      };
+    }
+    return {
+      ok: true,
+      principal: {
+        tokenType: "oauth_token",
+        tokenId: credential.id,
+        clientId,
+        appName,
+        userId: credential.subject,
+        orgId,
+        orgRole: membership?.role ?? null,
+        scopes: credential.scopes,
+        tenantId: orgId ?? credential.subject,
+      },
+    };
+  } catch (err) {
+    if (!(err instanceof ServiceUnavailable)) throw err;
+    return { ok: false, problem: problem("service-unavailable", UNAVAILABLE) };
+  }
+}
+
+// A verified bearer credential as a principal.
+function bearerPrincipal(credential: VerifiedCredential, token: string) {
+  return credential.tokenType === "oauth_token"
+    ? oauthPrincipal(credential, token)
+    : principalOf(credential);
+}
+
 // The caller of a route that takes `accepts` (its entry in the route table). A bearer token is
 // what the proxy verified and sealed for this handler (src/auth/credential-handoff.ts), else it is
 // verified here (the proxy is not the only gate); a browser's session cookie is Clerk's
@@ -145,9 +224,9 @@ export async function currentPrincipal(accepts: readonly TokenType[]): Promise<P
   if (bearer) {
     if (!accepts.includes(tokenTypeOf(bearer))) return { ok: false, problem: refused };
     const handed = openCredential(request.get(CREDENTIAL_HEADER), bearer);
-    if (handed) return principalOf(handed);
+    if (handed) return bearerPrincipal(handed, bearer);
     const verified = await verifyBearer(bearer);
-    if (verified.status === "valid") return principalOf(verified.credential);
+    if (verified.status === "valid") return bearerPrincipal(verified.credential, bearer);
     if (verified.status === "unavailable") {
       return { ok: false, problem: problem("service-unavailable", UNAVAILABLE) };
     }

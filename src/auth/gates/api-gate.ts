@@ -54,7 +54,9 @@ const CLERK_FAULTS = new Set([
 
 function acceptedTypes(state: RequestState) {
   const { access } = state.rule;
-  if (access.kind !== "api") throw new Error("proxy: the API gate ran for another kind of route");
+  if (access.kind !== "api" && access.kind !== "mcp") {
+    throw new Error("proxy: the API gate ran for another kind of route");
+  }
   return access.accepts;
 }
 

@@ -44,7 +44,7 @@ export function refuse(
 export function unavailable(state: RequestState): Response {
   const retryAfter = String(RETRY_AFTER_SECONDS);
   const { kind } = state.rule.access;
-  if (kind === "api" || kind === "clerk-frontend-api") {
+  if (kind === "api" || kind === "mcp" || kind === "clerk-frontend-api") {
     const detail = "Credentials cannot be checked right now. Try again shortly.";
     return refuse(state, problem("service-unavailable", detail), { "retry-after": retryAfter });
   }
