@@ -12,6 +12,7 @@ import { registerInstanceRoutes } from "./bapi/instance-routes";
 import { registerInvitationRoutes } from "./bapi/invitations-routes";
 import { registerMachineRoutes } from "./bapi/machines-routes";
 import { registerUserMfaRoutes } from "./bapi/mfa-routes";
+import { registerOAuthApplicationRoutes } from "./bapi/oauth-applications-routes";
 import { registerOrganizationDomainRoutes } from "./bapi/organization-domains-routes";
 import { registerOrganizationRoutes } from "./bapi/organizations-routes";
 import { registerPhoneNumberRoutes } from "./bapi/phone-numbers-routes";
@@ -34,6 +35,7 @@ import { registerHandshakeRoutes } from "./fapi/handshake";
 import { registerMeRoutes } from "./fapi/me-routes";
 import { registerMfaRoutes } from "./fapi/mfa-routes";
 import { registerOAuthRoutes } from "./fapi/oauth-routes";
+import { registerOAuthServerRoutes } from "./fapi/oauth-server-routes";
 import { registerFapiOrganizationRoutes } from "./fapi/organization-routes";
 import { registerPasskeyRoutes } from "./fapi/passkey-routes";
 import { registerMyPhoneNumberRoutes } from "./fapi/phone-number-routes";
@@ -65,6 +67,10 @@ export type Emulator = {
   close: () => Promise<void>;
 };
 
+const PAGE_POLICY =
+  "default-src 'none'; style-src 'unsafe-inline'; img-src data:; form-action 'self'; " +
+  "frame-ancestors 'none'; base-uri 'none'";
+
 function send(res: ServerResponse, result: RouteResult) {
   if ("json" in result) {
     // Exactly "application/json": @clerk/backend compares the header verbatim and reads anything
@@ -72,7 +78,11 @@ function send(res: ServerResponse, result: RouteResult) {
     res.writeHead(result.status, { "Content-Type": "application/json", ...result.headers });
     res.end(JSON.stringify(result.json));
   } else if ("html" in result) {
-    res.writeHead(result.status, { "Content-Type": "text/html; charset=utf-8" });
+    res.writeHead(result.status, {
+      "Content-Type": "text/html; charset=utf-8",
+      // The emulator's pages run no script and load nothing; their styles are inline.
+      "Content-Security-Policy": PAGE_POLICY,
+    });
     res.end(result.html);
   } else if ("location" in result) {
     res.writeHead(result.status, { Location: result.location, "Cache-Control": "no-store" });
@@ -164,6 +174,7 @@ export async function startEmulator(
   registerSessionRoutes(router, core);
   registerApiKeyRoutes(router, core);
   registerMachineRoutes(router, core);
+  registerOAuthApplicationRoutes(router, core);
   registerBillingRoutes(router, core);
   registerEmulatorRoutes(router, core, stats);
   registerClientRoutes(router, core);
@@ -179,6 +190,7 @@ export async function startEmulator(
   registerFapiDomainRoutes(router, core);
   registerFapiBillingRoutes(router, core);
   registerOAuthRoutes(router, core);
+  registerOAuthServerRoutes(router, core);
 
   async function handle(origin: ApiOrigin, req: IncomingMessage, res: ServerResponse) {
     const result = await answer(origin, req);

@@ -12,6 +12,7 @@ import { recordAuditEvent } from "@/audit/audit-log";
 import { userAuditSource } from "@/audit/audit-source";
 import { type ReverificationRequired, requireReverification } from "@/auth/authorize";
 import { clerkBackendApi } from "@/auth/clerk-backend-api";
+import { forgetMachineToken } from "@/auth/credential-cache";
 import { database } from "@/db/client";
 import { ServiceUnavailable } from "@/http/unavailable";
 
@@ -45,6 +46,14 @@ export async function createApiKeyAction(
   const stale = await requireReverification("api_key.create");
   if (stale) return stale;
   const { owner } = access;
+  if (!owner.mayCreate.ok) {
+    return {
+      status: "error",
+      message: owner.mayCreate.problem.detail,
+      fieldErrors: {},
+      values: parsed.values,
+    };
+  }
   const created = await clerkBackendApi((clerk) =>
     clerk.apiKeys.create({
       name: parsed.value.name,
@@ -141,6 +150,8 @@ export async function revokeApiKeyAction(
       await clerkBackendApi((clerk) =>
         clerk.apiKeys.revoke({ apiKeyId: keyId, revocationReason: "Revoked in settings" }),
       );
+      // Every instance stops trusting what Clerk said about the key before.
+      await forgetMachineToken(key.id);
     });
     revalidatePath(access.owner.settingsPath);
     return { ok: true, message: `Revoked “${key.name}”.` };

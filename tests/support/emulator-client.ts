@@ -60,3 +60,24 @@ export function uniqueTestPhoneNumber(): string {
   const n = (Date.now() + process.pid * 7919 + counter) % 80_000;
   return `+1${200 + (n % 800)}55501${String(Math.floor(n / 800)).padStart(2, "0")}`;
 }
+
+// Emulator-only helper (not Clerk): the organization subscribes to a Clerk Billing plan, as its
+// admin would in the checkout drawer with the organization's test card (an upgrade starts at once,
+// a downgrade at the period's end). Organizations start on the free plan, whose limits (three
+// projects, no audit log, no organization API keys) most suites would meet.
+export async function subscribeOrganization(
+  apiUrl: string,
+  organizationId: string,
+  plan: string,
+  period: "month" | "annual" = "month",
+): Promise<void> {
+  const res = await emulatorRequest(
+    apiUrl,
+    "POST",
+    `/__emulator/billing/organizations/${organizationId}/subscription`,
+    { plan, period },
+  );
+  if (res.status !== 200) {
+    throw new Error(`subscribe failed: ${res.status} ${JSON.stringify(res.body)}`);
+  }
+}

@@ -27,8 +27,7 @@ import { checkSecondFactorCode } from "./second-factors";
 import { createSession } from "./sessions";
 import { sendSmsCode } from "./sms-codes";
 import { providerOfStrategy } from "./social-providers";
-import { findUserByUsername } from "./usernames";
-import { findUserByEmail, hashNewPassword } from "./users";
+import { findUserByEmail, findUserByUsername, hashNewPassword } from "./users";
 
 const SIGN_IN_LIFETIME_MS = 24 * 60 * 60 * 1000;
 
@@ -44,7 +43,10 @@ export type OAuthRedirect = {
 
 export type FirstFactorAttempt =
   | { strategy: "password"; password: string }
-  | { strategy: "email_code" | "reset_password_email_code" | "phone_code"; code: string }
+  | { strategy: "email_code" | "phone_code"; code: string }
+  // With the new password, the reset completes at once (the legacy forgot-password flow); without,
+  // the sign-in waits for it (reset_password).
+  | { strategy: "reset_password_email_code"; code: string; password?: string | undefined }
   | { strategy: "passkey"; publicKeyCredential: string };
 
 export type SecondFactorAttempt = {
@@ -265,8 +267,15 @@ export async function startSignIn(
       password: input.password,
     });
   }
-  if (signIn.userId && (input.strategy === "email_code" || input.strategy === "phone_code")) {
-    return prepareFirstFactor(ctx, signIn, { strategy: input.strategy });
+  // `signIn.create({ strategy, identifier })` sends the code (or link) at once, as preparing does.
+  if (
+    signIn.userId &&
+    input.strategy &&
+    (isCodeFactor(input.strategy) ||
+      input.strategy === "email_link" ||
+      input.strategy === "phone_code")
+  ) {
+    return prepareFirstFactor(ctx, signIn, { strategy: input.strategy, redirect: input.redirect });
   }
   touch(ctx, signIn);
   return signIn;
@@ -350,6 +359,11 @@ export async function attemptFirstFactor(
   }
   const user = userOf(ctx, signIn);
   factorOf(ctx, signIn, attempt.strategy);
+  // Checked before the code is, so a bad password does not use the code up.
+  const newPasswordHash =
+    attempt.strategy === "reset_password_email_code" && attempt.password !== undefined
+      ? await hashNewPassword(attempt.password)
+      : null;
   if (attempt.strategy === "password") {
     const ok =
       user.passwordHash !== null && (await verifyPassword(attempt.password, user.passwordHash));
@@ -359,9 +373,12 @@ export async function attemptFirstFactor(
     checkSentCode(ctx, signIn, signIn.firstFactorVerification, attempt);
     // A reset code proves the address; the sign-in goes on once a new password is set.
     if (attempt.strategy === "reset_password_email_code") {
-      signIn.status = "needs_new_password";
-      touch(ctx, signIn);
-      return signIn;
+      if (newPasswordHash === null) {
+        signIn.status = "needs_new_password";
+        touch(ctx, signIn);
+        return signIn;
+      }
+      setPassword(ctx, user.id, { passwordHash: newPasswordHash, signOutOfOtherSessions: false });
     }
   }
   return afterFirstFactor(ctx, client, signIn);

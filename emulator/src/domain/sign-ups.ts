@@ -15,13 +15,18 @@ import {
 } from "./external-accounts";
 import { offeredSettings } from "./instance-settings";
 import { acceptInvitation, assertTicketUsable, invitationForTicket } from "./invitations";
-import { findUserByPhoneNumber } from "./phone-numbers";
 import { createSession } from "./sessions";
 import type { LinkRedirect, OAuthRedirect } from "./sign-ins";
 import { sendSmsCode } from "./sms-codes";
 import { providerOfStrategy } from "./social-providers";
-import { findUserByUsername, normalizedUsername } from "./usernames";
-import { createUser, findUserByEmail, passwordHashFor } from "./users";
+import {
+  assertUnique,
+  createUser,
+  findUserByEmail,
+  findUserByUsername,
+  normalizedUsername,
+  passwordHashFor,
+} from "./users";
 
 const SIGN_UP_LIFETIME_MS = 24 * 60 * 60 * 1000;
 
@@ -119,12 +124,12 @@ async function applyFields(ctx: Ctx, signUp: SignUpRecord, fields: SignUpFields)
   }
   if (fields.username !== undefined) {
     const username = normalizedUsername(fields.username);
-    if (findUserByUsername(ctx.core, username)) throw errors.identifierExists("username");
+    assertUnique(ctx.core, "username", username);
     signUp.username = username;
   }
   if (fields.phoneNumber !== undefined) {
     const phone = normalizedPhoneNumber(fields.phoneNumber);
-    if (findUserByPhoneNumber(ctx.core, phone)) throw errors.identifierExists("phone_number");
+    assertUnique(ctx.core, "phone_number", phone);
     if (phone !== signUp.phoneNumber) signUp.phoneVerification = null;
     signUp.phoneNumber = phone;
   }
@@ -256,8 +261,21 @@ export async function signUpWithIdentity(
   }
   signUp.firstName ??= identity.firstName;
   signUp.lastName ??= identity.lastName;
+  signUp.username ??= usernameFrom(ctx, identity);
   ctx.core.store.save();
   return completeIfReady(ctx, client, signUp);
+}
+
+// A provider's login name (GitHub's) becomes the username where the instance has usernames and
+// it is a valid, free one; otherwise the sign-up asks for one if it must.
+function usernameFrom(ctx: Ctx, identity: ProviderIdentity): string | null {
+  if (!identity.username || !offeredSettings(ctx.core).identifiers.username.enabled) return null;
+  try {
+    const username = normalizedUsername(identity.username);
+    return findUserByUsername(ctx.core, username) ? null : username;
+  } catch {
+    return null;
+  }
 }
 
 // `signUp.create({ transfer: true })`: the client's sign-in came back from its provider with an

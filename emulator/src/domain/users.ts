@@ -16,9 +16,9 @@ import { forgetRequestsOf } from "./membership-requests";
 import { membershipsOfUser, removeMembership } from "./memberships";
 import { mergeMetadata } from "./metadata";
 import { endSession } from "./sessions";
-import { normalizedUsername } from "./usernames";
 
 export const MIN_PASSWORD_LENGTH = 8;
+export const USERNAME_LENGTH = { min: 4, max: 64 } as const;
 
 export type CreateUserInput = {
   emailAddresses: string[];
@@ -72,6 +72,36 @@ export function findUserByEmail(
         (e) => e.emailAddress === wanted && (e.verified || !options.verifiedOnly),
       ),
     );
+}
+
+export function findUserByUsername(core: Core, username: string): UserRecord | undefined {
+  return core.store.lookup("users", "username", username.trim().toLowerCase())[0];
+}
+
+// Clerk's username rules (the environment's `username_settings`): 4 to 64 letters, digits, `_`
+// and `-`, not digits only; usernames compare, and are kept, in lower case.
+export function normalizedUsername(raw: string): string {
+  const username = raw.trim().toLowerCase();
+  if (username.length < USERNAME_LENGTH.min || username.length > USERNAME_LENGTH.max) {
+    throw errors.usernameInvalid(
+      "form_username_invalid_length",
+      `Username must be between ${USERNAME_LENGTH.min} and ${USERNAME_LENGTH.max} characters long.`,
+      USERNAME_LENGTH,
+    );
+  }
+  if (!/^[a-z0-9_-]+$/.test(username)) {
+    throw errors.usernameInvalid(
+      "form_username_invalid_character",
+      "Username can only contain letters, numbers and '_' or '-'.",
+    );
+  }
+  if (/^[0-9]+$/.test(username)) {
+    throw errors.usernameInvalid(
+      "form_username_needs_non_number_char",
+      "Your username must contain at least one non-numeric character.",
+    );
+  }
+  return username;
 }
 
 export function assertUnique(

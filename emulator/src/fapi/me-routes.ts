@@ -2,6 +2,7 @@ import { z } from "zod";
 import { pageOf } from "../bapi/shared";
 import type { Core } from "../core";
 import { activeSessionsOf } from "../domain/dev-browsers";
+import { offeredSettings } from "../domain/instance-settings";
 import { acceptInvitation, invitationsOfUser, listInvitations } from "../domain/invitations";
 import { getMembership, membershipsOfUser, removeMembership } from "../domain/memberships";
 import { parseParams } from "../domain/params";
@@ -51,6 +52,9 @@ export function registerMeRoutes(router: Router, core: Core) {
       async (req) => {
         const { f, user } = me(req);
         const body = parseParams(UpdateMeBody, req.body);
+        if (body.username !== undefined && !offeredSettings(core).identifiers.username.enabled) {
+          throw errors.paramUnknown("username");
+        }
         const updated = await updateUser(f, user.id, {
           firstName: body.first_name,
           lastName: body.last_name,

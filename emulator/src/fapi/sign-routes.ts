@@ -50,7 +50,11 @@ const AttemptBody = z.discriminatedUnion("strategy", [
   z.object({ strategy: z.literal("password"), password: z.string() }),
   z.object({ strategy: z.literal("email_code"), code: z.string() }),
   z.object({ strategy: z.literal("phone_code"), code: z.string() }),
-  z.object({ strategy: z.literal("reset_password_email_code"), code: z.string() }),
+  z.object({
+    strategy: z.literal("reset_password_email_code"),
+    code: z.string(),
+    password: z.string().optional(),
+  }),
   z.object({ strategy: z.literal("passkey"), public_key_credential: z.string() }),
 ]);
 const AttemptSecondFactorBody = z.object({

@@ -47,8 +47,14 @@ export const errors = {
     single(400, "malformed_request_body", "malformed body", longMessage),
   bodyTooLarge: () =>
     single(400, "request_body_too_large", "body too large", "The request body exceeds 1 MiB."),
-  paramMissing: (param: string) =>
-    single(422, "form_param_missing", `${param} is missing`, `${param} must be included.`, param),
+  paramMissing: (param: string, status = 422) =>
+    single(
+      status,
+      "form_param_missing",
+      `${param} is missing`,
+      `${param} must be included.`,
+      param,
+    ),
   // A parameter for something the instance does not offer (a password when passwords are off).
   paramUnknown: (param: string) =>
     single(
@@ -68,6 +74,20 @@ export const errors = {
       `That ${param.replace(/_/g, " ")} is taken. Please try another.`,
       param,
     ),
+  // Clerk's username codes; <SignUp/> and <UserProfile/> translate them, the length one with the
+  // limits in `meta`.
+  usernameInvalid: (code: string, message: string, limits?: { min: number; max: number }) =>
+    new ClerkApiError(422, [
+      {
+        code,
+        message,
+        long_message: message,
+        meta: {
+          param_name: "username",
+          ...(limits ? { min_length: limits.min, max_length: limits.max } : {}),
+        },
+      },
+    ]),
   passwordTooShort: (param = "password") =>
     single(
       422,
@@ -130,32 +150,6 @@ export const errors = {
       "Invalid verification strategy",
       "The verification strategy is not valid for this account",
       "strategy",
-    ),
-  // Usernames: Clerk's codes, which <SignUp/> and <UserProfile/> translate.
-  usernameInvalidLength: (param: string, rules: { minLength: number; maxLength: number }) =>
-    new ClerkApiError(422, [
-      {
-        code: "form_username_invalid_length",
-        message: "username is invalid",
-        long_message: `Username must be between ${rules.minLength} and ${rules.maxLength} characters long.`,
-        meta: { param_name: param, min_length: rules.minLength, max_length: rules.maxLength },
-      },
-    ]),
-  usernameInvalidCharacter: (param: string) =>
-    single(
-      422,
-      "form_username_invalid_character",
-      "username is invalid",
-      "Username can only contain letters, numbers, '_' and '-'.",
-      param,
-    ),
-  usernameNeedsNonNumber: (param: string) =>
-    single(
-      422,
-      "form_username_needs_non_number_char",
-      "username is invalid",
-      "Username must contain at least one non-numeric character.",
-      param,
     ),
   codeIncorrect: () =>
     single(422, "form_code_incorrect", "Incorrect code", "Incorrect code", "code"),

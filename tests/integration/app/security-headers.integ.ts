@@ -1,6 +1,11 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { type AppProcess, startApp } from "../../support/app-process";
-import { clerkFor, mintSession, unique } from "../../support/emulator-client";
+import {
+  clerkFor,
+  mintSession,
+  subscribeOrganization,
+  unique,
+} from "../../support/emulator-client";
 import {
   type EmulatorProcess,
   removeDataDir,
@@ -27,6 +32,8 @@ beforeAll(async () => {
   userId = user.id;
   org = (await clerk.organizations.createOrganization({ name: unique("Hdr"), createdBy: user.id }))
     .id;
+  // On a paid plan: its limits (projects, audit log, organization API keys) are not under test here.
+  await subscribeOrganization(emulator.url, org, "team");
   const created = await clerk.apiKeys.create({
     name: unique("hdr"),
     subject: org,
@@ -107,6 +114,20 @@ describe("security headers", () => {
     expect(file.headers.get("content-security-policy")).toBe(
       "default-src 'none'; frame-ancestors 'none';",
     );
+  });
+});
+
+describe("Clerk's Frontend API through the proxy", () => {
+  it("keeps the policy of a page the Frontend API serves, and holds its JSON to default-src 'none'", async () => {
+    // The emulator's OAuth server answers a malformed authorize request with an HTML page.
+    const page = await fetch(`${app.url}/__clerk/oauth/authorize?response_type=nonsense`);
+    expect(page.headers.get("content-type")).toMatch(/^text\/html/);
+    const policy = page.headers.get("content-security-policy") ?? "";
+    expect(policy).toContain("style-src 'unsafe-inline'");
+    expect(policy).not.toContain("script-src");
+    expectCommonHeaders(page);
+    const json = await fetch(`${app.url}/__clerk/v1/environment`);
+    expect(json.headers.get("content-security-policy")).toContain("default-src 'none'");
   });
 });
 

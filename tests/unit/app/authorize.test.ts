@@ -16,9 +16,10 @@ function apiKey(scopes: string[], subject = "org_a"): TenantPrincipal {
   };
 }
 
+// `fva`: minutes since the session verified the user's first and second factor (-1: never).
 function session(
   role: "admin" | "member" | "personal",
-  reverified: (preset: string) => boolean = () => true,
+  factorVerificationAge: [number, number] | null = [0, -1],
 ): TenantPrincipal {
   const permissions = {
     admin: ["org:projects:read", "org:projects:manage", "org:audit:read"],
@@ -34,7 +35,10 @@ function session(
     orgRole: inOrg ? `org:${role}` : null,
     permissions,
     tenantId: inOrg ? "org_a" : "user_1",
-    reverified,
+    // Plans are decided apart (plan-entitlements.test.ts).
+    features: null,
+    plans: null,
+    factorVerificationAge,
   };
 }
 
@@ -101,27 +105,38 @@ describe("API authorization", () => {
 });
 
 describe("sensitive actions", () => {
-  it("asks a session for Clerk's strict reverification, and answers Clerk's error in the problem", () => {
-    const asked: string[] = [];
-    const stale = session("admin", (preset) => {
-      asked.push(preset);
-      return false;
-    });
-    const decision = decideSensitive(stale, "project.delete");
-    expect(asked).toEqual(["strict"]);
-    expect(decision).toMatchObject({
-      ok: false,
-      problem: {
-        status: 403,
-        reverification: "strict",
-        clerk_error: {
-          type: "forbidden",
-          reason: "reverification-error",
-          metadata: { reverification: "strict" },
+  it("refuses a session that verified the user over 10 minutes ago with Clerk's strict reverification error", () => {
+    for (const fva of [
+      [11, -1],
+      [-1, -1],
+      [2, 11],
+    ] as [number, number][]) {
+      expect(decideSensitive(session("admin", fva), "project.delete"), String(fva)).toMatchObject({
+        ok: false,
+        problem: {
+          status: 403,
+          reverification: "strict",
+          clerk_error: {
+            type: "forbidden",
+            reason: "reverification-error",
+            metadata: { reverification: "strict" },
+          },
         },
-      },
-    });
-    expect(decideSensitive(session("admin"), "project.delete")).toEqual({ ok: true });
+      });
+    }
+    expect(decideSensitive(session("admin", null), "api_key.create").ok).toBe(false);
+  });
+
+  it("lets a session through within 10 minutes of its second factor, or its first without one", () => {
+    for (const fva of [
+      [9, -1],
+      [30, 3],
+      [-1, 0],
+    ] as [number, number][]) {
+      expect(decideSensitive(session("admin", fva), "api_key.revoke"), String(fva)).toEqual({
+        ok: true,
+      });
+    }
   });
 
   it("lets an API key do what its scopes allow: it has no one to reverify", () => {
