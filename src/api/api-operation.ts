@@ -5,7 +5,7 @@ import type { Principal } from "@/auth/principal";
 import { databaseErrorReason, isDatabaseUnavailable } from "@/db/database-errors";
 import { type Problem, problem, problemResponse } from "@/http/problem";
 import { type RequestContext, requestContext } from "@/http/request-context";
-import { REQUEST_START_HEADER } from "@/http/request-identity";
+import { clientRequestIdFrom, REQUEST_START_HEADER } from "@/http/request-identity";
 import { logger } from "@/observability/logger";
 
 // The one wrapper every /api/v1 operation runs in. It authenticates and authorizes (the proxy is
@@ -104,8 +104,10 @@ export function apiOperation<P = Record<string, never>>(
           );
     res.headers.set("x-request-id", requestId);
     if (!res.headers.has("cache-control")) res.headers.set("cache-control", "no-store");
+    const clientRequestId = clientRequestIdFrom(req.headers);
     logger.info({
       request_id: requestId,
+      ...(clientRequestId && { client_request_id: clientRequestId }),
       method: req.method,
       route,
       status: res.status,

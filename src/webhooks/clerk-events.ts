@@ -1,19 +1,27 @@
 import { z } from "zod";
+import { LONE_SURROGATE } from "@/http/request-input";
 
 // Clerk's events (and its Backend API objects, which have the same shapes) reduced to what this app
 // keeps, per Clerk's webhook specification (emulator/openapi/webhooks-2025-04-15.yml). Only the
 // fields used are checked; anything else Clerk adds is ignored, so new fields never break the sync.
 
-// Postgres text cannot hold U+0000. Clerk's data never should, but a signed event that did would
-// fail its transaction on every retry (Svix retries for a day and a half): it is stored without
-// that character instead.
-const text = z.string().transform((s) => s.replaceAll("\u0000", ""));
+// What a signed event carries that cannot be stored as it came is stripped or refused here, never
+// left to fail its transaction: that would fail again on every retry (Svix retries for a day and a
+// half). Strings lose U+0000 (Postgres text cannot hold it) and lone UTF-16 surrogates (not
+// Unicode; Postgres refuses them in the audit log's JSON): Clerk's data never has either.
+const LONE_SURROGATES = new RegExp(LONE_SURROGATE.source, "g");
+const text = z.string().transform((s) => s.replaceAll("\u0000", "").replace(LONE_SURROGATES, ""));
 
-// Clerk timestamps are milliseconds since the epoch.
+// The latest instant both JavaScript's Date and Postgres' timestamptz hold (year 275760).
+const LATEST_MS = 8.64e15;
+
+// Clerk timestamps are milliseconds since the epoch. One no date can hold makes the event one the
+// app cannot read: refused (src/app/api/webhooks/clerk/route.ts answers it 200 "rejected").
 const timestamp = z
   .number()
   .int()
   .nonnegative()
+  .max(LATEST_MS, "is past any date that can be stored")
   .transform((ms) => new Date(ms));
 // Clerk sends "" as well as null for "no image".
 const imageUrl = text.nullish().transform((url) => url || null);
@@ -66,7 +74,7 @@ export const ClerkMembershipJson = z
       last_name: text.nullable(),
       image_url: imageUrl,
       // The user's primary email address or other identifier.
-      identifier: z.string().nullish(),
+      identifier: text.nullish(),
     }),
     updated_at: timestamp,
   })
@@ -96,10 +104,10 @@ export const ClerkInvitationJson = z
   .object({
     id,
     organization_id: id,
-    email_address: z.string(),
-    role: z.string(),
-    inviter_id: z.string().nullish(),
-    user_id: z.string().nullish(),
+    email_address: text,
+    role: text,
+    inviter_id: text.nullish(),
+    user_id: text.nullish(),
     updated_at: timestamp,
   })
   .transform((i) => ({
