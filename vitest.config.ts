@@ -18,7 +18,7 @@ export default defineConfig({
           // Compiling Clerk's OpenAPI specs and starting PGlite take seconds of CPU, which the unit
           // files share with the integration files running beside them.
           testTimeout: 20_000,
-          hookTimeout: 30_000,
+          hookTimeout: 60_000,
         },
       },
       {
@@ -28,7 +28,8 @@ export default defineConfig({
           include: ["tests/integration/emulator/**/*.integ.ts"],
           setupFiles: ["tests/support/contract-setup.ts"],
           testTimeout: 30_000,
-          hookTimeout: 60_000,
+          // Above the emulator-start guard (tests/support/emulator-process.ts), so its message shows.
+          hookTimeout: 90_000,
         },
       },
       {

@@ -26,14 +26,21 @@ export const isSocialProvider = (name: string): name is SocialProvider =>
   Object.hasOwn(SOCIAL_PROVIDERS, name);
 
 // An identifier people sign up with (`required`: every user must have one) and may sign in with.
-const Identifier = z
-  .object({ enabled: z.boolean(), required: z.boolean(), sign_in: z.boolean() })
+const identifierFields = { enabled: z.boolean(), required: z.boolean(), sign_in: z.boolean() };
+const Identifier = z.object(identifierFields).strict();
+// How a new address is proved, at sign-up and when added in <UserProfile/>: with an emailed code
+// or an emailed link (Clerk's components use the link when both are on).
+const EmailIdentifier = z
+  .object({
+    ...identifierFields,
+    verifications: z.object({ email_code: z.boolean(), email_link: z.boolean() }).strict(),
+  })
   .strict();
 
 const InstanceSettingsSchema = z
   .object({
     identifiers: z
-      .object({ email_address: Identifier, username: Identifier, phone_number: Identifier })
+      .object({ email_address: EmailIdentifier, username: Identifier, phone_number: Identifier })
       .strict(),
     // How someone proves who they are at sign-in (Clerk's strategy names). `password` also means
     // a password is required at sign-up.
@@ -93,10 +100,14 @@ const InstanceSettingsSchema = z
     const issue = (path: (string | number)[], message: string) =>
       ctx.addIssue({ code: "custom", path, message });
     const ids = s.identifiers;
-    for (const [name, id] of Object.entries(ids)) {
+    for (const [name, id] of Object.entries(ids) as [string, z.infer<typeof Identifier>][]) {
       if ((id.required || id.sign_in) && !id.enabled) {
         issue(["identifiers", name], "is required or used to sign in, so it must be enabled");
       }
+    }
+    const verifications = ids.email_address.verifications;
+    if (ids.email_address.enabled && !verifications.email_code && !verifications.email_link) {
+      issue(["identifiers", "email_address", "verifications"], "needs email_code or email_link");
     }
     if (!ids.email_address.enabled && !ids.username.enabled && !ids.phone_number.enabled) {
       issue(["identifiers"], "enable at least one of email_address, username, phone_number");

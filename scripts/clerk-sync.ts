@@ -11,7 +11,7 @@ import { drizzle } from "drizzle-orm/postgres-js";
 import postgres from "postgres";
 import { runMigrations } from "../src/db/migrate";
 import * as schema from "../src/db/schema";
-import { reconcileWithClerk } from "../src/webhooks/clerk-reconcile";
+import { RECONCILED_BY_CLERK, reconcileWithClerk } from "../src/webhooks/clerk-reconcile";
 import { clerkTarget } from "./lib/clerk-target";
 import { requireClerk, requireDatabase } from "./lib/preflight";
 
@@ -34,9 +34,10 @@ async function main() {
   const sql = postgres(databaseUrl, { max: 2, onnotice: () => {} });
   try {
     const clerk = createClerkClient({ secretKey: target.secretKey, apiUrl: target.apiUrl });
-    const report = await reconcileWithClerk(clerk, drizzle(sql, { schema }), (line) =>
-      console.log(`  ${line}`),
-    );
+    const report = await reconcileWithClerk(clerk, drizzle(sql, { schema }), {
+      progress: (line) => console.log(`  ${line}`),
+      source: RECONCILED_BY_CLERK,
+    });
     console.log(
       `clerk:sync done: ${report.users.listed} users, ${report.organizations.listed} organizations, ` +
         `${report.memberships.listed} memberships in Clerk`,

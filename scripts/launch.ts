@@ -11,12 +11,13 @@ import postgres from "postgres";
 import { runMigrations } from "../src/db/migrate";
 import * as schema from "../src/db/schema";
 import { EnvError, parseServerEnv } from "../src/env/server-env";
-import { reconcileWithClerk } from "../src/webhooks/clerk-reconcile";
+import { RECONCILED_BY_CLERK, reconcileWithClerk } from "../src/webhooks/clerk-reconcile";
 import { type Child, startChild, stopChild, waitForHttp } from "./lib/children";
 import {
   appEnvForEmulator,
   type ClerkMode,
   clerkMode,
+  DEV_APP_MACHINE_SECRET,
   DEV_SEED,
   emulatorEnv,
   usesDefaultSecrets,
@@ -81,7 +82,9 @@ async function syncFromEmulator(apiUrl: string, databaseUrl: string) {
   const sql = postgres(databaseUrl, { max: 2, onnotice: () => {} });
   try {
     const clerkClient = createClerkClient({ secretKey: env.CLERK_SECRET_KEY as string, apiUrl });
-    const report = await reconcileWithClerk(clerkClient, drizzle(sql, { schema }), () => {});
+    const report = await reconcileWithClerk(clerkClient, drizzle(sql, { schema }), {
+      source: RECONCILED_BY_CLERK,
+    });
     console.log(
       `[launcher] database synced with the emulator: ${report.users.listed} users, ` +
         `${report.organizations.listed} organizations, ${report.memberships.listed} memberships`,
@@ -196,7 +199,14 @@ async function main() {
   const emulatorUrl = emulatorUrls.url;
   // The emulator wiring fills in what is not set; a variable you set yourself wins, and the
   // emulator gets it too (emulatorEnv below).
-  if (clerk === "emulator") Object.assign(env, { ...appEnvForEmulator(emulatorUrls), ...env });
+  if (clerk === "emulator") {
+    // The app is a machine of the dev seed's (the seed's reconcile job may call it).
+    const machine =
+      (env.EMULATOR_SEED ?? DEV_SEED) === DEV_SEED
+        ? { CLERK_MACHINE_SECRET_KEY: DEV_APP_MACHINE_SECRET }
+        : {};
+    Object.assign(env, { ...appEnvForEmulator(emulatorUrls), ...machine, ...env });
+  }
   // `build` only needs the public values inlined into the bundle; it starts nothing.
   if (mode === "build") {
     const build = startChild("next", process.execPath, [nextBin, "build"], env);

@@ -29,7 +29,7 @@ const GATES: Record<RouteAccess["kind"], Gate> = {
   api: apiGate,
   "clerk-frontend-api": frontendApiGate,
   // Left out of the matcher; should one get here, it needs nothing from the proxy.
-  machine: async (req, _event, state) => forward(req, state),
+  unproxied: async (req, _event, state) => forward(req, state),
   "unknown-api": async (_req, _event, state) =>
     refuse(state, problem("not-found", "No such API operation; see /docs/api.")),
 };

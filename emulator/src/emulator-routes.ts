@@ -4,16 +4,21 @@ import { ctxOf, json } from "./bapi/shared";
 import type { Core } from "./core";
 import { endBillingPeriod, seedBillingPlans } from "./domain/billing";
 import { notEmulated, offeredSettings } from "./domain/instance-settings";
+import { getOAuthApplication } from "./domain/oauth-applications";
+import { accessToken } from "./domain/oauth-server";
 import { getOrganization, syncSeats } from "./domain/organizations";
 import { parseParams } from "./domain/params";
 import { seedOrganizationRoles } from "./domain/roles";
 import { createSession } from "./domain/sessions";
+import { getUser } from "./domain/users";
 import type { BackendApiStats } from "./http/backend-api-stats";
 import { ClerkApiError, errors } from "./http/clerk-errors";
 import type { Router } from "./http/router";
 import { renderInspectPage } from "./inspect/page";
 import { sessionJSON } from "./json/bapi-json";
 import { subscriptionJSON } from "./json/billing-json";
+import { frontendApiOrigin } from "./json/oauth-json";
+import { randomBase62 } from "./store/ids";
 import { mintSessionToken } from "./tokens/session-token";
 import { FaultSpecError, parseFaults } from "./webhooks/faults";
 
@@ -29,6 +34,17 @@ const MintSessionBody = z
   .strict();
 
 const FaultsBody = z.object({ faults: z.string() }).strict();
+
+const MintOAuthTokenBody = z
+  .object({
+    user_id: z.string(),
+    oauth_application_id: z.string(),
+    scopes: z.array(z.string()),
+    organization_id: z.string().nullable().optional(),
+    lifetime_seconds: z.number().int().positive().max(86_400).optional(),
+    backdate_seconds: z.number().int().min(0).max(86_400).optional(),
+  })
+  .strict();
 
 // The instance settings as declared, what the instance offers of them, and what it leaves out.
 const instanceSettingsJSON = (core: Core) => ({
@@ -52,6 +68,33 @@ export function registerEmulatorRoutes(router: Router, core: Core, stats: Backen
         backdateSeconds: body.backdate_seconds,
       });
       return json({ session: sessionJSON(session), token });
+    })
+    // An OAuth access token as if the user had consented (a grant, then a token of the instance's
+    // format), for tests that need many, or expired ones, without a browser.
+    .add("POST", "/__emulator/oauth_access_tokens", async (req) => {
+      const body = parseParams(MintOAuthTokenBody, req.body);
+      const app = getOAuthApplication(core, body.oauth_application_id);
+      const user = getUser(core, body.user_id);
+      const now = core.now();
+      const grant = core.store.put("oauthGrants", {
+        id: `oag_${randomBase62(27)}`,
+        applicationId: app.id,
+        userId: user.id,
+        organizationId: body.organization_id ?? null,
+        scopes: body.scopes,
+        revoked: false,
+        createdAt: now,
+        updatedAt: now,
+      });
+      const token = await accessToken(
+        core,
+        grant,
+        body.scopes,
+        frontendApiOrigin(core),
+        (body.lifetime_seconds ?? 3600) * 1000,
+        (body.backdate_seconds ?? 0) * 1000,
+      );
+      return json({ access_token: token, grant_id: grant.id });
     })
     .add("POST", "/__emulator/reset", () => {
       core.webhooks.clearTimers();

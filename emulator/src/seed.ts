@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import { z } from "zod";
 import type { Ctx } from "./core";
 import { createApiKey } from "./domain/api-keys";
+import { createMachine, createMachineScope } from "./domain/machines";
 import { createMembership } from "./domain/memberships";
 import { createOrganization } from "./domain/organizations";
 import { findRoleByKey } from "./domain/roles";
@@ -61,6 +62,23 @@ const SeedSchema = z
               .string()
               .regex(/^ak_\w{20,}$/)
               .optional(),
+          })
+          .strict(),
+      )
+      .default([]),
+    // Machines (M2M authentication), with fixed secrets where the development wiring names them;
+    // `scoped_machines` names, by name, the machines each may send tokens to.
+    machines: z
+      .array(
+        z
+          .object({
+            name: z.string().min(1).max(255),
+            secret: z
+              .string()
+              .regex(/^ak_\w{20,}$/)
+              .optional(),
+            scoped_machines: z.array(z.string()).default([]),
+            default_token_ttl: z.number().int().positive().optional(),
           })
           .strict(),
       )
@@ -144,6 +162,22 @@ export async function applySeed(ctx: Ctx, seed: Seed): Promise<void> {
       description: k.description,
       secret: k.secret,
     });
+  }
+  const machineByName = new Map<string, string>();
+  for (const m of seed.machines) {
+    const machine = createMachine(core, {
+      name: m.name,
+      secret: m.secret,
+      defaultTokenTtl: m.default_token_ttl,
+    });
+    machineByName.set(m.name, machine.id);
+  }
+  for (const m of seed.machines) {
+    for (const name of m.scoped_machines) {
+      const to = machineByName.get(name);
+      if (!to) throw new SeedError(`seed machine ${m.name} names unknown machine ${name}`);
+      createMachineScope(core, machineByName.get(m.name) as string, to);
+    }
   }
   for (const t of seed.jwt_templates) {
     core.store.state.jwtTemplates[t.name] = {

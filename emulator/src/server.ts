@@ -10,6 +10,8 @@ import { registerEmailAddressRoutes } from "./bapi/email-addresses-routes";
 import { registerExternalAccountRoutes } from "./bapi/external-accounts-routes";
 import { registerInstanceRoutes } from "./bapi/instance-routes";
 import { registerInvitationRoutes } from "./bapi/invitations-routes";
+import { registerMachineRoutes } from "./bapi/machines-routes";
+import { registerOAuthApplicationRoutes } from "./bapi/oauth-applications-routes";
 import { registerOrganizationDomainRoutes } from "./bapi/organization-domains-routes";
 import { registerOrganizationRoutes } from "./bapi/organizations-routes";
 import { registerRoleRoutes } from "./bapi/roles-routes";
@@ -30,6 +32,7 @@ import { registerFapiDomainRoutes } from "./fapi/domain-routes";
 import { registerHandshakeRoutes } from "./fapi/handshake";
 import { registerMeRoutes } from "./fapi/me-routes";
 import { registerOAuthRoutes } from "./fapi/oauth-routes";
+import { registerOAuthServerRoutes } from "./fapi/oauth-server-routes";
 import { registerFapiOrganizationRoutes } from "./fapi/organization-routes";
 import { registerSignRoutes } from "./fapi/sign-routes";
 import { BackendApiStats } from "./http/backend-api-stats";
@@ -154,6 +157,8 @@ export async function startEmulator(
   registerOrganizationDomainRoutes(router, core);
   registerSessionRoutes(router, core);
   registerApiKeyRoutes(router, core);
+  registerMachineRoutes(router, core);
+  registerOAuthApplicationRoutes(router, core);
   registerBillingRoutes(router, core);
   registerEmulatorRoutes(router, core, stats);
   registerClientRoutes(router, core);
@@ -165,6 +170,7 @@ export async function startEmulator(
   registerFapiDomainRoutes(router, core);
   registerFapiBillingRoutes(router, core);
   registerOAuthRoutes(router, core);
+  registerOAuthServerRoutes(router, core);
 
   async function handle(origin: ApiOrigin, req: IncomingMessage, res: ServerResponse) {
     const result = await answer(origin, req);

@@ -21,6 +21,12 @@ export function usesDefaultSecrets(env: NodeJS.ProcessEnv): {
 }
 export const DEV_SEED = "emulator/seed/dev.json";
 
+// The dev seed's machines (M2M authentication): the app's own, which the launcher hands the app as
+// CLERK_MACHINE_SECRET_KEY, and the reconcile job's, which has a scope to it (what `npm run
+// job:reconcile` uses when JOB_MACHINE_SECRET_KEY is not set).
+export const DEV_APP_MACHINE_SECRET = "ak_dev_machine_acme_projects_app_00000000";
+export const DEV_JOB_MACHINE_SECRET = "ak_dev_machine_reconcile_job_000000000000";
+
 export type ClerkMode = "clerk" | "emulator";
 
 // Real Clerk when both keys are configured; otherwise the emulator, with no account needed.

@@ -78,6 +78,8 @@ const WHERE: [prefix: string, where: (leaf: string) => string, url: string][] = 
 
 function emailToggle(leaf: string) {
   if (leaf === "sign_in") return "Sign-in with email";
+  if (leaf === "verifications.email_code") return "Verify at sign-up > Email verification code";
+  if (leaf === "verifications.email_link") return "Verify at sign-up > Email verification link";
   if (leaf === "required") return "Sign-up with email > Require email address";
   return "Sign-up with email";
 }
@@ -102,6 +104,7 @@ type Attribute = {
   used_for_first_factor: boolean;
   first_factors: string[];
   second_factors: string[];
+  verifications: string[];
 };
 export type EnvironmentJSON = {
   organization_settings: {
@@ -127,6 +130,7 @@ export function itemsOfEnvironment(env: EnvironmentJSON): Map<string, boolean> {
       used_for_first_factor: false,
       first_factors: [],
       second_factors: [],
+      verifications: [],
     };
   const items = new Map<string, boolean>();
   for (const name of ["email_address", "username", "phone_number"]) {
@@ -137,6 +141,12 @@ export function itemsOfEnvironment(env: EnvironmentJSON): Map<string, boolean> {
   }
   const email = attr("email_address");
   const phone = attr("phone_number");
+  for (const strategy of ["email_code", "email_link"]) {
+    items.set(
+      `identifiers.email_address.verifications.${strategy}`,
+      email.enabled && email.verifications.includes(strategy),
+    );
+  }
   items.set("first_factors.password", attr("password").enabled);
   items.set("first_factors.email_code", email.first_factors.includes("email_code"));
   items.set("first_factors.email_link", email.first_factors.includes("email_link"));

@@ -1,47 +1,60 @@
 import type { NextRequest } from "next/server";
 import type { ApiScope } from "@/auth/api-scopes";
-import { authorizeApi } from "@/auth/authorize";
-import type { Principal } from "@/auth/principal";
+import { type Access, authorizeApi, authorizeMachine } from "@/auth/authorize";
+import type { MachinePrincipal, Principal, TenantPrincipal } from "@/auth/principal";
 import { databaseErrorReason, isDatabaseUnavailable } from "@/db/database-errors";
 import { type Problem, problem, problemResponse } from "@/http/problem";
 import { type RequestContext, requestContext } from "@/http/request-context";
 import { clientRequestIdFrom, REQUEST_START_HEADER } from "@/http/request-identity";
 import { logger } from "@/observability/logger";
 
-// The one wrapper every /api/v1 operation runs in. It authenticates and authorizes (the proxy is
-// not the only gate), bounds the operation's time, turns a database in trouble into a 503 problem
-// rather than a 500 or a hang, gives every answer the request id and `Cache-Control: no-store`,
-// and writes the request's one log line with the principal's ids.
+// The one wrapper every API operation runs in (/api/v1, and the machine routes). It authenticates
+// and authorizes (the proxy is not the only gate), bounds the operation's time, turns a database
+// in trouble into a 503 problem rather than a 500 or a hang, gives every answer the request id and
+// `Cache-Control: no-store`, and writes the request's one log line with the principal's ids.
 
 // Longer than one statement may take (src/db/client.ts), shorter than any client's patience.
 export const OPERATION_DEADLINE_MS = 8_000;
 const RETRY_AFTER_SECONDS = "5";
 
-export type OperationInput<P> = {
+export type OperationInput<P, Who extends Principal = TenantPrincipal> = {
   req: NextRequest;
   params: P;
-  principal: Principal;
+  principal: Who;
   context: RequestContext;
+  // Aborted at the deadline: long operations stop at their next step.
+  signal: AbortSignal;
 };
 
 // An operation answers with a Response, or with a Problem the wrapper renders.
-export type Operation<P> = (input: OperationInput<P>) => Promise<Response | Problem>;
+export type Operation<P, Who extends Principal = TenantPrincipal> = (
+  input: OperationInput<P, Who>,
+) => Promise<Response | Problem>;
 
 class DeadlineExceeded extends Error {}
 
-function withDeadline<T>(work: Promise<T>, ms: number): Promise<T> {
+function withDeadline<T>(work: Promise<T>, ms: number, controller: AbortController): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const deadline = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new DeadlineExceeded()), ms);
+    timer = setTimeout(() => {
+      controller.abort();
+      reject(new DeadlineExceeded());
+    }, ms);
   });
   return Promise.race([work, deadline]).finally(() => clearTimeout(timer));
 }
 
+// What the request log says of the caller: never a token, only ids.
 function principalIds(p: Principal | undefined) {
   if (!p) return {};
-  return p.tokenType === "api_key"
-    ? { token_type: p.tokenType, key_id: p.keyId, user_id: p.userId, org_id: p.orgId }
-    : { token_type: p.tokenType, user_id: p.userId, org_id: p.orgId };
+  switch (p.tokenType) {
+    case "api_key":
+      return { token_type: p.tokenType, key_id: p.keyId, user_id: p.userId, org_id: p.orgId };
+    case "session_token":
+      return { token_type: p.tokenType, user_id: p.userId, org_id: p.orgId };
+    case "m2m_token":
+      return { token_type: p.tokenType, machine_id: p.machineId, token_id: p.tokenId };
+  }
 }
 
 function failure(err: unknown, requestId: string): Problem {
@@ -69,27 +82,30 @@ function failure(err: unknown, requestId: string): Problem {
   );
 }
 
-export function apiOperation<P = Record<string, never>>(
+function operation<P, Who extends Principal>(
   route: string,
-  scope: ApiScope | null,
-  run: Operation<P>,
+  authorize: () => Promise<Access<Who>>,
+  run: Operation<P, Who>,
+  deadlineMs: number,
 ) {
   return async (req: NextRequest, segment?: { params: Promise<P> }): Promise<Response> => {
     const context = await requestContext();
     const { requestId } = context;
     const started = Number(req.headers.get(REQUEST_START_HEADER)) || Date.now();
-    let principal: Principal | undefined;
+    const controller = new AbortController();
+    let principal: Who | undefined;
     let outcome: Response | Problem;
     try {
       outcome = await withDeadline(
         (async () => {
-          const access = await authorizeApi(scope);
+          const access = await authorize();
           if (!access.ok) return access.problem;
           principal = access.principal;
           const params = ((await segment?.params) ?? {}) as P;
-          return run({ req, params, principal, context });
+          return run({ req, params, principal, context, signal: controller.signal });
         })(),
-        OPERATION_DEADLINE_MS,
+        deadlineMs,
+        controller,
       );
     } catch (err) {
       outcome = failure(err, requestId);
@@ -116,4 +132,23 @@ export function apiOperation<P = Record<string, never>>(
     });
     return res;
   };
+}
+
+// An /api/v1 operation: a person or a key acting in a tenant, with the scope it needs (`null`:
+// any valid credential).
+export function apiOperation<P = Record<string, never>>(
+  route: string,
+  scope: ApiScope | null,
+  run: Operation<P>,
+) {
+  return operation(route, () => authorizeApi(route, scope), run, OPERATION_DEADLINE_MS);
+}
+
+// A machine route: a machine of this deployment with a scope to the app's machine.
+export function machineOperation<P = Record<string, never>>(
+  route: string,
+  run: Operation<P, MachinePrincipal>,
+  deadlineMs = OPERATION_DEADLINE_MS,
+) {
+  return operation(route, () => authorizeMachine(route), run, deadlineMs);
 }

@@ -7,6 +7,7 @@ import {
   ProblemResource,
   ProjectPageResource,
   ProjectResource,
+  ReconcileResource,
   ValidationProblemResource,
 } from "@/api/resources";
 import type { ApiScope } from "@/auth/api-scopes";
@@ -19,7 +20,7 @@ import { ProjectInput, ProjectPatch } from "@/projects/project-input";
 
 export type JsonSchema = Record<string, unknown>;
 
-type ErrorStatus = 401 | 403 | 404 | 413 | 415 | 422 | 429 | 503;
+type ErrorStatus = 401 | 403 | 404 | 409 | 413 | 415 | 422 | 429 | 503;
 
 export type HttpMethod = "get" | "post" | "patch" | "delete";
 
@@ -33,6 +34,8 @@ export type OpenApiParameter = {
 
 export type OpenApiOperation = {
   operationId: string;
+  // Where an operation outside the document's server lives (the machine routes, under /api/internal).
+  servers?: { url: string }[];
   summary: string;
   description: string;
   security: Record<string, string[]>[];
@@ -57,8 +60,11 @@ type ApiOperation = {
   operationId: string;
   summary: string;
   description: string;
-  // null: any valid credential.
-  scope: ApiScope | null;
+  // What the caller needs: an API scope (null: any valid credential of a person or key), or, for
+  // the machine routes, to be a machine with a scope to this app's.
+  scope: ApiScope | null | "machine";
+  // A base other than the document's server (/api/v1).
+  server?: string;
   query?: z.ZodObject;
   pathId?: true;
   body?: { schema: string; example: unknown };
@@ -162,6 +168,22 @@ const API_OPERATIONS: readonly ApiOperation[] = [
     success: { status: 200, description: "One page of audit events.", schema: "AuditEventPage" },
     errors: [401, 403, 422],
   },
+  {
+    method: "post",
+    path: "/reconcile",
+    server: "/api/internal",
+    operationId: "reconcile",
+    summary: "Reconcile with Clerk (machines only)",
+    description:
+      "Converges the database with Clerk's users, organizations and memberships, as `npm run clerk:sync` does: creates and updates what Clerk has, tombstones what it no longer has (a member removed this way is recorded in the organization's audit log with the machine as actor). Idempotent; one run at a time (409 while another runs); stopped after 60 s (503: what it wrote stays, run it again). `npm run job:reconcile` calls it.",
+    scope: "machine",
+    success: {
+      status: 200,
+      description: "What Clerk has, and what was tombstoned.",
+      schema: "Reconcile",
+    },
+    errors: [401, 403, 409],
+  },
 ];
 
 // Every operation can meet these: the rate limits, and a database or Clerk that cannot answer.
@@ -187,7 +209,11 @@ const ERROR_RESPONSES: Record<
   },
   403: {
     description:
-      "Authenticated but not allowed: `missing_scope` names the scope the API key lacks, `missing_permission` the permission the session's role lacks.",
+      "Authenticated but not allowed: `missing_scope` names the scope the API key lacks (for a machine, the app's machine id its token does not name), `missing_permission` the permission the session's role lacks.",
+    schema: "Problem",
+  },
+  409: {
+    description: "A reconciliation is running already; this request started nothing.",
     schema: "Problem",
   },
   404: {
@@ -218,7 +244,7 @@ const ERROR_RESPONSES: Record<
   },
   503: {
     description:
-      "The database or Clerk (which verifies API keys) cannot answer right now. Nothing was changed; retry after `Retry-After` seconds.",
+      "The database or Clerk (which verifies API keys and opaque M2M tokens) cannot answer right now, or, for the machine routes, the app has no Clerk machine (`CLERK_MACHINE_SECRET_KEY`). Retry after `Retry-After` seconds.",
     schema: "Problem",
     headers: { "Retry-After": RETRY_AFTER },
   },
@@ -251,6 +277,7 @@ function componentSchemas(): Record<string, JsonSchema> {
   responses.add(MeResource, { id: "Me" });
   responses.add(MemberPageResource, { id: "MemberPage" });
   responses.add(AuditEventPageResource, { id: "AuditEventPage" });
+  responses.add(ReconcileResource, { id: "Reconcile" });
   responses.add(ProblemResource, { id: "Problem" });
   responses.add(ValidationProblemResource, { id: "ValidationProblem" });
   const all = {
@@ -274,12 +301,16 @@ function queryParameters(query: z.ZodObject): OpenApiParameter[] {
 }
 
 function security(op: ApiOperation): Record<string, string[]>[] {
+  if (op.scope === "machine") return [{ m2mToken: [] }];
   if (op.scope === null) return [{ apiKey: [] }, { session: [] }];
   const permission = SESSION_PERMISSIONS[op.scope];
   return [{ apiKey: [op.scope] }, { session: permission ? [permission] : [] }];
 }
 
 function requirement(op: ApiOperation): string {
+  if (op.scope === "machine") {
+    return "\n\nRequires: an M2M token of a machine that Clerk gives a scope to this app's machine; sessions and API keys are refused (401).";
+  }
   if (op.scope === null) return "";
   const permission = SESSION_PERMISSIONS[op.scope];
   const session = permission
@@ -307,6 +338,7 @@ function operationObject(op: ApiOperation): OpenApiOperation {
   }
   return {
     operationId: op.operationId,
+    ...(op.server && { servers: [{ url: op.server }] }),
     summary: op.summary,
     description: op.description + requirement(op),
     security: security(op),
@@ -338,7 +370,7 @@ export function openApiDocument() {
       title: "Acme Projects API",
       version: "1",
       description:
-        "Send an API key (created in settings) or a Clerk session token as `Authorization: Bearer <token>`. Errors are `application/problem+json` (RFC 9457), their `instance` the request's id (also in the `x-request-id` header: quote it when you report a problem). API keys can do exactly what their scopes allow; a key with no scopes can only call `GET /me`. A method an operation does not have answers 405 with `Allow`, a path that names no operation 404.",
+        "Send an API key (created in settings) or a Clerk session token as `Authorization: Bearer <token>`; the machine routes under `/api/internal` take an M2M token of this deployment's machines instead. Errors are `application/problem+json` (RFC 9457), their `instance` the request's id (also in the `x-request-id` header: quote it when you report a problem). API keys can do exactly what their scopes allow; a key with no scopes can only call `GET /me`. A method an operation does not have answers 405 with `Allow`, a path that names no operation 404.",
     },
     servers: [{ url: "/api/v1" }],
     components: {
@@ -355,6 +387,12 @@ export function openApiDocument() {
           bearerFormat: "JWT",
           description:
             "A Clerk session token (in the browser, the `__session` cookie). The array lists the organization permission the operation needs.",
+        },
+        m2mToken: {
+          type: "http",
+          scheme: "bearer",
+          description:
+            "A Clerk M2M token (opaque `mt_...`, or a JWT whose `sub` is a machine `mch_...`) minted with a machine's secret key; Clerk must give that machine a scope to this app's machine.",
         },
       },
       schemas: componentSchemas(),

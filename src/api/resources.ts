@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { AUDIT_KINDS } from "@/audit/audit-kinds";
-import type { Principal } from "@/auth/principal";
+import type { TenantPrincipal } from "@/auth/principal";
 import type { AuditEvent, Project } from "@/db/schema";
 import type { Member } from "@/members/members";
 
@@ -50,13 +50,13 @@ export const AuditEventResource = z.object({
   kind: z.enum(AUDIT_KINDS).meta({ description: "What happened, as a stable dotted name." }),
   actor: z
     .object({
-      type: z.enum(["user", "api_key", "clerk"]),
+      type: z.enum(["user", "api_key", "machine", "clerk"]),
       id: z.string().nullable(),
       name: z.string().nullable(),
     })
     .meta({
       description:
-        "Who did it: a user (`id` is the user id, `name` their name or email address when the event was recorded), an API key (`id` and `name` of the key), or `clerk` for a change made in Clerk (its components or dashboard, by someone with the right) whose webhook does not say who made it (`id` and `name` null).",
+        "Who did it: a user (`id` is the user id, `name` their name or email address when the event was recorded), an API key (`id` and `name` of the key), a machine of this deployment such as a scheduled job (`id` is its Clerk machine id), or `clerk` for a change made in Clerk (its components or dashboard, by someone with the right) whose webhook does not say who made it (`id` and `name` null).",
     }),
   target: z.object({
     type: z.string().meta({ description: "`project`, `api_key`, `membership` or `invitation`." }),
@@ -98,6 +98,20 @@ export const MeResource = z.discriminatedUnion("token_type", [
     permissions: z.array(z.string()),
   }),
 ]);
+
+const ReconcileCounts = z.object({
+  listed: z.int().meta({ description: "How many Clerk has (each written to the database)." }),
+  tombstoned: z.int().meta({
+    description: "Live rows Clerk no longer has, now tombstoned (each confirmed with Clerk first).",
+  }),
+});
+
+export const ReconcileResource = z.object({
+  users: ReconcileCounts,
+  organizations: ReconcileCounts,
+  memberships: ReconcileCounts,
+  duration_ms: z.int(),
+});
 
 // RFC 9457: a stable `type` per kind of error; extension members depend on the kind.
 export const ProblemResource = z.looseObject({
@@ -170,7 +184,7 @@ export function auditEventResource(e: AuditEvent): z.infer<typeof AuditEventReso
   };
 }
 
-export function meResource(p: Principal): z.infer<typeof MeResource> {
+export function meResource(p: TenantPrincipal): z.infer<typeof MeResource> {
   return p.tokenType === "api_key"
     ? {
         token_type: p.tokenType,

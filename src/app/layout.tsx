@@ -1,6 +1,7 @@
 import { ClerkProvider } from "@clerk/nextjs";
 import type { Metadata } from "next";
 import type { ReactNode } from "react";
+import { TASK_URLS } from "@/auth/session-tasks";
 import { NoticeProvider } from "@/components/notices";
 import "./globals.css";
 
@@ -17,13 +18,16 @@ export default function RootLayout({ children }: { children: ReactNode }) {
             request, so Clerk's and Next's scripts carry the nonce of that request's
             Content-Security-Policy (src/proxy.ts). */}
         {/* Signing in lands on /dashboard (the organization to work in), signing up on
-            onboarding, unless a redirect_url (a page that asked for sign-in) says otherwise. */}
+            onboarding, unless a redirect_url (a page that asked for sign-in) says otherwise; a
+            session task (choosing an organization, where membership is required) is done on
+            its page first. */}
         <ClerkProvider
           signInUrl="/sign-in"
           signUpUrl="/sign-up"
           signInFallbackRedirectUrl="/dashboard"
           signUpFallbackRedirectUrl="/onboarding"
           afterSignOutUrl="/"
+          taskUrls={TASK_URLS}
           dynamic
         >
           <NoticeProvider>{children}</NoticeProvider>

@@ -10,10 +10,12 @@ import type { AuditKind } from "./audit-kinds";
 
 // Who made a change. A webhook from Clerk names an actor only where its payload does (who sent or
 // accepted an invitation); otherwise the actor is Clerk itself (someone with the right, in Clerk's
-// components or dashboard), not a guess.
+// components or dashboard), not a guess. A machine is one of this deployment's (a scheduled job),
+// by its Clerk machine id.
 export type AuditActor =
   | { type: "user"; id: string }
   | { type: "api_key"; id: string; name: string }
+  | { type: "machine"; id: string }
   | { type: "clerk" };
 
 // Where a change came from: its actor and the request that carried it (null where there was no

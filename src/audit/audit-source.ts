@@ -5,12 +5,18 @@ import type { AuditActor, AuditSource } from "./audit-log";
 // The audit source of a request: its actor, request id and client address.
 
 export function actorOf(principal: Principal): AuditActor {
-  return principal.tokenType === "api_key"
-    ? { type: "api_key", id: principal.keyId, name: principal.keyName }
-    : { type: "user", id: principal.userId };
+  switch (principal.tokenType) {
+    case "api_key":
+      return { type: "api_key", id: principal.keyId, name: principal.keyName };
+    case "session_token":
+      return { type: "user", id: principal.userId };
+    case "m2m_token":
+      return { type: "machine", id: principal.machineId };
+  }
 }
 
-// For /api/v1 operations: the API key or the session's user, in the wrapper's request context.
+// For API operations: the API key, the session's user or the machine, in the wrapper's request
+// context.
 export function apiAuditSource(principal: Principal, context: RequestContext): AuditSource {
   return {
     actor: actorOf(principal),

@@ -1,14 +1,35 @@
 // The one declarative table that decides, per route, who may reach it and with which methods.
 // src/proxy.ts enforces it; every page and handler checks auth again itself (defence in depth).
-export type TokenType = "session_token" | "api_key";
+
+// The token types Clerk's `auth({ acceptsToken })` knows. Each is one kind of principal
+// (src/auth/principal.ts) with its own rules (src/auth/authorize.ts).
+export const TOKEN_TYPES = ["session_token", "api_key", "m2m_token", "oauth_token"] as const;
+export type TokenType = (typeof TOKEN_TYPES)[number];
+
+const TOKEN_TYPE_NAMES: Record<TokenType, string> = {
+  session_token: "a session token",
+  api_key: "an API key",
+  m2m_token: "an M2M token",
+  oauth_token: "an OAuth access token",
+};
+
+// "a session token or an API key", for problems that say what a route takes.
+export function describeTokenTypes(types: readonly TokenType[]): string {
+  const names = types.map((t) => TOKEN_TYPE_NAMES[t]);
+  return names.length < 2
+    ? (names[0] ?? "no token")
+    : `${names.slice(0, -1).join(", ")} or ${names.at(-1)}`;
+}
 
 export type RouteAccess =
   // Pages anyone may see (Clerk still runs, so a signed-in visitor is recognised).
   | { kind: "public" }
-  // Endpoints for machines that need no credential and no Clerk (the health check, the webhook
-  // receiver): left out of the proxy's matcher entirely, so they cost nothing but their handler.
-  | { kind: "machine" }
-  | { kind: "signed-in-page" }
+  // Endpoints that need no credential and no Clerk (the health check, the webhook receiver): left
+  // out of the proxy's matcher entirely, so they cost nothing but their handler.
+  | { kind: "unproxied" }
+  // Pages for signed-in users. A pending session (one with a session task to do, see
+  // session-tasks.ts) counts as signed out, but on the page that does the task (`tasks`).
+  | { kind: "signed-in-page"; tasks?: true }
   | { kind: "api"; accepts: readonly TokenType[] }
   // A path under /api that names no operation: a 404 problem, never an HTML page.
   | { kind: "unknown-api" }
@@ -19,9 +40,13 @@ export type Method = "GET" | "HEAD" | "POST" | "PUT" | "PATCH" | "DELETE" | "OPT
 export type RouteRule = { pattern: string; access: RouteAccess; methods: readonly Method[] };
 
 const PUBLIC = { kind: "public" } as const;
-const MACHINE = { kind: "machine" } as const;
+const UNPROXIED = { kind: "unproxied" } as const;
 const SIGNED_IN_PAGE = { kind: "signed-in-page" } as const;
+const TASK_PAGE = { kind: "signed-in-page", tasks: true } as const;
+// The API's operations: people (session tokens) and the keys they create.
 const API = { kind: "api", accepts: ["session_token", "api_key"] } as const;
+// Routes for this deployment's own machines (a scheduled job): M2M tokens only.
+const MACHINE_API = { kind: "api", accepts: ["m2m_token"] } as const;
 
 // Pages answer GET (and HEAD), and POST for their server actions.
 const PAGE: readonly Method[] = ["GET", "HEAD", "POST"];
@@ -34,8 +59,8 @@ export const ROUTES: readonly RouteRule[] = [
   { pattern: "/", access: PUBLIC, methods: PAGE },
   { pattern: "/sign-in/*", access: PUBLIC, methods: PAGE },
   { pattern: "/sign-up/*", access: PUBLIC, methods: PAGE },
-  { pattern: "/api/health", access: MACHINE, methods: READ },
-  { pattern: "/api/webhooks/clerk", access: MACHINE, methods: ["POST"] },
+  { pattern: "/api/health", access: UNPROXIED, methods: READ },
+  { pattern: "/api/webhooks/clerk", access: UNPROXIED, methods: ["POST"] },
   // The API's description and its reference page hold nothing secret; tools fetch the document
   // without credentials.
   { pattern: "/api/v1/openapi.json", access: PUBLIC, methods: READ },
@@ -44,7 +69,8 @@ export const ROUTES: readonly RouteRule[] = [
   { pattern: "/__clerk/*", access: { kind: "clerk-frontend-api" }, methods: ALL },
   // Where signing in lands: redirects to the organization to work in (a GET only, no actions).
   { pattern: "/dashboard", access: SIGNED_IN_PAGE, methods: READ },
-  { pattern: "/onboarding", access: SIGNED_IN_PAGE, methods: PAGE },
+  // Choosing or creating an organization: also Clerk's choose-organization session task.
+  { pattern: "/onboarding", access: TASK_PAGE, methods: PAGE },
   { pattern: "/orgs/:slug/*", access: SIGNED_IN_PAGE, methods: PAGE },
   { pattern: "/settings/*", access: SIGNED_IN_PAGE, methods: PAGE },
   { pattern: "/api/v1/me", access: API, methods: READ },
@@ -52,6 +78,7 @@ export const ROUTES: readonly RouteRule[] = [
   { pattern: "/api/v1/projects/:id", access: API, methods: [...READ, "PATCH", "DELETE"] },
   { pattern: "/api/v1/members", access: API, methods: READ },
   { pattern: "/api/v1/audit-events", access: API, methods: READ },
+  { pattern: "/api/internal/reconcile", access: MACHINE_API, methods: ["POST"] },
   { pattern: "/api/*", access: { kind: "unknown-api" }, methods: ALL },
 ];
 
@@ -83,8 +110,20 @@ export function routeAccess(pathname: string): RouteAccess {
   return routeRule(pathname).access;
 }
 
-export function acceptsApiKeys(access: RouteAccess): boolean {
-  return access.kind === "api" && access.accepts.includes("api_key");
+// The token types a route takes: its own list for the API, a session (cookie or bearer) for pages,
+// none elsewhere. Any other presented is refused before Clerk is asked about it.
+export function acceptedTokenTypes(access: RouteAccess): readonly TokenType[] {
+  if (access.kind === "api") return access.accepts;
+  if (access.kind === "public" || access.kind === "signed-in-page") return ["session_token"];
+  return [];
+}
+
+// The token types an API operation takes, by its route as its handler names it
+// ("/api/v1/projects/{id}"; the table's own pattern works too).
+export function apiTokenTypes(route: string): readonly TokenType[] {
+  const access = routeAccess(route);
+  if (access.kind !== "api") throw new Error(`route table: ${route} is not an API route`);
+  return access.accepts;
 }
 
 // The `Allow` of a route: OPTIONS is answered for every API operation.

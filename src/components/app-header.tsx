@@ -11,8 +11,12 @@ const NAV_LINK = "text-slate-600 hover:text-slate-900";
 // account menu. A link shows only to those who may use its page: Activity to those whose role may
 // read the audit log, API keys to those whose role manages the organization's keys. Clerk's
 // components hold their place while they load, so the header does not jump.
+// A pending session (a session task to do, on its task's page) is signed in, but has nothing to
+// switch to or manage yet: the header shows neither, and no "Sign in" either (the task's card
+// offers to sign out).
 export async function AppHeader({ orgSlug }: { orgSlug?: string | undefined }) {
   const session = await auth();
+  const pending = (await auth({ treatPendingAsSignedOut: false })).sessionStatus === "pending";
   const inOrg = orgSlug !== undefined && session.orgSlug === orgSlug;
   const showActivity = inOrg && session.has({ permission: AUDIT_READ_PERMISSION });
   const showApiKeys = inOrg && roleDeclaresPermission(session.orgRole, MANAGE_API_KEYS);
@@ -72,7 +76,7 @@ export async function AppHeader({ orgSlug }: { orgSlug?: string | undefined }) {
                 }
               />
             </>
-          ) : (
+          ) : pending ? null : (
             <Link href="/sign-in" className={NAV_LINK}>
               Sign in
             </Link>

@@ -38,6 +38,13 @@ const ServerEnvSchema = z.object({
       error: "must be a PEM public key (Clerk dashboard > API keys)",
     })
     .optional(),
+  // The app as a Clerk machine (machine-to-machine authentication): its secret key, from the
+  // Dashboard's Machines page (the emulator's dev seed has one). Without it the machine routes
+  // (/api/internal/*) answer 503. @clerk/nextjs reads it too, to verify M2M tokens with it.
+  CLERK_MACHINE_SECRET_KEY: z
+    .string()
+    .regex(/^ak_\w+$/, "must be a machine secret key (ak_..., Clerk dashboard > Machines)")
+    .optional(),
   CLERK_AUTHORIZED_PARTIES: z
     .string()
     .transform((v) =>

@@ -1,6 +1,7 @@
 import type { createClerkClient } from "@clerk/backend";
 import { isClerkAPIResponseError } from "@clerk/backend/errors";
 import { isNull } from "drizzle-orm";
+import { type AuditSource, recordAuditEvent } from "@/audit/audit-log";
 import type { Database } from "@/db/client";
 import { organizationMemberships, organizations, users } from "@/db/schema";
 import {
@@ -15,11 +16,29 @@ import { applyChange, tombstoneMembershipRow } from "./clerk-sync";
 // deliveries that failed for good (Svix gives up after about a day and a half), an endpoint
 // added after the data existed, a restored backup. It writes through the same guarded upserts and
 // tombstones as the webhook route, so running it while webhooks arrive is safe, and so is running
-// it twice.
+// it twice. A run can be stopped between steps (`signal`): what it wrote so far stays, and the
+// next run converges the rest.
 
 type ClerkClient = ReturnType<typeof createClerkClient>;
 
 const PAGE_SIZE = 100;
+
+export type ReconcileOptions = {
+  progress?: (line: string) => void;
+  // Stops the run at its next step (a page, a lookup).
+  signal?: AbortSignal;
+  // Who runs it, for the audit log: a member removed because Clerk no longer has the membership
+  // is recorded (membership.deleted) in its organization's log with this source.
+  source?: AuditSource;
+};
+
+// The source of a run no request made (`npm run clerk:sync`, the dev launcher): like a webhook
+// that does not say who acted, the change is Clerk's.
+export const RECONCILED_BY_CLERK: AuditSource = {
+  actor: { type: "clerk" },
+  requestId: null,
+  clientAddress: null,
+};
 
 export type ReconcileCounts = { listed: number; tombstoned: number };
 export type ReconcileReport = {
@@ -45,10 +64,11 @@ async function syncPages<T extends { id: string; raw: unknown }>(
   label: string,
   fetchPage: (offset: number) => Promise<{ data: T[]; totalCount: number }>,
   changeOf: (raw: unknown) => ClerkChange,
-  progress: (line: string) => void,
+  { progress, signal }: ReconcileOptions,
 ): Promise<Set<string>> {
   const seen = new Set<string>();
   for (let offset = 0; ; ) {
+    signal?.throwIfAborted();
     const page = await fetchPage(offset);
     const changes = page.data.map((item) => changeOf(rawOf(item)));
     await db.transaction(async (tx) => {
@@ -56,7 +76,7 @@ async function syncPages<T extends { id: string; raw: unknown }>(
     });
     for (const item of page.data) seen.add(item.id);
     offset += page.data.length;
-    progress(`${label}: ${offset} of ${page.totalCount} synced`);
+    progress?.(`${label}: ${offset} of ${page.totalCount} synced`);
     if (page.data.length < PAGE_SIZE) return seen;
   }
 }
@@ -77,8 +97,9 @@ const membershipChange = (raw: unknown): ClerkChange => ({
 export async function reconcileWithClerk(
   clerk: ClerkClient,
   db: Database,
-  progress: (line: string) => void,
+  options: ReconcileOptions = {},
 ): Promise<ReconcileReport> {
+  const { signal, source } = options;
   const apply = (change: ClerkChange) => db.transaction((tx) => applyChange(tx, change));
 
   const seenUsers = await syncPages(
@@ -86,7 +107,7 @@ export async function reconcileWithClerk(
     "users",
     (offset) => clerk.users.getUserList({ limit: PAGE_SIZE, offset, orderBy: "+created_at" }),
     userChange,
-    progress,
+    options,
   );
   const seenOrganizations = await syncPages(
     db,
@@ -98,7 +119,7 @@ export async function reconcileWithClerk(
         orderBy: "+created_at",
       }),
     organizationChange,
-    progress,
+    options,
   );
   const seenMemberships = await syncPages(
     db,
@@ -110,7 +131,7 @@ export async function reconcileWithClerk(
         orderBy: "+created_at",
       }),
     membershipChange,
-    progress,
+    options,
   );
 
   // Live rows the lists did not contain. Each is asked about once more before it is tombstoned
@@ -119,6 +140,7 @@ export async function reconcileWithClerk(
   let usersTombstoned = 0;
   const liveUsers = await db.select({ id: users.id }).from(users).where(isNull(users.deletedAt));
   for (const { id } of liveUsers.filter((u) => !seenUsers.has(u.id))) {
+    signal?.throwIfAborted();
     try {
       await apply(userChange(rawOf(await clerk.users.getUser(id))));
     } catch (err) {
@@ -134,6 +156,7 @@ export async function reconcileWithClerk(
     .from(organizations)
     .where(isNull(organizations.deletedAt));
   for (const { id } of liveOrganizations.filter((o) => !seenOrganizations.has(o.id))) {
+    signal?.throwIfAborted();
     try {
       await apply(
         organizationChange(
@@ -154,10 +177,12 @@ export async function reconcileWithClerk(
       id: organizationMemberships.id,
       organizationId: organizationMemberships.organizationId,
       userId: organizationMemberships.userId,
+      role: organizationMemberships.role,
     })
     .from(organizationMemberships)
     .where(isNull(organizationMemberships.deletedAt));
   for (const m of liveMemberships.filter((row) => !seenMemberships.has(row.id))) {
+    signal?.throwIfAborted();
     const current = await clerk.organizations
       .getOrganizationMembershipList({ organizationId: m.organizationId, userId: [m.userId] })
       .then((list) => list.data[0])
@@ -168,12 +193,23 @@ export async function reconcileWithClerk(
     if (current) {
       await apply(membershipChange(rawOf(current)));
     } else {
-      await db.transaction((tx) => tombstoneMembershipRow(tx, m.id));
-      membershipsTombstoned += 1;
+      const tombstoned = await db.transaction(async (tx) => {
+        if (!(await tombstoneMembershipRow(tx, m.id))) return false;
+        if (source) {
+          await recordAuditEvent(tx, source, {
+            tenantId: m.organizationId,
+            kind: "membership.deleted",
+            target: { type: "membership", id: m.id },
+            changes: { user_id: m.userId, role: m.role, reconciled: true },
+          });
+        }
+        return true;
+      });
+      if (tombstoned) membershipsTombstoned += 1;
     }
   }
 
-  progress(
+  options.progress?.(
     `tombstoned ${usersTombstoned} user(s), ${organizationsTombstoned} organization(s), ` +
       `${membershipsTombstoned} membership(s) no longer in Clerk`,
   );

@@ -347,13 +347,19 @@ async function writeMembership(
 
 // For reconciliation, which finds a membership gone from Clerk without an event to describe it:
 // tombstones that membership only, not a newer one of the same pair that has taken the row over.
-export async function tombstoneMembershipRow(tx: Transaction, membershipId: string): Promise<void> {
-  await tx
+// Whether it tombstoned a live row (false: already tombstoned, by a webhook meanwhile say).
+export async function tombstoneMembershipRow(
+  tx: Transaction,
+  membershipId: string,
+): Promise<boolean> {
+  const changed = await tx
     .update(organizationMemberships)
     .set({ role: null, deletedAt: now, updatedAt: now })
     .where(
       and(eq(organizationMemberships.id, membershipId), isNull(organizationMemberships.deletedAt)),
-    );
+    )
+    .returning({ id: organizationMemberships.id });
+  return changed.length > 0;
 }
 
 async function recordSignIn(tx: Transaction, userId: string, at: Date): Promise<void> {

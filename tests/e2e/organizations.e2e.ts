@@ -57,6 +57,17 @@ async function createOrganization(page: Page, name: string) {
     .click();
   // Invitations are not emulated; Clerk's flow lets you skip them.
   await page.getByRole("button", { name: "Skip" }).click();
+  // Done once clerk-js has finished activating it: the page may already show it (it follows the
+  // active organization), and a page opened before the switch settles could be switched back.
+  await expect(page.getByRole("dialog")).toHaveCount(0);
+  await page.waitForFunction((n) => {
+    const clerk = (
+      window as {
+        Clerk?: { __internal_setActiveInProgress?: boolean; organization?: { name?: string } };
+      }
+    ).Clerk;
+    return clerk?.organization?.name === n && !clerk.__internal_setActiveInProgress;
+  }, name);
 }
 
 test.describe("organizations through Clerk's components", () => {

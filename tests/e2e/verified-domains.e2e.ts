@@ -1,14 +1,16 @@
 import type { Page } from "@playwright/test";
-import { clerk, clerkLoaded, DEMO, expect, SCREENSHOTS, signInAndOpen, test } from "./fixtures";
+import {
+  clerk,
+  clerkLoaded,
+  DEMO,
+  demoOrganization,
+  expect,
+  SCREENSHOTS,
+  signInAndOpen,
+  test,
+} from "./fixtures";
 import { codeMailedTo } from "./mailbox";
 import { APP_URL } from "./ports";
-
-// An organization of the demo admin's own, so the test leaves the seeded Acme alone.
-async function demoOrganization(name: string) {
-  const [demo] = (await clerk.users.getUserList({ emailAddress: [DEMO.email] })).data;
-  if (!demo) throw new Error("the seeded demo user is missing");
-  return clerk.organizations.createOrganization({ name, createdBy: demo.id });
-}
 
 // <OrganizationSwitcher/> → Manage opens <OrganizationProfile/>. A click that lands while
 // clerk-js is still settling the organization the URL activated is lost: retry.
@@ -97,6 +99,22 @@ test.describe("verified domains and membership requests with Clerk's components"
       ]);
     await page.screenshot({ path: `${SCREENSHOTS}/verified-domains.png` });
     await page.keyboard.press("Escape");
+
+    // Clerk's documented custom flow for verified domains, as written, on the same page.
+    const docs = `docs-${stamp}.test`;
+    const documented = await page.evaluate(async (name) => {
+      // biome-ignore lint/suspicious/noExplicitAny: clerk-js on the page, as the docs use it
+      const { organization } = (window as any).Clerk;
+      const domain = await organization.createDomain(name);
+      // A +clerk_test address takes 424242, as on Clerk's development instances.
+      await domain.prepareAffiliationVerification({
+        affiliationEmailAddress: `it+clerk_test@${name}`,
+      });
+      await domain.attemptAffiliationVerification({ code: "424242" });
+      await domain.updateEnrollmentMode({ enrollmentMode: "automatic_invitation" });
+      return { status: domain.verification?.status, mode: domain.enrollmentMode };
+    }, docs);
+    expect(documented).toEqual({ status: "verified", mode: "automatic_invitation" });
 
     // A newcomer with an address at the domain signs up and, on onboarding, asks to join.
     const newcomer = await (await browser.newContext()).newPage();

@@ -1,13 +1,15 @@
 import Ajv2020, { type ValidateFunction } from "ajv/dist/2020";
 
-// Holds the app's live /api/v1 responses to the OpenAPI document the app itself serves: the
+// Holds the app's live API responses (/api/v1 and the machine routes) to the OpenAPI document the
+// app itself serves: the
 // status must be documented for the operation, the content type must be the documented one, and
 // the body must match its schema.
 
 type JsonObject = Record<string, unknown>;
+type OpenApiOperation = { servers?: { url: string }[]; responses: Record<string, JsonObject> };
 type OpenApiDocument = {
   servers: { url: string }[];
-  paths: Record<string, Record<string, { responses: Record<string, JsonObject> }>>;
+  paths: Record<string, Record<string, OpenApiOperation>>;
 };
 
 export type ApiContract = {
@@ -19,24 +21,21 @@ export type ApiContract = {
     contentType: string | null;
     body: unknown;
   }): string[];
-  // "METHOD /template STATUS" for every response checked so far.
+  // "METHOD /full/path/template STATUS" for every response checked so far.
   seen: Set<string>;
   documented: string[];
 };
 
-function matchTemplate(templates: string[], path: string): string | undefined {
+// One operation, at its full path: its own server's (the machine routes) or the document's.
+type Located = { template: string; full: string; method: string; operation: OpenApiOperation };
+
+function matches(full: string, path: string): boolean {
+  const parts = full.split("/");
   const segments = path.split("/");
-  // Literal paths before templated ones, so /projects never matches a `{id}`.
-  const ordered = [...templates].sort(
-    (a, b) => (a.match(/\{/g)?.length ?? 0) - (b.match(/\{/g)?.length ?? 0),
+  return (
+    parts.length === segments.length &&
+    parts.every((part, i) => /^\{.+\}$/.test(part) || part === segments[i])
   );
-  return ordered.find((template) => {
-    const parts = template.split("/");
-    return (
-      parts.length === segments.length &&
-      parts.every((part, i) => /^\{.+\}$/.test(part) || part === segments[i])
-    );
-  });
 }
 
 export function apiContract(doc: OpenApiDocument): ApiContract {
@@ -44,12 +43,20 @@ export function apiContract(doc: OpenApiDocument): ApiContract {
   ajv.addSchema(doc, "api");
   const validators = new Map<string, ValidateFunction>();
   const base = doc.servers[0]?.url ?? "";
-  const templates = Object.keys(doc.paths);
+  const operations: Located[] = Object.entries(doc.paths)
+    .flatMap(([template, item]) =>
+      Object.entries(item).map(([method, operation]) => ({
+        template,
+        full: `${operation.servers?.[0]?.url ?? base}${template}`,
+        method,
+        operation,
+      })),
+    )
+    // Literal paths before templated ones, so /projects never matches a `{id}`.
+    .sort((a, b) => (a.full.match(/\{/g)?.length ?? 0) - (b.full.match(/\{/g)?.length ?? 0));
   const seen = new Set<string>();
-  const documented = Object.entries(doc.paths).flatMap(([template, item]) =>
-    Object.entries(item).flatMap(([method, op]) =>
-      Object.keys(op.responses).map((status) => `${method.toUpperCase()} ${template} ${status}`),
-    ),
+  const documented = operations.flatMap(({ full, method, operation }) =>
+    Object.keys(operation.responses).map((status) => `${method.toUpperCase()} ${full} ${status}`),
   );
 
   function validatorAt(pointer: string): ValidateFunction {
@@ -66,14 +73,13 @@ export function apiContract(doc: OpenApiDocument): ApiContract {
     documented,
     check({ method, path, status, contentType, body }) {
       const url = new URL(path, "http://app.test");
-      if (!url.pathname.startsWith(base)) return [`${url.pathname} is outside ${base}`];
-      const template = matchTemplate(templates, url.pathname.slice(base.length));
       const verb = method.toLowerCase();
-      const operation = template ? doc.paths[template]?.[verb] : undefined;
-      if (!template || !operation) return [`no operation documented for ${method} ${path}`];
+      const found = operations.find((o) => o.method === verb && matches(o.full, url.pathname));
+      if (!found) return [`no operation documented for ${method} ${path}`];
+      const { template, full, operation } = found;
       const response = operation.responses[String(status)];
-      if (!response) return [`${method} ${template} does not document status ${status}`];
-      seen.add(`${method.toUpperCase()} ${template} ${status}`);
+      if (!response) return [`${method} ${full} does not document status ${status}`];
+      seen.add(`${method.toUpperCase()} ${full} ${status}`);
       const content = response.content as Record<string, unknown> | undefined;
       const mediaType = contentType?.split(";")[0]?.trim() ?? null;
       if (!content) {
@@ -86,7 +92,7 @@ export function apiContract(doc: OpenApiDocument): ApiContract {
       const validate = validatorAt(pointer);
       if (validate(body)) return [];
       return (validate.errors ?? []).map(
-        (e) => `${method} ${template} ${status}: ${e.instancePath || "(body)"} ${e.message}`,
+        (e) => `${method} ${full} ${status}: ${e.instancePath || "(body)"} ${e.message}`,
       );
     },
   };

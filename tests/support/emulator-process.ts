@@ -59,7 +59,9 @@ export async function startEmulatorProcess(
     output += d;
   });
   const [url, frontendUrl] = await new Promise<[string, string]>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`emulator did not start:\n${output}`)), 20_000);
+    // A guard against a hang, not a measure: several starting at once on a busy 2-core machine
+    // take tens of seconds.
+    const timer = setTimeout(() => reject(new Error(`emulator did not start:\n${output}`)), 60_000);
     // Ready once the whole start-up banner (between two rules of "=") has been printed.
     const check = () => {
       const match =

@@ -459,6 +459,30 @@ describe("loadContract(BAPI_SPEC).validateResponse", () => {
     });
   });
 
+  it("holds a 401 from the M2M token operations, which the spec omits, to Clerk's error envelope", () => {
+    const unauthorized = (path: string, body: unknown) =>
+      bapi.validateResponse({ method: "POST", path, status: 401, body });
+    const envelope = {
+      errors: [
+        { code: "authentication_invalid", message: "Unauthorized request", long_message: "x" },
+      ],
+    };
+    expect(unauthorized("/m2m_tokens", envelope)).toEqual({
+      ok: true,
+      operation: "POST /m2m_tokens",
+    });
+    expect(unauthorized("/m2m_tokens/verify", { error: "nope" }).ok).toBe(false);
+    // Any other undocumented status stays a violation.
+    expect(
+      bapi.validateResponse({ method: "POST", path: "/m2m_tokens", status: 403, body: envelope }),
+    ).toEqual({
+      ok: false,
+      errors: [
+        "no response for status 403 in bapi spec for POST /m2m_tokens (documented: 201, 400, 409)",
+      ],
+    });
+  });
+
   it("caps the error list", () => {
     const body = Object.fromEntries(Array.from({ length: 30 }, (_, i) => [`extra_${i}`, i]));
     const result = bapi.validateResponse({

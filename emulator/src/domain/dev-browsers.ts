@@ -6,7 +6,7 @@ const IDLE_CLIENT_MS = 7 * 24 * 60 * 60 * 1000;
 
 // Clients nobody has used for a week, with no live session, are forgotten (their browser simply
 // gets a new dev browser), and so are sign-ins and sign-ups past their abandon time and OAuth
-// flows past their expiry.
+// flows past their expiry (emailed links, a week after theirs).
 function forgetIdleClients(core: Core, now: number) {
   const { store } = core;
   for (const client of Object.values(store.state.clients)) {
@@ -20,6 +20,10 @@ function forgetIdleClients(core: Core, now: number) {
   }
   for (const flow of Object.values(store.state.oauthFlows)) {
     if (flow.expiresAt <= now) store.remove("oauthFlows", flow.id);
+  }
+  // An expired link is kept a while, so that opening it still says "expired".
+  for (const link of Object.values(store.state.emailLinks)) {
+    if (link.expiresAt + IDLE_CLIENT_MS <= now) store.remove("emailLinks", link.id);
   }
 }
 

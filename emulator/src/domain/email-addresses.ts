@@ -5,6 +5,8 @@ import { newId } from "../store/ids";
 import type { EmailAddressRecord, UserRecord } from "../store/records";
 import { enrollUser } from "./domain-enrollment";
 import { checkEmailCode, sendEmailCode } from "./email-codes";
+import { type LinkOutcome, sendEmailLink } from "./email-links";
+import { offeredSettings } from "./instance-settings";
 import { assertUnique, getUser, touchUser } from "./users";
 
 // A user's email addresses: the Backend API's /email_addresses manages them directly, a user in
@@ -87,16 +89,34 @@ export async function updateEmailAddress(
   return updated;
 }
 
+// A code, or where the instance verifies by link an emailed link (`redirect`: where the browser
+// goes once it is opened).
 export function prepareEmailAddressVerification(
   ctx: Ctx,
   user: UserRecord,
   id: string,
   strategy: string,
+  redirect?: { redirectUrl: string; frontendApiUrl: string },
 ): EmailAddressRecord {
-  if (strategy !== "email_code") throw errors.paramInvalid("strategy", "must be email_code");
+  if (strategy !== "email_code" && strategy !== "email_link") {
+    throw errors.paramInvalid("strategy", "must be email_code or email_link");
+  }
+  const offered = offeredSettings(ctx.core).identifiers.email_address.verifications;
+  if (!offered[strategy]) throw errors.strategyForUserInvalid();
   const email = ownEmailAddress(user, id);
   if (email.verified) throw errors.paramInvalid("strategy", "is not needed: already verified");
-  email.verification = sendEmailCode(ctx, email, "email address verification");
+  if (strategy === "email_link") {
+    if (!redirect) throw errors.paramMissing("redirect_url");
+    email.verification = sendEmailLink(ctx, {
+      purpose: "email_address",
+      targetId: email.id,
+      to: email,
+      subject: "Verify your email address",
+      ...redirect,
+    });
+  } else {
+    email.verification = sendEmailCode(ctx, email, "email address verification");
+  }
   email.updatedAt = ctx.core.now();
   ctx.core.store.save();
   return email;
@@ -111,6 +131,9 @@ export async function attemptEmailAddressVerification(
   const email = ownEmailAddress(user, id);
   if (!email.verification) {
     throw errors.paramInvalid("code", "was never sent: prepare the verification first");
+  }
+  if (email.verification.strategy === "email_link") {
+    throw errors.paramInvalid("strategy", "is email_link: the emailed link verifies the address");
   }
   const result = checkEmailCode(email.verification, code, ctx.core.now());
   ctx.core.store.save();
@@ -135,4 +158,29 @@ export function removeEmailAddress(ctx: Ctx, user: UserRecord, id: string): Emai
   }
   touchUser(ctx, user, { emailAddresses: user.emailAddresses.filter((e) => e.id !== id) });
   return email;
+}
+
+// Its emailed link was opened: the address is verified (and may bring a verified domain's
+// invitation or suggestion); <UserProfile/>, polling the address, shows it.
+export async function verifyEmailAddressByLink(ctx: Ctx, id: string): Promise<LinkOutcome> {
+  const found = ctx.core.store.lookup("users", "emailAddressId", id)[0];
+  const email = found?.emailAddresses.find((e) => e.id === id);
+  const v = email?.verification;
+  if (!found || !email || v?.strategy !== "email_link") return { status: "failed" };
+  if (email.verified) return { status: "verified" };
+  if (v.status !== "unverified") return { status: "failed" };
+  if (v.expireAt !== null && v.expireAt <= ctx.core.now()) {
+    v.status = "expired";
+    ctx.core.store.save();
+    return { status: "expired" };
+  }
+  const verified = {
+    ...email,
+    verified: true,
+    verification: { ...v, status: "verified" as const, attempts: v.attempts + 1 },
+    updatedAt: ctx.core.now(),
+  };
+  touchUser(ctx, found, { emailAddresses: withAddress(found, verified) });
+  await enrollUser(ctx, found);
+  return { status: "verified" };
 }

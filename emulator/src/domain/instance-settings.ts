@@ -13,14 +13,21 @@ const EMULATED: ReadonlySet<string> = new Set([
   "identifiers.email_address.enabled",
   "identifiers.email_address.required",
   "identifiers.email_address.sign_in",
+  "identifiers.email_address.verifications.email_code",
+  "identifiers.email_address.verifications.email_link",
+  "identifiers.username.enabled",
+  "identifiers.username.required",
+  "identifiers.username.sign_in",
   "first_factors.password",
   "first_factors.email_code",
+  "first_factors.email_link",
   "social_connections.google",
   "social_connections.github",
   "social_connections.microsoft",
   "organizations.verified_domains.enabled",
   "organizations.verified_domains.automatic_invitation",
   "organizations.verified_domains.automatic_suggestion",
+  "organizations.membership_required",
 ]);
 
 // The declared settings an item at a time: those switched on that the emulator cannot serve.

@@ -12,15 +12,19 @@ import type {
 } from "../store/records";
 import { activeSessionsOf } from "./dev-browsers";
 import { checkEmailCode, sendEmailCode } from "./email-codes";
+import { type LinkOutcome, sendEmailLink } from "./email-links";
 import { linkIdentity, ownerOfIdentity, startOAuthFlow } from "./external-accounts";
 import { offeredSettings } from "./instance-settings";
 import { acceptInvitation, assertTicketUsable, invitationForTicket } from "./invitations";
 import { setPassword } from "./passwords";
 import { createSession } from "./sessions";
 import { providerOfStrategy } from "./social-providers";
-import { findUserByEmail, hashNewPassword } from "./users";
+import { findUserByEmail, findUserByUsername, hashNewPassword } from "./users";
 
 const SIGN_IN_LIFETIME_MS = 24 * 60 * 60 * 1000;
+
+// Where the browser goes once an emailed link is opened, and the Frontend API as it sees it.
+export type LinkRedirect = { redirectUrl: string; frontendApiUrl: string };
 
 // Where an OAuth flow's callback sends the browser (see external-accounts.ts FlowStart).
 export type OAuthRedirect = {
@@ -31,7 +35,10 @@ export type OAuthRedirect = {
 
 export type FirstFactorAttempt =
   | { strategy: "password"; password: string }
-  | { strategy: "email_code" | "reset_password_email_code"; code: string };
+  | { strategy: "email_code"; code: string }
+  // With the new password, the reset completes at once (the legacy forgot-password flow); without,
+  // the sign-in waits for it (reset_password).
+  | { strategy: "reset_password_email_code"; code: string; password?: string | undefined };
 
 // The factors that send a code to the user's primary address, and what the email says it is for.
 const CODE_FACTORS = {
@@ -49,7 +56,7 @@ function userOf(ctx: Ctx, signIn: SignInRecord): UserRecord {
 
 export type FirstFactor =
   | { strategy: "password" }
-  | { strategy: keyof typeof CODE_FACTORS; emailAddress: EmailAddressRecord };
+  | { strategy: keyof typeof CODE_FACTORS | "email_link"; emailAddress: EmailAddressRecord };
 
 // What the identified user can sign in with on this instance: their password, if they have one
 // and the instance takes passwords; a code sent to their primary address; and, with a password,
@@ -67,6 +74,7 @@ export function firstFactorsOf(core: Core, user: UserRecord, signIn?: SignInReco
   const password = offered.password && user.passwordHash !== null;
   const factors: FirstFactor[] = password ? [{ strategy: "password" }] : [];
   if (email && offered.email_code) factors.push({ strategy: "email_code", emailAddress: email });
+  if (email && offered.email_link) factors.push({ strategy: "email_link", emailAddress: email });
   if (email && password) {
     factors.push({ strategy: "reset_password_email_code", emailAddress: email });
   }
@@ -87,6 +95,18 @@ function factorOf<S extends FirstFactor["strategy"]>(
 function touch(ctx: Ctx, signIn: SignInRecord) {
   signIn.updatedAt = ctx.core.now();
   ctx.core.store.save();
+}
+
+// Who an identifier names, among the identifiers this instance signs people in with: a verified
+// email address, or a username.
+function identifiedUser(core: Core, identifier: string): UserRecord | undefined {
+  const ids = offeredSettings(core).identifiers;
+  if (identifier.includes("@")) {
+    return ids.email_address.sign_in
+      ? findUserByEmail(core, identifier, { verifiedOnly: true })
+      : undefined;
+  }
+  return ids.username.sign_in ? findUserByUsername(core, identifier) : undefined;
 }
 
 export function getSignIn(ctx: Ctx, client: ClientRecord, id: string): SignInRecord {
@@ -148,7 +168,7 @@ export async function startSignIn(
     return signIn;
   }
   if (input.identifier) {
-    const user = findUserByEmail(core, input.identifier, { verifiedOnly: true });
+    const user = identifiedUser(core, input.identifier);
     if (!user) throw errors.identifierNotFound();
     signIn.identifier = input.identifier.trim().toLowerCase();
     signIn.userId = user.id;
@@ -162,20 +182,44 @@ export async function startSignIn(
       password: input.password,
     });
   }
-  if (signIn.userId && input.strategy === "email_code") {
-    return prepareFirstFactor(ctx, signIn, "email_code");
+  // `signIn.create({ strategy, identifier })` sends the code (or link) at once, as preparing does.
+  if (
+    signIn.userId &&
+    input.strategy &&
+    (isCodeFactor(input.strategy) || input.strategy === "email_link")
+  ) {
+    return prepareFirstFactor(ctx, signIn, input.strategy, input.redirect);
   }
   touch(ctx, signIn);
   return signIn;
 }
 
-export function prepareFirstFactor(ctx: Ctx, signIn: SignInRecord, strategy: string): SignInRecord {
+// `redirect`: an email link's, where the browser goes once the link is opened.
+export function prepareFirstFactor(
+  ctx: Ctx,
+  signIn: SignInRecord,
+  strategy: string,
+  redirect?: LinkRedirect,
+): SignInRecord {
   if (signIn.status !== "needs_first_factor")
     throw errors.paramInvalid("strategy", "is not needed now");
+  if (strategy === "email_link") {
+    const { emailAddress } = factorOf(ctx, signIn, "email_link");
+    if (!redirect) throw errors.paramMissing("redirect_url");
+    signIn.firstFactorVerification = sendEmailLink(ctx, {
+      purpose: "sign_in",
+      targetId: signIn.id,
+      to: emailAddress,
+      subject: "Your sign-in link",
+      ...redirect,
+    });
+    touch(ctx, signIn);
+    return signIn;
+  }
   if (!isCodeFactor(strategy)) {
     throw errors.paramInvalid(
       "strategy",
-      "must be email_code or reset_password_email_code (the factors that need preparing)",
+      "must be email_code, email_link or reset_password_email_code (the factors that need preparing)",
     );
   }
   const { emailAddress } = factorOf(ctx, signIn, strategy);
@@ -199,6 +243,11 @@ export async function attemptFirstFactor(
     throw errors.paramInvalid("strategy", "is not needed now");
   const user = userOf(ctx, signIn);
   factorOf(ctx, signIn, attempt.strategy);
+  // Checked before the code is, so a bad password does not use the code up.
+  const newPasswordHash =
+    attempt.strategy === "reset_password_email_code" && attempt.password !== undefined
+      ? await hashNewPassword(attempt.password)
+      : null;
   if (attempt.strategy === "password") {
     const ok =
       user.passwordHash !== null && (await verifyPassword(attempt.password, user.passwordHash));
@@ -225,12 +274,38 @@ export async function attemptFirstFactor(
     }
     // A reset code proves the address; the sign-in completes once a new password is set.
     if (attempt.strategy === "reset_password_email_code") {
-      signIn.status = "needs_new_password";
-      touch(ctx, signIn);
-      return signIn;
+      if (newPasswordHash === null) {
+        signIn.status = "needs_new_password";
+        touch(ctx, signIn);
+        return signIn;
+      }
+      setPassword(ctx, user.id, { passwordHash: newPasswordHash, signOutOfOtherSessions: false });
     }
   }
   return completeSignIn(ctx, client, signIn);
+}
+
+// Its emailed link was opened: a pending email-link verification completes the sign-in (in the
+// browser that asked for the link, which learns it by polling). Answers what the link's page is
+// told: its status and the session it created.
+export function verifySignInByLink(ctx: Ctx, signIn: SignInRecord): LinkOutcome {
+  const v = signIn.firstFactorVerification;
+  if (v?.strategy !== "email_link") return { status: "failed" };
+  if (v.status === "verified") return { status: "verified", sessionId: signIn.createdSessionId };
+  if (v.status !== "unverified" || signIn.status !== "needs_first_factor") {
+    return { status: "failed" };
+  }
+  if (v.expireAt !== null && v.expireAt <= ctx.core.now()) {
+    v.status = "expired";
+    touch(ctx, signIn);
+    return { status: "expired" };
+  }
+  const client = ctx.core.store.state.clients[signIn.clientId];
+  if (!client) return { status: "failed" };
+  v.status = "verified";
+  v.attempts += 1;
+  const done = completeSignIn(ctx, client, signIn);
+  return { status: "verified", sessionId: done.createdSessionId };
 }
 
 // "Forgot password?", last step: the new password, then the user is signed in; when asked (as

@@ -5,6 +5,7 @@ import type { ClientRecord, ProviderIdentity, SignUpRecord } from "../store/reco
 import { activeSessionsOf } from "./dev-browsers";
 import { normalizedEmailAddress } from "./email-addresses";
 import { checkEmailCode, sendEmailCode } from "./email-codes";
+import { type LinkOutcome, sendEmailLink } from "./email-links";
 import {
   failVerification,
   newExternalAccount,
@@ -14,14 +15,22 @@ import {
 import { offeredSettings } from "./instance-settings";
 import { acceptInvitation, assertTicketUsable, invitationForTicket } from "./invitations";
 import { createSession } from "./sessions";
-import type { OAuthRedirect } from "./sign-ins";
+import type { LinkRedirect, OAuthRedirect } from "./sign-ins";
 import { providerOfStrategy } from "./social-providers";
-import { createUser, findUserByEmail, passwordHashFor } from "./users";
+import {
+  assertUnique,
+  createUser,
+  findUserByEmail,
+  findUserByUsername,
+  normalizedUsername,
+  passwordHashFor,
+} from "./users";
 
 const SIGN_UP_LIFETIME_MS = 24 * 60 * 60 * 1000;
 
 export type SignUpFields = {
   emailAddress?: string | undefined;
+  username?: string | undefined;
   password?: string | undefined;
   firstName?: string | undefined;
   lastName?: string | undefined;
@@ -64,10 +73,12 @@ export function signUpFields(core: Core) {
   const ids = s.identifiers;
   const required = [
     ...(ids.email_address.required ? ["email_address"] : []),
+    ...(ids.username.required ? ["username"] : []),
     ...(s.first_factors.password ? ["password"] : []),
   ];
   const optional = [
     ...(ids.email_address.enabled && !ids.email_address.required ? ["email_address"] : []),
+    ...(ids.username.enabled && !ids.username.required ? ["username"] : []),
     "first_name",
     "last_name",
   ];
@@ -81,6 +92,9 @@ async function applyFields(ctx: Ctx, signUp: SignUpRecord, fields: SignUpFields)
   }
   if (fields.password !== undefined && !offered.first_factors.password) {
     throw errors.paramUnknown("password");
+  }
+  if (fields.username !== undefined && !offered.identifiers.username.enabled) {
+    throw errors.paramUnknown("username");
   }
   if (fields.ticket !== undefined) await applyTicket(ctx, signUp, fields.ticket);
   const provider = fields.strategy ? providerOfStrategy(fields.strategy) : null;
@@ -99,6 +113,11 @@ async function applyFields(ctx: Ctx, signUp: SignUpRecord, fields: SignUpFields)
     if (findUserByEmail(ctx.core, email)) throw errors.identifierExists("email_address");
     if (email !== signUp.emailAddress) signUp.emailVerification = null;
     signUp.emailAddress = email;
+  }
+  if (fields.username !== undefined) {
+    const username = normalizedUsername(fields.username);
+    assertUnique(ctx.core, "username", username);
+    signUp.username = username;
   }
   if (fields.password !== undefined) signUp.passwordHash = await passwordHashFor(fields.password);
   if (fields.firstName !== undefined) signUp.firstName = fields.firstName.trim() || null;
@@ -225,8 +244,21 @@ export async function signUpWithIdentity(
   }
   signUp.firstName ??= identity.firstName;
   signUp.lastName ??= identity.lastName;
+  signUp.username ??= usernameFrom(ctx, identity);
   ctx.core.store.save();
   return completeIfReady(ctx, client, signUp);
+}
+
+// A provider's login name (GitHub's) becomes the username where the instance has usernames and
+// it is a valid, free one; otherwise the sign-up asks for one if it must.
+function usernameFrom(ctx: Ctx, identity: ProviderIdentity): string | null {
+  if (!identity.username || !offeredSettings(ctx.core).identifiers.username.enabled) return null;
+  try {
+    const username = normalizedUsername(identity.username);
+    return findUserByUsername(ctx.core, username) ? null : username;
+  } catch {
+    return null;
+  }
 }
 
 // `signUp.create({ transfer: true })`: the client's sign-in came back from its provider with an
@@ -262,17 +294,58 @@ export async function updateSignUp(
   return completeIfReady(ctx, client, signUp);
 }
 
-export function prepareEmailVerification(ctx: Ctx, signUp: SignUpRecord, strategy: string) {
-  if (strategy !== "email_code") throw errors.paramInvalid("strategy", "must be email_code");
+// The address is proved with a code or, where the instance verifies by link, an emailed link
+// (`redirect`: where the browser goes once it is opened).
+export function prepareEmailVerification(
+  ctx: Ctx,
+  signUp: SignUpRecord,
+  strategy: string,
+  redirect?: LinkRedirect,
+) {
+  const offered = offeredSettings(ctx.core).identifiers.email_address.verifications;
+  if (strategy !== "email_code" && strategy !== "email_link") {
+    throw errors.paramInvalid("strategy", "must be email_code or email_link");
+  }
+  if (!offered[strategy]) throw errors.strategyForUserInvalid();
   if (!signUp.emailAddress) throw errors.paramMissing("email_address");
-  signUp.emailVerification = sendEmailCode(
-    ctx,
-    { id: null, emailAddress: signUp.emailAddress },
-    "sign-up",
-  );
+  const to = { id: null, emailAddress: signUp.emailAddress };
+  if (strategy === "email_link") {
+    if (!redirect) throw errors.paramMissing("redirect_url");
+    signUp.emailVerification = sendEmailLink(ctx, {
+      purpose: "sign_up",
+      targetId: signUp.id,
+      to,
+      subject: "Verify your email address to sign up",
+      ...redirect,
+    });
+  } else {
+    signUp.emailVerification = sendEmailCode(ctx, to, "sign-up");
+  }
   signUp.updatedAt = ctx.core.now();
   ctx.core.store.save();
   return signUp;
+}
+
+// Its emailed link was opened: the address is verified, and the sign-up completes if nothing
+// else is missing (the browser that asked learns it by polling).
+export async function verifySignUpByLink(ctx: Ctx, signUp: SignUpRecord): Promise<LinkOutcome> {
+  const v = signUp.emailVerification;
+  if (v?.strategy !== "email_link") return { status: "failed" };
+  if (v.status === "verified") return { status: "verified", sessionId: signUp.createdSessionId };
+  if (v.status !== "unverified" || signUp.status !== "missing_requirements") {
+    return { status: "failed" };
+  }
+  if (v.expireAt !== null && v.expireAt <= ctx.core.now()) {
+    v.status = "expired";
+    ctx.core.store.save();
+    return { status: "expired" };
+  }
+  const client = ctx.core.store.state.clients[signUp.clientId];
+  if (!client) return { status: "failed" };
+  v.status = "verified";
+  v.attempts += 1;
+  const done = await completeIfReady(ctx, client, signUp);
+  return { status: "verified", sessionId: done.createdSessionId };
 }
 
 export async function attemptEmailVerification(
@@ -283,6 +356,9 @@ export async function attemptEmailVerification(
 ): Promise<SignUpRecord> {
   const verification = signUp.emailVerification;
   if (!verification) throw errors.paramInvalid("strategy", "email_code must be prepared first");
+  if (verification.strategy === "email_link") {
+    throw errors.paramInvalid("strategy", "is email_link: the emailed link verifies the address");
+  }
   const result = checkEmailCode(verification, code, ctx.core.now());
   ctx.core.store.save();
   if (result === "incorrect") throw errors.codeIncorrect();
@@ -311,14 +387,16 @@ async function completeIfReady(ctx: Ctx, client: ClientRecord, signUp: SignUpRec
   }
   const user = await createUser(ctx, {
     emailAddresses: signUp.emailAddress === null ? [] : [signUp.emailAddress],
+    username: signUp.username ?? null,
     passwordHash: signUp.passwordHash ?? undefined,
     firstName: signUp.firstName,
     lastName: signUp.lastName,
     externalAccounts: signUp.identity ? [newExternalAccount(ctx.core, signUp.identity)] : [],
+    // How the sign-up proved the address (a ticket's address reads as the instance's own).
     emailVerifiedBy:
-      signUp.emailVerification?.strategy === `from_oauth_${signUp.identity?.provider}`
-        ? signUp.emailVerification.strategy
-        : undefined,
+      signUp.emailVerification?.strategy === "ticket"
+        ? undefined
+        : signUp.emailVerification?.strategy,
   });
   if (inv) acceptInvitation(ctx, inv, user.id);
   const session = createSession(ctx, user.id, {
@@ -337,6 +415,7 @@ async function completeIfReady(ctx: Ctx, client: ClientRecord, signUp: SignUpRec
 export function missingFields(core: Core, signUp: SignUpRecord): string[] {
   const present: Record<string, boolean> = {
     email_address: signUp.emailAddress !== null,
+    username: (signUp.username ?? null) !== null,
     // A sign-up through a social provider needs no password.
     password: signUp.passwordHash !== null || signUp.identity !== undefined,
   };

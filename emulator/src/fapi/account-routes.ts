@@ -19,7 +19,7 @@ import { deleteUser } from "../domain/users";
 import type { Router } from "../http/router";
 import { emailAddressJSON } from "../json/bapi-json";
 import { fapiDeletedObjectJSON, fapiImageJSON, fapiUserJSON } from "../json/fapi-json";
-import { frontendApiUrlOf, signedInUser } from "./context";
+import { frontendApiUrlOf, linkRedirect, signedInUser } from "./context";
 import { withClient } from "./envelope";
 
 // The account lifecycle in <UserProfile/>: the user's picture, their own email addresses, their
@@ -27,7 +27,7 @@ import { withClient } from "./envelope";
 // Clerk's do.
 
 const EmailBody = z.object({ email_address: z.string() });
-const PrepareBody = z.object({ strategy: z.string() });
+const PrepareBody = z.object({ strategy: z.string(), redirect_url: z.string().optional() });
 const AttemptBody = z.object({ code: z.string() });
 const ChangePasswordBody = z.object({
   current_password: z.string().nullish(),
@@ -110,7 +110,13 @@ export function registerAccountRoutes(router: Router, core: Core) {
       (req, p) => {
         const { f, user } = signedInUser(core, req);
         const body = parseParams(PrepareBody, req.body);
-        const email = prepareEmailAddressVerification(f, user, p.id as string, body.strategy);
+        const email = prepareEmailAddressVerification(
+          f,
+          user,
+          p.id as string,
+          body.strategy,
+          linkRedirect(core, req, body.redirect_url),
+        );
         return withClient(f, emailAddressJSON(email));
       },
       "frontend",

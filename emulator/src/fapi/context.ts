@@ -65,6 +65,16 @@ export function appRedirectUrl(
   return target;
 }
 
+// An emailed link's redirect: where the browser goes once the link is opened (an app page), and
+// where the link itself points (the Frontend API as the browser sees it). None without a URL.
+export function linkRedirect(core: Core, req: RequestInfo, raw: string | undefined) {
+  if (raw === undefined) return undefined;
+  return {
+    redirectUrl: appRedirectUrl(core, req.headers, raw, "redirect_url").toString(),
+    frontendApiUrl: frontendApiUrlOf(core, req.headers),
+  };
+}
+
 // The Frontend API's address as the browser sees it: the app's proxy reports it (and overwrites
 // whatever a browser sends as Clerk-Proxy-Url); a direct caller reached the emulator at its Host.
 export function frontendApiUrlOf(core: Core, headers: IncomingMessage["headers"]): string {

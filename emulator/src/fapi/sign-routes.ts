@@ -1,5 +1,7 @@
 import { z } from "zod";
+import { ctxOf } from "../bapi/shared";
 import type { Core } from "../core";
+import { followEmailLink } from "../domain/email-link-verification";
 import { FormBoolean, parseParams } from "../domain/params";
 import {
   attemptFirstFactor,
@@ -18,7 +20,7 @@ import {
 } from "../domain/sign-ups";
 import type { RequestInfo, Router } from "../http/router";
 import { fapiSignInJSON, fapiSignUpJSON } from "../json/fapi-json";
-import { appRedirectUrl, fapiCtx, frontendApiUrlOf } from "./context";
+import { appRedirectUrl, fapiCtx, frontendApiUrlOf, linkRedirect } from "./context";
 import { withClient } from "./envelope";
 
 // clerk-js also sends locale, timezone and the like; only the fields below mean anything here.
@@ -35,11 +37,19 @@ const SignInBody = z.object({
   transfer: FormBoolean.optional(),
   ...RedirectFields,
 });
-const PrepareBody = z.object({ strategy: z.string(), email_address_id: z.string().optional() });
+const PrepareBody = z.object({
+  strategy: z.string(),
+  email_address_id: z.string().optional(),
+  redirect_url: z.string().optional(),
+});
 const AttemptBody = z.discriminatedUnion("strategy", [
   z.object({ strategy: z.literal("password"), password: z.string() }),
   z.object({ strategy: z.literal("email_code"), code: z.string() }),
-  z.object({ strategy: z.literal("reset_password_email_code"), code: z.string() }),
+  z.object({
+    strategy: z.literal("reset_password_email_code"),
+    code: z.string(),
+    password: z.string().optional(),
+  }),
 ]);
 const ResetPasswordBody = z.object({
   password: z.string(),
@@ -51,11 +61,16 @@ const SignUpBody = z.object({
   transfer: FormBoolean.optional(),
   ...RedirectFields,
   email_address: z.string().optional(),
+  username: z.string().optional(),
   password: z.string().optional(),
   first_name: z.string().max(256).optional(),
   last_name: z.string().max(256).optional(),
 });
-const VerificationBody = z.object({ strategy: z.string(), code: z.string().optional() });
+const VerificationBody = z.object({
+  strategy: z.string(),
+  code: z.string().optional(),
+  redirect_url: z.string().optional(),
+});
 
 // Where an OAuth flow's callback sends the browser: the app's pages only.
 function oauthRedirect(
@@ -80,6 +95,7 @@ const signUpFields = (core: Core, req: RequestInfo, body: z.infer<typeof SignUpB
   redirect: oauthRedirect(core, req, body),
   transfer: body.transfer,
   emailAddress: body.email_address,
+  username: body.username,
   password: body.password,
   firstName: body.first_name,
   lastName: body.last_name,
@@ -116,7 +132,12 @@ export function registerSignRoutes(router: Router, core: Core) {
       (req, p) => {
         const f = fapiCtx(core, req);
         const body = parseParams(PrepareBody, req.body);
-        const signIn = prepareFirstFactor(f, getSignIn(f, f.client, p.id as string), body.strategy);
+        const signIn = prepareFirstFactor(
+          f,
+          getSignIn(f, f.client, p.id as string),
+          body.strategy,
+          linkRedirect(core, req, body.redirect_url),
+        );
         return withClient(f, fapiSignInJSON(core, signIn));
       },
       "frontend",
@@ -199,6 +220,7 @@ export function registerSignRoutes(router: Router, core: Core) {
           f,
           getSignUp(f, f.client, p.id as string),
           body.strategy,
+          linkRedirect(core, req, body.redirect_url),
         );
         return withClient(f, fapiSignUpJSON(core, signUp));
       },
@@ -218,6 +240,16 @@ export function registerSignRoutes(router: Router, core: Core) {
         );
         return withClient(f, fapiSignUpJSON(core, signUp));
       },
+      "frontend",
+    )
+    // An emailed link, opened in any tab: see email-link-verification.ts.
+    .add(
+      "GET",
+      "/v1/verify",
+      async (req) => ({
+        status: 303 as const,
+        location: await followEmailLink(ctxOf(core, req), req.query.get("token")),
+      }),
       "frontend",
     );
 }

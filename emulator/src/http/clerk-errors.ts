@@ -47,8 +47,14 @@ export const errors = {
     single(400, "malformed_request_body", "malformed body", longMessage),
   bodyTooLarge: () =>
     single(400, "request_body_too_large", "body too large", "The request body exceeds 1 MiB."),
-  paramMissing: (param: string) =>
-    single(422, "form_param_missing", `${param} is missing`, `${param} must be included.`, param),
+  paramMissing: (param: string, status = 422) =>
+    single(
+      status,
+      "form_param_missing",
+      `${param} is missing`,
+      `${param} must be included.`,
+      param,
+    ),
   // A parameter for something the instance does not offer (a password when passwords are off).
   paramUnknown: (param: string) =>
     single(
@@ -68,6 +74,8 @@ export const errors = {
       `That ${param.replace(/_/g, " ")} is taken. Please try another.`,
       param,
     ),
+  usernameInvalid: (code: string, message: string) =>
+    single(422, code, message, message, "username"),
   passwordTooShort: (param = "password") =>
     single(
       422,
@@ -338,4 +346,20 @@ export const errors = {
       "This organization permission is not associated with the organization role.",
     ),
   apiKeyNotFound: () => single(404, "resource_not_found", "not found", "API key not found."),
+  machineNotFound: (param?: string) =>
+    single(404, "resource_not_found", "not found", "Machine not found.", param),
+  // What @clerk/backend reports as "Machine token not found": unknown, revoked, expired, or not
+  // granted to the machine that asks.
+  m2mTokenNotFound: () =>
+    single(404, "resource_not_found", "not found", "Machine token not found."),
+  machineScopeExists: () =>
+    single(409, "duplicate_record", "conflict", "This machine already has access to that machine."),
+  // A Backend API call that only a machine's secret key may make (creating M2M tokens).
+  machineSecretKeyRequired: () =>
+    single(
+      401,
+      "authentication_invalid",
+      "Unauthorized request",
+      "This request must be authenticated with a machine secret key.",
+    ),
 };

@@ -34,13 +34,16 @@ export type Handler = (
 // - "frontend": the Frontend API origin (no secret; form-encoded or JSON bodies; `?_method=`
 //   overrides, which clerk-js sends instead of PATCH/PUT/DELETE);
 // - "open": the Backend API origin without a credential (the emulator's inspect page, its health);
+// - "machine": the Backend API origin, with the instance secret or a machine's secret key, which
+//   the handler tells apart (the M2M token endpoints);
 // - "both": both origins, on the same path; the handler tells the callers apart by `req.origin`
 //   (the API-key endpoints: servers with the secret, <APIKeys/> with a session token).
-export type RouteKind = "secret" | "frontend" | "open" | "both";
+export type RouteKind = "secret" | "frontend" | "open" | "machine" | "both";
 
 const SERVED_AT: Record<RouteKind, readonly ApiOrigin[]> = {
   secret: ["backend"],
   open: ["backend"],
+  machine: ["backend"],
   frontend: ["frontend"],
   both: ["backend", "frontend"],
 };

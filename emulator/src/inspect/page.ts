@@ -1,6 +1,7 @@
 import type { Core } from "../core";
 import { isUsable } from "../domain/api-keys";
 import { invitationStatus } from "../domain/invitations";
+import { isUsableToken } from "../domain/m2m-tokens";
 import { membersCount } from "../domain/organizations";
 import { permissionsOfRole } from "../domain/roles";
 import { escapeHtml } from "../http/html";
@@ -34,7 +35,7 @@ function attemptResult(a: WebhookAttempt): string {
 }
 
 // A read-only view of the emulator's state, in the spirit of the Firebase emulator UI. It never
-// shows a password hash or an API key secret (those are not stored in the clear anyway).
+// shows a password hash, an API key secret or a machine's secret key and tokens.
 export function renderInspectPage(core: Core): string {
   const { state } = core.store;
   const now = core.now();
@@ -113,6 +114,24 @@ export function renderInspectPage(core: Core): string {
     time(k.expiration),
     time(k.lastUsedAt),
   ]);
+  const machineName = (id: string) => state.machines[id]?.name ?? id;
+  const machines = Object.values(state.machines).map((m) => [
+    m.id,
+    m.name,
+    m.scopedMachines.map((s) => machineName(s.id)).join(", ") || "(none)",
+    `${m.defaultTokenTtl} s`,
+    time(m.createdAt),
+  ]);
+  const m2mTokens = Object.values(state.m2mTokens)
+    .sort((a, b) => b.createdAt - a.createdAt)
+    .map((t) => [
+      t.id,
+      machineName(t.subject),
+      t.scopes.map(machineName).join(", ") || "(none)",
+      t.revoked ? "revoked" : isUsableToken(t, now) ? "active" : "expired",
+      time(t.expiration),
+      time(t.lastUsedAt),
+    ]);
   const sessions = Object.values(state.sessions).map((s) => [
     s.id,
     email(s.userId),
@@ -161,6 +180,8 @@ ${table("Invitations", ["id", "organization", "email", "role", "status", "expire
 ${table("Organization domains", ["id", "organization", "name", "verification", "enrollment"], domains)}
 ${table("Suggestions and membership requests", ["kind", "organization", "user", "status", "created"], requests)}
 ${table("API keys", ["id", "name", "owner", "scopes", "status", "expires", "last used"], keys)}
+${table("Machines", ["id", "name", "may call", "token lifetime", "created"], machines)}
+${table("M2M tokens (opaque)", ["id", "machine", "for", "status", "expires", "last used"], m2mTokens)}
 ${table("Sessions", ["id", "user", "status", "active org", "created"], sessions)}
 ${table("Mailbox (codes and invitation links)", ["sent", "to", "subject", "code", "link"], mailbox)}
 ${table("Webhook deliveries", ["svix-id", "event", "state", "attempts", "results", "created"], deliveries)}

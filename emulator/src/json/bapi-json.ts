@@ -55,8 +55,18 @@ export function oauthVerificationJSON(v: VerificationRecord) {
   };
 }
 
-// How an address arrived verified: a provider vouched for it (`from_oauth_<provider>`), or a code.
+// How an address is, or was, proved: a provider vouched for it (`from_oauth_<provider>`), an
+// emailed link, or a code.
 export function addressVerificationJSON(v: VerificationRecord) {
+  if (v.strategy === "email_link") {
+    return {
+      object: "verification_email_link",
+      status: v.status,
+      strategy: "email_link",
+      attempts: v.attempts,
+      expire_at: v.expireAt ?? 0,
+    };
+  }
   if (v.strategy.startsWith("from_oauth_")) {
     return {
       object: "verification_from_oauth",
@@ -69,9 +79,10 @@ export function addressVerificationJSON(v: VerificationRecord) {
   return otpVerificationJSON(v);
 }
 
-// An address the user added and verified with a code shows that code's verification, one a
-// social provider vouched for that provider's; one that arrived verified otherwise (Backend API,
-// sign-up, seed) Clerk's admin verification; one never sent a code, none. `linkedTo` names the
+// An address verified by its owner (with a code or link, at sign-up or in <UserProfile/>) shows
+// that verification, one a social provider vouched for that provider's; one that arrived verified
+// otherwise (Backend API, an invitation's ticket, seed) Clerk's admin verification; one never sent
+// a code, none. `linkedTo` names the
 // user's social accounts that carry the address.
 export function emailAddressJSON(
   e: EmailAddressRecord,

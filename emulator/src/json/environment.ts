@@ -5,7 +5,7 @@ import {
 } from "../../../clerk/instance-settings";
 import { CREATOR_ROLE } from "../../../clerk/organization-roles";
 import { domainSettingsOf } from "../domain/organization-settings";
-import { MIN_PASSWORD_LENGTH } from "../domain/users";
+import { MIN_PASSWORD_LENGTH, USERNAME_LENGTH } from "../domain/users";
 
 // The Frontend API's `GET /v1/environment`: the instance configuration clerk-js and @clerk/ui
 // render from. Its identifiers, factors and social connections are the instance settings
@@ -13,9 +13,10 @@ import { MIN_PASSWORD_LENGTH } from "../domain/users";
 // (password reset, the user's own addresses, picture and account, organizations, API keys) is
 // fixed, so the UI never offers a flow the emulator cannot serve. Checked against
 // fapi-2026-05-12.yml `Client.Environment`, which is closed (`additionalProperties: false`) at
-// almost every level: fields the SDK reads but the spec does not list (`auth_config.session_minter`, `organization_settings.force_organization_selection`,
+// almost every level: fields the SDK reads but the spec does not list (`auth_config.session_minter`,
 // `protect_config.id`, ...) are left out, and clerk-js then falls back to its defaults (false or
-// empty), which are the values this instance wants anyway.
+// empty), which are the values this instance wants anyway. The exception is
+// `organization_settings.force_organization_selection`, sent where membership is required.
 
 // What a user may do from the UI, in the environment and on each user (the two must agree).
 // Deleting oneself is <UserProfile/>'s "Delete account" (DELETE /v1/me).
@@ -68,14 +69,9 @@ const listed = (entries: Record<string, boolean>) =>
     .filter(([, on]) => on)
     .map(([name]) => name);
 
-// The email strategies a new address is verified with: those people may sign in with, else a code.
-function emailVerifications(s: InstanceSettings) {
-  const strategies = listed({
-    email_code: s.first_factors.email_code,
-    email_link: s.first_factors.email_link,
-  });
-  return strategies.length > 0 ? strategies : ["email_code"];
-}
+// How a new address is proved (at sign-up, and when added in <UserProfile/>).
+const emailVerifications = (s: InstanceSettings) =>
+  listed(s.identifiers.email_address.verifications);
 
 const socialStrategies = (s: InstanceSettings) =>
   listed(s.social_connections).map((provider) => `oauth_${provider}`);
@@ -182,8 +178,8 @@ function userSettings(s: InstanceSettings) {
       allowed_special_characters: "!\"#$%&'()*+,-./:;<=>?@[]^_`{|}~",
     },
     username_settings: {
-      min_length: 4,
-      max_length: 64,
+      min_length: USERNAME_LENGTH.min,
+      max_length: USERNAME_LENGTH.max,
       allow_extended_special_characters: false,
       allow_numeric_usernames: false,
     },
@@ -210,6 +206,8 @@ function userSettings(s: InstanceSettings) {
 // The app's sign-in and sign-up pages, also where invitation links lead.
 export const SIGN_IN_PATH = "/sign-in";
 export const SIGN_UP_PATH = "/sign-up";
+// The app's page with Clerk's <OAuthConsent/>, where the OAuth server sends people to consent.
+export const OAUTH_CONSENT_PATH = "/oauth/consent";
 
 // Pages of the app (src/app): sign-in and sign-up, settings as the user profile, and onboarding,
 // which sends a signed-in user on to their active organization or lets them pick or create one.
@@ -232,10 +230,10 @@ function appUrls(appOrigin: string | null) {
     after_create_organization_url: page("/onboarding"),
     after_leave_organization_url: page("/onboarding"),
     logo_link_url: page("/"),
-    // No waitlist (sign-up mode is public) and no OAuth server: never visited.
+    // No waitlist (sign-up mode is public): never visited.
     waitlist_url: "",
     after_join_waitlist_url: "",
-    oauth_consent_url: "",
+    oauth_consent_url: page(OAUTH_CONSENT_PATH),
   };
 }
 
@@ -375,6 +373,11 @@ export function environmentJSON(options: EnvironmentOptions): Record<string, unk
       max_allowed_memberships: 0,
       actions: { admin_delete: true },
       domains: domainsJSON(options.settings),
+      // Sent only where the instance has "Membership required", as Clerk does; the spec's closed
+      // schema leaves it out (tests/support/openapi-contract.ts lists it among its errata).
+      ...(options.settings.organizations.membership_required
+        ? { force_organization_selection: true }
+        : {}),
       slug: { disabled: false },
       creator_role: CREATOR_ROLE,
     },

@@ -1,10 +1,12 @@
 import type { Core } from "../core";
 import { describeAddress } from "../domain/client-location";
 import { activeSessionsOf } from "../domain/dev-browsers";
+import { offeredSettings } from "../domain/instance-settings";
 import { invitationStatus, pendingInvitationsCount } from "../domain/invitations";
 import { membershipRole, membershipsOfUser } from "../domain/memberships";
 import { membersCount } from "../domain/organizations";
 import { roleRecordJSON } from "../domain/roles";
+import { sessionStatus, sessionTasks } from "../domain/session-tasks";
 import { firstFactorsOf } from "../domain/sign-ins";
 import { missingFields, signUpFields } from "../domain/sign-ups";
 import { describeUserAgent } from "../domain/user-agent";
@@ -169,18 +171,21 @@ export function fapiSessionJSON(
   lastActiveToken: string | null,
 ) {
   const user = userOf(core, session.userId);
+  const tasks = sessionTasks(core, session);
   return {
     object: "session",
     id: session.id,
-    status: session.status,
+    // `pending` while it has a task (domain/session-tasks.ts).
+    status: sessionStatus(core, session),
     expire_at: session.expireAt,
     abandon_at: session.abandonAt,
     last_active_at: session.lastActiveAt,
     last_active_token: lastActiveToken === null ? null : { object: "token", jwt: lastActiveToken },
     last_active_organization_id: session.lastActiveOrganizationId,
     actor: null,
-    // No session tasks (forced organization selection, password reset, MFA setup) exist here.
-    tasks: null,
+    // Only choosing an organization (`choose-organization`) is emulated; clerk-js reads none as
+    // null.
+    tasks: tasks.length > 0 ? tasks : null,
     user: fapiUserJSON(core, user),
     public_user_data: publicUserData(user),
     // Minutes since the first and second factor were verified (-1: never). The emulator keeps
@@ -256,13 +261,22 @@ function supportedFirstFactors(core: Core, user: UserRecord | undefined, signIn:
   );
 }
 
+// The identifiers this instance signs people in with.
+function signInIdentifiers(core: Core) {
+  const ids = offeredSettings(core).identifiers;
+  return [
+    ...(ids.email_address.sign_in ? ["email_address"] : []),
+    ...(ids.username.sign_in ? ["username"] : []),
+  ];
+}
+
 export function fapiSignInJSON(core: Core, signIn: SignInRecord) {
   const user = signIn.userId === null ? undefined : core.store.state.users[signIn.userId];
   return {
     object: "sign_in_attempt",
     id: signIn.id,
     status: signIn.status,
-    supported_identifiers: ["email_address"],
+    supported_identifiers: signInIdentifiers(core),
     identifier: signIn.identifier,
     supported_first_factors: supportedFirstFactors(core, user, signIn),
     supported_second_factors: null,
@@ -323,7 +337,7 @@ export function fapiSignUpJSON(core: Core, signUp: SignUpRecord) {
         ? oauthVerificationJSON(signUp.externalAccountVerification)
         : null,
     },
-    username: null,
+    username: signUp.username ?? null,
     email_address: signUp.emailAddress,
     phone_number: null,
     web3_wallet: null,

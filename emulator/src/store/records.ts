@@ -64,7 +64,8 @@ export type ExternalAccountRecord = {
 export type UserRecord = {
   id: string;
   externalId: string | null;
-  username: string | null;
+  // Stored in lower case.
+  readonly username: string | null;
   firstName: string | null;
   lastName: string | null;
   readonly emailAddresses: readonly EmailAddressRecord[];
@@ -220,6 +221,106 @@ export type ApiKeyRecord = {
   updatedAt: number;
 };
 
+// A machine of Clerk's machine-to-machine authentication. Its secret is kept in the clear: Clerk
+// shows it again at any time (the Dashboard, GET /v1/machines/:id/secret_key). A rotation keeps the
+// previous secret usable until `previousSecret.expiresAt`.
+export type MachineRecord = {
+  id: string;
+  name: string;
+  defaultTokenTtl: number;
+  // The machines this one may send tokens to (its machine scopes), in the order they were granted.
+  scopedMachines: { id: string; createdAt: number }[];
+  readonly secret: string;
+  readonly previousSecret: { secret: string; expiresAt: number } | null;
+  createdAt: number;
+  updatedAt: number;
+};
+
+// An opaque M2M token (JWT-format ones are not stored, as in Clerk). The token itself is kept:
+// `min_remaining_ttl_seconds` hands an existing token out again.
+export type M2MTokenRecord = {
+  id: string;
+  readonly subject: string;
+  readonly token: string;
+  // The ids of the machines it may be presented to: its machine's scopes when it was created.
+  scopes: string[];
+  claims: Metadata | null;
+  revoked: boolean;
+  revocationReason: string | null;
+  expiration: number | null;
+  lastUsedAt: number | null;
+  createdAt: number;
+  updatedAt: number;
+};
+
+// An OAuth application of Clerk's OAuth server (Backend API /v1/oauth_applications, or registered
+// by a client itself through /oauth/register). Its secret is kept in the clear, as machine
+// secrets are; a public client has none.
+export type OAuthApplicationRecord = {
+  id: string;
+  readonly clientId: string;
+  readonly clientSecret: string | null;
+  name: string;
+  clientUri: string | null;
+  clientImageUrl: string | null;
+  dynamicallyRegistered: boolean;
+  consentScreenEnabled: boolean;
+  pkceRequired: boolean;
+  public: boolean;
+  // Space-separated, as Clerk stores them: the scopes this application may ask for.
+  scopes: string;
+  redirectUris: string[];
+  createdAt: number;
+  updatedAt: number;
+};
+
+// What a user consented to: one application, the scopes granted, and the organization the tokens
+// act in (chosen on the consent screen with `user:org:read`). Revoking any of its tokens (or the
+// grant) revokes them all.
+export type OAuthGrantRecord = {
+  id: string;
+  readonly applicationId: string;
+  readonly userId: string;
+  organizationId: string | null;
+  scopes: string[];
+  revoked: boolean;
+  createdAt: number;
+  updatedAt: number;
+};
+
+// An authorization code: single use, short-lived, bound to its redirect URI and PKCE challenge.
+export type OAuthCodeRecord = {
+  // The code itself.
+  id: string;
+  readonly grantId: string;
+  redirectUri: string;
+  codeChallenge: string;
+  nonce: string | null;
+  used: boolean;
+  expiresAt: number;
+};
+
+// An opaque access or refresh token (JWT-format access tokens are not stored, as in Clerk). A
+// refresh token is used once: refreshing revokes it and issues a new pair (rotation), and
+// presenting it again revokes the whole grant.
+export type OAuthTokenRecord = {
+  id: string;
+  readonly kind: "access" | "refresh";
+  readonly token: string;
+  readonly grantId: string;
+  scopes: string[];
+  revoked: boolean;
+  revocationReason: string | null;
+  expiration: number | null;
+  createdAt: number;
+  updatedAt: number;
+};
+
+export type OAuthApplicationSettings = {
+  dynamicOAuthClientRegistration: boolean;
+  oauthJwtAccessTokens: boolean;
+};
+
 export type SessionStatus = "active" | "ended" | "removed" | "revoked" | "expired";
 
 export type SessionRecord = {
@@ -258,6 +359,7 @@ export type VerificationRecord = {
     | "password"
     | "email_code"
     | "reset_password_email_code"
+    | "email_link"
     | "ticket"
     // A social provider's OAuth flow, and an address that provider vouched for.
     | `oauth_${SocialProvider}`
@@ -311,6 +413,8 @@ export type SignUpRecord = {
   lastName: string | null;
   passwordHash: string | null;
   emailVerification: VerificationRecord | null;
+  // Absent in state files written before usernames existed.
+  username?: string | null;
   // A sign-up through a social provider: the OAuth flow's verification, and the account it
   // returned, which the new user gets.
   externalAccountVerification?: VerificationRecord;
@@ -332,6 +436,19 @@ export type SentEmail = {
   subject: string;
   code: string | null;
   link: string | null;
+  createdAt: number;
+};
+
+// An emailed link (`/v1/verify?token=`), filed under the SHA-256 of its token: opening it verifies
+// what it was sent for (a sign-in, a sign-up's address, an address added in <UserProfile/>), once.
+export type EmailLinkRecord = {
+  id: string;
+  purpose: "sign_in" | "sign_up" | "email_address";
+  // The sign-in, the sign-up, or the email address the link verifies.
+  targetId: string;
+  // The app page the browser goes on to, told how it went (`__clerk_status`).
+  redirectUrl: string;
+  expiresAt: number;
   createdAt: number;
 };
 
@@ -503,11 +620,19 @@ export type EmulatorState = {
   organizationSuggestions: Record<string, OrganizationSuggestionRecord>;
   membershipRequests: Record<string, MembershipRequestRecord>;
   apiKeys: Record<string, ApiKeyRecord>;
+  machines: Record<string, MachineRecord>;
+  m2mTokens: Record<string, M2MTokenRecord>;
+  oauthApplications: Record<string, OAuthApplicationRecord>;
+  oauthGrants: Record<string, OAuthGrantRecord>;
+  oauthCodes: Record<string, OAuthCodeRecord>;
+  oauthTokens: Record<string, OAuthTokenRecord>;
+  oauthApplicationSettings: OAuthApplicationSettings;
   sessions: Record<string, SessionRecord>;
   clients: Record<string, ClientRecord>;
   signIns: Record<string, SignInRecord>;
   signUps: Record<string, SignUpRecord>;
   oauthFlows: Record<string, OAuthFlowRecord>;
+  emailLinks: Record<string, EmailLinkRecord>;
   mailbox: SentEmail[];
   jwtTemplates: Record<string, JwtTemplateRecord>;
   webhookMessages: WebhookMessage[];

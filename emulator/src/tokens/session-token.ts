@@ -3,6 +3,7 @@ import type { Core } from "../core";
 import { currentPlanOf } from "../domain/billing";
 import { findMembership } from "../domain/memberships";
 import { customPermissionKeys, permissionKeysOf } from "../domain/roles";
+import { sessionStatus } from "../domain/session-tasks";
 import { randomBase62 } from "../store/ids";
 import type { JwtTemplateRecord, SessionRecord } from "../store/records";
 import { tokenPermissionClaims } from "./permission-claims";
@@ -51,7 +52,8 @@ export async function mintSessionToken(
     sub: session.userId,
     v: 2,
     fva: [0, -1],
-    sts: "active",
+    // `pending` while the session has a task (domain/session-tasks.ts).
+    sts: sessionStatus(core, session),
   };
   const orgId =
     options.organizationId === undefined

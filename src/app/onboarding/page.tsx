@@ -1,4 +1,4 @@
-import { OrganizationList } from "@clerk/nextjs";
+import { OrganizationList, TaskChooseOrganization } from "@clerk/nextjs";
 import { auth } from "@clerk/nextjs/server";
 import { redirect } from "next/navigation";
 import { AppHeader } from "@/components/app-header";
@@ -16,12 +16,19 @@ function OrganizationListSkeleton() {
 }
 
 // Where sign-up lands (and sign-in without an organization): straight to the active
-// organization, or a choice of one to open or create. The page's heading stands for the
-// component's own, which is hidden so the page has one.
+// organization, or a choice of one to open or create. Where the instance requires membership, a
+// session without an organization is pending until it has one: Clerk's <TaskChooseOrganization/>
+// does the choosing then (it lists the user's organizations, invitations and suggestions, or
+// creates one) and goes on to /dashboard. The page's heading stands for the component's own,
+// which is hidden so the page has one.
 export default async function OnboardingPage() {
-  const { isAuthenticated, orgSlug, redirectToSignIn } = await auth();
+  const { isAuthenticated, sessionStatus, orgSlug, redirectToSignIn } = await auth({
+    treatPendingAsSignedOut: false,
+  });
   if (!isAuthenticated) return redirectToSignIn();
   if (orgSlug) redirect(`/orgs/${orgSlug}`);
+  const pending = sessionStatus === "pending";
+  const hideHeader = { elements: { header: { display: "none" } } };
   return (
     <>
       <AppHeader />
@@ -29,16 +36,22 @@ export default async function OnboardingPage() {
         <div className="text-center">
           <h1 className="text-2xl font-semibold">Choose an organization</h1>
           <p className="mt-2 text-slate-600">
-            Projects live in organizations. Open one you belong to, or create one for your team.
+            {pending
+              ? "Everything here happens in an organization. Join one or create one to continue."
+              : "Projects live in organizations. Open one you belong to, or create one for your team."}
           </p>
         </div>
-        <OrganizationList
-          hidePersonal
-          afterSelectOrganizationUrl="/orgs/:slug"
-          afterCreateOrganizationUrl="/orgs/:slug"
-          appearance={{ elements: { header: { display: "none" } } }}
-          fallback={<OrganizationListSkeleton />}
-        />
+        {pending ? (
+          <TaskChooseOrganization redirectUrlComplete="/dashboard" appearance={hideHeader} />
+        ) : (
+          <OrganizationList
+            hidePersonal
+            afterSelectOrganizationUrl="/orgs/:slug"
+            afterCreateOrganizationUrl="/orgs/:slug"
+            appearance={hideHeader}
+            fallback={<OrganizationListSkeleton />}
+          />
+        )}
       </main>
     </>
   );

@@ -46,6 +46,9 @@ function clerkOptions(req: Request) {
     // Same-origin Frontend API proxy (the emulator's wiring, or Clerk's own proxy setup).
     frontendApiProxy: proxyUrl?.startsWith("/") ? { enabled: true, path: proxyUrl } : undefined,
     jwtKey: env.CLERK_JWT_KEY ?? pending.get(req)?.state.jwtKey,
+    // Opaque M2M tokens are verified with the app's own machine secret key: Clerk then refuses a
+    // token that names no scope to this app's machine (src/auth/app-machine.ts).
+    machineSecretKey: env.CLERK_MACHINE_SECRET_KEY,
     authorizedParties: env.CLERK_AUTHORIZED_PARTIES,
     organizationSyncOptions: ORGANIZATION_SYNC,
   };

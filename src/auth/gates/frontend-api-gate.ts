@@ -4,7 +4,7 @@ import { withDeadline } from "@/http/deadline";
 import { problem } from "@/http/problem";
 import { readBodyBytes } from "@/http/request-input";
 import { askClerk } from "./clerk";
-import { bearerOf } from "./credentials";
+import { bearerOf, tokenTypeOf } from "./credentials";
 import { forward, type RequestState, refuse } from "./request-state";
 
 // The gate of Clerk's Frontend API, proxied through this origin (`/__clerk`): clerkMiddleware
@@ -45,8 +45,10 @@ async function bodyOf(
 }
 
 // A session token is the only credential a browser sends Clerk's Frontend API (<APIKeys/> sends
-// it as a bearer); anything else in Authorization, such as a secret key, is not forwarded.
-const SESSION_JWT = /^[\w-]+\.[\w-]+\.[\w-]+$/;
+// it as a bearer); anything else in Authorization, such as a secret key or a machine token, is not
+// forwarded (nor verified by the middleware on its way).
+const JWT = /^[\w-]+\.[\w-]+\.[\w-]+$/;
+const isSessionJwt = (token: string) => JWT.test(token) && tokenTypeOf(token) === "session_token";
 
 // Clerk's Frontend API proxy tells Clerk the browser's address (shown in "Active devices", and
 // in Clerk's own rate limits) from CF-Connecting-IP, X-Real-IP or the leftmost X-Forwarded-For:
@@ -61,7 +63,7 @@ function vouchedFor(
   headers.delete("x-real-ip");
   if (state.clientAddress) headers.set("x-forwarded-for", state.clientAddress);
   else headers.delete("x-forwarded-for");
-  if (!SESSION_JWT.test(bearerOf(req) ?? "")) headers.delete("authorization");
+  if (!isSessionJwt(bearerOf(req) ?? "")) headers.delete("authorization");
   headers.delete("transfer-encoding");
   if (body) headers.set("content-length", String(body.byteLength));
   return new NextRequest(req.url, { method: req.method, headers, body });

@@ -1,23 +1,28 @@
 import { type NextFetchEvent, type NextRequest, NextResponse } from "next/server";
-import { acceptsApiKeys } from "@/auth/route-table";
+import { acceptedTokenTypes } from "@/auth/route-table";
 import { problem } from "@/http/problem";
 import { onAppOrigin } from "./app-origin";
 import { type AfterClerk, askClerk } from "./clerk";
 import {
-  API_KEY_PREFIX,
   bearerOf,
   checkSigningKeys,
   isSessionCookie,
-  sessionTokens,
+  signedTokens,
+  tokenTypeOf,
 } from "./credentials";
 import { forward, type RequestState, refuse, unavailable } from "./request-state";
 
 // The gate of pages (public or signed-in): Clerk recognises the visitor; a signed-in page sends
-// whoever is not signed in to sign in.
+// whoever is not signed in to sign in. A pending session (a session task to do) counts as signed
+// out, as Clerk's default has it (its redirect goes to sign-in's tasks, and <SignIn/> on to the
+// task's page), except on that page.
 
 const afterClerk: AfterClerk = async (auth, req, state) => {
-  if (state.rule.access.kind === "signed-in-page") {
-    const { isAuthenticated, redirectToSignIn } = await auth();
+  const access = state.rule.access;
+  if (access.kind === "signed-in-page") {
+    const { isAuthenticated, redirectToSignIn } = await auth({
+      treatPendingAsSignedOut: !access.tasks,
+    });
     if (!isAuthenticated) return redirectToSignIn({ returnBackUrl: req.url });
   }
   return forward(req, state);
@@ -25,18 +30,19 @@ const afterClerk: AfterClerk = async (auth, req, state) => {
 
 export async function pageGate(req: NextRequest, event: NextFetchEvent, state: RequestState) {
   const bearer = bearerOf(req);
-  // clerkMiddleware verifies every `ak_` bearer with Clerk (a billed Backend API call) before any
-  // handler runs. Routes that never accept API keys refuse one here, without asking Clerk.
-  if (!acceptsApiKeys(state.rule.access) && bearer?.startsWith(API_KEY_PREFIX)) {
+  // clerkMiddleware verifies every machine token (API key, M2M, OAuth) it is shown before any
+  // handler runs, opaque ones with a billed Backend API call. Pages take sessions only: any other
+  // bearer is refused here, without asking Clerk.
+  if (bearer && !acceptedTokenTypes(state.rule.access).includes(tokenTypeOf(bearer))) {
     return refuse(
       state,
       problem(
         "unauthenticated",
-        "This route does not accept API keys; the API's operations under /api/v1 do.",
+        "Pages take a session only; API keys and machine tokens go to the API under /api.",
       ),
     );
   }
-  const keys = await checkSigningKeys(sessionTokens(req, bearer));
+  const keys = await checkSigningKeys(signedTokens(req, bearer));
   if (keys.status === "unknown") {
     // Session cookies signed by a key Clerk does not have (say, from another Clerk instance on
     // the same host): drop them and let Clerk's handshake sign the browser in again, if it can.

@@ -39,8 +39,9 @@ export function TokenField() {
         className="rounded-md border border-slate-300 px-3 py-2 font-mono text-sm"
       />
       <p id="api-token-hint" className="text-sm text-slate-600">
-        An API key from settings or a session token. It stays in this page and is forgotten on
-        reload. Leave it empty to call the API as your signed-in session.
+        An API key from settings or a session token (an M2M token for the machine routes). It stays
+        in this page and is forgotten on reload. Leave it empty to call the API as your signed-in
+        session.
       </p>
     </div>
   );
@@ -86,7 +87,7 @@ export function TryIt({
       if (p.in === "query" && value) query.set(p.name, value);
     }
     const search = query.toString();
-    return `/api/v1${filled}${search ? `?${search}` : ""}`;
+    return `${filled}${search ? `?${search}` : ""}`;
   }
 
   function send() {

@@ -137,6 +137,36 @@ describe("app skeleton", () => {
     expect(after.body.last_used_at).toBeNull();
   });
 
+  it("refuses an M2M token on pages without asking Clerk to verify it", async () => {
+    const machine = await clerk.machines.create({ name: unique("pages") });
+    const token = await clerk.m2m.createToken({ machineSecretKey: machine.secretKey });
+    for (const path of ["/", `/orgs/${orgA.slug}`, "/docs/api"]) {
+      const res = await fetch(`${app.url}${path}`, {
+        headers: { authorization: `Bearer ${token.token}` },
+      });
+      expect(res.status, path).toBe(401);
+    }
+    const [listed] = (await clerk.m2m.list({ subject: machine.id })).data;
+    expect(listed?.id).toBe(token.id);
+    expect(
+      (await emulatorRequest(emulator.url, "GET", `/m2m_tokens?subject=${machine.id}`)).body
+        .m2m_tokens[0].last_used_at,
+    ).toBeNull();
+  });
+
+  // This app runs without CLERK_MACHINE_SECRET_KEY: no machine can be checked for a scope to it.
+  it("answers the machine route 503 when the app has no Clerk machine of its own", async () => {
+    const machine = await clerk.machines.create({ name: unique("caller") });
+    const token = await clerk.m2m.createToken({ machineSecretKey: machine.secretKey });
+    const res = await fetch(`${app.url}/api/internal/reconcile`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${token.token}` },
+    });
+    expect(res.status).toBe(503);
+    expect(res.headers.get("retry-after")).toBe("5");
+    expect((await res.json()).detail).toContain("CLERK_MACHINE_SECRET_KEY is not set");
+  });
+
   it("reports healthy while the database answers", async () => {
     const res = await fetch(`${app.url}/api/health`);
     expect(res.status).toBe(200);

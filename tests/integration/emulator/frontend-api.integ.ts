@@ -145,7 +145,7 @@ describe("Frontend API", () => {
         "x-forwarded-for": "192.168.1.20",
       }),
     ).toMatchObject({
-      browser_name: "Safari",
+      browser_name: "Mobile Safari",
       browser_version: "17.5",
       device_type: "iPhone",
       is_mobile: true,

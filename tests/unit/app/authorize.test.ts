@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { API_SCOPES } from "@/auth/api-scopes";
-import { decide } from "@/auth/authorize";
-import type { Principal } from "@/auth/principal";
+import { decide, decideMachine } from "@/auth/authorize";
+import type { MachinePrincipal, TenantPrincipal } from "@/auth/principal";
 
-function apiKey(scopes: string[], subject = "org_a"): Principal {
+function apiKey(scopes: string[], subject = "org_a"): TenantPrincipal {
   const isOrg = subject.startsWith("org_");
   return {
     tokenType: "api_key",
@@ -16,7 +16,7 @@ function apiKey(scopes: string[], subject = "org_a"): Principal {
   };
 }
 
-function session(role: "admin" | "member" | "personal"): Principal {
+function session(role: "admin" | "member" | "personal"): TenantPrincipal {
   const permissions = {
     admin: ["org:projects:read", "org:projects:manage", "org:audit:read"],
     member: ["org:projects:read"],
@@ -93,5 +93,26 @@ describe("API authorization", () => {
 
   it("lets a session in its personal workspace do everything there", () => {
     for (const scope of API_SCOPES) expect(decide(session("personal"), scope).ok, scope).toBe(true);
+  });
+});
+
+describe("Machine authorization", () => {
+  const machine = (scopes: string[]): MachinePrincipal => ({
+    tokenType: "m2m_token",
+    machineId: "mch_job",
+    tokenId: "mt_1",
+    scopes,
+  });
+
+  it("lets a machine in when its token names the app's machine among its scopes", () => {
+    expect(decideMachine(machine(["mch_other", "mch_app"]), "mch_app")).toEqual({ ok: true });
+  });
+
+  it("refuses a machine with no scope to the app's machine, naming the scope it lacks", () => {
+    expect(decideMachine(machine(["mch_other"]), "mch_app")).toMatchObject({
+      ok: false,
+      problem: { status: 403, missing_scope: "mch_app" },
+    });
+    expect(decideMachine(machine([]), "mch_app").ok).toBe(false);
   });
 });

@@ -36,7 +36,7 @@ describe("the proxy's matcher", () => {
   it.each(ROUTES.map((r) => [r.pattern, r.access.kind]))(
     "runs the proxy for %s exactly when the route table needs it (%s)",
     (pattern, kind) => {
-      expect(runsProxy(sample(pattern))).toBe(kind !== "machine");
+      expect(runsProxy(sample(pattern))).toBe(kind !== "unproxied");
     },
   );
 
@@ -47,7 +47,7 @@ describe("the proxy's matcher", () => {
     expect(runsProxy("/__clerk/npm/@clerk/clerk-js@6/dist/clerk.browser.js")).toBe(true);
   });
 
-  it.each(ROUTES.filter((r) => r.access.kind !== "machine").map((r) => [r.pattern]))(
+  it.each(ROUTES.filter((r) => r.access.kind !== "unproxied").map((r) => [r.pattern]))(
     "runs the proxy for %s whatever file extension the path ends in",
     (pattern) => {
       for (const extension of EXTENSIONS) {

@@ -3,13 +3,16 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import {
-  acceptsApiKeys,
+  acceptedTokenTypes,
   allowedMethods,
+  apiTokenTypes,
+  describeTokenTypes,
   findRoute,
   isFrontendApiPath,
   routeAccess,
   routeRule,
 } from "../../../src/auth/route-table";
+import { TASK_URLS } from "../../../src/auth/session-tasks";
 
 const APP_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../../src/app");
 
@@ -68,7 +71,7 @@ describe("the proxy's route table", () => {
       expect(routeAccess(url).kind, url).toBe("public");
     }
     for (const url of ["/api/health", "/api/webhooks/clerk"]) {
-      expect(routeAccess(url).kind, url).toBe("machine");
+      expect(routeAccess(url).kind, url).toBe("unproxied");
     }
     for (const url of [
       "/dashboard",
@@ -84,22 +87,35 @@ describe("the proxy's route table", () => {
     expect(routeAccess("/__clerk/v1/client").kind).toBe("clerk-frontend-api");
   });
 
-  it("accepts API keys only on the API's operations under /api/v1", () => {
+  it("names the token types per route: sessions and API keys for /api/v1, M2M tokens for machine routes, sessions for pages", () => {
     for (const url of ["/api/v1/me", "/api/v1/projects", "/api/v1/projects/x", "/api/v1/members"]) {
       expect(routeAccess(url), url).toEqual({ kind: "api", accepts: ["session_token", "api_key"] });
     }
-    for (const url of [
-      "/",
-      "/api/health",
-      "/api/v1/openapi.json",
-      "/docs/api",
-      "/settings/api-keys",
-      "/orgs/acme/settings/api-keys",
-      "/api/webhooks/clerk",
-      "/orgs/acme",
-      "/__clerk/v1/client",
-    ]) {
-      expect(acceptsApiKeys(routeAccess(url)), url).toBe(false);
+    expect(routeAccess("/api/internal/reconcile")).toEqual({ kind: "api", accepts: ["m2m_token"] });
+    expect(apiTokenTypes("/api/internal/reconcile")).toEqual(["m2m_token"]);
+    expect(apiTokenTypes("/api/v1/projects/{id}")).toEqual(["session_token", "api_key"]);
+    expect(() => apiTokenTypes("/settings/*")).toThrow(/not an API route/);
+    for (const url of ["/", "/docs/api", "/settings/api-keys", "/orgs/acme", "/dashboard"]) {
+      expect(acceptedTokenTypes(routeAccess(url)), url).toEqual(["session_token"]);
+    }
+    for (const url of ["/api/health", "/api/webhooks/clerk", "/__clerk/v1/client", "/api/nope"]) {
+      expect(acceptedTokenTypes(routeAccess(url)), url).toEqual([]);
+    }
+  });
+
+  it("says what a route takes in words", () => {
+    expect(describeTokenTypes(["m2m_token"])).toBe("an M2M token");
+    expect(describeTokenTypes(["session_token", "api_key", "oauth_token"])).toBe(
+      "a session token, an API key or an OAuth access token",
+    );
+  });
+
+  it("lets pending sessions onto the page of each session task, and no other", () => {
+    const taskPages = new Set<string>(Object.values(TASK_URLS));
+    for (const url of appUrls()) {
+      const access = routeAccess(url);
+      const tasks = access.kind === "signed-in-page" && access.tasks === true;
+      expect([url, tasks]).toEqual([url, taskPages.has(url)]);
     }
   });
 

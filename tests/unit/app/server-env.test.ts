@@ -38,11 +38,14 @@ describe("server environment", () => {
       CLERK_SECRET_KEY: "secret",
       CLERK_WEBHOOK_SIGNING_SECRET: "abc",
       NEXT_PUBLIC_CLERK_PROXY_URL: "clerk",
+      CLERK_MACHINE_SECRET_KEY: "mch_2xhFjEI5X2qWRvtV13BzSj8H6Dk",
     });
     expect(message).toMatch(/DATABASE_URL must be a postgres:\/\/ URL/);
     expect(message).toMatch(/CLERK_SECRET_KEY must look like sk_test_/);
     expect(message).toMatch(/CLERK_WEBHOOK_SIGNING_SECRET must look like whsec_/);
     expect(message).toMatch(/NEXT_PUBLIC_CLERK_PROXY_URL must be a path/);
+    // A machine's id is not its secret key.
+    expect(message).toMatch(/CLERK_MACHINE_SECRET_KEY must be a machine secret key \(ak_/);
   });
 
   it("treats empty strings as unset and splits the authorized parties", () => {

@@ -52,7 +52,12 @@ const CONFIGURATIONS: Record<string, InstanceSettings> = {
     s.requirements.device_trust = false;
   }),
   "username only, with a password": variant((s) => {
-    s.identifiers.email_address = { enabled: false, required: false, sign_in: false };
+    s.identifiers.email_address = {
+      enabled: false,
+      required: false,
+      sign_in: false,
+      verifications: { email_code: false, email_link: false },
+    };
     s.identifiers.username = { enabled: true, required: true, sign_in: true };
     s.first_factors = { ...s.first_factors, email_code: false, email_link: false };
   }),
@@ -71,6 +76,8 @@ describe("clerk/instance-settings.json", () => {
       enabled: true,
       required: true,
       sign_in: true,
+      // Codes at sign-up: with a link on, Clerk's components would verify by link instead.
+      verifications: { email_code: true, email_link: false },
     });
     expect(declared.identifiers.username.enabled).toBe(false);
     expect(declared.identifiers.phone_number.enabled).toBe(false);

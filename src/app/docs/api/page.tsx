@@ -118,7 +118,7 @@ function Operation({
         >
           {method.toUpperCase()}
         </span>
-        <code className="font-mono">{`/api/v1${path}`}</code>
+        <code className="font-mono">{path}</code>
         <span className="font-semibold">{op.summary}</span>
       </h2>
       <Prose text={op.description} />
@@ -194,7 +194,7 @@ export default async function ApiReferencePage() {
               <Operation
                 key={op.operationId}
                 method={method}
-                path={path}
+                path={`${op.servers?.[0]?.url ?? doc.servers[0]?.url ?? ""}${path}`}
                 op={op}
                 schemas={doc.components.schemas}
               />

@@ -189,6 +189,14 @@ function Actor({ event, names }: { event: AuditEvent; names: Map<string, string>
   if (event.actorType === "user" && event.actorId) {
     return event.actorName ?? names.get(event.actorId) ?? event.actorId;
   }
+  if (event.actorType === "machine") {
+    return (
+      <>
+        Machine (a job of this app)
+        <div className="font-mono text-xs text-slate-500">{event.actorId}</div>
+      </>
+    );
+  }
   // Clerk's webhooks do not say who changed a membership or revoked an invitation in Clerk's
   // components or dashboard: someone whose role allows it.
   return <span className="text-slate-600">An admin, in Clerk</span>;
