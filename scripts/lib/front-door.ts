@@ -8,6 +8,9 @@
 //   the API), whatever Next is still waiting for (a frozen database holds a query forever: the
 //   server-side statement timeout cannot fire on a server that does not run);
 // - Next's internal `x-middleware-*` headers never leave the server;
+// - a request target longer than MAX_TARGET_LENGTH is refused (414): Next would answer one with a
+//   trailing slash with a redirect carrying it twice (Location and Refresh), past what clients
+//   accept in an answer's headers;
 // - a client that goes away before its answer is complete is a closed connection, not an
 //   uncaught exception (quietWhenAborted).
 import { AsyncLocalStorage } from "node:async_hooks";
@@ -19,6 +22,8 @@ import { logger } from "../../src/observability/logger";
 
 // Past the app's own bounds (Clerk 5 s, an API operation 8 s), within any client's patience.
 export const RESPONSE_DEADLINE_MS = 9_000;
+// No route of the app takes a longer path and query.
+export const MAX_TARGET_LENGTH = 8 * 1024;
 
 const requests = new AsyncLocalStorage<FrontDoorRequest>();
 openFrontDoor(requests);
@@ -103,6 +108,23 @@ export function serveThroughFrontDoor(
   delete req.headers["x-client-request-id"];
   if (typeof clientId === "string") req.headers["x-client-request-id"] = clientId;
   req.headers["x-request-id"] = request.id;
+  if (req.url.length > MAX_TARGET_LENGTH) {
+    const body = JSON.stringify({
+      type: "/problems/uri-too-long",
+      title: "URI too long",
+      status: 414,
+      detail: `The path and query must be at most ${MAX_TARGET_LENGTH} characters.`,
+      instance: request.id,
+    });
+    res.writeHead(414, {
+      "content-type": "application/problem+json",
+      "content-length": Buffer.byteLength(body),
+      "cache-control": "no-store",
+      "x-request-id": request.id,
+    });
+    res.end(body);
+    return;
+  }
   let replaced = false;
 
   const answerUnavailable = (reason: string) => {

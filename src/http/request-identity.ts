@@ -20,9 +20,17 @@ export function serverRequestId(): string {
 // short token that cannot smuggle anything into logs or headers.
 const WELL_FORMED_ID = /^[A-Za-z0-9._:-]{8,128}$/;
 
+export function wellFormedRequestId(value: string | null): string | null {
+  return value && WELL_FORMED_ID.test(value) ? value : null;
+}
+
+// Where the client's id is: behind the front door (and past the proxy), in x-client-request-id;
+// without it, in the x-request-id the client sent.
 export function clientRequestIdFrom(headers: Headers): string | null {
-  const incoming = headers.get(CLIENT_REQUEST_ID_HEADER) ?? headers.get(REQUEST_ID_HEADER);
-  return incoming && WELL_FORMED_ID.test(incoming) ? incoming : null;
+  const behindFrontDoor = frontDoorRequestId() !== undefined;
+  return wellFormedRequestId(
+    behindFrontDoor ? headers.get(CLIENT_REQUEST_ID_HEADER) : headers.get(REQUEST_ID_HEADER),
+  );
 }
 
 // The address of the client. Every proxy in front of the app appends the address it received the

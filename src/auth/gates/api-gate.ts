@@ -53,7 +53,6 @@ const afterClerk: AfterClerk = async (auth, req, state) => {
     const reason = String(result.debug?.().reason ?? "");
     if (CLERK_FAULTS.has(reason)) {
       clerkUnavailable(reason);
-      if (state.authAttempt === "reserved") state.authAttempt = "unverified";
       return unavailable(state);
     }
     if (askedClerk) clerkAnswered();
@@ -79,9 +78,10 @@ const afterClerk: AfterClerk = async (auth, req, state) => {
 };
 
 // Verifies an opaque token (an API key, an M2M or OAuth token) through Clerk under its address's
-// failure point, taken first: the point is given back if Clerk was not asked, found the token
-// valid, or failed without verifying it; it is kept if Clerk refused the token, or did not answer
-// in time (the verification may have happened, and been billed).
+// failure point, taken first: the point is given back if Clerk was not asked, or found the token
+// valid; it is kept if Clerk refused the token, and also if Clerk failed or did not answer in time
+// (the verification may still have happened, and been billed: an answer lost on its way back is
+// one too). During an outage at most one token every 2 s is let through to Clerk (mayAskClerk).
 async function askClerkReserved(req: NextRequest, event: NextFetchEvent, state: RequestState) {
   const attempt = state.clientAddress ? await reserveAuthAttempt(state.clientAddress) : null;
   if (attempt && !attempt.state.allowed) return tooMany(state, attempt.state);
@@ -92,7 +92,7 @@ async function askClerkReserved(req: NextRequest, event: NextFetchEvent, state: 
   }
   if (attempt) state.authAttempt = "reserved";
   const res = await askClerk(req, event, state, afterClerk);
-  if (state.authAttempt === "valid" || state.authAttempt === "unverified") await attempt?.release();
+  if (state.authAttempt === "valid") await attempt?.release();
   return res;
 }
 

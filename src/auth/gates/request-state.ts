@@ -24,9 +24,9 @@ export type RequestState = {
   // A key to verify session tokens with, found by src/auth/signing-keys.ts.
   jwtKey?: string;
   credentialPresented: boolean;
-  // An API key's failure point, taken before Clerk verifies it (src/auth/gates/api-gate.ts), and
-  // what Clerk made of the key: valid, or not verified at all (both give the point back).
-  authAttempt?: "reserved" | "valid" | "unverified";
+  // An opaque token's failure point, taken before Clerk verifies it (src/auth/gates/api-gate.ts),
+  // and given back once Clerk has found it valid.
+  authAttempt?: "reserved" | "valid";
   limit?: LimitState;
 };
 

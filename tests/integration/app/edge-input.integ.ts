@@ -296,6 +296,11 @@ describe("paths and methods", () => {
     expect(res.headers.get("content-type")).toMatch(/^text\/html/);
   });
 
+  it("refuses a path and query over 8 KiB with a 414 problem, before Next would redirect with it twice", async () => {
+    const long = "x".repeat(5000);
+    await expectProblem(await send("GET", `/api/v1/projects/?${long}=${long}`), 414);
+  });
+
   it("answers a method an operation does not have with 405 and Allow", async () => {
     const me = await send("POST", "/api/v1/me");
     await expectProblem(me, 405);

@@ -14,10 +14,6 @@ describe("request identity", () => {
     expect(clientRequestIdFrom(headers({ "x-request-id": "lb-7f3a9c21.abc" }))).toBe(
       "lb-7f3a9c21.abc",
     );
-    // As the front door passes it on.
-    expect(clientRequestIdFrom(headers({ "x-client-request-id": "lb-7f3a9c21.abc" }))).toBe(
-      "lb-7f3a9c21.abc",
-    );
   });
 
   it.each([
