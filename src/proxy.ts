@@ -1,7 +1,9 @@
 import type { NextFetchEvent, NextRequest } from "next/server";
+import { OAUTH_CONSENT_PATH } from "@/app/oauth/consent/consent-path";
 import { apiGate } from "@/auth/gates/api-gate";
 import { frontendApiOrigin } from "@/auth/gates/clerk";
 import { frontendApiGate } from "@/auth/gates/frontend-api-gate";
+import { mcpGate } from "@/auth/gates/mcp-gate";
 import { pageGate } from "@/auth/gates/page-gate";
 import { forward, type RequestState, refuse } from "@/auth/gates/request-state";
 import { allowedMethods, type RouteAccess, routeRule } from "@/auth/route-table";
@@ -27,6 +29,7 @@ const GATES: Record<RouteAccess["kind"], Gate> = {
   public: pageGate,
   "signed-in-page": pageGate,
   api: apiGate,
+  mcp: mcpGate,
   "clerk-frontend-api": frontendApiGate,
   // Left out of the matcher; should one get here, it needs nothing from the proxy.
   unproxied: async (req, _event, state) => forward(req, state),
@@ -55,7 +58,8 @@ function refusedUpFront(req: NextRequest, state: RequestState): Response | null 
 
 export default async function proxy(req: NextRequest, event: NextFetchEvent) {
   const { pathname } = req.nextUrl;
-  const page = !pathname.startsWith("/api/") && !pathname.startsWith("/__clerk/");
+  const page =
+    !pathname.startsWith("/api/") && !pathname.startsWith("/__clerk/") && pathname !== "/mcp";
   const state: RequestState = {
     requestId: serverRequestId(),
     clientRequestId: clientRequestIdFrom(req.headers),
@@ -66,6 +70,7 @@ export default async function proxy(req: NextRequest, event: NextFetchEvent) {
       nonce: page ? newNonce() : null,
       production: process.env.NODE_ENV === "production",
       frontendApiOrigin: frontendApiOrigin(),
+      formLeavesOrigin: pathname === OAUTH_CONSENT_PATH,
     }),
     credentialPresented: false,
   };
@@ -79,10 +84,10 @@ export default async function proxy(req: NextRequest, event: NextFetchEvent) {
 export const config = {
   matcher: [
     // Everything but Next's internals, the app's own static files (metadata files in src/app:
-    // icon.svg) and the machine endpoints of the route table, which need no Clerk. Not "any path
-    // ending in a file extension", as Clerk's example matcher has it: a page's path can end in
-    // one (/orgs/acme.css), and would then render without the proxy, and without Clerk.
+    // icon.svg) and the unproxied endpoints of the route table, which need no Clerk. Not "any
+    // path ending in a file extension", as Clerk's example matcher has it: a page's path can end
+    // in one (/orgs/acme.css), and would then render without the proxy, and without Clerk.
     // tests/unit/app/proxy-matcher.test.ts holds this, the route table and the files together.
-    "/((?!_next/|icon\\.svg$|api/health$|api/webhooks/clerk$).*)",
+    "/((?!_next/|icon\\.svg$|api/health$|api/webhooks/clerk$|\\.well-known/oauth-).*)",
   ],
 };

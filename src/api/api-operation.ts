@@ -58,6 +58,14 @@ function principalIds(p: Principal | undefined) {
       return { token_type: p.tokenType, user_id: p.userId, org_id: p.orgId };
     case "m2m_token":
       return { token_type: p.tokenType, machine_id: p.machineId, token_id: p.tokenId };
+    case "oauth_token":
+      return {
+        token_type: p.tokenType,
+        user_id: p.userId,
+        org_id: p.orgId,
+        client_id: p.clientId,
+        token_id: p.tokenId,
+      };
   }
 }
 

@@ -14,6 +14,7 @@ import type { ApiScope } from "@/auth/api-scopes";
 import { SESSION_PERMISSIONS } from "@/auth/authorize";
 import { MAX_BODY_BYTES } from "@/http/request-input";
 import { ProjectInput, ProjectPatch } from "@/projects/project-input";
+import { CUSTOM_OAUTH_SCOPES, ORGANIZATION_SCOPE } from "../../clerk/oauth-scopes";
 
 // The OpenAPI 3.1 document of /api/v1, generated from the zod schemas the handlers validate and
 // answer with (zod's own z.toJSONSchema; OpenAPI 3.1 schemas are JSON Schema 2020-12).
@@ -81,10 +82,10 @@ const API_OPERATIONS: readonly ApiOperation[] = [
     operationId: "getMe",
     summary: "Who is calling",
     description:
-      "The credential's type, its user and organization, and its scopes (API key) or permissions (session). Any valid credential may call it, a key without scopes included.",
+      "The credential's type, its user and organization, and its scopes (API key, OAuth access token) or permissions (session). Any valid credential may call it, a key without scopes included.",
     scope: null,
     success: { status: 200, description: "The caller.", schema: "Me" },
-    errors: [401],
+    errors: [401, 403],
   },
   {
     method: "get",
@@ -209,7 +210,7 @@ const ERROR_RESPONSES: Record<
   },
   403: {
     description:
-      "Authenticated but not allowed: `missing_scope` names the scope the API key lacks (for a machine, the app's machine id its token does not name), `missing_permission` the permission the session's role lacks.",
+      "Authenticated but not allowed: `missing_scope` names the scope the API key or OAuth access token lacks (for a machine, the app's machine id its token does not name), `missing_permission` the permission the session's role (or the role of the user an OAuth application acts for) lacks. An OAuth access token whose user has left its organization is refused here too.",
     schema: "Problem",
   },
   409: {
@@ -302,9 +303,13 @@ function queryParameters(query: z.ZodObject): OpenApiParameter[] {
 
 function security(op: ApiOperation): Record<string, string[]>[] {
   if (op.scope === "machine") return [{ m2mToken: [] }];
-  if (op.scope === null) return [{ apiKey: [] }, { session: [] }];
+  if (op.scope === null) return [{ apiKey: [] }, { session: [] }, { oauth: [] }];
   const permission = SESSION_PERMISSIONS[op.scope];
-  return [{ apiKey: [op.scope] }, { session: permission ? [permission] : [] }];
+  return [
+    { apiKey: [op.scope] },
+    { session: permission ? [permission] : [] },
+    { oauth: [op.scope] },
+  ];
 }
 
 function requirement(op: ApiOperation): string {
@@ -370,7 +375,7 @@ export function openApiDocument() {
       title: "Acme Projects API",
       version: "1",
       description:
-        "Send an API key (created in settings) or a Clerk session token as `Authorization: Bearer <token>`; the machine routes under `/api/internal` take an M2M token of this deployment's machines instead. Errors are `application/problem+json` (RFC 9457), their `instance` the request's id (also in the `x-request-id` header: quote it when you report a problem). API keys can do exactly what their scopes allow; a key with no scopes can only call `GET /me`. A method an operation does not have answers 405 with `Allow`, a path that names no operation 404.",
+        "Send an API key (created in settings), a Clerk session token or an OAuth access token of an application the user connected as `Authorization: Bearer <token>`; the machine routes under `/api/internal` take an M2M token of this deployment's machines instead. Errors are `application/problem+json` (RFC 9457), their `instance` the request's id (also in the `x-request-id` header: quote it when you report a problem). API keys can do exactly what their scopes allow; a key with no scopes can only call `GET /me`. A method an operation does not have answers 405 with `Allow`, a path that names no operation 404.",
     },
     servers: [{ url: "/api/v1" }],
     components: {
@@ -387,6 +392,22 @@ export function openApiDocument() {
           bearerFormat: "JWT",
           description:
             "A Clerk session token (in the browser, the `__session` cookie). The array lists the organization permission the operation needs.",
+        },
+        oauth: {
+          type: "oauth2",
+          description:
+            "A Clerk OAuth access token (opaque `oat_...`, or a JWT typed `at+jwt`) of a third-party application the user connected: it acts for that user, with the scopes they granted, in the organization they chose on the consent screen (the `user:org:read` scope; without it, their personal workspace), and never beyond what the user's own role there allows. Clerk is the authorization server; through this app's proxy its metadata is at `/.well-known/oauth-authorization-server/__clerk`. MCP clients use `/mcp` (see the README).",
+          flows: {
+            authorizationCode: {
+              authorizationUrl: "/__clerk/oauth/authorize",
+              tokenUrl: "/__clerk/oauth/token",
+              refreshUrl: "/__clerk/oauth/token",
+              scopes: {
+                ...Object.fromEntries(CUSTOM_OAUTH_SCOPES.map((s) => [s.scope, s.description])),
+                [ORGANIZATION_SCOPE]: "Act in the organization you choose on the consent screen",
+              },
+            },
+          },
         },
         m2mToken: {
           type: "http",

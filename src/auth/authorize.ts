@@ -1,5 +1,6 @@
 import type { ApiScope } from "@/auth/api-scopes";
 import { appMachine } from "@/auth/app-machine";
+import { roleDeclaresPermission } from "@/auth/declared-roles";
 import {
   currentPrincipal,
   type MachinePrincipal,
@@ -23,6 +24,10 @@ import { type Problem, problem } from "@/http/problem";
 //
 // Reading the audit log is `org:audit:read`, which the Activity page and its header link ask too.
 //
+// Third-party applications (OAuth access tokens): the scopes the user granted, and in an
+// organization no more than the user's own role there allows now (as synced from Clerk), so an
+// application never does what the person who connected it could not.
+//
 // Machines (M2M tokens): the machine routes only, and only for machines Clerk gave a scope to this
 // app's own machine (src/auth/app-machine.ts). They act for no tenant, so no API scope is theirs.
 export const AUDIT_READ_PERMISSION = "org:audit:read";
@@ -38,7 +43,36 @@ export type Decision = { ok: true } | { ok: false; problem: Problem };
 
 const ALLOWED: Decision = { ok: true };
 
+// The permission a person needs in an organization for a scope (null: membership is enough).
+function personMay(permissions: (permission: string) => boolean, scope: ApiScope): string | null {
+  const permission = SESSION_PERMISSIONS[scope];
+  return permission === null || permissions(permission) ? null : permission;
+}
+
 export function decide(principal: TenantPrincipal, scope: ApiScope): Decision {
+  if (principal.tokenType === "oauth_token") {
+    if (!principal.scopes.includes(scope)) {
+      return {
+        ok: false,
+        problem: problem(
+          "forbidden",
+          `The user did not grant ${principal.appName} the scope ${scope}.`,
+          { missing_scope: scope },
+        ),
+      };
+    }
+    if (principal.orgId === null) return ALLOWED;
+    const missing = personMay((p) => roleDeclaresPermission(principal.orgRole, p), scope);
+    if (missing === null) return ALLOWED;
+    return {
+      ok: false,
+      problem: problem(
+        "forbidden",
+        `The user who granted ${principal.appName} access lacks the permission ${missing} in this organization.`,
+        { missing_permission: missing },
+      ),
+    };
+  }
   if (principal.tokenType === "api_key") {
     if (principal.scopes.includes(scope)) return ALLOWED;
     return {

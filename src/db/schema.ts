@@ -105,7 +105,8 @@ export const projects = pgTable(
 // Who did what in a tenant (an organization id, or the user id of a personal workspace). Each row
 // is written in the transaction of the change it records (src/audit/audit-log.ts), so a change
 // and its record commit or fail together. `actor_type` is "user", "api_key", "machine" (a Clerk
-// machine of this deployment) or "clerk" (a webhook whose payload does not say who acted); `changes` is a small JSON of what changed, never a secret.
+// machine of this deployment), "oauth_app" (a user via a third-party application: `actor_id` the
+// user, `actor_name` "<user> via <application>") or "clerk" (a webhook whose payload does not say who acted); `changes` is a small JSON of what changed, never a secret.
 // `request_id` and `client_address` are those of the app request that made the change (a webhook
 // delivery's request id, and no address, for changes that came from Clerk).
 export const auditEvents = pgTable(
@@ -114,7 +115,9 @@ export const auditEvents = pgTable(
     id: uuid("id").primaryKey().default(sql`gen_random_uuid()`),
     tenantId: text("tenant_id").notNull(),
     kind: text("kind").$type<AuditKind>().notNull(),
-    actorType: text("actor_type").$type<"user" | "api_key" | "machine" | "clerk">().notNull(),
+    actorType: text("actor_type")
+      .$type<"user" | "api_key" | "machine" | "oauth_app" | "clerk">()
+      .notNull(),
     actorId: text("actor_id"),
     // Display names as they were when the event was recorded (an API key's name, a user's name or
     // email; the member a membership event is about), so the log stays readable after a user is

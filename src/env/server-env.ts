@@ -59,6 +59,15 @@ const ServerEnvSchema = z.object({
   // address, each per minute. With REDIS_URL the counts are shared by every instance of the app.
   API_RATE_LIMIT: perMinute(600),
   AUTH_FAILURE_LIMIT: perMinute(30),
+  // How long Clerk's verification of an API key (or other machine token) is trusted, in seconds
+  // (src/auth/credential-cache.ts): 0 asks Clerk on every request. At most 60, the lifetime of
+  // Clerk's own session tokens: a key revoked in Clerk's Dashboard works at most this long after.
+  API_KEY_CACHE_SECONDS: z.coerce
+    .number({ error: "must be a whole number of seconds from 0 to 60" })
+    .int("must be a whole number of seconds from 0 to 60")
+    .min(0, "must be a whole number of seconds from 0 to 60")
+    .max(60, "must be at most 60 (seconds): Clerk's session tokens live that long")
+    .default(10),
   REDIS_URL: z
     .string()
     .regex(/^rediss?:\/\//, "must be a redis:// or rediss:// URL")

@@ -8,7 +8,7 @@ import {
 import { serverEnv } from "@/env/server-env";
 import { withDeadline } from "@/http/deadline";
 import { logger } from "@/observability/logger";
-import { connectRedisStore, REDIS_COMMAND_TIMEOUT_MS, type RedisStore } from "./redis-store";
+import { REDIS_COMMAND_TIMEOUT_MS, type RedisStore, sharedRedisStore } from "./redis-store";
 
 // The API's two rate limits, both per minute:
 // - `api`: requests per credential (an API key, by a hash of its secret, counted before Clerk is
@@ -44,7 +44,7 @@ function createLimiters(): Limiters {
   const points = { api: env.API_RATE_LIMIT, "auth-failures": env.AUTH_FAILURE_LIMIT };
   const memory = (name: LimitName) =>
     new RateLimiterMemory({ keyPrefix: name, points: points[name], duration: WINDOW_SECONDS });
-  const store = env.REDIS_URL ? connectRedisStore(env.REDIS_URL) : null;
+  const store = sharedRedisStore();
   const limit = (name: LimitName): Limit => ({
     memory: memory(name),
     redis:

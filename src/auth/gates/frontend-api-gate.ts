@@ -1,4 +1,5 @@
 import { type NextFetchEvent, NextRequest } from "next/server";
+import { forgetMachineToken } from "@/auth/credential-cache";
 import { isFrontendApiPath } from "@/auth/route-table";
 import { withDeadline } from "@/http/deadline";
 import { problem } from "@/http/problem";
@@ -50,6 +51,11 @@ async function bodyOf(
 const JWT = /^[\w-]+\.[\w-]+\.[\w-]+$/;
 const isSessionJwt = (token: string) => JWT.test(token) && tokenTypeOf(token) === "session_token";
 
+// Clerk's OAuth server endpoints take an OAuth client's own credentials: HTTP Basic client
+// authentication (token, revocation) and the access token itself (userinfo). They go to Clerk as
+// sent; the middleware does not verify on the Frontend API's paths.
+const OAUTH_SERVER_PATH = /^\/__clerk\/oauth\//;
+
 // Clerk's Frontend API proxy tells Clerk the browser's address (shown in "Active devices", and
 // in Clerk's own rate limits) from CF-Connecting-IP, X-Real-IP or the leftmost X-Forwarded-For:
 // all of them whatever the browser chose to send. Forward the address this proxy trusts instead.
@@ -63,7 +69,9 @@ function vouchedFor(
   headers.delete("x-real-ip");
   if (state.clientAddress) headers.set("x-forwarded-for", state.clientAddress);
   else headers.delete("x-forwarded-for");
-  if (!isSessionJwt(bearerOf(req) ?? "")) headers.delete("authorization");
+  if (!isSessionJwt(bearerOf(req) ?? "") && !OAUTH_SERVER_PATH.test(req.nextUrl.pathname)) {
+    headers.delete("authorization");
+  }
   headers.delete("transfer-encoding");
   if (body) headers.set("content-length", String(body.byteLength));
   return new NextRequest(req.url, { method: req.method, headers, body });
@@ -80,13 +88,24 @@ export async function frontendApiGate(
   const body = req.body ? await bodyOf(req, state) : null;
   if (body instanceof Response) return body;
   // Clerk's Frontend API not answering is not its Backend API being down: nothing else waits.
-  return askClerk(
+  const res = await askClerk(
     vouchedFor(req, state, body),
     event,
     state,
     async (_auth, r, s) => forward(r, s),
-    {
-      marksOutage: false,
-    },
+    { marksOutage: false },
   );
+  // Clerk's <APIKeys/> revokes a key through here: every instance stops trusting it at once.
+  const revoked = req.method === "POST" && REVOKE_API_KEY.exec(req.nextUrl.pathname)?.[1];
+  if (revoked && res.ok) await forgetMachineToken(revoked);
+  // A page Clerk serves on its Frontend API (the emulator's stand-in provider pages) keeps the
+  // policy it was sent with; the proxy's own is for what it answers itself.
+  const policy = res.headers.get("content-security-policy");
+  if (policy && res.headers.get("content-type")?.startsWith("text/html")) {
+    state.security.set("content-security-policy", policy);
+  }
+  return res;
 }
+
+// The Frontend API's revocation of an API key (what <APIKeys/> calls), and the key's id.
+const REVOKE_API_KEY = /^\/__clerk\/(?:v1\/)?api_keys\/((?:ak|api_key)_\w+)\/revoke$/;

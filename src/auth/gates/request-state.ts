@@ -1,4 +1,5 @@
 import { NextResponse } from "next/server";
+import { CREDENTIAL_HEADER } from "@/auth/credential-handoff";
 import type { RouteRule } from "@/auth/route-table";
 import { type Problem, problem, problemResponse } from "@/http/problem";
 import {
@@ -24,10 +25,9 @@ export type RequestState = {
   // A key to verify session tokens with, found by src/auth/signing-keys.ts.
   jwtKey?: string;
   credentialPresented: boolean;
-  // An opaque token's failure point, taken before Clerk verifies it (src/auth/gates/api-gate.ts),
-  // and given back once Clerk has found it valid.
-  authAttempt?: "reserved" | "valid";
   limit?: LimitState;
+  // The bearer token's verified credential, sealed for the handler (src/auth/credential-handoff.ts).
+  handoff?: string;
 };
 
 export function refuse(
@@ -51,7 +51,7 @@ export function refuse(
 export function unavailable(state: RequestState): Response {
   const retryAfter = String(RETRY_AFTER_SECONDS);
   const { kind } = state.rule.access;
-  if (kind === "api" || kind === "clerk-frontend-api") {
+  if (kind === "api" || kind === "mcp" || kind === "clerk-frontend-api") {
     const detail = "Credentials cannot be checked right now. Try again shortly.";
     return refuse(state, problem("service-unavailable", detail), { "retry-after": retryAfter });
   }
@@ -78,7 +78,8 @@ export function unauthenticated(state: RequestState, detail: string): Response {
 }
 
 // What the pages and handlers behind the proxy receive besides the request: its id and start,
-// and for pages the CSP, from which Next and Clerk take the nonce for their scripts.
+// what the proxy verified of its bearer token (never what the client sent under that name), and
+// for pages the CSP, from which Next and Clerk take the nonce for their scripts.
 export function forward(
   req: Request,
   state: RequestState,
@@ -89,6 +90,8 @@ export function forward(
   if (state.clientRequestId) request.set(CLIENT_REQUEST_ID_HEADER, state.clientRequestId);
   else request.delete(CLIENT_REQUEST_ID_HEADER);
   request.set(REQUEST_START_HEADER, String(state.started));
+  request.delete(CREDENTIAL_HEADER);
+  if (state.handoff) request.set(CREDENTIAL_HEADER, state.handoff);
   const csp = state.security.get("content-security-policy");
   if (csp) request.set("content-security-policy", csp);
   return NextResponse.next({ request: { headers: request }, headers });

@@ -133,7 +133,8 @@ function behavesAsLimited(app: () => AppProcess, apps: () => AppProcess[] = () =
       expect(res.headers.get("ratelimit")).toMatch(new RegExp(`^"api";r=${API_LIMIT - i};t=\\d+$`));
     }
     await expectLimited(await get(app(), key), `"api";q=${API_LIMIT};w=60`);
-    expect(verifyCalls()).toBe(API_LIMIT);
+    // Clerk verified the key once (the app keeps its answer), and was not asked about the 429.
+    expect(verifyCalls()).toBe(1);
     // Another credential has its own allowance.
     expect((await get(app(), await newKey())).status).toBe(200);
   });

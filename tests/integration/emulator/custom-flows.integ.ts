@@ -8,6 +8,7 @@ import {
 } from "../../support/emulator-process";
 import { fapiBrowser } from "../../support/fapi-browser";
 import { mailboxCode } from "../../support/mailbox";
+import { throughStandIn } from "../../support/oauth-stand-in";
 
 // Clerk's documented custom flows (clerk-docs guides/development/custom-flows), call for call as
 // clerk-js sends them: the legacy forgot-password flow, useAPIKeys() without a subject, and
@@ -204,5 +205,34 @@ describe("signing up and in by username", () => {
       missing_fields: [],
       unverified_fields: ["email_address"],
     });
+  });
+
+  it("takes a social sign-up's username from GitHub, and asks for one Google does not give", async () => {
+    const socialSignUp = async (strategy: string, typed: Record<string, string>) => {
+      const b = await fapiBrowser(emulator.frontendUrl);
+      const created = await b.call("POST", "/v1/client/sign_ups", {
+        strategy,
+        redirect_url: "http://localhost:3000/sign-up/sso-callback",
+      });
+      await throughStandIn(
+        created.body.response.verifications.external_account.external_verification_redirect_url,
+        { typed: { email_address: `${unique("social-username")}@example.com`, ...typed } },
+      );
+      return { b, signUp: (await b.call("GET", "/v1/client")).body.response.sign_up };
+    };
+    const login = unique("octo").replace(/[^a-z0-9-]/g, "-");
+    const fromGitHub = await socialSignUp("oauth_github", { username: login });
+    expect(fromGitHub.signUp).toMatchObject({ status: "complete", username: login });
+
+    const fromGoogle = await socialSignUp("oauth_google", {});
+    expect(fromGoogle.signUp).toMatchObject({
+      status: "missing_requirements",
+      missing_fields: ["username"],
+      verifications: { external_account: { status: "verified" } },
+    });
+    const named = await fromGoogle.b.call("PATCH", `/v1/client/sign_ups/${fromGoogle.signUp.id}`, {
+      username: unique("googler").replace(/[^a-z0-9-]/g, "-"),
+    });
+    expect(named.body.response.status).toBe("complete");
   });
 });

@@ -189,6 +189,8 @@ function Actor({ event, names }: { event: AuditEvent; names: Map<string, string>
   if (event.actorType === "user" && event.actorId) {
     return event.actorName ?? names.get(event.actorId) ?? event.actorId;
   }
+  // A third-party application acting for someone: "Ada Lovelace via Claude".
+  if (event.actorType === "oauth_app") return event.actorName ?? event.actorId;
   if (event.actorType === "machine") {
     return (
       <>

@@ -1,0 +1,36 @@
+import { serverEnv } from "@/env/server-env";
+import { ORGANIZATION_SCOPE } from "../../clerk/oauth-scopes";
+
+// The MCP endpoint as an OAuth protected resource (RFC 9728): Clerk is its authorization server.
+// With the Frontend API proxied through this origin (the emulator's wiring, or Clerk's proxy
+// setup), Clerk's issuer is `<this origin><proxy path>`; without, the Frontend API host that the
+// publishable key names.
+
+export const MCP_PATH = "/mcp";
+
+// What an assistant is granted when it asks for nothing in particular: the projects and members
+// of the organization the user picks on the consent screen. The activity log (`audit:read`) is
+// given only to a client that asks for it.
+export const MCP_SCOPES = ["projects:read", "projects:write", "members:read", ORGANIZATION_SCOPE];
+
+export function authorizationServer(origin: string): string {
+  const env = serverEnv();
+  const proxy = env.NEXT_PUBLIC_CLERK_PROXY_URL;
+  if (proxy) return proxy.startsWith("/") ? `${origin}${proxy.replace(/\/+$/, "")}` : proxy;
+  const encoded = env.NEXT_PUBLIC_CLERK_PUBLISHABLE_KEY.split("_")[2] ?? "";
+  return `https://${Buffer.from(encoded, "base64").toString("utf8").replace(/\$$/, "")}`;
+}
+
+export const protectedResourceMetadataUrl = (origin: string) =>
+  `${origin}/.well-known/oauth-protected-resource${MCP_PATH}`;
+
+export function protectedResourceMetadata(origin: string) {
+  return {
+    resource: `${origin}${MCP_PATH}`,
+    authorization_servers: [authorizationServer(origin)],
+    scopes_supported: MCP_SCOPES,
+    bearer_methods_supported: ["header"],
+    resource_name: "Acme Projects",
+    resource_documentation: `${origin}/docs/api`,
+  };
+}
