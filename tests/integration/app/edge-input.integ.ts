@@ -8,7 +8,12 @@ import {
   invitationEvent,
   userEvent,
 } from "../../support/clerk-webhooks";
-import { clerkFor, mintSession, unique } from "../../support/emulator-client";
+import {
+  clerkFor,
+  mintSession,
+  subscribeOrganization,
+  unique,
+} from "../../support/emulator-client";
 import { TEST_SECRET_KEY } from "../../support/emulator-process";
 
 // What an attacker probing every input finds: each answer is a clear 4xx problem (never a 500, an
@@ -31,6 +36,8 @@ beforeAll(async () => {
   });
   org = organization.id;
   orgSlug = organization.slug;
+  // On a paid plan: its limits (projects, audit log, organization API keys) are not under test here.
+  await subscribeOrganization(emulator.url, org, "team");
   const created = await clerk.apiKeys.create({
     name: unique("edge"),
     subject: org,
