@@ -28,7 +28,7 @@ async function consent(page: Page, authorizeUrl: string, screenshot: string): Pr
   const allow = page.getByRole("button", { name: "Allow" });
   await expect(allow).toBeVisible();
   // The organization the application will act in: the one the person works in.
-  await expect(page.getByText("Acme", { exact: true }).first()).toBeVisible();
+  await expect(page.getByText("Acme Inc", { exact: true })).toBeVisible();
   await page.screenshot({ path: `${SCREENSHOTS}/${screenshot}`, fullPage: true });
   await allow.click();
   await page.waitForURL(`${CALLBACK}**`);
@@ -195,10 +195,29 @@ test.describe("third-party applications over OAuth", () => {
     const activity = await client.callTool({ name: "list_activity", arguments: {} });
     expect(activity.isError).toBe(true);
     expect(JSON.stringify(activity.content)).toContain("Missing scope audit:read");
-    await client.close();
 
     // The organization's activity says who acted, and through which application.
     await page.goto("/orgs/acme/activity");
     await expect(page.getByText(/via Test assistant/).first()).toBeVisible();
+
+    // The user sees the assistant among their connected apps and disconnects it: its next call is
+    // refused, and its refresh token no longer works either (Clerk ended the grant).
+    await page.goto("/settings/connected-apps");
+    const row = page.getByRole("row").filter({ hasText: "Test assistant" });
+    await expect(row).toContainText("Acme Inc");
+    await expect(row).toContainText("projects:read projects:write members:read");
+    await page.screenshot({ path: `${SCREENSHOTS}/connected-apps.png`, fullPage: true });
+    await row.getByRole("button", { name: "Disconnect Test assistant" }).click();
+    await row.getByRole("button", { name: "Disconnect “Test assistant”" }).click();
+    await expect(page.getByRole("status", { name: "Notice" })).toHaveText(
+      "Disconnected “Test assistant”.",
+    );
+    authorizationUrl = undefined;
+    await expect(client.callTool({ name: "list_projects", arguments: {} })).rejects.toBeInstanceOf(
+      UnauthorizedError,
+    );
+    // The client was sent back to ask the user again.
+    expect(authorizationUrl).toBeDefined();
+    await client.close();
   });
 });
