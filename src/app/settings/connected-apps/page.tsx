@@ -43,8 +43,7 @@ export default async function ConnectedAppsPage() {
             Applications you allowed to act for you, such as AI assistants over MCP. Each acts only
             with the access you granted, in the organization you chose, and never beyond your own
             role there. A disconnected application is refused here until you reconnect it, even if
-            you consent to it again. A disconnected application is refused here until you reconnect
-            it, even if you consent to it again.
+            you consent to it again.
           </p>
         </header>
         {connections.length === 0 ? (
