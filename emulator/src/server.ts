@@ -61,6 +61,10 @@ export type Emulator = {
   close: () => Promise<void>;
 };
 
+const PAGE_POLICY =
+  "default-src 'none'; style-src 'unsafe-inline'; img-src data:; form-action 'self'; " +
+  "frame-ancestors 'none'; base-uri 'none'";
+
 function send(res: ServerResponse, result: RouteResult) {
   if ("json" in result) {
     // Exactly "application/json": @clerk/backend compares the header verbatim and reads anything
@@ -68,7 +72,11 @@ function send(res: ServerResponse, result: RouteResult) {
     res.writeHead(result.status, { "Content-Type": "application/json", ...result.headers });
     res.end(JSON.stringify(result.json));
   } else if ("html" in result) {
-    res.writeHead(result.status, { "Content-Type": "text/html; charset=utf-8" });
+    res.writeHead(result.status, {
+      "Content-Type": "text/html; charset=utf-8",
+      // The emulator's pages run no script and load nothing; their styles are inline.
+      "Content-Security-Policy": PAGE_POLICY,
+    });
     res.end(result.html);
   } else if ("location" in result) {
     res.writeHead(result.status, { Location: result.location, "Cache-Control": "no-store" });

@@ -49,6 +49,12 @@ export async function frontendApiGate(
   // Clerk's <APIKeys/> revokes a key through here: every instance stops trusting it at once.
   const revoked = req.method === "POST" && REVOKE_API_KEY.exec(req.nextUrl.pathname)?.[1];
   if (revoked && res.ok) await forgetMachineToken(revoked);
+  // A page Clerk serves on its Frontend API (the emulator's stand-in provider pages) keeps the
+  // policy it was sent with; the proxy's own is for what it answers itself.
+  const policy = res.headers.get("content-security-policy");
+  if (policy && res.headers.get("content-type")?.startsWith("text/html")) {
+    state.security.set("content-security-policy", policy);
+  }
   return res;
 }
 

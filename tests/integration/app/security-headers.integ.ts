@@ -110,6 +110,20 @@ describe("security headers", () => {
   });
 });
 
+describe("Clerk's Frontend API through the proxy", () => {
+  it("keeps the policy of a page the Frontend API serves, and holds its JSON to default-src 'none'", async () => {
+    // The emulator's OAuth server answers a malformed authorize request with an HTML page.
+    const page = await fetch(`${app.url}/__clerk/oauth/authorize?response_type=nonsense`);
+    expect(page.headers.get("content-type")).toMatch(/^text\/html/);
+    const policy = page.headers.get("content-security-policy") ?? "";
+    expect(policy).toContain("style-src 'unsafe-inline'");
+    expect(policy).not.toContain("script-src");
+    expectCommonHeaders(page);
+    const json = await fetch(`${app.url}/__clerk/v1/environment`);
+    expect(json.headers.get("content-security-policy")).toContain("default-src 'none'");
+  });
+});
+
 describe("request ids", () => {
   it("answers with a request id, quotes it as the problem's instance, and keeps a well-formed incoming one", async () => {
     const fresh = await fetch(`${app.url}/api/v1/me`);
