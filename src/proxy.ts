@@ -11,7 +11,7 @@ import { serverEnv } from "@/env/server-env";
 import { problem } from "@/http/problem";
 import { clientAddressFrom, REQUEST_ID_HEADER, requestIdFrom } from "@/http/request-identity";
 import { MAX_BODY_BYTES } from "@/http/request-input";
-import { newNonce, securityHeaders } from "@/http/security-headers";
+import { constantSecurityHeaders, newNonce, securityHeaders } from "@/http/security-headers";
 
 // Every request the matcher below lets in passes here: the route table (src/auth/route-table.ts)
 // says what kind of route it is, and that kind's gate (src/auth/gates/) decides who may pass,
@@ -55,22 +55,31 @@ export default async function proxy(req: NextRequest, event: NextFetchEvent) {
   const { pathname } = req.nextUrl;
   const page =
     !pathname.startsWith("/api/") && !pathname.startsWith("/__clerk/") && pathname !== "/mcp";
+  const security = {
+    production: process.env.NODE_ENV === "production",
+    frontendApiOrigin: frontendApiOrigin(),
+  };
   const state: RequestState = {
     requestId: requestIdFrom(req.headers),
     started: Date.now(),
     rule: routeRule(pathname),
     clientAddress: clientAddressFrom(req.headers, serverEnv().TRUSTED_PROXY_HOPS),
-    security: securityHeaders({
-      nonce: page ? newNonce() : null,
-      production: process.env.NODE_ENV === "production",
-      frontendApiOrigin: frontendApiOrigin(),
-      formLeavesOrigin: pathname === OAUTH_CONSENT_PATH,
-    }),
+    // A page's CSP carries its own nonce; every other answer's headers are the same each time.
+    security: page
+      ? securityHeaders({
+          ...security,
+          nonce: newNonce(),
+          formLeavesOrigin: pathname === OAUTH_CONSENT_PATH,
+        })
+      : constantSecurityHeaders(security),
     credentialPresented: false,
   };
   const res =
     refusedUpFront(req, state) ?? (await GATES[state.rule.access.kind](req, event, state));
-  for (const [name, value] of state.security) res.headers.set(name, value);
+  // What the proxy lets through to anything but a page gets next.config.ts's headers, which are
+  // these; a page needs its own CSP (its nonce), and the proxy's own answers need them all.
+  const forwarded = res.headers.get("x-middleware-next") === "1";
+  if (page || !forwarded) for (const [name, value] of state.security) res.headers.set(name, value);
   res.headers.set(REQUEST_ID_HEADER, state.requestId);
   return res;
 }

@@ -2,7 +2,7 @@ import { z } from "zod";
 import { parseInstanceSettings } from "../../clerk/instance-settings";
 import { ctxOf, json } from "./bapi/shared";
 import type { Core } from "./core";
-import { endBillingPeriod, seedBillingPlans } from "./domain/billing";
+import { endBillingPeriod, seedBillingPlans, subscribeWithTestCard } from "./domain/billing";
 import { notEmulated, offeredSettings } from "./domain/instance-settings";
 import { getOAuthApplication } from "./domain/oauth-applications";
 import { accessToken } from "./domain/oauth-server";
@@ -44,6 +44,10 @@ const MintOAuthTokenBody = z
     lifetime_seconds: z.number().int().positive().max(86_400).optional(),
     backdate_seconds: z.number().int().min(0).max(86_400).optional(),
   })
+  .strict();
+
+const SubscribeBody = z
+  .object({ plan: z.string().min(1), period: z.enum(["month", "annual"]).default("month") })
   .strict();
 
 // The instance settings as declared, what the instance offers of them, and what it leaves out.
@@ -170,6 +174,20 @@ export function registerEmulatorRoutes(router: Router, core: Core, stats: Backen
     .add("POST", "/__emulator/billing/organizations/:id/end_period", (req, p) => {
       const org = getOrganization(core, p.id as string);
       const subscription = endBillingPeriod(ctxOf(core, req), org, syncSeats);
+      return json(subscriptionJSON(core, subscription, false));
+    })
+    // A checkout paid with the organization's test card, without a browser (tests and scripts):
+    // an upgrade starts now, a downgrade at the period's end.
+    .add("POST", "/__emulator/billing/organizations/:id/subscription", (req, p) => {
+      const org = getOrganization(core, p.id as string);
+      const body = parseParams(SubscribeBody, req.body);
+      const subscription = subscribeWithTestCard(
+        ctxOf(core, req),
+        org,
+        body.plan,
+        body.period,
+        syncSeats,
+      );
       return json(subscriptionJSON(core, subscription, false));
     })
     .add("PUT", "/__emulator/webhooks/faults", (req) => {

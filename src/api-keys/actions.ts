@@ -40,6 +40,14 @@ export async function createApiKeyAction(
     return { status: "error", fieldErrors: parsed.fieldErrors, values: parsed.values };
   }
   const { owner } = access;
+  if (!owner.mayCreate.ok) {
+    return {
+      status: "error",
+      message: owner.mayCreate.problem.detail,
+      fieldErrors: {},
+      values: parsed.values,
+    };
+  }
   const created = await clerkBackendApi((clerk) =>
     clerk.apiKeys.create({
       name: parsed.value.name,

@@ -104,7 +104,8 @@ const API_OPERATIONS: readonly ApiOperation[] = [
     path: "/projects",
     operationId: "createProject",
     summary: "Create a project",
-    description: "Creates a project in the caller's workspace. Unknown fields are rejected.",
+    description:
+      "Creates a project in the caller's workspace. Unknown fields are rejected. An organization's plan limits its number of projects: past it, 403 with `plan_limit: \"projects\"`, the `limit` and the `plans` with room for more.",
     scope: "projects:write",
     body: { schema: "ProjectInput", example: { name: "Website relaunch", description: "Q3" } },
     success: { status: 201, description: "The new project.", schema: "Project" },
@@ -163,7 +164,7 @@ const API_OPERATIONS: readonly ApiOperation[] = [
     operationId: "listAuditEvents",
     summary: "List audit events",
     description:
-      "Who changed what in the workspace, newest first: projects created, updated and deleted; API keys created and revoked in settings; members added, their roles changed and removed, and invitations sent, accepted and revoked (as Clerk's webhooks report them). Filter with `kind`; follow `next_cursor` for the next page.",
+      "Who changed what in the workspace, newest first: projects created, updated and deleted; API keys created and revoked in settings; members added, their roles changed and removed, and invitations sent, accepted and revoked (as Clerk's webhooks report them); its plan starting, scheduled, canceled and ending, and its payments (Clerk Billing). Filter with `kind`; follow `next_cursor` for the next page. An organization's plan must include the audit log: otherwise 403 with `missing_feature: \"audit_log\"` and the `plans` that include it.",
     scope: "audit:read",
     query: AuditEventListQuery,
     success: { status: 200, description: "One page of audit events.", schema: "AuditEventPage" },
@@ -210,7 +211,7 @@ const ERROR_RESPONSES: Record<
   },
   403: {
     description:
-      "Authenticated but not allowed: `missing_scope` names the scope the API key or OAuth access token lacks (for a machine, the app's machine id its token does not name), `missing_permission` the permission the session's role (or the role of the user an OAuth application acts for) lacks. An OAuth access token whose user has left its organization is refused here too.",
+      "Authenticated but not allowed: `missing_scope` names the scope the API key or OAuth access token lacks (for a machine, the app's machine id its token does not name), `missing_permission` the permission the session's role (or the role of the user an OAuth application acts for) lacks; `missing_feature` or `plan_limit` what the organization's plan lacks (with the `plans` that unlock it). An OAuth access token whose user has left its organization is refused here too.",
     schema: "Problem",
   },
   409: {
@@ -229,7 +230,7 @@ const ERROR_RESPONSES: Record<
   },
   429: {
     description:
-      "Over a rate limit: requests per minute per credential, or failed credentials per minute per client address. `RateLimit` and `RateLimit-Policy` (IETF draft) say which and when it resets; the same headers come with every successful answer.",
+      "Over a rate limit: requests per minute per credential (set by the organization's plan), or failed credentials per minute per client address. `RateLimit` and `RateLimit-Policy` (IETF draft) say which and when it resets; the same headers come with every successful answer.",
     schema: "Problem",
     headers: {
       "Retry-After": RETRY_AFTER,
@@ -245,7 +246,7 @@ const ERROR_RESPONSES: Record<
   },
   503: {
     description:
-      "The database or Clerk (which verifies API keys and opaque M2M tokens) cannot answer right now, or, for the machine routes, the app has no Clerk machine (`CLERK_MACHINE_SECRET_KEY`). Retry after `Retry-After` seconds.",
+      "The database or Clerk (which verifies API keys and opaque M2M tokens, and knows the organization's plan) cannot answer right now, or, for the machine routes, the app has no Clerk machine (`CLERK_MACHINE_SECRET_KEY`). Retry after `Retry-After` seconds.",
     schema: "Problem",
     headers: { "Retry-After": RETRY_AFTER },
   },

@@ -140,6 +140,19 @@ export const ProblemResource = z.looseObject({
     .string()
     .optional()
     .meta({ description: "403 from a session: the permission its role lacks." }),
+  missing_feature: z
+    .string()
+    .optional()
+    .meta({ description: "403: the plan feature the organization's plan lacks." }),
+  plan_limit: z
+    .string()
+    .optional()
+    .meta({ description: "403: the plan limit reached, e.g. `projects`; `limit` is its value." }),
+  limit: z.int().optional().meta({ description: "403 with `plan_limit`: the plan's limit." }),
+  plans: z.array(z.string()).optional().meta({
+    description:
+      "403 with `missing_feature` or `plan_limit`: the plans (Clerk Billing slugs) that unlock it.",
+  }),
 });
 
 export const ValidationProblemResource = ProblemResource.extend({

@@ -6,7 +6,7 @@ import { bearerOf, isOpaqueMachineToken, tokenTypeOf } from "@/auth/gates/creden
 import type { MachineIdentity, MachineVerification, OpaqueTokenType } from "@/auth/machine-tokens";
 import { applicationName, grantOrganization, memberRole, revokeGrant } from "@/auth/oauth-grant";
 import { describeTokenTypes, type TokenType } from "@/auth/route-table";
-import { type VerifiedJwt, verifySignedToken } from "@/auth/signed-tokens";
+import { billingClaimsOf, type VerifiedJwt, verifySignedToken } from "@/auth/signed-tokens";
 import { database } from "@/db/client";
 import { type Problem, problem } from "@/http/problem";
 import { ServiceUnavailable } from "@/http/unavailable";
@@ -25,6 +25,10 @@ export type SessionPrincipal = {
   orgSlug: string | null;
   orgRole: string | null;
   permissions: string[];
+  // The token's Clerk Billing claims, as Clerk writes them (`fea`, `pla`), which `has({ feature })`
+  // and `has({ plan })` read (src/auth/authorize.ts).
+  features: string | null;
+  plans: string | null;
   tenantId: string;
 };
 
@@ -260,5 +264,6 @@ export async function currentPrincipal(accepts: readonly TokenType[]): Promise<P
     orgSlug: a.orgSlug ?? null,
     orgRole: a.orgRole ?? null,
     permissions: a.orgPermissions ?? [],
+    ...billingClaimsOf(a.sessionClaims),
   });
 }

@@ -99,9 +99,9 @@ export const ROUTES: readonly RouteRule[] = [
 // Anything the table does not name is treated as a signed-in page: a forgotten route fails closed.
 export const DEFAULT_RULE: RouteRule = { pattern: "*", access: SIGNED_IN_PAGE, methods: PAGE };
 
-export function matchPattern(pattern: string, pathname: string): boolean {
-  const want = pattern.split("/").filter(Boolean);
-  const got = pathname.split("/").filter(Boolean);
+const segmentsOf = (path: string) => path.split("/").filter(Boolean);
+
+function matchSegments(want: string[], got: string[]): boolean {
   for (let i = 0; i < want.length; i++) {
     const segment = want[i] as string;
     if (segment === "*" && i === want.length - 1) return true;
@@ -112,8 +112,16 @@ export function matchPattern(pattern: string, pathname: string): boolean {
   return got.length === want.length;
 }
 
+export function matchPattern(pattern: string, pathname: string): boolean {
+  return matchSegments(segmentsOf(pattern), segmentsOf(pathname));
+}
+
+// The table's patterns, split once: the proxy looks a route up on every request.
+const COMPILED = ROUTES.map((rule) => ({ rule, segments: segmentsOf(rule.pattern) }));
+
 export function findRoute(pathname: string): RouteRule | undefined {
-  return ROUTES.find((r) => matchPattern(r.pattern, pathname));
+  const got = segmentsOf(pathname);
+  return COMPILED.find((r) => matchSegments(r.segments, got))?.rule;
 }
 
 export function routeRule(pathname: string): RouteRule {

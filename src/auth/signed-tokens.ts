@@ -16,6 +16,9 @@ export type VerifiedJwt =
       orgSlug: string | null;
       orgRole: string | null;
       permissions: string[];
+      // Clerk Billing's claims: the plan (`pla`) and the features (`fea`, after the permissions').
+      features: string | null;
+      plans: string | null;
     }
   | { tokenType: "m2m_token" | "oauth_token"; id: string; subject: string; scopes: string[] };
 
@@ -24,6 +27,12 @@ export type JwtVerification =
   | { status: "invalid"; detail: string }
   // No signing key was ever fetched and Clerk does not answer.
   | { status: "unavailable"; reason: string };
+
+// A session token's Clerk Billing claims, kept as Clerk writes them for `has()` to read.
+export function billingClaimsOf(claims: Record<string, unknown> | null | undefined) {
+  const text = (value: unknown) => (typeof value === "string" && value ? value : null);
+  return { features: text(claims?.fea), plans: text(claims?.pla) };
+}
 
 // Tokens live a minute and each client holds one at a time: this many is a busy instance.
 const REMEMBERED = 5_000;
@@ -98,6 +107,7 @@ export async function verifySignedToken(
       orgSlug: auth.orgSlug ?? null,
       orgRole: auth.orgRole ?? null,
       permissions: auth.orgPermissions ?? [],
+      ...billingClaimsOf(auth.sessionClaims),
     };
   } else if (auth.tokenType === "m2m_token") {
     credential = {

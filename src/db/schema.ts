@@ -138,6 +138,31 @@ export const auditEvents = pgTable(
   ],
 );
 
+// The organizations' Clerk Billing subscriptions, one row per subscription item (a plan for a
+// period: active, upcoming, canceled until its period ends, ended...), as Clerk's billing webhooks
+// and its Backend API describe them. `clerk_updated_at` orders the writes, as for the tables
+// above: an older event never overwrites a newer state of an item. The plan an organization is on
+// is its item in force (src/billing/organization-plan.ts); the session token says the same for
+// signed-in users, this table does for API keys, which carry no claims.
+export const subscriptionItems = pgTable(
+  "subscription_items",
+  {
+    id: text("id").primaryKey(),
+    subscriptionId: text("subscription_id").notNull(),
+    organizationId: text("organization_id").notNull(),
+    planSlug: text("plan_slug"),
+    planName: text("plan_name"),
+    interval: text("interval").notNull(),
+    status: text("status").notNull(),
+    periodStart: timestamp("period_start", { withTimezone: true }).notNull(),
+    periodEnd: timestamp("period_end", { withTimezone: true }),
+    clerkUpdatedAt: timestamp("clerk_updated_at", { withTimezone: true }).notNull(),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index("subscription_items_org_idx").on(t.organizationId, t.periodStart)],
+);
+
 export const usersRelations = relations(users, ({ many }) => ({
   memberships: many(organizationMemberships),
 }));
@@ -182,4 +207,5 @@ export type Project = typeof projects.$inferSelect;
 export type NewProject = typeof projects.$inferInsert;
 export type AuditEvent = typeof auditEvents.$inferSelect;
 export type NewAuditEvent = typeof auditEvents.$inferInsert;
+export type SubscriptionItem = typeof subscriptionItems.$inferSelect;
 export type OAuthConnection = typeof oauthConnections.$inferSelect;

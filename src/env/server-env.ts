@@ -3,12 +3,10 @@ import { z } from "zod";
 // Every variable the server reads, validated once. Nothing else reads process.env.
 const optionalUrl = z.url().optional();
 
-const perMinute = (fallback: number) =>
-  z.coerce
-    .number({ error: "must be a whole number of requests per minute" })
-    .int("must be a whole number of requests per minute")
-    .min(1, "must be at least 1 per minute")
-    .default(fallback);
+const perMinute = z.coerce
+  .number({ error: "must be a whole number of requests per minute" })
+  .int("must be a whole number of requests per minute")
+  .min(1, "must be at least 1 per minute");
 
 const ServerEnvSchema = z.object({
   DATABASE_URL: z
@@ -57,8 +55,9 @@ const ServerEnvSchema = z.object({
     .optional(),
   // Rate limits (src/rate-limit/): API requests per credential, and failed credentials per client
   // address, each per minute. With REDIS_URL the counts are shared by every instance of the app.
-  API_RATE_LIMIT: perMinute(600),
-  AUTH_FAILURE_LIMIT: perMinute(30),
+  // API_RATE_LIMIT unset: each organization's plan sets its limit (600 outside an organization).
+  API_RATE_LIMIT: perMinute.optional(),
+  AUTH_FAILURE_LIMIT: perMinute.default(30),
   // How long Clerk's verification of an API key (or other machine token) is trusted, in seconds
   // (src/auth/credential-cache.ts): 0 asks Clerk on every request. At most 60, the lifetime of
   // Clerk's own session tokens: a key revoked in Clerk's Dashboard works at most this long after.

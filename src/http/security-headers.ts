@@ -87,6 +87,20 @@ export function securityHeaders(options: SecurityOptions): Headers {
   return headers;
 }
 
+// The headers of everything but pages, the same for every answer: computed once per server (and
+// per Frontend API origin, which the environment fixes).
+const constant = new Map<string, Headers>();
+
+export function constantSecurityHeaders(options: Omit<SecurityOptions, "nonce">): Headers {
+  const key = `${options.production}|${options.frontendApiOrigin}`;
+  let headers = constant.get(key);
+  if (!headers) {
+    headers = securityHeaders({ ...options, nonce: null });
+    constant.set(key, headers);
+  }
+  return headers;
+}
+
 // A fresh nonce per page: 128 random bits, base64.
 export function newNonce(): string {
   return Buffer.from(crypto.getRandomValues(new Uint8Array(16))).toString("base64");

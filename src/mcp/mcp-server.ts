@@ -14,7 +14,7 @@ import { auditEventResource, memberResource, projectResource } from "@/api/resou
 import { listAuditEvents } from "@/audit/audit-log";
 import { apiAuditSource } from "@/audit/audit-source";
 import type { ApiScope } from "@/auth/api-scopes";
-import { decide } from "@/auth/authorize";
+import { decideWithPlan, projectCountRule } from "@/auth/authorize";
 import type { TenantPrincipal } from "@/auth/principal";
 import { database } from "@/db/client";
 import type { RequestContext } from "@/http/request-context";
@@ -61,16 +61,17 @@ function buildServer(principal: TenantPrincipal, context: RequestContext): McpSe
   const scoped =
     <A>(scope: ApiScope, run: (args: A) => Promise<CallToolResult>) =>
     async (args: A): Promise<CallToolResult> => {
-      const decision = decide(principal, scope);
+      const decision = await decideWithPlan(principal, scope);
       if (!decision.ok) {
-        const { missing_scope, missing_permission } = decision.problem as {
+        const { missing_scope, missing_permission, missing_feature } = decision.problem as {
           missing_scope?: string;
           missing_permission?: string;
+          missing_feature?: string;
         };
         return failure(
           missing_scope
             ? `Missing scope ${missing_scope}: ${decision.problem.detail}`
-            : `Not allowed (${missing_permission ?? scope}): ${decision.problem.detail}`,
+            : `Not allowed (${missing_permission ?? missing_feature ?? scope}): ${decision.problem.detail}`,
         );
       }
       return run(args);
@@ -122,7 +123,9 @@ function buildServer(principal: TenantPrincipal, context: RequestContext): McpSe
     scoped("projects:write", async (args) => {
       const input = ProjectInput.safeParse(args);
       if (!input.success) return failure(input.error.issues.map((i) => i.message).join("; "));
-      const project = await createProject(
+      const limit = await projectCountRule(principal);
+      if (!limit.ok) return failure(limit.problem.detail);
+      const created = await createProject(
         db,
         principal.tenantId,
         principal.tokenType === "api_key"
@@ -130,8 +133,10 @@ function buildServer(principal: TenantPrincipal, context: RequestContext): McpSe
           : principal.userId,
         input.data,
         apiAuditSource(principal, context),
+        limit.rule,
       );
-      return text(projectResource(project));
+      if (!created.ok) return failure(created.problem.detail);
+      return text(projectResource(created.project));
     }),
   );
 

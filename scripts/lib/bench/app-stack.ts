@@ -1,6 +1,10 @@
 import postgres from "postgres";
 import { freePort, startApp } from "../../../tests/support/app-process";
-import { clerkFor, mintSession } from "../../../tests/support/emulator-client";
+import {
+  clerkFor,
+  mintSession,
+  subscribeOrganization,
+} from "../../../tests/support/emulator-client";
 import {
   type EmulatorProcess,
   removeDataDir,
@@ -75,6 +79,9 @@ export async function startAppStack(options: {
     if (!demo) throw new Error("the dev seed's demo user is missing");
     const acme = await clerk.organizations.getOrganization({ slug: "acme" });
     tenantId = acme.id;
+    // Business: no project limit (the writes row creates thousands); the rate limits are set out
+    // of reach by API_RATE_LIMIT.
+    await subscribeOrganization(emulatorUrl, acme.id, "business");
     const sessionToken = async () =>
       (
         await mintSession(emulatorUrl, {

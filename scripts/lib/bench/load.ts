@@ -9,8 +9,10 @@ export type Load = {
   method?: "GET" | "POST";
   headers?: Record<string, string>;
   body?: string;
-  // One body per request, in turn (e.g. each of many API keys), instead of `body`.
+  // One body per request, in turn (e.g. each of many API keys), instead of `body`; with
+  // `headerSets`, the headers sent with each body (e.g. its signature).
   bodies?: string[];
+  headerSets?: Record<string, string>[];
   // One path per request, in turn, on `url`'s origin.
   paths?: string[];
 };
@@ -40,7 +42,7 @@ export type LoadOutcome = LoadResult & {
 // `connections` clients, each sending its next request as soon as the last is answered
 // (autocannon), with a 10 s timeout per request.
 export async function runLoadCounted(load: Load): Promise<LoadOutcome> {
-  const { bodies, paths } = load;
+  const { bodies, headerSets, paths } = load;
   let nextBody = 0;
   let nextPath = 0;
   const result = await autocannon({
@@ -55,11 +57,15 @@ export async function runLoadCounted(load: Load): Promise<LoadOutcome> {
       bodies || paths
         ? [
             {
-              setupRequest: (req) => ({
-                ...req,
-                ...(bodies && { body: bodies[nextBody++ % bodies.length] }),
-                ...(paths && { path: paths[nextPath++ % paths.length] }),
-              }),
+              setupRequest: (req) => {
+                const i = bodies ? nextBody++ % bodies.length : 0;
+                return {
+                  ...req,
+                  ...(bodies && { body: bodies[i] }),
+                  ...(headerSets && { headers: { ...req.headers, ...headerSets[i] } }),
+                  ...(paths && { path: paths[nextPath++ % paths.length] }),
+                };
+              },
             },
           ]
         : undefined,

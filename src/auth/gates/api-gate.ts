@@ -1,4 +1,5 @@
 import type { NextFetchEvent, NextRequest } from "next/server";
+import { credentialRateLimit, planRateLimit } from "@/auth/authorize";
 import { clerkUnavailable } from "@/auth/clerk-availability";
 import { askClerkAbout, knownMachineToken } from "@/auth/credential-cache";
 import { sealCredential } from "@/auth/credential-handoff";
@@ -6,10 +7,13 @@ import type { MachineVerification, OpaqueTokenType } from "@/auth/machine-tokens
 import { type BearerVerification, fromMachine, verifyBearer } from "@/auth/principal";
 import { allowedMethods, describeTokenTypes } from "@/auth/route-table";
 import {
+  apiLimitFor,
   authFailuresAllowed,
   consumeApiRequest,
   credentialKey,
+  holdApiRequestTo,
   type LimitState,
+  planRateLimitsApply,
   rateLimitHeaders,
   recordAuthFailure,
   reserveAuthAttempt,
@@ -28,7 +32,9 @@ import { forward, type RequestState, tooMany, unauthenticated, unavailable } fro
 // The gate of the API's operations: the token types the route table names for the route, under
 // the rate limits. Cheap refusals first (a token type the route does not take, an address with too
 // many failures, a token over its limit, a JWT no Clerk key signed), so Clerk is asked only about
-// credentials worth a call.
+// credentials worth a call. Each credential's limit is its organization plan's (unless
+// API_RATE_LIMIT fixes one for everyone): known from a session's claims, or once Clerk has said
+// whose an API key is.
 // A bearer token (what scripts, servers and machines send) is verified here, without Clerk's
 // middleware, whose handshakes and cookies serve browsers: a JWT (session, JWT-format M2M or
 // OAuth token) with Clerk's key; an opaque machine token (API key, `mt_`, `oat_`) through the
@@ -74,8 +80,14 @@ const afterClerk: AfterClerk = async (auth, req, state) => {
     if (!state.credentialPresented) return unauthenticated(state, invalidCredential(state));
     return refuseCredential(state, invalidCredential(state));
   }
-  // A session is counted by its user: its tokens change every minute.
-  state.limit = await consumeApiRequest(`user:${result.userId}`);
+  const orgId = result.orgId ?? null;
+  const planLimit = planRateLimitsApply() ? await planRateLimit({ orgId, has: result.has }) : null;
+  if (planLimit === "unavailable") return unavailable(state);
+  // A session is counted by its user in its organization: its tokens change every minute.
+  state.limit = await consumeApiRequest(
+    `user:${result.userId}:${orgId ?? "personal"}`,
+    apiLimitFor(planLimit),
+  );
   if (!state.limit.allowed) return tooMany(state, state.limit);
   return forward(req, state, rateLimitHeaders(state.limit));
 };
@@ -106,8 +118,9 @@ async function verifyOpaque(
 async function bearerGate(req: NextRequest, state: RequestState, bearer: string) {
   let verified: BearerVerification;
   if (isOpaqueMachineToken(bearer)) {
-    // Counted before it is verified: a token over its limit costs Clerk nothing.
-    state.limit = await consumeApiRequest(credentialKey(bearer));
+    // Counted before it is verified: a token over its limit costs Clerk nothing. Its plan's limit
+    // is known once it is verified.
+    state.limit = await consumeApiRequest(credentialKey(bearer), null);
     if (!state.limit.allowed) return tooMany(state, state.limit);
     const machine = await verifyOpaque(state, bearer);
     if ("limit" in machine) return tooMany(state, machine);
@@ -120,18 +133,25 @@ async function bearerGate(req: NextRequest, state: RequestState, bearer: string)
   }
   if (verified.status === "unavailable") return unavailable(state);
   const { credential } = verified;
-  // What was not counted before it was verified is counted by who it is: a session by its user
-  // (its tokens change every minute), a JWT-format M2M token by its machine.
-  if (!state.limit) {
+  const planLimit = planRateLimitsApply() ? await credentialRateLimit(credential) : null;
+  if (planLimit === "unavailable") return unavailable(state);
+  const limit = apiLimitFor(planLimit);
+  if (state.limit) {
+    // Counted before it was verified: now held to its plan's limit.
+    state.limit = await holdApiRequestTo(credentialKey(bearer), state.limit, limit);
+  } else {
+    // What was not counted before it was verified is counted by who it is: a session by its user
+    // in its organization (its tokens change every minute), a JWT-format M2M token by its machine.
     state.limit = await consumeApiRequest(
       credential.tokenType === "session_token"
-        ? `user:${credential.userId}`
+        ? `user:${credential.userId}:${credential.orgId ?? "personal"}`
         : credential.tokenType === "m2m_token"
           ? `machine:${credential.subject}`
           : `user:${credential.subject}`,
+      limit,
     );
-    if (!state.limit.allowed) return tooMany(state, state.limit);
   }
+  if (!state.limit.allowed) return tooMany(state, state.limit);
   state.handoff = sealCredential(bearer, credential);
   return forward(req, state, rateLimitHeaders(state.limit));
 }

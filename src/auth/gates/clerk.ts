@@ -21,14 +21,18 @@ const pending = new WeakMap<Request, Pending>();
 
 // Where browsers reach Clerk's Frontend API, for the pages' CSP: null when it is proxied through
 // this origin (the emulator's wiring, or Clerk's own proxy setup): 'self'.
-export function frontendApiOrigin(): `https://${string}.${string}` | null {
-  const env = serverEnv();
-  if (env.NEXT_PUBLIC_CLERK_PROXY_URL) return null;
-  const encoded = env.NEXT_PUBLIC_CLERK_PUBLISHABLE_KEY.split("_")[2] ?? "";
-  const host = Buffer.from(encoded, "base64").toString("utf8").replace(/\$$/, "");
-  return /^[a-z0-9.-]+\.[a-z]+$/i.test(host)
-    ? (`https://${host}` as `https://${string}.${string}`)
-    : null;
+type Origin = `https://${string}.${string}` | null;
+let origin: Origin | undefined;
+
+export function frontendApiOrigin(): Origin {
+  origin ??= (() => {
+    const env = serverEnv();
+    if (env.NEXT_PUBLIC_CLERK_PROXY_URL) return null;
+    const encoded = env.NEXT_PUBLIC_CLERK_PUBLISHABLE_KEY.split("_")[2] ?? "";
+    const host = Buffer.from(encoded, "base64").toString("utf8").replace(/\$$/, "");
+    return /^[a-z0-9.-]+\.[a-z]+$/i.test(host) ? (`https://${host}` as Origin) : null;
+  })();
+  return origin;
 }
 
 // Opening /orgs/<slug> makes that organization the active one.

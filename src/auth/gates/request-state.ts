@@ -60,9 +60,11 @@ export function unavailable(state: RequestState): Response {
 
 export function tooMany(state: RequestState, limit: LimitState): Response {
   const detail =
-    limit.name === "api"
-      ? `At most ${limit.limit} requests per minute per credential. Retry after ${limit.resetSeconds} s.`
-      : `Too many failed credentials from this address. Retry after ${limit.resetSeconds} s.`;
+    limit.name !== "api"
+      ? `Too many failed credentials from this address. Retry after ${limit.resetSeconds} s.`
+      : limit.limit === null
+        ? `This credential is over its requests per minute. Retry after ${limit.resetSeconds} s.`
+        : `At most ${limit.limit} requests per minute per credential. Retry after ${limit.resetSeconds} s.`;
   return refuse(state, problem("too-many-requests", detail), rateLimitHeaders(limit));
 }
 

@@ -2,7 +2,7 @@ import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { type AppDatabase, connectAppDatabase } from "../../support/app-database";
 import { appStack } from "../../support/app-stack";
-import { clerkFor, unique } from "../../support/emulator-client";
+import { clerkFor, subscribeOrganization, unique } from "../../support/emulator-client";
 
 // Property: whatever method, path, query, headers and body a client sends to /api/v1, the answer
 // is never a 5xx, every refusal is problem+json, and a refused request changes nothing stored.
@@ -21,6 +21,8 @@ beforeAll(async () => {
   org = (
     await clerk.organizations.createOrganization({ name: unique("Fuzz"), createdBy: owner.id })
   ).id;
+  // On a paid plan: its limits (projects, audit log, organization API keys) are not under test here.
+  await subscribeOrganization(emulator.url, org, "team");
   const key = async (scopes: string[]) =>
     (await clerk.apiKeys.create({ name: unique("fuzz"), subject: org, scopes })).secret ?? "";
   writeKey = await key(["projects:read", "projects:write", "members:read", "audit:read"]);

@@ -2,7 +2,12 @@ import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import type { CreateKeyState } from "../../../src/api-keys/actions";
 import type { ProjectFormState } from "../../../src/app/orgs/[slug]/actions";
 import { type ApiContract, apiContract } from "../../support/api-contract";
-import { type AppDatabase, connectAppDatabase, eventually } from "../../support/app-database";
+import {
+  type AppDatabase,
+  connectAppDatabase,
+  eventually,
+  storedPlanOf,
+} from "../../support/app-database";
 import { type AppProcess, freePort, startApp } from "../../support/app-process";
 import {
   deliver,
@@ -12,7 +17,12 @@ import {
   newSvixId,
   type OrganizationFields,
 } from "../../support/clerk-webhooks";
-import { clerkFor, mintSession, unique } from "../../support/emulator-client";
+import {
+  clerkFor,
+  mintSession,
+  subscribeOrganization,
+  unique,
+} from "../../support/emulator-client";
 import {
   type EmulatorProcess,
   removeDataDir,
@@ -77,6 +87,15 @@ beforeAll(async () => {
     userId: bob,
     role: "org:member",
   });
+  // On a paid plan: its limits (projects, audit log, organization API keys) are not under test here.
+  for (const org of [orgA, orgB]) await subscribeOrganization(emulator.url, org.id, "team");
+  // API keys are held to the plan the app's database has: wait for the upgrades' webhooks.
+  for (const org of [orgA, orgB]) {
+    await eventually(
+      () => storedPlanOf(database, org.id),
+      (plan) => plan === "team",
+    );
+  }
   const key = await clerk.apiKeys.create({
     name: unique("ci"),
     subject: orgA.id,
@@ -803,6 +822,11 @@ describe("reading the audit log", () => {
 
   it("pages the Activity page 25 events at a time, newest first, each event once", async () => {
     const b = await clerk.organizations.createOrganization({ name: "Busy", createdBy: alice });
+    await subscribeOrganization(emulator.url, b.id, "team");
+    await eventually(
+      () => storedPlanOf(database, b.id),
+      (plan) => plan === "team",
+    );
     const writer = (
       await clerk.apiKeys.create({ name: unique("busy"), subject: b.id, scopes: ALL_SCOPES })
     ).secret as string;

@@ -5,7 +5,13 @@ import { apiTokenTypes, type TokenType } from "../../../src/auth/route-table";
 import { type ApiContract, apiContract } from "../../support/api-contract";
 import { type AppProcess, startApp } from "../../support/app-process";
 import { type ClerkCallCounter, startClerkCallCounter } from "../../support/clerk-call-counter";
-import { clerkFor, emulatorRequest, mintSession, unique } from "../../support/emulator-client";
+import {
+  clerkFor,
+  emulatorRequest,
+  mintSession,
+  subscribeOrganization,
+  unique,
+} from "../../support/emulator-client";
 import {
   type EmulatorProcess,
   removeDataDir,
@@ -161,6 +167,8 @@ beforeAll(async () => {
   const olga = await person("olga");
   const orgA = (await clerk.organizations.createOrganization({ name: "A", createdBy: alice })).id;
   const orgB = (await clerk.organizations.createOrganization({ name: "B", createdBy: bob })).id;
+  // On a paid plan: its limits (projects, audit log, organization API keys) are not under test here.
+  for (const id of [orgA, orgB]) await subscribeOrganization(emulator.url, id, "team");
   // A role with no permissions at all: a session of it is the session with the wrong scopes.
   await clerk.organizationRoles.createOrganizationRole({
     key: "org:outsider",

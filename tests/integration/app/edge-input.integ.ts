@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { type AppDatabase, connectAppDatabase } from "../../support/app-database";
 import { appStack } from "../../support/app-stack";
 import { deliver, userEvent } from "../../support/clerk-webhooks";
-import { clerkFor, unique } from "../../support/emulator-client";
+import { clerkFor, subscribeOrganization, unique } from "../../support/emulator-client";
 import { TEST_SECRET_KEY } from "../../support/emulator-process";
 
 // What an attacker probing every input finds: each answer is a clear 4xx problem (never a 500, an
@@ -21,6 +21,8 @@ beforeAll(async () => {
   org = (
     await clerk.organizations.createOrganization({ name: unique("Edge"), createdBy: owner.id })
   ).id;
+  // On a paid plan: its limits (projects, audit log, organization API keys) are not under test here.
+  await subscribeOrganization(emulator.url, org, "team");
   const created = await clerk.apiKeys.create({
     name: unique("edge"),
     subject: org,

@@ -4,7 +4,12 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runMigrations } from "../../../src/db/migrate";
 import { type AppProcess, startApp } from "../../support/app-process";
 import { type ClerkCallCounter, startClerkCallCounter } from "../../support/clerk-call-counter";
-import { clerkFor, mintSession, unique } from "../../support/emulator-client";
+import {
+  clerkFor,
+  mintSession,
+  subscribeOrganization,
+  unique,
+} from "../../support/emulator-client";
 import {
   type EmulatorProcess,
   removeDataDir,
@@ -61,6 +66,8 @@ beforeAll(async () => {
   });
   org = organization.id;
   slug = organization.slug;
+  // On a paid plan: its limits (projects, audit log, organization API keys) are not under test here.
+  await subscribeOrganization(emulator.url, org, "team");
   key =
     (
       await clerk.apiKeys.create({

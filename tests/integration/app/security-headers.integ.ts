@@ -1,6 +1,11 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { type AppProcess, startApp } from "../../support/app-process";
-import { clerkFor, mintSession, unique } from "../../support/emulator-client";
+import {
+  clerkFor,
+  mintSession,
+  subscribeOrganization,
+  unique,
+} from "../../support/emulator-client";
 import {
   type EmulatorProcess,
   removeDataDir,
@@ -27,6 +32,8 @@ beforeAll(async () => {
   userId = user.id;
   org = (await clerk.organizations.createOrganization({ name: unique("Hdr"), createdBy: user.id }))
     .id;
+  // On a paid plan: its limits (projects, audit log, organization API keys) are not under test here.
+  await subscribeOrganization(emulator.url, org, "team");
   const created = await clerk.apiKeys.create({
     name: unique("hdr"),
     subject: org,
