@@ -5,6 +5,7 @@ import { isUsableToken } from "../domain/m2m-tokens";
 import { membersCount } from "../domain/organizations";
 import { permissionsOfRole } from "../domain/roles";
 import { escapeHtml } from "../http/html";
+import type { WebhookAttempt } from "../store/records";
 
 const esc = escapeHtml;
 
@@ -23,6 +24,14 @@ function table(title: string, headers: string[], rows: Cell[][]): string {
     : `<tr><td colspan="${headers.length}" class="empty">None yet</td></tr>`;
   return `<section><h2>${esc(title)} <small>(${rows.length})</small></h2>
 <table><thead><tr>${head}</tr></thead><tbody>${body}</tbody></table></section>`;
+}
+
+// An attempt's result: its status, and what the endpoint said it did when it said so in JSON
+// (the app answers {"status":"processed" | "duplicate" | "ignored" | "rejected"}), or its error.
+function attemptResult(a: WebhookAttempt): string {
+  if (a.status === null) return a.error ?? "no answer";
+  const said = /^\{"status":"(\w+)"/.exec(a.response ?? "")?.[1];
+  return said ? `${a.status} ${said}` : String(a.status);
 }
 
 // A read-only view of the emulator's state, in the spirit of the Firebase emulator UI. It never
@@ -157,7 +166,7 @@ export function renderInspectPage(core: Core): string {
       m.eventType,
       m.state,
       m.attempts.length,
-      m.attempts.map((a) => a.status ?? a.error).join(", ") || "—",
+      m.attempts.map(attemptResult).join(", ") || "—",
       time(m.createdAt),
     ]);
   const mailbox = [...state.mailbox]

@@ -42,10 +42,19 @@ export type LoadOutcome = LoadResult & {
 // `connections` clients, each sending its next request as soon as the last is answered
 // (autocannon), with a 10 s timeout per request.
 export async function runLoadCounted(load: Load): Promise<LoadOutcome> {
+  return startLoad(load).outcome;
+}
+
+// As runLoadCounted, for as long as the caller lets it run: `stop` ends it (the requests in
+// flight are answered and counted) and resolves with what it counted.
+export function startLoad(load: Load): {
+  outcome: Promise<LoadOutcome>;
+  stop: () => Promise<LoadOutcome>;
+} {
   const { bodies, headerSets, paths } = load;
   let nextBody = 0;
   let nextPath = 0;
-  const result = await autocannon({
+  const options: autocannon.Options = {
     url: load.url,
     connections: load.connections,
     ...(load.amount ? { amount: load.amount } : { duration: load.seconds }),
@@ -69,7 +78,23 @@ export async function runLoadCounted(load: Load): Promise<LoadOutcome> {
             },
           ]
         : undefined,
+  };
+  let instance: autocannon.Instance | undefined;
+  const outcome = new Promise<LoadOutcome>((resolve, reject) => {
+    instance = autocannon(options, (err, result) =>
+      err ? reject(err) : resolve(outcomeOf(result)),
+    );
   });
+  return {
+    outcome,
+    stop: () => {
+      instance?.stop();
+      return outcome;
+    },
+  };
+}
+
+function outcomeOf(result: autocannon.Result): LoadOutcome {
   return {
     requests: result.requests.total,
     sent: result.requests.sent,

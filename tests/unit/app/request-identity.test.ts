@@ -1,11 +1,19 @@
 import { describe, expect, it } from "vitest";
-import { clientAddressFrom, requestIdFrom } from "@/http/request-identity";
+import { clientAddressFrom, clientRequestIdFrom, serverRequestId } from "@/http/request-identity";
 
 const headers = (init: Record<string, string>) => new Headers(init);
 
 describe("request identity", () => {
-  it("keeps a well-formed incoming request id", () => {
-    expect(requestIdFrom(headers({ "x-request-id": "lb-7f3a9c21.abc" }))).toBe("lb-7f3a9c21.abc");
+  it("gives every request an id of its own, whatever the client sent", () => {
+    const [one, two] = [serverRequestId(), serverRequestId()];
+    expect(one).toMatch(/^[0-9a-f-]{36}$/);
+    expect(one).not.toBe(two);
+  });
+
+  it("keeps a well-formed id a client (or a load balancer) sent as the client's", () => {
+    expect(clientRequestIdFrom(headers({ "x-request-id": "lb-7f3a9c21.abc" }))).toBe(
+      "lb-7f3a9c21.abc",
+    );
   });
 
   it.each([
@@ -13,10 +21,8 @@ describe("request identity", () => {
     ["with spaces", "id with spaces 123"],
     ["with quotes", 'abcdefgh"}, {"forged":"'],
     ["too long", "a".repeat(129)],
-  ])("replaces an incoming id that is %s with a new one", (_label, id) => {
-    const replaced = requestIdFrom(headers({ "x-request-id": id }));
-    expect(replaced).not.toBe(id);
-    expect(replaced).toMatch(/^[0-9a-f-]{36}$/);
+  ])("drops a client's id that is %s", (_label, id) => {
+    expect(clientRequestIdFrom(headers({ "x-request-id": id }))).toBeNull();
   });
 
   it("takes the client address from the rightmost X-Forwarded-For entry", () => {
