@@ -132,6 +132,26 @@ export function renderInspectPage(core: Core): string {
       time(t.expiration),
       time(t.lastUsedAt),
     ]);
+  const oauthApps = Object.values(state.oauthApplications).map((a) => [
+    a.id,
+    a.name,
+    a.clientId,
+    `${a.public ? "public" : "confidential"}${a.dynamicallyRegistered ? ", registered itself" : ""}`,
+    a.scopes,
+    a.redirectUris.join(" "),
+  ]);
+  const appName = (id: string) => state.oauthApplications[id]?.name ?? id;
+  const oauthGrants = Object.values(state.oauthGrants)
+    .sort((a, b) => b.createdAt - a.createdAt)
+    .map((g) => [
+      g.id,
+      appName(g.applicationId),
+      email(g.userId),
+      g.organizationId ? (state.organizations[g.organizationId]?.slug ?? g.organizationId) : "—",
+      g.scopes.join(" "),
+      g.revoked ? "revoked" : "active",
+      time(g.createdAt),
+    ]);
   const sessions = Object.values(state.sessions).map((s) => [
     s.id,
     email(s.userId),
@@ -182,6 +202,8 @@ ${table("Suggestions and membership requests", ["kind", "organization", "user", 
 ${table("API keys", ["id", "name", "owner", "scopes", "status", "expires", "last used"], keys)}
 ${table("Machines", ["id", "name", "may call", "token lifetime", "created"], machines)}
 ${table("M2M tokens (opaque)", ["id", "machine", "for", "status", "expires", "last used"], m2mTokens)}
+${table("OAuth applications", ["id", "name", "client id", "client", "scopes", "redirect URIs"], oauthApps)}
+${table("OAuth grants (consents)", ["id", "application", "user", "organization", "scopes", "status", "granted"], oauthGrants)}
 ${table("Sessions", ["id", "user", "status", "active org", "created"], sessions)}
 ${table("Mailbox (codes and invitation links)", ["sent", "to", "subject", "code", "link"], mailbox)}
 ${table("Webhook deliveries", ["svix-id", "event", "state", "attempts", "results", "created"], deliveries)}

@@ -23,7 +23,8 @@ export function asAppRequest(req: NextRequest): NextRequest {
   headers.set("x-forwarded-proto", origin.protocol.replace(":", ""));
   headers.delete("x-forwarded-port");
   headers.delete("forwarded");
-  const hasBody = !["GET", "HEAD"].includes(req.method);
+  // A body a gate has read already (a server action's, checked) is not Clerk's to read.
+  const hasBody = !["GET", "HEAD"].includes(req.method) && !req.bodyUsed;
   return new NextRequest(onAppOrigin(req.nextUrl), {
     method: req.method,
     headers,

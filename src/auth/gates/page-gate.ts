@@ -1,6 +1,7 @@
 import { type NextFetchEvent, type NextRequest, NextResponse } from "next/server";
 import { acceptedTokenTypes } from "@/auth/route-table";
 import { problem } from "@/http/problem";
+import { isServerActionPost, malformedActionBody } from "./action-body";
 import { onAppOrigin } from "./app-origin";
 import { type AfterClerk, askClerk } from "./clerk";
 import {
@@ -41,6 +42,10 @@ export async function pageGate(req: NextRequest, event: NextFetchEvent, state: R
         "Pages take a session only; API keys and machine tokens go to the API under /api.",
       ),
     );
+  }
+  if (isServerActionPost(req)) {
+    const malformed = await malformedActionBody(req);
+    if (malformed) return refuse(state, problem("bad-request", malformed));
   }
   const keys = await checkSigningKeys(signedTokens(req, bearer));
   if (keys.status === "unknown") {

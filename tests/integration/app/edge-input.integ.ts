@@ -15,6 +15,7 @@ import {
   unique,
 } from "../../support/emulator-client";
 import { TEST_SECRET_KEY } from "../../support/emulator-process";
+import { serverActionId } from "../../support/server-action";
 
 // What an attacker probing every input finds: each answer is a clear 4xx problem (never a 500, an
 // HTML page or an empty body), and nothing is stored on refusal.
@@ -291,6 +292,35 @@ describe("paths and methods", () => {
         body: "[]",
       });
       expect(action.status).toBeLessThan(500);
+    },
+  );
+
+  it.each([
+    ["an empty body", ""],
+    ["a body that is not JSON", "[1,"],
+    ["JSON nested 3,000 levels deep", `${"[".repeat(3000)}${"]".repeat(3000)}`],
+  ])(
+    "refuses a server action posted with %s 400, where Next's decoder threw a 500",
+    async (_label, body) => {
+      const token = (await mintSession(emulator.url, { user_id: owner, organization_id: org }))
+        .token;
+      // Clerk's own action, which every page has.
+      const action = serverActionId(
+        "node_modules/@clerk/nextjs/dist/esm/app-router/server-actions.js",
+        "invalidateCacheAction",
+      );
+      const res = await fetch(`${app.url}/orgs/${orgSlug}`, {
+        method: "POST",
+        headers: {
+          authorization: `Bearer ${token}`,
+          "next-action": action,
+          accept: "text/x-component",
+          origin: app.url,
+          "content-type": "text/plain;charset=UTF-8",
+        },
+        body,
+      });
+      await expectProblem(res, 400);
     },
   );
 
