@@ -292,7 +292,7 @@ async function measureApp(databaseUrl: string): Promise<Measured> {
       layer("the projects query and its JSON (projects − me, session)", listSession, meSession),
       layer("a write instead of a read (POST − GET projects, API key)", create, listKey),
     ];
-    const farKey = `API key with ${farAway}: p50 ${fmt(remoteKey?.p50 ?? 0)} ms, ${((remoteKey?.p50 ?? 0) / (remoteSession?.p50 || 1)).toFixed(2)}× the session's (${fmt(remoteSession?.p50 ?? 0)} ms); ${(remoteKey?.clerkCalls ?? 0).toFixed(2)} Clerk calls per request.`;
+    const farKey = `API key with ${farAway}: p50 ${fmt(remoteKey?.p50 ?? 0)} ms, ${((remoteKey?.p50 ?? 0) / (remoteSession?.p50 || 1)).toFixed(2)}× the session's (${fmt(remoteSession?.p50 ?? 0)} ms); ${(remoteKey?.clerkCalls ?? 0).toFixed(3)} Clerk calls per request.`;
     return { rows, layers, farKey };
   } finally {
     await started?.stop();

@@ -9,7 +9,12 @@ import { forward, type RequestState, refuse } from "@/auth/gates/request-state";
 import { allowedMethods, type RouteAccess, routeRule } from "@/auth/route-table";
 import { serverEnv } from "@/env/server-env";
 import { problem } from "@/http/problem";
-import { clientAddressFrom, REQUEST_ID_HEADER, requestIdFrom } from "@/http/request-identity";
+import {
+  clientAddressFrom,
+  clientRequestIdFrom,
+  REQUEST_ID_HEADER,
+  serverRequestId,
+} from "@/http/request-identity";
 import { MAX_BODY_BYTES } from "@/http/request-input";
 import { constantSecurityHeaders, newNonce, securityHeaders } from "@/http/security-headers";
 
@@ -60,7 +65,8 @@ export default async function proxy(req: NextRequest, event: NextFetchEvent) {
     frontendApiOrigin: frontendApiOrigin(),
   };
   const state: RequestState = {
-    requestId: requestIdFrom(req.headers),
+    requestId: serverRequestId(),
+    clientRequestId: clientRequestIdFrom(req.headers),
     started: Date.now(),
     rule: routeRule(pathname),
     clientAddress: clientAddressFrom(req.headers, serverEnv().TRUSTED_PROXY_HOPS),
@@ -86,12 +92,11 @@ export default async function proxy(req: NextRequest, event: NextFetchEvent) {
 
 export const config = {
   matcher: [
-    // Everything but Next internals, static files (Clerk's recommended matcher) and the unproxied
-    // endpoints of the route table, which need no Clerk (tests/unit/app/proxy-matcher.test.ts
-    // holds the two together) ...
-    "/((?!_next|api/health$|api/webhooks/clerk$|\\.well-known/oauth-|[^?]*\\.(?:html?|css|js(?!on)|jpe?g|webp|png|gif|svg|ttf|woff2?|ico|csv|docx?|xlsx?|zip|webmanifest)).*)",
-    "/api/((?!health$|webhooks/clerk$).*)",
-    // ... and the Frontend API proxy, whose clerk-js and @clerk/ui bundles end in .js.
-    "/__clerk/(.*)",
+    // Everything but Next's internals, the app's own static files (metadata files in src/app:
+    // icon.svg) and the unproxied endpoints of the route table, which need no Clerk. Not "any
+    // path ending in a file extension", as Clerk's example matcher has it: a page's path can end
+    // in one (/orgs/acme.css), and would then render without the proxy, and without Clerk.
+    // tests/unit/app/proxy-matcher.test.ts holds this, the route table and the files together.
+    "/((?!_next/|icon\\.svg$|api/health$|api/webhooks/clerk$|\\.well-known/oauth-).*)",
   ],
 };

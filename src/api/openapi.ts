@@ -322,7 +322,10 @@ function requirement(op: ApiOperation): string {
   const session = permission
     ? `sessions need \`${permission}\` in the active organization`
     : "sessions need only membership of the active organization";
-  return `\n\nRequires: API keys need the scope \`${op.scope}\`; ${session}. In the personal workspace a session may do everything.`;
+  const oauth = permission
+    ? `OAuth access tokens need the scope \`${op.scope}\` granted and, in an organization, \`${permission}\` in the role of the user they act for`
+    : `OAuth access tokens need the scope \`${op.scope}\` granted`;
+  return `\n\nRequires: API keys need the scope \`${op.scope}\`; ${session}; ${oauth}. In the personal workspace a session may do everything.`;
 }
 
 function operationObject(op: ApiOperation): OpenApiOperation {

@@ -68,17 +68,38 @@ export async function grantOrganization(tokenId: string, token: string): Promise
   return remember(organizations, tokenId, body.org_id ?? null);
 }
 
-const applicationNames = new Map<string, string>();
+type Application = { id: string | null; name: string };
+const applications = new Map<string, Application>();
 
-// The OAuth application's name as people know it ("via <name>" in the activity log).
-export async function applicationName(clientId: string): Promise<string> {
-  const known = applicationNames.get(clientId);
+// The OAuth application of a client id (the Backend API names applications by their own id).
+async function application(clientId: string): Promise<Application> {
+  const known = applications.get(clientId);
   if (known) return known;
   const { data } = await clerkBackendApi((c) =>
     c.oauthApplications.list({ nameQuery: clientId, limit: 1 }),
   );
   const app = data.find((a) => a.clientId === clientId);
-  return remember(applicationNames, clientId, app?.name || clientId);
+  return remember(applications, clientId, { id: app?.id ?? null, name: app?.name || clientId });
+}
+
+// The OAuth application's name as people know it ("via <name>" in the activity log).
+export async function applicationName(clientId: string): Promise<string> {
+  return (await application(clientId)).name;
+}
+
+// Ends, at Clerk, the grant an opaque token belongs to: its access and refresh tokens. Best effort:
+// the app refuses the token anyway.
+export async function revokeGrant(clientId: string, token: string): Promise<void> {
+  try {
+    const { id } = await application(clientId);
+    if (id) {
+      await clerkBackendApi((c) =>
+        c.oauthApplications.revokeToken({ oauthApplicationId: id, token }),
+      );
+    }
+  } catch (err) {
+    console.warn("oauth: revoking a disconnected grant failed:", (err as Error).message);
+  }
 }
 
 // The user's role in the organization as synced from Clerk, or null once they left it.

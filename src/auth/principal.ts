@@ -4,11 +4,13 @@ import { verifyMachineToken } from "@/auth/credential-cache";
 import { CREDENTIAL_HEADER, openCredential } from "@/auth/credential-handoff";
 import { bearerOf, isOpaqueMachineToken, tokenTypeOf } from "@/auth/gates/credentials";
 import type { MachineIdentity, MachineVerification, OpaqueTokenType } from "@/auth/machine-tokens";
-import { applicationName, grantOrganization, memberRole } from "@/auth/oauth-grant";
+import { applicationName, grantOrganization, memberRole, revokeGrant } from "@/auth/oauth-grant";
 import { describeTokenTypes, type TokenType } from "@/auth/route-table";
 import { billingClaimsOf, type VerifiedJwt, verifySignedToken } from "@/auth/signed-tokens";
+import { database } from "@/db/client";
 import { type Problem, problem } from "@/http/problem";
 import { ServiceUnavailable } from "@/http/unavailable";
+import { recordConnectionUse } from "@/oauth-connections/connections";
 
 // Who is calling, one kind of principal per token type. People and the keys they create act in a
 // tenant: the active organization, or the user's personal workspace (their user id) when none is
@@ -159,12 +161,12 @@ export function principalOf(credential: VerifiedCredential): PrincipalResult {
 
 const UNAVAILABLE = "Credentials cannot be checked right now. Try again shortly.";
 
-function jwtClientId(token: string): string {
+// The claims of a JWT-format token the caller verified already.
+function jwtClaims(token: string): { client_id?: unknown } {
   try {
-    const claims = JSON.parse(Buffer.from(token.split(".")[1] ?? "", "base64url").toString("utf8"));
-    return typeof claims.client_id === "string" ? claims.client_id : "";
+    return JSON.parse(Buffer.from(token.split(".")[1] ?? "", "base64url").toString("utf8"));
   } catch {
-    return "";
+    return {};
   }
 }
 
@@ -176,7 +178,9 @@ async function oauthPrincipal(
   credential: OAuthCredential,
   token: string,
 ): Promise<PrincipalResult> {
-  const clientId = credential.clientId || jwtClientId(token);
+  const claims = token.startsWith("oat_") ? {} : jwtClaims(token);
+  const clientId =
+    credential.clientId || (typeof claims.client_id === "string" ? claims.client_id : "");
   try {
     const [orgId, appName] = await Promise.all([
       grantOrganization(credential.id, token),
@@ -189,6 +193,24 @@ async function oauthPrincipal(
         problem: problem(
           "forbidden",
           "The user who granted this token is no longer a member of its organization.",
+        ),
+      };
+    }
+    const connected = await recordConnectionUse(database().db, {
+      userId: credential.subject,
+      clientId,
+      appName,
+      organizationId: orgId,
+      scopes: credential.scopes,
+    });
+    if (!connected) {
+      // Its grant ends at Clerk too, refresh token included (an opaque token can be revoked).
+      if (token.startsWith("oat_")) await revokeGrant(clientId, token);
+      return {
+        ok: false,
+        problem: problem(
+          "unauthenticated",
+          `The user disconnected ${appName} in their settings (Connected apps); it acts for them again once they reconnect it there.`,
         ),
       };
     }

@@ -4,6 +4,7 @@ import {
   index,
   jsonb,
   pgTable,
+  primaryKey,
   text,
   timestamp,
   uniqueIndex,
@@ -166,6 +167,26 @@ export const usersRelations = relations(users, ({ many }) => ({
   memberships: many(organizationMemberships),
 }));
 
+// The third-party applications a user has connected to this app through Clerk's OAuth server, as
+// the app has seen them act (Clerk's APIs list no user's grants): one row per user and OAuth
+// client, written when one of its tokens is used. `revoked_at`: the user disconnected it in
+// settings; the app refuses that application's tokens issued before then (a new consent issues
+// new ones).
+export const oauthConnections = pgTable(
+  "oauth_connections",
+  {
+    userId: text("user_id").notNull(),
+    clientId: text("client_id").notNull(),
+    appName: text("app_name").notNull(),
+    organizationId: text("organization_id"),
+    scopes: text("scopes").array().notNull(),
+    connectedAt: timestamp("connected_at", { withTimezone: true }).notNull().defaultNow(),
+    lastUsedAt: timestamp("last_used_at", { withTimezone: true }).notNull().defaultNow(),
+    revokedAt: timestamp("revoked_at", { withTimezone: true }),
+  },
+  (t) => [primaryKey({ columns: [t.userId, t.clientId] })],
+);
+
 export const organizationsRelations = relations(organizations, ({ many }) => ({
   memberships: many(organizationMemberships),
 }));
@@ -187,3 +208,4 @@ export type NewProject = typeof projects.$inferInsert;
 export type AuditEvent = typeof auditEvents.$inferSelect;
 export type NewAuditEvent = typeof auditEvents.$inferInsert;
 export type SubscriptionItem = typeof subscriptionItems.$inferSelect;
+export type OAuthConnection = typeof oauthConnections.$inferSelect;

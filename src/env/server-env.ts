@@ -73,6 +73,17 @@ const ServerEnvSchema = z.object({
     .optional(),
   // How many reverse proxies (load balancers) in front of the app append to X-Forwarded-For: the
   // client address is the entry that many places from the right (src/http/request-identity.ts).
+  // The app's public origin: what redirects and Clerk's callbacks are built from, never the Host or
+  // X-Forwarded-Host a client sent (src/auth/gates/app-origin.ts). Default: where the launcher
+  // serves it, http://localhost:$PORT.
+  APP_URL: z
+    .url({
+      protocol: /^https?$/,
+      error: "must be the app's public origin, e.g. https://app.example.com",
+    })
+    .transform((url) => new URL(url).origin)
+    .optional(),
+  PORT: z.coerce.number().int().min(1).max(65_535).default(3000),
   TRUSTED_PROXY_HOPS: z.coerce
     .number({ error: "must be a whole number (0 when clients connect to the app directly)" })
     .int("must be a whole number (0 when clients connect to the app directly)")
@@ -81,7 +92,7 @@ const ServerEnvSchema = z.object({
     .default(0),
 });
 
-export type ServerEnv = z.infer<typeof ServerEnvSchema>;
+export type ServerEnv = Omit<z.infer<typeof ServerEnvSchema>, "APP_URL"> & { APP_URL: string };
 
 export class EnvError extends Error {}
 
@@ -90,7 +101,10 @@ export function parseServerEnv(source: Record<string, string | undefined>): Serv
     Object.entries(source).filter(([, v]) => v !== undefined && v !== ""),
   );
   const parsed = ServerEnvSchema.safeParse(present);
-  if (parsed.success) return parsed.data;
+  if (parsed.success) {
+    const env = parsed.data;
+    return { ...env, APP_URL: env.APP_URL ?? `http://localhost:${env.PORT}` };
+  }
   const lines = parsed.error.issues.map((i) => `  - ${i.path.join(".")} ${i.message}`);
   throw new EnvError(
     [

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { storableText, storableTimestamp } from "./storable";
 
 // Clerk Billing's webhook payloads (subscription.*, subscriptionItem.*, paymentAttempt.*) and its
 // Backend API subscription, reduced to what the app keeps: for each subscription item, which
@@ -7,12 +8,9 @@ import { z } from "zod";
 // `BillingSubscriptionItemEventPayload`, `PaymentAttemptEventPayload`). Plans are the
 // organizations' here: an item paid by a user (no `organization_id`) is left out.
 
-const text = z.string().transform((s) => s.replaceAll("\u0000", ""));
-const ms = z
-  .number()
-  .int()
-  .nonnegative()
-  .transform((n) => new Date(n));
+// Strings and timestamps as the database can store them (src/webhooks/storable.ts).
+const text = storableText;
+const ms = storableTimestamp;
 const id = text.pipe(z.string().min(1));
 // Clerk fills the payer's `organization_id` for organization payers only ("" or absent otherwise).
 const organizationIdOf = (payer: { organization_id?: string | null | undefined } | null) =>

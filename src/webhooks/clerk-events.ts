@@ -6,22 +6,15 @@ import {
   SubscriptionItemEventJson,
   type SubscriptionItemSnapshot,
 } from "./billing-events";
+import { storableText, storableTimestamp } from "./storable";
 
 // Clerk's events (and its Backend API objects, which have the same shapes) reduced to what this app
 // keeps, per Clerk's webhook specification (emulator/openapi/webhooks-2025-04-15.yml). Only the
 // fields used are checked; anything else Clerk adds is ignored, so new fields never break the sync.
 
-// Postgres text cannot hold U+0000. Clerk's data never should, but a signed event that did would
-// fail its transaction on every retry (Svix retries for a day and a half): it is stored without
-// that character instead.
-const text = z.string().transform((s) => s.replaceAll("\u0000", ""));
-
-// Clerk timestamps are milliseconds since the epoch.
-const timestamp = z
-  .number()
-  .int()
-  .nonnegative()
-  .transform((ms) => new Date(ms));
+// Strings and timestamps as the database can store them (src/webhooks/storable.ts).
+const text = storableText;
+const timestamp = storableTimestamp;
 // Clerk sends "" as well as null for "no image".
 const imageUrl = text.nullish().transform((url) => url || null);
 const id = text.pipe(z.string().min(1));
@@ -73,7 +66,7 @@ export const ClerkMembershipJson = z
       last_name: text.nullable(),
       image_url: imageUrl,
       // The user's primary email address or other identifier.
-      identifier: z.string().nullish(),
+      identifier: text.nullish(),
     }),
     updated_at: timestamp,
   })
@@ -103,10 +96,10 @@ export const ClerkInvitationJson = z
   .object({
     id,
     organization_id: id,
-    email_address: z.string(),
-    role: z.string(),
-    inviter_id: z.string().nullish(),
-    user_id: z.string().nullish(),
+    email_address: text,
+    role: text,
+    inviter_id: text.nullish(),
+    user_id: text.nullish(),
     updated_at: timestamp,
   })
   .transform((i) => ({

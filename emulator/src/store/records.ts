@@ -586,6 +586,8 @@ export type WebhookAttempt = {
   status: number | null;
   error: string | null;
   durationMs: number;
+  // The start of the endpoint's answer, as Svix's dashboard shows it (e.g. {"status":"rejected"}).
+  response?: string;
 };
 
 export type WebhookMessage = {

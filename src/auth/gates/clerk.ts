@@ -3,6 +3,7 @@ import type { NextFetchEvent, NextRequest } from "next/server";
 import { CLERK_TIMEOUT_MS, clerkUnavailable } from "@/auth/clerk-availability";
 import { serverEnv } from "@/env/server-env";
 import { DeadlineExceeded, withDeadline } from "@/http/deadline";
+import { asAppRequest } from "./app-origin";
 import { forward, type RequestState, unavailable } from "./request-state";
 
 // Clerk's middleware, run by the gates once they have decided that Clerk must be asked: under a
@@ -63,19 +64,23 @@ const clerk = clerkMiddleware(async (auth, req) => {
   return asked.then(auth, req, asked.state);
 }, clerkOptions);
 
+// `marksOutage`: whether Clerk not answering in time means its Backend API is down (what
+// clerk-availability.ts tracks), as it does when Clerk verifies a credential.
 export async function askClerk(
   req: NextRequest,
   event: NextFetchEvent,
   state: RequestState,
   then: AfterClerk,
+  { marksOutage = true }: { marksOutage?: boolean } = {},
 ): Promise<Response> {
-  pending.set(req, { state, then });
+  const asked = asAppRequest(req);
+  pending.set(asked, { state, then });
   try {
-    const work = (async () => clerk(req, event))();
-    return (await withDeadline(work, CLERK_TIMEOUT_MS, "Clerk")) ?? forward(req, state);
+    const work = (async () => clerk(asked, event))();
+    return (await withDeadline(work, CLERK_TIMEOUT_MS, "Clerk")) ?? forward(asked, state);
   } catch (err) {
     if (!(err instanceof DeadlineExceeded)) throw err;
-    clerkUnavailable(err.message);
+    if (marksOutage) clerkUnavailable(err.message);
     return unavailable(state);
   }
 }

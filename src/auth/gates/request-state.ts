@@ -2,7 +2,11 @@ import { NextResponse } from "next/server";
 import { CREDENTIAL_HEADER } from "@/auth/credential-handoff";
 import type { RouteRule } from "@/auth/route-table";
 import { type Problem, problem, problemResponse } from "@/http/problem";
-import { REQUEST_ID_HEADER, REQUEST_START_HEADER } from "@/http/request-identity";
+import {
+  CLIENT_REQUEST_ID_HEADER,
+  REQUEST_ID_HEADER,
+  REQUEST_START_HEADER,
+} from "@/http/request-identity";
 import { RETRY_AFTER_SECONDS, UNAVAILABLE_PAGE } from "@/http/unavailable-page";
 import { logger } from "@/observability/logger";
 import { type LimitState, rateLimitHeaders } from "@/rate-limit/limits";
@@ -12,6 +16,8 @@ import { type LimitState, rateLimitHeaders } from "@/rate-limit/limits";
 
 export type RequestState = {
   requestId: string;
+  // The client's own id for the request, if it sent a well-formed one: logged beside ours.
+  clientRequestId: string | null;
   started: number;
   rule: RouteRule;
   clientAddress: string | null;
@@ -31,6 +37,7 @@ export function refuse(
 ): Response {
   logger.info({
     request_id: state.requestId,
+    ...(state.clientRequestId && { client_request_id: state.clientRequestId }),
     route: state.rule.pattern,
     status: p.status,
     duration_ms: Date.now() - state.started,
@@ -82,6 +89,8 @@ export function forward(
 ): NextResponse {
   const request = new Headers(req.headers);
   request.set(REQUEST_ID_HEADER, state.requestId);
+  if (state.clientRequestId) request.set(CLIENT_REQUEST_ID_HEADER, state.clientRequestId);
+  else request.delete(CLIENT_REQUEST_ID_HEADER);
   request.set(REQUEST_START_HEADER, String(state.started));
   request.delete(CREDENTIAL_HEADER);
   if (state.handoff) request.set(CREDENTIAL_HEADER, state.handoff);

@@ -144,7 +144,7 @@ async function call(
   });
   if (problems.length > 0) throw new Error(problems.join("\n"));
   // biome-ignore lint/suspicious/noExplicitAny: response bodies are asserted field by field
-  return { status: res.status, body: body as any };
+  return { status: res.status, body: body as any, requestId: res.headers.get("x-request-id") };
 }
 
 type AuditEventJson = {
@@ -189,6 +189,7 @@ async function rowCount(tenantId: string): Promise<number> {
 
 // `next start` sees the test's own connection: the loopback address, in either family.
 const LOOPBACK = /^(127\.0\.0\.1|::1)$/;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 // The rows of the Activity page's table.
 function rowsIn(html: string): string[] {
@@ -203,12 +204,14 @@ async function page(path: string, token: string) {
 
 describe("project changes", () => {
   it("records an organization key's create, update and delete once each, with the key's id and name and the request", async () => {
-    const requestId = `audit-test-${unique("req")}`;
+    // The client's own id for its request: never the one audit rows record.
+    const clientId = `audit-test-${unique("req")}`;
     const created = await call("POST", "/api/v1/projects", {
       token: keyA.secret,
       body: { name: "Apollo", description: "To the moon" },
-      requestId,
+      requestId: clientId,
     });
+    expect(created.requestId).toMatch(UUID);
     const id = created.body.id;
     await call("PATCH", `/api/v1/projects/${id}`, {
       token: keyA.secret,
@@ -229,7 +232,7 @@ describe("project changes", () => {
       actor,
       target: { type: "project", id },
       changes: { name: "Apollo", description: "To the moon" },
-      request_id: requestId,
+      request_id: created.requestId,
       client_address: expect.stringMatching(LOOPBACK),
     });
     expect(events[1]).toMatchObject({ actor, changes: { description: null } });
@@ -252,7 +255,7 @@ describe("project changes", () => {
   it("records the dashboard's create and delete actions with the signed-in user and the request", async () => {
     const token = await session(alice, orgA.id);
     const name = unique("From the dashboard");
-    const requestId = `audit-action-${unique("req")}`;
+    const clientId = `audit-action-${unique("req")}`;
     const form = new FormData();
     form.append("name", name);
     form.append("description", "");
@@ -262,7 +265,7 @@ describe("project changes", () => {
       actionId: serverActionId("src/app/orgs/[slug]/actions.ts", "createProjectAction"),
       args: [orgA.slug, { status: "idle" }, form],
       token,
-      headers: { "x-request-id": requestId },
+      headers: { "x-request-id": clientId },
     });
     expect(state.status).toBe("created");
     const [project] = (await call("GET", "/api/v1/projects?limit=100", { token })).body.data.filter(
@@ -286,7 +289,8 @@ describe("project changes", () => {
         actor_id: alice,
         actor_name: "Alice",
         changes: { name, description: null },
-        request_id: requestId,
+        // The server's own id for the request, not the one the client sent.
+        request_id: expect.stringMatching(UUID),
         client_address: expect.stringMatching(LOOPBACK),
       },
       expect.objectContaining({ kind: "project.deleted", actor_id: alice, changes: { name } }),

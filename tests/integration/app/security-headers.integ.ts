@@ -132,7 +132,7 @@ describe("Clerk's Frontend API through the proxy", () => {
 });
 
 describe("request ids", () => {
-  it("answers with a request id, quotes it as the problem's instance, and keeps a well-formed incoming one", async () => {
+  it("answers with a request id of the server's own, quotes it as the problem's instance, and logs a client's well-formed one beside it", async () => {
     const fresh = await fetch(`${app.url}/api/v1/me`);
     const id = fresh.headers.get("x-request-id");
     expect(id).toMatch(/^[0-9a-f-]{36}$/);
@@ -141,7 +141,16 @@ describe("request ids", () => {
     const traced = await fetch(`${app.url}/api/v1/me`, {
       headers: { authorization: `Bearer ${key}`, "x-request-id": "lb-trace-0001" },
     });
-    expect(traced.headers.get("x-request-id")).toBe("lb-trace-0001");
+    const tracedId = traced.headers.get("x-request-id");
+    expect(tracedId).toMatch(/^[0-9a-f-]{36}$/);
+    await new Promise((r) => setTimeout(r, 300));
+    const logged = app
+      .output()
+      .split("\n")
+      .filter((l) => l.startsWith("{"))
+      .map((l) => JSON.parse(l))
+      .filter((l) => l.request_id === tracedId);
+    expect(logged).toEqual([expect.objectContaining({ client_request_id: "lb-trace-0001" })]);
 
     const forged = await fetch(`${app.url}/api/v1/me`, {
       headers: { "x-request-id": 'x"}, {"admin":true' },

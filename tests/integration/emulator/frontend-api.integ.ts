@@ -276,6 +276,20 @@ describe("Frontend API", () => {
       { redirect: "manual", headers: SKIP_BAPI_CONTRACT },
     );
     expect(open.status).toBe(400);
+    // Nor when the request names that origin itself: only the configured app origin (and loopback
+    // ones, as in development) are the app.
+    const spoofs: Record<string, string>[] = [
+      { origin: "https://evil.example" },
+      { "clerk-proxy-url": "https://evil.example/__clerk" },
+      { "x-forwarded-host": "evil.example" },
+    ];
+    for (const named of spoofs) {
+      const spoofed = await fetch(
+        `${emulator.frontendUrl}/v1/client/handshake?redirect_url=${encodeURIComponent("https://evil.example/")}`,
+        { redirect: "manual", headers: { ...SKIP_BAPI_CONTRACT, ...named } },
+      );
+      expect(spoofed.status, JSON.stringify(named)).toBe(400);
+    }
   });
 });
 

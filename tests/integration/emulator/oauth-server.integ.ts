@@ -315,6 +315,10 @@ describe("the OAuth 2.1 flow and token verification", () => {
       apiUrl: emulator.url,
     });
     expect(result.errors?.[0]?.message).toMatch(/not found/i);
+    // The inspect page shows the application and the user's grants.
+    const inspect = await (await fetch(`${emulator.url}/__emulator`)).text();
+    expect(inspect).toContain(app.name);
+    expect(inspect).toMatch(/OAuth grants \(consents\) <small>\(\d+\)/);
   });
 
   it("denies when the person declines, and refuses requests without PKCE", async () => {
