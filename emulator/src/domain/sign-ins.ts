@@ -12,7 +12,7 @@ import type {
   VerificationRecord,
 } from "../store/records";
 import { activeSessionsOf } from "./dev-browsers";
-import { isKnownDevice } from "./device-trust";
+import { deviceTrustContact, isKnownDevice } from "./device-trust";
 import { stripPhoneFormatting } from "./e164";
 import { checkCode, sendEmailCode } from "./email-codes";
 import { type LinkOutcome, sendEmailLink } from "./email-links";
@@ -418,7 +418,8 @@ async function passkeyAttempt(
 }
 
 // What a verified first factor leads to: the user's second factor if they have one; for a password
-// on a browser they never had a session on, Device Trust's emailed code; else the session.
+// on a browser they never had a session on, Device Trust's emailed (or texted) code, where the user
+// has an address or number to receive it; else the session.
 function afterFirstFactor(ctx: Ctx, client: ClientRecord, signIn: SignInRecord): SignInRecord {
   const user = userOf(ctx, signIn);
   if (twoFactorEnabled(user)) {
@@ -426,7 +427,8 @@ function afterFirstFactor(ctx: Ctx, client: ClientRecord, signIn: SignInRecord):
   } else if (
     signIn.firstFactorVerification?.strategy === "password" &&
     offeredSettings(ctx.core).requirements.device_trust &&
-    !isKnownDevice(ctx.core, client, user.id)
+    !isKnownDevice(ctx.core, client, user.id) &&
+    deviceTrustContact(user) !== null
   ) {
     signIn.status = "needs_client_trust";
   } else {

@@ -1,7 +1,7 @@
 import type { Core } from "../core";
 import { describeAddress } from "../domain/client-location";
 import { activeSessionsOf } from "../domain/dev-browsers";
-import { isKnownDevice } from "../domain/device-trust";
+import { deviceTrustContact, isKnownDevice } from "../domain/device-trust";
 import { offeredSettings } from "../domain/instance-settings";
 import { invitationStatus, pendingInvitationsCount } from "../domain/invitations";
 import { membershipRole, membershipsOfUser } from "../domain/memberships";
@@ -330,20 +330,25 @@ function supportedSecondFactors(signIn: SignInRecord, user: UserRecord | undefin
     ];
   }
   if (signIn.status === "needs_client_trust") {
-    const email = primaryEmailOf(user);
-    const phone = user.phoneNumbers.find((p) => p.id === user.primaryPhoneNumberId);
-    if (email) {
+    const contact = deviceTrustContact(user);
+    if (contact && "email" in contact) {
       return [
         {
           strategy: "email_code",
-          email_address_id: email.id,
-          safe_identifier: email.emailAddress,
+          email_address_id: contact.email.id,
+          safe_identifier: contact.email.emailAddress,
           primary: true,
         },
       ];
     }
-    return phone
-      ? [{ strategy: "phone_code", phone_number_id: phone.id, safe_identifier: phone.phoneNumber }]
+    return contact
+      ? [
+          {
+            strategy: "phone_code",
+            phone_number_id: contact.phone.id,
+            safe_identifier: contact.phone.phoneNumber,
+          },
+        ]
       : [];
   }
   return null;

@@ -1,11 +1,11 @@
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { type AppProcess, startApp } from "../../support/app-process";
-import { clerkFor, emulatorRequest, mintSession, unique } from "../../support/emulator-client";
+import { beforeAll, describe, expect, it } from "vitest";
+import { appStack } from "../../support/app-stack";
 import {
-  type EmulatorProcess,
-  removeDataDir,
-  startEmulatorProcess,
-} from "../../support/emulator-process";
+  emulatorRequest,
+  mintSession,
+  subscribeOrganization,
+  unique,
+} from "../../support/emulator-client";
 import { callServerAction, serverActionId } from "../../support/server-action";
 
 // The app's sensitive actions (src/auth/authorize.ts: creating and revoking API keys, deleting a
@@ -15,27 +15,19 @@ import { callServerAction, serverActionId } from "../../support/server-action";
 // changes; an API key is held to its scopes only. The browser's side (Clerk's modal, the retry) is
 // the end-to-end suite's.
 
-let emulator: EmulatorProcess;
-let app: AppProcess;
-let clerk: ReturnType<typeof clerkFor>;
+const { app, emulator, clerk } = appStack();
 let admin: string;
 let org: { id: string; slug: string };
 
 beforeAll(async () => {
-  emulator = await startEmulatorProcess();
-  clerk = clerkFor(emulator.url);
-  app = await startApp({ emulator, databaseUrl: inject("databaseUrl") });
   admin = (await clerk.users.createUser({ emailAddress: [`${unique("admin")}@example.com`] })).id;
   const created = await clerk.organizations.createOrganization({
-    name: "Reverify Org",
+    name: unique("Reverify Org"),
     createdBy: admin,
   });
   org = { id: created.id, slug: created.slug };
-});
-afterAll(async () => {
-  await app?.stop();
-  await emulator?.stop();
-  if (emulator) removeDataDir(emulator.dataDir);
+  // On a paid plan: organization API keys and the project limit are not under test here.
+  await subscribeOrganization(emulator.url, org.id, "team");
 });
 
 const REVERIFICATION_ERROR = {

@@ -10,6 +10,7 @@ import {
   TEST_SECRET_KEY,
 } from "../../support/emulator-process";
 import { type FapiBrowser, fapiBrowser, SKIP_BAPI_CONTRACT } from "../../support/fapi-browser";
+import { signInWithPassword } from "../../support/fapi-sign-in";
 import { FAPI_SPEC, loadContract } from "../../support/openapi-contract";
 
 // Clerk's OAuth server in the emulator: OAuth applications and access-token verification through
@@ -94,12 +95,7 @@ async function signedInBrowser(): Promise<{ b: FapiBrowser; userId: string; orgI
     createdBy: user.id,
   });
   const b = await fapiBrowser(emulator.frontendUrl);
-  const signIn = await b.call("POST", "/v1/client/sign_ins", {
-    identifier: email,
-    password: PASSWORD,
-    strategy: "password",
-  });
-  expect(signIn.body.response.status).toBe("complete");
+  await signInWithPassword(b, emulator.url, email, PASSWORD);
   return { b, userId: user.id, orgId: org.id };
 }
 
