@@ -126,6 +126,26 @@ export function uniqueEmail(label: string) {
   return `${label}-${Date.now().toString(36)}${Math.floor(Math.random() * 1e4)}+clerk_test@example.com`;
 }
 
+// Emulator-only helpers (not Clerk), under /__emulator on the suite's emulator with its secret key.
+export async function emulatorHelper(path: string, body: unknown): Promise<unknown> {
+  const res = await fetch(`${EMULATOR_URL}/__emulator/${path}`, {
+    method: "POST",
+    headers: {
+      authorization: `Bearer ${EMULATOR_DEFAULTS.secretKey}`,
+      "content-type": "application/json",
+    },
+    body: JSON.stringify(body),
+  });
+  expect(res.status, `POST /__emulator/${path}`).toBe(200);
+  return res.json();
+}
+
+// The organization on the Team plan (organization API keys, the audit log), as its admin would
+// subscribe it in the checkout drawer, for tests whose subject is not billing.
+export async function onTeamPlan(organizationId: string) {
+  await emulatorHelper(`billing/organizations/${organizationId}/subscription`, { plan: "team" });
+}
+
 // An organization of the demo admin's own, so the tests leave the seeded Acme alone.
 export async function demoOrganization(name: string) {
   const [demo] = (await clerk.users.getUserList({ emailAddress: [DEMO.email] })).data;

@@ -1,6 +1,13 @@
-import { EMULATOR_DEFAULTS } from "../../emulator/src/config";
-import { clerk, expect, SCREENSHOTS, signInAndOpen, test, uniqueEmail } from "./fixtures";
-import { EMULATOR_URL } from "./ports";
+import {
+  clerk,
+  emulatorHelper,
+  expect,
+  onTeamPlan,
+  SCREENSHOTS,
+  signInAndOpen,
+  test,
+  uniqueEmail,
+} from "./fixtures";
 
 // Creating an API key is a sensitive action (src/auth/authorize.ts): a session that last verified
 // the user more than 10 minutes ago is asked to verify again, in Clerk's own modal opened by
@@ -18,6 +25,8 @@ test("asks for the password again before creating a key in a session verified 11
     name: `Sensitive ${Date.now().toString(36)}`,
     createdBy: user.id,
   });
+  // On a plan with organization API keys: the plan is not under test here.
+  await onTeamPlan(org.id);
   await signInAndOpen(page, { email, password: PASSWORD }, `/orgs/${org.slug}/settings/api-keys`);
   const project = await page.request.post("/api/v1/projects", { data: { name: "Keep me" } });
   expect(project.status()).toBe(201);
@@ -27,18 +36,7 @@ test("asks for the password again before creating a key in a session verified 11
   const sessionId = await page.evaluate(
     () => (window as unknown as { Clerk: { session: { id: string } } }).Clerk.session.id,
   );
-  const aged = await fetch(
-    `${EMULATOR_URL}/__emulator/sessions/${sessionId}/factor_verification_age`,
-    {
-      method: "POST",
-      headers: {
-        authorization: `Bearer ${EMULATOR_DEFAULTS.secretKey}`,
-        "content-type": "application/json",
-      },
-      body: JSON.stringify({ minutes: 11 }),
-    },
-  );
-  expect(aged.status).toBe(200);
+  await emulatorHelper(`sessions/${sessionId}/factor_verification_age`, { minutes: 11 });
   await page.evaluate(() =>
     (
       window as unknown as {
