@@ -23,6 +23,7 @@ import {
   usesDefaultSecrets,
 } from "./lib/clerk-wiring";
 import { type EmbeddedPostgres, startEmbeddedPostgres } from "./lib/embedded-postgres";
+import { completeStandalone } from "./lib/standalone";
 
 type Mode = "dev" | "build" | "start";
 const mode = process.argv[2] as Mode;
@@ -210,7 +211,10 @@ async function main() {
   // `build` only needs the public values inlined into the bundle; it starts nothing.
   if (mode === "build") {
     const build = startChild("next", process.execPath, [nextBin, "build"], env);
-    process.exit((await build.exited) ?? 1);
+    const code = (await build.exited) ?? 1;
+    // No standalone output on Vercel (next.config.ts).
+    if (code === 0 && !process.env.VERCEL) await completeStandalone(ROOT);
+    process.exit(code);
   }
 
   if (clerk === "emulator") {

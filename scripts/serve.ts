@@ -18,7 +18,9 @@
 // Usage: node --import tsx scripts/serve.ts dev|start (PORT, HOST; the app's variables in the
 // environment)
 import { randomUUID } from "node:crypto";
+import { readFileSync } from "node:fs";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import path from "node:path";
 import type { Duplex } from "node:stream";
 import next from "next";
 import { RESPONSE_DEADLINE_MS, serveThroughFrontDoor } from "./lib/front-door";
@@ -76,7 +78,17 @@ function refuseConnect(req: IncomingMessage, socket: Duplex) {
   );
 }
 
+// A production build runs with the configuration it was built with, as Next's own standalone
+// server runs it: the build wrote it out, and the standalone folder (scripts/lib/standalone.ts)
+// has no next.config.ts to read.
+function loadBuiltConfig(dir: string) {
+  const files = path.join(dir, ".next", "required-server-files.json");
+  const { config } = JSON.parse(readFileSync(files, "utf8")) as { config: unknown };
+  process.env.__NEXT_PRIVATE_STANDALONE_CONFIG = JSON.stringify(config);
+}
+
 async function main() {
+  if (!dev) loadBuiltConfig(process.cwd());
   // `hostname` is the name Next builds request URLs with, not where it listens: Clerk rewrites
   // each request to its own URL on that name, and Next would proxy a rewrite to any other name
   // over HTTP as if it were another site.

@@ -24,6 +24,8 @@ export type AppStack = {
   // With several instances: them, behind their balancer (at `appUrl`).
   instances?: Instances;
   emulatorUrl: string;
+  // The emulator's process (for a test that freezes it: SIGSTOP).
+  emulatorPid: () => number;
   // Restarts the emulator (same data, same ports) answering after `ms` (EMULATOR_LATENCY_MS):
   // a Clerk that far away.
   setClerkLatency: (ms: number) => Promise<void>;
@@ -138,6 +140,7 @@ export async function startAppStack(options: {
       appPid,
       instances,
       emulatorUrl,
+      emulatorPid: () => emulator?.pid ?? 0,
       setClerkLatency,
       sessionToken,
       readKey: READ_KEY,

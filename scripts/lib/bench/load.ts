@@ -15,6 +15,8 @@ export type Load = {
   headerSets?: Record<string, string>[];
   // One path per request, in turn, on `url`'s origin.
   paths?: string[];
+  // Each answer as it comes: its status and how long it took (ms).
+  onResponse?: (status: number, ms: number) => void;
 };
 
 // `requests`: answered in time; `sent` also counts those still in flight when time ran out (the
@@ -84,6 +86,10 @@ export function startLoad(load: Load): {
     instance = autocannon(options, (err, result) =>
       err ? reject(err) : resolve(outcomeOf(result)),
     );
+    if (load.onResponse) {
+      const onResponse = load.onResponse;
+      instance.on("response", (_client, status, _bytes, ms) => onResponse(status, ms));
+    }
   });
   return {
     outcome,
@@ -111,6 +117,28 @@ function outcomeOf(result: autocannon.Result): LoadOutcome {
     non2xx: result.non2xx,
     errors: result.errors,
     timeouts: result.timeouts,
+  };
+}
+
+// Loads run side by side, as one: statuses and counts summed.
+export function mergeOutcomes(outcomes: LoadOutcome[]): LoadOutcome {
+  const statuses: Record<string, number> = {};
+  for (const o of outcomes)
+    for (const [status, count] of Object.entries(o.statuses))
+      statuses[status] = (statuses[status] ?? 0) + count;
+  const sum = (pick: (o: LoadOutcome) => number) => outcomes.reduce((t, o) => t + pick(o), 0);
+  return {
+    requests: sum((o) => o.requests),
+    sent: sum((o) => o.sent),
+    perSecond: sum((o) => o.perSecond),
+    // The slower half's percentiles: a conservative figure for the mix.
+    p50: Math.max(...outcomes.map((o) => o.p50)),
+    p99: Math.max(...outcomes.map((o) => o.p99)),
+    max: Math.max(...outcomes.map((o) => o.max)),
+    statuses,
+    non2xx: sum((o) => o.non2xx),
+    errors: sum((o) => o.errors),
+    timeouts: sum((o) => o.timeouts),
   };
 }
 

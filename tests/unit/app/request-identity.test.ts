@@ -39,3 +39,43 @@ describe("request identity", () => {
     expect(clientAddressFrom(headers({ "x-forwarded-for": "10.0.0.2" }), 3)).toBe("10.0.0.2");
   });
 });
+
+// What each hop in front of the app does to X-Forwarded-For, and the TRUSTED_PROXY_HOPS the README
+// ("Deploying") gives each platform: the address taken is the client's, whatever it forged.
+describe("the client address on each platform", () => {
+  const client = "198.51.100.4";
+  const forged = "6.6.6.6";
+  // A proxy that appends the address its request came from, as scripts/serve.ts, nginx
+  // ($proxy_add_x_forwarded_for) and cloud load balancers do.
+  const appends = (xff: string | null, peer: string) => (xff ? `${xff}, ${peer}` : peer);
+  const address = (xff: string, hops: number) =>
+    clientAddressFrom(headers({ "x-forwarded-for": xff }), hops);
+
+  it("npm start or the container, clients connecting to it directly: TRUSTED_PROXY_HOPS=0", () => {
+    expect(address(appends(forged, client), 0)).toBe(client);
+    expect(address(appends(null, client), 0)).toBe(client);
+  });
+
+  it("the container behind one load balancer: TRUSTED_PROXY_HOPS=1", () => {
+    const balancer = "10.0.0.2";
+    expect(address(appends(appends(forged, client), balancer), 1)).toBe(client);
+    expect(address(appends(appends(null, client), balancer), 1)).toBe(client);
+  });
+
+  it("behind a CDN and a load balancer, both appending: TRUSTED_PROXY_HOPS=2", () => {
+    const cdn = "203.0.113.50";
+    const balancer = "10.0.0.2";
+    expect(address(appends(appends(appends(forged, client), cdn), balancer), 2)).toBe(client);
+  });
+
+  it("Vercel, which replaces X-Forwarded-For with the client's address (no serve.ts): TRUSTED_PROXY_HOPS=0", () => {
+    // What the client sent is dropped at Vercel's edge; the function sees its address alone.
+    expect(address(client, 0)).toBe(client);
+  });
+
+  it("a hop too many would hand the choice to the client; a hop too few names a proxy", () => {
+    const balancer = "10.0.0.2";
+    expect(address(appends(appends(forged, client), balancer), 2)).toBe(forged);
+    expect(address(appends(appends(forged, client), balancer), 0)).toBe(balancer);
+  });
+});
