@@ -5,6 +5,11 @@ import { securityHeaders } from "./src/http/security-headers";
 export default function nextConfig(phase: string): NextConfig {
   return {
     poweredByHeader: false,
+    // .next/standalone: the server and only the files it needs, for a container
+    // (scripts/lib/standalone.ts adds the rest; README "Deploying"). Not on Vercel (which sets
+    // VERCEL=1 as it builds): it packages the app itself, and Next 16.3+ fails that build with
+    // standalone output (vercel/next.js#96646).
+    output: process.env.VERCEL ? undefined : "standalone",
     experimental: {
       // What Next buffers of a request body for the proxy: the proxy refuses larger declared
       // bodies (src/proxy.ts), and this bounds what a body without a declared length can make it

@@ -4,7 +4,7 @@ import declared from "./billing-plans.json" with { type: "json" };
 // The organization plans of Clerk Billing, declared once in billing-plans.json: the emulator
 // seeds a fresh instance from it, `npm run clerk:configure` checks a Clerk instance against it
 // (plans and features are created in the Dashboard: Clerk's Backend API cannot), and the app reads
-// it, bundled, to know which plans unlock what (src/auth/plan-limits.ts). Clerk knows a plan's features and
+// it, bundled, to know which plans unlock what (src/auth/authorize.ts). Clerk knows a plan's features and
 // its seat limit; `limits` are the app's own numbers per plan, which Clerk never sees.
 
 // Clerk's slugs: lowercase letters, digits and underscores.
@@ -35,7 +35,8 @@ const PlanSchema = z
     features: z.array(z.string()),
     limits: z
       .object({
-        projects: z.number().int().min(0),
+        // null: no limit.
+        projects: z.number().int().min(0).nullable(),
         api_requests_per_minute: z.number().int().min(1),
       })
       .strict(),

@@ -20,8 +20,10 @@ import {
   DEV_APP_MACHINE_SECRET,
   DEV_SEED,
   emulatorEnv,
+  usesDefaultSecrets,
 } from "./lib/clerk-wiring";
 import { type EmbeddedPostgres, startEmbeddedPostgres } from "./lib/embedded-postgres";
+import { completeStandalone } from "./lib/standalone";
 
 type Mode = "dev" | "build" | "start";
 const mode = process.argv[2] as Mode;
@@ -35,7 +37,11 @@ nextEnv.loadEnvConfig(ROOT, mode === "dev");
 // Next's anonymous telemetry phones home; this app runs offline unless told otherwise.
 const env: NodeJS.ProcessEnv = { NEXT_TELEMETRY_DISABLED: "1", ...process.env };
 const port = Number(env.PORT ?? 3000);
-const appOrigin = `http://localhost:${port}`;
+// Where this machine reaches the app, and its public origin (APP_URL, the same by default): what
+// the app builds redirects from and the emulator's allowed origin.
+const localOrigin = `http://localhost:${port}`;
+const appOrigin =
+  env.APP_URL && URL.canParse(env.APP_URL) ? new URL(env.APP_URL).origin : localOrigin;
 const emulatorPort = Number(env.EMULATOR_PORT ?? 4010);
 const emulatorFrontendPort = Number(env.EMULATOR_FRONTEND_PORT ?? emulatorPort + 1);
 const embeddedDbPort = Number(env.EMBEDDED_DB_PORT ?? 54320);
@@ -93,7 +99,7 @@ async function syncFromEmulator(apiUrl: string, databaseUrl: string) {
 // delivery log has no failed attempts: the route is compiled (in dev, on its first request) by
 // asking it for a method it refuses, then the held deliveries go out.
 async function releaseWebhooks(emulatorUrl: string, next: Child) {
-  await waitForHttp(`${appOrigin}/api/webhooks/clerk`, 120_000, next, {
+  await waitForHttp(`${localOrigin}/api/webhooks/clerk`, 120_000, next, {
     anyStatus: true,
     attemptTimeoutMs: 30_000,
   });
@@ -150,12 +156,32 @@ async function validSeedLogins(
 function listenHost(clerk: ClerkMode): string | undefined {
   if (env.HOST) {
     if (clerk === "emulator" && !["127.0.0.1", "::1", "localhost"].includes(env.HOST)) {
+      const defaults = usesDefaultSecrets(env);
       console.warn(
         [
           "",
           `  WARNING: HOST=${env.HOST}: the app and its Clerk emulator are reachable from other`,
           "  machines. The emulator is a development tool: anyone who can reach the app can sign up,",
           "  and the emulator's data (users, sessions, API keys) is only as safe as that network.",
+          ...(defaults.webhook
+            ? [
+                "  CLERK_WEBHOOK_SIGNING_SECRET is the emulator's documented default: anyone who can",
+                "  reach the app can sign Clerk webhooks it trusts, and create, change or delete its",
+                "  users and organizations with them.",
+              ]
+            : []),
+          ...(defaults.secretKey
+            ? [
+                "  CLERK_SECRET_KEY is the emulator's documented default: whoever reaches its Backend",
+                "  API (on 127.0.0.1 unless EMULATOR_HOST says otherwise; never through the app) can",
+                "  read and change everything in it, and mint API keys.",
+              ]
+            : []),
+          ...(defaults.webhook || defaults.secretKey
+            ? [
+                "  Set them to secrets of your own (the emulator takes them from the same variables).",
+              ]
+            : []),
           "",
         ].join("\n"),
       );
@@ -185,7 +211,10 @@ async function main() {
   // `build` only needs the public values inlined into the bundle; it starts nothing.
   if (mode === "build") {
     const build = startChild("next", process.execPath, [nextBin, "build"], env);
-    process.exit((await build.exited) ?? 1);
+    const code = (await build.exited) ?? 1;
+    // No standalone output on Vercel (next.config.ts).
+    if (code === 0 && !process.env.VERCEL) await completeStandalone(ROOT);
+    process.exit(code);
   }
 
   if (clerk === "emulator") {
@@ -203,6 +232,7 @@ async function main() {
           port: emulatorPort,
           frontendPort: emulatorFrontendPort,
           appOrigin,
+          localOrigin,
           dataDir: path.join(dataDir, "emulator"),
           seed,
           secretKey: env.CLERK_SECRET_KEY as string,
@@ -244,7 +274,7 @@ async function main() {
     HOST: host ?? "",
   });
   supervise(next);
-  await waitForHttp(`${appOrigin}/api/health`, 180_000, next);
+  await waitForHttp(`${localOrigin}/api/health`, 180_000, next);
   if (clerk === "emulator") await releaseWebhooks(emulatorUrl, next);
 
   const lines = [

@@ -14,10 +14,16 @@
 // - What else each request gets around Next's handler (503 instead of a 500 for a service that did
 //   not answer, a deadline on every answer, no `x-middleware-*` headers out, no absolute-form
 //   request lines in): scripts/lib/front-door.ts.
+// - SIGTERM (a deploy replacing this instance) stops it gracefully: no new connection is accepted
+//   (a load balancer's next connection and health check find it gone), the requests in flight
+//   are answered, each with `Connection: close`, idle connections are closed, and the process
+//   exits once none is left, or after DRAIN_MS whatever remains.
 // Usage: node --import tsx scripts/serve.ts dev|start (PORT, HOST; the app's variables in the
 // environment)
 import { randomUUID } from "node:crypto";
+import { readFileSync } from "node:fs";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import path from "node:path";
 import type { Duplex } from "node:stream";
 import next from "next";
 import { RESPONSE_DEADLINE_MS, serveThroughFrontDoor } from "./lib/front-door";
@@ -32,6 +38,9 @@ const host = process.env.HOST || undefined;
 const ALLOW = "GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS";
 // RFC 9110's recommended minimum, and twice it (a redirect's two copies) fits in 16 KiB.
 const MAX_REQUEST_TARGET = 8_000;
+
+// Longer than any answer may take (the front door answers 503 after RESPONSE_DEADLINE_MS).
+const DRAIN_MS = RESPONSE_DEADLINE_MS + 1_000;
 
 function methodNotAllowedBody(method: string | undefined, requestId: string): string {
   return JSON.stringify({
@@ -95,7 +104,17 @@ function refuseConnect(req: IncomingMessage, socket: Duplex) {
   );
 }
 
+// A production build runs with the configuration it was built with, as Next's own standalone
+// server runs it: the build wrote it out, and the standalone folder (scripts/lib/standalone.ts)
+// has no next.config.ts to read.
+function loadBuiltConfig(dir: string) {
+  const files = path.join(dir, ".next", "required-server-files.json");
+  const { config } = JSON.parse(readFileSync(files, "utf8")) as { config: unknown };
+  process.env.__NEXT_PRIVATE_STANDALONE_CONFIG = JSON.stringify(config);
+}
+
 async function main() {
+  if (!dev) loadBuiltConfig(process.cwd());
   // `hostname` is the name Next builds request URLs with, not where it listens: Clerk rewrites
   // each request to its own URL on that name, and Next would proxy a rewrite to any other name
   // over HTTP as if it were another site.
@@ -109,7 +128,19 @@ async function main() {
   });
   await app.prepare();
   const handle = app.getRequestHandler();
+  // The answers not yet begun, to close their connections once answered when the server stops.
+  const pending = new Set<ServerResponse>();
+  let stopping = false;
   const server = createServer((req, res) => {
+    if (stopping) res.shouldKeepAlive = false;
+    else {
+      pending.add(res);
+      res.once("close", () => {
+        pending.delete(res);
+        // Its connection may be idle now: while stopping, none is kept.
+        if (stopping) setImmediate(() => server.closeIdleConnections());
+      });
+    }
     if (UNREPRESENTABLE_METHODS.has(req.method ?? "")) return methodNotAllowed(req, res);
     if ((req.url ?? "").length > MAX_REQUEST_TARGET) return uriTooLong(res);
     const peer = req.socket.remoteAddress;
@@ -132,8 +163,20 @@ async function main() {
     console.log(`serve: listening on ${host ?? "every interface"}, port ${port}`);
   });
   const stop = () => {
-    server.close(() => process.exit(0));
-    setTimeout(() => process.exit(0), 5_000).unref();
+    if (stopping) return;
+    stopping = true;
+    const started = Date.now();
+    for (const res of pending) if (!res.headersSent) res.shouldKeepAlive = false;
+    console.log(`serve: stopping; answering ${pending.size} request(s) in flight`);
+    server.close(() => {
+      console.log(`serve: stopped after ${Date.now() - started} ms`);
+      process.exit(0);
+    });
+    server.closeIdleConnections();
+    setTimeout(() => {
+      console.log(`serve: ${pending.size} request(s) unanswered after ${DRAIN_MS} ms; exiting`);
+      process.exit(0);
+    }, DRAIN_MS).unref();
   };
   process.once("SIGTERM", stop);
   process.once("SIGINT", stop);

@@ -2,16 +2,17 @@ import { markUnavailable } from "@/http/front-door";
 import { unavailableService } from "@/http/unavailable";
 
 // Runs once when the Next server starts: a bad environment stops it with a clear message instead
-// of failing on the first request, the rate limits' store is connected, and Clerk's signing keys
-// are fetched, so sessions are verified from the first request on and through a Clerk outage that
-// begins after the start.
+// of failing on the first request, the store of the rate limits and verified API keys is
+// connected, and Clerk's signing keys are fetched, so sessions are verified from the first request
+// on and through a Clerk outage that begins after the start.
 export async function register() {
   if (process.env.NEXT_RUNTIME === "nodejs") {
     const { serverEnv } = await import("@/env/server-env");
     serverEnv();
     const { prepareRateLimits } = await import("@/rate-limit/limits");
     const { prepareSigningKeys } = await import("@/auth/signing-keys");
-    await Promise.all([prepareRateLimits(), prepareSigningKeys()]);
+    const { prepareCredentialCache } = await import("@/auth/credential-cache");
+    await Promise.all([prepareRateLimits(), prepareSigningKeys(), prepareCredentialCache()]);
   }
 }
 

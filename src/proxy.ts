@@ -1,15 +1,22 @@
 import type { NextFetchEvent, NextRequest } from "next/server";
+import { OAUTH_CONSENT_PATH } from "@/app/oauth/consent/consent-path";
 import { apiGate } from "@/auth/gates/api-gate";
 import { frontendApiOrigin } from "@/auth/gates/clerk";
 import { frontendApiGate } from "@/auth/gates/frontend-api-gate";
+import { mcpGate } from "@/auth/gates/mcp-gate";
 import { pageGate } from "@/auth/gates/page-gate";
 import { forward, type RequestState, refuse } from "@/auth/gates/request-state";
 import { allowedMethods, type RouteAccess, routeRule } from "@/auth/route-table";
 import { serverEnv } from "@/env/server-env";
 import { problem } from "@/http/problem";
-import { clientAddressFrom, REQUEST_ID_HEADER, requestIdFrom } from "@/http/request-identity";
+import {
+  clientAddressFrom,
+  clientRequestIdFrom,
+  REQUEST_ID_HEADER,
+  serverRequestId,
+} from "@/http/request-identity";
 import { MAX_BODY_BYTES } from "@/http/request-input";
-import { newNonce, securityHeaders } from "@/http/security-headers";
+import { constantSecurityHeaders, newNonce, securityHeaders } from "@/http/security-headers";
 
 // Every request the matcher below lets in passes here: the route table (src/auth/route-table.ts)
 // says what kind of route it is, and that kind's gate (src/auth/gates/) decides who may pass,
@@ -22,6 +29,7 @@ const GATES: Record<RouteAccess["kind"], Gate> = {
   public: pageGate,
   "signed-in-page": pageGate,
   api: apiGate,
+  mcp: mcpGate,
   "clerk-frontend-api": frontendApiGate,
   // Left out of the matcher; should one get here, it needs nothing from the proxy.
   unproxied: async (req, _event, state) => forward(req, state),
@@ -50,34 +58,45 @@ function refusedUpFront(req: NextRequest, state: RequestState): Response | null 
 
 export default async function proxy(req: NextRequest, event: NextFetchEvent) {
   const { pathname } = req.nextUrl;
-  const page = !pathname.startsWith("/api/") && !pathname.startsWith("/__clerk/");
+  const page =
+    !pathname.startsWith("/api/") && !pathname.startsWith("/__clerk/") && pathname !== "/mcp";
+  const security = {
+    production: process.env.NODE_ENV === "production",
+    frontendApiOrigin: frontendApiOrigin(),
+  };
   const state: RequestState = {
-    requestId: requestIdFrom(req.headers),
+    requestId: serverRequestId(),
+    clientRequestId: clientRequestIdFrom(req.headers),
     started: Date.now(),
     rule: routeRule(pathname),
     clientAddress: clientAddressFrom(req.headers, serverEnv().TRUSTED_PROXY_HOPS),
-    security: securityHeaders({
-      nonce: page ? newNonce() : null,
-      production: process.env.NODE_ENV === "production",
-      frontendApiOrigin: frontendApiOrigin(),
-    }),
+    // A page's CSP carries its own nonce; every other answer's headers are the same each time.
+    security: page
+      ? securityHeaders({
+          ...security,
+          nonce: newNonce(),
+          formLeavesOrigin: pathname === OAUTH_CONSENT_PATH,
+        })
+      : constantSecurityHeaders(security),
     credentialPresented: false,
   };
   const res =
     refusedUpFront(req, state) ?? (await GATES[state.rule.access.kind](req, event, state));
-  for (const [name, value] of state.security) res.headers.set(name, value);
+  // What the proxy lets through to anything but a page gets next.config.ts's headers, which are
+  // these; a page needs its own CSP (its nonce), and the proxy's own answers need them all.
+  const forwarded = res.headers.get("x-middleware-next") === "1";
+  if (page || !forwarded) for (const [name, value] of state.security) res.headers.set(name, value);
   res.headers.set(REQUEST_ID_HEADER, state.requestId);
   return res;
 }
 
 export const config = {
   matcher: [
-    // Everything but Next internals, static files (Clerk's recommended matcher) and the unproxied
-    // endpoints of the route table, which need no Clerk (tests/unit/app/proxy-matcher.test.ts
-    // holds the two together) ...
-    "/((?!_next|api/health$|api/webhooks/clerk$|[^?]*\\.(?:html?|css|js(?!on)|jpe?g|webp|png|gif|svg|ttf|woff2?|ico|csv|docx?|xlsx?|zip|webmanifest)).*)",
-    "/api/((?!health$|webhooks/clerk$).*)",
-    // ... and the Frontend API proxy, whose clerk-js and @clerk/ui bundles end in .js.
-    "/__clerk/(.*)",
+    // Everything but Next's internals, the app's own static files (metadata files in src/app:
+    // icon.svg) and the unproxied endpoints of the route table, which need no Clerk. Not "any
+    // path ending in a file extension", as Clerk's example matcher has it: a page's path can end
+    // in one (/orgs/acme.css), and would then render without the proxy, and without Clerk.
+    // tests/unit/app/proxy-matcher.test.ts holds this, the route table and the files together.
+    "/((?!_next/|icon\\.svg$|api/health$|api/webhooks/clerk$|\\.well-known/oauth-).*)",
   ],
 };

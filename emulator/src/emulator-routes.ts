@@ -2,18 +2,23 @@ import { z } from "zod";
 import { parseInstanceSettings } from "../../clerk/instance-settings";
 import { ctxOf, json } from "./bapi/shared";
 import type { Core } from "./core";
-import { endBillingPeriod, seedBillingPlans } from "./domain/billing";
+import { endBillingPeriod, seedBillingPlans, subscribeWithTestCard } from "./domain/billing";
 import { notEmulated, offeredSettings } from "./domain/instance-settings";
+import { getOAuthApplication } from "./domain/oauth-applications";
+import { accessToken } from "./domain/oauth-server";
 import { getOrganization, syncSeats } from "./domain/organizations";
 import { parseParams } from "./domain/params";
 import { seedOrganizationRoles } from "./domain/roles";
 import { createSession } from "./domain/sessions";
+import { getUser } from "./domain/users";
 import type { BackendApiStats } from "./http/backend-api-stats";
 import { ClerkApiError, errors } from "./http/clerk-errors";
 import type { Router } from "./http/router";
 import { renderInspectPage } from "./inspect/page";
 import { sessionJSON } from "./json/bapi-json";
 import { subscriptionJSON } from "./json/billing-json";
+import { frontendApiOrigin } from "./json/oauth-json";
+import { randomBase62 } from "./store/ids";
 import { mintSessionToken } from "./tokens/session-token";
 import { FaultSpecError, parseFaults } from "./webhooks/faults";
 
@@ -29,6 +34,21 @@ const MintSessionBody = z
   .strict();
 
 const FaultsBody = z.object({ faults: z.string() }).strict();
+
+const MintOAuthTokenBody = z
+  .object({
+    user_id: z.string(),
+    oauth_application_id: z.string(),
+    scopes: z.array(z.string()),
+    organization_id: z.string().nullable().optional(),
+    lifetime_seconds: z.number().int().positive().max(86_400).optional(),
+    backdate_seconds: z.number().int().min(0).max(86_400).optional(),
+  })
+  .strict();
+
+const SubscribeBody = z
+  .object({ plan: z.string().min(1), period: z.enum(["month", "annual"]).default("month") })
+  .strict();
 
 // The instance settings as declared, what the instance offers of them, and what it leaves out.
 const instanceSettingsJSON = (core: Core) => ({
@@ -52,6 +72,33 @@ export function registerEmulatorRoutes(router: Router, core: Core, stats: Backen
         backdateSeconds: body.backdate_seconds,
       });
       return json({ session: sessionJSON(session), token });
+    })
+    // An OAuth access token as if the user had consented (a grant, then a token of the instance's
+    // format), for tests that need many, or expired ones, without a browser.
+    .add("POST", "/__emulator/oauth_access_tokens", async (req) => {
+      const body = parseParams(MintOAuthTokenBody, req.body);
+      const app = getOAuthApplication(core, body.oauth_application_id);
+      const user = getUser(core, body.user_id);
+      const now = core.now();
+      const grant = core.store.put("oauthGrants", {
+        id: `oag_${randomBase62(27)}`,
+        applicationId: app.id,
+        userId: user.id,
+        organizationId: body.organization_id ?? null,
+        scopes: body.scopes,
+        revoked: false,
+        createdAt: now,
+        updatedAt: now,
+      });
+      const token = await accessToken(
+        core,
+        grant,
+        body.scopes,
+        frontendApiOrigin(core),
+        (body.lifetime_seconds ?? 3600) * 1000,
+        (body.backdate_seconds ?? 0) * 1000,
+      );
+      return json({ access_token: token, grant_id: grant.id });
     })
     .add("POST", "/__emulator/reset", () => {
       core.webhooks.clearTimers();
@@ -127,6 +174,20 @@ export function registerEmulatorRoutes(router: Router, core: Core, stats: Backen
     .add("POST", "/__emulator/billing/organizations/:id/end_period", (req, p) => {
       const org = getOrganization(core, p.id as string);
       const subscription = endBillingPeriod(ctxOf(core, req), org, syncSeats);
+      return json(subscriptionJSON(core, subscription, false));
+    })
+    // A checkout paid with the organization's test card, without a browser (tests and scripts):
+    // an upgrade starts now, a downgrade at the period's end.
+    .add("POST", "/__emulator/billing/organizations/:id/subscription", (req, p) => {
+      const org = getOrganization(core, p.id as string);
+      const body = parseParams(SubscribeBody, req.body);
+      const subscription = subscribeWithTestCard(
+        ctxOf(core, req),
+        org,
+        body.plan,
+        body.period,
+        syncSeats,
+      );
       return json(subscriptionJSON(core, subscription, false));
     })
     .add("PUT", "/__emulator/webhooks/faults", (req) => {

@@ -2,9 +2,10 @@ import { readFileSync } from "node:fs";
 import { z } from "zod";
 import type { Ctx } from "./core";
 import { createApiKey } from "./domain/api-keys";
+import { subscribeWithTestCard } from "./domain/billing";
 import { createMachine, createMachineScope } from "./domain/machines";
 import { createMembership } from "./domain/memberships";
-import { createOrganization } from "./domain/organizations";
+import { createOrganization, syncSeats } from "./domain/organizations";
 import { findRoleByKey } from "./domain/roles";
 import { createUser, findUserByEmail } from "./domain/users";
 
@@ -33,6 +34,8 @@ const SeedSchema = z
             id: id("org").optional(),
             name: z.string().min(1),
             slug: z.string().min(1),
+            // A Clerk Billing plan's slug: the organization subscribes to it with its test card.
+            plan: z.string().min(1).optional(),
             members: z
               .array(
                 z
@@ -144,6 +147,7 @@ export async function applySeed(ctx: Ctx, seed: Seed): Promise<void> {
       }
       createMembership(ctx, org.id, userByEmail(m.email).id, m.role);
     }
+    if (o.plan) subscribeWithTestCard(ctx, org, o.plan, "month", syncSeats);
   }
   for (const k of seed.api_keys) {
     let subject: string;

@@ -11,6 +11,7 @@ import { registerExternalAccountRoutes } from "./bapi/external-accounts-routes";
 import { registerInstanceRoutes } from "./bapi/instance-routes";
 import { registerInvitationRoutes } from "./bapi/invitations-routes";
 import { registerMachineRoutes } from "./bapi/machines-routes";
+import { registerOAuthApplicationRoutes } from "./bapi/oauth-applications-routes";
 import { registerOrganizationDomainRoutes } from "./bapi/organization-domains-routes";
 import { registerOrganizationRoutes } from "./bapi/organizations-routes";
 import { registerRoleRoutes } from "./bapi/roles-routes";
@@ -31,6 +32,7 @@ import { registerFapiDomainRoutes } from "./fapi/domain-routes";
 import { registerHandshakeRoutes } from "./fapi/handshake";
 import { registerMeRoutes } from "./fapi/me-routes";
 import { registerOAuthRoutes } from "./fapi/oauth-routes";
+import { registerOAuthServerRoutes } from "./fapi/oauth-server-routes";
 import { registerFapiOrganizationRoutes } from "./fapi/organization-routes";
 import { registerSignRoutes } from "./fapi/sign-routes";
 import { BackendApiStats } from "./http/backend-api-stats";
@@ -59,6 +61,10 @@ export type Emulator = {
   close: () => Promise<void>;
 };
 
+const PAGE_POLICY =
+  "default-src 'none'; style-src 'unsafe-inline'; img-src data:; form-action 'self'; " +
+  "frame-ancestors 'none'; base-uri 'none'";
+
 function send(res: ServerResponse, result: RouteResult) {
   if ("json" in result) {
     // Exactly "application/json": @clerk/backend compares the header verbatim and reads anything
@@ -66,7 +72,11 @@ function send(res: ServerResponse, result: RouteResult) {
     res.writeHead(result.status, { "Content-Type": "application/json", ...result.headers });
     res.end(JSON.stringify(result.json));
   } else if ("html" in result) {
-    res.writeHead(result.status, { "Content-Type": "text/html; charset=utf-8" });
+    res.writeHead(result.status, {
+      "Content-Type": "text/html; charset=utf-8",
+      // The emulator's pages run no script and load nothing; their styles are inline.
+      "Content-Security-Policy": PAGE_POLICY,
+    });
     res.end(result.html);
   } else if ("location" in result) {
     res.writeHead(result.status, { Location: result.location, "Cache-Control": "no-store" });
@@ -156,6 +166,7 @@ export async function startEmulator(
   registerSessionRoutes(router, core);
   registerApiKeyRoutes(router, core);
   registerMachineRoutes(router, core);
+  registerOAuthApplicationRoutes(router, core);
   registerBillingRoutes(router, core);
   registerEmulatorRoutes(router, core, stats);
   registerClientRoutes(router, core);
@@ -167,6 +178,7 @@ export async function startEmulator(
   registerFapiDomainRoutes(router, core);
   registerFapiBillingRoutes(router, core);
   registerOAuthRoutes(router, core);
+  registerOAuthServerRoutes(router, core);
 
   async function handle(origin: ApiOrigin, req: IncomingMessage, res: ServerResponse) {
     const result = await answer(origin, req);

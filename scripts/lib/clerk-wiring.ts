@@ -7,6 +7,18 @@ const { secretKey: EMULATOR_SECRET_KEY, webhookSigningSecret: EMULATOR_WEBHOOK_S
   EMULATOR_DEFAULTS;
 export const EMULATOR_PUBLISHABLE_KEY = publishableKeyFor(EMULATOR_DEFAULTS.frontendApiHost);
 export const EMULATOR_PROXY_PATH = "/__clerk";
+
+// Whether the environment still uses the emulator's documented development secrets, which anyone
+// can look up: fine on this machine, not on a network.
+export function usesDefaultSecrets(env: NodeJS.ProcessEnv): {
+  secretKey: boolean;
+  webhook: boolean;
+} {
+  return {
+    secretKey: env.CLERK_SECRET_KEY === EMULATOR_SECRET_KEY,
+    webhook: env.CLERK_WEBHOOK_SIGNING_SECRET === EMULATOR_WEBHOOK_SECRET,
+  };
+}
 export const DEV_SEED = "emulator/seed/dev.json";
 
 // The dev seed's machines (M2M authentication): the app's own, which the launcher hands the app as
@@ -52,6 +64,8 @@ export function emulatorEnv(options: {
   port: number;
   frontendPort: number;
   appOrigin: string;
+  // Where the emulator reaches the app to deliver webhooks (default: appOrigin).
+  localOrigin?: string;
   dataDir: string;
   seed: string;
   secretKey?: string;
@@ -64,7 +78,7 @@ export function emulatorEnv(options: {
     EMULATOR_SEED: options.seed,
     CLERK_SECRET_KEY: options.secretKey ?? EMULATOR_SECRET_KEY,
     EMULATOR_AUTHORIZED_PARTY: options.appOrigin,
-    EMULATOR_WEBHOOK_URL: `${options.appOrigin}/api/webhooks/clerk`,
+    EMULATOR_WEBHOOK_URL: `${options.localOrigin ?? options.appOrigin}/api/webhooks/clerk`,
     CLERK_WEBHOOK_SIGNING_SECRET: options.webhookSigningSecret ?? EMULATOR_WEBHOOK_SECRET,
   };
 }

@@ -8,8 +8,11 @@
 //   the API), whatever Next is still waiting for (a frozen database holds a query forever: the
 //   server-side statement timeout cannot fire on a server that does not run);
 // - Next's internal `x-middleware-*` headers never leave the server;
-// - a client that goes away in the middle of its request body is a closed connection, not an
-//   uncaught error.
+// - a request target longer than MAX_TARGET_LENGTH is refused (414): Next would answer one with a
+//   trailing slash with a redirect carrying it twice (Location and Refresh), past what clients
+//   accept in an answer's headers;
+// - a client that goes away before its answer is complete is a closed connection, not an
+//   uncaught exception (quietWhenAborted).
 import { AsyncLocalStorage } from "node:async_hooks";
 import { randomUUID } from "node:crypto";
 import { type IncomingMessage, type OutgoingHttpHeaders, ServerResponse } from "node:http";
@@ -19,6 +22,8 @@ import { logger } from "../../src/observability/logger";
 
 // Past the app's own bounds (Clerk 5 s, an API operation 8 s), within any client's patience.
 export const RESPONSE_DEADLINE_MS = 9_000;
+// No route of the app takes a longer path and query.
+export const MAX_TARGET_LENGTH = 8 * 1024;
 
 const requests = new AsyncLocalStorage<FrontDoorRequest>();
 openFrontDoor(requests);
@@ -38,6 +43,30 @@ function isInternal(name: string): boolean {
   return name.toLowerCase().startsWith("x-middleware-");
 }
 
+// A client that disconnects before its answer is complete makes Node destroy the request with an
+// "aborted" error (ECONNRESET). Next hands a request with a body to the proxy through a copy, and
+// then puts the copy in the request's place by copying its methods and its table of listeners
+// onto the request (replaceRequestBody in next/dist/server/body-streams.js): whatever listened
+// for errors before is gone, so that error, emitted with nobody listening, became an uncaught
+// exception (`uncaughtException: Error: aborted` in the server's log) whenever a browser left
+// while a request with a body was still being answered. Destroying the request with an error now
+// makes sure something hears it: the answer's socket is gone, there is nothing left to do.
+export function quietWhenAborted(req: IncomingMessage): void {
+  let destroy = req.destroy;
+  Object.defineProperty(req, "destroy", {
+    configurable: true,
+    enumerable: true,
+    get: () => (err?: Error) => {
+      if (err && req.listenerCount("error") === 0) req.once("error", () => {});
+      return destroy.call(req, err);
+    },
+    // Next's copy puts its own `destroy` here; it is the one called, heard.
+    set: (replacement: IncomingMessage["destroy"]) => {
+      destroy = replacement;
+    },
+  });
+}
+
 // `GET http://host/path` -> `/path`; anything else as it came.
 export function originForm(target: string): string {
   if (target.startsWith("/") || target === "*") return target;
@@ -51,7 +80,6 @@ function unavailableBody(req: IncomingMessage, reason: string) {
   if (!path.startsWith("/api/")) {
     return { type: "text/html; charset=utf-8", body: UNAVAILABLE_PAGE };
   }
-  const id = req.headers["x-request-id"];
   const body = JSON.stringify({
     type: "/problems/service-unavailable",
     title: "Service unavailable",
@@ -60,7 +88,7 @@ function unavailableBody(req: IncomingMessage, reason: string) {
       reason === "deadline"
         ? "The request took too long. Try again shortly."
         : "A service this request needs is not answering. Try again shortly.",
-    instance: typeof id === "string" ? id : randomUUID(),
+    instance: req.headers["x-request-id"],
   });
   return { type: "application/problem+json", body };
 }
@@ -73,10 +101,30 @@ export function serveThroughFrontDoor(
   deadlineMs: number | null,
 ): void {
   req.url = originForm(req.url ?? "/");
-  // Node reports a request body cut short as an error event on the request; nothing else may be
-  // listening by then, and an unheard error event is an uncaught exception.
-  req.on("error", () => {});
-  const request: FrontDoorRequest = { unavailable: null };
+  quietWhenAborted(req);
+  // The request's id is the server's; what the client sent as its id travels beside it.
+  const request: FrontDoorRequest = { id: randomUUID(), unavailable: null };
+  const clientId = req.headers["x-request-id"];
+  delete req.headers["x-client-request-id"];
+  if (typeof clientId === "string") req.headers["x-client-request-id"] = clientId;
+  req.headers["x-request-id"] = request.id;
+  if (req.url.length > MAX_TARGET_LENGTH) {
+    const body = JSON.stringify({
+      type: "/problems/uri-too-long",
+      title: "URI too long",
+      status: 414,
+      detail: `The path and query must be at most ${MAX_TARGET_LENGTH} characters.`,
+      instance: request.id,
+    });
+    res.writeHead(414, {
+      "content-type": "application/problem+json",
+      "content-length": Buffer.byteLength(body),
+      "cache-control": "no-store",
+      "x-request-id": request.id,
+    });
+    res.end(body);
+    return;
+  }
   let replaced = false;
 
   const answerUnavailable = (reason: string) => {
@@ -84,6 +132,7 @@ export function serveThroughFrontDoor(
     const { type, body } = unavailableBody(req, reason);
     for (const name of BODY_HEADERS) res.removeHeader(name);
     writeHead.call(res, 503, {
+      "x-request-id": request.id,
       "content-type": type,
       "content-length": Buffer.byteLength(body),
       "cache-control": "no-store",
@@ -91,7 +140,7 @@ export function serveThroughFrontDoor(
     });
     end.call(res, body);
     logger.warn(
-      { request_id: req.headers["x-request-id"] ?? null, path: req.url, status: 503, reason },
+      { request_id: request.id, path: req.url, status: 503, reason },
       "answered 503: a service the request needs did not answer",
     );
   };

@@ -11,6 +11,7 @@ import { type KeyOwnerTarget, keyOwnerFor } from "@/api-keys/key-owner";
 import { recordAuditEvent } from "@/audit/audit-log";
 import { userAuditSource } from "@/audit/audit-source";
 import { clerkBackendApi } from "@/auth/clerk-backend-api";
+import { forgetMachineToken } from "@/auth/credential-cache";
 import { database } from "@/db/client";
 import { ServiceUnavailable } from "@/http/unavailable";
 
@@ -39,6 +40,14 @@ export async function createApiKeyAction(
     return { status: "error", fieldErrors: parsed.fieldErrors, values: parsed.values };
   }
   const { owner } = access;
+  if (!owner.mayCreate.ok) {
+    return {
+      status: "error",
+      message: owner.mayCreate.problem.detail,
+      fieldErrors: {},
+      values: parsed.values,
+    };
+  }
   const created = await clerkBackendApi((clerk) =>
     clerk.apiKeys.create({
       name: parsed.value.name,
@@ -132,6 +141,8 @@ export async function revokeApiKeyAction(
       await clerkBackendApi((clerk) =>
         clerk.apiKeys.revoke({ apiKeyId: keyId, revocationReason: "Revoked in settings" }),
       );
+      // Every instance stops trusting what Clerk said about the key before.
+      await forgetMachineToken(key.id);
     });
     revalidatePath(access.owner.settingsPath);
     return { ok: true, message: `Revoked “${key.name}”.` };

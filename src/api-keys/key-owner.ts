@@ -1,6 +1,7 @@
 import { auth } from "@clerk/nextjs/server";
 import { notFound } from "next/navigation";
-import { clerkBackendApi } from "@/auth/clerk-backend-api";
+import { type Decision, decideFeature } from "@/auth/authorize";
+import { hasSystemPermission } from "@/organizations/system-permissions";
 
 // Whose keys a settings page manages: the signed-in user's own, or an organization's.
 export type KeyOwnerTarget = { kind: "personal" } | { kind: "organization"; slug: string };
@@ -10,32 +11,34 @@ export type KeyOwner = {
   subject: string;
   userId: string;
   settingsPath: string;
+  // Whether a new key may be created: organization keys are a plan feature (existing keys are kept
+  // on any plan, and can be revoked).
+  mayCreate: Decision;
 };
 
 export type KeyOwnerAccess = { ok: true; owner: KeyOwner } | { ok: false; message: string };
 
-// Clerk's permission for managing an organization's API keys. It is a system permission, and
-// Clerk keeps those out of session tokens, so `has()` cannot see it: the membership is fetched
-// from Clerk instead (one Backend API call per settings page view or action). Unlike a check of
-// the role name, this follows whatever roles the Clerk dashboard grants it to.
+// Clerk's permission for managing an organization's API keys, a system permission
+// (src/organizations/system-permissions.ts): one Backend API call per settings page view or action.
 export const MANAGE_API_KEYS = "org:sys_api_keys:manage";
 
 export async function keyOwnerFor(target: KeyOwnerTarget): Promise<KeyOwnerAccess> {
-  const { isAuthenticated, userId, orgId, orgSlug, redirectToSignIn } = await auth();
+  const { isAuthenticated, userId, orgId, orgSlug, has, redirectToSignIn } = await auth();
   if (!isAuthenticated) return redirectToSignIn();
   if (target.kind === "personal") {
-    return { ok: true, owner: { subject: userId, userId, settingsPath: "/settings/api-keys" } };
+    return {
+      ok: true,
+      owner: {
+        subject: userId,
+        userId,
+        settingsPath: "/settings/api-keys",
+        mayCreate: { ok: true },
+      },
+    };
   }
   // As on every org page: the URL's organization must be the active one, or nothing is revealed.
   if (!orgId || orgSlug !== target.slug) notFound();
-  const { data } = await clerkBackendApi((clerk) =>
-    clerk.organizations.getOrganizationMembershipList({
-      organizationId: orgId,
-      userId: [userId],
-      limit: 1,
-    }),
-  );
-  if (!data[0]?.permissions.includes(MANAGE_API_KEYS)) {
+  if (!(await hasSystemPermission(orgId, userId, MANAGE_API_KEYS))) {
     return {
       ok: false,
       message:
@@ -44,6 +47,11 @@ export async function keyOwnerFor(target: KeyOwnerTarget): Promise<KeyOwnerAcces
   }
   return {
     ok: true,
-    owner: { subject: orgId, userId, settingsPath: `/orgs/${target.slug}/settings/api-keys` },
+    owner: {
+      subject: orgId,
+      userId,
+      settingsPath: `/orgs/${target.slug}/settings/api-keys`,
+      mayCreate: decideFeature(has, "organization_api_keys"),
+    },
   };
 }

@@ -5,7 +5,11 @@ import type { MachinePrincipal, Principal, TenantPrincipal } from "@/auth/princi
 import { databaseErrorReason, isDatabaseUnavailable } from "@/db/database-errors";
 import { type Problem, problem, problemResponse } from "@/http/problem";
 import { type RequestContext, requestContext } from "@/http/request-context";
-import { REQUEST_START_HEADER } from "@/http/request-identity";
+import {
+  CLIENT_REQUEST_ID_HEADER,
+  REQUEST_START_HEADER,
+  wellFormedRequestId,
+} from "@/http/request-identity";
 import { logger } from "@/observability/logger";
 
 // The one wrapper every API operation runs in (/api/v1, and the machine routes). It authenticates
@@ -54,6 +58,14 @@ function principalIds(p: Principal | undefined) {
       return { token_type: p.tokenType, user_id: p.userId, org_id: p.orgId };
     case "m2m_token":
       return { token_type: p.tokenType, machine_id: p.machineId, token_id: p.tokenId };
+    case "oauth_token":
+      return {
+        token_type: p.tokenType,
+        user_id: p.userId,
+        org_id: p.orgId,
+        client_id: p.clientId,
+        token_id: p.tokenId,
+      };
   }
 }
 
@@ -120,8 +132,11 @@ function operation<P, Who extends Principal>(
           );
     res.headers.set("x-request-id", requestId);
     if (!res.headers.has("cache-control")) res.headers.set("cache-control", "no-store");
+    // Passed on by the proxy (src/auth/gates/request-state.ts).
+    const clientRequestId = wellFormedRequestId(req.headers.get(CLIENT_REQUEST_ID_HEADER));
     logger.info({
       request_id: requestId,
+      ...(clientRequestId && { client_request_id: clientRequestId }),
       method: req.method,
       route,
       status: res.status,

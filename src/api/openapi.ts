@@ -14,6 +14,7 @@ import type { ApiScope } from "@/auth/api-scopes";
 import { SESSION_PERMISSIONS } from "@/auth/authorize";
 import { MAX_BODY_BYTES } from "@/http/request-input";
 import { ProjectInput, ProjectPatch } from "@/projects/project-input";
+import { CUSTOM_OAUTH_SCOPES, ORGANIZATION_SCOPE } from "../../clerk/oauth-scopes";
 
 // The OpenAPI 3.1 document of /api/v1, generated from the zod schemas the handlers validate and
 // answer with (zod's own z.toJSONSchema; OpenAPI 3.1 schemas are JSON Schema 2020-12).
@@ -81,10 +82,10 @@ const API_OPERATIONS: readonly ApiOperation[] = [
     operationId: "getMe",
     summary: "Who is calling",
     description:
-      "The credential's type, its user and organization, and its scopes (API key) or permissions (session). Any valid credential may call it, a key without scopes included.",
+      "The credential's type, its user and organization, and its scopes (API key, OAuth access token) or permissions (session). Any valid credential may call it, a key without scopes included.",
     scope: null,
     success: { status: 200, description: "The caller.", schema: "Me" },
-    errors: [401],
+    errors: [401, 403],
   },
   {
     method: "get",
@@ -103,7 +104,8 @@ const API_OPERATIONS: readonly ApiOperation[] = [
     path: "/projects",
     operationId: "createProject",
     summary: "Create a project",
-    description: "Creates a project in the caller's workspace. Unknown fields are rejected.",
+    description:
+      "Creates a project in the caller's workspace. Unknown fields are rejected. An organization's plan limits its number of projects: past it, 403 with `plan_limit: \"projects\"`, the `limit` and the `plans` with room for more.",
     scope: "projects:write",
     body: { schema: "ProjectInput", example: { name: "Website relaunch", description: "Q3" } },
     success: { status: 201, description: "The new project.", schema: "Project" },
@@ -162,7 +164,7 @@ const API_OPERATIONS: readonly ApiOperation[] = [
     operationId: "listAuditEvents",
     summary: "List audit events",
     description:
-      "Who changed what in the workspace, newest first: projects created, updated and deleted; API keys created and revoked in settings; members added, their roles changed and removed, and invitations sent, accepted and revoked (as Clerk's webhooks report them). Filter with `kind`; follow `next_cursor` for the next page.",
+      "Who changed what in the workspace, newest first: projects created, updated and deleted; API keys created and revoked in settings; members added, their roles changed and removed, and invitations sent, accepted and revoked (as Clerk's webhooks report them); its plan starting, scheduled, canceled and ending, and its payments (Clerk Billing). Filter with `kind`; follow `next_cursor` for the next page. An organization's plan must include the audit log: otherwise 403 with `missing_feature: \"audit_log\"` and the `plans` that include it.",
     scope: "audit:read",
     query: AuditEventListQuery,
     success: { status: 200, description: "One page of audit events.", schema: "AuditEventPage" },
@@ -209,7 +211,7 @@ const ERROR_RESPONSES: Record<
   },
   403: {
     description:
-      "Authenticated but not allowed: `missing_scope` names the scope the API key lacks (for a machine, the app's machine id its token does not name), `missing_permission` the permission the session's role lacks.",
+      "Authenticated but not allowed: `missing_scope` names the scope the API key or OAuth access token lacks (for a machine, the app's machine id its token does not name), `missing_permission` the permission the session's role (or the role of the user an OAuth application acts for) lacks; `missing_feature` or `plan_limit` what the organization's plan lacks (with the `plans` that unlock it). An OAuth access token whose user has left its organization is refused here too.",
     schema: "Problem",
   },
   409: {
@@ -228,7 +230,7 @@ const ERROR_RESPONSES: Record<
   },
   429: {
     description:
-      "Over a rate limit: requests per minute per credential, or failed credentials per minute per client address. `RateLimit` and `RateLimit-Policy` (IETF draft) say which and when it resets; the same headers come with every successful answer.",
+      "Over a rate limit: requests per minute per credential (set by the organization's plan), or failed credentials per minute per client address. `RateLimit` and `RateLimit-Policy` (IETF draft) say which and when it resets; the same headers come with every successful answer.",
     schema: "Problem",
     headers: {
       "Retry-After": RETRY_AFTER,
@@ -244,7 +246,7 @@ const ERROR_RESPONSES: Record<
   },
   503: {
     description:
-      "The database or Clerk (which verifies API keys and opaque M2M tokens) cannot answer right now, or, for the machine routes, the app has no Clerk machine (`CLERK_MACHINE_SECRET_KEY`). Retry after `Retry-After` seconds.",
+      "The database or Clerk (which verifies API keys and opaque M2M tokens, and knows the organization's plan) cannot answer right now, or, for the machine routes, the app has no Clerk machine (`CLERK_MACHINE_SECRET_KEY`). Retry after `Retry-After` seconds.",
     schema: "Problem",
     headers: { "Retry-After": RETRY_AFTER },
   },
@@ -302,9 +304,13 @@ function queryParameters(query: z.ZodObject): OpenApiParameter[] {
 
 function security(op: ApiOperation): Record<string, string[]>[] {
   if (op.scope === "machine") return [{ m2mToken: [] }];
-  if (op.scope === null) return [{ apiKey: [] }, { session: [] }];
+  if (op.scope === null) return [{ apiKey: [] }, { session: [] }, { oauth: [] }];
   const permission = SESSION_PERMISSIONS[op.scope];
-  return [{ apiKey: [op.scope] }, { session: permission ? [permission] : [] }];
+  return [
+    { apiKey: [op.scope] },
+    { session: permission ? [permission] : [] },
+    { oauth: [op.scope] },
+  ];
 }
 
 function requirement(op: ApiOperation): string {
@@ -316,7 +322,10 @@ function requirement(op: ApiOperation): string {
   const session = permission
     ? `sessions need \`${permission}\` in the active organization`
     : "sessions need only membership of the active organization";
-  return `\n\nRequires: API keys need the scope \`${op.scope}\`; ${session}. In the personal workspace a session may do everything.`;
+  const oauth = permission
+    ? `OAuth access tokens need the scope \`${op.scope}\` granted and, in an organization, \`${permission}\` in the role of the user they act for`
+    : `OAuth access tokens need the scope \`${op.scope}\` granted`;
+  return `\n\nRequires: API keys need the scope \`${op.scope}\`; ${session}; ${oauth}. In the personal workspace a session may do everything.`;
 }
 
 function operationObject(op: ApiOperation): OpenApiOperation {
@@ -370,7 +379,7 @@ export function openApiDocument() {
       title: "Acme Projects API",
       version: "1",
       description:
-        "Send an API key (created in settings) or a Clerk session token as `Authorization: Bearer <token>`; the machine routes under `/api/internal` take an M2M token of this deployment's machines instead. Errors are `application/problem+json` (RFC 9457), their `instance` the request's id (also in the `x-request-id` header: quote it when you report a problem). API keys can do exactly what their scopes allow; a key with no scopes can only call `GET /me`. A method an operation does not have answers 405 with `Allow`, a path that names no operation 404.",
+        "Send an API key (created in settings), a Clerk session token or an OAuth access token of an application the user connected as `Authorization: Bearer <token>`; the machine routes under `/api/internal` take an M2M token of this deployment's machines instead. Errors are `application/problem+json` (RFC 9457), their `instance` the request's id (also in the `x-request-id` header: quote it when you report a problem). API keys can do exactly what their scopes allow; a key with no scopes can only call `GET /me`. A method an operation does not have answers 405 with `Allow`, a path that names no operation 404.",
     },
     servers: [{ url: "/api/v1" }],
     components: {
@@ -387,6 +396,22 @@ export function openApiDocument() {
           bearerFormat: "JWT",
           description:
             "A Clerk session token (in the browser, the `__session` cookie). The array lists the organization permission the operation needs.",
+        },
+        oauth: {
+          type: "oauth2",
+          description:
+            "A Clerk OAuth access token (opaque `oat_...`, or a JWT typed `at+jwt`) of a third-party application the user connected: it acts for that user, with the scopes they granted, in the organization they chose on the consent screen (the `user:org:read` scope; without it, their personal workspace), and never beyond what the user's own role there allows. Clerk is the authorization server; through this app's proxy its metadata is at `/.well-known/oauth-authorization-server/__clerk`. MCP clients use `/mcp` (see the README).",
+          flows: {
+            authorizationCode: {
+              authorizationUrl: "/__clerk/oauth/authorize",
+              tokenUrl: "/__clerk/oauth/token",
+              refreshUrl: "/__clerk/oauth/token",
+              scopes: {
+                ...Object.fromEntries(CUSTOM_OAUTH_SCOPES.map((s) => [s.scope, s.description])),
+                [ORGANIZATION_SCOPE]: "Act in the organization you choose on the consent screen",
+              },
+            },
+          },
         },
         m2mToken: {
           type: "http",

@@ -50,13 +50,13 @@ export const AuditEventResource = z.object({
   kind: z.enum(AUDIT_KINDS).meta({ description: "What happened, as a stable dotted name." }),
   actor: z
     .object({
-      type: z.enum(["user", "api_key", "machine", "clerk"]),
+      type: z.enum(["user", "api_key", "machine", "oauth_app", "clerk"]),
       id: z.string().nullable(),
       name: z.string().nullable(),
     })
     .meta({
       description:
-        "Who did it: a user (`id` is the user id, `name` their name or email address when the event was recorded), an API key (`id` and `name` of the key), a machine of this deployment such as a scheduled job (`id` is its Clerk machine id), or `clerk` for a change made in Clerk (its components or dashboard, by someone with the right) whose webhook does not say who made it (`id` and `name` null).",
+        'Who did it: a user (`id` is the user id, `name` their name or email address when the event was recorded), an API key (`id` and `name` of the key), a machine of this deployment such as a scheduled job (`id` is its Clerk machine id), a third-party application acting for a user with an OAuth access token (`oauth_app`: `id` is the user, `name` says "<user> via <application>"), or `clerk` for a change made in Clerk (its components or dashboard, by someone with the right) whose webhook does not say who made it (`id` and `name` null).',
     }),
   target: z.object({
     type: z.string().meta({ description: "`project`, `api_key`, `membership` or `invitation`." }),
@@ -97,6 +97,15 @@ export const MeResource = z.discriminatedUnion("token_type", [
     tenant_id: z.string(),
     permissions: z.array(z.string()),
   }),
+  z.object({
+    token_type: z.literal("oauth_token"),
+    oauth_application: z.object({ client_id: z.string(), name: z.string() }),
+    user_id: z.string(),
+    org_id: z.string().nullable(),
+    org_role: z.string().nullable(),
+    tenant_id: z.string(),
+    scopes: z.array(z.string()),
+  }),
 ]);
 
 const ReconcileCounts = z.object({
@@ -131,6 +140,19 @@ export const ProblemResource = z.looseObject({
     .string()
     .optional()
     .meta({ description: "403 from a session: the permission its role lacks." }),
+  missing_feature: z
+    .string()
+    .optional()
+    .meta({ description: "403: the plan feature the organization's plan lacks." }),
+  plan_limit: z
+    .string()
+    .optional()
+    .meta({ description: "403: the plan limit reached, e.g. `projects`; `limit` is its value." }),
+  limit: z.int().optional().meta({ description: "403 with `plan_limit`: the plan's limit." }),
+  plans: z.array(z.string()).optional().meta({
+    description:
+      "403 with `missing_feature` or `plan_limit`: the plans (Clerk Billing slugs) that unlock it.",
+  }),
 });
 
 export const ValidationProblemResource = ProblemResource.extend({
@@ -185,6 +207,17 @@ export function auditEventResource(e: AuditEvent): z.infer<typeof AuditEventReso
 }
 
 export function meResource(p: TenantPrincipal): z.infer<typeof MeResource> {
+  if (p.tokenType === "oauth_token") {
+    return {
+      token_type: p.tokenType,
+      oauth_application: { client_id: p.clientId, name: p.appName },
+      user_id: p.userId,
+      org_id: p.orgId,
+      org_role: p.orgRole,
+      tenant_id: p.tenantId,
+      scopes: p.scopes,
+    };
+  }
   return p.tokenType === "api_key"
     ? {
         token_type: p.tokenType,

@@ -16,6 +16,13 @@ export const AUDIT_KINDS = [
   "domain.added",
   "domain.updated",
   "domain.removed",
+  "plan.started",
+  "plan.scheduled",
+  "plan.canceled",
+  "plan.ended",
+  "plan.past_due",
+  "payment.paid",
+  "payment.failed",
 ] as const;
 
 export type AuditKind = (typeof AUDIT_KINDS)[number];
@@ -35,8 +42,21 @@ export const AUDIT_KIND_LABELS: Record<AuditKind, string> = {
   "domain.added": "Domain added",
   "domain.updated": "Domain changed",
   "domain.removed": "Domain removed",
+  "plan.started": "Plan started",
+  "plan.scheduled": "Plan change scheduled",
+  "plan.canceled": "Plan canceled",
+  "plan.ended": "Plan ended",
+  "plan.past_due": "Plan payment overdue",
+  "payment.paid": "Payment received",
+  "payment.failed": "Payment failed",
 };
 
 export function isAuditKind(kind: string): kind is AuditKind {
   return (AUDIT_KINDS as readonly string[]).includes(kind);
+}
+
+// Changes Clerk Billing makes (after an admin's checkout, or as a billing period ends): their actor
+// is Clerk's billing, not a person.
+export function isBillingKind(kind: AuditKind): boolean {
+  return kind.startsWith("plan.") || kind.startsWith("payment.");
 }

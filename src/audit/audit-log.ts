@@ -16,6 +16,8 @@ export type AuditActor =
   | { type: "user"; id: string }
   | { type: "api_key"; id: string; name: string }
   | { type: "machine"; id: string }
+  // A third-party application acting for a user (an OAuth access token): "Ada via Claude".
+  | { type: "oauth_app"; id: string; appName: string }
   | { type: "clerk" };
 
 // Where a change came from: its actor and the request that carried it (null where there was no
@@ -70,7 +72,9 @@ export async function recordAuditEvent(
       ? actor.name
       : actor.type === "user"
         ? displayName(tx, actor.id)
-        : null,
+        : actor.type === "oauth_app"
+          ? displayName(tx, actor.id).then((name) => `${name ?? actor.id} via ${actor.appName}`)
+          : null,
     record.subjectName ?? displayName(tx, record.changes.user_id),
   ]);
   await tx.insert(auditEvents).values({

@@ -12,10 +12,12 @@ export function actorOf(principal: Principal): AuditActor {
       return { type: "user", id: principal.userId };
     case "m2m_token":
       return { type: "machine", id: principal.machineId };
+    case "oauth_token":
+      return { type: "oauth_app", id: principal.userId, appName: principal.appName };
   }
 }
 
-// For API operations: the API key, the session's user or the machine, in the wrapper's request
+// For API operations: the API key, the session's user, the user via an application or the machine, in the wrapper's request
 // context.
 export function apiAuditSource(principal: Principal, context: RequestContext): AuditSource {
   return {

@@ -9,6 +9,9 @@ function text(changes: Record<string, unknown>, key: string): string | null {
   return typeof value === "string" ? value : null;
 }
 
+const day = new Intl.DateTimeFormat("en", { dateStyle: "medium", timeZone: "UTC" });
+const dayOf = (iso: string | null) => (iso ? day.format(new Date(iso)) : null);
+
 const quoted = (value: string | null) => (value === null ? "(none)" : `“${value}”`);
 const role = (value: string | null) => value?.replace(/^org:/, "") ?? "unknown";
 
@@ -39,6 +42,8 @@ export function summarizeAuditEvent(
   names: Map<string, string>,
 ): string {
   const c = event.changes;
+  const plan = () => text(c, "plan_name") ?? text(c, "plan") ?? "a plan";
+  const billed = () => (text(c, "interval") === "annual" ? "billed annually" : "billed monthly");
   const member = () => {
     const id = text(c, "user_id");
     return event.subjectName ?? (id ? (names.get(id) ?? id) : event.targetId);
@@ -88,5 +93,28 @@ export function summarizeAuditEvent(
     case "invitation.accepted":
     case "invitation.revoked":
       return text(c, "email_address") ?? event.targetId;
+    case "plan.started": {
+      const until = dayOf(text(c, "period_end"));
+      // A free plan has no period: it lasts until another starts.
+      return until ? `${plan()}, ${billed()}, until ${until}` : plan();
+    }
+    case "plan.scheduled":
+      return `${plan()} from ${dayOf(text(c, "period_start"))}`;
+    case "plan.canceled": {
+      const until = dayOf(text(c, "period_end"));
+      return until ? `${plan()}, in force until ${until}` : plan();
+    }
+    case "plan.ended":
+    case "plan.past_due":
+      return plan();
+    case "payment.paid":
+    case "payment.failed": {
+      const what = [text(c, "amount"), text(c, "plan_name") && `for ${text(c, "plan_name")}`]
+        .filter(Boolean)
+        .join(" ");
+      const card = text(c, "card");
+      const reason = text(c, "failed_reason");
+      return `${what}${card ? `, ${card}` : ""}${reason ? ` (${reason})` : ""}`;
+    }
   }
 }

@@ -1,15 +1,18 @@
 import { and, eq, isNull } from "drizzle-orm";
 import { organizationDomains, organizationMemberships } from "@/db/schema";
+import type { PaymentSnapshot, SubscriptionItemSnapshot } from "@/webhooks/billing-events";
 import type { ClerkChange, DomainSnapshot, MembershipSnapshot } from "@/webhooks/clerk-events";
 import type { Transaction } from "@/webhooks/clerk-sync";
 import { type AuditActor, type AuditRecord, type AuditSource, recordAuditEvent } from "./audit-log";
 
 // What the audit log records of Clerk's webhook events: memberships added, whose role changed,
 // removed; invitations sent (an automatic one of a verified domain names it), accepted, revoked;
-// domains added, verified or given another enrollment mode, removed. Clerk sends no event for a
-// membership request: the membership an approved one creates is recorded as any other. Called inside the event's transaction, after its
-// svix-id was recorded, so a redelivery records nothing more; and before the event's own writes,
-// so a role change can be compared with the role stored until then.
+// domains added, verified or given another enrollment mode, removed; the organization's plan
+// started, scheduled, canceled, ended or overdue, and its payments (Clerk Billing). Clerk sends no
+// event for a membership request: the membership an approved one creates is recorded as any
+// other. Called inside the event's transaction, after its svix-id was recorded, so a redelivery
+// records nothing more; and before the event's own writes, so a role change can be compared with
+// the role stored until then.
 
 const CLERK: AuditActor = { type: "clerk" };
 
@@ -99,6 +102,16 @@ async function auditedEvent(
       record: { ...record, changes: { ...record.changes, previous_role: previousRole } },
     };
   }
+  if (change.kind === "subscription-item-changed" && change.item) {
+    const kind = PLAN_EVENTS[change.event];
+    return kind ? { actor: CLERK, record: planRecord(kind, change.item) } : null;
+  }
+  if (change.kind === "payment-attempted" && change.payment) {
+    // A payment's outcome is in its update; its creation is only the attempt starting.
+    const kind = PAYMENT_OUTCOMES[change.payment.status];
+    if (eventType !== "paymentAttempt.updated" || !kind) return null;
+    return { actor: CLERK, record: paymentRecord(kind, change.payment) };
+  }
   if (change.kind === "membership-deleted") {
     // The payload's updated_at is the membership's last change, not its removal: the time is now.
     const { occurredAt: _last, ...record } = membershipRecord(
@@ -108,6 +121,53 @@ async function auditedEvent(
     return { actor: CLERK, record };
   }
   return null;
+}
+
+// The subscription item events that change what the organization pays for (the others, such as
+// `updated` or `freeTrialEnding`, only update the stored item).
+const PLAN_EVENTS: Record<string, AuditRecord["kind"]> = {
+  active: "plan.started",
+  upcoming: "plan.scheduled",
+  canceled: "plan.canceled",
+  ended: "plan.ended",
+  pastDue: "plan.past_due",
+};
+
+const PAYMENT_OUTCOMES: Record<string, AuditRecord["kind"]> = {
+  paid: "payment.paid",
+  failed: "payment.failed",
+};
+
+function planRecord(kind: AuditRecord["kind"], item: SubscriptionItemSnapshot): AuditRecord {
+  return {
+    tenantId: item.organizationId,
+    kind,
+    target: { type: "subscription_item", id: item.id },
+    changes: {
+      plan: item.planSlug,
+      plan_name: item.planName,
+      interval: item.interval,
+      period_start: item.periodStart.toISOString(),
+      period_end: item.periodEnd?.toISOString() ?? null,
+    },
+    occurredAt: item.updatedAt,
+  };
+}
+
+function paymentRecord(kind: AuditRecord["kind"], p: PaymentSnapshot): AuditRecord {
+  return {
+    tenantId: p.organizationId,
+    kind,
+    target: { type: "payment", id: p.id },
+    changes: {
+      amount: p.amount,
+      plan_name: p.planName,
+      card: p.card,
+      charge_type: p.chargeType,
+      ...(p.failedReason && { failed_reason: p.failedReason }),
+    },
+    occurredAt: p.updatedAt,
+  };
 }
 
 function membershipRecord(

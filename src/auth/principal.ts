@@ -1,11 +1,22 @@
 import { auth } from "@clerk/nextjs/server";
+import { headers } from "next/headers";
+import { verifyMachineToken } from "@/auth/credential-cache";
+import { CREDENTIAL_HEADER, openCredential } from "@/auth/credential-handoff";
+import { bearerOf, isOpaqueMachineToken, tokenTypeOf } from "@/auth/gates/credentials";
+import type { MachineIdentity, MachineVerification, OpaqueTokenType } from "@/auth/machine-tokens";
+import { applicationName, grantOrganization, memberRole, revokeGrant } from "@/auth/oauth-grant";
 import { describeTokenTypes, type TokenType } from "@/auth/route-table";
+import { billingClaimsOf, type VerifiedJwt, verifySignedToken } from "@/auth/signed-tokens";
+import { database } from "@/db/client";
 import { type Problem, problem } from "@/http/problem";
+import { ServiceUnavailable } from "@/http/unavailable";
+import { recordConnectionUse } from "@/oauth-connections/connections";
 
 // Who is calling, one kind of principal per token type. People and the keys they create act in a
 // tenant: the active organization, or the user's personal workspace (their user id) when none is
-// active. Machines of this deployment act for no tenant. What each may do is decided in
-// src/auth/authorize.ts.
+// active. Third-party applications (OAuth access tokens) act for the user who consented, in the
+// organization chosen then. Machines of this deployment act for no tenant. What each may do is
+// decided in src/auth/authorize.ts.
 
 export type SessionPrincipal = {
   tokenType: "session_token";
@@ -14,6 +25,10 @@ export type SessionPrincipal = {
   orgSlug: string | null;
   orgRole: string | null;
   permissions: string[];
+  // The token's Clerk Billing claims, as Clerk writes them (`fea`, `pla`), which `has({ feature })`
+  // and `has({ plan })` read (src/auth/authorize.ts).
+  features: string | null;
+  plans: string | null;
   tenantId: string;
 };
 
@@ -36,32 +51,68 @@ export type MachinePrincipal = {
   scopes: string[];
 };
 
+// A third-party application acting for the user who consented (Clerk's OAuth access tokens),
+// limited to the scopes granted, in the organization chosen at consent (`orgRole`: the user's
+// role there as synced now; a user who left it has none, and the token acts nowhere) or, without
+// one, in the user's personal workspace.
+export type OAuthPrincipal = {
+  tokenType: "oauth_token";
+  tokenId: string;
+  clientId: string;
+  appName: string;
+  userId: string;
+  orgId: string | null;
+  orgRole: string | null;
+  scopes: string[];
+  tenantId: string;
+};
+
 // Principals that act in a tenant (the /api/v1 operations).
-export type TenantPrincipal = SessionPrincipal | ApiKeyPrincipal;
+export type TenantPrincipal = SessionPrincipal | ApiKeyPrincipal | OAuthPrincipal;
 export type Principal = TenantPrincipal | MachinePrincipal;
 
 export type PrincipalResult = { ok: true; principal: Principal } | { ok: false; problem: Problem };
 
-const readAuth = (accepts: readonly TokenType[]) => auth({ acceptsToken: [...accepts] });
-type AuthObject = Awaited<ReturnType<typeof readAuth>>;
+// A credential as verified, before it is a principal: a bearer JWT (src/auth/signed-tokens.ts), an
+// opaque machine token as Clerk described it (src/auth/machine-tokens.ts), or a browser's session.
+export type VerifiedCredential = VerifiedJwt | MachineIdentity;
 
-function principalOf(a: AuthObject & { isAuthenticated: true }): PrincipalResult {
-  switch (a.tokenType) {
+export type BearerVerification =
+  | { status: "valid"; credential: VerifiedCredential }
+  | { status: "invalid"; detail: string }
+  | { status: "unavailable"; reason: string };
+
+// A bearer token of a type the caller takes, verified: a JWT with Clerk's key, an opaque machine
+// token by Clerk, through the cache of its answers.
+export async function verifyBearer(token: string): Promise<BearerVerification> {
+  const type = tokenTypeOf(token);
+  if (type === "session_token") return verifySignedToken(type, token);
+  if (isOpaqueMachineToken(token)) {
+    return fromMachine(await verifyMachineToken(type as OpaqueTokenType, token));
+  }
+  return verifySignedToken(type as Exclude<TokenType, "api_key" | "session_token">, token);
+}
+
+export function fromMachine(verified: MachineVerification): BearerVerification {
+  if (verified.status === "valid") return { status: "valid", credential: verified.identity };
+  if (verified.status === "invalid") {
+    return { status: "invalid", detail: "The token is not valid: unknown, revoked or expired." };
+  }
+  return verified;
+}
+
+export function principalOf(credential: VerifiedCredential): PrincipalResult {
+  switch (credential.tokenType) {
     case "session_token":
       return {
         ok: true,
-        principal: {
-          tokenType: "session_token",
-          userId: a.userId,
-          orgId: a.orgId ?? null,
-          orgSlug: a.orgSlug ?? null,
-          orgRole: a.orgRole ?? null,
-          permissions: a.orgPermissions ?? [],
-          tenantId: a.orgId ?? a.userId,
-        },
+        principal: { ...credential, tenantId: credential.orgId ?? credential.userId },
       };
     case "api_key": {
-      const tenantId = a.orgId ?? a.userId;
+      const { subject } = credential as MachineIdentity;
+      const userId = subject.startsWith("user_") ? subject : null;
+      const orgId = subject.startsWith("org_") ? subject : null;
+      const tenantId = orgId ?? userId;
       if (!tenantId) {
         return {
           ok: false,
@@ -72,11 +123,11 @@ function principalOf(a: AuthObject & { isAuthenticated: true }): PrincipalResult
         ok: true,
         principal: {
           tokenType: "api_key",
-          keyId: a.id,
-          keyName: a.name ?? "",
-          userId: a.userId,
-          orgId: a.orgId,
-          scopes: a.scopes ?? [],
+          keyId: credential.id,
+          keyName: (credential as MachineIdentity).name ?? "",
+          userId,
+          orgId,
+          scopes: credential.scopes,
           tenantId,
         },
       };
@@ -86,31 +137,133 @@ function principalOf(a: AuthObject & { isAuthenticated: true }): PrincipalResult
         ok: true,
         principal: {
           tokenType: "m2m_token",
-          machineId: a.machineId,
-          tokenId: a.id,
-          scopes: a.scopes ?? [],
+          machineId: credential.subject,
+          tokenId: credential.id,
+          scopes: credential.scopes,
         },
       };
     default:
       return {
         ok: false,
-        problem: problem("unauthenticated", `This app does not take ${a.tokenType} yet.`),
+        problem: problem("unauthenticated", `This app does not take ${credential.tokenType} yet.`),
       };
   }
 }
 
-// The caller of a route that takes `accepts` (its entry in the route table). The proxy verified
-// the credential already; this reads its result again (the proxy is not the only gate).
-export async function currentPrincipal(accepts: readonly TokenType[]): Promise<PrincipalResult> {
-  const a = await readAuth(accepts);
-  if (!a.isAuthenticated) {
-    return {
-      ok: false,
-      problem: problem(
-        "unauthenticated",
-        `This route requires a valid credential: ${describeTokenTypes(accepts)}.`,
-      ),
-    };
+const UNAVAILABLE = "Credentials cannot be checked right now. Try again shortly.";
+
+// The claims of a JWT-format token the caller verified already.
+function jwtClaims(token: string): { client_id?: unknown } {
+  try {
+    return JSON.parse(Buffer.from(token.split(".")[1] ?? "", "base64url").toString("utf8"));
+  } catch {
+    return {};
   }
-  return principalOf(a);
+}
+
+// An OAuth access token as verified, with what its grant says (src/auth/oauth-grant.ts): the
+// organization chosen at consent, the user's membership there now, the application's name.
+type OAuthCredential = { id: string; subject: string; scopes: string[]; clientId?: string | null };
+
+async function oauthPrincipal(
+  credential: OAuthCredential,
+  token: string,
+): Promise<PrincipalResult> {
+  const claims = token.startsWith("oat_") ? {} : jwtClaims(token);
+  const clientId =
+    credential.clientId || (typeof claims.client_id === "string" ? claims.client_id : "");
+  try {
+    const [orgId, appName] = await Promise.all([
+      grantOrganization(credential.id, token),
+      applicationName(clientId),
+    ]);
+    const membership = orgId ? await memberRole(credential.subject, orgId) : null;
+    if (orgId && !membership) {
+      return {
+        ok: false,
+        problem: problem(
+          "forbidden",
+          "The user who granted this token is no longer a member of its organization.",
+        ),
+      };
+    }
+    const connected = await recordConnectionUse(database().db, {
+      userId: credential.subject,
+      clientId,
+      appName,
+      organizationId: orgId,
+      scopes: credential.scopes,
+    });
+    if (!connected) {
+      // Its grant ends at Clerk too, refresh token included (an opaque token can be revoked).
+      if (token.startsWith("oat_")) await revokeGrant(clientId, token);
+      return {
+        ok: false,
+        problem: problem(
+          "unauthenticated",
+          `The user disconnected ${appName} in their settings (Connected apps); it acts for them again once they reconnect it there.`,
+        ),
+      };
+    }
+    return {
+      ok: true,
+      principal: {
+        tokenType: "oauth_token",
+        tokenId: credential.id,
+        clientId,
+        appName,
+        userId: credential.subject,
+        orgId,
+        orgRole: membership?.role ?? null,
+        scopes: credential.scopes,
+        tenantId: orgId ?? credential.subject,
+      },
+    };
+  } catch (err) {
+    if (!(err instanceof ServiceUnavailable)) throw err;
+    return { ok: false, problem: problem("service-unavailable", UNAVAILABLE) };
+  }
+}
+
+// A verified bearer credential as a principal.
+function bearerPrincipal(credential: VerifiedCredential, token: string) {
+  return credential.tokenType === "oauth_token"
+    ? oauthPrincipal(credential, token)
+    : principalOf(credential);
+}
+
+// The caller of a route that takes `accepts` (its entry in the route table). A bearer token is
+// what the proxy verified and sealed for this handler (src/auth/credential-handoff.ts), else it is
+// verified here (the proxy is not the only gate); a browser's session cookie is Clerk's
+// middleware's to read, through `auth()`.
+export async function currentPrincipal(accepts: readonly TokenType[]): Promise<PrincipalResult> {
+  const request = await headers();
+  const bearer = bearerOf({ headers: request });
+  const refused = problem(
+    "unauthenticated",
+    `This route requires a valid credential: ${describeTokenTypes(accepts)}.`,
+  );
+  if (bearer) {
+    if (!accepts.includes(tokenTypeOf(bearer))) return { ok: false, problem: refused };
+    const handed = openCredential(request.get(CREDENTIAL_HEADER), bearer);
+    if (handed) return bearerPrincipal(handed, bearer);
+    const verified = await verifyBearer(bearer);
+    if (verified.status === "valid") return bearerPrincipal(verified.credential, bearer);
+    if (verified.status === "unavailable") {
+      return { ok: false, problem: problem("service-unavailable", UNAVAILABLE) };
+    }
+    return { ok: false, problem: refused };
+  }
+  if (!accepts.includes("session_token")) return { ok: false, problem: refused };
+  const a = await auth();
+  if (!a.isAuthenticated) return { ok: false, problem: refused };
+  return principalOf({
+    tokenType: "session_token",
+    userId: a.userId,
+    orgId: a.orgId ?? null,
+    orgSlug: a.orgSlug ?? null,
+    orgRole: a.orgRole ?? null,
+    permissions: a.orgPermissions ?? [],
+    ...billingClaimsOf(a.sessionClaims),
+  });
 }

@@ -31,6 +31,9 @@ export type RouteAccess =
   // session-tasks.ts) counts as signed out, but on the page that does the task (`tasks`).
   | { kind: "signed-in-page"; tasks?: true }
   | { kind: "api"; accepts: readonly TokenType[] }
+  // The MCP endpoint: an API route whose 401 names its OAuth protected-resource metadata, the way
+  // MCP clients find where to sign in (src/auth/gates/mcp-gate.ts).
+  | { kind: "mcp"; accepts: readonly TokenType[] }
   // A path under /api that names no operation: a 404 problem, never an HTML page.
   | { kind: "unknown-api" }
   | { kind: "clerk-frontend-api" };
@@ -43,8 +46,9 @@ const PUBLIC = { kind: "public" } as const;
 const UNPROXIED = { kind: "unproxied" } as const;
 const SIGNED_IN_PAGE = { kind: "signed-in-page" } as const;
 const TASK_PAGE = { kind: "signed-in-page", tasks: true } as const;
-// The API's operations: people (session tokens) and the keys they create.
-const API = { kind: "api", accepts: ["session_token", "api_key"] } as const;
+// The API's operations: people (session tokens), the keys they create, and the third-party
+// applications they connect (OAuth access tokens).
+const API = { kind: "api", accepts: ["session_token", "api_key", "oauth_token"] } as const;
 // Routes for this deployment's own machines (a scheduled job): M2M tokens only.
 const MACHINE_API = { kind: "api", accepts: ["m2m_token"] } as const;
 
@@ -73,21 +77,31 @@ export const ROUTES: readonly RouteRule[] = [
   { pattern: "/onboarding", access: TASK_PAGE, methods: PAGE },
   { pattern: "/orgs/:slug/*", access: SIGNED_IN_PAGE, methods: PAGE },
   { pattern: "/settings/*", access: SIGNED_IN_PAGE, methods: PAGE },
+  // Clerk's <OAuthConsent/>: where Clerk's OAuth server asks a signed-in user to connect an app.
+  { pattern: "/oauth/consent", access: SIGNED_IN_PAGE, methods: READ },
   { pattern: "/api/v1/me", access: API, methods: READ },
   { pattern: "/api/v1/projects", access: API, methods: [...READ, "POST"] },
   { pattern: "/api/v1/projects/:id", access: API, methods: [...READ, "PATCH", "DELETE"] },
   { pattern: "/api/v1/members", access: API, methods: READ },
   { pattern: "/api/v1/audit-events", access: API, methods: READ },
   { pattern: "/api/internal/reconcile", access: MACHINE_API, methods: ["POST"] },
+  // MCP over Streamable HTTP, stateless: JSON-RPC requests are POSTs (no server-sent stream to
+  // open with GET, no session to end with DELETE). AI assistants the user connected with OAuth.
+  { pattern: "/mcp", access: { kind: "mcp", accepts: ["oauth_token"] }, methods: ["POST"] },
+  // Where MCP clients learn which authorization server to use (RFC 9728), and that server's
+  // metadata where RFC 8414 puts it for an issuer under this origin's Clerk proxy: public
+  // documents that need no Clerk.
+  { pattern: "/.well-known/oauth-protected-resource/*", access: UNPROXIED, methods: READ },
+  { pattern: "/.well-known/oauth-authorization-server/*", access: UNPROXIED, methods: READ },
   { pattern: "/api/*", access: { kind: "unknown-api" }, methods: ALL },
 ];
 
 // Anything the table does not name is treated as a signed-in page: a forgotten route fails closed.
 export const DEFAULT_RULE: RouteRule = { pattern: "*", access: SIGNED_IN_PAGE, methods: PAGE };
 
-export function matchPattern(pattern: string, pathname: string): boolean {
-  const want = pattern.split("/").filter(Boolean);
-  const got = pathname.split("/").filter(Boolean);
+const segmentsOf = (path: string) => path.split("/").filter(Boolean);
+
+function matchSegments(want: string[], got: string[]): boolean {
   for (let i = 0; i < want.length; i++) {
     const segment = want[i] as string;
     if (segment === "*" && i === want.length - 1) return true;
@@ -98,8 +112,16 @@ export function matchPattern(pattern: string, pathname: string): boolean {
   return got.length === want.length;
 }
 
+export function matchPattern(pattern: string, pathname: string): boolean {
+  return matchSegments(segmentsOf(pattern), segmentsOf(pathname));
+}
+
+// The table's patterns, split once: the proxy looks a route up on every request.
+const COMPILED = ROUTES.map((rule) => ({ rule, segments: segmentsOf(rule.pattern) }));
+
 export function findRoute(pathname: string): RouteRule | undefined {
-  return ROUTES.find((r) => matchPattern(r.pattern, pathname));
+  const got = segmentsOf(pathname);
+  return COMPILED.find((r) => matchSegments(r.segments, got))?.rule;
 }
 
 export function routeRule(pathname: string): RouteRule {
@@ -113,7 +135,7 @@ export function routeAccess(pathname: string): RouteAccess {
 // The token types a route takes: its own list for the API, a session (cookie or bearer) for pages,
 // none elsewhere. Any other presented is refused before Clerk is asked about it.
 export function acceptedTokenTypes(access: RouteAccess): readonly TokenType[] {
-  if (access.kind === "api") return access.accepts;
+  if (access.kind === "api" || access.kind === "mcp") return access.accepts;
   if (access.kind === "public" || access.kind === "signed-in-page") return ["session_token"];
   return [];
 }
@@ -122,7 +144,9 @@ export function acceptedTokenTypes(access: RouteAccess): readonly TokenType[] {
 // ("/api/v1/projects/{id}"; the table's own pattern works too).
 export function apiTokenTypes(route: string): readonly TokenType[] {
   const access = routeAccess(route);
-  if (access.kind !== "api") throw new Error(`route table: ${route} is not an API route`);
+  if (access.kind !== "api" && access.kind !== "mcp") {
+    throw new Error(`route table: ${route} is not an API route`);
+  }
   return access.accepts;
 }
 

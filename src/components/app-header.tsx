@@ -4,12 +4,14 @@ import Link from "next/link";
 import { MANAGE_API_KEYS } from "@/api-keys/key-owner";
 import { AUDIT_READ_PERMISSION } from "@/auth/authorize";
 import { roleDeclaresPermission } from "@/auth/declared-roles";
+import { MANAGE_BILLING } from "@/organizations/system-permissions";
 
 const NAV_LINK = "text-slate-600 hover:text-slate-900";
 
 // The signed-in shell's header: product name, organization switcher, the organization's pages,
 // account menu. A link shows only to those who may use its page: Activity to those whose role may
-// read the audit log, API keys to those whose role manages the organization's keys. Clerk's
+// read the audit log, API keys to those whose role manages the organization's keys, Billing to
+// those whose role manages its plan. Clerk's
 // components hold their place while they load, so the header does not jump.
 // Its links do not prefetch: every page they lead to is rendered per request (it needs the
 // session), so a prefetch is a request to the server that saves the click nothing, sent for
@@ -23,6 +25,7 @@ export async function AppHeader({ orgSlug }: { orgSlug?: string | undefined }) {
   const inOrg = orgSlug !== undefined && session.orgSlug === orgSlug;
   const showActivity = inOrg && session.has({ permission: AUDIT_READ_PERMISSION });
   const showApiKeys = inOrg && roleDeclaresPermission(session.orgRole, MANAGE_API_KEYS);
+  const showBilling = inOrg && roleDeclaresPermission(session.orgRole, MANAGE_BILLING);
   return (
     <header className="border-b border-slate-200 bg-white">
       <div className="mx-auto flex max-w-5xl flex-wrap items-center justify-between gap-3 px-4 py-3">
@@ -66,6 +69,11 @@ export async function AppHeader({ orgSlug }: { orgSlug?: string | undefined }) {
               {showActivity && (
                 <Link href={`/orgs/${orgSlug}/activity`} prefetch={false} className={NAV_LINK}>
                   Activity
+                </Link>
+              )}
+              {showBilling && (
+                <Link href={`/orgs/${orgSlug}/billing`} className={NAV_LINK}>
+                  Billing
                 </Link>
               )}
             </>

@@ -4,6 +4,7 @@ import {
   index,
   jsonb,
   pgTable,
+  primaryKey,
   text,
   timestamp,
   uniqueIndex,
@@ -105,7 +106,8 @@ export const projects = pgTable(
 // Who did what in a tenant (an organization id, or the user id of a personal workspace). Each row
 // is written in the transaction of the change it records (src/audit/audit-log.ts), so a change
 // and its record commit or fail together. `actor_type` is "user", "api_key", "machine" (a Clerk
-// machine of this deployment) or "clerk" (a webhook whose payload does not say who acted); `changes` is a small JSON of what changed, never a secret.
+// machine of this deployment), "oauth_app" (a user via a third-party application: `actor_id` the
+// user, `actor_name` "<user> via <application>") or "clerk" (a webhook whose payload does not say who acted); `changes` is a small JSON of what changed, never a secret.
 // `request_id` and `client_address` are those of the app request that made the change (a webhook
 // delivery's request id, and no address, for changes that came from Clerk).
 export const auditEvents = pgTable(
@@ -114,7 +116,9 @@ export const auditEvents = pgTable(
     id: uuid("id").primaryKey().default(sql`gen_random_uuid()`),
     tenantId: text("tenant_id").notNull(),
     kind: text("kind").$type<AuditKind>().notNull(),
-    actorType: text("actor_type").$type<"user" | "api_key" | "machine" | "clerk">().notNull(),
+    actorType: text("actor_type")
+      .$type<"user" | "api_key" | "machine" | "oauth_app" | "clerk">()
+      .notNull(),
     actorId: text("actor_id"),
     // Display names as they were when the event was recorded (an API key's name, a user's name or
     // email; the member a membership event is about), so the log stays readable after a user is
@@ -134,9 +138,54 @@ export const auditEvents = pgTable(
   ],
 );
 
+// The organizations' Clerk Billing subscriptions, one row per subscription item (a plan for a
+// period: active, upcoming, canceled until its period ends, ended...), as Clerk's billing webhooks
+// and its Backend API describe them. `clerk_updated_at` orders the writes, as for the tables
+// above: an older event never overwrites a newer state of an item. The plan an organization is on
+// is its item in force (src/billing/organization-plan.ts); the session token says the same for
+// signed-in users, this table does for API keys, which carry no claims.
+export const subscriptionItems = pgTable(
+  "subscription_items",
+  {
+    id: text("id").primaryKey(),
+    subscriptionId: text("subscription_id").notNull(),
+    organizationId: text("organization_id").notNull(),
+    planSlug: text("plan_slug"),
+    planName: text("plan_name"),
+    interval: text("interval").notNull(),
+    status: text("status").notNull(),
+    periodStart: timestamp("period_start", { withTimezone: true }).notNull(),
+    periodEnd: timestamp("period_end", { withTimezone: true }),
+    clerkUpdatedAt: timestamp("clerk_updated_at", { withTimezone: true }).notNull(),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index("subscription_items_org_idx").on(t.organizationId, t.periodStart)],
+);
+
 export const usersRelations = relations(users, ({ many }) => ({
   memberships: many(organizationMemberships),
 }));
+
+// The third-party applications a user has connected to this app through Clerk's OAuth server, as
+// the app has seen them act (Clerk's APIs list no user's grants): one row per user and OAuth
+// client, written when one of its tokens is used. `revoked_at`: the user disconnected it in
+// settings; the app refuses that application's tokens issued before then (a new consent issues
+// new ones).
+export const oauthConnections = pgTable(
+  "oauth_connections",
+  {
+    userId: text("user_id").notNull(),
+    clientId: text("client_id").notNull(),
+    appName: text("app_name").notNull(),
+    organizationId: text("organization_id"),
+    scopes: text("scopes").array().notNull(),
+    connectedAt: timestamp("connected_at", { withTimezone: true }).notNull().defaultNow(),
+    lastUsedAt: timestamp("last_used_at", { withTimezone: true }).notNull().defaultNow(),
+    revokedAt: timestamp("revoked_at", { withTimezone: true }),
+  },
+  (t) => [primaryKey({ columns: [t.userId, t.clientId] })],
+);
 
 export const organizationsRelations = relations(organizations, ({ many }) => ({
   memberships: many(organizationMemberships),
@@ -158,3 +207,5 @@ export type Project = typeof projects.$inferSelect;
 export type NewProject = typeof projects.$inferInsert;
 export type AuditEvent = typeof auditEvents.$inferSelect;
 export type NewAuditEvent = typeof auditEvents.$inferInsert;
+export type SubscriptionItem = typeof subscriptionItems.$inferSelect;
+export type OAuthConnection = typeof oauthConnections.$inferSelect;

@@ -3,12 +3,10 @@ import { z } from "zod";
 // Every variable the server reads, validated once. Nothing else reads process.env.
 const optionalUrl = z.url().optional();
 
-const perMinute = (fallback: number) =>
-  z.coerce
-    .number({ error: "must be a whole number of requests per minute" })
-    .int("must be a whole number of requests per minute")
-    .min(1, "must be at least 1 per minute")
-    .default(fallback);
+const perMinute = z.coerce
+  .number({ error: "must be a whole number of requests per minute" })
+  .int("must be a whole number of requests per minute")
+  .min(1, "must be at least 1 per minute");
 
 const ServerEnvSchema = z.object({
   DATABASE_URL: z
@@ -57,14 +55,35 @@ const ServerEnvSchema = z.object({
     .optional(),
   // Rate limits (src/rate-limit/): API requests per credential, and failed credentials per client
   // address, each per minute. With REDIS_URL the counts are shared by every instance of the app.
-  API_RATE_LIMIT: perMinute(600),
-  AUTH_FAILURE_LIMIT: perMinute(30),
+  // API_RATE_LIMIT unset: each organization's plan sets its limit (600 outside an organization).
+  API_RATE_LIMIT: perMinute.optional(),
+  AUTH_FAILURE_LIMIT: perMinute.default(30),
+  // How long Clerk's verification of an API key (or other machine token) is trusted, in seconds
+  // (src/auth/credential-cache.ts): 0 asks Clerk on every request. At most 60, the lifetime of
+  // Clerk's own session tokens: a key revoked in Clerk's Dashboard works at most this long after.
+  API_KEY_CACHE_SECONDS: z.coerce
+    .number({ error: "must be a whole number of seconds from 0 to 60" })
+    .int("must be a whole number of seconds from 0 to 60")
+    .min(0, "must be a whole number of seconds from 0 to 60")
+    .max(60, "must be at most 60 (seconds): Clerk's session tokens live that long")
+    .default(10),
   REDIS_URL: z
     .string()
     .regex(/^rediss?:\/\//, "must be a redis:// or rediss:// URL")
     .optional(),
   // How many reverse proxies (load balancers) in front of the app append to X-Forwarded-For: the
   // client address is the entry that many places from the right (src/http/request-identity.ts).
+  // The app's public origin: what redirects and Clerk's callbacks are built from, never the Host or
+  // X-Forwarded-Host a client sent (src/auth/gates/app-origin.ts). Default: where the launcher
+  // serves it, http://localhost:$PORT.
+  APP_URL: z
+    .url({
+      protocol: /^https?$/,
+      error: "must be the app's public origin, e.g. https://app.example.com",
+    })
+    .transform((url) => new URL(url).origin)
+    .optional(),
+  PORT: z.coerce.number().int().min(1).max(65_535).default(3000),
   TRUSTED_PROXY_HOPS: z.coerce
     .number({ error: "must be a whole number (0 when clients connect to the app directly)" })
     .int("must be a whole number (0 when clients connect to the app directly)")
@@ -73,7 +92,7 @@ const ServerEnvSchema = z.object({
     .default(0),
 });
 
-export type ServerEnv = z.infer<typeof ServerEnvSchema>;
+export type ServerEnv = Omit<z.infer<typeof ServerEnvSchema>, "APP_URL"> & { APP_URL: string };
 
 export class EnvError extends Error {}
 
@@ -82,7 +101,10 @@ export function parseServerEnv(source: Record<string, string | undefined>): Serv
     Object.entries(source).filter(([, v]) => v !== undefined && v !== ""),
   );
   const parsed = ServerEnvSchema.safeParse(present);
-  if (parsed.success) return parsed.data;
+  if (parsed.success) {
+    const env = parsed.data;
+    return { ...env, APP_URL: env.APP_URL ?? `http://localhost:${env.PORT}` };
+  }
   const lines = parsed.error.issues.map((i) => `  - ${i.path.join(".")} ${i.message}`);
   throw new EnvError(
     [

@@ -7,6 +7,9 @@ import type { AsyncLocalStorage } from "node:async_hooks";
 // stays a 500: a bug).
 
 export type FrontDoorRequest = {
+  // The request's id, chosen by the server (never by the client): in logs, answers and the audit
+  // log.
+  id: string;
   // Why the request could not be served (e.g. "database"), or null.
   unavailable: string | null;
 };
@@ -19,6 +22,11 @@ type Holder = { [KEY]?: AsyncLocalStorage<FrontDoorRequest> };
 
 export function openFrontDoor(storage: AsyncLocalStorage<FrontDoorRequest>): void {
   (globalThis as Holder)[KEY] = storage;
+}
+
+// The current request's id, as the front door chose it; undefined without the front door.
+export function frontDoorRequestId(): string | undefined {
+  return (globalThis as Holder)[KEY]?.getStore()?.id;
 }
 
 // Marks the current request as failed for a service that is unavailable. Without the front door

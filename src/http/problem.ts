@@ -5,6 +5,7 @@ export type ProblemType =
   | "forbidden"
   | "not-found"
   | "method-not-allowed"
+  | "request-timeout"
   | "invalid-request"
   | "conflict"
   | "content-too-large"
@@ -19,6 +20,7 @@ const TITLES: Record<ProblemType, string> = {
   forbidden: "Forbidden",
   "not-found": "Not found",
   "method-not-allowed": "Method not allowed",
+  "request-timeout": "Request timeout",
   "invalid-request": "Invalid request",
   conflict: "Conflict",
   "content-too-large": "Content too large",
@@ -34,6 +36,7 @@ const STATUS: Record<ProblemType, number> = {
   forbidden: 403,
   "not-found": 404,
   "method-not-allowed": 405,
+  "request-timeout": 408,
   "invalid-request": 422,
   conflict: 409,
   "content-too-large": 413,

@@ -11,13 +11,22 @@ export type SecurityOptions = {
   // Where the browser reaches Clerk's Frontend API when it is not proxied through this origin
   // (real Clerk without a proxy: https://<instance>.clerk.accounts.dev).
   frontendApiOrigin: `https://${string}.${string}` | null;
+  // The OAuth consent page: its form's answer sends the browser on to the OAuth client's redirect
+  // URI, on any origin (an MCP client listens on a loopback port), and browsers hold redirects
+  // after a form submission to `form-action`.
+  formLeavesOrigin?: boolean;
 };
 
 const CLERK_IMAGES = "https://img.clerk.com";
 // Clerk's bot protection (Cloudflare Turnstile) on sign-up, on real Clerk instances.
 const CLERK_CAPTCHA = "https://challenges.cloudflare.com";
 
-function contentSecurityPolicy({ nonce, production, frontendApiOrigin }: SecurityOptions) {
+function contentSecurityPolicy({
+  nonce,
+  production,
+  frontendApiOrigin,
+  formLeavesOrigin,
+}: SecurityOptions) {
   if (nonce === null) {
     // JSON, files, redirects: nothing in them may load or run anything, or be framed.
     return { directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] } } as const;
@@ -43,7 +52,9 @@ function contentSecurityPolicy({ nonce, production, frontendApiOrigin }: Securit
       workerSrc: ["'self'", "blob:"],
       frameSrc: ["'self'", CLERK_CAPTCHA],
       frameAncestors: ["'none'"],
-      formAction: ["'self'"],
+      formAction: formLeavesOrigin
+        ? (["'self'", "https:", "http:"] as const)
+        : (["'self'"] as const),
       baseUri: ["'self'"],
       objectSrc: ["'none'"],
       manifestSrc: ["'self'"],
@@ -73,6 +84,20 @@ export function securityHeaders(options: SecurityOptions): Headers {
     xFrameOptions: { action: "deny" },
   });
   headers.set("permissions-policy", PERMISSIONS_POLICY);
+  return headers;
+}
+
+// The headers of everything but pages, the same for every answer: computed once per server (and
+// per Frontend API origin, which the environment fixes).
+const constant = new Map<string, Headers>();
+
+export function constantSecurityHeaders(options: Omit<SecurityOptions, "nonce">): Headers {
+  const key = `${options.production}|${options.frontendApiOrigin}`;
+  let headers = constant.get(key);
+  if (!headers) {
+    headers = securityHeaders({ ...options, nonce: null });
+    constant.set(key, headers);
+  }
   return headers;
 }
 

@@ -1,8 +1,10 @@
-import { and, desc, eq, sql } from "drizzle-orm";
+import { and, count, desc, eq, sql } from "drizzle-orm";
 import { type AuditSource, recordAuditEvent } from "@/audit/audit-log";
+import type { ProjectCountRule } from "@/auth/authorize";
 import type { Database } from "@/db/client";
 import { microsOf, olderThan, pageOf, type TimePosition } from "@/db/keyset";
 import { type Project, projects } from "@/db/schema";
+import type { Problem } from "@/http/problem";
 import type { ProjectInput, ProjectPatch } from "./project-input";
 
 // Every query is scoped by tenant: another tenant's project is indistinguishable from a missing one.
@@ -30,16 +32,39 @@ export async function listProjects(
   return { projects: page.rows.map((r) => r.project), next: page.next };
 }
 
+export async function countProjects(db: Database, tenantId: string): Promise<number> {
+  const [counted] = await db
+    .select({ n: count() })
+    .from(projects)
+    .where(eq(projects.tenantId, tenantId));
+  return counted?.n ?? 0;
+}
+
 const target = (id: string) => ({ type: "project", id });
 
+export type ProjectCreation = { ok: true; project: Project } | { ok: false; problem: Problem };
+
+// `rule` decides on the number of projects the tenant has, counted inside the insert's
+// transaction while holding a per-tenant lock: two creates at once are counted one after the
+// other, so neither passes the limit on the other's count.
 export async function createProject(
   db: Database,
   tenantId: string,
   createdBy: string,
   input: ProjectInput,
   source: AuditSource,
-): Promise<Project> {
+  rule: ProjectCountRule,
+): Promise<ProjectCreation> {
   return db.transaction(async (tx) => {
+    await tx.execute(
+      sql`select pg_advisory_xact_lock(hashtextextended(${`projects:${tenantId}`}, 0))`,
+    );
+    const [counted] = await tx
+      .select({ n: count() })
+      .from(projects)
+      .where(eq(projects.tenantId, tenantId));
+    const decision = rule(counted?.n ?? 0);
+    if (!decision.ok) return decision;
     const [row] = await tx
       .insert(projects)
       .values({ tenantId, createdBy, name: input.name, description: input.description ?? null })
@@ -51,7 +76,7 @@ export async function createProject(
       target: target(row.id),
       changes: { name: row.name, description: row.description },
     });
-    return row;
+    return { ok: true, project: row };
   });
 }
 

@@ -8,11 +8,18 @@ import {
 import { serverEnv } from "@/env/server-env";
 import { withDeadline } from "@/http/deadline";
 import { logger } from "@/observability/logger";
-import { connectRedisStore, REDIS_COMMAND_TIMEOUT_MS, type RedisStore } from "./redis-store";
+import { BILLING_PLANS } from "../../clerk/billing-plans";
+import { REDIS_COMMAND_TIMEOUT_MS, type RedisStore, sharedRedisStore } from "./redis-store";
 
 // The API's two rate limits, both per minute:
 // - `api`: requests per credential (an API key, by a hash of its secret, counted before Clerk is
-//   asked to verify it; a session, by its user), API_RATE_LIMIT;
+//   asked to verify it; a session, by its user in its organization). The organization's plan sets
+//   the limit (clerk/billing-plans.json, `api_requests_per_minute`); a personal workspace, which
+//   has no plan, gets PERSONAL_API_RATE_LIMIT; API_RATE_LIMIT, when set, is every credential's
+//   limit instead (load tests, benchmarks, an app without Clerk Billing). An API key's plan is
+//   known only once Clerk has said whose key it is: its count is taken before, against the
+//   highest limit any caller has, and held to its plan's after; a key found over its plan's limit
+//   is then blocked until the minute ends, so its next requests are refused before Clerk is asked.
 // - `auth-failures`: credentials that failed verification, per client address,
 //   AUTH_FAILURE_LIMIT. An address over it is refused before Clerk is asked, so made-up keys
 //   cannot run up the Backend API bill (each verification is a billed call). A credential that
@@ -25,15 +32,39 @@ import { connectRedisStore, REDIS_COMMAND_TIMEOUT_MS, type RedisStore } from "./
 
 const WINDOW_SECONDS = 60;
 
+// Requests per minute per credential in a personal workspace (no plan applies there).
+export const PERSONAL_API_RATE_LIMIT = 600;
+
 export type LimitName = "api" | "auth-failures";
 
 export type LimitState = {
   name: LimitName;
-  limit: number;
+  // Null while the credential's limit is not known yet (an API key before Clerk verified it).
+  limit: number | null;
+  consumed: number;
   remaining: number;
   resetSeconds: number;
   allowed: boolean;
 };
+
+// The `api` limiter counts up to the highest limit any credential can have.
+function apiCeiling(): number {
+  const fixed = serverEnv().API_RATE_LIMIT;
+  if (fixed !== undefined) return fixed;
+  const plans = BILLING_PLANS.organization_plans.map((p) => p.limits.api_requests_per_minute);
+  return Math.max(PERSONAL_API_RATE_LIMIT, ...plans);
+}
+
+// A credential's limit: API_RATE_LIMIT when set; else its organization plan's (`planLimit`), or
+// the personal workspace's (`planLimit` null).
+export function apiLimitFor(planLimit: number | null): number {
+  return serverEnv().API_RATE_LIMIT ?? planLimit ?? PERSONAL_API_RATE_LIMIT;
+}
+
+// Whether the plans decide the limit at all (they do unless API_RATE_LIMIT is set).
+export function planRateLimitsApply(): boolean {
+  return serverEnv().API_RATE_LIMIT === undefined;
+}
 
 type Limit = { memory: RateLimiterAbstract; redis: RateLimiterAbstract | null };
 
@@ -41,10 +72,10 @@ type Limiters = Record<LimitName, Limit> & { store: RedisStore | null };
 
 function createLimiters(): Limiters {
   const env = serverEnv();
-  const points = { api: env.API_RATE_LIMIT, "auth-failures": env.AUTH_FAILURE_LIMIT };
+  const points = { api: apiCeiling(), "auth-failures": env.AUTH_FAILURE_LIMIT };
   const memory = (name: LimitName) =>
     new RateLimiterMemory({ keyPrefix: name, points: points[name], duration: WINDOW_SECONDS });
-  const store = env.REDIS_URL ? connectRedisStore(env.REDIS_URL) : null;
+  const store = sharedRedisStore();
   const limit = (name: LimitName): Limit => ({
     memory: memory(name),
     redis:
@@ -114,12 +145,18 @@ async function onStore<T>(
   return attempt(memory, false);
 }
 
-function stateOf(name: LimitName, res: RateLimiterRes | null, allowed: boolean): LimitState {
-  const limit = limiters()[name].memory.points;
+function stateOf(
+  name: LimitName,
+  res: RateLimiterRes | null,
+  allowed: boolean,
+  limit: number = limiters()[name].memory.points,
+): LimitState {
+  const consumed = res?.consumedPoints ?? 0;
   return {
     name,
     limit,
-    remaining: Math.max(0, res ? res.remainingPoints : limit),
+    consumed,
+    remaining: Math.max(0, limit - consumed),
     resetSeconds: Math.max(1, Math.ceil((res?.msBeforeNext ?? WINDOW_SECONDS * 1000) / 1000)),
     allowed,
   };
@@ -156,8 +193,35 @@ export function credentialKey(bearer: string): string {
   return `key:${createHash("sha256").update(bearer).digest("hex").slice(0, 32)}`;
 }
 
-export async function consumeApiRequest(key: string): Promise<LimitState> {
-  return (await consume("api", key)).state;
+// Counts one request of a credential. `limit`: the credential's limit (apiLimitFor), or null when
+// it is not known yet (an API key before verification): then only the ceiling applies.
+export async function consumeApiRequest(key: string, limit: number | null): Promise<LimitState> {
+  const { state: counted } = await consume("api", key);
+  const known = limit ?? (planRateLimitsApply() ? null : counted.limit);
+  if (known === null) return { ...counted, limit: null, remaining: 0 };
+  return holdTo(counted, known);
+}
+
+function holdTo(counted: LimitState, limit: number): LimitState {
+  const allowed = counted.allowed && counted.consumed <= limit;
+  return { ...counted, limit, remaining: Math.max(0, limit - counted.consumed), allowed };
+}
+
+// After Clerk verified an API key: its count (taken before) held to its plan's limit. Over it,
+// the key is blocked for the rest of the window, so that its next requests are refused before
+// Clerk is asked again.
+export async function holdApiRequestTo(
+  key: string,
+  counted: LimitState,
+  limit: number,
+): Promise<LimitState> {
+  const held = holdTo(counted, limit);
+  if (!held.allowed && counted.allowed) {
+    await onStore("api", (l) => l.block(key, held.resetSeconds)).catch((err: unknown) =>
+      logger.error({ reason: String(err) }, "rate limit: a key could not be blocked"),
+    );
+  }
+  return held;
 }
 
 // Whether an address may still try a credential, without counting this attempt.
@@ -165,8 +229,9 @@ export async function authFailuresAllowed(address: string): Promise<LimitState> 
   try {
     const outcome = await onStore("auth-failures", (l) => l.get(address));
     const res = outcome.ok ? outcome.value : null;
-    const state = stateOf("auth-failures", res, true);
-    return { ...state, allowed: (res?.consumedPoints ?? 0) < state.limit };
+    const limit = limiters()["auth-failures"].memory.points;
+    const state = stateOf("auth-failures", res, true, limit);
+    return { ...state, allowed: state.consumed < limit };
   } catch (err) {
     logger.error({ reason: String(err) }, "auth-failure limit could not be checked");
     return stateOf("auth-failures", null, true);
@@ -195,9 +260,12 @@ export async function reserveAuthAttempt(address: string): Promise<AuthAttempt> 
 
 // The IETF RateLimit header fields (draft-ietf-httpapi-ratelimit-headers): the policy and what is
 // left of it, on every answer the limit applies to.
+// (A key refused before verification has no known limit: no policy then, only what is left.)
 export function rateLimitHeaders(state: LimitState): Record<string, string> {
   const headers: Record<string, string> = {
-    "ratelimit-policy": `"${state.name}";q=${state.limit};w=${WINDOW_SECONDS}`,
+    ...(state.limit !== null && {
+      "ratelimit-policy": `"${state.name}";q=${state.limit};w=${WINDOW_SECONDS}`,
+    }),
     ratelimit: `"${state.name}";r=${state.remaining};t=${state.resetSeconds}`,
   };
   if (!state.allowed) headers["retry-after"] = String(state.resetSeconds);

@@ -1,9 +1,11 @@
 import Redis from "ioredis";
+import { serverEnv } from "@/env/server-env";
 import { logger } from "@/observability/logger";
 
-// The Redis connection the rate limits share between instances, with every command bounded: a
-// Redis that stops answering (frozen, overloaded, a network that drops packets) costs a request at
-// most one command timeout, and then the limits count in memory, exactly as when Redis is down,
+// The Redis connection the instances share their rate limits and verified API keys through (one
+// per server process), with every command bounded: a Redis that stops answering (frozen,
+// overloaded, a network that drops packets) costs a request at most one command timeout, and then
+// the limits count in memory and API keys are verified with Clerk, exactly as when Redis is down,
 // until it answers again. Each outage is logged once when it starts and once when it ends.
 
 // Redis answers in well under a millisecond; a command this late means Redis is in trouble. The
@@ -39,12 +41,15 @@ export function connectRedisStore(url: string): RedisStore {
   const outage = (reason: string) => {
     if (down) return;
     down = { since: Date.now() };
-    logger.warn({ reason }, "rate limits: Redis unavailable, counting in memory");
+    logger.warn(
+      { reason },
+      "Redis unavailable, counting in memory (rate limits) and asking Clerk (API keys)",
+    );
   };
   client.on("error", (err: Error) => outage(err.message));
   client.on("ready", () => {
     if (!down) return;
-    logger.info({ duration_ms: Date.now() - down.since }, "rate limits: Redis is back");
+    logger.info({ duration_ms: Date.now() - down.since }, "Redis is back");
     down = null;
   });
   const ready = new Promise<void>((resolve) => {
@@ -63,4 +68,16 @@ export function connectRedisStore(url: string): RedisStore {
       if (client.status === "ready") client.disconnect(true);
     },
   };
+}
+
+// This process's connection (src/rate-limit/limits.ts, src/auth/credential-cache.ts), or null
+// without REDIS_URL; kept on globalThis, where the proxy's and the handlers' bundles meet.
+const holder = globalThis as typeof globalThis & { __redisStore?: RedisStore | null };
+
+export function sharedRedisStore(): RedisStore | null {
+  if (holder.__redisStore === undefined) {
+    const url = serverEnv().REDIS_URL;
+    holder.__redisStore = url ? connectRedisStore(url) : null;
+  }
+  return holder.__redisStore;
 }

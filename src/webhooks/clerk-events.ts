@@ -1,20 +1,20 @@
 import { z } from "zod";
+import {
+  PaymentAttemptEventJson,
+  type PaymentSnapshot,
+  SubscriptionEventJson,
+  SubscriptionItemEventJson,
+  type SubscriptionItemSnapshot,
+} from "./billing-events";
+import { storableText, storableTimestamp } from "./storable";
 
 // Clerk's events (and its Backend API objects, which have the same shapes) reduced to what this app
 // keeps, per Clerk's webhook specification (emulator/openapi/webhooks-2025-04-15.yml). Only the
 // fields used are checked; anything else Clerk adds is ignored, so new fields never break the sync.
 
-// Postgres text cannot hold U+0000. Clerk's data never should, but a signed event that did would
-// fail its transaction on every retry (Svix retries for a day and a half): it is stored without
-// that character instead.
-const text = z.string().transform((s) => s.replaceAll("\u0000", ""));
-
-// Clerk timestamps are milliseconds since the epoch.
-const timestamp = z
-  .number()
-  .int()
-  .nonnegative()
-  .transform((ms) => new Date(ms));
+// Strings and timestamps as the database can store them (src/webhooks/storable.ts).
+const text = storableText;
+const timestamp = storableTimestamp;
 // Clerk sends "" as well as null for "no image".
 const imageUrl = text.nullish().transform((url) => url || null);
 const id = text.pipe(z.string().min(1));
@@ -66,7 +66,7 @@ export const ClerkMembershipJson = z
       last_name: text.nullable(),
       image_url: imageUrl,
       // The user's primary email address or other identifier.
-      identifier: z.string().nullish(),
+      identifier: text.nullish(),
     }),
     updated_at: timestamp,
   })
@@ -96,10 +96,10 @@ export const ClerkInvitationJson = z
   .object({
     id,
     organization_id: id,
-    email_address: z.string(),
-    role: z.string(),
-    inviter_id: z.string().nullish(),
-    user_id: z.string().nullish(),
+    email_address: text,
+    role: text,
+    inviter_id: text.nullish(),
+    user_id: text.nullish(),
     updated_at: timestamp,
   })
   .transform((i) => ({
@@ -155,7 +155,12 @@ export type ClerkChange =
   | { kind: "signed-in"; userId: string; at: Date }
   | { kind: "invitation-changed"; event: InvitationEvent; invitation: InvitationSnapshot }
   | { kind: "domain-upserted"; created: boolean; domain: DomainSnapshot }
-  | { kind: "domain-deleted"; domainId: string };
+  | { kind: "domain-deleted"; domainId: string }
+  // Clerk Billing: a subscription with its items, one item, a payment. Null: a user's, not an
+  // organization's.
+  | { kind: "subscription-changed"; items: SubscriptionItemSnapshot[] }
+  | { kind: "subscription-item-changed"; event: string; item: SubscriptionItemSnapshot | null }
+  | { kind: "payment-attempted"; payment: PaymentSnapshot | null };
 
 const userUpserted = ClerkUserJson.transform((user) => ({ kind: "user-upserted" as const, user }));
 const organizationUpserted = ClerkOrganizationJson.transform((organization) => ({
@@ -169,6 +174,37 @@ const invitationChanged = (event: InvitationEvent) =>
     event,
     invitation,
   }));
+
+const subscriptionChanged = SubscriptionEventJson.transform((items) => ({
+  kind: "subscription-changed" as const,
+  items,
+}));
+
+// `event` is the event type's second half, e.g. "active" or "pastDue".
+const subscriptionItemChanged = (event: string) =>
+  SubscriptionItemEventJson.transform((item) => ({
+    kind: "subscription-item-changed" as const,
+    event,
+    item,
+  }));
+
+const paymentAttempted = PaymentAttemptEventJson.transform((payment) => ({
+  kind: "payment-attempted" as const,
+  payment,
+}));
+
+// Every subscription item event of Clerk's webhook specification.
+const SUBSCRIPTION_ITEM_EVENTS = [
+  "abandoned",
+  "active",
+  "canceled",
+  "ended",
+  "freeTrialEnding",
+  "incomplete",
+  "pastDue",
+  "upcoming",
+  "updated",
+];
 
 // The `data` of each event type this app handles, and the change it makes.
 const HANDLED_EVENTS: Record<string, z.ZodType<ClerkChange>> = {
@@ -215,6 +251,15 @@ const HANDLED_EVENTS: Record<string, z.ZodType<ClerkChange>> = {
     userId: s.user_id,
     at: s.created_at,
   })),
+  "subscription.created": subscriptionChanged,
+  "subscription.updated": subscriptionChanged,
+  "subscription.active": subscriptionChanged,
+  "subscription.pastDue": subscriptionChanged,
+  ...Object.fromEntries(
+    SUBSCRIPTION_ITEM_EVENTS.map((e) => [`subscriptionItem.${e}`, subscriptionItemChanged(e)]),
+  ),
+  "paymentAttempt.created": paymentAttempted,
+  "paymentAttempt.updated": paymentAttempted,
 };
 
 export type EventIssue = { path: string; message: string };
@@ -228,17 +273,24 @@ function issuesOf(error: z.ZodError): EventIssue[] {
   return error.issues.map((i) => ({ path: i.path.join("."), message: i.message }));
 }
 
+// Built once: zod compiles an object schema the first time it parses with it, which costs more
+// than the parse itself.
+const Envelope = z.object({ type: z.string().min(1) });
+const HANDLED_ENVELOPES = new Map(
+  Object.entries(HANDLED_EVENTS).map(([type, data]) => [type, z.object({ data })]),
+);
+
 // A verified payload: an event this app handles (with its change), one it does not, or one it
 // should handle but cannot read.
 export function parseClerkEvent(payload: unknown): ParsedClerkEvent {
-  const envelope = z.object({ type: z.string().min(1) }).safeParse(payload);
+  const envelope = Envelope.safeParse(payload);
   if (!envelope.success) {
     return { kind: "malformed", type: null, issues: issuesOf(envelope.error) };
   }
   const { type } = envelope.data;
-  const data = Object.hasOwn(HANDLED_EVENTS, type) ? HANDLED_EVENTS[type] : undefined;
-  if (!data) return { kind: "unhandled", type };
-  const event = z.object({ data }).safeParse(payload);
+  const schema = HANDLED_ENVELOPES.get(type);
+  if (!schema) return { kind: "unhandled", type };
+  const event = schema.safeParse(payload);
   if (!event.success) return { kind: "malformed", type, issues: issuesOf(event.error) };
   return { kind: "handled", type, change: event.data.data };
 }

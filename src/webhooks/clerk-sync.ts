@@ -10,6 +10,7 @@ import {
   users,
   webhookEvents,
 } from "@/db/schema";
+import { deleteSubscriptionItems, writeSubscriptionItems } from "./billing-sync";
 import type {
   ClerkChange,
   DomainSnapshot,
@@ -100,6 +101,13 @@ export async function applyChange(tx: Transaction, change: ClerkChange): Promise
       return upsertDomain(tx, change.domain);
     case "domain-deleted":
       return tombstoneDomain(tx, change.domainId);
+    case "subscription-changed":
+      return writeSubscriptionItems(tx, change.items);
+    case "subscription-item-changed":
+      return writeSubscriptionItems(tx, change.item ? [change.item] : []);
+    case "payment-attempted":
+      // Only its audit record: what a payment changes arrives as subscription events.
+      return;
   }
 }
 
@@ -213,6 +221,7 @@ async function tombstoneOrganization(tx: Transaction, organizationId: string): P
         isNull(organizationDomains.deletedAt),
       ),
     );
+  await deleteSubscriptionItems(tx, organizationId);
 }
 
 // A domain of an organization that no webhook has described yet gets a placeholder row for it, as

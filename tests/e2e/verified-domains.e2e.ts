@@ -100,6 +100,22 @@ test.describe("verified domains and membership requests with Clerk's components"
     await page.screenshot({ path: `${SCREENSHOTS}/verified-domains.png` });
     await page.keyboard.press("Escape");
 
+    // Clerk's documented custom flow for verified domains, as written, on the same page.
+    const docs = `docs-${stamp}.test`;
+    const documented = await page.evaluate(async (name) => {
+      // biome-ignore lint/suspicious/noExplicitAny: clerk-js on the page, as the docs use it
+      const { organization } = (window as any).Clerk;
+      const domain = await organization.createDomain(name);
+      // A +clerk_test address takes 424242, as on Clerk's development instances.
+      await domain.prepareAffiliationVerification({
+        affiliationEmailAddress: `it+clerk_test@${name}`,
+      });
+      await domain.attemptAffiliationVerification({ code: "424242" });
+      await domain.updateEnrollmentMode({ enrollmentMode: "automatic_invitation" });
+      return { status: domain.verification?.status, mode: domain.enrollmentMode };
+    }, docs);
+    expect(documented).toEqual({ status: "verified", mode: "automatic_invitation" });
+
     // A newcomer with an address at the domain signs up and, on onboarding, asks to join.
     const newcomer = await (await browser.newContext()).newPage();
     const email = `grace-${stamp}+clerk_test@${domain}`;

@@ -33,3 +33,16 @@ export async function eventually<T>(
     await new Promise((r) => setTimeout(r, 100));
   }
 }
+
+// The plan the app's database has in force for an organization: what its API keys are held to,
+// as Clerk's billing webhooks (or one Backend API lookup) told the app.
+export async function storedPlanOf(
+  db: AppDatabase,
+  organizationId: string,
+): Promise<string | null> {
+  const [row] = await db.sql`
+    select plan_slug from subscription_items
+    where organization_id = ${organizationId} and status in ('active', 'canceled', 'past_due')
+    order by period_start desc limit 1`;
+  return row?.plan_slug ?? null;
+}

@@ -39,13 +39,19 @@ export async function startApp(options: {
   env?: Record<string, string>;
   // Node's own options for the server process, e.g. `--cpu-prof` (not allowed in NODE_OPTIONS).
   nodeArgs?: string[];
+  // The same server from the build's standalone folder, as a container runs it
+  // (`node serve.cjs start` in .next/standalone, nothing else of the checkout).
+  standalone?: boolean;
 }): Promise<AppProcess> {
   const port = options.port ?? (await freePort());
+  const standalone = path.join(ROOT, ".next", "standalone");
   const child: ChildProcess = spawn(
     process.execPath,
-    [...(options.nodeArgs ?? []), "--import", "tsx", path.join(ROOT, "scripts/serve.ts")],
+    options.standalone
+      ? [...(options.nodeArgs ?? []), "serve.cjs", "start"]
+      : [...(options.nodeArgs ?? []), "--import", "tsx", path.join(ROOT, "scripts/serve.ts")],
     {
-      cwd: ROOT,
+      cwd: options.standalone ? standalone : ROOT,
       env: {
         NODE_ENV: "production",
         PATH: process.env.PATH,

@@ -298,6 +298,181 @@ export function sessionCreatedEvent(user: UserFields, createdAt: number): ClerkE
   });
 }
 
+// Clerk Billing: an organization's subscription items, as the subscription and subscriptionItem
+// events carry them.
+export type SubscriptionItemFields = {
+  id: string;
+  subscriptionId: string;
+  organizationId: string;
+  plan: { slug: string; name: string; amount: number } | null;
+  status: "active" | "upcoming" | "canceled" | "ended" | "past_due" | "abandoned" | "incomplete";
+  interval?: "month" | "annual";
+  periodStart: number;
+  periodEnd: number | null;
+  createdAt?: number;
+  updatedAt: number;
+};
+
+function payerJson(organizationId: string) {
+  return {
+    object: "commerce_payer",
+    id: `cpayer_${organizationId}`,
+    user_id: "",
+    first_name: "",
+    last_name: "",
+    email: "",
+    organization_id: organizationId,
+    organization_name: "Acme",
+    image_url: "",
+    created_at: 1,
+    updated_at: 1,
+  };
+}
+
+function subscriptionItemJson(i: SubscriptionItemFields, standalone: boolean) {
+  return {
+    object: "commerce_subscription_item",
+    id: i.id,
+    status: i.status,
+    is_free_trial: false,
+    created_at: i.createdAt ?? i.periodStart,
+    updated_at: i.updatedAt,
+    period_start: i.periodStart,
+    period_end: i.periodEnd,
+    interval: i.interval ?? "month",
+    plan_id: i.plan ? `cplan_${i.plan.slug}` : null,
+    plan: i.plan
+      ? {
+          id: `cplan_${i.plan.slug}`,
+          slug: i.plan.slug,
+          name: i.plan.name,
+          is_recurring: true,
+          amount: i.plan.amount,
+          currency: "USD",
+        }
+      : null,
+    // Clerk fills these only when the item is an event of its own.
+    ...(standalone && { payer: payerJson(i.organizationId) }),
+    subscription_id: standalone ? i.subscriptionId : null,
+  };
+}
+
+export function subscriptionItemEvent(
+  type: `subscriptionItem.${string}`,
+  i: SubscriptionItemFields,
+): ClerkEvent {
+  return clerkEvent(type, subscriptionItemJson(i, true));
+}
+
+export function subscriptionEvent(
+  type:
+    | "subscription.created"
+    | "subscription.updated"
+    | "subscription.active"
+    | "subscription.pastDue",
+  s: { id: string; organizationId: string; updatedAt: number; items: SubscriptionItemFields[] },
+): ClerkEvent {
+  return clerkEvent(type, {
+    object: "commerce_subscription",
+    id: s.id,
+    status: type === "subscription.pastDue" ? "past_due" : "active",
+    active_at: 1,
+    canceled_at: null,
+    created_at: 1,
+    ended_at: null,
+    past_due_at: null,
+    updated_at: s.updatedAt,
+    latest_payment_id: null,
+    payer_id: `cpayer_${s.organizationId}`,
+    payer: payerJson(s.organizationId),
+    payment_source_id: null,
+    items: s.items.map((i) => subscriptionItemJson(i, false)),
+  });
+}
+
+export type PaymentFields = {
+  id: string;
+  organizationId: string;
+  status: "pending" | "paid" | "failed";
+  amount: number;
+  planName: string;
+  updatedAt: number;
+};
+
+export function paymentAttemptEvent(
+  type: "paymentAttempt.created" | "paymentAttempt.updated",
+  p: PaymentFields,
+): ClerkEvent {
+  const money = {
+    amount: p.amount,
+    amount_formatted: (p.amount / 100).toFixed(2),
+    currency: "USD",
+    currency_symbol: "$",
+  };
+  return clerkEvent(type, {
+    id: p.id,
+    instance_id: "ins_tests",
+    payment_id: p.id,
+    invoice_id: "stmt_1",
+    statement_id: "stmt_1",
+    gateway_external_id: `pi_${p.id}`,
+    status: p.status,
+    created_at: p.updatedAt,
+    updated_at: p.updatedAt,
+    paid_at: p.status === "paid" ? p.updatedAt : null,
+    failed_at: p.status === "failed" ? p.updatedAt : null,
+    failed_reason:
+      p.status === "failed" ? { code: "card_declined", decline_code: "insufficient_funds" } : null,
+    billing_date: p.updatedAt,
+    charge_type: "checkout",
+    payee: {
+      id: "cpayee_1",
+      gateway_type: "stripe",
+      gateway_external_id: "acct_1",
+      gateway_status: "active",
+    },
+    payer: payerJson(p.organizationId),
+    totals: {
+      subtotal: money,
+      tax_total: { ...money, amount: 0, amount_formatted: "0.00" },
+      grand_total: money,
+    },
+    payment_source: {
+      id: "cpm_1",
+      gateway: "stripe",
+      gateway_external_id: "pm_1",
+      gateway_external_account_id: "acct_1",
+      payment_method: "card",
+      status: "active",
+      card_type: "visa",
+      last4: "4242",
+    },
+    subscription_items: [
+      {
+        id: "csubi_1",
+        object: "commerce_subscription_item",
+        status: "active",
+        created_at: p.updatedAt,
+        updated_at: p.updatedAt,
+        period_start: p.updatedAt,
+        period_end: p.updatedAt + 30 * 86_400_000,
+        interval: "month",
+        plan_id: "cplan_team",
+        plan: {
+          id: "cplan_team",
+          slug: "team",
+          name: p.planName,
+          is_recurring: true,
+          amount: p.amount,
+          currency: "USD",
+        },
+        payer: payerJson(p.organizationId),
+        subscription_id: "csub_1",
+      },
+    ],
+  });
+}
+
 export function newSvixId(): string {
   return `msg_${randomUUID().replaceAll("-", "")}`;
 }

@@ -52,3 +52,24 @@ export function unique(label: string): string {
   counter += 1;
   return `${label}-${process.pid}-${Date.now().toString(36)}-${counter}`;
 }
+
+// Emulator-only helper (not Clerk): the organization subscribes to a Clerk Billing plan, as its
+// admin would in the checkout drawer with the organization's test card (an upgrade starts at once,
+// a downgrade at the period's end). Organizations start on the free plan, whose limits (three
+// projects, no audit log, no organization API keys) most suites would meet.
+export async function subscribeOrganization(
+  apiUrl: string,
+  organizationId: string,
+  plan: string,
+  period: "month" | "annual" = "month",
+): Promise<void> {
+  const res = await emulatorRequest(
+    apiUrl,
+    "POST",
+    `/__emulator/billing/organizations/${organizationId}/subscription`,
+    { plan, period },
+  );
+  if (res.status !== 200) {
+    throw new Error(`subscribe failed: ${res.status} ${JSON.stringify(res.body)}`);
+  }
+}

@@ -23,11 +23,24 @@ const ANY_MODULE = new Proxy({}, { get: (_, id) => ({ "*": { id, chunks: [] } })
 
 type Manifest = { node: Record<string, { filename: string; exportedName: string }> };
 
-export function serverActionId(filename: string, exportedName: string): string {
-  const manifest = JSON.parse(
+function manifest(): Manifest {
+  return JSON.parse(
     readFileSync(path.join(ROOT, ".next/server/server-reference-manifest.json"), "utf8"),
   ) as Manifest;
-  const found = Object.entries(manifest.node).find(
+}
+
+// Every server action of the build, by id.
+export function serverActionIds(): string[] {
+  return Object.keys(manifest().node);
+}
+
+// A server action's arguments as the browser's React encodes them.
+export function encodeActionArgs(args: unknown[]): Promise<string | FormData> {
+  return flight.encodeReply(args);
+}
+
+export function serverActionId(filename: string, exportedName: string): string {
+  const found = Object.entries(manifest().node).find(
     ([, a]) => a.filename === filename && a.exportedName === exportedName,
   );
   if (!found) throw new Error(`no server action ${exportedName} in ${filename} in the build`);

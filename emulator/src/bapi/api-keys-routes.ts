@@ -10,7 +10,7 @@ import {
   verifyApiKey,
 } from "../domain/api-keys";
 import { parseParams } from "../domain/params";
-import { apiKeyCaller, assertMayAccess } from "../fapi/api-key-access";
+import { type ApiKeyCaller, apiKeyCaller, assertMayAccess } from "../fapi/api-key-access";
 import { errors } from "../http/clerk-errors";
 import type { Router } from "../http/router";
 import { apiKeyJSON } from "../json/bapi-json";
@@ -52,6 +52,14 @@ const VerifyBody = z.object({ secret: z.string().min(1) }).strict();
 
 // The SDK calls these without the /v1 segment (`{apiUrl}/api_keys/verify`); Clerk accepts both.
 // List, create, get and revoke also serve <APIKeys/> in the browser (see fapi/api-key-access.ts).
+// Whose keys a list shows. A signed-in user's list without a subject (what useAPIKeys() sends
+// when given none) is their active organization's, else their own, as the hook documents.
+function listedSubject(caller: ApiKeyCaller, subject: string | null): string {
+  if (subject) return subject;
+  if (caller.kind === "user") return caller.activeOrganizationId ?? caller.userId;
+  throw errors.paramMissing("subject", 400);
+}
+
 export function registerApiKeyRoutes(router: Router, core: Core) {
   for (const base of ["/api_keys", "/v1/api_keys"]) {
     router
@@ -59,9 +67,9 @@ export function registerApiKeyRoutes(router: Router, core: Core) {
         "GET",
         base,
         async (req) => {
-          const subject = req.query.get("subject");
-          if (!subject) throw errors.paramMissing("subject");
-          assertMayAccess(core, await apiKeyCaller(core, req), subject, "read");
+          const caller = await apiKeyCaller(core, req);
+          const subject = listedSubject(caller, req.query.get("subject"));
+          assertMayAccess(core, caller, subject, "read");
           const includeInvalid = req.query.get("include_invalid") === "true";
           const text = req.query.get("query")?.toLowerCase();
           const keys = listApiKeys(core, subject, includeInvalid).filter(

@@ -470,6 +470,21 @@ export function confirmCheckout(
   return checkout;
 }
 
+// Emulator only (its helper endpoint and seeds): what an admin's checkout paid with the
+// organization's test card does, without a browser. An upgrade starts at once; a downgrade is
+// scheduled for the period's end, as Clerk schedules it.
+export function subscribeWithTestCard(
+  ctx: Ctx,
+  org: OrganizationRecord,
+  planIdOrSlug: string,
+  planPeriod: BillingPlanPeriod,
+  onSeats: SeatsSync,
+): SubscriptionRecord {
+  const checkout = startCheckout(ctx, org.id, org.createdBy ?? "", planIdOrSlug, planPeriod, null);
+  confirmCheckout(ctx, checkout, { useTestCard: true }, onSeats);
+  return ensureSubscription(ctx, org.id).subscription;
+}
+
 export function findSubscriptionItem(core: Core, itemId: string) {
   for (const subscription of Object.values(core.store.state.subscriptions)) {
     const item = subscription.items.find((i) => i.id === itemId);

@@ -19,7 +19,7 @@ import { acceptInvitation, assertTicketUsable, invitationForTicket } from "./inv
 import { setPassword } from "./passwords";
 import { createSession } from "./sessions";
 import { providerOfStrategy } from "./social-providers";
-import { findUserByEmail, hashNewPassword } from "./users";
+import { findUserByEmail, findUserByUsername, hashNewPassword } from "./users";
 
 const SIGN_IN_LIFETIME_MS = 24 * 60 * 60 * 1000;
 
@@ -35,7 +35,10 @@ export type OAuthRedirect = {
 
 export type FirstFactorAttempt =
   | { strategy: "password"; password: string }
-  | { strategy: "email_code" | "reset_password_email_code"; code: string };
+  | { strategy: "email_code"; code: string }
+  // With the new password, the reset completes at once (the legacy forgot-password flow); without,
+  // the sign-in waits for it (reset_password).
+  | { strategy: "reset_password_email_code"; code: string; password?: string | undefined };
 
 // The factors that send a code to the user's primary address, and what the email says it is for.
 const CODE_FACTORS = {
@@ -92,6 +95,18 @@ function factorOf<S extends FirstFactor["strategy"]>(
 function touch(ctx: Ctx, signIn: SignInRecord) {
   signIn.updatedAt = ctx.core.now();
   ctx.core.store.save();
+}
+
+// Who an identifier names, among the identifiers this instance signs people in with: a verified
+// email address, or a username.
+function identifiedUser(core: Core, identifier: string): UserRecord | undefined {
+  const ids = offeredSettings(core).identifiers;
+  if (identifier.includes("@")) {
+    return ids.email_address.sign_in
+      ? findUserByEmail(core, identifier, { verifiedOnly: true })
+      : undefined;
+  }
+  return ids.username.sign_in ? findUserByUsername(core, identifier) : undefined;
 }
 
 export function getSignIn(ctx: Ctx, client: ClientRecord, id: string): SignInRecord {
@@ -153,7 +168,7 @@ export async function startSignIn(
     return signIn;
   }
   if (input.identifier) {
-    const user = findUserByEmail(core, input.identifier, { verifiedOnly: true });
+    const user = identifiedUser(core, input.identifier);
     if (!user) throw errors.identifierNotFound();
     signIn.identifier = input.identifier.trim().toLowerCase();
     signIn.userId = user.id;
@@ -167,8 +182,13 @@ export async function startSignIn(
       password: input.password,
     });
   }
-  if (signIn.userId && input.strategy === "email_code") {
-    return prepareFirstFactor(ctx, signIn, "email_code");
+  // `signIn.create({ strategy, identifier })` sends the code (or link) at once, as preparing does.
+  if (
+    signIn.userId &&
+    input.strategy &&
+    (isCodeFactor(input.strategy) || input.strategy === "email_link")
+  ) {
+    return prepareFirstFactor(ctx, signIn, input.strategy, input.redirect);
   }
   touch(ctx, signIn);
   return signIn;
@@ -223,6 +243,11 @@ export async function attemptFirstFactor(
     throw errors.paramInvalid("strategy", "is not needed now");
   const user = userOf(ctx, signIn);
   factorOf(ctx, signIn, attempt.strategy);
+  // Checked before the code is, so a bad password does not use the code up.
+  const newPasswordHash =
+    attempt.strategy === "reset_password_email_code" && attempt.password !== undefined
+      ? await hashNewPassword(attempt.password)
+      : null;
   if (attempt.strategy === "password") {
     const ok =
       user.passwordHash !== null && (await verifyPassword(attempt.password, user.passwordHash));
@@ -249,9 +274,12 @@ export async function attemptFirstFactor(
     }
     // A reset code proves the address; the sign-in completes once a new password is set.
     if (attempt.strategy === "reset_password_email_code") {
-      signIn.status = "needs_new_password";
-      touch(ctx, signIn);
-      return signIn;
+      if (newPasswordHash === null) {
+        signIn.status = "needs_new_password";
+        touch(ctx, signIn);
+        return signIn;
+      }
+      setPassword(ctx, user.id, { passwordHash: newPasswordHash, signOutOfOtherSessions: false });
     }
   }
   return completeSignIn(ctx, client, signIn);

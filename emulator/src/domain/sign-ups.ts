@@ -17,12 +17,20 @@ import { acceptInvitation, assertTicketUsable, invitationForTicket } from "./inv
 import { createSession } from "./sessions";
 import type { LinkRedirect, OAuthRedirect } from "./sign-ins";
 import { providerOfStrategy } from "./social-providers";
-import { createUser, findUserByEmail, passwordHashFor } from "./users";
+import {
+  assertUnique,
+  createUser,
+  findUserByEmail,
+  findUserByUsername,
+  normalizedUsername,
+  passwordHashFor,
+} from "./users";
 
 const SIGN_UP_LIFETIME_MS = 24 * 60 * 60 * 1000;
 
 export type SignUpFields = {
   emailAddress?: string | undefined;
+  username?: string | undefined;
   password?: string | undefined;
   firstName?: string | undefined;
   lastName?: string | undefined;
@@ -65,10 +73,12 @@ export function signUpFields(core: Core) {
   const ids = s.identifiers;
   const required = [
     ...(ids.email_address.required ? ["email_address"] : []),
+    ...(ids.username.required ? ["username"] : []),
     ...(s.first_factors.password ? ["password"] : []),
   ];
   const optional = [
     ...(ids.email_address.enabled && !ids.email_address.required ? ["email_address"] : []),
+    ...(ids.username.enabled && !ids.username.required ? ["username"] : []),
     "first_name",
     "last_name",
   ];
@@ -82,6 +92,9 @@ async function applyFields(ctx: Ctx, signUp: SignUpRecord, fields: SignUpFields)
   }
   if (fields.password !== undefined && !offered.first_factors.password) {
     throw errors.paramUnknown("password");
+  }
+  if (fields.username !== undefined && !offered.identifiers.username.enabled) {
+    throw errors.paramUnknown("username");
   }
   if (fields.ticket !== undefined) await applyTicket(ctx, signUp, fields.ticket);
   const provider = fields.strategy ? providerOfStrategy(fields.strategy) : null;
@@ -100,6 +113,11 @@ async function applyFields(ctx: Ctx, signUp: SignUpRecord, fields: SignUpFields)
     if (findUserByEmail(ctx.core, email)) throw errors.identifierExists("email_address");
     if (email !== signUp.emailAddress) signUp.emailVerification = null;
     signUp.emailAddress = email;
+  }
+  if (fields.username !== undefined) {
+    const username = normalizedUsername(fields.username);
+    assertUnique(ctx.core, "username", username);
+    signUp.username = username;
   }
   if (fields.password !== undefined) signUp.passwordHash = await passwordHashFor(fields.password);
   if (fields.firstName !== undefined) signUp.firstName = fields.firstName.trim() || null;
@@ -226,8 +244,21 @@ export async function signUpWithIdentity(
   }
   signUp.firstName ??= identity.firstName;
   signUp.lastName ??= identity.lastName;
+  signUp.username ??= usernameFrom(ctx, identity);
   ctx.core.store.save();
   return completeIfReady(ctx, client, signUp);
+}
+
+// A provider's login name (GitHub's) becomes the username where the instance has usernames and
+// it is a valid, free one; otherwise the sign-up asks for one if it must.
+function usernameFrom(ctx: Ctx, identity: ProviderIdentity): string | null {
+  if (!identity.username || !offeredSettings(ctx.core).identifiers.username.enabled) return null;
+  try {
+    const username = normalizedUsername(identity.username);
+    return findUserByUsername(ctx.core, username) ? null : username;
+  } catch {
+    return null;
+  }
 }
 
 // `signUp.create({ transfer: true })`: the client's sign-in came back from its provider with an
@@ -356,6 +387,7 @@ async function completeIfReady(ctx: Ctx, client: ClientRecord, signUp: SignUpRec
   }
   const user = await createUser(ctx, {
     emailAddresses: signUp.emailAddress === null ? [] : [signUp.emailAddress],
+    username: signUp.username ?? null,
     passwordHash: signUp.passwordHash ?? undefined,
     firstName: signUp.firstName,
     lastName: signUp.lastName,
@@ -383,6 +415,7 @@ async function completeIfReady(ctx: Ctx, client: ClientRecord, signUp: SignUpRec
 export function missingFields(core: Core, signUp: SignUpRecord): string[] {
   const present: Record<string, boolean> = {
     email_address: signUp.emailAddress !== null,
+    username: (signUp.username ?? null) !== null,
     // A sign-up through a social provider needs no password.
     password: signUp.passwordHash !== null || signUp.identity !== undefined,
   };

@@ -1,6 +1,8 @@
+import UAParser from "ua-parser-js";
+
 // What `<UserProfile/>`'s "Active devices" shows about a session's browser, read from the
-// User-Agent it signed in with. A few well-known tokens cover the browsers people use; anything
-// else is left unnamed, as Clerk leaves what it cannot tell.
+// User-Agent it signed in with by ua-parser-js (1.0: MIT; 2.x is AGPL). Anything it cannot tell is
+// left unnamed, as Clerk leaves it.
 export type DeviceDescription = {
   browserName?: string;
   browserVersion?: string;
@@ -8,37 +10,14 @@ export type DeviceDescription = {
   isMobile: boolean;
 };
 
-// Most specific first: Edge and Opera say "Chrome" too, Chrome says "Safari", iOS browsers say
-// "Safari" with their own token.
-const BROWSERS: readonly [name: string, pattern: RegExp][] = [
-  ["Edge", /\bEdg(?:e|A|iOS)?\/([\d.]+)/],
-  ["Opera", /\bOPR\/([\d.]+)/],
-  ["Firefox", /\b(?:Firefox|FxiOS)\/([\d.]+)/],
-  ["Chrome", /\b(?:HeadlessChrome|Chrome|CriOS)\/([\d.]+)/],
-  ["Safari", /\bVersion\/([\d.]+).*\bSafari\//],
-];
-
-const DEVICES: readonly [type: string, pattern: RegExp][] = [
-  ["iPhone", /\biPhone\b/],
-  ["iPad", /\biPad\b/],
-  ["Android", /\bAndroid\b/],
-  ["Windows", /\bWindows\b/],
-  ["Macintosh", /\bMacintosh\b/],
-  ["Chrome OS", /\bCrOS\b/],
-  ["Linux", /\bLinux\b/],
-];
-
 export function describeUserAgent(userAgent: string): DeviceDescription {
-  const browser = BROWSERS.map(([name, pattern]) => ({
-    name,
-    match: pattern.exec(userAgent),
-  })).find((b) => b.match);
-  const deviceType = DEVICES.find(([, pattern]) => pattern.test(userAgent))?.[0];
+  const { browser, device, os } = new UAParser(userAgent).getResult();
   return {
-    browserName: browser?.name,
-    browserVersion: browser?.match?.[1],
-    deviceType,
-    // Phones say "Mobile" (Android tablets and iPads do not).
-    isMobile: /\bMobile\b/.test(userAgent) && deviceType !== "iPad",
+    // A headless Chrome (a test's, a script's) is Chrome.
+    browserName: browser.name?.replace(/ Headless$/, ""),
+    browserVersion: browser.version,
+    // Apple's devices by their name (iPhone, iPad, Macintosh), the rest by their system.
+    deviceType: device.vendor === "Apple" ? device.model : os.name,
+    isMobile: device.type === "mobile",
   };
 }

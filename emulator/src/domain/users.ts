@@ -17,6 +17,7 @@ import { mergeMetadata } from "./metadata";
 import { endSession } from "./sessions";
 
 export const MIN_PASSWORD_LENGTH = 8;
+export const USERNAME_LENGTH = { min: 4, max: 64 } as const;
 
 export type CreateUserInput = {
   emailAddresses: string[];
@@ -69,18 +70,50 @@ export function findUserByEmail(
     );
 }
 
+export function findUserByUsername(core: Core, username: string): UserRecord | undefined {
+  return core.store.lookup("users", "username", username.trim().toLowerCase())[0];
+}
+
+// Clerk's username rules (the environment's `username_settings`): 4 to 64 letters, digits, `_`
+// and `-`, not digits only; usernames compare, and are kept, in lower case.
+export function normalizedUsername(raw: string): string {
+  const username = raw.trim().toLowerCase();
+  if (username.length < USERNAME_LENGTH.min || username.length > USERNAME_LENGTH.max) {
+    throw errors.usernameInvalid(
+      "form_username_invalid_length",
+      `Username must be between ${USERNAME_LENGTH.min} and ${USERNAME_LENGTH.max} characters long.`,
+    );
+  }
+  if (!/^[a-z0-9_-]+$/.test(username)) {
+    throw errors.usernameInvalid(
+      "form_username_invalid_character",
+      "Username can only contain letters, numbers and '_' or '-'.",
+    );
+  }
+  if (/^[0-9]+$/.test(username)) {
+    throw errors.usernameInvalid(
+      "form_username_needs_non_number_char",
+      "Your username must contain at least one non-numeric character.",
+    );
+  }
+  return username;
+}
+
 export function assertUnique(
   core: Core,
   field: "email_address" | "username" | "external_id",
   value: string,
   selfId?: string,
 ) {
+  const others = (users: readonly UserRecord[]) => users.some((u) => u.id !== selfId);
   const taken =
     field === "email_address"
-      ? core.store.lookup("users", "email", value).some((u) => u.id !== selfId)
-      : Object.values(core.store.state.users).some(
-          (u) => u.id !== selfId && (field === "username" ? u.username : u.externalId) === value,
-        );
+      ? others(core.store.lookup("users", "email", value))
+      : field === "username"
+        ? others(core.store.lookup("users", "username", value.toLowerCase()))
+        : Object.values(core.store.state.users).some(
+            (u) => u.id !== selfId && u.externalId === value,
+          );
   if (taken) throw errors.identifierExists(field);
 }
 
@@ -121,7 +154,7 @@ export async function createUser(ctx: Ctx, input: CreateUserInput): Promise<User
   const user: UserRecord = {
     id: input.id ?? newId("user"),
     externalId: input.externalId ?? null,
-    username: input.username ?? null,
+    username: input.username?.toLowerCase() ?? null,
     firstName: input.firstName ?? null,
     lastName: input.lastName ?? null,
     emailAddresses,
@@ -165,12 +198,15 @@ export async function updateUser(
   }
   if (input.firstName !== undefined) user.firstName = input.firstName;
   if (input.lastName !== undefined) user.lastName = input.lastName;
-  if (input.username !== undefined) user.username = input.username;
   if (input.externalId !== undefined) user.externalId = input.externalId;
   if (input.primaryEmailAddressId !== undefined)
     user.primaryEmailAddressId = input.primaryEmailAddressId;
   if (passwordHash !== null) user.passwordHash = passwordHash;
-  return touchUser(ctx, user);
+  return touchUser(
+    ctx,
+    user,
+    input.username === undefined ? {} : { username: input.username?.toLowerCase() ?? null },
+  );
 }
 
 export type MetadataInput = {

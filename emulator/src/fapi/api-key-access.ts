@@ -10,7 +10,10 @@ import type { RequestInfo } from "../http/router";
 // The API-key endpoints serve two callers on the same paths: servers on the Backend API origin
 // (the instance secret as bearer) and <APIKeys/> on the Frontend API origin (the user's session
 // token as bearer). The secret means nothing on the Frontend API origin.
-export type ApiKeyCaller = { kind: "instance" } | { kind: "user"; userId: string };
+export type ApiKeyCaller =
+  | { kind: "instance" }
+  // The session's active organization, if any, stands for the user's "current" subject.
+  | { kind: "user"; userId: string; activeOrganizationId: string | null };
 
 export async function apiKeyCaller(core: Core, req: RequestInfo): Promise<ApiKeyCaller> {
   if (req.origin === "backend") {
@@ -26,7 +29,11 @@ export async function apiKeyCaller(core: Core, req: RequestInfo): Promise<ApiKey
     const session = typeof payload.sid === "string" ? getSession(core, payload.sid) : undefined;
     if (session?.status !== "active" || session.userId !== payload.sub)
       throw errors.unauthenticated();
-    return { kind: "user", userId: session.userId };
+    return {
+      kind: "user",
+      userId: session.userId,
+      activeOrganizationId: session.lastActiveOrganizationId,
+    };
   } catch {
     throw errors.unauthenticated();
   }

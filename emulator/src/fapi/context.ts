@@ -40,21 +40,25 @@ export function appOriginOf(core: Core, headers: IncomingMessage["headers"]): st
 const LOOPBACK = new Set(["localhost", "127.0.0.1", "[::1]"]);
 
 // A URL the emulator sends the browser to (after a handshake, an OAuth flow): only the app's own
-// pages, or a loopback origin in development, never an open redirect. A path is the app's.
+// pages, never an open redirect. The app is the configured origin (EMULATOR_AUTHORIZED_PARTY, set
+// by the launcher: Clerk's allowed origins), or, as a development instance allows, a loopback one;
+// never an origin the request itself names (Origin, X-Forwarded-Host, Clerk-Proxy-Url), which
+// anyone can send. A path is the app's.
 export function appRedirectUrl(
   core: Core,
   headers: IncomingMessage["headers"],
   raw: string | null | undefined,
   param: string,
 ): URL {
-  const appOrigin = appOriginOf(core, headers);
-  if (!raw || !URL.canParse(raw, appOrigin)) {
+  const base = appOriginOf(core, headers);
+  if (!raw || !URL.canParse(raw, base)) {
     throw errors.paramInvalid(param, "must be a URL of the application", 400);
   }
-  const target = new URL(raw, appOrigin);
+  const target = new URL(raw, base);
+  const allowed = new URL(core.config.authorizedParty).origin;
   if (
     !/^https?:$/.test(target.protocol) ||
-    (target.origin !== appOrigin && !LOOPBACK.has(target.hostname))
+    (target.origin !== allowed && !LOOPBACK.has(target.hostname))
   ) {
     throw errors.paramInvalid(param, "must point at the application", 400);
   }

@@ -2,10 +2,11 @@ import { z } from "zod";
 import { pageOf } from "../bapi/shared";
 import type { Core } from "../core";
 import { activeSessionsOf } from "../domain/dev-browsers";
+import { offeredSettings } from "../domain/instance-settings";
 import { acceptInvitation, invitationsOfUser, listInvitations } from "../domain/invitations";
 import { getMembership, membershipsOfUser, removeMembership } from "../domain/memberships";
 import { parseParams } from "../domain/params";
-import { updateUser } from "../domain/users";
+import { normalizedUsername, updateUser } from "../domain/users";
 import { errors } from "../http/clerk-errors";
 import type { RequestInfo, Router } from "../http/router";
 import {
@@ -20,6 +21,7 @@ import { signedInUser } from "./context";
 import { withClient } from "./envelope";
 
 const UpdateMeBody = z.object({
+  username: z.string().optional(),
   first_name: z.string().max(256).optional(),
   last_name: z.string().max(256).optional(),
   primary_email_address_id: z.string().optional(),
@@ -49,7 +51,11 @@ export function registerMeRoutes(router: Router, core: Core) {
       async (req) => {
         const { f, user } = me(req);
         const body = parseParams(UpdateMeBody, req.body);
+        if (body.username !== undefined && !offeredSettings(core).identifiers.username.enabled) {
+          throw errors.paramUnknown("username");
+        }
         const updated = await updateUser(f, user.id, {
+          username: body.username === undefined ? undefined : normalizedUsername(body.username),
           firstName: body.first_name,
           lastName: body.last_name,
           primaryEmailAddressId: body.primary_email_address_id,

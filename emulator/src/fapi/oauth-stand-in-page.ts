@@ -5,8 +5,8 @@ import type { OAuthFlowRecord } from "../store/records";
 
 // The stand-in for a social provider's sign-in and consent page, served by the emulator where the
 // provider's would be: pick one of the provider's offline accounts or type another, or cancel.
-// It says plainly that it is not the provider. No styles or scripts: through the app's Frontend
-// API proxy it is served under a policy that allows neither, and it needs neither.
+// It says plainly that it is not the provider. Inline styles only, no scripts (the emulator serves
+// its pages under a policy that allows nothing else, and the app's proxy keeps that policy).
 
 export function renderStandInPage(
   flow: OAuthFlowRecord,
@@ -27,6 +27,7 @@ export function renderStandInPage(
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Sign in with ${esc(name)} · Clerk emulator stand-in</title>
+<style>${STYLE}</style>
 </head>
 <body>
 <header>
@@ -70,6 +71,23 @@ ${state}
 </body>
 </html>`;
 }
+
+const STYLE = `
+body { font: 15px/1.5 system-ui, sans-serif; color: #1f2328; background: #f6f7f9; margin: 0; }
+header { background: #fff4ce; border-bottom: 1px solid #e8d48b; padding: 0.75rem 1.5rem; }
+header p { margin: 0.25rem 0; max-width: 40rem; }
+hr { display: none; }
+main { max-width: 28rem; margin: 2rem auto; background: #fff; border: 1px solid #d8dee4;
+  border-radius: 10px; padding: 1.5rem 2rem; }
+h1 { font-size: 1.35rem; margin-top: 0; } h2 { font-size: 1rem; margin-top: 1.5rem; }
+ul { list-style: none; padding: 0; } li { margin: 0.5rem 0; }
+button { font: inherit; width: 100%; padding: 0.55rem 0.75rem; border-radius: 6px;
+  border: 1px solid #d0d7de; background: #fff; cursor: pointer; text-align: left; }
+button:hover { background: #f3f4f6; }
+form:last-of-type button { text-align: center; color: #57606a; }
+label { display: block; } input:not([type]), input[type=email] { display: block; width: 100%;
+  box-sizing: border-box; padding: 0.4rem 0.5rem; border: 1px solid #d0d7de; border-radius: 6px; }
+[role=alert] { color: #b42318; }`;
 
 // GitHub accounts have a login name, which Clerk takes as the username.
 const usernameField = (provider: SocialProvider) =>

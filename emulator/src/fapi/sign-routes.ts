@@ -45,7 +45,11 @@ const PrepareBody = z.object({
 const AttemptBody = z.discriminatedUnion("strategy", [
   z.object({ strategy: z.literal("password"), password: z.string() }),
   z.object({ strategy: z.literal("email_code"), code: z.string() }),
-  z.object({ strategy: z.literal("reset_password_email_code"), code: z.string() }),
+  z.object({
+    strategy: z.literal("reset_password_email_code"),
+    code: z.string(),
+    password: z.string().optional(),
+  }),
 ]);
 const ResetPasswordBody = z.object({
   password: z.string(),
@@ -57,6 +61,7 @@ const SignUpBody = z.object({
   transfer: FormBoolean.optional(),
   ...RedirectFields,
   email_address: z.string().optional(),
+  username: z.string().optional(),
   password: z.string().optional(),
   first_name: z.string().max(256).optional(),
   last_name: z.string().max(256).optional(),
@@ -90,6 +95,7 @@ const signUpFields = (core: Core, req: RequestInfo, body: z.infer<typeof SignUpB
   redirect: oauthRedirect(core, req, body),
   transfer: body.transfer,
   emailAddress: body.email_address,
+  username: body.username,
   password: body.password,
   firstName: body.first_name,
   lastName: body.last_name,

@@ -47,8 +47,14 @@ export const errors = {
     single(400, "malformed_request_body", "malformed body", longMessage),
   bodyTooLarge: () =>
     single(400, "request_body_too_large", "body too large", "The request body exceeds 1 MiB."),
-  paramMissing: (param: string) =>
-    single(422, "form_param_missing", `${param} is missing`, `${param} must be included.`, param),
+  paramMissing: (param: string, status = 422) =>
+    single(
+      status,
+      "form_param_missing",
+      `${param} is missing`,
+      `${param} must be included.`,
+      param,
+    ),
   // A parameter for something the instance does not offer (a password when passwords are off).
   paramUnknown: (param: string) =>
     single(
@@ -68,6 +74,8 @@ export const errors = {
       `That ${param.replace(/_/g, " ")} is taken. Please try another.`,
       param,
     ),
+  usernameInvalid: (code: string, message: string) =>
+    single(422, code, message, message, "username"),
   passwordTooShort: (param = "password") =>
     single(
       422,

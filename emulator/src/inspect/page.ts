@@ -5,6 +5,7 @@ import { isUsableToken } from "../domain/m2m-tokens";
 import { membersCount } from "../domain/organizations";
 import { permissionsOfRole } from "../domain/roles";
 import { escapeHtml } from "../http/html";
+import type { WebhookAttempt } from "../store/records";
 
 const esc = escapeHtml;
 
@@ -23,6 +24,14 @@ function table(title: string, headers: string[], rows: Cell[][]): string {
     : `<tr><td colspan="${headers.length}" class="empty">None yet</td></tr>`;
   return `<section><h2>${esc(title)} <small>(${rows.length})</small></h2>
 <table><thead><tr>${head}</tr></thead><tbody>${body}</tbody></table></section>`;
+}
+
+// An attempt's result: its status, and what the endpoint said it did when it said so in JSON
+// (the app answers {"status":"processed" | "duplicate" | "ignored" | "rejected"}), or its error.
+function attemptResult(a: WebhookAttempt): string {
+  if (a.status === null) return a.error ?? "no answer";
+  const said = /^\{"status":"(\w+)"/.exec(a.response ?? "")?.[1];
+  return said ? `${a.status} ${said}` : String(a.status);
 }
 
 // A read-only view of the emulator's state, in the spirit of the Firebase emulator UI. It never
@@ -123,6 +132,26 @@ export function renderInspectPage(core: Core): string {
       time(t.expiration),
       time(t.lastUsedAt),
     ]);
+  const oauthApps = Object.values(state.oauthApplications).map((a) => [
+    a.id,
+    a.name,
+    a.clientId,
+    `${a.public ? "public" : "confidential"}${a.dynamicallyRegistered ? ", registered itself" : ""}`,
+    a.scopes,
+    a.redirectUris.join(" "),
+  ]);
+  const appName = (id: string) => state.oauthApplications[id]?.name ?? id;
+  const oauthGrants = Object.values(state.oauthGrants)
+    .sort((a, b) => b.createdAt - a.createdAt)
+    .map((g) => [
+      g.id,
+      appName(g.applicationId),
+      email(g.userId),
+      g.organizationId ? (state.organizations[g.organizationId]?.slug ?? g.organizationId) : "—",
+      g.scopes.join(" "),
+      g.revoked ? "revoked" : "active",
+      time(g.createdAt),
+    ]);
   const sessions = Object.values(state.sessions).map((s) => [
     s.id,
     email(s.userId),
@@ -137,7 +166,7 @@ export function renderInspectPage(core: Core): string {
       m.eventType,
       m.state,
       m.attempts.length,
-      m.attempts.map((a) => a.status ?? a.error).join(", ") || "—",
+      m.attempts.map(attemptResult).join(", ") || "—",
       time(m.createdAt),
     ]);
   const mailbox = [...state.mailbox]
@@ -173,6 +202,8 @@ ${table("Suggestions and membership requests", ["kind", "organization", "user", 
 ${table("API keys", ["id", "name", "owner", "scopes", "status", "expires", "last used"], keys)}
 ${table("Machines", ["id", "name", "may call", "token lifetime", "created"], machines)}
 ${table("M2M tokens (opaque)", ["id", "machine", "for", "status", "expires", "last used"], m2mTokens)}
+${table("OAuth applications", ["id", "name", "client id", "client", "scopes", "redirect URIs"], oauthApps)}
+${table("OAuth grants (consents)", ["id", "application", "user", "organization", "scopes", "status", "granted"], oauthGrants)}
 ${table("Sessions", ["id", "user", "status", "active org", "created"], sessions)}
 ${table("Mailbox (codes and invitation links)", ["sent", "to", "subject", "code", "link"], mailbox)}
 ${table("Webhook deliveries", ["svix-id", "event", "state", "attempts", "results", "created"], deliveries)}

@@ -5,7 +5,7 @@ import {
 } from "../../../clerk/instance-settings";
 import { CREATOR_ROLE } from "../../../clerk/organization-roles";
 import { domainSettingsOf } from "../domain/organization-settings";
-import { MIN_PASSWORD_LENGTH } from "../domain/users";
+import { MIN_PASSWORD_LENGTH, USERNAME_LENGTH } from "../domain/users";
 
 // The Frontend API's `GET /v1/environment`: the instance configuration clerk-js and @clerk/ui
 // render from. Its identifiers, factors and social connections are the instance settings
@@ -178,8 +178,8 @@ function userSettings(s: InstanceSettings) {
       allowed_special_characters: "!\"#$%&'()*+,-./:;<=>?@[]^_`{|}~",
     },
     username_settings: {
-      min_length: 4,
-      max_length: 64,
+      min_length: USERNAME_LENGTH.min,
+      max_length: USERNAME_LENGTH.max,
       allow_extended_special_characters: false,
       allow_numeric_usernames: false,
     },
@@ -206,6 +206,8 @@ function userSettings(s: InstanceSettings) {
 // The app's sign-in and sign-up pages, also where invitation links lead.
 export const SIGN_IN_PATH = "/sign-in";
 export const SIGN_UP_PATH = "/sign-up";
+// The app's page with Clerk's <OAuthConsent/>, where the OAuth server sends people to consent.
+export const OAUTH_CONSENT_PATH = "/oauth/consent";
 
 // Pages of the app (src/app): sign-in and sign-up, settings as the user profile, and onboarding,
 // which sends a signed-in user on to their active organization or lets them pick or create one.
@@ -228,10 +230,10 @@ function appUrls(appOrigin: string | null) {
     after_create_organization_url: page("/onboarding"),
     after_leave_organization_url: page("/onboarding"),
     logo_link_url: page("/"),
-    // No waitlist (sign-up mode is public) and no OAuth server: never visited.
+    // No waitlist (sign-up mode is public): never visited.
     waitlist_url: "",
     after_join_waitlist_url: "",
-    oauth_consent_url: "",
+    oauth_consent_url: page(OAUTH_CONSENT_PATH),
   };
 }
 

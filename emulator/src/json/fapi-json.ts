@@ -1,6 +1,7 @@
 import type { Core } from "../core";
 import { describeAddress } from "../domain/client-location";
 import { activeSessionsOf } from "../domain/dev-browsers";
+import { offeredSettings } from "../domain/instance-settings";
 import { invitationStatus, pendingInvitationsCount } from "../domain/invitations";
 import { membershipRole, membershipsOfUser } from "../domain/memberships";
 import { membersCount } from "../domain/organizations";
@@ -260,13 +261,22 @@ function supportedFirstFactors(core: Core, user: UserRecord | undefined, signIn:
   );
 }
 
+// The identifiers this instance signs people in with.
+function signInIdentifiers(core: Core) {
+  const ids = offeredSettings(core).identifiers;
+  return [
+    ...(ids.email_address.sign_in ? ["email_address"] : []),
+    ...(ids.username.sign_in ? ["username"] : []),
+  ];
+}
+
 export function fapiSignInJSON(core: Core, signIn: SignInRecord) {
   const user = signIn.userId === null ? undefined : core.store.state.users[signIn.userId];
   return {
     object: "sign_in_attempt",
     id: signIn.id,
     status: signIn.status,
-    supported_identifiers: ["email_address"],
+    supported_identifiers: signInIdentifiers(core),
     identifier: signIn.identifier,
     supported_first_factors: supportedFirstFactors(core, user, signIn),
     supported_second_factors: null,
@@ -327,7 +337,7 @@ export function fapiSignUpJSON(core: Core, signUp: SignUpRecord) {
         ? oauthVerificationJSON(signUp.externalAccountVerification)
         : null,
     },
-    username: null,
+    username: signUp.username ?? null,
     email_address: signUp.emailAddress,
     phone_number: null,
     web3_wallet: null,

@@ -26,6 +26,7 @@ export const INDEXES = {
   users: {
     email: (u) => u.emailAddresses.map((e) => e.emailAddress.toLowerCase()),
     emailAddressId: (u) => u.emailAddresses.map((e) => e.id),
+    username: (u) => (u.username === null ? [] : [u.username.toLowerCase()]),
     // "<provider> <provider user id>" of each connected social account.
     externalAccount: (u) =>
       (u.externalAccounts ?? []).flatMap((a) =>
@@ -58,6 +59,10 @@ export const INDEXES = {
     secret: (m) => [m.secret, ...(m.previousSecret ? [m.previousSecret.secret] : [])],
   },
   m2mTokens: { token: (t) => [t.token], subject: (t) => [t.subject] },
+  oauthApplications: { clientId: (a) => [a.clientId] },
+  oauthGrants: { user: (g) => [g.userId], application: (g) => [g.applicationId] },
+  oauthCodes: { grant: (c) => [c.grantId] },
+  oauthTokens: { token: (t) => [t.token], grant: (t) => [t.grantId] },
   sessions: { user: (s) => [s.userId] },
   clients: { devBrowser: (c) => (c.devBrowserId === null ? [] : [c.devBrowserId]) },
   billingPayers: { organization: (p) => [p.organizationId] },

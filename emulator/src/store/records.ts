@@ -64,7 +64,8 @@ export type ExternalAccountRecord = {
 export type UserRecord = {
   id: string;
   externalId: string | null;
-  username: string | null;
+  // Stored in lower case.
+  readonly username: string | null;
   firstName: string | null;
   lastName: string | null;
   readonly emailAddresses: readonly EmailAddressRecord[];
@@ -252,6 +253,74 @@ export type M2MTokenRecord = {
   updatedAt: number;
 };
 
+// An OAuth application of Clerk's OAuth server (Backend API /v1/oauth_applications, or registered
+// by a client itself through /oauth/register). Its secret is kept in the clear, as machine
+// secrets are; a public client has none.
+export type OAuthApplicationRecord = {
+  id: string;
+  readonly clientId: string;
+  readonly clientSecret: string | null;
+  name: string;
+  clientUri: string | null;
+  clientImageUrl: string | null;
+  dynamicallyRegistered: boolean;
+  consentScreenEnabled: boolean;
+  pkceRequired: boolean;
+  public: boolean;
+  // Space-separated, as Clerk stores them: the scopes this application may ask for.
+  scopes: string;
+  redirectUris: string[];
+  createdAt: number;
+  updatedAt: number;
+};
+
+// What a user consented to: one application, the scopes granted, and the organization the tokens
+// act in (chosen on the consent screen with `user:org:read`). Revoking any of its tokens (or the
+// grant) revokes them all.
+export type OAuthGrantRecord = {
+  id: string;
+  readonly applicationId: string;
+  readonly userId: string;
+  organizationId: string | null;
+  scopes: string[];
+  revoked: boolean;
+  createdAt: number;
+  updatedAt: number;
+};
+
+// An authorization code: single use, short-lived, bound to its redirect URI and PKCE challenge.
+export type OAuthCodeRecord = {
+  // The code itself.
+  id: string;
+  readonly grantId: string;
+  redirectUri: string;
+  codeChallenge: string;
+  nonce: string | null;
+  used: boolean;
+  expiresAt: number;
+};
+
+// An opaque access or refresh token (JWT-format access tokens are not stored, as in Clerk). A
+// refresh token is used once: refreshing revokes it and issues a new pair (rotation), and
+// presenting it again revokes the whole grant.
+export type OAuthTokenRecord = {
+  id: string;
+  readonly kind: "access" | "refresh";
+  readonly token: string;
+  readonly grantId: string;
+  scopes: string[];
+  revoked: boolean;
+  revocationReason: string | null;
+  expiration: number | null;
+  createdAt: number;
+  updatedAt: number;
+};
+
+export type OAuthApplicationSettings = {
+  dynamicOAuthClientRegistration: boolean;
+  oauthJwtAccessTokens: boolean;
+};
+
 export type SessionStatus = "active" | "ended" | "removed" | "revoked" | "expired";
 
 export type SessionRecord = {
@@ -344,6 +413,8 @@ export type SignUpRecord = {
   lastName: string | null;
   passwordHash: string | null;
   emailVerification: VerificationRecord | null;
+  // Absent in state files written before usernames existed.
+  username?: string | null;
   // A sign-up through a social provider: the OAuth flow's verification, and the account it
   // returned, which the new user gets.
   externalAccountVerification?: VerificationRecord;
@@ -416,6 +487,8 @@ export type WebhookAttempt = {
   status: number | null;
   error: string | null;
   durationMs: number;
+  // The start of the endpoint's answer, as Svix's dashboard shows it (e.g. {"status":"rejected"}).
+  response?: string;
 };
 
 export type WebhookMessage = {
@@ -549,6 +622,11 @@ export type EmulatorState = {
   apiKeys: Record<string, ApiKeyRecord>;
   machines: Record<string, MachineRecord>;
   m2mTokens: Record<string, M2MTokenRecord>;
+  oauthApplications: Record<string, OAuthApplicationRecord>;
+  oauthGrants: Record<string, OAuthGrantRecord>;
+  oauthCodes: Record<string, OAuthCodeRecord>;
+  oauthTokens: Record<string, OAuthTokenRecord>;
+  oauthApplicationSettings: OAuthApplicationSettings;
   sessions: Record<string, SessionRecord>;
   clients: Record<string, ClientRecord>;
   signIns: Record<string, SignInRecord>;

@@ -28,6 +28,13 @@ function emptyState(): EmulatorState {
     apiKeys: {},
     machines: {},
     m2mTokens: {},
+    oauthApplications: {},
+    oauthGrants: {},
+    oauthCodes: {},
+    oauthTokens: {},
+    // The emulator registers MCP clients out of the box; Clerk leaves registration off until the
+    // Dashboard turns it on.
+    oauthApplicationSettings: { dynamicOAuthClientRegistration: true, oauthJwtAccessTokens: false },
     sessions: {},
     clients: {},
     signIns: {},

@@ -17,6 +17,9 @@ export const RETRY_DELAYS_MS = [
   10 * 3_600_000,
 ];
 
+// How much of an endpoint's answer an attempt keeps (Svix's dashboard shows it too).
+const RESPONSE_KEPT_CHARS = 200;
+
 type Log = (line: string) => void;
 
 // Delivers Clerk events the way Clerk's Svix endpoint does: one svix-id per message, kept
@@ -158,12 +161,19 @@ export class WebhookDispatcher {
     const started = this.now();
     let status: number | null = null;
     let error: string | null = null;
+    let response: string | undefined;
     if (this.faults.failFirst && message.attempts.length === 0) {
       error = "injected fault: first attempt dropped";
     } else {
-      ({ status, error } = await this.send(url, message));
+      ({ status, error, response } = await this.send(url, message));
     }
-    message.attempts.push({ at: started, status, error, durationMs: this.now() - started });
+    message.attempts.push({
+      at: started,
+      status,
+      error,
+      durationMs: this.now() - started,
+      ...(response && { response }),
+    });
     const ok = status !== null && status >= 200 && status < 300;
     if (ok) {
       const deliveredOnce = message.attempts.filter((a) => a.status && a.status < 300).length === 1;
@@ -204,8 +214,8 @@ export class WebhookDispatcher {
         body: message.payload,
         signal: AbortSignal.timeout(this.config.webhookTimeoutMs),
       });
-      await res.arrayBuffer();
-      return { status: res.status, error: res.ok ? null : `HTTP ${res.status}` };
+      const response = (await res.text()).slice(0, RESPONSE_KEPT_CHARS);
+      return { status: res.status, error: res.ok ? null : `HTTP ${res.status}`, response };
     } catch (err) {
       const reason =
         err instanceof Error && err.name === "TimeoutError" ? "timed out" : String(err);

@@ -1,12 +1,17 @@
 import postgres from "postgres";
 import { freePort, startApp } from "../../../tests/support/app-process";
-import { clerkFor, mintSession } from "../../../tests/support/emulator-client";
+import {
+  clerkFor,
+  mintSession,
+  subscribeOrganization,
+} from "../../../tests/support/emulator-client";
 import {
   type EmulatorProcess,
   removeDataDir,
   startEmulatorProcess,
 } from "../../../tests/support/emulator-process";
 import { DEV_SEED } from "../clerk-wiring";
+import { type Instances, startInstances } from "./instances";
 
 // The seeded demo key: it reads projects and members of `acme`.
 const READ_KEY = "ak_demo_acme_read_only_0000000000000000";
@@ -14,9 +19,13 @@ const FIRST_PAGE = 20;
 
 export type AppStack = {
   appUrl: string;
-  // The app's server process (for its CPU time).
+  // The app's server process (for its CPU time); with several instances, the first's.
   appPid: number;
+  // With several instances: them, behind their balancer (at `appUrl`).
+  instances?: Instances;
   emulatorUrl: string;
+  // The emulator's process (for a test that freezes it: SIGSTOP).
+  emulatorPid: () => number;
   // Restarts the emulator (same data, same ports) answering after `ms` (EMULATOR_LATENCY_MS):
   // a Clerk that far away.
   setClerkLatency: (ms: number) => Promise<void>;
@@ -28,21 +37,25 @@ export type AppStack = {
   stop: () => Promise<void>;
 };
 
-// The production server as `npm start` runs it, against a Clerk emulator of its own with the dev
-// seed (webhooks off) and the given database, with a full first page of projects in `acme`.
-// `stop` removes those projects (and any the caller added to `acme`), the emulator's folder.
+// The production server as `npm start` runs it (or `instances` of it behind a round-robin
+// balancer), against a Clerk emulator of its own with the dev seed (webhooks off) and the given
+// database, with a full first page of projects in `acme`. `stop` removes those projects (and any
+// the caller added to `acme`), the emulator's folder.
 export async function startAppStack(options: {
   databaseUrl: string;
   env: Record<string, string>;
   nodeArgs?: string[];
+  instances?: number;
   log: (line: string) => void;
 }): Promise<AppStack> {
   const appPort = await freePort();
   let emulator: EmulatorProcess | undefined;
   let app: Awaited<ReturnType<typeof startApp>> | undefined;
+  let instances: Instances | undefined;
   let tenantId: string | undefined;
   const stop = async () => {
     await app?.stop();
+    await instances?.stop();
     if (emulator) {
       await emulator.stop();
       removeDataDir(emulator.dataDir);
@@ -58,15 +71,32 @@ export async function startAppStack(options: {
     });
     const emulatorUrl = emulator.url;
     options.log(`emulator: ${emulatorUrl}, dev seed, webhooks off`);
-    app = await startApp({
-      emulator,
-      databaseUrl: options.databaseUrl,
-      port: appPort,
-      env: options.env,
-      nodeArgs: options.nodeArgs,
-    });
-    const appUrl = app.url;
-    options.log(`app: production server (npm start) on ${appUrl}`);
+    let appUrl: string;
+    let appPid: number;
+    if ((options.instances ?? 1) > 1) {
+      instances = await startInstances({
+        count: options.instances ?? 1,
+        emulator,
+        databaseUrl: options.databaseUrl,
+        env: options.env,
+      });
+      appUrl = instances.url;
+      appPid = instances.pids()[0] as number;
+      options.log(
+        `app: ${options.instances} production servers (npm start) behind a balancer on ${appUrl}`,
+      );
+    } else {
+      app = await startApp({
+        emulator,
+        databaseUrl: options.databaseUrl,
+        port: appPort,
+        env: options.env,
+        nodeArgs: options.nodeArgs,
+      });
+      appUrl = app.url;
+      appPid = app.pid;
+      options.log(`app: production server (npm start) on ${appUrl}`);
+    }
 
     const clerk = clerkFor(emulatorUrl);
     const [demo] = (
@@ -75,6 +105,9 @@ export async function startAppStack(options: {
     if (!demo) throw new Error("the dev seed's demo user is missing");
     const acme = await clerk.organizations.getOrganization({ slug: "acme" });
     tenantId = acme.id;
+    // Business: no project limit (the writes row creates thousands); the rate limits are set out
+    // of reach by API_RATE_LIMIT.
+    await subscribeOrganization(emulatorUrl, acme.id, "business");
     const sessionToken = async () =>
       (
         await mintSession(emulatorUrl, {
@@ -104,8 +137,10 @@ export async function startAppStack(options: {
     };
     return {
       appUrl,
-      appPid: app.pid,
+      appPid,
+      instances,
       emulatorUrl,
+      emulatorPid: () => emulator?.pid ?? 0,
       setClerkLatency,
       sessionToken,
       readKey: READ_KEY,

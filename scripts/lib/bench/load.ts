@@ -9,10 +9,14 @@ export type Load = {
   method?: "GET" | "POST";
   headers?: Record<string, string>;
   body?: string;
-  // One body per request, in turn (e.g. each of many API keys), instead of `body`.
+  // One body per request, in turn (e.g. each of many API keys), instead of `body`; with
+  // `headerSets`, the headers sent with each body (e.g. its signature).
   bodies?: string[];
+  headerSets?: Record<string, string>[];
   // One path per request, in turn, on `url`'s origin.
   paths?: string[];
+  // Each answer as it comes: its status and how long it took (ms).
+  onResponse?: (status: number, ms: number) => void;
 };
 
 // `requests`: answered in time; `sent` also counts those still in flight when time ran out (the
@@ -40,10 +44,19 @@ export type LoadOutcome = LoadResult & {
 // `connections` clients, each sending its next request as soon as the last is answered
 // (autocannon), with a 10 s timeout per request.
 export async function runLoadCounted(load: Load): Promise<LoadOutcome> {
-  const { bodies, paths } = load;
+  return startLoad(load).outcome;
+}
+
+// As runLoadCounted, for as long as the caller lets it run: `stop` ends it (the requests in
+// flight are answered and counted) and resolves with what it counted.
+export function startLoad(load: Load): {
+  outcome: Promise<LoadOutcome>;
+  stop: () => Promise<LoadOutcome>;
+} {
+  const { bodies, headerSets, paths } = load;
   let nextBody = 0;
   let nextPath = 0;
-  const result = await autocannon({
+  const options: autocannon.Options = {
     url: load.url,
     connections: load.connections,
     ...(load.amount ? { amount: load.amount } : { duration: load.seconds }),
@@ -55,15 +68,39 @@ export async function runLoadCounted(load: Load): Promise<LoadOutcome> {
       bodies || paths
         ? [
             {
-              setupRequest: (req) => ({
-                ...req,
-                ...(bodies && { body: bodies[nextBody++ % bodies.length] }),
-                ...(paths && { path: paths[nextPath++ % paths.length] }),
-              }),
+              setupRequest: (req) => {
+                const i = bodies ? nextBody++ % bodies.length : 0;
+                return {
+                  ...req,
+                  ...(bodies && { body: bodies[i] }),
+                  ...(headerSets && { headers: { ...req.headers, ...headerSets[i] } }),
+                  ...(paths && { path: paths[nextPath++ % paths.length] }),
+                };
+              },
             },
           ]
         : undefined,
+  };
+  let instance: autocannon.Instance | undefined;
+  const outcome = new Promise<LoadOutcome>((resolve, reject) => {
+    instance = autocannon(options, (err, result) =>
+      err ? reject(err) : resolve(outcomeOf(result)),
+    );
+    if (load.onResponse) {
+      const onResponse = load.onResponse;
+      instance.on("response", (_client, status, _bytes, ms) => onResponse(status, ms));
+    }
   });
+  return {
+    outcome,
+    stop: () => {
+      instance?.stop();
+      return outcome;
+    },
+  };
+}
+
+function outcomeOf(result: autocannon.Result): LoadOutcome {
   return {
     requests: result.requests.total,
     sent: result.requests.sent,
@@ -80,6 +117,28 @@ export async function runLoadCounted(load: Load): Promise<LoadOutcome> {
     non2xx: result.non2xx,
     errors: result.errors,
     timeouts: result.timeouts,
+  };
+}
+
+// Loads run side by side, as one: statuses and counts summed.
+export function mergeOutcomes(outcomes: LoadOutcome[]): LoadOutcome {
+  const statuses: Record<string, number> = {};
+  for (const o of outcomes)
+    for (const [status, count] of Object.entries(o.statuses))
+      statuses[status] = (statuses[status] ?? 0) + count;
+  const sum = (pick: (o: LoadOutcome) => number) => outcomes.reduce((t, o) => t + pick(o), 0);
+  return {
+    requests: sum((o) => o.requests),
+    sent: sum((o) => o.sent),
+    perSecond: sum((o) => o.perSecond),
+    // The slower half's percentiles: a conservative figure for the mix.
+    p50: Math.max(...outcomes.map((o) => o.p50)),
+    p99: Math.max(...outcomes.map((o) => o.p99)),
+    max: Math.max(...outcomes.map((o) => o.max)),
+    statuses,
+    non2xx: sum((o) => o.non2xx),
+    errors: sum((o) => o.errors),
+    timeouts: sum((o) => o.timeouts),
   };
 }
 

@@ -20,6 +20,10 @@ const oneDecimal = new Intl.NumberFormat("en-US", {
   minimumFractionDigits: 1,
   maximumFractionDigits: 1,
 });
+const threeDecimals = new Intl.NumberFormat("en-US", {
+  minimumFractionDigits: 3,
+  maximumFractionDigits: 3,
+});
 const twoDecimals = new Intl.NumberFormat("en-US", {
   minimumFractionDigits: 2,
   maximumFractionDigits: 2,
@@ -41,7 +45,7 @@ export function formatTable(rows: Row[]): string {
         ms(r.p50),
         r.p99 === undefined ? dash : ms(r.p99),
         r.vsHealth === undefined ? dash : twoDecimals.format(r.vsHealth),
-        r.clerkCalls === undefined ? dash : twoDecimals.format(r.clerkCalls),
+        r.clerkCalls === undefined ? dash : threeDecimals.format(r.clerkCalls),
         r.cpuMs === undefined ? dash : twoDecimals.format(r.cpuMs),
       ].join(" | ")} |`,
     );

@@ -7,7 +7,7 @@ import {
   signedHeaders,
   userEvent,
 } from "../../../tests/support/clerk-webhooks";
-import { percentile } from "./stats";
+import { type LoadResult, runLoad, runLoadCounted } from "./load";
 
 // Signed Clerk webhook deliveries, each a new event (its own svix-id), sent by `concurrency`
 // senders to the app's receiver; every one must be answered 200 and stored.
@@ -49,19 +49,10 @@ function events(count: number): ClerkEvent[] {
   return out.slice(0, count);
 }
 
-async function deliver(url: string, secret: string, event: ClerkEvent, svixId: string) {
-  const body = JSON.stringify(event);
-  const res = await fetch(url, {
-    method: "POST",
-    headers: signedHeaders(body, { svixId, secret }),
-    body,
-  });
-  await res.arrayBuffer();
-  return res.status;
-}
+export type BurstResult = LoadResult & { events: number };
 
-export type BurstResult = { events: number; perSecond: number; p50: number; p99: number };
-
+// Every event signed first (signing is the sender's work, not the app's), then sent by
+// `concurrency` connections as the other load rows are (autocannon), each event once.
 export async function webhookBurst(options: {
   url: string;
   secret: string;
@@ -71,44 +62,37 @@ export async function webhookBurst(options: {
 }): Promise<BurstResult> {
   const { url, secret, sql } = options;
   const burst = events(options.count);
+  const signed = (prefix: string, list: ClerkEvent[]) => {
+    const bodies = list.map((e) => JSON.stringify(e));
+    const headerSets = bodies.map((body, i) =>
+      signedHeaders(body, { svixId: `${prefix}_${i}`, secret }),
+    );
+    return { bodies, headerSets };
+  };
   // Warm-up (route compiled, connection pool open); its ids are distinct from the burst's.
-  await Promise.all(
-    burst.slice(0, 20).map((e, i) => deliver(url, secret, e, `msg_${run}_warm_${i}`)),
-  );
+  const warm = signed(`msg_${run}_warm`, burst.slice(0, 20));
+  await runLoad({ url, method: "POST", connections: 4, amount: 20, ...warm });
 
-  const latencies: number[] = [];
-  const statuses = new Map<number, number>();
-  let next = 0;
-  const started = performance.now();
-  await Promise.all(
-    Array.from({ length: options.concurrency }, async () => {
-      while (next < burst.length) {
-        const i = next++;
-        const t0 = performance.now();
-        const status = await deliver(url, secret, burst[i] as ClerkEvent, `msg_${run}_${i}`);
-        latencies.push(performance.now() - t0);
-        statuses.set(status, (statuses.get(status) ?? 0) + 1);
-      }
-    }),
-  );
-  const seconds = (performance.now() - started) / 1000;
-
+  const result = await runLoadCounted({
+    url,
+    method: "POST",
+    connections: options.concurrency,
+    amount: burst.length,
+    ...signed(`msg_${run}`, burst),
+  });
   const [stored] = await sql<{ n: number }[]>`
     select count(*)::int as n from webhook_events where svix_id like ${`msg_${run}_%`}
       and svix_id not like ${`msg_${run}_warm_%`}`;
-  if (stored?.n !== burst.length || statuses.get(200) !== burst.length) {
-    const answers = [...statuses].map(([s, n]) => `${n}x ${s}`).join(", ");
+  if (stored?.n !== burst.length || result.statuses["200"] !== burst.length) {
+    const answers = Object.entries(result.statuses)
+      .map(([s, n]) => `${n}x ${s}`)
+      .join(", ");
     throw new Error(
-      `webhooks: ${burst.length} events sent, answered ${answers}, ${stored?.n} stored`,
+      `webhooks: ${burst.length} events sent, answered ${answers}, ${result.errors} connection errors, ${stored?.n} stored`,
     );
   }
-  latencies.sort((a, b) => a - b);
-  return {
-    events: burst.length,
-    perSecond: burst.length / seconds,
-    p50: percentile(latencies, 50),
-    p99: percentile(latencies, 99),
-  };
+  const { requests, sent, perSecond, p50, p99 } = result;
+  return { events: burst.length, requests, sent, perSecond, p50, p99 };
 }
 
 // The rows the burst wrote (and their warm-up's), children first.

@@ -3,6 +3,7 @@ import type { NextFetchEvent, NextRequest } from "next/server";
 import { CLERK_TIMEOUT_MS, clerkUnavailable } from "@/auth/clerk-availability";
 import { serverEnv } from "@/env/server-env";
 import { DeadlineExceeded, withDeadline } from "@/http/deadline";
+import { asAppRequest } from "./app-origin";
 import { forward, type RequestState, unavailable } from "./request-state";
 
 // Clerk's middleware, run by the gates once they have decided that Clerk must be asked: under a
@@ -21,14 +22,18 @@ const pending = new WeakMap<Request, Pending>();
 
 // Where browsers reach Clerk's Frontend API, for the pages' CSP: null when it is proxied through
 // this origin (the emulator's wiring, or Clerk's own proxy setup): 'self'.
-export function frontendApiOrigin(): `https://${string}.${string}` | null {
-  const env = serverEnv();
-  if (env.NEXT_PUBLIC_CLERK_PROXY_URL) return null;
-  const encoded = env.NEXT_PUBLIC_CLERK_PUBLISHABLE_KEY.split("_")[2] ?? "";
-  const host = Buffer.from(encoded, "base64").toString("utf8").replace(/\$$/, "");
-  return /^[a-z0-9.-]+\.[a-z]+$/i.test(host)
-    ? (`https://${host}` as `https://${string}.${string}`)
-    : null;
+type Origin = `https://${string}.${string}` | null;
+let origin: Origin | undefined;
+
+export function frontendApiOrigin(): Origin {
+  origin ??= (() => {
+    const env = serverEnv();
+    if (env.NEXT_PUBLIC_CLERK_PROXY_URL) return null;
+    const encoded = env.NEXT_PUBLIC_CLERK_PUBLISHABLE_KEY.split("_")[2] ?? "";
+    const host = Buffer.from(encoded, "base64").toString("utf8").replace(/\$$/, "");
+    return /^[a-z0-9.-]+\.[a-z]+$/i.test(host) ? (`https://${host}` as Origin) : null;
+  })();
+  return origin;
 }
 
 // Opening /orgs/<slug> makes that organization the active one.
@@ -59,19 +64,23 @@ const clerk = clerkMiddleware(async (auth, req) => {
   return asked.then(auth, req, asked.state);
 }, clerkOptions);
 
+// `marksOutage`: whether Clerk not answering in time means its Backend API is down (what
+// clerk-availability.ts tracks), as it does when Clerk verifies a credential.
 export async function askClerk(
   req: NextRequest,
   event: NextFetchEvent,
   state: RequestState,
   then: AfterClerk,
+  { marksOutage = true }: { marksOutage?: boolean } = {},
 ): Promise<Response> {
-  pending.set(req, { state, then });
+  const asked = asAppRequest(req);
+  pending.set(asked, { state, then });
   try {
-    const work = (async () => clerk(req, event))();
-    return (await withDeadline(work, CLERK_TIMEOUT_MS, "Clerk")) ?? forward(req, state);
+    const work = (async () => clerk(asked, event))();
+    return (await withDeadline(work, CLERK_TIMEOUT_MS, "Clerk")) ?? forward(asked, state);
   } catch (err) {
     if (!(err instanceof DeadlineExceeded)) throw err;
-    clerkUnavailable(err.message);
+    if (marksOutage) clerkUnavailable(err.message);
     return unavailable(state);
   }
 }

@@ -14,7 +14,8 @@ const OPAQUE_PREFIXES: Record<string, TokenType> = {
   oat_: "oauth_token",
 };
 
-export function bearerOf(req: NextRequest): string | null {
+// The bearer token of a request (or of the current request's headers, in a handler).
+export function bearerOf(req: { headers: Headers }): string | null {
   const match = /^Bearer\s+(\S+)\s*$/i.exec(req.headers.get("authorization") ?? "");
   return match?.[1] ?? null;
 }

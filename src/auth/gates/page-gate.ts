@@ -1,6 +1,8 @@
 import { type NextFetchEvent, type NextRequest, NextResponse } from "next/server";
 import { acceptedTokenTypes } from "@/auth/route-table";
 import { problem } from "@/http/problem";
+import { isServerActionPost, malformedActionBody } from "./action-body";
+import { onAppOrigin } from "./app-origin";
 import { type AfterClerk, askClerk } from "./clerk";
 import {
   bearerOf,
@@ -41,11 +43,15 @@ export async function pageGate(req: NextRequest, event: NextFetchEvent, state: R
       ),
     );
   }
+  if (isServerActionPost(req)) {
+    const malformed = await malformedActionBody(req);
+    if (malformed) return refuse(state, problem("bad-request", malformed));
+  }
   const keys = await checkSigningKeys(signedTokens(req, bearer));
   if (keys.status === "unknown") {
     // Session cookies signed by a key Clerk does not have (say, from another Clerk instance on
     // the same host): drop them and let Clerk's handshake sign the browser in again, if it can.
-    const res = NextResponse.redirect(req.nextUrl, req.method === "GET" ? 307 : 303);
+    const res = NextResponse.redirect(onAppOrigin(req.nextUrl), req.method === "GET" ? 307 : 303);
     for (const c of req.cookies.getAll()) {
       if (isSessionCookie(c.name)) res.cookies.delete(c.name);
     }

@@ -1,7 +1,12 @@
 import { NextResponse } from "next/server";
+import { CREDENTIAL_HEADER } from "@/auth/credential-handoff";
 import type { RouteRule } from "@/auth/route-table";
 import { type Problem, problem, problemResponse } from "@/http/problem";
-import { REQUEST_ID_HEADER, REQUEST_START_HEADER } from "@/http/request-identity";
+import {
+  CLIENT_REQUEST_ID_HEADER,
+  REQUEST_ID_HEADER,
+  REQUEST_START_HEADER,
+} from "@/http/request-identity";
 import { RETRY_AFTER_SECONDS, UNAVAILABLE_PAGE } from "@/http/unavailable-page";
 import { logger } from "@/observability/logger";
 import { type LimitState, rateLimitHeaders } from "@/rate-limit/limits";
@@ -11,6 +16,8 @@ import { type LimitState, rateLimitHeaders } from "@/rate-limit/limits";
 
 export type RequestState = {
   requestId: string;
+  // The client's own id for the request, if it sent a well-formed one: logged beside ours.
+  clientRequestId: string | null;
   started: number;
   rule: RouteRule;
   clientAddress: string | null;
@@ -18,10 +25,9 @@ export type RequestState = {
   // A key to verify session tokens with, found by src/auth/signing-keys.ts.
   jwtKey?: string;
   credentialPresented: boolean;
-  // An API key's failure point, taken before Clerk verifies it (src/auth/gates/api-gate.ts), and
-  // what Clerk made of the key: valid, or not verified at all (both give the point back).
-  authAttempt?: "reserved" | "valid" | "unverified";
   limit?: LimitState;
+  // The bearer token's verified credential, sealed for the handler (src/auth/credential-handoff.ts).
+  handoff?: string;
 };
 
 export function refuse(
@@ -31,6 +37,7 @@ export function refuse(
 ): Response {
   logger.info({
     request_id: state.requestId,
+    ...(state.clientRequestId && { client_request_id: state.clientRequestId }),
     route: state.rule.pattern,
     status: p.status,
     duration_ms: Date.now() - state.started,
@@ -44,7 +51,7 @@ export function refuse(
 export function unavailable(state: RequestState): Response {
   const retryAfter = String(RETRY_AFTER_SECONDS);
   const { kind } = state.rule.access;
-  if (kind === "api" || kind === "clerk-frontend-api") {
+  if (kind === "api" || kind === "mcp" || kind === "clerk-frontend-api") {
     const detail = "Credentials cannot be checked right now. Try again shortly.";
     return refuse(state, problem("service-unavailable", detail), { "retry-after": retryAfter });
   }
@@ -60,9 +67,11 @@ export function unavailable(state: RequestState): Response {
 
 export function tooMany(state: RequestState, limit: LimitState): Response {
   const detail =
-    limit.name === "api"
-      ? `At most ${limit.limit} requests per minute per credential. Retry after ${limit.resetSeconds} s.`
-      : `Too many failed credentials from this address. Retry after ${limit.resetSeconds} s.`;
+    limit.name !== "api"
+      ? `Too many failed credentials from this address. Retry after ${limit.resetSeconds} s.`
+      : limit.limit === null
+        ? `This credential is over its requests per minute. Retry after ${limit.resetSeconds} s.`
+        : `At most ${limit.limit} requests per minute per credential. Retry after ${limit.resetSeconds} s.`;
   return refuse(state, problem("too-many-requests", detail), rateLimitHeaders(limit));
 }
 
@@ -71,7 +80,8 @@ export function unauthenticated(state: RequestState, detail: string): Response {
 }
 
 // What the pages and handlers behind the proxy receive besides the request: its id and start,
-// and for pages the CSP, from which Next and Clerk take the nonce for their scripts.
+// what the proxy verified of its bearer token (never what the client sent under that name), and
+// for pages the CSP, from which Next and Clerk take the nonce for their scripts.
 export function forward(
   req: Request,
   state: RequestState,
@@ -79,7 +89,11 @@ export function forward(
 ): NextResponse {
   const request = new Headers(req.headers);
   request.set(REQUEST_ID_HEADER, state.requestId);
+  if (state.clientRequestId) request.set(CLIENT_REQUEST_ID_HEADER, state.clientRequestId);
+  else request.delete(CLIENT_REQUEST_ID_HEADER);
   request.set(REQUEST_START_HEADER, String(state.started));
+  request.delete(CREDENTIAL_HEADER);
+  if (state.handoff) request.set(CREDENTIAL_HEADER, state.handoff);
   const csp = state.security.get("content-security-policy");
   if (csp) request.set("content-security-policy", csp);
   return NextResponse.next({ request: { headers: request }, headers });

@@ -1,6 +1,7 @@
 import Link from "next/link";
 import type { KeyOwner, KeyOwnerTarget } from "@/api-keys/key-owner";
 import { clerkBackendApi } from "@/auth/clerk-backend-api";
+import { UpgradePrompt } from "@/components/billing/upgrade-prompt";
 import { CreateApiKeyForm } from "./create-api-key-form";
 import { RevokeApiKeyButton } from "./revoke-api-key-button";
 
@@ -52,7 +53,16 @@ export async function ApiKeysManager({
           .
         </p>
       </div>
-      <CreateApiKeyForm target={target} />
+      {target.kind === "organization" && !owner.mayCreate.ok ? (
+        <UpgradePrompt
+          slug={target.slug}
+          title="Upgrade to create organization API keys"
+          detail={`${owner.mayCreate.problem.detail} The keys below are kept (revoke them if you like): they answer again once the organization is on such a plan.`}
+          plans={(owner.mayCreate.problem.plans as string[] | undefined) ?? []}
+        />
+      ) : (
+        <CreateApiKeyForm target={target} />
+      )}
       <section aria-labelledby="key-list-heading">
         <h2 id="key-list-heading" className="mb-2 font-semibold">
           Active keys

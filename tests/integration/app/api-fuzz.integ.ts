@@ -2,10 +2,18 @@ import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { type AppDatabase, connectAppDatabase } from "../../support/app-database";
 import { appStack } from "../../support/app-stack";
-import { clerkFor, unique } from "../../support/emulator-client";
+import {
+  clerkFor,
+  mintSession,
+  subscribeOrganization,
+  unique,
+} from "../../support/emulator-client";
+import { encodeActionArgs, serverActionIds } from "../../support/server-action";
 
-// Property: whatever method, path, query, headers and body a client sends to /api/v1, the answer
-// is never a 5xx, every refusal is problem+json, and a refused request changes nothing stored.
+// Properties: whatever method, path, query, headers and body a client sends to /api/v1, the answer
+// is never a 5xx, every refusal is problem+json, and a refused request changes nothing stored;
+// whatever page path (file extensions included) and server-action post a client sends, signed in
+// or not, the answer is never a 5xx.
 
 const { app, emulator } = appStack();
 let database: AppDatabase;
@@ -13,14 +21,28 @@ let org: string;
 let writeKey: string;
 let readKey: string;
 let projectId: string;
+let orgSlug: string;
+let sessionToken: string;
 
 beforeAll(async () => {
   const clerk = clerkFor(emulator.url);
   database = connectAppDatabase(inject("databaseUrl"));
   const owner = await clerk.users.createUser({ emailAddress: [`${unique("fuzz")}@example.com`] });
-  org = (
-    await clerk.organizations.createOrganization({ name: unique("Fuzz"), createdBy: owner.id })
-  ).id;
+  const organization = await clerk.organizations.createOrganization({
+    name: unique("Fuzz"),
+    createdBy: owner.id,
+  });
+  org = organization.id;
+  orgSlug = organization.slug;
+  sessionToken = (
+    await mintSession(emulator.url, {
+      user_id: owner.id,
+      organization_id: org,
+      lifetime_seconds: 3600,
+    })
+  ).token;
+  // On a paid plan: its limits (projects, audit log, organization API keys) are not under test here.
+  await subscribeOrganization(emulator.url, org, "team");
   const key = async (scopes: string[]) =>
     (await clerk.apiKeys.create({ name: unique("fuzz"), subject: org, scopes })).secret ?? "";
   writeKey = await key(["projects:read", "projects:write", "members:read", "audit:read"]);
@@ -80,9 +102,20 @@ const query = fc.dictionary(fc.oneof(fc.constantFrom("limit", "cursor", "kind"),
   maxKeys: 3,
 });
 
+// JSON nested past any limit (a few KB can nest thousands of levels), in place of a field or whole.
+const deep = fc
+  .tuple(fc.integer({ min: 10, max: 5000 }), fc.constantFrom("[]", "{}"))
+  .map(([depth, pair]) =>
+    pair === "[]"
+      ? `${"[".repeat(depth)}${"]".repeat(depth)}`
+      : `${'{"a":'.repeat(depth)}1${"}".repeat(depth)}`,
+  );
+
 const body = fc.oneof(
   fc.constant(undefined),
   nasty,
+  deep,
+  deep.map((d) => `{"name":"Deep","description":${d}}`),
   fc.jsonValue().map((v) => JSON.stringify(v)),
   fc
     .record(
@@ -159,6 +192,77 @@ describe("/api/v1 under arbitrary input", () => {
         }
       }),
       { numRuns: 300 },
+    );
+  });
+});
+
+// Page paths as the route table knows them, with a nasty segment or a file name's ending.
+const pagePath = fc.oneof(
+  fc.constantFrom("/", "/dashboard", "/onboarding", "/settings", "/settings/api-keys", "/docs/api"),
+  fc.constantFrom("ORG", "ORG/settings/api-keys", "ORG/activity", "ORG/projects/PROJECT"),
+  fc.constantFrom("/sign-in", "/sign-up", "/settings/account"),
+  nasty.map((s) => `/orgs/${segment(s)}`),
+  nasty.map((s) => `/settings/account/${segment(s)}`),
+  fc
+    .tuple(
+      fc.constantFrom("/orgs/ORG", "/settings/account/x", "/onboarding", "/", "/dashboard"),
+      fc.constantFrom(".css", ".html", ".js", ".json", ".png", ".txt", ".map"),
+    )
+    .map(([p, ext]) => `${p}${ext}`),
+);
+
+// A server action as a browser posts one: a real action's id (or a made-up one) and arguments as
+// React encodes them (or anything at all).
+const pageRequest = fc.record({
+  path: pagePath,
+  method: fc.constantFrom("GET", "HEAD", "POST"),
+  signedIn: fc.boolean(),
+  action: fc.option(
+    fc.record({
+      id: fc.oneof(
+        fc.constantFrom(...serverActionIds()),
+        fc.stringMatching(/^[0-9a-f]{40,42}$/),
+        nasty,
+      ),
+      args: fc.oneof(
+        fc.array(fc.oneof(fc.jsonValue(), nasty), { maxLength: 4 }).map((a) => ({ encode: a })),
+        fc.oneof(nasty, deep).map((raw) => ({ raw })),
+      ),
+    }),
+    { nil: undefined },
+  ),
+});
+
+describe("pages and server actions under arbitrary input", () => {
+  it("never answers 5xx", { timeout: 180_000 }, async () => {
+    await fc.assert(
+      fc.asyncProperty(pageRequest, async (r) => {
+        const path = r.path.replace("ORG", `/orgs/${orgSlug}`).replace("PROJECT", projectId);
+        const headers = new Headers();
+        if (r.signedIn) headers.set("authorization", `Bearer ${sessionToken}`);
+        let body: string | FormData | undefined;
+        if (r.method === "POST" && r.action) {
+          const id = headerSafe(r.action.id);
+          if (id) headers.set("next-action", id);
+          headers.set("accept", "text/x-component");
+          headers.set("origin", app.url);
+          body =
+            "encode" in r.action.args
+              ? await encodeActionArgs(r.action.args.encode)
+              : r.action.args.raw;
+          if (typeof body === "string") headers.set("content-type", "text/plain;charset=UTF-8");
+        }
+        const res = await fetch(`${app.url}${path}`, {
+          method: r.method,
+          headers,
+          body,
+          redirect: "manual",
+        });
+        await res.arrayBuffer();
+        const where = `${r.method} ${path.slice(0, 120)}${r.action ? ` action ${String(r.action.id).slice(0, 42)}` : ""} -> ${res.status}`;
+        expect(res.status, where).toBeLessThan(500);
+      }),
+      { numRuns: 150 },
     );
   });
 });

@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import type { CreateKeyState } from "../../../src/api-keys/actions";
 import { appStack } from "../../support/app-stack";
-import { mintSession, unique } from "../../support/emulator-client";
+import { mintSession, subscribeOrganization, unique } from "../../support/emulator-client";
 import { callServerAction, serverActionId } from "../../support/server-action";
 
 // The API-key settings pages (server-rendered for a session token, as the browser would get them)
@@ -28,6 +28,8 @@ beforeAll(async () => {
   const b = await clerk.organizations.createOrganization({ name: "Org B", createdBy: carol });
   orgA = { id: a.id, slug: a.slug };
   orgB = { id: b.id, slug: b.slug };
+  // On a paid plan: its limits (projects, audit log, organization API keys) are not under test here.
+  for (const id of [a.id, b.id]) await subscribeOrganization(emulator.url, id, "team");
   await clerk.organizations.createOrganizationMembership({
     organizationId: orgA.id,
     userId: bob,

@@ -1,6 +1,11 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { appStack } from "../../support/app-stack";
-import { emulatorRequest, mintSession, unique } from "../../support/emulator-client";
+import {
+  emulatorRequest,
+  mintSession,
+  subscribeOrganization,
+  unique,
+} from "../../support/emulator-client";
 
 const { app, emulator, clerk } = appStack();
 let userId: string;
@@ -13,6 +18,8 @@ beforeAll(async () => {
   const b = await clerk.organizations.createOrganization({ name: "Org B", createdBy: userId });
   orgA = { id: a.id, slug: a.slug };
   orgB = { id: b.id, slug: b.slug };
+  // On a paid plan: its limits (projects, audit log, organization API keys) are not under test here.
+  for (const id of [a.id, b.id]) await subscribeOrganization(emulator.url, id, "team");
 });
 // A browser that has visited before holds a dev-browser cookie; without one a development
 // instance first sends it through Clerk's handshake.

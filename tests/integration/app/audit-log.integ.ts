@@ -2,7 +2,12 @@ import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import type { CreateKeyState } from "../../../src/api-keys/actions";
 import type { ProjectFormState } from "../../../src/app/orgs/[slug]/actions";
 import { type ApiContract, apiContract } from "../../support/api-contract";
-import { type AppDatabase, connectAppDatabase, eventually } from "../../support/app-database";
+import {
+  type AppDatabase,
+  connectAppDatabase,
+  eventually,
+  storedPlanOf,
+} from "../../support/app-database";
 import { type AppProcess, freePort, startApp } from "../../support/app-process";
 import {
   deliver,
@@ -12,7 +17,12 @@ import {
   newSvixId,
   type OrganizationFields,
 } from "../../support/clerk-webhooks";
-import { clerkFor, mintSession, unique } from "../../support/emulator-client";
+import {
+  clerkFor,
+  mintSession,
+  subscribeOrganization,
+  unique,
+} from "../../support/emulator-client";
 import {
   type EmulatorProcess,
   removeDataDir,
@@ -77,6 +87,15 @@ beforeAll(async () => {
     userId: bob,
     role: "org:member",
   });
+  // On a paid plan: its limits (projects, audit log, organization API keys) are not under test here.
+  for (const org of [orgA, orgB]) await subscribeOrganization(emulator.url, org.id, "team");
+  // API keys are held to the plan the app's database has: wait for the upgrades' webhooks.
+  for (const org of [orgA, orgB]) {
+    await eventually(
+      () => storedPlanOf(database, org.id),
+      (plan) => plan === "team",
+    );
+  }
   const key = await clerk.apiKeys.create({
     name: unique("ci"),
     subject: orgA.id,
@@ -125,7 +144,7 @@ async function call(
   });
   if (problems.length > 0) throw new Error(problems.join("\n"));
   // biome-ignore lint/suspicious/noExplicitAny: response bodies are asserted field by field
-  return { status: res.status, body: body as any };
+  return { status: res.status, body: body as any, requestId: res.headers.get("x-request-id") };
 }
 
 type AuditEventJson = {
@@ -170,6 +189,7 @@ async function rowCount(tenantId: string): Promise<number> {
 
 // `next start` sees the test's own connection: the loopback address, in either family.
 const LOOPBACK = /^(127\.0\.0\.1|::1)$/;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 // The rows of the Activity page's table.
 function rowsIn(html: string): string[] {
@@ -184,12 +204,14 @@ async function page(path: string, token: string) {
 
 describe("project changes", () => {
   it("records an organization key's create, update and delete once each, with the key's id and name and the request", async () => {
-    const requestId = `audit-test-${unique("req")}`;
+    // The client's own id for its request: never the one audit rows record.
+    const clientId = `audit-test-${unique("req")}`;
     const created = await call("POST", "/api/v1/projects", {
       token: keyA.secret,
       body: { name: "Apollo", description: "To the moon" },
-      requestId,
+      requestId: clientId,
     });
+    expect(created.requestId).toMatch(UUID);
     const id = created.body.id;
     await call("PATCH", `/api/v1/projects/${id}`, {
       token: keyA.secret,
@@ -210,7 +232,7 @@ describe("project changes", () => {
       actor,
       target: { type: "project", id },
       changes: { name: "Apollo", description: "To the moon" },
-      request_id: requestId,
+      request_id: created.requestId,
       client_address: expect.stringMatching(LOOPBACK),
     });
     expect(events[1]).toMatchObject({ actor, changes: { description: null } });
@@ -233,7 +255,7 @@ describe("project changes", () => {
   it("records the dashboard's create and delete actions with the signed-in user and the request", async () => {
     const token = await session(alice, orgA.id);
     const name = unique("From the dashboard");
-    const requestId = `audit-action-${unique("req")}`;
+    const clientId = `audit-action-${unique("req")}`;
     const form = new FormData();
     form.append("name", name);
     form.append("description", "");
@@ -243,7 +265,7 @@ describe("project changes", () => {
       actionId: serverActionId("src/app/orgs/[slug]/actions.ts", "createProjectAction"),
       args: [orgA.slug, { status: "idle" }, form],
       token,
-      headers: { "x-request-id": requestId },
+      headers: { "x-request-id": clientId },
     });
     expect(state.status).toBe("created");
     const [project] = (await call("GET", "/api/v1/projects?limit=100", { token })).body.data.filter(
@@ -267,7 +289,8 @@ describe("project changes", () => {
         actor_id: alice,
         actor_name: "Alice",
         changes: { name, description: null },
-        request_id: requestId,
+        // The server's own id for the request, not the one the client sent.
+        request_id: expect.stringMatching(UUID),
         client_address: expect.stringMatching(LOOPBACK),
       },
       expect.objectContaining({ kind: "project.deleted", actor_id: alice, changes: { name } }),
@@ -803,6 +826,11 @@ describe("reading the audit log", () => {
 
   it("pages the Activity page 25 events at a time, newest first, each event once", async () => {
     const b = await clerk.organizations.createOrganization({ name: "Busy", createdBy: alice });
+    await subscribeOrganization(emulator.url, b.id, "team");
+    await eventually(
+      () => storedPlanOf(database, b.id),
+      (plan) => plan === "team",
+    );
     const writer = (
       await clerk.apiKeys.create({ name: unique("busy"), subject: b.id, scopes: ALL_SCOPES })
     ).secret as string;

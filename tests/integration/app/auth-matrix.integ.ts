@@ -5,7 +5,13 @@ import { apiTokenTypes, type TokenType } from "../../../src/auth/route-table";
 import { type ApiContract, apiContract } from "../../support/api-contract";
 import { type AppProcess, startApp } from "../../support/app-process";
 import { type ClerkCallCounter, startClerkCallCounter } from "../../support/clerk-call-counter";
-import { clerkFor, mintSession, unique } from "../../support/emulator-client";
+import {
+  clerkFor,
+  emulatorRequest,
+  mintSession,
+  subscribeOrganization,
+  unique,
+} from "../../support/emulator-client";
 import {
   type EmulatorProcess,
   removeDataDir,
@@ -58,9 +64,21 @@ let clerk: ReturnType<typeof clerkFor>;
 let keyA: string;
 let jobSecret: string;
 let projectA: string;
+let oauthApp: string;
+let people: { alice: string; orgA: string };
 const CREDENTIALS: Credential[] = [];
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+// What webhooks would do: the app's database catches up with Clerk (the machine route).
+async function reconcile() {
+  const { token } = await m2mToken(jobSecret, "opaque");
+  const res = await fetch(`${app.url}/api/internal/reconcile`, {
+    method: "POST",
+    headers: { authorization: `Bearer ${token}` },
+  });
+  expect(res.status).toBe(200);
+}
 
 async function apiKey(subject: string, scopes: string[], seconds?: number) {
   const key = await clerk.apiKeys.create({
@@ -88,6 +106,33 @@ async function m2mToken(
     secondsUntilExpiration,
   });
   return { id: token.id, token: token.token as string };
+}
+
+async function setOAuthTokenFormat(format: "opaque" | "jwt") {
+  const res = await emulatorRequest(
+    emulator.url,
+    "PATCH",
+    "/v1/instance/oauth_application_settings",
+    {
+      oauth_jwt_access_tokens: format === "jwt",
+    },
+  );
+  expect(res.status).toBe(200);
+}
+
+// Emulator-only: a grant as if `user` had consented in `org`, and its access token (expired when
+// backdated past its minute).
+async function oauthToken(user: string, org: string, scopes: string[], backdate = 0) {
+  const res = await emulatorRequest(emulator.url, "POST", "/__emulator/oauth_access_tokens", {
+    user_id: user,
+    oauth_application_id: oauthApp,
+    organization_id: org,
+    scopes: [...scopes, "user:org:read"],
+    lifetime_seconds: backdate > 0 ? 60 : 600,
+    backdate_seconds: backdate,
+  });
+  expect(res.status).toBe(200);
+  return res.body.access_token as string;
 }
 
 beforeAll(async () => {
@@ -122,6 +167,8 @@ beforeAll(async () => {
   const olga = await person("olga");
   const orgA = (await clerk.organizations.createOrganization({ name: "A", createdBy: alice })).id;
   const orgB = (await clerk.organizations.createOrganization({ name: "B", createdBy: bob })).id;
+  // On a paid plan: its limits (projects, audit log, organization API keys) are not under test here.
+  for (const id of [orgA, orgB]) await subscribeOrganization(emulator.url, id, "team");
   // A role with no permissions at all: a session of it is the session with the wrong scopes.
   await clerk.organizationRoles.createOrganizationRole({
     key: "org:outsider",
@@ -192,8 +239,29 @@ beforeAll(async () => {
   add("m2m_token", "revoked", revokedM2M.token, "opaque");
   add("m2m_token", "expired", expiringM2M.token, "opaque");
   add("m2m_token", "expired", expiringJwt.token, "jwt");
-  // oauth_token: minted here once the app takes OAuth access tokens.
+  // OAuth access tokens as if the user had consented, choosing the organization (the grant's
+  // org_id); JWT-format ones while the instance mints JWTs. A JWT cannot be revoked.
+  const assistant = await clerk.oauthApplications.create({
+    name: "Assistant",
+    scopes: `${ALL_SCOPES.join(" ")} user:org:read`,
+  });
+  oauthApp = assistant.id;
+  for (const format of ["opaque", "jwt"] as const) {
+    await setOAuthTokenFormat(format);
+    add("oauth_token", "valid", await oauthToken(alice, orgA, ALL_SCOPES), format);
+    add("oauth_token", "expired", await oauthToken(alice, orgA, ALL_SCOPES, 120), format);
+    add("oauth_token", "wrong-tenant", await oauthToken(bob, orgB, ALL_SCOPES), format);
+    add("oauth_token", "wrong-scope", await oauthToken(alice, orgA, []), format);
+  }
+  await setOAuthTokenFormat("opaque");
+  const revokedOAuth = await oauthToken(alice, orgA, ALL_SCOPES);
+  await clerk.oauthApplications.revokeToken({ oauthApplicationId: oauthApp, token: revokedOAuth });
+  add("oauth_token", "revoked", revokedOAuth, "opaque");
+  people = { alice, orgA };
 
+  // No webhooks reach this app: the machine route brings its memberships up to date with Clerk
+  // (OAuth tokens act only for members, as synced).
+  await reconcile();
   projectA = (await call("POST", "/api/v1/projects", keyA, { name: "A1" })).body.id;
   await sleep(Math.max(0, jwtExpiresAt + 6_000 - Date.now()));
 }, 120_000);
@@ -362,8 +430,8 @@ describe("the auth matrix", () => {
       if (credential.token && !takes && counter.count(/./) > 0) {
         failures.push(`${name}: asked Clerk although the route does not take ${credential.type}`);
       }
-      if (takes && credential.format === "jwt" && counter.count(/m2m_tokens\/verify/) > 0) {
-        failures.push(`${name}: asked Clerk to verify a JWT-format M2M token`);
+      if (takes && credential.format === "jwt" && counter.count(/tokens\/verify/) > 0) {
+        failures.push(`${name}: asked Clerk to verify a JWT-format ${credential.type}`);
       }
     }
     expect(failures).toEqual([]);
@@ -391,8 +459,85 @@ describe("the auth matrix", () => {
     expect(await remaining(freshOpaque)).toBeGreaterThan(opaqueBefore);
   });
 
+  it("acts for the user via the application, and stops when the user leaves the organization", async () => {
+    const carl = (await clerk.users.createUser({ emailAddress: [`${unique("carl")}@example.com`] }))
+      .id;
+    await clerk.organizations.createOrganizationMembership({
+      organizationId: people.orgA,
+      userId: carl,
+      role: "org:member",
+    });
+    const token = await oauthToken(carl, people.orgA, ["projects:read", "projects:write"]);
+    await reconcile();
+    // A member's role may not write projects, whatever the user granted the application.
+    expect((await call("GET", "/api/v1/projects", token)).status).toBe(200);
+    const write = await call("POST", "/api/v1/projects", token, { name: "via app" });
+    expect(write.status).toBe(403);
+    expect(write.body.missing_permission).toBe("org:projects:manage");
+    const me = await call("GET", "/api/v1/me", token);
+    expect(me.body).toMatchObject({
+      token_type: "oauth_token",
+      user_id: carl,
+      org_id: people.orgA,
+      oauth_application: { name: "Assistant" },
+    });
+    await clerk.organizations.deleteOrganizationMembership({
+      organizationId: people.orgA,
+      userId: carl,
+    });
+    await reconcile();
+    const gone = await call("GET", "/api/v1/projects", token);
+    expect(gone.status).toBe(403);
+    expect(gone.body.detail).toMatch(/no longer a member/);
+  });
+
+  it("names the user and the application in the activity log", async () => {
+    const token = CREDENTIALS.find(
+      (c) => c.type === "oauth_token" && c.state === "valid" && c.format === "opaque",
+    )?.token as string;
+    const created = await call("POST", "/api/v1/projects", token, { name: "Via the assistant" });
+    expect(created.status).toBe(201);
+    const log = await call("GET", "/api/v1/audit-events", keyA);
+    const event = log.body.data.find(
+      (e: { target: { id: string } }) => e.target.id === created.body.id,
+    );
+    expect(event.actor).toMatchObject({ type: "oauth_app", id: people.alice });
+    expect(event.actor.name).toMatch(/ via Assistant$/);
+  });
+
+  it("tells an MCP client without a token where to sign in: its metadata, then Clerk's", async () => {
+    const res = await fetch(`${app.url}/mcp`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "tools/list" }),
+    });
+    expect(res.status).toBe(401);
+    const challenge = res.headers.get("www-authenticate") ?? "";
+    const metadataUrl = /resource_metadata="([^"]+)"/.exec(challenge)?.[1] ?? "";
+    expect(new URL(metadataUrl).pathname).toBe("/.well-known/oauth-protected-resource/mcp");
+    const resource = await (await fetch(`${app.url}${new URL(metadataUrl).pathname}`)).json();
+    expect(resource.scopes_supported).toEqual([
+      "projects:read",
+      "projects:write",
+      "members:read",
+      "user:org:read",
+    ]);
+    const [issuer] = resource.authorization_servers;
+    expect(new URL(issuer).pathname).toBe("/__clerk");
+    // RFC 8414's place for an issuer with a path, on the issuer's origin.
+    const as = await (
+      await fetch(`${app.url}/.well-known/oauth-authorization-server/__clerk`)
+    ).json();
+    expect(as.issuer).toBe(issuer);
+    expect(as.registration_endpoint).toBe(`${issuer}/oauth/register`);
+    expect(
+      (await fetch(`${app.url}/.well-known/oauth-authorization-server/elsewhere`)).status,
+    ).toBe(404);
+  });
+
   it("covers every API route of the route table", async () => {
     const { ROUTES: table } = await import("../../../src/auth/route-table");
+    // The MCP endpoint is covered by the MCP client's own test (tests/e2e/oauth-mcp.e2e.ts).
     const apiPatterns = table.filter((r) => r.access.kind === "api").map((r) => r.pattern);
     expect([...new Set(ROUTES.map((r) => r.pattern))].sort()).toEqual(apiPatterns.sort());
   });

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import type { ProjectFormState } from "../../../src/app/orgs/[slug]/actions";
 import { type AppDatabase, connectAppDatabase } from "../../support/app-database";
 import { appStack } from "../../support/app-stack";
-import { mintSession, unique } from "../../support/emulator-client";
+import { mintSession, subscribeOrganization, unique } from "../../support/emulator-client";
 import { callServerAction, serverActionId } from "../../support/server-action";
 
 // What each role may do on the organization's dashboard and through the API, as the server
@@ -29,6 +29,8 @@ beforeAll(async () => {
     createdBy: admin,
   });
   org = { id: created.id, slug: created.slug };
+  // On a paid plan: its limits (projects, audit log, organization API keys) are not under test here.
+  await subscribeOrganization(emulator.url, created.id, "team");
   // As an admin would add a read-only teammate, through Clerk's Backend API.
   await clerk.organizations.createOrganizationMembership({
     organizationId: org.id,

@@ -4,7 +4,7 @@ import { fileURLToPath } from "node:url";
 import postgres from "postgres";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type AppProcess, startApp } from "../../support/app-process";
-import { clerkFor, unique } from "../../support/emulator-client";
+import { clerkFor, subscribeOrganization, unique } from "../../support/emulator-client";
 import {
   type EmulatorProcess,
   removeDataDir,
@@ -50,6 +50,8 @@ beforeAll(async () => {
   userId = (await clerk.users.createUser({ emailAddress: [`${unique("owner")}@example.com`] })).id;
   orgId = (await clerk.organizations.createOrganization({ name: "Jobs Inc", createdBy: userId }))
     .id;
+  // On a paid plan: its limits (projects, audit log, organization API keys) are not under test here.
+  await subscribeOrganization(emulator.url, orgId, "team");
 });
 
 afterAll(async () => {

@@ -1,6 +1,11 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { type AppProcess, startApp } from "../../support/app-process";
-import { clerkFor, mintSession, unique } from "../../support/emulator-client";
+import {
+  clerkFor,
+  mintSession,
+  subscribeOrganization,
+  unique,
+} from "../../support/emulator-client";
 import {
   type EmulatorProcess,
   removeDataDir,
@@ -27,6 +32,8 @@ beforeAll(async () => {
   userId = user.id;
   org = (await clerk.organizations.createOrganization({ name: unique("Hdr"), createdBy: user.id }))
     .id;
+  // On a paid plan: its limits (projects, audit log, organization API keys) are not under test here.
+  await subscribeOrganization(emulator.url, org, "team");
   const created = await clerk.apiKeys.create({
     name: unique("hdr"),
     subject: org,
@@ -110,8 +117,22 @@ describe("security headers", () => {
   });
 });
 
+describe("Clerk's Frontend API through the proxy", () => {
+  it("keeps the policy of a page the Frontend API serves, and holds its JSON to default-src 'none'", async () => {
+    // The emulator's OAuth server answers a malformed authorize request with an HTML page.
+    const page = await fetch(`${app.url}/__clerk/oauth/authorize?response_type=nonsense`);
+    expect(page.headers.get("content-type")).toMatch(/^text\/html/);
+    const policy = page.headers.get("content-security-policy") ?? "";
+    expect(policy).toContain("style-src 'unsafe-inline'");
+    expect(policy).not.toContain("script-src");
+    expectCommonHeaders(page);
+    const json = await fetch(`${app.url}/__clerk/v1/environment`);
+    expect(json.headers.get("content-security-policy")).toContain("default-src 'none'");
+  });
+});
+
 describe("request ids", () => {
-  it("answers with a request id, quotes it as the problem's instance, and keeps a well-formed incoming one", async () => {
+  it("answers with a request id of the server's own, quotes it as the problem's instance, and logs a client's well-formed one beside it", async () => {
     const fresh = await fetch(`${app.url}/api/v1/me`);
     const id = fresh.headers.get("x-request-id");
     expect(id).toMatch(/^[0-9a-f-]{36}$/);
@@ -120,7 +141,16 @@ describe("request ids", () => {
     const traced = await fetch(`${app.url}/api/v1/me`, {
       headers: { authorization: `Bearer ${key}`, "x-request-id": "lb-trace-0001" },
     });
-    expect(traced.headers.get("x-request-id")).toBe("lb-trace-0001");
+    const tracedId = traced.headers.get("x-request-id");
+    expect(tracedId).toMatch(/^[0-9a-f-]{36}$/);
+    await new Promise((r) => setTimeout(r, 300));
+    const logged = app
+      .output()
+      .split("\n")
+      .filter((l) => l.startsWith("{"))
+      .map((l) => JSON.parse(l))
+      .filter((l) => l.request_id === tracedId);
+    expect(logged).toEqual([expect.objectContaining({ client_request_id: "lb-trace-0001" })]);
 
     const forged = await fetch(`${app.url}/api/v1/me`, {
       headers: { "x-request-id": 'x"}, {"admin":true' },

@@ -273,27 +273,29 @@ describe("POST /api/webhooks/clerk with svix-signed payloads", () => {
     expect(await userRow(user.id)).toMatchObject({ email: user.email });
   });
 
-  it("answers a malformed user.created with a 400 problem naming the field, and stores nothing", async () => {
+  it("rejects a malformed user.created with a 200 naming the field, so Svix does not retry it, and stores nothing", async () => {
     const user = newUser(1_000);
     const svixId = newSvixId();
     const event = userEvent("user.created", user);
     event.data.updated_at = "yesterday";
     const res = await deliver(webhookUrl, event, { svixId });
-    expect(res.status).toBe(400);
-    expect(res.headers.get("content-type")).toBe("application/problem+json");
+    expect(res.status).toBe(200);
     expect(await res.json()).toMatchObject({
-      type: "/problems/bad-request",
+      status: "rejected",
       issues: [{ path: "data.updated_at" }],
     });
     expect(await userRow(user.id)).toBeUndefined();
     expect(await recordedEvents(svixId)).toBe(0);
   });
 
-  it("answers a correctly signed body that is not JSON with a 400 problem", async () => {
+  it("rejects a correctly signed body that is not JSON with a 200, so Svix does not retry it", async () => {
     const body = "{not json";
     const res = await fetch(webhookUrl, { method: "POST", headers: signedHeaders(body), body });
-    expect(res.status).toBe(400);
-    expect(await res.json()).toMatchObject({ type: "/problems/bad-request", status: 400 });
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({
+      status: "rejected",
+      issues: [{ path: "body", message: "is not JSON" }],
+    });
   });
 
   it("acknowledges an event type it does not handle with 200 and stores nothing", async () => {

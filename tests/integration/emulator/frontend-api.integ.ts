@@ -145,7 +145,7 @@ describe("Frontend API", () => {
         "x-forwarded-for": "192.168.1.20",
       }),
     ).toMatchObject({
-      browser_name: "Safari",
+      browser_name: "Mobile Safari",
       browser_version: "17.5",
       device_type: "iPhone",
       is_mobile: true,
@@ -279,6 +279,20 @@ describe("Frontend API", () => {
       { redirect: "manual", headers: SKIP_BAPI_CONTRACT },
     );
     expect(open.status).toBe(400);
+    // Nor when the request names that origin itself: only the configured app origin (and loopback
+    // ones, as in development) are the app.
+    const spoofs: Record<string, string>[] = [
+      { origin: "https://evil.example" },
+      { "clerk-proxy-url": "https://evil.example/__clerk" },
+      { "x-forwarded-host": "evil.example" },
+    ];
+    for (const named of spoofs) {
+      const spoofed = await fetch(
+        `${emulator.frontendUrl}/v1/client/handshake?redirect_url=${encodeURIComponent("https://evil.example/")}`,
+        { redirect: "manual", headers: { ...SKIP_BAPI_CONTRACT, ...named } },
+      );
+      expect(spoofed.status, JSON.stringify(named)).toBe(400);
+    }
   });
 });
 

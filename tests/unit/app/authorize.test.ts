@@ -31,6 +31,9 @@ function session(role: "admin" | "member" | "personal"): TenantPrincipal {
     orgRole: inOrg ? `org:${role}` : null,
     permissions,
     tenantId: inOrg ? "org_a" : "user_1",
+    // Plans are decided apart (plan-entitlements.test.ts).
+    features: null,
+    plans: null,
   };
 }
 

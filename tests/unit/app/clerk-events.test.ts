@@ -1,13 +1,18 @@
 import { describe, expect, it } from "vitest";
 import { parseClerkEvent } from "../../../src/webhooks/clerk-events";
 import {
+  type ClerkEvent,
   clerkEvent,
   deletedEvent,
   domainEvent,
   invitationEvent,
   membershipEvent,
   organizationEvent,
+  paymentAttemptEvent,
+  type SubscriptionItemFields,
   sessionCreatedEvent,
+  subscriptionEvent,
+  subscriptionItemEvent,
   userEvent,
 } from "../../support/clerk-webhooks";
 import { validateWebhookPayload } from "../../support/openapi-contract";
@@ -46,6 +51,43 @@ const invitation = {
   createdAt: 4_000,
   updatedAt: 4_000,
 };
+
+const teamItem: SubscriptionItemFields = {
+  id: "csubi_1",
+  subscriptionId: "csub_1",
+  organizationId: "org_1",
+  plan: { slug: "team", name: "Team", amount: 2900 },
+  status: "active",
+  periodStart: 10_000,
+  periodEnd: 20_000,
+  updatedAt: 11_000,
+};
+const subscription = {
+  id: "csub_1",
+  organizationId: "org_1",
+  updatedAt: 12_000,
+  items: [teamItem],
+};
+const payment = {
+  id: "cpay_1",
+  organizationId: "org_1",
+  status: "paid" as const,
+  amount: 2900,
+  planName: "Team",
+  updatedAt: 11_500,
+};
+
+const SUBSCRIPTION_ITEM_EVENTS = [
+  "abandoned",
+  "active",
+  "canceled",
+  "ended",
+  "freeTrialEnding",
+  "incomplete",
+  "pastDue",
+  "upcoming",
+  "updated",
+];
 
 describe("Clerk event parsing", () => {
   it.each([
@@ -94,10 +136,30 @@ describe("Clerk event parsing", () => {
       domainEvent("organizationDomain.updated", { ...domain, verified: false }),
     ],
     ["organizationDomain.deleted", deletedEvent("organizationDomain.deleted", "orgdmn_1")],
-  ])("reads a %s event shaped as Clerk's webhook spec says", (_type, event) => {
-    expect(validateWebhookPayload(event)).toEqual({ ok: true, operation: expect.any(String) });
-    expect(parseClerkEvent(event).kind).toBe("handled");
-  });
+    ...(
+      [
+        "subscription.created",
+        "subscription.updated",
+        "subscription.active",
+        "subscription.pastDue",
+      ] as const
+    ).map((type) => [type, subscriptionEvent(type, subscription)] as const),
+    ...SUBSCRIPTION_ITEM_EVENTS.map(
+      (e) =>
+        [
+          `subscriptionItem.${e}`,
+          subscriptionItemEvent(`subscriptionItem.${e}`, teamItem),
+        ] as const,
+    ),
+    ["paymentAttempt.created", paymentAttemptEvent("paymentAttempt.created", payment)],
+    ["paymentAttempt.updated", paymentAttemptEvent("paymentAttempt.updated", payment)],
+  ] as [string, ClerkEvent][])(
+    "reads a %s event shaped as Clerk's webhook spec says",
+    (_type, event) => {
+      expect(validateWebhookPayload(event)).toEqual({ ok: true, operation: expect.any(String) });
+      expect(parseClerkEvent(event).kind).toBe("handled");
+    },
+  );
 
   it("takes a user's primary email address, names, image and timestamps", () => {
     const event = userEvent("user.updated", {
@@ -201,6 +263,66 @@ describe("Clerk event parsing", () => {
     expect(parseClerkEvent(deletedEvent("organizationDomain.deleted", "orgdmn_1"))).toMatchObject({
       change: { kind: "domain-deleted", domainId: "orgdmn_1" },
     });
+  });
+
+  it("takes each item of a subscription event with the subscription's organization and id", () => {
+    const ended = { ...teamItem, id: "csubi_0", status: "ended" as const, plan: null };
+    const event = subscriptionEvent("subscription.updated", {
+      ...subscription,
+      items: [ended, teamItem],
+    });
+    expect(parseClerkEvent(event)).toMatchObject({
+      change: {
+        kind: "subscription-changed",
+        items: [
+          { id: "csubi_0", subscriptionId: "csub_1", organizationId: "org_1", planSlug: null },
+          {
+            id: "csubi_1",
+            subscriptionId: "csub_1",
+            organizationId: "org_1",
+            planSlug: "team",
+            planName: "Team",
+            interval: "month",
+            status: "active",
+            periodStart: new Date(10_000),
+            periodEnd: new Date(20_000),
+            updatedAt: new Date(11_000),
+          },
+        ],
+      },
+    });
+  });
+
+  it("reads a subscription item event as that item's change, and a payment as its outcome", () => {
+    expect(
+      parseClerkEvent(subscriptionItemEvent("subscriptionItem.pastDue", teamItem)),
+    ).toMatchObject({
+      change: {
+        kind: "subscription-item-changed",
+        event: "pastDue",
+        item: { id: "csubi_1", organizationId: "org_1", subscriptionId: "csub_1" },
+      },
+    });
+    const failed = paymentAttemptEvent("paymentAttempt.updated", { ...payment, status: "failed" });
+    expect(parseClerkEvent(failed)).toMatchObject({
+      change: {
+        kind: "payment-attempted",
+        payment: {
+          organizationId: "org_1",
+          status: "failed",
+          amount: "29.00 USD",
+          card: "visa 4242",
+          planName: "Team",
+          failedReason: "card_declined: insufficient_funds",
+        },
+      },
+    });
+  });
+
+  it("leaves out a user's subscription: plans here are organizations'", () => {
+    const event = subscriptionItemEvent("subscriptionItem.active", teamItem);
+    (event.data.payer as Record<string, unknown>).organization_id = "";
+    expect(parseClerkEvent(event)).toMatchObject({ change: { item: null } });
   });
 
   it("reports an invitation without its organization as malformed", () => {

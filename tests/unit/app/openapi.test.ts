@@ -4,6 +4,8 @@ import { fileURLToPath } from "node:url";
 import Ajv2020 from "ajv/dist/2020";
 import { describe, expect, it } from "vitest";
 import { openApiDocument } from "@/api/openapi";
+import { CUSTOM_OAUTH_SCOPES } from "../../../clerk/oauth-scopes";
+import { API_SCOPES } from "../../../src/auth/api-scopes";
 
 const API_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../../src/app/api");
 
@@ -48,7 +50,12 @@ describe("the OpenAPI document", () => {
     const reconcile = doc.paths["/reconcile"]?.post;
     expect(reconcile?.servers).toEqual([{ url: "/api/internal" }]);
     expect(reconcile?.security).toEqual([{ m2mToken: [] }]);
-    expect(Object.keys(doc.components.securitySchemes)).toEqual(["apiKey", "session", "m2mToken"]);
+    expect(Object.keys(doc.components.securitySchemes)).toEqual([
+      "apiKey",
+      "session",
+      "oauth",
+      "m2mToken",
+    ]);
   });
 
   it("is OpenAPI 3.1 and every schema in it compiles as JSON Schema 2020-12", () => {
@@ -65,9 +72,20 @@ describe("the OpenAPI document", () => {
     expect(list.security).toEqual([
       { apiKey: ["projects:read"] },
       { session: ["org:projects:read"] },
+      { oauth: ["projects:read"] },
     ]);
     const members = doc.paths["/members"]?.get as { security: unknown[] };
-    expect(members.security).toEqual([{ apiKey: ["members:read"] }, { session: [] }]);
+    expect(members.security).toEqual([
+      { apiKey: ["members:read"] },
+      { session: [] },
+      { oauth: ["members:read"] },
+    ]);
+  });
+
+  it("offers Clerk's OAuth server for every API scope, the custom OAuth scopes being the API's", () => {
+    const flow = doc.components.securitySchemes.oauth?.flows?.authorizationCode;
+    expect(Object.keys(flow?.scopes ?? {}).sort()).toEqual([...API_SCOPES, "user:org:read"].sort());
+    expect(CUSTOM_OAUTH_SCOPES.map((s) => s.scope)).toEqual([...API_SCOPES]);
   });
 
   it("rejects unknown fields in request bodies, as the handlers do", () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
-import { MAX_BODY_BYTES, parseJsonBody, parseQuery } from "@/http/request-input";
+import { MAX_BODY_BYTES, MAX_JSON_DEPTH, parseJsonBody, parseQuery } from "@/http/request-input";
 import { ProjectInput, ProjectPatch } from "@/projects/project-input";
 
 function post(body: string, contentType = "application/json") {
@@ -44,6 +44,44 @@ describe("request input", () => {
     });
     const query = parseQuery(new URLSearchParams("limit=1%00"), z.object({ limit: z.string() }));
     expect(query).toMatchObject({ ok: false, problem: { errors: [{ field: "limit" }] } });
+  });
+
+  it("refuses a lone UTF-16 surrogate, which is not Unicode, naming the field", async () => {
+    // As a client sends it: an escape in the JSON text.
+    const parsed = await parseJsonBody(
+      post('{"name":"ok","description":"a\\ud800b"}'),
+      ProjectInput,
+    );
+    expect(parsed).toMatchObject({
+      ok: false,
+      problem: {
+        status: 422,
+        errors: [
+          {
+            field: "description",
+            message: "must be valid Unicode (it holds a lone UTF-16 surrogate)",
+          },
+        ],
+      },
+    });
+    // A pair is a character like any other.
+    const emoji = await parseJsonBody(post('{"name":"\\ud83d\\ude80 launch"}'), ProjectInput);
+    expect(emoji).toEqual({ ok: true, value: { name: "🚀 launch" } });
+  });
+
+  it(`refuses JSON nested deeper than ${MAX_JSON_DEPTH} levels before walking it`, async () => {
+    const deep = `${"[".repeat(5000)}${"]".repeat(5000)}`;
+    const parsed = await parseJsonBody(post(`{"name":"x","description":${deep}}`), ProjectInput);
+    expect(parsed).toMatchObject({
+      ok: false,
+      problem: {
+        status: 422,
+        errors: [{ field: "body", message: `nests deeper than ${MAX_JSON_DEPTH} levels` }],
+      },
+    });
+    // Brackets inside strings are text, not nesting.
+    const text = await parseJsonBody(post(JSON.stringify({ name: "[".repeat(100) })), ProjectInput);
+    expect(text.ok).toBe(true);
   });
 
   it("reports a body that is not JSON on the field `body`", async () => {

@@ -87,18 +87,33 @@ describe("the proxy's route table", () => {
     expect(routeAccess("/__clerk/v1/client").kind).toBe("clerk-frontend-api");
   });
 
-  it("names the token types per route: sessions and API keys for /api/v1, M2M tokens for machine routes, sessions for pages", () => {
+  it("names the token types per route: sessions, API keys and OAuth tokens for /api/v1, OAuth tokens for /mcp, M2M tokens for machine routes, sessions for pages", () => {
     for (const url of ["/api/v1/me", "/api/v1/projects", "/api/v1/projects/x", "/api/v1/members"]) {
-      expect(routeAccess(url), url).toEqual({ kind: "api", accepts: ["session_token", "api_key"] });
+      expect(routeAccess(url), url).toEqual({
+        kind: "api",
+        accepts: ["session_token", "api_key", "oauth_token"],
+      });
     }
+    expect(routeAccess("/mcp")).toEqual({ kind: "mcp", accepts: ["oauth_token"] });
+    expect(apiTokenTypes("/mcp")).toEqual(["oauth_token"]);
     expect(routeAccess("/api/internal/reconcile")).toEqual({ kind: "api", accepts: ["m2m_token"] });
     expect(apiTokenTypes("/api/internal/reconcile")).toEqual(["m2m_token"]);
-    expect(apiTokenTypes("/api/v1/projects/{id}")).toEqual(["session_token", "api_key"]);
+    expect(apiTokenTypes("/api/v1/projects/{id}")).toEqual([
+      "session_token",
+      "api_key",
+      "oauth_token",
+    ]);
     expect(() => apiTokenTypes("/settings/*")).toThrow(/not an API route/);
     for (const url of ["/", "/docs/api", "/settings/api-keys", "/orgs/acme", "/dashboard"]) {
       expect(acceptedTokenTypes(routeAccess(url)), url).toEqual(["session_token"]);
     }
-    for (const url of ["/api/health", "/api/webhooks/clerk", "/__clerk/v1/client", "/api/nope"]) {
+    for (const url of [
+      "/api/health",
+      "/api/webhooks/clerk",
+      "/__clerk/v1/client",
+      "/api/nope",
+      "/.well-known/oauth-protected-resource/mcp",
+    ]) {
       expect(acceptedTokenTypes(routeAccess(url)), url).toEqual([]);
     }
   });

@@ -60,4 +60,18 @@ describe("server environment", () => {
       "https://app.example.com",
     ]);
   });
+
+  it("trusts a verified API key for 10 s by default, 0 to 60 s when set", () => {
+    expect(parseServerEnv(VALID).API_KEY_CACHE_SECONDS).toBe(10);
+    expect(parseServerEnv({ ...VALID, API_KEY_CACHE_SECONDS: "0" }).API_KEY_CACHE_SECONDS).toBe(0);
+    expect(parseServerEnv({ ...VALID, API_KEY_CACHE_SECONDS: "60" }).API_KEY_CACHE_SECONDS).toBe(
+      60,
+    );
+    expect(failure({ ...VALID, API_KEY_CACHE_SECONDS: "61" })).toMatch(
+      /API_KEY_CACHE_SECONDS must be at most 60/,
+    );
+    expect(failure({ ...VALID, API_KEY_CACHE_SECONDS: "1.5" })).toMatch(
+      /API_KEY_CACHE_SECONDS must be a whole number of seconds/,
+    );
+  });
 });

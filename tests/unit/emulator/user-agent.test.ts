@@ -37,7 +37,16 @@ describe("the browser and device a session signed in from", () => {
     ],
     [
       "Mozilla/5.0 (iPad; CPU OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1",
-      { browserName: "Safari", browserVersion: "17.5", deviceType: "iPad", isMobile: false },
+      { browserName: "Mobile Safari", browserVersion: "17.5", deviceType: "iPad", isMobile: false },
+    ],
+    [
+      "Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1",
+      {
+        browserName: "Mobile Safari",
+        browserVersion: "17.5",
+        deviceType: "iPhone",
+        isMobile: true,
+      },
     ],
   ])("reads %s", (userAgent, expected) => {
     expect(describeUserAgent(userAgent)).toEqual(expected);

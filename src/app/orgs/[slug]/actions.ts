@@ -4,6 +4,7 @@ import { auth } from "@clerk/nextjs/server";
 import { revalidatePath } from "next/cache";
 import type { z } from "zod";
 import { userAuditSource } from "@/audit/audit-source";
+import { decideProjectCount } from "@/auth/authorize";
 import { database } from "@/db/client";
 import { organizationVersion } from "@/organizations/org-version";
 import { ProjectInput } from "@/projects/project-input";
@@ -15,6 +16,8 @@ export type ProjectFormState = {
   message?: string;
   fieldErrors?: Partial<Record<"name" | "description", string>>;
   values?: { name: string; description: string };
+  // The plans that would allow it, when the organization's plan refused it.
+  upgradeTo?: string[];
 };
 
 const MANAGE_DENIED = "Only admins can change projects.";
@@ -43,13 +46,29 @@ export async function createProjectAction(
   _prev: ProjectFormState,
   form: FormData,
 ): Promise<ProjectFormState> {
-  const { userId, orgId, canManageProjects } = await requireActiveOrg(slug);
+  const { userId, orgId, canManageProjects, billing } = await requireActiveOrg(slug);
   const values = formValues(form);
   if (!canManageProjects) return { status: "error", message: MANAGE_DENIED, values };
   const parsed = ProjectInput.safeParse(values);
   // The user's input goes back to the form: nothing typed is lost on a validation error.
   if (!parsed.success) return { status: "error", fieldErrors: fieldErrorsOf(parsed.error), values };
-  await createProject(database().db, orgId, userId, parsed.data, await userAuditSource(userId));
+  const created = await createProject(
+    database().db,
+    orgId,
+    userId,
+    parsed.data,
+    await userAuditSource(userId),
+    (existing) => decideProjectCount(billing, existing),
+  );
+  if (!created.ok) {
+    const { plans } = created.problem;
+    return {
+      status: "error",
+      message: created.problem.detail,
+      values,
+      upgradeTo: Array.isArray(plans) ? plans.map(String) : [],
+    };
+  }
   revalidatePath(`/orgs/${slug}`);
   return { status: "created", message: `Created “${parsed.data.name}”.` };
 }

@@ -1,6 +1,7 @@
 "use client";
 
 import { useActionState } from "react";
+import { UpgradePrompt } from "@/components/billing/upgrade-prompt";
 import { createProjectAction, type ProjectFormState } from "./actions";
 import { ProjectFields } from "./project-fields";
 
@@ -33,9 +34,17 @@ export function CreateProjectForm({ slug }: { slug: string }) {
           role="status"
           className={state.status === "error" ? "text-sm text-red-700" : "text-sm text-green-700"}
         >
-          {state.message}
+          {state.upgradeTo ? null : state.message}
         </p>
       </div>
+      {state.upgradeTo && (
+        <UpgradePrompt
+          slug={slug}
+          title="Upgrade to create more projects"
+          detail={state.message ?? ""}
+          plans={state.upgradeTo}
+        />
+      )}
     </form>
   );
 }

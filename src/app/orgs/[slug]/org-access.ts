@@ -30,5 +30,7 @@ export async function requireActiveOrg(slug: string) {
     orgId,
     canManageProjects: may("projects:write"),
     canReadActivity: may("audit:read"),
+    // The organization's plan and features, from the session token (Clerk's `has()`).
+    billing: (params: { plan: string } | { feature: string }) => has(params),
   };
 }

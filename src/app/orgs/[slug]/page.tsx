@@ -1,4 +1,6 @@
 import Link from "next/link";
+import { currentPlan, decideProjectCount } from "@/auth/authorize";
+import { UpgradePrompt } from "@/components/billing/upgrade-prompt";
 import { database } from "@/db/client";
 import { listMembers, type Member, memberDisplayName, roleLabel } from "@/members/members";
 import {
@@ -6,7 +8,7 @@ import {
   type VerifiedDomain,
   verifiedDomainsOf,
 } from "@/organizations/verified-domains";
-import { listProjects } from "@/projects/projects";
+import { countProjects, listProjects } from "@/projects/projects";
 import { CreateProjectForm } from "./create-project-form";
 import { DeleteProjectButton } from "./delete-project-button";
 import { requireActiveOrg } from "./org-access";
@@ -17,13 +19,18 @@ const dateFormat = new Intl.DateTimeFormat("en", { dateStyle: "medium" });
 
 export default async function OrgDashboardPage({ params }: { params: Promise<{ slug: string }> }) {
   const { slug } = await params;
-  const { orgId, canManageProjects } = await requireActiveOrg(slug);
+  const { orgId, canManageProjects, billing } = await requireActiveOrg(slug);
   const { db } = database();
-  const [{ projects }, memberPage, domains] = await Promise.all([
+  const [{ projects }, projectCount, memberPage, domains] = await Promise.all([
     listProjects(db, orgId),
+    countProjects(db, orgId),
     listMembers(db, orgId, { limit: 100 }),
     verifiedDomainsOf(db, orgId),
   ]);
+  const plan = currentPlan(billing);
+  // At the plan's limit (or past it, after a downgrade) the form gives way to the upgrade prompt;
+  // the action checks again, counting inside its transaction.
+  const room = decideProjectCount(billing, projectCount);
   const members = memberPage.members.sort((a, b) =>
     memberDisplayName(a).localeCompare(memberDisplayName(b)),
   );
@@ -38,7 +45,22 @@ export default async function OrgDashboardPage({ params }: { params: Promise<{ s
             : "Everything your organization is working on. Ask an admin to add or remove projects."}
         </p>
       </div>
-      {canManageProjects && <CreateProjectForm slug={slug} />}
+      <p className="text-sm text-slate-600">
+        {plan.limits.projects === null
+          ? `${projectCount} projects on the ${plan.name} plan, which has no limit.`
+          : `${projectCount} of ${plan.limits.projects} projects on the ${plan.name} plan.`}
+      </p>
+      {canManageProjects &&
+        (room.ok ? (
+          <CreateProjectForm slug={slug} />
+        ) : (
+          <UpgradePrompt
+            slug={slug}
+            title="Upgrade to create more projects"
+            detail={room.problem.detail}
+            plans={(room.problem.plans as string[] | undefined) ?? []}
+          />
+        ))}
       {projects.length === 0 ? (
         <section className="rounded-lg border border-dashed border-slate-300 bg-white p-10 text-center">
           <h2 className="font-semibold">No projects yet</h2>

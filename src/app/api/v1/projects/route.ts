@@ -2,6 +2,7 @@ import { apiOperation } from "@/api/api-operation";
 import { ProjectListQuery, projectCursor } from "@/api/list-params";
 import { projectResource } from "@/api/resources";
 import { apiAuditSource } from "@/audit/audit-source";
+import { projectCountRule } from "@/auth/authorize";
 import { database } from "@/db/client";
 import { jsonResponse } from "@/http/json-response";
 import { parseJsonBody, parseQuery } from "@/http/request-input";
@@ -27,15 +28,20 @@ export const POST = apiOperation(
   async ({ req, principal: p, context }) => {
     const body = await parseJsonBody(req, ProjectInput);
     if (!body.ok) return body.problem;
+    const limit = await projectCountRule(p);
+    if (!limit.ok) return limit.problem;
     // An organization's key acts for no user: the project records which key created it.
     const createdBy = p.tokenType === "api_key" ? (p.userId ?? p.keyId) : p.userId;
-    const project = await createProject(
+    const created = await createProject(
       database().db,
       p.tenantId,
       createdBy,
       body.value,
       apiAuditSource(p, context),
+      limit.rule,
     );
+    if (!created.ok) return created.problem;
+    const { project } = created;
     return jsonResponse(projectResource(project), {
       status: 201,
       headers: { location: `/api/v1/projects/${project.id}` },

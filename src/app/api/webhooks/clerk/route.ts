@@ -16,6 +16,23 @@ function accepted(status: "processed" | "duplicate" | "ignored") {
   return Response.json({ status });
 }
 
+// A signed event this app can never store (not Clerk's shape, a value no column holds) would fail
+// the same way on every retry: it is answered 2xx, so Svix stops, and logged as an error with its
+// svix-id and what was wrong, for an operator to look at (and `npm run clerk:sync` to reconcile).
+function rejected(issues: { path: string; message: string }[]) {
+  return Response.json({ status: "rejected", issues });
+}
+
+// Postgres refusing the data itself (SQLSTATE class 22, data exception): the same data would be
+// refused again.
+function isDataException(err: unknown): boolean {
+  for (let e = err; e instanceof Error; e = e.cause) {
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === "string" && /^22[0-9A-Z]{3}$/.test(code)) return true;
+  }
+  return false;
+}
+
 // Clerk's webhooks, delivered by Svix: verify the raw body, parse, apply in one transaction.
 // Any non-2xx answer makes Svix retry the same svix-id later, for about a day and a half.
 export async function POST(req: Request) {
@@ -58,8 +75,8 @@ export async function POST(req: Request) {
         "The svix-id, svix-timestamp and svix-signature headers must carry a valid, current signature of the body.",
       );
     }
-    log.warn("signed body is not JSON");
-    return refuse("bad-request", "The body is not JSON.");
+    log.error("rejected: a signed body that is not JSON");
+    return rejected([{ path: "body", message: "is not JSON" }]);
   }
 
   const event = parseClerkEvent(payload);
@@ -68,10 +85,8 @@ export async function POST(req: Request) {
     return accepted("ignored");
   }
   if (event.kind === "malformed") {
-    log.warn({ event_type: event.type, issues: event.issues }, "malformed");
-    return refuse("bad-request", `The ${event.type ?? "event"} payload is not what Clerk sends.`, {
-      issues: event.issues,
-    });
+    log.error({ event_type: event.type, issues: event.issues }, "rejected: not Clerk's shape");
+    return rejected(event.issues);
   }
 
   try {
@@ -86,10 +101,12 @@ export async function POST(req: Request) {
     return accepted(outcome);
   } catch (err) {
     // Drizzle's query errors quote the parameters (personal data); the cause says what went wrong.
-    log.error(
-      { event_type: event.type, reason: databaseErrorReason(err) },
-      "not stored; Svix will retry",
-    );
+    const reason = databaseErrorReason(err);
+    if (isDataException(err)) {
+      log.error({ event_type: event.type, reason }, "rejected: the database refuses its data");
+      return rejected([{ path: "data", message: reason }]);
+    }
+    log.error({ event_type: event.type, reason }, "not stored; Svix will retry");
     return problemResponse(
       problem("service-unavailable", "The event could not be stored; deliver it again later."),
       { "retry-after": "5" },

@@ -1,8 +1,10 @@
 import Link from "next/link";
 import { AuditEventListQuery, auditEventCursor } from "@/api/list-params";
-import { AUDIT_KIND_LABELS, AUDIT_KINDS } from "@/audit/audit-kinds";
+import { AUDIT_KIND_LABELS, AUDIT_KINDS, isBillingKind } from "@/audit/audit-kinds";
 import { listAuditEvents } from "@/audit/audit-log";
 import { summarizeAuditEvent } from "@/audit/audit-summary";
+import { decideFeature } from "@/auth/authorize";
+import { UpgradePrompt } from "@/components/billing/upgrade-prompt";
 import { database } from "@/db/client";
 import type { AuditEvent } from "@/db/schema";
 import { userDisplayNames } from "@/members/members";
@@ -41,7 +43,7 @@ export default async function ActivityPage({
   searchParams: SearchParams;
 }) {
   const { slug } = await params;
-  const { orgId, canReadActivity } = await requireActiveOrg(slug);
+  const { orgId, canReadActivity, billing } = await requireActiveOrg(slug);
   if (!canReadActivity) {
     return (
       <section className="rounded-lg border border-slate-200 bg-white p-6">
@@ -51,6 +53,22 @@ export default async function ActivityPage({
           changed something.
         </p>
       </section>
+    );
+  }
+
+  // The log is written on every plan; reading it is the plan's feature.
+  const feature = decideFeature(billing, "audit_log");
+  if (!feature.ok) {
+    return (
+      <div className="flex flex-col gap-6">
+        <h1 className="text-2xl font-semibold">Activity</h1>
+        <UpgradePrompt
+          slug={slug}
+          title="Upgrade to see your organization's activity"
+          detail={`${feature.problem.detail} Everything is recorded meanwhile, and shows here once you do.`}
+          plans={(feature.problem.plans as string[] | undefined) ?? []}
+        />
+      </div>
     );
   }
 
@@ -70,8 +88,8 @@ export default async function ActivityPage({
       <div>
         <h1 className="text-2xl font-semibold">Activity</h1>
         <p className="text-slate-600">
-          Who changed what in this organization, newest first: projects, API keys, members and
-          invitations.
+          Who changed what in this organization, newest first: projects, API keys, members,
+          invitations, its plan and payments.
         </p>
       </div>
       <form
@@ -189,6 +207,8 @@ function Actor({ event, names }: { event: AuditEvent; names: Map<string, string>
   if (event.actorType === "user" && event.actorId) {
     return event.actorName ?? names.get(event.actorId) ?? event.actorId;
   }
+  // A third-party application acting for someone: "Ada Lovelace via Claude".
+  if (event.actorType === "oauth_app") return event.actorName ?? event.actorId;
   if (event.actorType === "machine") {
     return (
       <>
@@ -197,6 +217,7 @@ function Actor({ event, names }: { event: AuditEvent; names: Map<string, string>
       </>
     );
   }
+  if (isBillingKind(event.kind)) return <span className="text-slate-600">Clerk Billing</span>;
   // Clerk's webhooks do not say who changed a membership or revoked an invitation in Clerk's
   // components or dashboard: someone whose role allows it.
   return <span className="text-slate-600">An admin, in Clerk</span>;

@@ -10,6 +10,14 @@ function KeyIcon() {
   );
 }
 
+function PlugIcon() {
+  return (
+    <svg viewBox="0 0 20 20" fill="currentColor" aria-hidden="true" width="16" height="16">
+      <path d="M7 2h2v4h2V2h2v4h1a1 1 0 0 1 1 1v3a5 5 0 0 1-4 4.9V18H9v-3.1A5 5 0 0 1 5 10V7a1 1 0 0 1 1-1h1V2Z" />
+    </svg>
+  );
+}
+
 // <UserProfile/> reads its custom pages and links from its children, which it can only do in a
 // client component (from a server component they arrive as references and are dropped, with a
 // warning). It routes every URL under its path itself, so it lives under /settings/account and
@@ -20,6 +28,11 @@ export function AccountProfile() {
   return (
     <UserProfile path="/settings/account" apiKeysProps={{ hide: true }}>
       <UserProfile.Link label="Scoped API keys" url="/settings/api-keys" labelIcon={<KeyIcon />} />
+      <UserProfile.Link
+        label="Connected apps"
+        url="/settings/connected-apps"
+        labelIcon={<PlugIcon />}
+      />
     </UserProfile>
   );
 }

@@ -1,0 +1,60 @@
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import type { Page } from "@playwright/test";
+import { build } from "esbuild";
+import { APP_URL } from "../ports";
+
+// Runs one of Clerk's documented custom flows (./docs/, the docs' code) in the browser against the
+// app's Clerk, as a page of the app's origin: the app's /__clerk Frontend API proxy, its session
+// cookies. The page exists for this browser page only (a Playwright route, not the app), bundled
+// with esbuild: the docs' @clerk/nextjs imports are @clerk/react's (what @clerk/nextjs's client
+// hooks and components re-export), under a ClerkProvider configured as the app configures its own.
+const DIR = path.dirname(fileURLToPath(import.meta.url));
+
+export async function openCustomFlow(
+  page: Page,
+  flow: string,
+  options: { publishableKey: string; define?: Record<string, string> },
+): Promise<void> {
+  const entry = `
+    import { ClerkProvider } from "@clerk/react";
+    import { createRoot } from "react-dom/client";
+    import Flow from "./docs/${flow}";
+    createRoot(document.getElementById("root")).render(
+      <ClerkProvider publishableKey=${JSON.stringify(options.publishableKey)} proxyUrl="/__clerk">
+        <Flow />
+      </ClerkProvider>,
+    );`;
+  const bundle = await build({
+    stdin: { contents: entry, loader: "tsx", resolveDir: DIR },
+    bundle: true,
+    write: false,
+    format: "esm",
+    jsx: "automatic",
+    logLevel: "silent",
+    define: {
+      "process.env.NODE_ENV": JSON.stringify("production"),
+      ...Object.fromEntries(
+        Object.entries(options.define ?? {}).map(([name, value]) => [name, JSON.stringify(value)]),
+      ),
+    },
+    alias: {
+      "@clerk/nextjs": "@clerk/react",
+      "next/navigation": path.join(DIR, "next-navigation.ts"),
+    },
+  });
+  const url = `${APP_URL}/custom-flows/${flow}`;
+  await page.route(url, (route) =>
+    route.fulfill({
+      contentType: "text/html; charset=utf-8",
+      body: `<!doctype html><html><body><div id="root"></div><script type="module" src="/custom-flows/${flow}.js"></script></body></html>`,
+    }),
+  );
+  await page.route(`${url}.js`, (route) =>
+    route.fulfill({
+      contentType: "application/javascript; charset=utf-8",
+      body: bundle.outputFiles[0]?.text ?? "",
+    }),
+  );
+  await page.goto(url);
+}
