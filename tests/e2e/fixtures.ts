@@ -134,6 +134,24 @@ export async function demoOrganization(name: string) {
   return clerk.organizations.createOrganization({ name, createdBy: demo.id });
 }
 
+// Puts an organization on a plan of clerk/billing-plans.json, as a paid checkout would (the
+// emulator's billing helper): the audit log and organization API keys need Team. A session
+// signed in afterwards carries the plan in its token.
+export async function subscribe(organizationId: string, plan: "team" | "business") {
+  const res = await fetch(
+    `${EMULATOR_URL}/__emulator/billing/organizations/${organizationId}/subscription`,
+    {
+      method: "POST",
+      headers: {
+        authorization: `Bearer ${EMULATOR_DEFAULTS.secretKey}`,
+        "content-type": "application/json",
+      },
+      body: JSON.stringify({ plan }),
+    },
+  );
+  expect(res.status, await res.text()).toBe(200);
+}
+
 // <OrganizationSwitcher/> → Manage opens <OrganizationProfile/>, then its Members page. A click
 // that lands while clerk-js is still settling the organization the URL activated is lost: retry.
 export async function openMembers(page: Page) {
