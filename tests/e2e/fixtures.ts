@@ -46,7 +46,28 @@ async function checkFapiResponse(response: Response, violations: Violation[]) {
     });
 }
 
-export const test = base.extend<{ fapiContract: Violation[]; cspViolations: string[] }>({
+export const test = base.extend<
+  { fapiContract: Violation[]; cspViolations: string[] },
+  { ownStack: undefined }
+>({
+  // The worker's own app stack (./ports.ts) has answered: Playwright waits for the last one only.
+  ownStack: [
+    // biome-ignore lint/correctness/noEmptyPattern: Playwright reads a fixture's needs from it
+    async ({}, use) => {
+      const deadline = Date.now() + 240_000;
+      while (
+        !(await fetch(`${APP_URL}/api/health`).then(
+          (r) => r.ok,
+          () => false,
+        ))
+      ) {
+        if (Date.now() > deadline) throw new Error(`the app stack at ${APP_URL} did not start`);
+        await new Promise((r) => setTimeout(r, 500));
+      }
+      await use(undefined);
+    },
+    { scope: "worker", auto: true, timeout: 250_000 },
+  ],
   // Every page runs under the app's Content-Security-Policy: whatever the browser refuses under
   // it (Clerk's components, their workers and images, Next's scripts) fails the test.
   cspViolations: [
@@ -140,17 +161,18 @@ export async function emulatorHelper(path: string, body: unknown): Promise<unkno
   return res.json();
 }
 
-// The organization on the Team plan (organization API keys, the audit log), as its admin would
-// subscribe it in the checkout drawer, for tests whose subject is not billing.
-export async function onTeamPlan(organizationId: string) {
-  await emulatorHelper(`billing/organizations/${organizationId}/subscription`, { plan: "team" });
-}
-
 // An organization of the demo admin's own, so the tests leave the seeded Acme alone.
 export async function demoOrganization(name: string) {
   const [demo] = (await clerk.users.getUserList({ emailAddress: [DEMO.email] })).data;
   if (!demo) throw new Error("the seeded demo user is missing");
   return clerk.organizations.createOrganization({ name, createdBy: demo.id });
+}
+
+// Puts an organization on a plan of clerk/billing-plans.json, as a paid checkout would (the
+// emulator's billing helper): the audit log and organization API keys need Team. A session
+// signed in afterwards carries the plan in its token.
+export async function subscribe(organizationId: string, plan: "team" | "business") {
+  await emulatorHelper(`billing/organizations/${organizationId}/subscription`, { plan });
 }
 
 // <OrganizationSwitcher/> → Manage opens <OrganizationProfile/>, then its Members page. A click

@@ -5,10 +5,10 @@ import {
   demoOrganization,
   expect,
   newUser,
-  onTeamPlan,
   openMembers,
   SCREENSHOTS,
   signInAndOpen,
+  subscribe,
   test,
 } from "./fixtures";
 
@@ -84,8 +84,8 @@ test("a removed member who opens the organization gets a page in the app's frame
 
 test("Activity still names a member after their account is deleted", async ({ page }) => {
   const org = await demoOrganization(`Departed ${Date.now().toString(36)}`);
-  // On a plan with the audit log: the plan is not under test here.
-  await onTeamPlan(org.id);
+  // The Activity page is Team's.
+  await subscribe(org.id, "team");
   const teammate = await newUser("departed", "Dale");
   await clerk.organizations.createOrganizationMembership({
     organizationId: org.id,

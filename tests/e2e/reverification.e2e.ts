@@ -2,9 +2,9 @@ import {
   clerk,
   emulatorHelper,
   expect,
-  onTeamPlan,
   SCREENSHOTS,
   signInAndOpen,
+  subscribe,
   test,
   uniqueEmail,
 } from "./fixtures";
@@ -26,7 +26,7 @@ test("asks for the password again before creating a key in a session verified 11
     createdBy: user.id,
   });
   // On a plan with organization API keys: the plan is not under test here.
-  await onTeamPlan(org.id);
+  await subscribe(org.id, "team");
   await signInAndOpen(page, { email, password: PASSWORD }, `/orgs/${org.slug}/settings/api-keys`);
   const project = await page.request.post("/api/v1/projects", { data: { name: "Keep me" } });
   expect(project.status()).toBe(201);
