@@ -1,7 +1,7 @@
 import { existsSync } from "node:fs";
 import { defineConfig, devices } from "@playwright/test";
 
-import { APP_PORT, APP_URL, EMBEDDED_DB_PORT, EMULATOR_PORT } from "./tests/e2e/ports";
+import { APP_URL, E2E_STACKS, e2eStack } from "./tests/e2e/ports";
 
 // Debian's Chromium where it is installed (CI, machines without Playwright's download), else
 // Playwright's own.
@@ -17,8 +17,11 @@ export default defineConfig({
   testDir: "tests/e2e",
   testMatch: "**/*.e2e.ts",
   outputDir: "test-results/e2e",
+  // One worker per app stack (tests/e2e/ports.ts): a file's tests run in order in one worker, the
+  // files spread over the workers. Each worker's own stack keeps its tests' data and instance
+  // settings (an e2e test may switch one) away from the other's.
   fullyParallel: false,
-  workers: 1,
+  workers: E2E_STACKS,
   retries: 0,
   timeout: 60_000,
   expect: { timeout: 15_000 },
@@ -38,20 +41,16 @@ export default defineConfig({
     },
   },
   projects: [{ name: "chromium", use: { ...devices["Desktop Chrome"] } }],
-  // The app exactly as a user runs it, with a fresh emulator state and embedded database of its
-  // own, quiet (tests/e2e/app-server.ts); stopped with SIGTERM so it removes its data folder.
+  // The app exactly as a user runs it, one stack per worker, each with a fresh emulator state and
+  // database of its own, quiet (tests/e2e/app-server.ts); stopped with SIGTERM so it removes its
+  // data. Ready once the last stack answers; each worker also waits for its own (fixtures.ts).
   webServer: {
     command: "node --import tsx tests/e2e/app-server.ts",
-    url: `${APP_URL}/api/health`,
+    url: `${e2eStack(E2E_STACKS - 1).appUrl}/api/health`,
     timeout: 240_000,
     reuseExistingServer: false,
     stdout: "ignore",
     stderr: "ignore",
     gracefulShutdown: { signal: "SIGTERM", timeout: 20_000 },
-    env: {
-      PORT: String(APP_PORT),
-      EMULATOR_PORT: String(EMULATOR_PORT),
-      EMBEDDED_DB_PORT: String(EMBEDDED_DB_PORT),
-    },
   },
 });

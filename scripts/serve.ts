@@ -7,6 +7,9 @@
 // - The address the request came from is appended to X-Forwarded-For, as every proxy does: `next
 //   start` keeps whatever a client sent there, which would let it choose its own address for the
 //   rate limits (src/http/request-identity.ts reads it back).
+// - A request target (path and query) over 8,000 bytes gets a 414 problem: Next answers a path
+//   it redirects (a trailing slash) with the whole URL twice in the headers (Location and
+//   Refresh), past the 16 KiB of headers clients read (Node's fetch fails "Headers Overflow").
 // - Slow clients cannot hold a connection open indefinitely.
 // - What else each request gets around Next's handler (503 instead of a 500 for a service that did
 //   not answer, a deadline on every answer, no `x-middleware-*` headers out, no absolute-form
@@ -33,6 +36,8 @@ const port = Number(process.env.PORT ?? 3000);
 const host = process.env.HOST || undefined;
 
 const ALLOW = "GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS";
+// RFC 9110's recommended minimum, and twice it (a redirect's two copies) fits in 16 KiB.
+const MAX_REQUEST_TARGET = 8_000;
 
 // Longer than any answer may take (the front door answers 503 after RESPONSE_DEADLINE_MS).
 const DRAIN_MS = RESPONSE_DEADLINE_MS + 1_000;
@@ -47,17 +52,38 @@ function methodNotAllowedBody(method: string | undefined, requestId: string): st
   });
 }
 
-function methodNotAllowed(req: IncomingMessage, res: ServerResponse) {
+function problem(
+  res: ServerResponse,
+  status: number,
+  body: (requestId: string) => string,
+  headers: Record<string, string> = {},
+) {
   const requestId = randomUUID();
-  const body = methodNotAllowedBody(req.method, requestId);
-  res.writeHead(405, {
+  const text = body(requestId);
+  res.writeHead(status, {
     "content-type": "application/problem+json",
-    "content-length": Buffer.byteLength(body),
+    "content-length": Buffer.byteLength(text),
     "cache-control": "no-store",
-    allow: ALLOW,
+    ...headers,
     "x-request-id": requestId,
   });
-  res.end(body);
+  res.end(text);
+}
+
+function methodNotAllowed(req: IncomingMessage, res: ServerResponse) {
+  problem(res, 405, (id) => methodNotAllowedBody(req.method, id), { allow: ALLOW });
+}
+
+function uriTooLong(res: ServerResponse) {
+  problem(res, 414, (id) =>
+    JSON.stringify({
+      type: "/problems/uri-too-long",
+      title: "URI too long",
+      status: 414,
+      detail: `The request's path and query are over ${MAX_REQUEST_TARGET} bytes.`,
+      instance: id,
+    }),
+  );
 }
 
 // CONNECT never reaches the request handler: Node hands over the raw socket.
@@ -116,6 +142,7 @@ async function main() {
       });
     }
     if (UNREPRESENTABLE_METHODS.has(req.method ?? "")) return methodNotAllowed(req, res);
+    if ((req.url ?? "").length > MAX_REQUEST_TARGET) return uriTooLong(res);
     const peer = req.socket.remoteAddress;
     if (peer) {
       const forwarded = req.headers["x-forwarded-for"];

@@ -13,6 +13,9 @@ const NAV_LINK = "text-slate-600 hover:text-slate-900";
 // read the audit log, API keys to those whose role manages the organization's keys, Billing to
 // those whose role manages its plan. Clerk's
 // components hold their place while they load, so the header does not jump.
+// Its links do not prefetch: every page they lead to is rendered per request (it needs the
+// session), so a prefetch is a request to the server that saves the click nothing, sent for
+// each link on every page view and again whenever the header re-renders (an organization switch).
 // A pending session (a session task to do, on its task's page) is signed in, but has nothing to
 // switch to or manage yet: the header shows neither, and no "Sign in" either (the task's card
 // offers to sign out).
@@ -28,6 +31,7 @@ export async function AppHeader({ orgSlug }: { orgSlug?: string | undefined }) {
       <div className="mx-auto flex max-w-5xl flex-wrap items-center justify-between gap-3 px-4 py-3">
         <div className="flex items-center gap-4">
           <Link
+            prefetch={false}
             href={inOrg ? `/orgs/${orgSlug}` : session.isAuthenticated ? "/dashboard" : "/"}
             className="font-semibold text-slate-900"
           >
@@ -50,16 +54,20 @@ export async function AppHeader({ orgSlug }: { orgSlug?: string | undefined }) {
         <nav aria-label="Main" className="flex flex-wrap items-center gap-4 text-sm">
           {inOrg && (
             <>
-              <Link href={`/orgs/${orgSlug}`} className={NAV_LINK}>
+              <Link href={`/orgs/${orgSlug}`} prefetch={false} className={NAV_LINK}>
                 Projects
               </Link>
               {showApiKeys && (
-                <Link href={`/orgs/${orgSlug}/settings/api-keys`} className={NAV_LINK}>
+                <Link
+                  href={`/orgs/${orgSlug}/settings/api-keys`}
+                  prefetch={false}
+                  className={NAV_LINK}
+                >
                   API keys
                 </Link>
               )}
               {showActivity && (
-                <Link href={`/orgs/${orgSlug}/activity`} className={NAV_LINK}>
+                <Link href={`/orgs/${orgSlug}/activity`} prefetch={false} className={NAV_LINK}>
                   Activity
                 </Link>
               )}
@@ -70,12 +78,12 @@ export async function AppHeader({ orgSlug }: { orgSlug?: string | undefined }) {
               )}
             </>
           )}
-          <Link href="/docs/api" className={NAV_LINK}>
+          <Link href="/docs/api" prefetch={false} className={NAV_LINK}>
             API docs
           </Link>
           {session.isAuthenticated ? (
             <>
-              <Link href="/settings" className={NAV_LINK}>
+              <Link href="/settings" prefetch={false} className={NAV_LINK}>
                 Settings
               </Link>
               <UserButton
@@ -85,7 +93,7 @@ export async function AppHeader({ orgSlug }: { orgSlug?: string | undefined }) {
               />
             </>
           ) : pending ? null : (
-            <Link href="/sign-in" className={NAV_LINK}>
+            <Link href="/sign-in" prefetch={false} className={NAV_LINK}>
               Sign in
             </Link>
           )}

@@ -2,7 +2,7 @@ import type { Page } from "@playwright/test";
 import { connectAppDatabase, eventually } from "../support/app-database";
 import { clerk, clerkLoaded, expect, SCREENSHOTS, signInWithPassword, test } from "./fixtures";
 import { codeMailedTo } from "./mailbox";
-import { APP_DATABASE_URL, APP_URL } from "./ports";
+import { APP_DATABASE_URL, APP_URL, E2E_TOKEN_TTL_SECONDS } from "./ports";
 
 // The account lifecycle through Clerk's own <UserProfile/> and <SignIn/>, each test with a user
 // of its own. Addresses without `+clerk_test`, so every code is a random one read from the
@@ -53,8 +53,9 @@ async function emailAction(page: Page, address: string, action: string) {
 
 test.describe("the account lifecycle in Clerk's components", () => {
   // Each test signs in twice, and every password is scrypt-hashed: on a busy machine that takes
-  // longer than the suite's default.
-  test.describe.configure({ timeout: 180_000 });
+  // longer than the suite's default. The tests share nothing (a user each), so they spread over
+  // the workers: together they are the suite's longest file.
+  test.describe.configure({ timeout: 180_000, mode: "parallel" });
 
   test("adds an email address, verifies it with the mailed code, makes it primary and drops the old one", async ({
     page,
@@ -239,12 +240,12 @@ test.describe("the account lifecycle in Clerk's components", () => {
 
     // The browser is signed out and the user's API key is gone at once. A session token already
     // issued is a signed JWT the app checks offline: it is refused once it expires (Clerk's
-    // 60 s), and the revoked session is never refreshed.
+    // 60 s, the e2e stacks' E2E_TOKEN_TTL_SECONDS), and the revoked session is never refreshed.
     expect((await page.request.get("/api/v1/me")).status()).toBe(401);
     expect((await page.request.get("/api/v1/me", { headers: withKey })).status()).toBe(401);
     await expect
       .poll(async () => (await page.request.get("/api/v1/me", { headers: withToken })).status(), {
-        timeout: 75_000,
+        timeout: (E2E_TOKEN_TTL_SECONDS + 15) * 1000,
         intervals: [2_000],
       })
       .toBe(401);

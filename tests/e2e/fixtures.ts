@@ -45,7 +45,28 @@ async function checkFapiResponse(response: Response, violations: Violation[]) {
     });
 }
 
-export const test = base.extend<{ fapiContract: Violation[]; cspViolations: string[] }>({
+export const test = base.extend<
+  { fapiContract: Violation[]; cspViolations: string[] },
+  { ownStack: undefined }
+>({
+  // The worker's own app stack (./ports.ts) has answered: Playwright waits for the last one only.
+  ownStack: [
+    // biome-ignore lint/correctness/noEmptyPattern: Playwright reads a fixture's needs from it
+    async ({}, use) => {
+      const deadline = Date.now() + 240_000;
+      while (
+        !(await fetch(`${APP_URL}/api/health`).then(
+          (r) => r.ok,
+          () => false,
+        ))
+      ) {
+        if (Date.now() > deadline) throw new Error(`the app stack at ${APP_URL} did not start`);
+        await new Promise((r) => setTimeout(r, 500));
+      }
+      await use(undefined);
+    },
+    { scope: "worker", auto: true, timeout: 250_000 },
+  ],
   // Every page runs under the app's Content-Security-Policy: whatever the browser refuses under
   // it (Clerk's components, their workers and images, Next's scripts) fails the test.
   cspViolations: [
@@ -111,6 +132,24 @@ export async function demoOrganization(name: string) {
   const [demo] = (await clerk.users.getUserList({ emailAddress: [DEMO.email] })).data;
   if (!demo) throw new Error("the seeded demo user is missing");
   return clerk.organizations.createOrganization({ name, createdBy: demo.id });
+}
+
+// Puts an organization on a plan of clerk/billing-plans.json, as a paid checkout would (the
+// emulator's billing helper): the audit log and organization API keys need Team. A session
+// signed in afterwards carries the plan in its token.
+export async function subscribe(organizationId: string, plan: "team" | "business") {
+  const res = await fetch(
+    `${EMULATOR_URL}/__emulator/billing/organizations/${organizationId}/subscription`,
+    {
+      method: "POST",
+      headers: {
+        authorization: `Bearer ${EMULATOR_DEFAULTS.secretKey}`,
+        "content-type": "application/json",
+      },
+      body: JSON.stringify({ plan }),
+    },
+  );
+  expect(res.status, await res.text()).toBe(200);
 }
 
 // <OrganizationSwitcher/> → Manage opens <OrganizationProfile/>, then its Members page. A click

@@ -8,6 +8,7 @@ import {
   openMembers,
   SCREENSHOTS,
   signInAndOpen,
+  subscribe,
   test,
 } from "./fixtures";
 
@@ -83,6 +84,8 @@ test("a removed member who opens the organization gets a page in the app's frame
 
 test("Activity still names a member after their account is deleted", async ({ page }) => {
   const org = await demoOrganization(`Departed ${Date.now().toString(36)}`);
+  // The Activity page is Team's.
+  await subscribe(org.id, "team");
   const teammate = await newUser("departed", "Dale");
   await clerk.organizations.createOrganizationMembership({
     organizationId: org.id,

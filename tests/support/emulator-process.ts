@@ -35,6 +35,7 @@ export type EmulatorOptions = {
 export async function startEmulatorProcess(
   options: EmulatorOptions = {},
 ): Promise<EmulatorProcess> {
+  const ownDataDir = options.dataDir === undefined;
   const dataDir = options.dataDir ?? mkdtempSync(path.join(tmpdir(), "clerk-emulator-"));
   const child = spawn(process.execPath, ["--import", "tsx", "emulator/src/main.ts"], {
     cwd: ROOT,
@@ -78,6 +79,11 @@ export async function startEmulatorProcess(
       clearTimeout(timer);
       reject(new Error(`emulator exited with ${code}:\n${output}`));
     });
+  }).catch(async (err: unknown) => {
+    // A start that fails (on purpose, for a bad setting) leaves no data folder behind.
+    await stopChild(child, "SIGKILL");
+    if (ownDataDir) removeDataDir(dataDir);
+    throw err;
   });
   clerkApiOrigins.add(new URL(url).origin);
   const stop = () => stopChild(child);

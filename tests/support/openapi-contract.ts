@@ -2,7 +2,8 @@
  * Holds JSON bodies to Clerk's published OpenAPI 3.0.3 specifications (the way stripe-mock is held
  * to Stripe's), so tests fail as soon as the emulator emits something real Clerk would not.
  */
-import { readFileSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { basename, join, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import Ajv, { type ErrorObject, type ValidateFunction } from "ajv";
@@ -149,13 +150,36 @@ export function loadContract(specFile: string): Contract {
   return contract;
 }
 
+// Parsing a spec's YAML takes about half a second of CPU, and every test file's process needs one
+// or more: the parsed document is kept as JSON (read in milliseconds) under node_modules/.cache,
+// by the hash of the YAML, so a changed spec is parsed again.
+const PARSED_CACHE = fileURLToPath(
+  new URL("../../node_modules/.cache/openapi-contract/", import.meta.url),
+);
+
+function parseSpec(file: string): unknown {
+  const yaml = readFileSync(file, "utf8");
+  const cached = join(PARSED_CACHE, `${createHash("sha256").update(yaml).digest("hex")}.json`);
+  try {
+    return JSON.parse(readFileSync(cached, "utf8"));
+  } catch {
+    const parsed: unknown = parse(yaml);
+    // Written whole and renamed into place: processes parsing at once never read half a file.
+    mkdirSync(PARSED_CACHE, { recursive: true });
+    const partial = `${cached}.${process.pid}`;
+    writeFileSync(partial, JSON.stringify(parsed));
+    renameSync(partial, cached);
+    return parsed;
+  }
+}
+
 export function validateWebhookPayload(payload: unknown): ContractResult {
   return loadContract(WEBHOOKS_SPEC).validateWebhook(payload);
 }
 
 function createContract(file: string): Contract {
   const label = basename(file).split("-")[0] ?? file;
-  const parsed: unknown = parse(readFileSync(file, "utf8"));
+  const parsed = parseSpec(file);
   if (!isObject(parsed)) throw new Error(`${file} is not an OpenAPI document`);
   const doc = parsed;
   for (const site of SPEC_ERRATA.closedAllOf[label] ?? []) closeAllOf(doc, site);

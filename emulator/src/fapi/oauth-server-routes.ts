@@ -404,6 +404,29 @@ export function registerOAuthServerRoutes(router: Router, core: Core) {
         }),
       "frontend",
     )
+    // Token introspection (RFC 7662) for the application's own tokens: an unknown, revoked or
+    // expired one, or one of another application, is simply inactive.
+    .add(
+      "POST",
+      "/oauth/token_info",
+      (req) =>
+        asOAuth(async () => {
+          const body = formOf(req.body);
+          const app = authenticateClient(core, req.headers.authorization, body);
+          const view =
+            typeof body.token === "string" ? await verifyAccessToken(core, body.token) : null;
+          if (!view || view.clientId !== app.clientId) return oauthJson({ active: false });
+          return oauthJson({
+            active: true,
+            client_id: view.clientId,
+            iat: Math.floor(view.createdAt / 1000),
+            scope: view.scopes.join(" "),
+            sub: view.subject,
+            org_id: view.organizationId,
+          });
+        }),
+      "frontend",
+    )
     .add("GET", "/oauth/userinfo", (req) => userInfo(core, req), "frontend")
     .add("POST", "/oauth/userinfo", (req) => userInfo(core, req), "frontend")
     // RFC 7591: MCP clients register themselves.

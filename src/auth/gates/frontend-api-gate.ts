@@ -1,5 +1,5 @@
 import { type NextFetchEvent, NextRequest } from "next/server";
-import { forgetMachineToken } from "@/auth/credential-cache";
+import { forgetMachineToken, knownMachineToken } from "@/auth/credential-cache";
 import { isFrontendApiPath } from "@/auth/route-table";
 import { withDeadline } from "@/http/deadline";
 import { problem } from "@/http/problem";
@@ -98,6 +98,10 @@ export async function frontendApiGate(
   // Clerk's <APIKeys/> revokes a key through here: every instance stops trusting it at once.
   const revoked = req.method === "POST" && REVOKE_API_KEY.exec(req.nextUrl.pathname)?.[1];
   if (revoked && res.ok) await forgetMachineToken(revoked);
+  // An OAuth client revokes its access token through here (RFC 7009): the same.
+  if (req.method === "POST" && req.nextUrl.pathname === REVOKE_OAUTH_TOKEN && res.ok && body) {
+    await forgetRevokedOAuthToken(body);
+  }
   // A page Clerk serves on its Frontend API (the emulator's stand-in provider pages) keeps the
   // policy it was sent with; the proxy's own is for what it answers itself.
   const policy = res.headers.get("content-security-policy");
@@ -105,6 +109,16 @@ export async function frontendApiGate(
     state.security.set("content-security-policy", policy);
   }
   return res;
+}
+
+const REVOKE_OAUTH_TOKEN = "/__clerk/oauth/token/revoke";
+
+// The revoked token is in the form the client sent; the cache knows it by its id, if at all.
+async function forgetRevokedOAuthToken(body: Uint8Array<ArrayBuffer>) {
+  const token = new URLSearchParams(Buffer.from(body).toString("utf8")).get("token");
+  if (!token?.startsWith("oat_")) return;
+  const known = await knownMachineToken(token);
+  if (known?.status === "valid") await forgetMachineToken(known.identity.id);
 }
 
 // The Frontend API's revocation of an API key (what <APIKeys/> calls), and the key's id.

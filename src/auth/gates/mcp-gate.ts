@@ -11,7 +11,7 @@ export async function mcpGate(req: NextRequest, event: NextFetchEvent, state: Re
   if (res.status === 401) {
     res.headers.set(
       "www-authenticate",
-      `Bearer resource_metadata="${protectedResourceMetadataUrl(req.nextUrl.origin)}"`,
+      `Bearer resource_metadata="${protectedResourceMetadataUrl()}"`,
     );
   }
   return res;

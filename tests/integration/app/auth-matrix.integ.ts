@@ -505,8 +505,39 @@ describe("the auth matrix", () => {
     expect(event.actor.name).toMatch(/ via Assistant$/);
   });
 
+  it("tells an MCP client without a token where to sign in: its metadata, then Clerk's", async () => {
+    const res = await fetch(`${app.url}/mcp`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "tools/list" }),
+    });
+    expect(res.status).toBe(401);
+    const challenge = res.headers.get("www-authenticate") ?? "";
+    const metadataUrl = /resource_metadata="([^"]+)"/.exec(challenge)?.[1] ?? "";
+    expect(new URL(metadataUrl).pathname).toBe("/.well-known/oauth-protected-resource/mcp");
+    const resource = await (await fetch(`${app.url}${new URL(metadataUrl).pathname}`)).json();
+    expect(resource.scopes_supported).toEqual([
+      "projects:read",
+      "projects:write",
+      "members:read",
+      "user:org:read",
+    ]);
+    const [issuer] = resource.authorization_servers;
+    expect(new URL(issuer).pathname).toBe("/__clerk");
+    // RFC 8414's place for an issuer with a path, on the issuer's origin.
+    const as = await (
+      await fetch(`${app.url}/.well-known/oauth-authorization-server/__clerk`)
+    ).json();
+    expect(as.issuer).toBe(issuer);
+    expect(as.registration_endpoint).toBe(`${issuer}/oauth/register`);
+    expect(
+      (await fetch(`${app.url}/.well-known/oauth-authorization-server/elsewhere`)).status,
+    ).toBe(404);
+  });
+
   it("covers every API route of the route table", async () => {
     const { ROUTES: table } = await import("../../../src/auth/route-table");
+    // The MCP endpoint is covered by the MCP client's own test (tests/e2e/oauth-mcp.e2e.ts).
     const apiPatterns = table.filter((r) => r.access.kind === "api").map((r) => r.pattern);
     expect([...new Set(ROUTES.map((r) => r.pattern))].sort()).toEqual(apiPatterns.sort());
   });

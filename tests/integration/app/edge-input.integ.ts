@@ -366,6 +366,21 @@ describe("paths and methods", () => {
     },
   );
 
+  it("answers a path and query over 8,000 bytes with a 414 problem; a redirect of one at the limit is still readable", async () => {
+    const path = "/api/v1/projects/?limit=";
+    const over = await send("GET", `${path}${"x".repeat(8_001 - path.length)}`);
+    await expectProblem(over, 414);
+    expect(over.headers.get("x-request-id")).toBeTruthy();
+    await expectProblem(await fetch(`${app.url}/${"x".repeat(9_000)}`), 414);
+    // Next redirects the trailing slash away, with the URL in both Location and Refresh: at the
+    // limit, that is still within the 16 KiB of headers Node's fetch reads.
+    const atLimit = await send("GET", `${path}${"x".repeat(8_000 - path.length)}`, {
+      redirect: "manual",
+    });
+    expect(atLimit.status).toBe(308);
+    expect(atLimit.headers.get("location")).toMatch(/^\/api\/v1\/projects\?limit=x+$/);
+  });
+
   it.each(["PUT", "DELETE", "PROPFIND"])("answers %s on a page with 405", async (method) => {
     const res = await fetch(`${app.url}/`, { method });
     await expectProblem(res, 405);

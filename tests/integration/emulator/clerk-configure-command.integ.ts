@@ -233,7 +233,8 @@ describe("npm run clerk:configure", () => {
 
   it("prints the Dashboard steps for plans the instance lacks or prices differently, and exits with 2", async () => {
     const [free, team] = BILLING_PLANS.organization_plans;
-    const file = path.join(mkdtempSync(path.join(tmpdir(), "plans-")), "plans.json");
+    const folder = mkdtempSync(path.join(tmpdir(), "plans-"));
+    const file = path.join(folder, "plans.json");
     // An instance whose Team plan is cheaper and which has no Business plan.
     writeFileSync(
       file,
@@ -254,6 +255,7 @@ describe("npm run clerk:configure", () => {
     } finally {
       await other.stop();
       removeDataDir(other.dataDir);
+      removeDataDir(folder);
     }
   });
 });

@@ -242,6 +242,10 @@ describe("the OAuth 2.1 flow and token verification", () => {
     expect(verified.subject).toBe(userId);
     expect(verified.clientId).toBe(app.clientId);
     expect(verified.scopes).toEqual(["projects:read", "user:org:read"]);
+    const introspected = await fapi("POST", "/oauth/token_info", {
+      form: { client_id: app.clientId, token: tokens.body.access_token },
+    });
+    expect(introspected.body).toMatchObject({ active: true, sub: userId, org_id: orgId });
     const info2 = await fapi("GET", "/oauth/userinfo", {
       headers: { authorization: `Bearer ${tokens.body.access_token}` },
     });

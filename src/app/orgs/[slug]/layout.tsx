@@ -1,6 +1,18 @@
-import type { ReactNode } from "react";
+import { auth } from "@clerk/nextjs/server";
+import { type ReactNode, Suspense } from "react";
 import { AppHeader } from "@/components/app-header";
+import { database } from "@/db/client";
+import { organizationVersion } from "@/organizations/org-version";
 import { LiveRefresh } from "./live-refresh";
+
+// The version the page was rendered at, for LiveRefresh to compare with: streamed after the page
+// (its own boundary), so the query never delays what the user came for.
+async function LiveRefreshFromHere({ slug }: { slug: string }) {
+  const { orgId, orgSlug } = await auth();
+  const version =
+    orgId && orgSlug === slug ? await organizationVersion(database().db, orgId) : null;
+  return <LiveRefresh slug={slug} version={version} />;
+}
 
 export default async function OrgLayout({
   children,
@@ -14,7 +26,9 @@ export default async function OrgLayout({
     <>
       <AppHeader orgSlug={slug} />
       <main className="mx-auto max-w-5xl px-4 py-8">{children}</main>
-      <LiveRefresh slug={slug} />
+      <Suspense fallback={null}>
+        <LiveRefreshFromHere slug={slug} />
+      </Suspense>
     </>
   );
 }

@@ -82,8 +82,10 @@ export default async function OrgDashboardPage({ params }: { params: Promise<{ s
                 className="flex flex-wrap items-center justify-between gap-3 px-4 py-3"
               >
                 <div className="min-w-0">
+                  {/* No prefetch, as in the header: a request per project on every view. */}
                   <Link
                     href={`/orgs/${slug}/projects/${p.id}`}
+                    prefetch={false}
                     className="font-medium text-slate-900 underline-offset-2 hover:underline"
                   >
                     {p.name}

@@ -1,15 +1,18 @@
 import type { NextRequest } from "next/server";
 import { problem, problemResponse } from "@/http/problem";
-import { authorizationServer } from "@/mcp/protected-resource";
+import { appOrigin, authorizationServer } from "@/mcp/protected-resource";
 
 // RFC 8414 §3.1 puts an issuer's metadata at `/.well-known/oauth-authorization-server<issuer
 // path>` on the issuer's origin: with Clerk's Frontend API proxied at `/__clerk`, that is here.
 // Clients that follow the RFC (the MCP SDK first of all) find Clerk's own document, fetched
 // through the proxy so that every URL in it is the proxy's.
-export async function GET(req: NextRequest, { params }: { params: Promise<{ issuer: string[] }> }) {
-  const issuer = authorizationServer(req.nextUrl.origin);
+export async function GET(
+  _req: NextRequest,
+  { params }: { params: Promise<{ issuer: string[] }> },
+) {
+  const issuer = authorizationServer();
   const path = `/${(await params).issuer.join("/")}`;
-  if (`${req.nextUrl.origin}${path}` !== issuer) {
+  if (`${appOrigin()}${path}` !== issuer) {
     return problemResponse(problem("not-found", "No authorization server has this issuer here."));
   }
   const res = await fetch(`${issuer}/.well-known/oauth-authorization-server`, {
