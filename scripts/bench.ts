@@ -303,6 +303,8 @@ async function measureApp(databaseUrl: string): Promise<Measured> {
 
 async function main() {
   const started = Date.now();
+  // Other work on the machine slows every row: the load average says how busy it was.
+  const loadAtStart = os.loadavg()[0];
   await buildIfStale(ROOT, log);
   const database = await openBenchDatabase(process.env.DATABASE_URL);
   let measured: Measured;
@@ -358,7 +360,7 @@ async function main() {
         `${new Date().toISOString().slice(0, 16)}Z, commit ${commit.trim()}`,
       "",
       `- machine: ${cpus.length} × ${cpus[0]?.model.trim()}, ${fmt(os.totalmem() / 2 ** 30)} GiB, ` +
-        `Node ${process.version}, load average ${os.loadavg()[0]?.toFixed(1)} at the end`,
+        `Node ${process.version}, load average ${loadAtStart?.toFixed(1)} at the start, ${os.loadavg()[0]?.toFixed(1)} at the end`,
       `- database: ${database.label}`,
       `- app: production build served as \`npm start\` serves it, ${RATE_LIMITS_TEXT} (limits out of reach)`,
       `- load rows: ${CONNECTIONS} connections for ${SECONDS} s after a warm-up of ` +
