@@ -214,6 +214,10 @@ test.describe("third-party applications over OAuth", () => {
     await expect(client.callTool({ name: "list_projects", arguments: {} })).rejects.toBeInstanceOf(
       InvalidGrantError,
     );
+    // The organization's activity records who disconnected it.
+    await page.goto("/orgs/acme/activity?kind=oauth_app.disconnected");
+    const disconnected = page.getByRole("row").filter({ hasText: "“Test assistant” with" });
+    await expect(disconnected.first()).toContainText("App disconnected");
     await client.close();
   });
 });
