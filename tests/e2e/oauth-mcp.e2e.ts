@@ -30,6 +30,12 @@ async function consent(page: Page, authorizeUrl: string, screenshot: string): Pr
   await expect(allow).toBeVisible();
   // The organization the application will act in: the one the person works in.
   await expect(page.getByText("Acme Inc", { exact: true })).toBeVisible();
+  // Its logo is an image that loads (Clerk's generated one for an organization without a logo),
+  // not a broken one.
+  const logo = page.getByRole("img", { name: "Acme Inc", exact: true }).first();
+  await expect
+    .poll(() => logo.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth > 0))
+    .toBe(true);
   await page.screenshot({ path: `${SCREENSHOTS}/${screenshot}`, fullPage: true });
   await allow.click();
   await page.waitForURL(`${CALLBACK}**`);
