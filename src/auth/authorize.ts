@@ -13,9 +13,10 @@ import {
   type VerifiedCredential,
 } from "@/auth/principal";
 import { apiTokenTypes } from "@/auth/route-table";
-import { organizationPlan } from "@/billing/organization-plan";
+import { organizationPlan, recheckedOrganizationPlan } from "@/billing/organization-plan";
 import { database } from "@/db/client";
 import { type Problem, problem } from "@/http/problem";
+import { countProjects } from "@/projects/projects";
 import { BILLING_PLANS, type DeclaredPlan, defaultPlan } from "../../clerk/billing-plans";
 
 // The one place that decides what a caller may do, with one set of rules per kind of principal.
@@ -175,14 +176,11 @@ export async function decideWithPlan(
   if (!decision.ok) return decision;
   const features = featuresNeeded(principal, scope);
   if (features.length === 0) return ALLOWED;
-  const billing = await billingOf(principal);
+  const rule = (has: BillingCheck) =>
+    features.map((f) => decideFeature(has, f)).find((d) => !d.ok) ?? ALLOWED;
+  const billing = await billingFor(principal, rule);
   if (billing === "unavailable") return { ok: false, problem: PLAN_UNAVAILABLE };
-  if (billing === null) return ALLOWED;
-  for (const feature of features) {
-    const allowed = decideFeature(billing, feature);
-    if (!allowed.ok) return allowed;
-  }
-  return ALLOWED;
+  return billing === null ? ALLOWED : rule(billing);
 }
 
 // Every machine route's handler starts here.
@@ -236,9 +234,6 @@ const PLAN_UNAVAILABLE = problem(
   "The organization's plan cannot be read right now. Try again shortly.",
 );
 
-// What the caller's tenant is entitled to: null in a personal workspace (no plan applies),
-// "unavailable" when an API key's organization's plan can be read neither from the database nor
-// from Clerk.
 // Clerk's own `has()` over a session token's claims, as @clerk/backend builds it: plans and
 // features (`pla`, `fea`) and reverification (`fva`).
 type SessionClaims = Pick<
@@ -263,11 +258,26 @@ function sessionBilling(s: SessionClaims): BillingCheck {
   return (params) => has(params);
 }
 
-export async function billingOf(p: TenantPrincipal): Promise<BillingCheck | null | "unavailable"> {
+// What the caller's tenant is entitled to, for `rule` to decide on: null in a personal workspace
+// (no plan applies), "unavailable" when an API key's organization's plan can be read neither from
+// the database nor from Clerk. A plan read from the database (an API key's or an
+// application's, whose tokens carry no claims) may be behind Clerk: the webhook of an upgrade
+// paid a moment ago may not have arrived. So when `rule` refuses on it, the plan is read again
+// from Clerk (at most once per organization per window: src/billing/organization-plan.ts) and
+// that plan is the one decided on; if Clerk cannot answer, the stored plan's refusal stands.
+async function billingFor(
+  p: TenantPrincipal,
+  rule: (has: BillingCheck) => Decision | Promise<Decision>,
+): Promise<BillingCheck | null | "unavailable"> {
   if (p.orgId === null) return null;
   if (p.tokenType === "session_token") return sessionBilling(p);
-  const plan = await organizationPlan(database().db, p.orgId);
-  return plan ? checkOfPlan(plan) : "unavailable";
+  const db = database().db;
+  const stored = await organizationPlan(db, p.orgId);
+  if (stored === null) return "unavailable";
+  const has = checkOfPlan(stored.plan);
+  if (stored.fromClerk || (await rule(has)).ok) return has;
+  const fresh = await recheckedOrganizationPlan(db, p.orgId);
+  return fresh ? checkOfPlan(fresh) : has;
 }
 
 const names = (keys: string[]) =>
@@ -306,13 +316,18 @@ export function decideProjectCount(has: BillingCheck, existing: number): Decisio
 
 // The rule for creating a project, to be applied to the count taken inside the insert's
 // transaction (src/projects/projects.ts), so that concurrent creates cannot pass the limit
-// together. Personal workspaces have no limit.
+// together. Personal workspaces have no limit. Whether a stored plan is behind Clerk is asked
+// before (no Clerk call inside the transaction, which holds the tenant's lock), on the count then:
+// a create that only the count inside finds past the limit (a concurrent one took the last room)
+// is refused on the stored plan, and the next one asks.
 export type ProjectCountRule = (existing: number) => Decision;
 
 export async function projectCountRule(
   p: TenantPrincipal,
 ): Promise<{ ok: true; rule: ProjectCountRule } | { ok: false; problem: Problem }> {
-  const billing = await billingOf(p);
+  const billing = await billingFor(p, async (has) =>
+    decideProjectCount(has, await countProjects(database().db, p.tenantId)),
+  );
   if (billing === "unavailable") return { ok: false, problem: PLAN_UNAVAILABLE };
   if (billing === null) return { ok: true, rule: () => ALLOWED };
   return { ok: true, rule: (existing) => decideProjectCount(billing, existing) };
@@ -328,9 +343,21 @@ export function credentialRateLimit(c: VerifiedCredential): Promise<number | nul
   if (c.tokenType === "session_token") {
     return planRateLimit({ orgId: c.orgId, has: sessionBilling(c) });
   }
-  // An API key's subject is its organization (or its user: no plan).
-  const orgId = c.tokenType === "api_key" && c.subject.startsWith("org_") ? c.subject : null;
-  return planRateLimit({ orgId });
+  return planRateLimit({ orgId: keyOrganization(c) });
+}
+
+// An API key's subject is its organization (or its user: no plan).
+const keyOrganization = (c: VerifiedCredential) =>
+  c.tokenType === "api_key" && c.subject.startsWith("org_") ? c.subject : null;
+
+// For an API key over its stored plan's limit: the limit of the plan Clerk has now, read again as
+// for any refusal on a stored plan (billingFor); null when Clerk cannot tell, or the credential's
+// plan is not the stored one.
+export async function recheckedRateLimit(c: VerifiedCredential): Promise<number | null> {
+  const orgId = keyOrganization(c);
+  if (orgId === null) return null;
+  const fresh = await recheckedOrganizationPlan(database().db, orgId);
+  return fresh ? fresh.limits.api_requests_per_minute : null;
 }
 
 // The same for a caller the proxy has just authenticated: from a session token's claims (`has`),
@@ -343,8 +370,8 @@ export async function planRateLimit(caller: {
 }): Promise<number | null | "unavailable"> {
   if (caller.orgId === null) return null;
   if (caller.has) return apiRateLimit(caller.has);
-  const plan = await organizationPlan(database().db, caller.orgId);
-  return plan ? plan.limits.api_requests_per_minute : "unavailable";
+  const stored = await organizationPlan(database().db, caller.orgId);
+  return stored ? stored.plan.limits.api_requests_per_minute : "unavailable";
 }
 
 // Sensitive actions need a fresh verification (Clerk's reverification): a session may create or

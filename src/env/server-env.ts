@@ -61,6 +61,7 @@ const ServerEnvSchema = z.object({
   // How long Clerk's verification of an API key (or other machine token) is trusted, in seconds
   // (src/auth/credential-cache.ts): 0 asks Clerk on every request. At most 60, the lifetime of
   // Clerk's own session tokens: a key revoked in Clerk's Dashboard works at most this long after.
+  // Also how often a plan refusal may read an organization's plan again (organization-plan.ts).
   API_KEY_CACHE_SECONDS: z.coerce
     .number({ error: "must be a whole number of seconds from 0 to 60" })
     .int("must be a whole number of seconds from 0 to 60")

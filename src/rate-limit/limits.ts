@@ -208,14 +208,20 @@ function holdTo(counted: LimitState, limit: number): LimitState {
 }
 
 // After Clerk verified an API key: its count (taken before) held to its plan's limit. Over it,
-// the key is blocked for the rest of the window, so that its next requests are refused before
-// Clerk is asked again.
+// `recheck` may tell a higher one (the plan as Clerk has it now, when the stored one may be
+// behind); still over, the key is blocked for the rest of the window, so that its next requests
+// are refused before Clerk is asked again.
 export async function holdApiRequestTo(
   key: string,
   counted: LimitState,
   limit: number,
+  recheck?: () => Promise<number | null>,
 ): Promise<LimitState> {
-  const held = holdTo(counted, limit);
+  let held = holdTo(counted, limit);
+  if (!held.allowed && counted.allowed && recheck) {
+    const fresh = await recheck();
+    if (fresh !== null && fresh > limit) held = holdTo(counted, fresh);
+  }
   if (!held.allowed && counted.allowed) {
     await onStore("api", (l) => l.block(key, held.resetSeconds)).catch((err: unknown) =>
       logger.error({ reason: String(err) }, "rate limit: a key could not be blocked"),

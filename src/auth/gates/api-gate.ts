@@ -1,5 +1,5 @@
 import type { NextFetchEvent, NextRequest } from "next/server";
-import { credentialRateLimit, planRateLimit } from "@/auth/authorize";
+import { credentialRateLimit, planRateLimit, recheckedRateLimit } from "@/auth/authorize";
 import { clerkUnavailable } from "@/auth/clerk-availability";
 import { askClerkAbout, knownMachineToken } from "@/auth/credential-cache";
 import { sealCredential } from "@/auth/credential-handoff";
@@ -137,8 +137,14 @@ async function bearerGate(req: NextRequest, state: RequestState, bearer: string)
   if (planLimit === "unavailable") return unavailable(state);
   const limit = apiLimitFor(planLimit);
   if (state.limit) {
-    // Counted before it was verified: now held to its plan's limit.
-    state.limit = await holdApiRequestTo(credentialKey(bearer), state.limit, limit);
+    // Counted before it was verified: now held to its plan's limit (over it, to the plan's as
+    // Clerk has it now, should the stored plan be behind).
+    state.limit = await holdApiRequestTo(
+      credentialKey(bearer),
+      state.limit,
+      limit,
+      planLimit === null ? undefined : () => recheckedRateLimit(credential),
+    );
   } else {
     // What was not counted before it was verified is counted by who it is: a session by its user
     // in its organization (its tokens change every minute), a JWT-format M2M token by its machine.
