@@ -269,6 +269,115 @@ describe("plan limits through the API", () => {
   });
 });
 
+// Clerk's billing webhooks can be seconds or minutes late, or lost: an API key's plan, read from
+// the synced subscription, would refuse what the organization has just paid for. A refusal on the
+// stored plan reads it again from Clerk, at most once per organization every API_KEY_CACHE_SECONDS
+// (src/billing/organization-plan.ts; 0 here, so every refusal asks). Here the emulator holds its
+// deliveries back, so the app hears of no upgrade but from Clerk itself.
+describe("a plan paid before its webhook arrives", () => {
+  async function withWebhooksHeldBack(run: () => Promise<void>) {
+    const faults = "/__emulator/webhooks/faults";
+    await emulatorRequest(emulator.url, "PUT", faults, { faults: "delay=600000" });
+    try {
+      await run();
+    } finally {
+      await emulatorRequest(emulator.url, "PUT", faults, { faults: "" });
+    }
+  }
+
+  const subscriptionReads = (org: Org) =>
+    counter.count(new RegExp(`^GET \\S*/organizations/${org.id}/billing/subscription`));
+
+  it("answers an organization's API key as soon as Clerk says the organization has paid, with one Backend API read", async () => {
+    await withWebhooksHeldBack(async () => {
+      const org = await newOrganization("Late");
+      const key = await orgKey(org, ["projects:read"]);
+      const refused = await call("GET", "/api/v1/projects", key);
+      expect(refused).toMatchObject({
+        status: 403,
+        body: { missing_feature: "organization_api_keys", plans: ["team", "business"] },
+      });
+      expect(refused.body.detail).toContain(
+        "This organization's plan does not include Organization API keys. Upgrade to Team",
+      );
+      expect(await storedPlan(org)).toBe("free_org");
+
+      await subscribeOrganization(emulator.url, org.id, "team");
+      counter.reset();
+      expect((await call("GET", "/api/v1/projects", key)).status).toBe(200);
+      expect(subscriptionReads(org)).toBe(1);
+      // Stored as a webhook would have: the next request asks Clerk nothing.
+      expect(await storedPlan(org)).toBe("team");
+      counter.reset();
+      expect((await call("GET", "/api/v1/projects", key)).status).toBe(200);
+      expect(counter.count(/billing/)).toBe(0);
+    });
+  });
+
+  it("reads the plan again at most once per organization per API_KEY_CACHE_SECONDS, however often a key is refused", async () => {
+    // An instance with the default window (10 s); this file's own asks Clerk on every refusal.
+    const paced = await startApp({
+      emulator,
+      databaseUrl: inject("databaseUrl"),
+      env: { CLERK_API_URL: counter.url, API_RATE_LIMIT: "" },
+    });
+    try {
+      await withWebhooksHeldBack(async () => {
+        const org = await newOrganization("Hammer");
+        const key = await orgKey(org, ["projects:read"]);
+        counter.reset();
+        for (let i = 0; i < 20; i++) {
+          const res = await fetch(`${paced.url}/api/v1/projects`, {
+            headers: { authorization: `Bearer ${key}` },
+          });
+          expect(res.status).toBe(403);
+          expect(await res.json()).toMatchObject({ missing_feature: "organization_api_keys" });
+        }
+        // One read of an organization the database knew nothing of, one again on a refusal.
+        expect(subscriptionReads(org)).toBeLessThanOrEqual(2);
+      });
+    } finally {
+      await paced.stop();
+    }
+  });
+
+  it("holds an API key over its stored plan's rate limit to the limit of the plan Clerk has now", async () => {
+    await withWebhooksHeldBack(async () => {
+      const org = await newOrganization("LateRate");
+      const key = await orgKey(org, []);
+      for (let i = 1; i <= 60; i++) {
+        const res = await call("GET", "/api/v1/me", key);
+        expect(res.status).toBe(200);
+        expect(res.headers.get("ratelimit-policy")).toBe('"api";q=60;w=60');
+      }
+      await subscribeOrganization(emulator.url, org.id, "team");
+      const over = await call("GET", "/api/v1/me", key);
+      expect(over.status).toBe(200);
+      expect(over.headers.get("ratelimit-policy")).toBe('"api";q=600;w=60');
+      expect(await storedPlan(org)).toBe("team");
+    });
+  });
+
+  it("lets an API key create a project past the stored plan's limit once Clerk says the organization has upgraded", async () => {
+    const org = await newOrganization("LateLimit");
+    await subscribeOrganization(emulator.url, org.id, "team");
+    await eventually(
+      () => storedPlan(org),
+      (p) => p === "team",
+    );
+    const key = await orgKey(org, ["projects:write"]);
+    await database.sql`
+      insert into projects (tenant_id, name, created_by)
+      select ${org.id}, 'Filler ' || n, ${org.admin} from generate_series(1, 100) as n`;
+    await withWebhooksHeldBack(async () => {
+      await subscribeOrganization(emulator.url, org.id, "business");
+      expect((await createProject(key)).status).toBe(201);
+      expect(await projectCount(org)).toBe(101);
+      expect(await storedPlan(org)).toBe("business");
+    });
+  });
+});
+
 describe("the API rate limit of each plan", () => {
   const policy = (res: { headers: Headers }) => res.headers.get("ratelimit-policy");
 
