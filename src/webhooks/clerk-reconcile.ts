@@ -101,11 +101,33 @@ const membershipChange = (raw: unknown): ClerkChange => ({
   membership: ClerkMembershipJson.parse(raw),
 });
 
-// Each live organization's subscription (organizations read from the database a page at a time,
-// Clerk asked about one at a time), written through the billing webhooks' guarded write: a missed
-// `subscription.*` event would otherwise leave an organization on its old plan for good. An
-// organization Clerk has no subscription for (404: billed nothing, or deleted meanwhile) keeps
-// what it has.
+// @clerk/backend reads subscriptions one organization at a time, so this step costs a call per
+// organization: a few at once (one at a time it would be the longest step by far, about 2.5 times
+// slower measured with 50 ms of latency), far below Clerk's rate limit and the database pool.
+const SUBSCRIPTION_LOOKUPS_AT_ONCE = 4;
+
+// Runs `work` on every item, at most `limit` at a time; after a failure, starts no more.
+async function forEachAtMost<T>(items: T[], limit: number, work: (item: T) => Promise<void>) {
+  let next = 0;
+  let failed = false;
+  const worker = async () => {
+    while (!failed && next < items.length) {
+      const item = items[next++] as T;
+      try {
+        await work(item);
+      } catch (err) {
+        failed = true;
+        throw err;
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+}
+
+// Each live organization's subscription (organizations read from the database a page at a time),
+// written through the billing webhooks' guarded write: a missed `subscription.*` event would
+// otherwise leave an organization on its old plan for good. An organization Clerk has no
+// subscription for (404: billed nothing, or deleted meanwhile) keeps what it has.
 async function syncSubscriptions(
   clerk: ClerkClient,
   db: Database,
@@ -122,7 +144,9 @@ async function syncSubscriptions(
       .where(and(isNull(organizations.deletedAt), gt(organizations.id, after)))
       .orderBy(asc(organizations.id))
       .limit(PAGE_SIZE);
-    for (const { id } of page) {
+    // The page after a full last one is empty: nothing new to say.
+    if (page.length === 0 && after !== "") return counts;
+    await forEachAtMost(page, SUBSCRIPTION_LOOKUPS_AT_ONCE, async ({ id }) => {
       signal?.throwIfAborted();
       const subscription = await clerk.billing
         .getOrganizationBillingSubscription(id)
@@ -131,14 +155,14 @@ async function syncSubscriptions(
           throw err;
         });
       organizationsRead += 1;
-      if (!subscription) continue;
+      if (!subscription) return;
       const snapshots = snapshotsOfBackendSubscription(id, subscription);
       counts.ended += await db.transaction((tx) =>
         replaceSubscriptionItems(tx, id, new Date(subscription.updatedAt), snapshots),
       );
       counts.listed += 1;
       items += snapshots.length;
-    }
+    });
     progress?.(
       `subscriptions: ${counts.listed} of ${organizationsRead} organization(s) synced, ${items} item(s)`,
     );
