@@ -23,6 +23,8 @@ export const AUDIT_KINDS = [
   "plan.past_due",
   "payment.paid",
   "payment.failed",
+  "oauth_app.disconnected",
+  "oauth_app.reconnected",
 ] as const;
 
 export type AuditKind = (typeof AUDIT_KINDS)[number];
@@ -49,6 +51,8 @@ export const AUDIT_KIND_LABELS: Record<AuditKind, string> = {
   "plan.past_due": "Plan payment overdue",
   "payment.paid": "Payment received",
   "payment.failed": "Payment failed",
+  "oauth_app.disconnected": "App disconnected",
+  "oauth_app.reconnected": "App reconnected",
 };
 
 export function isAuditKind(kind: string): kind is AuditKind {

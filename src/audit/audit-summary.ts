@@ -116,5 +116,12 @@ export function summarizeAuditEvent(
       const reason = text(c, "failed_reason");
       return `${what}${card ? `, ${card}` : ""}${reason ? ` (${reason})` : ""}`;
     }
+    case "oauth_app.disconnected":
+    case "oauth_app.reconnected": {
+      // The access the application had (or has again), as the Connected apps page shows it:
+      // without Clerk's `user:org:read`, which only let the consent screen ask for an organization.
+      const scopes = Array.isArray(c.scopes) ? c.scopes.filter((s) => s !== "user:org:read") : [];
+      return `${quoted(text(c, "name"))} with ${scopes.join(", ") || "no scopes"}`;
+    }
   }
 }

@@ -1,4 +1,5 @@
 import { and, desc, eq, sql } from "drizzle-orm";
+import { type AuditSource, recordAuditEvent } from "@/audit/audit-log";
 import type { Database } from "@/db/client";
 import { type OAuthConnection, oauthConnections } from "@/db/schema";
 
@@ -66,17 +67,35 @@ export async function listConnections(db: Database, userId: string): Promise<OAu
     .orderBy(desc(oauthConnections.lastUsedAt));
 }
 
-// Disconnects the application (its tokens stop working here at once), or reconnects it.
+// Disconnects the application (its tokens stop working here at once), or reconnects it, and records
+// the change in the audit log of the tenant the application acts in: the organization chosen at
+// consent, else the user's personal workspace (their user id), as for the user's own API keys.
+// Clicking again changes nothing and records nothing: the first disconnection's time stays. Null
+// for an application that never acted for the user.
 export async function setDisconnected(
   db: Database,
-  userId: string,
-  clientId: string,
-  disconnected: boolean,
-) {
-  const [row] = await db
-    .update(oauthConnections)
-    .set({ revokedAt: disconnected ? sql`now()` : null })
-    .where(and(eq(oauthConnections.userId, userId), eq(oauthConnections.clientId, clientId)))
-    .returning();
-  return row ?? null;
+  source: AuditSource,
+  change: { userId: string; clientId: string; disconnected: boolean },
+): Promise<OAuthConnection | null> {
+  const { userId, clientId, disconnected } = change;
+  return db.transaction(async (tx) => {
+    const [row] = await tx
+      .select()
+      .from(oauthConnections)
+      .where(and(eq(oauthConnections.userId, userId), eq(oauthConnections.clientId, clientId)))
+      .for("update");
+    if (!row || (row.revokedAt !== null) === disconnected) return row ?? null;
+    const [updated] = await tx
+      .update(oauthConnections)
+      .set({ revokedAt: disconnected ? sql`now()` : null })
+      .where(and(eq(oauthConnections.userId, userId), eq(oauthConnections.clientId, clientId)))
+      .returning();
+    await recordAuditEvent(tx, source, {
+      tenantId: row.organizationId ?? userId,
+      kind: disconnected ? "oauth_app.disconnected" : "oauth_app.reconnected",
+      target: { type: "oauth_app", id: clientId },
+      changes: { name: row.appName, scopes: row.scopes },
+    });
+    return updated ?? null;
+  });
 }

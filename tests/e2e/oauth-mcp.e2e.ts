@@ -30,6 +30,12 @@ async function consent(page: Page, authorizeUrl: string, screenshot: string): Pr
   await expect(allow).toBeVisible();
   // The organization the application will act in: the one the person works in.
   await expect(page.getByText("Acme Inc", { exact: true })).toBeVisible();
+  // Its logo is an image that loads (Clerk's generated one for an organization without a logo),
+  // not a broken one.
+  const logo = page.getByRole("img", { name: "Acme Inc", exact: true }).first();
+  await expect
+    .poll(() => logo.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth > 0))
+    .toBe(true);
   await page.screenshot({ path: `${SCREENSHOTS}/${screenshot}`, fullPage: true });
   await allow.click();
   await page.waitForURL(`${CALLBACK}**`);
@@ -214,6 +220,10 @@ test.describe("third-party applications over OAuth", () => {
     await expect(client.callTool({ name: "list_projects", arguments: {} })).rejects.toBeInstanceOf(
       InvalidGrantError,
     );
+    // The organization's activity records who disconnected it.
+    await page.goto("/orgs/acme/activity?kind=oauth_app.disconnected");
+    const disconnected = page.getByRole("row").filter({ hasText: "“Test assistant” with" });
+    await expect(disconnected.first()).toContainText("App disconnected");
     await client.close();
   });
 });

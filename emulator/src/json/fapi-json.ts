@@ -44,29 +44,17 @@ import {
   publicUserDataJSON,
   userEmailAddressesJSON,
 } from "./bapi-json";
+import { defaultOrganizationLogo, defaultUserImage } from "./default-images";
 import { fapiPasskeyJSON } from "./factors-json";
 
-// The picture of a user without one, as Clerk generates one (`has_image` stays false): their
-// initials on a colour of their own. A data: URL, so the browser fetches nothing from outside;
-// `avatar_placeholder` in it is how @clerk/ui tells a generated picture from an upload, so it
-// offers no "Remove" for it.
-function avatarFor(user: UserRecord): string {
-  const email = user.emailAddresses.find((e) => e.id === user.primaryEmailAddressId)?.emailAddress;
-  const initials =
-    [user.firstName, user.lastName]
-      .map((n) => n?.trim()[0] ?? "")
-      .join("")
-      .toUpperCase() || (email?.[0] ?? "?").toUpperCase();
-  let hue = 0;
-  for (const ch of user.id) hue = (hue * 31 + ch.charCodeAt(0)) % 360;
-  const svg =
-    `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 64 64"><rect width="64" height="64" fill="hsl(${hue} 45% 45%)"/>` +
-    `<text x="32" y="41" font-family="sans-serif" font-size="26" font-weight="600" fill="#fff" text-anchor="middle">${initials.replace(/[<>&"]/g, "")}</text></svg>`;
-  return `data:image/svg+xml;name=avatar_placeholder;base64,${Buffer.from(svg).toString("base64")}`;
-}
-
 // What the UI shows for a user: their upload, else the generated avatar.
-const imageUrlOf = (user: UserRecord) => user.image?.url ?? avatarFor(user);
+const imageUrlOf = (user: UserRecord) => user.image?.url ?? defaultUserImage(user);
+
+// An organization's: the generated logo (the emulator keeps no uploaded ones).
+const publicOrganizationData = (org: OrganizationRecord) => ({
+  ...publicOrganizationDataJSON(org),
+  image_url: defaultOrganizationLogo(org),
+});
 
 import { USER_ACTIONS } from "./environment";
 
@@ -75,8 +63,8 @@ import { USER_ACTIONS } from "./environment";
 // (bapi-json.ts): no private metadata, and a user carries its organization memberships, from
 // which clerk-js resolves the active organization and its permissions. Email addresses and public
 // user data have the same shape in both APIs and are shared. No image sends the browser to a
-// host other than the app's: organizations have none, and a user's is their upload (served by
-// the emulator, through the app's proxy) or a generated avatar.
+// host other than the app's: a user's is their upload (served by the emulator, through the app's
+// proxy) or a generated avatar, an organization's a generated logo (default-images.ts).
 
 const publicUserData = (user: UserRecord) => ({
   ...publicUserDataJSON(user),
@@ -99,7 +87,7 @@ export function fapiOrganizationJSON(core: Core, org: OrganizationRecord) {
     id: org.id,
     name: org.name,
     slug: org.slug,
-    image_url: "",
+    image_url: defaultOrganizationLogo(org),
     has_image: false,
     members_count: membersCount(core, org.id),
     pending_invitations_count: pendingInvitationsCount(core, org.id),
@@ -577,7 +565,7 @@ export function fapiInvitationJSON(core: Core, inv: OrganizationInvitationRecord
     role: inv.role,
     role_name: membershipRole(core, inv.role).name,
     organization_id: inv.organizationId,
-    public_organization_data: publicOrganizationDataJSON(org),
+    public_organization_data: publicOrganizationData(org),
     status: invitationStatus(inv, core.now()),
     public_metadata: inv.publicMetadata,
     url: null,
@@ -594,7 +582,7 @@ export function fapiSuggestionJSON(core: Core, s: OrganizationSuggestionRecord) 
   return {
     object: "organization_suggestion",
     id: s.id,
-    public_organization_data: publicOrganizationDataJSON(org),
+    public_organization_data: publicOrganizationData(org),
     status: s.status,
     created_at: s.createdAt,
     updated_at: s.updatedAt,

@@ -19,6 +19,7 @@ import {
 } from "../../support/clerk-webhooks";
 import {
   clerkFor,
+  emulatorRequest,
   mintSession,
   subscribeOrganization,
   unique,
@@ -441,6 +442,103 @@ describe("API keys in settings", () => {
     });
     expect(result.ok).toBe(false);
     expect(await rowsOf(key.id)).toEqual([]);
+  });
+});
+
+describe("connected apps", () => {
+  const ACTION = "src/app/settings/connected-apps/actions.ts";
+
+  // An application the user connected through Clerk's consent screen, choosing `organizationId`
+  // (null: no organization, the user's personal workspace), as seen by the app once it acts.
+  async function connectedApp(organizationId: string | null) {
+    const name = unique("Assistant");
+    const application = await clerk.oauthApplications.create({
+      name,
+      scopes: "projects:read members:read user:org:read",
+    });
+    const scopes = ["projects:read", ...(organizationId ? ["user:org:read"] : [])];
+    const minted = await emulatorRequest(emulator.url, "POST", "/__emulator/oauth_access_tokens", {
+      user_id: alice,
+      oauth_application_id: application.id,
+      organization_id: organizationId,
+      scopes,
+    });
+    expect(minted.status).toBe(200);
+    const token = minted.body.access_token as string;
+    const me = await call("GET", "/api/v1/me", { token });
+    expect(me.status).toBe(200);
+    expect(me.body.org_id).toBe(organizationId);
+    return { name, clientId: application.clientId, scopes, token };
+  }
+
+  async function setConnection(clientId: string, disconnected: boolean) {
+    return callServerAction<{ ok: boolean; message: string }>({
+      appUrl: app.url,
+      page: "/settings/connected-apps",
+      actionId: serverActionId(ACTION, "setAppConnectionAction"),
+      args: [clientId, disconnected],
+      token: await session(alice, orgA.id),
+    });
+  }
+
+  it("records a disconnection and a reconnection in the organization the application acts in, by the user, once each", async () => {
+    const connected = await connectedApp(orgA.id);
+    expect(await setConnection(connected.clientId, true)).toEqual({
+      ok: true,
+      message: `Disconnected “${connected.name}”.`,
+    });
+    expect((await call("GET", "/api/v1/me", { token: connected.token })).status).toBe(401);
+    // A second click changes nothing, and records nothing.
+    expect((await setConnection(connected.clientId, true)).ok).toBe(true);
+    expect(await setConnection(connected.clientId, false)).toEqual({
+      ok: true,
+      message: `Reconnected “${connected.name}”.`,
+    });
+
+    const events = await eventsOf(keyA.secret, connected.clientId);
+    const common = {
+      tenant_id: orgA.id,
+      actor: { type: "user", id: alice, name: "Alice" },
+      target: { type: "oauth_app", id: connected.clientId },
+      changes: { name: connected.name, scopes: connected.scopes },
+      request_id: expect.any(String),
+      client_address: expect.stringMatching(LOOPBACK),
+    };
+    expect(events).toEqual([
+      expect.objectContaining({ ...common, kind: "oauth_app.reconnected" }),
+      expect.objectContaining({ ...common, kind: "oauth_app.disconnected" }),
+    ]);
+    expect(await eventsOf(auditKeyB, connected.clientId)).toEqual([]);
+
+    const activity = await page(`/orgs/${orgA.slug}/activity`, await session(alice, orgA.id));
+    const rows = rowsIn(activity.html).filter((r) => r.includes(connected.name));
+    expect(rows).toHaveLength(2);
+    expect(rows[0]).toContain("App reconnected");
+    expect(rows[1]).toContain("App disconnected");
+    for (const row of rows) {
+      expect(row).toContain(`“${connected.name}” with projects:read<`);
+      expect(row).toContain("Alice");
+    }
+  });
+
+  it("records a disconnection of an application acting in no organization in the user's personal workspace, which only that user sees", async () => {
+    const connected = await connectedApp(null);
+    expect((await setConnection(connected.clientId, true)).ok).toBe(true);
+    expect(await eventsOf(await session(alice, null), connected.clientId)).toEqual([
+      expect.objectContaining({
+        kind: "oauth_app.disconnected",
+        tenant_id: alice,
+        actor: { type: "user", id: alice, name: "Alice" },
+        changes: { name: connected.name, scopes: ["projects:read"] },
+      }),
+    ]);
+    expect(await eventsOf(keyA.secret, connected.clientId)).toEqual([]);
+  });
+
+  it("records nothing for an application that never acted for the user", async () => {
+    const clientId = unique("no-such-client");
+    expect((await setConnection(clientId, true)).ok).toBe(false);
+    expect(await rowsOf(clientId)).toEqual([]);
   });
 });
 

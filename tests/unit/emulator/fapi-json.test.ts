@@ -679,7 +679,22 @@ describe("users, organizations and memberships", () => {
     expectComponent("Client.Organization", json);
     expect(json.members_count).toBe(2);
     expect(json.pending_invitations_count).toBe(1);
-    expect(json.image_url).toBe("");
+  });
+
+  it("give an organization without a logo a generated one, as Clerk does, never an empty URL", () => {
+    // <OAuthConsent/>'s organization picker draws `image_url` as it is: an empty one is a broken
+    // image. Clerk's is a default logo on its image host, with `has_image` false.
+    const json = fapiOrganizationJSON(core, org);
+    expect(json.has_image).toBe(false);
+    // What @clerk/ui's isDefaultImage() looks for before <OrganizationProfile/> offers "Remove".
+    expect(json.image_url).toMatch(/^data:image\/svg\+xml;name=avatar_placeholder;base64,/);
+    const svg = Buffer.from(json.image_url.split(",")[1] ?? "", "base64").toString();
+    expect(svg).toMatch(/^<svg [^>]*xmlns="http:\/\/www.w3.org\/2000\/svg".*>A<\/text><\/svg>$/);
+    expect(fapiMembershipJSON(core, adminMembership).organization.image_url).toBe(json.image_url);
+    expect(fapiInvitationJSON(core, invitations.pending).public_organization_data).toMatchObject({
+      image_url: json.image_url,
+      has_image: false,
+    });
   });
 
   it("list every permission of the role, system ones included", () => {

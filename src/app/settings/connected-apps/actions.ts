@@ -2,18 +2,23 @@
 
 import { auth } from "@clerk/nextjs/server";
 import { revalidatePath } from "next/cache";
+import { userAuditSource } from "@/audit/audit-source";
 import { database } from "@/db/client";
 import { setDisconnected } from "@/oauth-connections/connections";
 
 // Disconnects (or reconnects) one of the signed-in user's applications: only their own (the user
-// is read from the session, never from the form).
+// is read from the session, never from the form), recorded in the audit log as the user's change.
 export async function setAppConnectionAction(
   clientId: string,
   disconnected: boolean,
 ): Promise<{ ok: boolean; message: string }> {
   const { userId } = await auth();
   if (!userId) return { ok: false, message: "Sign in again to change your connected apps." };
-  const row = await setDisconnected(database().db, userId, clientId, disconnected);
+  const row = await setDisconnected(database().db, await userAuditSource(userId), {
+    userId,
+    clientId,
+    disconnected,
+  });
   revalidatePath("/settings/connected-apps");
   if (!row) return { ok: false, message: "That application is not connected to your account." };
   return {

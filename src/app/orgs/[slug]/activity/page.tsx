@@ -89,7 +89,7 @@ export default async function ActivityPage({
         <h1 className="text-2xl font-semibold">Activity</h1>
         <p className="text-slate-600">
           Who changed what in this organization, newest first: projects, API keys, members,
-          invitations, its plan and payments.
+          invitations, its plan and payments, and the apps members connected to act in it.
         </p>
       </div>
       <form
