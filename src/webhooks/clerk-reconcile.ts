@@ -157,9 +157,12 @@ async function syncSubscriptions(
       organizationsRead += 1;
       if (!subscription) return;
       const snapshots = snapshotsOfBackendSubscription(id, subscription);
-      counts.ended += await db.transaction((tx) =>
+      const ended = await db.transaction((tx) =>
         replaceSubscriptionItems(tx, id, new Date(subscription.updatedAt), snapshots),
       );
+      // Added after the await: `counts.ended += await …` would add to a value read before it,
+      // losing what the other lookups added meanwhile.
+      counts.ended += ended;
       counts.listed += 1;
       items += snapshots.length;
     });
