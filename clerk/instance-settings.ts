@@ -42,6 +42,14 @@ const InstanceSettingsSchema = z
     identifiers: z
       .object({ email_address: EmailIdentifier, username: Identifier, phone_number: Identifier })
       .strict(),
+    // What a sign-up asks of a person besides how they sign in: first and last name, as one
+    // setting (Clerk has no way to ask for one without the other). `required`: a sign-up cannot
+    // complete without both; otherwise <SignUp/> offers them as optional fields.
+    personal_information: z
+      .object({
+        first_and_last_name: z.object({ enabled: z.boolean(), required: z.boolean() }).strict(),
+      })
+      .strict(),
     // How someone proves who they are at sign-in (Clerk's strategy names). `password` also means
     // a password is required at sign-up.
     first_factors: z
@@ -104,6 +112,10 @@ const InstanceSettingsSchema = z
       if ((id.required || id.sign_in) && !id.enabled) {
         issue(["identifiers", name], "is required or used to sign in, so it must be enabled");
       }
+    }
+    const names = s.personal_information.first_and_last_name;
+    if (names.required && !names.enabled) {
+      issue(["personal_information", "first_and_last_name"], "is required, so it must be enabled");
     }
     const verifications = ids.email_address.verifications;
     if (ids.email_address.enabled && !verifications.email_code && !verifications.email_link) {

@@ -1,6 +1,7 @@
 // `npm run clerk:sync`: pages through Clerk's users, organizations and memberships (Backend API,
-// through @clerk/backend) and converges the database with them: creates, updates, and tombstones
-// what Clerk no longer has. Safe to run at any time, also while webhooks arrive.
+// through @clerk/backend), then reads each organization's Clerk Billing subscription, and converges
+// the database with them: creates, updates, and tombstones (ends, for subscription items) what
+// Clerk no longer has. Safe to run at any time, also while webhooks arrive.
 //
 // Which Clerk: CLERK_SECRET_KEY (and CLERK_API_URL, if set) from the environment or .env.local;
 // without a key, the emulator of a running `npm run dev`. Which database: DATABASE_URL; without
@@ -40,7 +41,7 @@ async function main() {
     });
     console.log(
       `clerk:sync done: ${report.users.listed} users, ${report.organizations.listed} organizations, ` +
-        `${report.memberships.listed} memberships in Clerk`,
+        `${report.memberships.listed} memberships, ${report.subscriptions.listed} subscriptions in Clerk`,
     );
   } finally {
     await sql.end();

@@ -43,6 +43,7 @@ type Report = {
   users: Counts;
   organizations: Counts;
   memberships: Counts;
+  subscriptions: { listed: number; ended: number };
   duration_ms: number;
 };
 
@@ -98,6 +99,7 @@ function summary(report: Report): string {
     line("users", report.users),
     line("organizations", report.organizations),
     line("memberships", report.memberships),
+    `  subscriptions: ${report.subscriptions.listed} in Clerk, ${report.subscriptions.ended} item(s) ended`,
     `  in ${report.duration_ms} ms`,
   ].join("\n");
 }

@@ -88,7 +88,8 @@ async function syncFromEmulator(apiUrl: string, databaseUrl: string) {
     });
     console.log(
       `[launcher] database synced with the emulator: ${report.users.listed} users, ` +
-        `${report.organizations.listed} organizations, ${report.memberships.listed} memberships`,
+        `${report.organizations.listed} organizations, ${report.memberships.listed} memberships, ` +
+        `${report.subscriptions.listed} subscriptions`,
     );
   } finally {
     await sql.end();

@@ -22,6 +22,14 @@ const WHERE: [prefix: string, where: (leaf: string) => string, url: string][] = 
   ["identifiers.email_address", (l) => tab("Email", emailToggle(l)), USER_AND_AUTH],
   ["identifiers.username", (l) => tab("Username", identifierToggle("username", l)), USER_AND_AUTH],
   ["identifiers.phone_number", (l) => tab("Phone", identifierToggle("phone", l)), USER_AND_AUTH],
+  [
+    "personal_information.first_and_last_name",
+    (l) =>
+      `User & authentication > Personal information > First and last name${
+        l === "required" ? " > Require first and last name" : ""
+      }`,
+    USER_AND_AUTH,
+  ],
   ["first_factors.password", () => tab("Password", "Sign-up with password"), USER_AND_AUTH],
   ["first_factors.email_code", () => tab("Email", "Email verification code"), USER_AND_AUTH],
   ["first_factors.email_link", () => tab("Email", "Email verification link"), USER_AND_AUTH],
@@ -139,6 +147,14 @@ export function itemsOfEnvironment(env: EnvironmentJSON): Map<string, boolean> {
     items.set(`identifiers.${name}.required`, a.enabled && a.required);
     items.set(`identifiers.${name}.sign_in`, a.enabled && a.used_for_first_factor);
   }
+  // One setting in the Dashboard, two attributes in the environment: both must say it.
+  const first = attr("first_name");
+  const last = attr("last_name");
+  items.set("personal_information.first_and_last_name.enabled", first.enabled && last.enabled);
+  items.set(
+    "personal_information.first_and_last_name.required",
+    first.enabled && first.required && last.enabled && last.required,
+  );
   const email = attr("email_address");
   const phone = attr("phone_number");
   for (const strategy of ["email_code", "email_link"]) {

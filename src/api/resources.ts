@@ -119,6 +119,16 @@ export const ReconcileResource = z.object({
   users: ReconcileCounts,
   organizations: ReconcileCounts,
   memberships: ReconcileCounts,
+  subscriptions: z.object({
+    listed: z.int().meta({
+      description:
+        "Organizations whose Clerk Billing subscription Clerk has (its items written to the database).",
+    }),
+    ended: z.int().meta({
+      description:
+        "Subscription items the database held that their subscription no longer lists, now stored as ended.",
+    }),
+  }),
   duration_ms: z.int(),
 });
 

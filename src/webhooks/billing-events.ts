@@ -133,9 +133,11 @@ export const PaymentAttemptEventJson = z
   });
 
 // The Backend API's subscription of an organization (`clerkClient.billing
-// .getOrganizationBillingSubscription`), for an organization the webhooks have not told about yet.
+// .getOrganizationBillingSubscription`), for an organization the webhooks have not told about yet,
+// and for reconciliation.
 export type BackendSubscription = {
   id: string;
+  updatedAt: number;
   subscriptionItems: {
     id: string;
     status: string;

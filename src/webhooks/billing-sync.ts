@@ -1,4 +1,4 @@
-import { eq, sql } from "drizzle-orm";
+import { and, eq, lte, ne, notInArray, sql } from "drizzle-orm";
 import type { PgColumn } from "drizzle-orm/pg-core";
 import { organizations, subscriptionItems } from "@/db/schema";
 import type { SubscriptionItemSnapshot } from "./billing-events";
@@ -59,6 +59,41 @@ export async function writeSubscriptionItems(
         setWhere: sql`${t.clerkUpdatedAt} <= ${excluded(t.clerkUpdatedAt)}`,
       });
   }
+}
+
+// An organization's subscription as the Backend API has it now (reconciliation), with Clerk's
+// `updated_at` of the subscription: its items are written as the webhooks' are, and the
+// organization's other items, which the subscription no longer lists (Clerk drops ended items from
+// it), are stored as ended, as their `subscriptionItem.ended` would have. An ended row keeps the
+// subscription's time, so a late event from before it cannot bring the item back; a row a webhook
+// wrote after the subscription was read (a newer item) is left as it is. Returns how many items
+// were ended.
+export async function replaceSubscriptionItems(
+  tx: Transaction,
+  organizationId: string,
+  subscriptionUpdatedAt: Date,
+  items: SubscriptionItemSnapshot[],
+): Promise<number> {
+  await writeSubscriptionItems(tx, items);
+  const t = subscriptionItems;
+  const ended = await tx
+    .update(t)
+    .set({ status: "ended", clerkUpdatedAt: subscriptionUpdatedAt, updatedAt: sql`now()` })
+    .where(
+      and(
+        eq(t.organizationId, organizationId),
+        ne(t.status, "ended"),
+        lte(t.clerkUpdatedAt, subscriptionUpdatedAt),
+        items.length > 0
+          ? notInArray(
+              t.id,
+              items.map((i) => i.id),
+            )
+          : undefined,
+      ),
+    )
+    .returning({ id: t.id });
+  return ended.length;
 }
 
 // Deleting an organization deletes its subscription rows (Clerk keeps its own billing records).

@@ -51,4 +51,9 @@ test("<SignIn/> and <SignUp/> show what the instance settings offer", async ({ p
   await page.goto("/sign-up");
   await expect(page.getByRole("button", { name: "Sign in with Google" })).toBeVisible();
   await expect(page.getByLabel("Username")).toHaveCount(0);
+  // First and last name, offered and not required: the app's <SignUp/> shows optional fields.
+  for (const label of [/^first name/i, /^last name/i]) {
+    await expect(page.getByLabel(label)).toBeVisible();
+  }
+  await expect(page.getByText("Optional")).toHaveCount(2);
 });

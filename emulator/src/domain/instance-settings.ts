@@ -23,6 +23,8 @@ const EMULATED: ReadonlySet<string> = new Set([
   "identifiers.phone_number.enabled",
   "identifiers.phone_number.required",
   "identifiers.phone_number.sign_in",
+  "personal_information.first_and_last_name.enabled",
+  "personal_information.first_and_last_name.required",
   "first_factors.phone_code",
   "first_factors.passkey",
   "second_factors.totp",

@@ -265,7 +265,7 @@ export async function refresh(
 ): Promise<TokenResponse> {
   const [stored] = core.store.lookup("oauthTokens", "token", String(body.refresh_token ?? ""));
   const grant = stored && core.store.state.oauthGrants[stored.grantId];
-  if (!stored || stored.kind !== "refresh" || !grant || grant.applicationId !== app.id) {
+  if (stored?.kind !== "refresh" || !grant || grant.applicationId !== app.id) {
     throw invalidGrant("The refresh token is invalid");
   }
   if (stored.revoked) {
@@ -407,7 +407,7 @@ export async function verifyAccessToken(
     const [stored] = core.store.lookup("oauthTokens", "token", token);
     const grant = stored && core.store.state.oauthGrants[stored.grantId];
     const app = grant && core.store.state.oauthApplications[grant.applicationId];
-    if (!stored || stored.kind !== "access" || !grant || !app || !usable(stored, now)) return null;
+    if (stored?.kind !== "access" || !grant || !app || !usable(stored, now)) return null;
     return {
       id: stored.id,
       clientId: app.clientId,

@@ -69,23 +69,24 @@ async function applyTicket(ctx: Ctx, signUp: SignUpRecord, ticket: string) {
   signUp.invitationId = inv.id;
 }
 
-// What this instance asks of a sign-up: the required identifiers and, if passwords are on, a
-// password; names are optional.
+// What this instance asks of a sign-up: the required identifiers, first and last name if they are
+// required and, if passwords are on, a password; what else is enabled is optional.
 export function signUpFields(core: Core) {
   const s = offeredSettings(core);
   const ids = s.identifiers;
+  const names = s.personal_information.first_and_last_name;
   const required = [
     ...(ids.email_address.required ? ["email_address"] : []),
     ...(ids.phone_number.required ? ["phone_number"] : []),
     ...(ids.username.required ? ["username"] : []),
+    ...(names.required ? ["first_name", "last_name"] : []),
     ...(s.first_factors.password ? ["password"] : []),
   ];
   const optional = [
     ...(ids.email_address.enabled && !ids.email_address.required ? ["email_address"] : []),
     ...(ids.phone_number.enabled && !ids.phone_number.required ? ["phone_number"] : []),
     ...(ids.username.enabled && !ids.username.required ? ["username"] : []),
-    "first_name",
-    "last_name",
+    ...(names.enabled && !names.required ? ["first_name", "last_name"] : []),
   ];
   return { required, optional };
 }
@@ -103,6 +104,10 @@ async function applyFields(ctx: Ctx, signUp: SignUpRecord, fields: SignUpFields)
   }
   if (fields.username !== undefined && !offered.identifiers.username.enabled) {
     throw errors.paramUnknown("username");
+  }
+  if (!offered.personal_information.first_and_last_name.enabled) {
+    if (fields.firstName !== undefined) throw errors.paramUnknown("first_name");
+    if (fields.lastName !== undefined) throw errors.paramUnknown("last_name");
   }
   if (fields.ticket !== undefined) await applyTicket(ctx, signUp, fields.ticket);
   const provider = fields.strategy ? providerOfStrategy(fields.strategy) : null;
@@ -462,6 +467,8 @@ export function missingFields(core: Core, signUp: SignUpRecord): string[] {
     email_address: signUp.emailAddress !== null,
     phone_number: signUp.phoneNumber !== null,
     username: signUp.username !== null,
+    first_name: signUp.firstName !== null,
+    last_name: signUp.lastName !== null,
     // A sign-up through a social provider needs no password.
     password: signUp.passwordHash !== null || signUp.identity !== undefined,
   };

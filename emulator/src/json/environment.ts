@@ -102,6 +102,7 @@ function socialJSON(s: InstanceSettings) {
 function userSettings(s: InstanceSettings) {
   const ids = s.identifiers;
   const f = s.first_factors;
+  const names = s.personal_information.first_and_last_name;
   return {
     attributes: {
       email_address: attribute(ids.email_address.enabled, {
@@ -124,8 +125,8 @@ function userSettings(s: InstanceSettings) {
         signIn: ids.username.sign_in,
       }),
       web3_wallet: off(),
-      first_name: attribute(true),
-      last_name: attribute(true),
+      first_name: attribute(names.enabled, { required: names.required }),
+      last_name: attribute(names.enabled, { required: names.required }),
       password: attribute(f.password, { required: true }),
       authenticator_app: attribute(s.second_factors.totp, {
         secondFactors: ["totp"],
@@ -300,8 +301,8 @@ function authConfig(s: InstanceSettings) {
   return {
     object: "auth_config",
     id: "aac_emulator",
-    first_name: "on",
-    last_name: "on",
+    first_name: state(s.personal_information.first_and_last_name),
+    last_name: state(s.personal_information.first_and_last_name),
     email_address: state(ids.email_address),
     phone_number: state(ids.phone_number),
     username: state(ids.username),

@@ -101,6 +101,7 @@ describe("npm run job:reconcile", () => {
     expect(opaque.output).toContain("users: 1 in Clerk, 0 tombstoned");
     expect(opaque.output).toContain("organizations: 1 in Clerk, 0 tombstoned");
     expect(opaque.output).toContain("memberships: 1 in Clerk, 0 tombstoned");
+    expect(opaque.output).toContain("subscriptions: 1 in Clerk, 0 item(s) ended");
     expect(opaque.code).toBe(0);
     const [org] = await sql`select name from organizations where id = ${orgId}`;
     expect(org?.name).toBe("Jobs Inc");
@@ -163,6 +164,57 @@ describe("npm run job:reconcile", () => {
     const again = await jobReconcile({});
     expect(again.output).toContain("memberships: 1 in Clerk, 0 tombstoned");
     expect(await sql`select 1 from audit_events where target_id = ${ghost}`).toHaveLength(1);
+  });
+
+  it("moves an organization to the plan Clerk bills it for when no webhook said so, and back", async () => {
+    const owner = (
+      await clerk.users.createUser({ emailAddress: [`${unique("payer")}@example.com`] })
+    ).id;
+    const org = (
+      await clerk.organizations.createOrganization({ name: "Plans Inc", createdBy: owner })
+    ).id;
+    // An organization key carries no plan: the app reads its organization's from the database.
+    const key = await clerk.apiKeys.create({
+      name: unique("plan"),
+      subject: org,
+      scopes: ["projects:read"],
+    });
+    const listProjects = async () => {
+      const res = await fetch(`${app.url}/api/v1/projects`, {
+        headers: { authorization: `Bearer ${key.secret}` },
+      });
+      return { status: res.status, body: await res.json() };
+    };
+    const planItems = async () =>
+      (
+        await sql`select plan_slug, status from subscription_items
+          where organization_id = ${org} order by period_start, created_at`
+      ).map((r) => `${r.plan_slug} ${r.status}`);
+
+    expect((await jobReconcile({})).code).toBe(0);
+    expect(await planItems()).toEqual(["free_org active"]);
+    expect(await listProjects()).toMatchObject({
+      status: 403,
+      body: { missing_feature: "organization_api_keys" },
+    });
+
+    // Upgraded at Clerk; the emulator here delivers no webhooks, so the app still says Free.
+    await subscribeOrganization(emulator.url, org, "team");
+    expect((await listProjects()).status).toBe(403);
+    const upgrade = await jobReconcile({});
+    expect(upgrade.code, upgrade.output).toBe(0);
+    expect(upgrade.output).toContain("subscriptions: 2 in Clerk, 1 item(s) ended");
+    expect(await planItems()).toEqual(["free_org ended", "team active"]);
+    expect((await listProjects()).status).toBe(200);
+
+    // Canceled at Clerk, effective now: Team ends and Free takes over.
+    const subscription = await clerk.billing.getOrganizationBillingSubscription(org);
+    const team = subscription.subscriptionItems.find((i) => i.plan?.slug === "team");
+    await clerk.billing.cancelSubscriptionItem(team?.id as string, { endNow: true });
+    const cancel = await jobReconcile({});
+    expect(cancel.output).toContain("subscriptions: 2 in Clerk, 1 item(s) ended");
+    expect(await planItems()).toEqual(["free_org ended", "team ended", "free_org active"]);
+    expect((await listProjects()).status).toBe(403);
   });
 
   // (Every way in and out of the machine route is in auth-matrix.integ.ts; this is what the job says.)

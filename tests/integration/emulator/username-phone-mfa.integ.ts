@@ -40,10 +40,11 @@ async function signUp(b: FapiBrowser) {
     phone_number: phone,
     password: PASSWORD,
   });
+  // This instance requires a first and last name: a sign-up without them says so.
   expect(started.body.response).toMatchObject({
-    required_fields: ["email_address", "username", "password"],
-    optional_fields: expect.arrayContaining(["phone_number"]),
-    missing_fields: [],
+    required_fields: ["email_address", "username", "first_name", "last_name", "password"],
+    optional_fields: ["phone_number"],
+    missing_fields: ["first_name", "last_name"],
     unverified_fields: ["email_address", "phone_number"],
     username,
     phone_number: phone,
@@ -57,11 +58,25 @@ async function signUp(b: FapiBrowser) {
     code: "424242",
   });
   expect(afterEmail.body.response.unverified_fields).toEqual(["phone_number"]);
-  const done = await b.call("POST", `/v1/client/sign_ups/${id}/attempt_verification`, {
+  const verified = await b.call("POST", `/v1/client/sign_ups/${id}/attempt_verification`, {
     strategy: "phone_code",
     code: "424242",
   });
-  expect(done.body.response.status).toBe("complete");
+  // Every identifier proved, but still no name: no user yet.
+  expect(verified.body.response).toMatchObject({
+    status: "missing_requirements",
+    missing_fields: ["first_name", "last_name"],
+    unverified_fields: [],
+    created_user_id: null,
+  });
+  const halfNamed = await b.call("PATCH", `/v1/client/sign_ups/${id}`, { first_name: "Grace" });
+  expect(halfNamed.body.response).toMatchObject({
+    status: "missing_requirements",
+    first_name: "Grace",
+    missing_fields: ["last_name"],
+  });
+  const done = await b.call("PATCH", `/v1/client/sign_ups/${id}`, { last_name: "Hopper" });
+  expect(done.body.response).toMatchObject({ status: "complete", missing_fields: [] });
   return { username, email, phone, done: done.body };
 }
 
@@ -73,6 +88,10 @@ describe("username + phone + MFA required", () => {
       expect.arrayContaining(["email_address", "phone_number", "username"]),
     );
     expect(env.user_settings.attributes.username).toMatchObject({ enabled: true, required: true });
+    for (const name of ["first_name", "last_name"]) {
+      expect(env.user_settings.attributes[name]).toMatchObject({ enabled: true, required: true });
+      expect(env.auth_config[name]).toBe("required");
+    }
     expect(env.user_settings.attributes.phone_number).toMatchObject({
       enabled: true,
       used_for_first_factor: true,
@@ -100,7 +119,12 @@ describe("username + phone + MFA required", () => {
 
     const me = (path: string) => `/v1/me${path}?_clerk_session_id=${session.id}`;
     const user = done.client.sessions[0].user;
-    expect(user).toMatchObject({ username, two_factor_enabled: false });
+    expect(user).toMatchObject({
+      username,
+      first_name: "Grace",
+      last_name: "Hopper",
+      two_factor_enabled: false,
+    });
     const reserved = await b.call("PATCH", me(`/phone_numbers/${user.phone_numbers[0].id}`), {
       reserved_for_second_factor: "true",
     });

@@ -40,6 +40,12 @@ const CONFIGURATIONS: Record<string, InstanceSettings> = {
     s.second_factors.phone_code = true;
     s.requirements.mfa_required = true;
   }),
+  "first and last name required": variant((s) => {
+    s.personal_information.first_and_last_name = { enabled: true, required: true };
+  }),
+  "no names": variant((s) => {
+    s.personal_information.first_and_last_name = { enabled: false, required: false };
+  }),
   "email codes only, no social": variant((s) => {
     s.first_factors = {
       password: false,
@@ -80,6 +86,11 @@ describe("clerk/instance-settings.json", () => {
       verifications: { email_code: true, email_link: false },
     });
     expect(declared.identifiers.username.enabled).toBe(false);
+    // Asked at sign-up, never demanded: the sign-ups the rest of the suite makes give no name.
+    expect(declared.personal_information.first_and_last_name).toEqual({
+      enabled: true,
+      required: false,
+    });
     expect(declared.identifiers.phone_number.enabled).toBe(false);
     expect(declared.first_factors).toMatchObject({
       password: true,
@@ -125,6 +136,7 @@ describe("clerk/instance-settings.json", () => {
       s.second_factors = { totp: false, backup_code: true, phone_code: false };
       s.requirements.mfa_required = true;
       s.first_factors.password = false;
+      s.personal_information.first_and_last_name = { enabled: false, required: true };
       s.organizations.verified_domains = {
         enabled: false,
         automatic_invitation: true,
@@ -135,6 +147,7 @@ describe("clerk/instance-settings.json", () => {
     expect(parsed.ok).toBe(false);
     expect(parsed.ok ? [] : parsed.problems).toEqual([
       "identifiers.username: is required or used to sign in, so it must be enabled",
+      "personal_information.first_and_last_name: is required, so it must be enabled",
       "first_factors.phone_code: needs identifiers.phone_number enabled",
       "second_factors.backup_code: needs totp or phone_code too",
       "requirements.mfa_required: needs totp or phone_code as a second factor",
@@ -172,6 +185,24 @@ describe("the environment the emulator builds from the settings", () => {
     expect(
       envOf(CONFIGURATIONS["email codes only, no social"] as InstanceSettings).user_settings.social,
     ).toEqual({});
+  });
+
+  it("offers first and last name as the file says: optional, required or not at all", () => {
+    const attrs = (name: string) => {
+      const env = envOf(CONFIGURATIONS[name] as InstanceSettings);
+      const a = env.user_settings.attributes;
+      return [a.first_name, a.last_name, env.auth_config.first_name, env.auth_config.last_name];
+    };
+    const names = (enabled: boolean, required: boolean) =>
+      expect.objectContaining({ enabled, required, used_for_first_factor: false });
+    expect(attrs("declared")).toEqual([names(true, false), names(true, false), "on", "on"]);
+    expect(attrs("first and last name required")).toEqual([
+      names(true, true),
+      names(true, true),
+      "required",
+      "required",
+    ]);
+    expect(attrs("no names")).toEqual([names(false, false), names(false, false), "off", "off"]);
   });
 
   it("makes username a sign-in identifier and prefers codes without passwords", () => {
@@ -217,6 +248,9 @@ describe("clerk:configure against a real instance", () => {
     );
     expect(dashboardLocation("organizations.verified_domains.automatic_suggestion")).toContain(
       "Organizations > Settings > Verified domains: Enrollment mode > Automatic suggestion",
+    );
+    expect(dashboardLocation("personal_information.first_and_last_name.required")).toContain(
+      "User & authentication > Personal information > First and last name > Require first and last name",
     );
     expect(dashboardLocation("identifiers.username.sign_in")).toContain(
       "User & authentication > Username tab: Sign-in with username",
