@@ -10,7 +10,7 @@ import {
   type SubscriptionItemSnapshot,
   snapshotsOfBackendSubscription,
 } from "@/webhooks/billing-events";
-import { writeSubscriptionItems } from "@/webhooks/billing-sync";
+import { replaceSubscriptionItems } from "@/webhooks/billing-sync";
 import { BILLING_PLANS, type DeclaredPlan, defaultPlan } from "../../clerk/billing-plans";
 
 // The plan an organization is on, for callers whose credential carries no plan: an API key is
@@ -54,15 +54,18 @@ async function storedPlan(db: Database, organizationId: string) {
 const newestFirst = (a: SubscriptionItemSnapshot, b: SubscriptionItemSnapshot) =>
   b.periodStart.getTime() - a.periodStart.getTime();
 
-// The organization's subscription as Clerk has it now, stored through the webhooks' guarded write
-// (an item moves only to a newer state than the one stored). Null when Clerk cannot answer.
+// The organization's subscription as Clerk has it now, stored as reconciliation stores it: through
+// the webhooks' guarded write (an item moves only to a newer state than the one stored), and the
+// items Clerk no longer lists ended. Null when Clerk cannot answer.
 async function planFromClerk(db: Database, organizationId: string): Promise<DeclaredPlan | null> {
   try {
     const subscription = await clerkBackendApi((c) =>
       c.billing.getOrganizationBillingSubscription(organizationId),
     );
     const items = snapshotsOfBackendSubscription(organizationId, subscription);
-    await db.transaction((tx) => writeSubscriptionItems(tx, items));
+    await db.transaction((tx) =>
+      replaceSubscriptionItems(tx, organizationId, new Date(subscription.updatedAt), items),
+    );
     return planInForce(items.sort(newestFirst));
   } catch (err) {
     // An organization Clerk bills nothing to (no subscription) is on the default plan.
