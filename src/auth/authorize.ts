@@ -260,11 +260,11 @@ function sessionBilling(s: SessionClaims): BillingCheck {
 
 // What the caller's tenant is entitled to, for `rule` to decide on: null in a personal workspace
 // (no plan applies), "unavailable" when an API key's organization's plan can be read neither from
-// the database nor from Clerk. A plan read from the database (an API key's or an
-// application's, whose tokens carry no claims) may be behind Clerk: the webhook of an upgrade
-// paid a moment ago may not have arrived. So when `rule` refuses on it, the plan is read again
-// from Clerk (at most once per organization per window: src/billing/organization-plan.ts) and
-// that plan is the one decided on; if Clerk cannot answer, the stored plan's refusal stands.
+// the database nor from Clerk. A plan read from the database (an API key's or an application's,
+// whose tokens carry no claims) may be behind Clerk: the webhook of an upgrade paid a moment ago
+// may not have arrived. So when `rule` refuses on it, the plan is read again from Clerk (at most
+// once per organization per window: src/billing/organization-plan.ts) and that plan is the one
+// decided on; if Clerk cannot answer, the stored plan's refusal stands.
 async function billingFor(
   p: TenantPrincipal,
   rule: (has: BillingCheck) => Decision | Promise<Decision>,
