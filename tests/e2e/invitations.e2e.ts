@@ -1,11 +1,5 @@
 import type { Page } from "@playwright/test";
-import { type AppProcess, freePort, startApp } from "../support/app-process";
 import { clerkFor } from "../support/emulator-client";
-import {
-  type EmulatorProcess,
-  removeDataDir,
-  startEmulatorProcess,
-} from "../support/emulator-process";
 import { instanceSettingsFile } from "../support/instance-settings-file";
 import { mailbox } from "../support/mailbox";
 import {
@@ -20,7 +14,7 @@ import {
   test,
 } from "./fixtures";
 import { mailTo } from "./mailbox";
-import { APP_DATABASE_URL } from "./ports";
+import { ownStack } from "./own-stack";
 
 const PASSWORD = "teammate-password-42";
 
@@ -152,33 +146,19 @@ test.describe("inviting a teammate with Clerk's components", () => {
 // where clerk/instance-settings.json requires it: here on an app and emulator of their own, started
 // from the suite's build, as the rest of the suite keeps names optional.
 test.describe("inviting a teammate where first and last name are required", () => {
-  let emulator: EmulatorProcess;
-  let app: AppProcess;
-
-  test.beforeAll(async () => {
-    const port = await freePort();
-    emulator = await startEmulatorProcess({
-      env: {
-        EMULATOR_INSTANCE_SETTINGS: instanceSettingsFile((s) => {
-          s.personal_information.first_and_last_name = { enabled: true, required: true };
-        }),
-        EMULATOR_AUTHORIZED_PARTY: `http://localhost:${port}`,
-        EMULATOR_WEBHOOK_URL: `http://127.0.0.1:${port}/api/webhooks/clerk`,
-      },
-    });
-    app = await startApp({ emulator, databaseUrl: APP_DATABASE_URL, port });
-  });
-  test.afterAll(async () => {
-    await app?.stop();
-    await emulator?.stop();
-    if (emulator) removeDataDir(emulator.dataDir);
-  });
+  const stack = ownStack(
+    () =>
+      instanceSettingsFile((s) => {
+        s.personal_information.first_and_last_name = { enabled: true, required: true };
+      }),
+    { webhooks: true },
+  );
 
   test("the invitee types a first and last name with the password, and the members list shows that name, not the address", async ({
     page,
   }) => {
     test.slow();
-    const admin = clerkFor(emulator.url);
+    const admin = clerkFor(stack.emulator.url);
     const owner = await admin.users.createUser({
       emailAddress: [teammate("owner")],
       password: PASSWORD,
@@ -199,11 +179,11 @@ test.describe("inviting a teammate where first and last name are required", () =
     let link: string | undefined;
     await expect
       .poll(async () => {
-        link = (await mailbox(emulator.url, email)).at(-1)?.link ?? undefined;
+        link = (await mailbox(stack.emulator.url, email)).at(-1)?.link ?? undefined;
         return link;
       })
       .toBeTruthy();
-    expect(new URL(link as string).origin).toBe(app.url);
+    expect(new URL(link as string).origin).toBe(stack.app.url);
 
     await page.goto(link as string);
     const firstName = page.getByLabel(/^first name/i);

@@ -1,12 +1,6 @@
-import { type AppProcess, freePort, startApp } from "../support/app-process";
 import { clerkFor, uniqueTestPhoneNumber } from "../support/emulator-client";
-import {
-  type EmulatorProcess,
-  removeDataDir,
-  startEmulatorProcess,
-} from "../support/emulator-process";
 import { clerkLoaded, expect, SCREENSHOTS, test, uniqueEmail } from "./fixtures";
-import { APP_DATABASE_URL } from "./ports";
+import { ownStack } from "./own-stack";
 
 // The second instance configuration, clerk/instance-settings.username-phone-mfa.json (usernames
 // and phone numbers, SMS codes, MFA required), on an app and emulator of its own started from the
@@ -15,24 +9,7 @@ import { APP_DATABASE_URL } from "./ports";
 // signing in again with the SMS code as the second step. The rest of the suite runs the default
 // configuration.
 
-let emulator: EmulatorProcess;
-let app: AppProcess;
-
-test.beforeAll(async () => {
-  const port = await freePort();
-  emulator = await startEmulatorProcess({
-    env: {
-      EMULATOR_INSTANCE_SETTINGS: "clerk/instance-settings.username-phone-mfa.json",
-      EMULATOR_AUTHORIZED_PARTY: `http://localhost:${port}`,
-    },
-  });
-  app = await startApp({ emulator, databaseUrl: APP_DATABASE_URL, port });
-});
-test.afterAll(async () => {
-  await app?.stop();
-  await emulator?.stop();
-  if (emulator) removeDataDir(emulator.dataDir);
-});
+const stack = ownStack(() => "clerk/instance-settings.username-phone-mfa.json");
 
 const PASSWORD = "sms-password-42";
 
@@ -42,7 +19,7 @@ test("signs in by username, sets up SMS two-step verification as Clerk's task as
   // Two sign-ins, a task and an SMS enrolment.
   test.setTimeout(120_000);
   const username = `sms_${Date.now().toString(36)}`;
-  await clerkFor(emulator.url).users.createUser({
+  await clerkFor(stack.emulator.url).users.createUser({
     emailAddress: [uniqueEmail("sms")],
     username,
     password: PASSWORD,
@@ -50,7 +27,7 @@ test("signs in by username, sets up SMS two-step verification as Clerk's task as
   const phone = uniqueTestPhoneNumber();
 
   const signIn = async () => {
-    await page.goto(`${app.url}/sign-in`);
+    await page.goto(`${stack.app.url}/sign-in`);
     await page.getByLabel(/email address or username/i).fill(username);
     await page.getByRole("button", { name: "Continue", exact: true }).click();
     await page.getByLabel(/^password/i).fill(PASSWORD);
