@@ -28,7 +28,10 @@ export default defineConfig({
   reporter: [["list"], ["./tests/e2e/server-log-reporter.ts"]],
   use: {
     baseURL: APP_URL,
-    trace: "retain-on-failure",
+    // No trace by default: recording one (a screencast and DOM snapshots of every step) cost a
+    // third of the suite's CPU, for every test, to keep the few that fail; a failure still leaves
+    // its screenshot and the server's log. To trace: `npx playwright test --trace on <file>`.
+    trace: "off",
     screenshot: "only-on-failure",
     launchOptions: {
       executablePath,
