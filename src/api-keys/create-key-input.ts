@@ -62,7 +62,9 @@ export type ParsedCreateKey = { values: CreateKeyValues } & (
 
 // Reads only the form's own fields: Next adds its own ($ACTION_...) entries to a server action's
 // FormData.
-export function parseCreateKeyForm(form: FormData): ParsedCreateKey {
+export function parseCreateKeyForm(posted: FormData): ParsedCreateKey {
+  // A server action's caller may post anything in the form's place: that is an empty form.
+  const form = posted instanceof FormData ? posted : new FormData();
   const values: CreateKeyValues = {
     name: String(form.get("name") ?? ""),
     description: String(form.get("description") ?? ""),

@@ -22,7 +22,9 @@ export type KeyOwnerAccess = { ok: true; owner: KeyOwner } | { ok: false; messag
 // (src/organizations/system-permissions.ts): one Backend API call per settings page view or action.
 export const MANAGE_API_KEYS = "org:sys_api_keys:manage";
 
+// The target comes from a server action's arguments: whatever its caller posted.
 export async function keyOwnerFor(target: KeyOwnerTarget): Promise<KeyOwnerAccess> {
+  if (typeof target !== "object" || target === null) notFound();
   const { isAuthenticated, userId, orgId, orgSlug, has, redirectToSignIn } = await auth();
   if (!isAuthenticated) return redirectToSignIn();
   if (target.kind === "personal") {

@@ -276,3 +276,45 @@ describe("pages and server actions under arbitrary input", () => {
     );
   });
 });
+
+// Every server action with arguments of the wrong shape: none, too few, null, numbers, objects
+// where text belongs, a form that is not a form. React delivers whatever the caller posted.
+describe("every server action, called with arguments of the wrong shape", () => {
+  it("answers without a 5xx", { timeout: 120_000 }, async () => {
+    const shapes: unknown[][] = [
+      [],
+      [null],
+      [7],
+      [{}],
+      [orgSlug],
+      [orgSlug, null],
+      [orgSlug, { id: 1 }, { name: "x" }],
+      [orgSlug, projectId, null, "not a form"],
+      [{ kind: "organization" }],
+      [{ kind: "organization", slug: orgSlug }, 42, []],
+      [{ kind: "personal" }, null, { name: "x" }],
+      [["a"], true],
+    ];
+    for (const id of serverActionIds()) {
+      for (const args of shapes) {
+        const res = await fetch(`${app.url}/orgs/${orgSlug}`, {
+          method: "POST",
+          headers: {
+            authorization: `Bearer ${sessionToken}`,
+            "next-action": id,
+            accept: "text/x-component",
+            origin: app.url,
+          },
+          body: await encodeActionArgs(args),
+          redirect: "manual",
+        });
+        const text = await res.text();
+        const said = res.status >= 500 ? `: ${text.slice(0, 300)}` : "";
+        expect(
+          res.status,
+          `action ${id} (${JSON.stringify(args)}) -> ${res.status}${said}`,
+        ).toBeLessThan(500);
+      }
+    }
+  });
+});

@@ -27,7 +27,9 @@ export type ProjectFormState = {
 const MANAGE_DENIED = "Only admins can change projects.";
 const GONE = "That project no longer exists.";
 
+// A server action's caller may post anything in the form's place: that is an empty form.
 function formValues(form: FormData) {
+  if (!(form instanceof FormData)) return { name: "", description: "" };
   return {
     name: String(form.get("name") ?? ""),
     description: String(form.get("description") ?? ""),
@@ -85,6 +87,7 @@ export async function deleteProjectAction(
 ): Promise<{ ok: boolean; message: string } | ReverificationRequired> {
   const { userId, orgId, canManageProjects } = await requireActiveOrg(slug);
   if (!canManageProjects) return { ok: false, message: MANAGE_DENIED };
+  if (typeof projectId !== "string") return { ok: false, message: GONE };
   const stale = await requireReverification("project.delete");
   if (stale) return stale;
   const deleted = await deleteProject(
@@ -111,7 +114,7 @@ export async function updateProjectAction(
   const parsed = ProjectInput.safeParse(values);
   if (!parsed.success) return { status: "error", fieldErrors: fieldErrorsOf(parsed.error), values };
   const { db } = database();
-  const current = await getProject(db, orgId, projectId);
+  const current = typeof projectId === "string" ? await getProject(db, orgId, projectId) : null;
   if (!current) return { status: "error", message: GONE, values };
   // Only what changed is sent, so the audit row says what the edit did.
   const description = parsed.data.description ?? null;

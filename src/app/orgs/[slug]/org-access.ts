@@ -9,7 +9,10 @@ import { isMemberOfSlug } from "@/members/members";
 // the URL. The proxy activates the URL's organization when the user belongs to it; when they do
 // not, the active one stays different and the page is a 404 that reveals nothing. What the user
 // may do there follows the same permissions the API asks of their session.
+// A server action's arguments are whatever its caller posted, whatever their declared types: a slug
+// that is not text names no organization.
 export async function requireActiveOrg(slug: string) {
+  if (typeof slug !== "string") notFound();
   const { isAuthenticated, userId, orgId, orgSlug, has, redirectToSignIn } = await auth();
   if (!isAuthenticated) return redirectToSignIn();
   if (!orgId || orgSlug !== slug) {

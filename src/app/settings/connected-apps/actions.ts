@@ -14,13 +14,16 @@ export async function setAppConnectionAction(
 ): Promise<{ ok: boolean; message: string }> {
   const { userId } = await auth();
   if (!userId) return { ok: false, message: "Sign in again to change your connected apps." };
+  const unknownApp = { ok: false, message: "That application is not connected to your account." };
+  // The arguments are whatever the action's caller posted.
+  if (typeof clientId !== "string" || typeof disconnected !== "boolean") return unknownApp;
   const row = await setDisconnected(database().db, await userAuditSource(userId), {
     userId,
     clientId,
     disconnected,
   });
   revalidatePath("/settings/connected-apps");
-  if (!row) return { ok: false, message: "That application is not connected to your account." };
+  if (!row) return unknownApp;
   return {
     ok: true,
     message: disconnected ? `Disconnected “${row.appName}”.` : `Reconnected “${row.appName}”.`,
