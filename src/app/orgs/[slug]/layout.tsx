@@ -1,6 +1,7 @@
 import { auth } from "@clerk/nextjs/server";
 import { type ReactNode, Suspense } from "react";
 import { AppHeader } from "@/components/app-header";
+import { NamePrompt } from "@/components/name-prompt";
 import { database } from "@/db/client";
 import { organizationVersion } from "@/organizations/org-version";
 import { LiveRefresh } from "./live-refresh";
@@ -25,7 +26,10 @@ export default async function OrgLayout({
   return (
     <>
       <AppHeader orgSlug={slug} />
-      <main className="mx-auto max-w-5xl px-4 py-8">{children}</main>
+      <main className="mx-auto max-w-5xl px-4 py-8">
+        <NamePrompt />
+        {children}
+      </main>
       <Suspense fallback={null}>
         <LiveRefreshFromHere slug={slug} />
       </Suspense>
