@@ -386,10 +386,14 @@ export async function planRateLimit(caller: {
 // to this app; Clerk does not ask for reverification there (its list of sensitive actions is the
 // user's own account: password, addresses, MFA, sessions, deletion), and neither does the
 // emulator. A role change made by this app's own server code would be listed here.
+// Reconnecting a third-party application gives it the user's access back, so it is listed;
+// disconnecting one only takes access away, and is not (someone cutting off an application they
+// distrust should not be slowed down).
 export const SENSITIVE_ACTIONS = {
   "api_key.create": "strict",
   "api_key.revoke": "strict",
   "project.delete": "strict",
+  "oauth_app.reconnect": "strict",
 } as const satisfies Record<string, ReverificationPreset>;
 
 export type SensitiveAction = keyof typeof SENSITIVE_ACTIONS;

@@ -9,11 +9,11 @@ import {
 import { callServerAction, serverActionId } from "../../support/server-action";
 
 // The app's sensitive actions (src/auth/authorize.ts: creating and revoking API keys, deleting a
-// project) need a session that verified the user within the last 10 minutes, checked with Clerk's
-// `has({ reverification: "strict" })` on the session token's `fva`. A stale session gets Clerk's
-// reverification error (server actions) or a 403 problem carrying it (the API), and nothing
-// changes; an API key is held to its scopes only. The browser's side (Clerk's modal, the retry) is
-// the end-to-end suite's.
+// project, reconnecting a third-party application) need a session that verified the user within
+// the last 10 minutes, checked with Clerk's `has({ reverification: "strict" })` on the session
+// token's `fva`. A stale session gets Clerk's reverification error (server actions) or a 403
+// problem carrying it (the API), and nothing changes; an API key is held to its scopes only. The
+// browser's side (Clerk's modal, the retry) is the end-to-end suite's.
 
 const { app, emulator, clerk } = appStack();
 let admin: string;
@@ -156,5 +156,41 @@ describe("sensitive actions and reverification", () => {
     expect((await deleteThroughApi(id, key.secret as string)).status).toBe(204);
     const other = await createProject(fresh);
     expect((await deleteThroughApi(other, fresh)).status).toBe(204);
+  });
+
+  it("disconnects a third-party application for any session, and reconnects it only for a freshly verified one", async () => {
+    const application = await clerk.oauthApplications.create({
+      name: unique("Assistant"),
+      scopes: "projects:read",
+    });
+    const minted = await emulatorRequest(emulator.url, "POST", "/__emulator/oauth_access_tokens", {
+      user_id: admin,
+      oauth_application_id: application.id,
+      // The user's personal workspace: no membership for the app's database to know of.
+      organization_id: null,
+      scopes: ["projects:read"],
+    });
+    const appToken = minted.body.access_token as string;
+    const me = () =>
+      fetch(`${app.url}/api/v1/me`, { headers: { authorization: `Bearer ${appToken}` } });
+    // The application acts once: the app now knows it as connected.
+    const first = await me();
+    expect(first.status, await first.text()).toBe(200);
+    const set = (disconnected: boolean, token: string) =>
+      action(
+        "src/app/settings/connected-apps/actions.ts",
+        "setAppConnectionAction",
+        [application.clientId, disconnected],
+        token,
+        "/settings/connected-apps",
+      );
+
+    const stale = await sessionVerified(20);
+    expect(await set(true, stale)).toMatchObject({ ok: true });
+    expect((await me()).status).toBe(401);
+    expect(await set(false, stale)).toEqual(REVERIFICATION_ERROR);
+    expect((await me()).status).toBe(401);
+    expect(await set(false, await sessionVerified(2))).toMatchObject({ ok: true });
+    expect((await me()).status).toBe(200);
   });
 });
