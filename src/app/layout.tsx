@@ -10,6 +10,14 @@ export const metadata: Metadata = {
   description: "A multi-tenant B2B SaaS reference app on Next.js and Clerk.",
 };
 
+// Social sign-in buttons with the provider's name written out ("Continue with Google"), not only
+// its icon: Clerk's components draw the icons from img.clerk.com, which an offline machine cannot
+// reach, and three icon-only buttons are then three blank boxes.
+const APPEARANCE = {
+  options: { socialButtonsVariant: "blockButton" },
+  elements: { socialButtons: { display: "flex", flexDirection: "column" } },
+} as const;
+
 export default function RootLayout({ children }: { children: ReactNode }) {
   return (
     <html lang="en">
@@ -28,6 +36,7 @@ export default function RootLayout({ children }: { children: ReactNode }) {
           signUpFallbackRedirectUrl="/onboarding"
           afterSignOutUrl="/"
           taskUrls={TASK_URLS}
+          appearance={APPEARANCE}
           dynamic
         >
           <NoticeProvider>{children}</NoticeProvider>

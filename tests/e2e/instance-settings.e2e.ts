@@ -29,6 +29,11 @@ test("<SignIn/> and <SignUp/> show what the instance settings offer", async ({ p
   await page.goto("/sign-in");
   await expect(page.getByLabel("Email address", { exact: true })).toBeVisible();
   await expect(google).toBeVisible();
+  // Each provider's name is written on its button: the icons come from img.clerk.com, which an
+  // offline machine cannot load (src/app/layout.tsx).
+  for (const name of ["GitHub", "Google", "Microsoft"]) {
+    await expect(page.getByRole("button", { name: `Sign in with ${name}` })).toHaveText(name);
+  }
 
   await applySettings({
     ...declared,

@@ -62,6 +62,7 @@ test.describe("signing in and up with Clerk's own components", () => {
     );
     await page.getByRole("button", { name: "Sign in" }).click();
     await expect(page).toHaveURL(/\/sign-in/);
+    await expect(page.getByLabel(/email address/i)).toBeVisible();
     await page.screenshot({ path: `${SCREENSHOTS}/sign-in.png`, fullPage: true });
     await page.getByLabel(/email address/i).fill(user.email);
     await page.getByRole("button", { name: "Continue", exact: true }).click();
