@@ -7,6 +7,14 @@ import { useNotify } from "@/components/notices";
 
 const DISMISSED_KEY = "name-prompt-dismissed";
 
+function readDismissed(): boolean {
+  try {
+    return localStorage.getItem(DISMISSED_KEY) === "1";
+  } catch {
+    return false;
+  }
+}
+
 // Someone who joined by invitation (or signed up where names are optional) has no name: Clerk's
 // sign-up asks only for what the instance requires, so teammates see a bare email address in the
 // members list, the Activity log and the switcher. This asks once, on the organization's pages,
@@ -19,7 +27,7 @@ export function NamePrompt() {
   const [dismissed, setDismissed] = useState(true);
   const [error, setError] = useState<string | null>(null);
   const [saving, setSaving] = useState(false);
-  useEffect(() => setDismissed(localStorage.getItem(DISMISSED_KEY) === "1"), []);
+  useEffect(() => setDismissed(readDismissed()), []);
 
   if (!isLoaded || !user || user.firstName || user.lastName || dismissed) return null;
 
@@ -49,7 +57,11 @@ export function NamePrompt() {
   };
 
   const dismiss = () => {
-    localStorage.setItem(DISMISSED_KEY, "1");
+    try {
+      localStorage.setItem(DISMISSED_KEY, "1");
+    } catch {
+      // Storage refused (a locked-down browser): hidden for this page only.
+    }
     setDismissed(true);
   };
 

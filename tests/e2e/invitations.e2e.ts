@@ -134,6 +134,15 @@ test.describe("inviting a teammate with Clerk's components", () => {
     await switcher.getByRole("button", { name: new RegExp(org.name) }).click();
     await expect(page).toHaveURL(new RegExp(`/orgs/${org.slug}$`));
     expect(await whoAmI(page)).toMatchObject({ org_slug: org.slug, org_role: "org:member" });
+
+    // They have no name either; "Not now" hides the prompt on this browser, also after a reload.
+    const prompt = page.getByRole("region", { name: "What should your teammates call you?" });
+    await prompt.getByRole("button", { name: "Not now" }).click();
+    await expect(prompt).toHaveCount(0);
+    await page.reload();
+    // Clerk has loaded (the user menu is drawn): the prompt would be up by now.
+    await expect(page.getByRole("button", { name: "Open user menu" })).toBeVisible();
+    await expect(prompt).toHaveCount(0);
   });
 
   test("a revoked invitation's link shows Clerk's error and signs nobody up", async ({ page }) => {
