@@ -47,7 +47,7 @@ export function serverActionId(filename: string, exportedName: string): string {
   return found[0];
 }
 
-export async function callServerAction<T>(options: {
+type ActionCall = {
   appUrl: string;
   // The page the action is posted from, as a browser on that page would.
   page: string;
@@ -55,8 +55,11 @@ export async function callServerAction<T>(options: {
   args: unknown[];
   token: string;
   headers?: Record<string, string>;
-}): Promise<T> {
-  const res = await fetch(`${options.appUrl}${options.page}`, {
+};
+
+// The action posted as a browser's React posts it; the answer as it comes.
+export async function postServerAction(options: ActionCall): Promise<Response> {
+  return fetch(`${options.appUrl}${options.page}`, {
     method: "POST",
     headers: {
       "next-action": options.actionId,
@@ -67,6 +70,11 @@ export async function callServerAction<T>(options: {
     },
     body: await flight.encodeReply(options.args),
   });
+}
+
+// The action's result, decoded; any answer but a 2xx with a body throws.
+export async function callServerAction<T>(options: ActionCall): Promise<T> {
+  const res = await postServerAction(options);
   if (!res.ok || !res.body) {
     throw new Error(`server action answered ${res.status}: ${(await res.text()).slice(0, 300)}`);
   }

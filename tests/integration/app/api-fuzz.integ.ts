@@ -8,7 +8,7 @@ import {
   subscribeOrganization,
   unique,
 } from "../../support/emulator-client";
-import { encodeActionArgs, serverActionIds } from "../../support/server-action";
+import { encodeActionArgs, postServerAction, serverActionIds } from "../../support/server-action";
 
 // Properties: whatever method, path, query, headers and body a client sends to /api/v1, the answer
 // is never a 5xx, every refusal is problem+json, and a refused request changes nothing stored;
@@ -297,16 +297,12 @@ describe("every server action, called with arguments of the wrong shape", () => 
     ];
     for (const id of serverActionIds()) {
       for (const args of shapes) {
-        const res = await fetch(`${app.url}/orgs/${orgSlug}`, {
-          method: "POST",
-          headers: {
-            authorization: `Bearer ${sessionToken}`,
-            "next-action": id,
-            accept: "text/x-component",
-            origin: app.url,
-          },
-          body: await encodeActionArgs(args),
-          redirect: "manual",
+        const res = await postServerAction({
+          appUrl: app.url,
+          page: `/orgs/${orgSlug}`,
+          actionId: id,
+          args,
+          token: sessionToken,
         });
         const text = await res.text();
         const said = res.status >= 500 ? `: ${text.slice(0, 300)}` : "";
