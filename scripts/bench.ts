@@ -291,11 +291,16 @@ async function measureApp(databaseUrl: string): Promise<Measured> {
         health,
         asStatic,
       ),
-      layer("the proxy and a handler, no credential (openapi − static)", openapi, asStatic),
       layer(
-        "a session token checked by proxy and handler, `/me` (me, session − openapi)",
-        meSession,
+        "the proxy and the API document's handler, no credential (openapi − static)",
         openapi,
+        asStatic,
+      ),
+      // A bearer token skips the proxy: its operation admits it (src/api/operation-bearer.ts).
+      layer(
+        "a session token admitted by its operation, no proxy, and `/me` (me, session − health)",
+        meSession,
+        health,
       ),
       layer("an API key instead: its verification (me, key − me, session)", meKey, meSession),
       layer("the projects query and its JSON (projects − me, session)", listSession, meSession),

@@ -5,17 +5,11 @@ import { frontendApiOrigin } from "@/auth/gates/clerk";
 import { frontendApiGate } from "@/auth/gates/frontend-api-gate";
 import { mcpGate } from "@/auth/gates/mcp-gate";
 import { pageGate } from "@/auth/gates/page-gate";
-import { forward, type RequestState, refuse } from "@/auth/gates/request-state";
-import { allowedMethods, type RouteAccess, routeRule } from "@/auth/route-table";
-import { serverEnv } from "@/env/server-env";
+import { forward, newRequestState, type RequestState, refuse } from "@/auth/gates/request-state";
+import { refusedUpFront } from "@/auth/gates/up-front";
+import type { RouteAccess } from "@/auth/route-table";
 import { problem } from "@/http/problem";
-import {
-  clientAddressFrom,
-  clientRequestIdFrom,
-  REQUEST_ID_HEADER,
-  serverRequestId,
-} from "@/http/request-identity";
-import { MAX_BODY_BYTES } from "@/http/request-input";
+import { REQUEST_ID_HEADER } from "@/http/request-identity";
 import { constantSecurityHeaders, newNonce, securityHeaders } from "@/http/security-headers";
 
 // Every request the matcher below lets in passes here: the route table (src/auth/route-table.ts)
@@ -37,25 +31,6 @@ const GATES: Record<RouteAccess["kind"], Gate> = {
     refuse(state, problem("not-found", "No such API operation; see /docs/api.")),
 };
 
-// Server actions and Clerk's Frontend API: no page takes more (Next's own server-action limit).
-const MAX_REQUEST_BYTES = 1024 * 1024;
-
-// Refusals that need nothing but the route: a method it does not serve, a body too large.
-function refusedUpFront(req: NextRequest, state: RequestState): Response | null {
-  const allow = allowedMethods(state.rule);
-  if (!(allow as readonly string[]).includes(req.method)) {
-    return refuse(state, problem("method-not-allowed", `Use ${allow.join(", ")}.`), {
-      allow: allow.join(", "),
-    });
-  }
-  const declared = Number(req.headers.get("content-length") ?? 0);
-  const limit = state.rule.access.kind === "api" ? MAX_BODY_BYTES : MAX_REQUEST_BYTES;
-  if (declared > limit) {
-    return refuse(state, problem("content-too-large", `The body must be at most ${limit} bytes.`));
-  }
-  return null;
-}
-
 export default async function proxy(req: NextRequest, event: NextFetchEvent) {
   const { pathname } = req.nextUrl;
   const page =
@@ -64,22 +39,17 @@ export default async function proxy(req: NextRequest, event: NextFetchEvent) {
     production: process.env.NODE_ENV === "production",
     frontendApiOrigin: frontendApiOrigin(),
   };
-  const state: RequestState = {
-    requestId: serverRequestId(),
-    clientRequestId: clientRequestIdFrom(req.headers),
-    started: Date.now(),
-    rule: routeRule(pathname),
-    clientAddress: clientAddressFrom(req.headers, serverEnv().TRUSTED_PROXY_HOPS),
-    // A page's CSP carries its own nonce; every other answer's headers are the same each time.
-    security: page
+  // A page's CSP carries its own nonce; every other answer's headers are the same each time.
+  const state = newRequestState(
+    req,
+    page
       ? securityHeaders({
           ...security,
           nonce: newNonce(),
           formLeavesOrigin: pathname === OAUTH_CONSENT_PATH,
         })
       : constantSecurityHeaders(security),
-    credentialPresented: false,
-  };
+  );
   const res =
     refusedUpFront(req, state) ?? (await GATES[state.rule.access.kind](req, event, state));
   // What the proxy lets through to anything but a page gets next.config.ts's headers, which are
@@ -93,10 +63,22 @@ export default async function proxy(req: NextRequest, event: NextFetchEvent) {
 export const config = {
   matcher: [
     // Everything but Next's internals, the app's own static files (metadata files in src/app:
-    // icon.svg) and the unproxied endpoints of the route table, which need no Clerk. Not "any
-    // path ending in a file extension", as Clerk's example matcher has it: a page's path can end
-    // in one (/orgs/acme.css), and would then render without the proxy, and without Clerk.
-    // tests/unit/app/proxy-matcher.test.ts holds this, the route table and the files together.
-    "/((?!_next/|icon\\.svg$|api/health$|api/webhooks/clerk$|\\.well-known/oauth-).*)",
+    // icon.svg), the unproxied endpoints of the route table, which need no Clerk, and the API's
+    // operations (next entry). Not "any path ending in a file extension", as Clerk's example
+    // matcher has it: a page's path can end in one (/orgs/acme.css), and would then render
+    // without the proxy, and without Clerk.
+    "/((?!_next/|icon\\.svg$|api/health$|api/webhooks/clerk$|\\.well-known/oauth-|api/v1/(?:me|projects|projects/[^/]+|members|audit-events)$|api/internal/reconcile$).*)",
+    // The API's operations, but for a request with a bearer token (the value is bearerOf's
+    // pattern, src/auth/gates/credentials.ts): the operation admits that token itself, through the
+    // same gate (src/api/operation-bearer.ts), without the cost of a pass through the proxy. A
+    // browser's session cookie still comes through here, for Clerk's middleware.
+    {
+      source:
+        "/api/(v1/me|v1/projects|v1/projects/[^/]+|v1/members|v1/audit-events|internal/reconcile)",
+      missing: [
+        { type: "header", key: "authorization", value: "[Bb][Ee][Aa][Rr][Ee][Rr]\\s+\\S+\\s*" },
+      ],
+    },
+    // tests/unit/app/proxy-matcher.test.ts holds these, the route table and the files together.
   ],
 };

@@ -6,7 +6,14 @@ import {
   authorizeMachine,
   type SensitiveAction,
 } from "@/auth/authorize";
-import type { MachinePrincipal, Principal, TenantPrincipal } from "@/auth/principal";
+import { newRequestState } from "@/auth/gates/request-state";
+import { methodNotAllowed, optionsAnswer } from "@/auth/gates/up-front";
+import type {
+  AdmittedBearer,
+  MachinePrincipal,
+  Principal,
+  TenantPrincipal,
+} from "@/auth/principal";
 import { databaseErrorReason, isDatabaseUnavailable } from "@/db/database-errors";
 import { type Problem, problem, problemResponse } from "@/http/problem";
 import { type RequestContext, requestContext } from "@/http/request-context";
@@ -16,6 +23,7 @@ import {
   wellFormedRequestId,
 } from "@/http/request-identity";
 import { logger } from "@/observability/logger";
+import { operationBearer } from "./operation-bearer";
 
 // The one wrapper every API operation runs in (/api/v1, and the machine routes). It authenticates
 // and authorizes (the proxy is not the only gate), bounds the operation's time, turns a database
@@ -101,21 +109,31 @@ function failure(err: unknown, requestId: string): Problem {
 
 function operation<P, Who extends Principal>(
   route: string,
-  authorize: () => Promise<Access<Who>>,
+  authorize: (bearer: AdmittedBearer | null) => Promise<Access<Who>>,
   run: Operation<P, Who>,
   deadlineMs: number,
 ) {
   return async (req: NextRequest, segment?: { params: Promise<P> }): Promise<Response> => {
-    const context = await requestContext();
+    const admission = await operationBearer(req);
+    if (admission instanceof Response) return admission;
+    const { bearer, direct } = admission;
+    // The request as the proxy passed it on, or as the operation's own gate saw it.
+    const context: RequestContext = direct
+      ? { requestId: direct.state.requestId, clientAddress: direct.state.clientAddress }
+      : await requestContext();
     const { requestId } = context;
-    const started = Number(req.headers.get(REQUEST_START_HEADER)) || Date.now();
+    const started =
+      direct?.state.started ?? (Number(req.headers.get(REQUEST_START_HEADER)) || Date.now());
+    const clientRequestId = direct
+      ? direct.state.clientRequestId
+      : wellFormedRequestId(req.headers.get(CLIENT_REQUEST_ID_HEADER));
     const controller = new AbortController();
     let principal: Who | undefined;
     let outcome: Response | Problem;
     try {
       outcome = await withDeadline(
         (async () => {
-          const access = await authorize();
+          const access = await authorize(bearer);
           if (!access.ok) return access.problem;
           principal = access.principal;
           const params = ((await segment?.params) ?? {}) as P;
@@ -137,8 +155,7 @@ function operation<P, Who extends Principal>(
           );
     res.headers.set("x-request-id", requestId);
     if (!res.headers.has("cache-control")) res.headers.set("cache-control", "no-store");
-    // Passed on by the proxy (src/auth/gates/request-state.ts).
-    const clientRequestId = wellFormedRequestId(req.headers.get(CLIENT_REQUEST_ID_HEADER));
+    for (const [name, value] of Object.entries(direct?.headers ?? {})) res.headers.set(name, value);
     logger.info({
       request_id: requestId,
       ...(clientRequestId && { client_request_id: clientRequestId }),
@@ -166,7 +183,12 @@ export function apiOperation<P = Record<string, never>>(
     access !== null && typeof access === "object"
       ? [access.scope, access.sensitive]
       : [access, undefined];
-  return operation(route, () => authorizeApi(route, scope, sensitive), run, OPERATION_DEADLINE_MS);
+  return operation(
+    route,
+    (bearer) => authorizeApi(route, bearer, scope, sensitive),
+    run,
+    OPERATION_DEADLINE_MS,
+  );
 }
 
 // A machine route: a machine of this deployment with a scope to the app's machine.
@@ -175,5 +197,24 @@ export function machineOperation<P = Record<string, never>>(
   run: Operation<P, MachinePrincipal>,
   deadlineMs = OPERATION_DEADLINE_MS,
 ) {
-  return operation(route, () => authorizeMachine(route), run, deadlineMs);
+  return operation(route, (bearer) => authorizeMachine(route, bearer), run, deadlineMs);
 }
+
+// What an operation's route answers to the methods it does not serve, for its route file to
+// export under their names: the proxy answers them before anything else (src/proxy.ts), but a
+// request with a bearer token comes straight to the route (src/api/operation-bearer.ts), where
+// Next would answer an empty 405 (and an OPTIONS of its own).
+const refuseMethod = async (req: NextRequest) =>
+  methodNotAllowed(newRequestState(req, new Headers()));
+const answerOptions = async (req: NextRequest) =>
+  optionsAnswer(newRequestState(req, new Headers()));
+
+export const UNSERVED_METHODS = {
+  GET: refuseMethod,
+  HEAD: refuseMethod,
+  POST: refuseMethod,
+  PUT: refuseMethod,
+  PATCH: refuseMethod,
+  DELETE: refuseMethod,
+  OPTIONS: answerOptions,
+};

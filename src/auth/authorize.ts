@@ -4,6 +4,7 @@ import type { ApiScope } from "@/auth/api-scopes";
 import { appMachine } from "@/auth/app-machine";
 import { roleDeclaresPermission } from "@/auth/declared-roles";
 import {
+  type AdmittedBearer,
   currentPrincipal,
   type MachinePrincipal,
   type Principal,
@@ -148,15 +149,17 @@ function featuresNeeded(p: TenantPrincipal, scope: ApiScope): PlanFeature[] {
   ];
 }
 
-// Every /api/v1 handler starts here: authenticate again with the token types the route table names
-// for `route` (the proxy is not the only gate), then authorize the scope, the plan features it
+// Every /api/v1 handler starts here: authenticate with the token types the route table names for
+// `route` (the bearer token the API gate admitted, else the session Clerk's middleware read), then
+// authorize the scope, the plan features it
 // needs, and a sensitive action's fresh verification. `null` asks only for a valid credential.
 export async function authorizeApi(
   route: string,
+  bearer: AdmittedBearer | null,
   scope: ApiScope | null,
   sensitive?: SensitiveAction,
 ): Promise<Access<TenantPrincipal>> {
-  const result = await currentPrincipal(apiTokenTypes(route));
+  const result = await currentPrincipal(apiTokenTypes(route), bearer);
   if (!result.ok) return result;
   const { principal } = result;
   if (principal.tokenType === "m2m_token") return wrongKind(principal);
@@ -184,8 +187,11 @@ export async function decideWithPlan(
 }
 
 // Every machine route's handler starts here.
-export async function authorizeMachine(route: string): Promise<Access<MachinePrincipal>> {
-  const result = await currentPrincipal(apiTokenTypes(route));
+export async function authorizeMachine(
+  route: string,
+  bearer: AdmittedBearer | null,
+): Promise<Access<MachinePrincipal>> {
+  const result = await currentPrincipal(apiTokenTypes(route), bearer);
   if (!result.ok) return result;
   const { principal } = result;
   if (principal.tokenType !== "m2m_token") return wrongKind(principal);

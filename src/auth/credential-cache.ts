@@ -218,14 +218,6 @@ export async function askClerkAbout(
   return pending;
 }
 
-// Whether `token` (a machine token) is valid, and whose it is: from the cache, else from Clerk.
-export async function verifyMachineToken(
-  type: OpaqueTokenType,
-  token: string,
-): Promise<MachineVerification> {
-  return (await knownMachineToken(token)) ?? askClerkAbout(type, token);
-}
-
 // The token `id` was revoked: forget what Clerk said about it, on every instance that shares the
 // store. Resolves false if the store could not be told (the answer then lives out its time).
 export async function forgetMachineToken(id: string): Promise<boolean> {

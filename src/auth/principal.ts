@@ -1,9 +1,6 @@
 import { auth } from "@clerk/nextjs/server";
-import { headers } from "next/headers";
-import { verifyMachineToken } from "@/auth/credential-cache";
-import { CREDENTIAL_HEADER, openCredential } from "@/auth/credential-handoff";
-import { bearerOf, isOpaqueMachineToken, tokenTypeOf } from "@/auth/gates/credentials";
-import type { MachineIdentity, MachineVerification, OpaqueTokenType } from "@/auth/machine-tokens";
+import { tokenTypeOf } from "@/auth/gates/credentials";
+import type { MachineIdentity, MachineVerification } from "@/auth/machine-tokens";
 import { applicationName, grantOrganization, memberRole, revokeGrant } from "@/auth/oauth-grant";
 import { describeTokenTypes, type TokenType } from "@/auth/route-table";
 import { billingClaimsOf, type VerifiedJwt, verifySignedToken } from "@/auth/signed-tokens";
@@ -91,15 +88,10 @@ export type BearerVerification =
   | { status: "invalid"; detail: string }
   | { status: "unavailable"; reason: string };
 
-// A bearer token of a type the caller takes, verified: a JWT with Clerk's key, an opaque machine
-// token by Clerk, through the cache of its answers.
-export async function verifyBearer(token: string): Promise<BearerVerification> {
-  const type = tokenTypeOf(token);
-  if (type === "session_token") return verifySignedToken(type, token);
-  if (isOpaqueMachineToken(token)) {
-    return fromMachine(await verifyMachineToken(type as OpaqueTokenType, token));
-  }
-  return verifySignedToken(type as Exclude<TokenType, "api_key" | "session_token">, token);
+// A bearer JWT (an opaque machine token is Clerk's to verify: src/auth/gates/bearer-gate.ts),
+// verified with Clerk's key as the type of token Clerk would take it for.
+export function verifyBearerJwt(token: string): Promise<BearerVerification> {
+  return verifySignedToken(tokenTypeOf(token) as VerifiedJwt["tokenType"], token);
 }
 
 export function fromMachine(verified: MachineVerification): BearerVerification {
@@ -241,27 +233,23 @@ function bearerPrincipal(credential: VerifiedCredential, token: string) {
     : principalOf(credential);
 }
 
-// The caller of a route that takes `accepts` (its entry in the route table). A bearer token is
-// what the proxy verified and sealed for this handler (src/auth/credential-handoff.ts), else it is
-// verified here (the proxy is not the only gate); a browser's session cookie is Clerk's
+// A bearer token and what the API gate verified of it (src/auth/gates/bearer-gate.ts).
+export type AdmittedBearer = { token: string; credential: VerifiedCredential };
+
+// The caller of a route that takes `accepts` (its entry in the route table): the bearer token the
+// API gate admitted (src/api/operation-bearer.ts), else a browser's session cookie, Clerk's
 // middleware's to read, through `auth()`.
-export async function currentPrincipal(accepts: readonly TokenType[]): Promise<PrincipalResult> {
-  const request = await headers();
-  const bearer = bearerOf({ headers: request });
+export async function currentPrincipal(
+  accepts: readonly TokenType[],
+  bearer: AdmittedBearer | null,
+): Promise<PrincipalResult> {
   const refused = problem(
     "unauthenticated",
     `This route requires a valid credential: ${describeTokenTypes(accepts)}.`,
   );
   if (bearer) {
-    if (!accepts.includes(tokenTypeOf(bearer))) return { ok: false, problem: refused };
-    const handed = openCredential(request.get(CREDENTIAL_HEADER), bearer);
-    if (handed) return bearerPrincipal(handed, bearer);
-    const verified = await verifyBearer(bearer);
-    if (verified.status === "valid") return bearerPrincipal(verified.credential, bearer);
-    if (verified.status === "unavailable") {
-      return { ok: false, problem: problem("service-unavailable", UNAVAILABLE) };
-    }
-    return { ok: false, problem: refused };
+    if (!accepts.includes(bearer.credential.tokenType)) return { ok: false, problem: refused };
+    return bearerPrincipal(bearer.credential, bearer.token);
   }
   if (!accepts.includes("session_token")) return { ok: false, problem: refused };
   const a = await auth();

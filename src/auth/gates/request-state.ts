@@ -1,11 +1,15 @@
-import { NextResponse } from "next/server";
+import { type NextRequest, NextResponse } from "next/server";
 import { CREDENTIAL_HEADER } from "@/auth/credential-handoff";
-import type { RouteRule } from "@/auth/route-table";
+import { type RouteRule, routeRule } from "@/auth/route-table";
+import { serverEnv } from "@/env/server-env";
 import { type Problem, problem, problemResponse } from "@/http/problem";
 import {
   CLIENT_REQUEST_ID_HEADER,
+  clientAddressFrom,
+  clientRequestIdFrom,
   REQUEST_ID_HEADER,
   REQUEST_START_HEADER,
+  serverRequestId,
 } from "@/http/request-identity";
 import { RETRY_AFTER_SECONDS, UNAVAILABLE_PAGE } from "@/http/unavailable-page";
 import { logger } from "@/observability/logger";
@@ -29,6 +33,19 @@ export type RequestState = {
   // The bearer token's verified credential, sealed for the handler (src/auth/credential-handoff.ts).
   handoff?: string;
 };
+
+// A request as a gate first sees it, with the security headers its answers get.
+export function newRequestState(req: NextRequest, security: Headers): RequestState {
+  return {
+    requestId: serverRequestId(),
+    clientRequestId: clientRequestIdFrom(req.headers),
+    started: Date.now(),
+    rule: routeRule(req.nextUrl.pathname),
+    clientAddress: clientAddressFrom(req.headers, serverEnv().TRUSTED_PROXY_HOPS),
+    security,
+    credentialPresented: false,
+  };
+}
 
 export function refuse(
   state: RequestState,

@@ -347,12 +347,15 @@ describe("paths and methods", () => {
     expect(projects.headers.get("allow")).toBe("GET, HEAD, POST, OPTIONS");
   });
 
-  it("answers OPTIONS on an operation with its methods, without a credential", async () => {
-    const res = await fetch(`${app.url}/api/v1/projects/${crypto.randomUUID()}`, {
-      method: "OPTIONS",
-    });
-    expect(res.status).toBe(204);
-    expect(res.headers.get("allow")).toBe("GET, HEAD, PATCH, DELETE, OPTIONS");
+  it("answers OPTIONS on an operation with its methods, with or without a credential", async () => {
+    const path = `/api/v1/projects/${crypto.randomUUID()}`;
+    for (const res of [
+      await fetch(`${app.url}${path}`, { method: "OPTIONS" }),
+      await send("OPTIONS", path),
+    ]) {
+      expect(res.status).toBe(204);
+      expect(res.headers.get("allow")).toBe("GET, HEAD, PATCH, DELETE, OPTIONS");
+    }
   });
 
   it.each(["TRACE", "CONNECT"])(

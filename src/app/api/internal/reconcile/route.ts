@@ -1,6 +1,6 @@
 import { clerkClient } from "@clerk/nextjs/server";
 import type { z } from "zod";
-import { machineOperation } from "@/api/api-operation";
+import { machineOperation, UNSERVED_METHODS } from "@/api/api-operation";
 import type { ReconcileResource } from "@/api/resources";
 import { apiAuditSource } from "@/audit/audit-source";
 import { database } from "@/db/client";
@@ -35,3 +35,5 @@ export const POST = machineOperation(
   },
   RECONCILE_DEADLINE_MS,
 );
+
+export const { GET, HEAD, PUT, PATCH, DELETE, OPTIONS } = UNSERVED_METHODS;

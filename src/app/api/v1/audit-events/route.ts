@@ -1,4 +1,4 @@
-import { apiOperation } from "@/api/api-operation";
+import { apiOperation, UNSERVED_METHODS } from "@/api/api-operation";
 import { AuditEventListQuery, auditEventCursor } from "@/api/list-params";
 import { auditEventResource } from "@/api/resources";
 import { listAuditEvents } from "@/audit/audit-log";
@@ -24,3 +24,5 @@ export const GET = apiOperation(
     });
   },
 );
+
+export const { POST, PUT, PATCH, DELETE, OPTIONS } = UNSERVED_METHODS;

@@ -1,4 +1,4 @@
-import { apiOperation } from "@/api/api-operation";
+import { apiOperation, UNSERVED_METHODS } from "@/api/api-operation";
 import { meResource } from "@/api/resources";
 import { jsonResponse } from "@/http/json-response";
 
@@ -7,3 +7,5 @@ import { jsonResponse } from "@/http/json-response";
 export const GET = apiOperation("/api/v1/me", null, async ({ principal }) =>
   jsonResponse(meResource(principal)),
 );
+
+export const { POST, PUT, PATCH, DELETE, OPTIONS } = UNSERVED_METHODS;

@@ -1,4 +1,4 @@
-import { apiOperation } from "@/api/api-operation";
+import { apiOperation, UNSERVED_METHODS } from "@/api/api-operation";
 import { MemberListQuery, memberCursor } from "@/api/list-params";
 import { memberResource } from "@/api/resources";
 import { database } from "@/db/client";
@@ -20,3 +20,5 @@ export const GET = apiOperation("/api/v1/members", "members:read", async ({ req,
     next_cursor: page.next && memberCursor(page.next),
   });
 });
+
+export const { POST, PUT, PATCH, DELETE, OPTIONS } = UNSERVED_METHODS;

@@ -1,4 +1,4 @@
-import { apiOperation } from "@/api/api-operation";
+import { apiOperation, UNSERVED_METHODS } from "@/api/api-operation";
 import { ProjectListQuery, projectCursor } from "@/api/list-params";
 import { projectResource } from "@/api/resources";
 import { apiAuditSource } from "@/audit/audit-source";
@@ -48,3 +48,5 @@ export const POST = apiOperation(
     });
   },
 );
+
+export const { PUT, PATCH, DELETE, OPTIONS } = UNSERVED_METHODS;

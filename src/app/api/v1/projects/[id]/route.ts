@@ -1,4 +1,4 @@
-import { apiOperation } from "@/api/api-operation";
+import { apiOperation, UNSERVED_METHODS } from "@/api/api-operation";
 import { projectResource } from "@/api/resources";
 import { apiAuditSource } from "@/audit/audit-source";
 import { database } from "@/db/client";
@@ -53,3 +53,5 @@ export const DELETE = apiOperation<{ id: string }>(
     return deleted ? new Response(null, { status: 204 }) : notFound();
   },
 );
+
+export const { POST, PUT, OPTIONS } = UNSERVED_METHODS;
