@@ -25,8 +25,9 @@ import {
 import { logger } from "@/observability/logger";
 import { operationBearer } from "./operation-bearer";
 
-// The one wrapper every API operation runs in (/api/v1, and the machine routes). It authenticates
-// and authorizes (the proxy is not the only gate), bounds the operation's time, turns a database
+// The one wrapper every API operation runs in (/api/v1, and the machine routes). It admits a
+// bearer token the proxy did not see (src/api/operation-bearer.ts), authenticates and authorizes
+// (the proxy is not the only gate), bounds the operation's time, turns a database
 // in trouble into a 503 problem rather than a 500 or a hang, gives every answer the request id and
 // `Cache-Control: no-store`, and writes the request's one log line with the principal's ids.
 

@@ -7,7 +7,8 @@ import { serverEnv } from "@/env/server-env";
 // verify it a second time, nor ask Clerk or Redis again. As Clerk's middleware does for its own
 // handoff (`x-clerk-auth-signature`), the header is signed with a key derived from the secret
 // key, and bound to the token and to a short lifetime: a request that reaches a handler without
-// passing the proxy cannot forge one, and the handler then verifies the token itself.
+// passing the proxy cannot forge one, and the handler then admits the token itself through the
+// same gate (src/api/operation-bearer.ts).
 
 export const CREDENTIAL_HEADER = "x-verified-credential";
 
