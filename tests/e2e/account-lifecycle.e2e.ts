@@ -81,8 +81,14 @@ test.describe("the account lifecycle in Clerk's components", () => {
     await emailAction(page, second, "Set as primary");
     await expect(emailRow(page, second).getByText("Primary")).toBeVisible();
     await emailAction(page, user.email, "Remove email");
-    await page.getByRole("button", { name: "Remove", exact: true }).click();
-    await expect(emailRow(page, user.email)).toHaveCount(0);
+    // A click on Remove while Clerk's confirmation is still settling can leave it open with the
+    // address kept (seen once in a whole-suite run; the screenshot showed the form still there):
+    // clicked again while it shows, as a user would, until the address is gone.
+    const remove = page.getByRole("button", { name: "Remove", exact: true });
+    await expect(async () => {
+      if (await remove.isVisible()) await remove.click();
+      await expect(emailRow(page, user.email)).toHaveCount(0, { timeout: 3_000 });
+    }).toPass({ timeout: 30_000 });
 
     const after = await clerk.users.getUser(user.id);
     expect(after.primaryEmailAddress?.emailAddress).toBe(second);
