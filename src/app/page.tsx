@@ -1,5 +1,6 @@
 import { Show, SignInButton, SignUpButton } from "@clerk/nextjs";
 import Link from "next/link";
+import { PRIMARY_BUTTON } from "@/components/button-styles";
 
 const FEATURES = [
   {
@@ -34,10 +35,7 @@ export default function LandingPage() {
           <Show when="signed-out">
             {/* Forced: the buttons would otherwise send people back here (redirect_url = this page). */}
             <SignUpButton forceRedirectUrl="/onboarding">
-              <button
-                type="button"
-                className="rounded-md bg-brand-600 px-4 py-2 font-medium text-white hover:bg-brand-700"
-              >
+              <button type="button" className={PRIMARY_BUTTON}>
                 Create an account
               </button>
             </SignUpButton>
@@ -51,10 +49,7 @@ export default function LandingPage() {
             </SignInButton>
           </Show>
           <Show when="signed-in">
-            <Link
-              href="/dashboard"
-              className="rounded-md bg-brand-600 px-4 py-2 font-medium text-white hover:bg-brand-700"
-            >
+            <Link href="/dashboard" className={PRIMARY_BUTTON}>
               Open your dashboard
             </Link>
           </Show>

@@ -3,6 +3,7 @@
 import { useUser } from "@clerk/nextjs";
 import { isClerkAPIResponseError } from "@clerk/nextjs/errors";
 import { type FormEvent, useEffect, useState } from "react";
+import { PRIMARY_BUTTON } from "@/components/button-styles";
 import { useNotify } from "@/components/notices";
 
 const DISMISSED_KEY = "name-prompt-dismissed";
@@ -98,11 +99,7 @@ export function NamePrompt() {
             className="rounded-md border border-slate-300 bg-white px-3 py-2 font-normal"
           />
         </label>
-        <button
-          type="submit"
-          disabled={saving}
-          className="rounded-md bg-brand-600 px-4 py-2 text-sm font-medium text-white hover:bg-brand-700 disabled:opacity-60"
-        >
+        <button type="submit" disabled={saving} className={PRIMARY_BUTTON}>
           {saving ? "Saving…" : "Save name"}
         </button>
         <button

@@ -1,5 +1,6 @@
 import Link from "next/link";
 import type { ReactNode } from "react";
+import { PRIMARY_BUTTON } from "@/components/button-styles";
 
 // The body of a page that cannot show what was asked for (not found, failed): what happened in
 // words, and the ways back.
@@ -26,7 +27,7 @@ export function StatusPage({
               href={l.href}
               className={
                 i === 0
-                  ? "inline-block rounded-md bg-brand-600 px-4 py-2 font-medium text-white hover:bg-brand-700"
+                  ? `inline-block ${PRIMARY_BUTTON}`
                   : "inline-block rounded-md px-4 py-2 font-medium text-brand-700 hover:bg-brand-50"
               }
             >

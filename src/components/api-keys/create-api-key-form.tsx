@@ -5,6 +5,7 @@ import { type CreateKeyState, createApiKeyAction } from "@/api-keys/actions";
 import { EXPIRY_OPTIONS, parseCreateKeyForm } from "@/api-keys/create-key-input";
 import type { KeyOwnerTarget } from "@/api-keys/key-owner";
 import { API_SCOPES } from "@/auth/api-scopes";
+import { PRIMARY_BUTTON } from "@/components/button-styles";
 import { useReverified } from "@/components/use-reverified";
 import { NewKeySecret } from "./new-key-secret";
 import { SCOPE_DESCRIPTIONS } from "./scope-descriptions";
@@ -147,11 +148,7 @@ export function CreateApiKeyForm({ target }: { target: KeyOwnerTarget }) {
         )}
       </div>
       <div className="flex items-center gap-3">
-        <button
-          type="submit"
-          disabled={pending}
-          className="rounded-md bg-brand-600 px-4 py-2 font-medium text-white hover:bg-brand-700 disabled:opacity-60"
-        >
+        <button type="submit" disabled={pending} className={PRIMARY_BUTTON}>
           {pending ? "Creating…" : "Create key"}
         </button>
         <p role="status" className="text-sm text-red-700">

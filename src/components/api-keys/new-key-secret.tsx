@@ -1,5 +1,6 @@
 "use client";
 
+import { PRIMARY_BUTTON } from "@/components/button-styles";
 import { CopyButton } from "./copy-button";
 
 // The only time the secret is ever shown: Clerk keeps just a hash of it.
@@ -49,11 +50,7 @@ export function NewKeySecret({
       </pre>
       <div className="flex flex-wrap items-center gap-3">
         <CopyButton text={curl} label="Copy curl command" />
-        <button
-          type="button"
-          onClick={onDone}
-          className="rounded-md bg-brand-600 px-4 py-2 font-medium text-white hover:bg-brand-700"
-        >
+        <button type="button" onClick={onDone} className={PRIMARY_BUTTON}>
           I have stored it
         </button>
       </div>

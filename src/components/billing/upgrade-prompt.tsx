@@ -1,4 +1,5 @@
 import Link from "next/link";
+import { PRIMARY_BUTTON } from "@/components/button-styles";
 import { BILLING_PLANS } from "../../../clerk/billing-plans";
 
 // What a page shows where the organization's plan stops someone: what is missing (a 403
@@ -27,10 +28,7 @@ export function UpgradePrompt({
       <p className="text-sm text-amber-950">{detail}</p>
       {names.length > 0 && (
         <p>
-          <Link
-            href={`/orgs/${slug}/billing`}
-            className="inline-block rounded-md bg-brand-600 px-4 py-2 text-sm font-medium text-white hover:bg-brand-700"
-          >
+          <Link href={`/orgs/${slug}/billing`} className={`inline-block ${PRIMARY_BUTTON}`}>
             {`Upgrade to ${names.join(" or ")}`}
           </Link>
         </p>

@@ -2,6 +2,7 @@
 
 import { useActionState } from "react";
 import { UpgradePrompt } from "@/components/billing/upgrade-prompt";
+import { PRIMARY_BUTTON } from "@/components/button-styles";
 import { createProjectAction, type ProjectFormState } from "./actions";
 import { ProjectFields } from "./project-fields";
 
@@ -23,11 +24,7 @@ export function CreateProjectForm({ slug }: { slug: string }) {
       </h2>
       <ProjectFields idPrefix="project" state={state} />
       <div className="flex items-center gap-3">
-        <button
-          type="submit"
-          disabled={pending}
-          className="rounded-md bg-brand-600 px-4 py-2 font-medium text-white hover:bg-brand-700 disabled:opacity-60"
-        >
+        <button type="submit" disabled={pending} className={PRIMARY_BUTTON}>
           {pending ? "Creating…" : "Create project"}
         </button>
         <p

@@ -5,6 +5,7 @@ import { listAuditEvents } from "@/audit/audit-log";
 import { summarizeAuditEvent } from "@/audit/audit-summary";
 import { decideFeature } from "@/auth/authorize";
 import { UpgradePrompt } from "@/components/billing/upgrade-prompt";
+import { PRIMARY_BUTTON } from "@/components/button-styles";
 import { database } from "@/db/client";
 import type { AuditEvent } from "@/db/schema";
 import { userDisplayNames } from "@/members/members";
@@ -116,10 +117,7 @@ export default async function ActivityPage({
             ))}
           </select>
         </div>
-        <button
-          type="submit"
-          className="rounded-md bg-brand-600 px-4 py-2 font-medium text-white hover:bg-brand-700"
-        >
+        <button type="submit" className={PRIMARY_BUTTON}>
           Show
         </button>
         {!query.success && (

@@ -1,6 +1,7 @@
 "use client";
 
 import { useActionState } from "react";
+import { PRIMARY_BUTTON } from "@/components/button-styles";
 import { type ProjectFormState, updateProjectAction } from "../../actions";
 import { ProjectFields } from "../../project-fields";
 
@@ -32,11 +33,7 @@ export function EditProjectForm({
       </h2>
       <ProjectFields idPrefix="edit-project" state={state} defaults={{ name, description }} />
       <div className="flex items-center gap-3">
-        <button
-          type="submit"
-          disabled={pending}
-          className="rounded-md bg-brand-600 px-4 py-2 font-medium text-white hover:bg-brand-700 disabled:opacity-60"
-        >
+        <button type="submit" disabled={pending} className={PRIMARY_BUTTON}>
           {pending ? "Saving…" : "Save changes"}
         </button>
         <p
