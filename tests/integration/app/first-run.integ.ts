@@ -14,7 +14,14 @@ let emulatorUrl: string;
 const dataDir = mkdtempSync(path.join(tmpdir(), "first-run-"));
 
 beforeAll(async () => {
-  const [port, emulatorPort, dbPort] = [await freePort(), await freePort(), await freePort()];
+  // Each port its own free one: the Frontend API's default (the emulator's port + 1) may be taken
+  // (seen once in a whole-suite run: "port … is already in use").
+  const [port, emulatorPort, frontendPort, dbPort] = [
+    await freePort(),
+    await freePort(),
+    await freePort(),
+    await freePort(),
+  ];
   emulatorUrl = `http://127.0.0.1:${emulatorPort}`;
   launcher = spawn(process.execPath, ["--import", "tsx", "scripts/launch.ts", "dev"], {
     env: {
@@ -22,6 +29,7 @@ beforeAll(async () => {
       PATH: process.env.PATH,
       PORT: String(port),
       EMULATOR_PORT: String(emulatorPort),
+      EMULATOR_FRONTEND_PORT: String(frontendPort),
       EMBEDDED_DB_PORT: String(dbPort),
       DATA_DIR: dataDir,
     },
