@@ -137,10 +137,38 @@ export async function signInAndOpen(
   path: string,
 ) {
   await signInWithPassword(page, user);
-  await expect(page).toHaveURL(/\/(orgs\/[^/]+|onboarding)$/);
+  await landedAfterSignIn(page);
   await clerkLoaded(page);
   await page.goto(path);
   await expect(page).toHaveURL(new RegExp(`${path}$`));
+}
+
+// Where Clerk lands a browser that signed in. A failure says what Clerk held in the page (one
+// whole-suite run stayed on the device-trust step after the code was accepted, its button
+// spinning): whether a session was made, and the sign-in's status.
+async function landedAfterSignIn(page: Page) {
+  try {
+    await expect(page).toHaveURL(/\/(orgs\/[^/]+|onboarding)$/);
+  } catch (err) {
+    const clerk = await page
+      .evaluate(() => {
+        type Seen = {
+          loaded?: boolean;
+          session?: { id: string; status: string } | null;
+          client?: { signIn?: { status: string | null; createdSessionId: string | null } };
+        };
+        const c = (window as { Clerk?: Seen }).Clerk;
+        return {
+          loaded: c?.loaded ?? null,
+          session: c?.session ? { id: c.session.id, status: c.session.status } : null,
+          signIn: c?.client?.signIn
+            ? { status: c.client.signIn.status, createdSessionId: c.client.signIn.createdSessionId }
+            : null,
+        };
+      })
+      .catch((e: unknown) => `not readable: ${e}`);
+    throw new Error(`${(err as Error).message}\nClerk in the page: ${JSON.stringify(clerk)}`);
+  }
 }
 
 export function uniqueEmail(label: string) {
