@@ -40,10 +40,10 @@ import { type RequestState, tooMany, unauthenticated, unavailable } from "./requ
 // What a bearer token admitted gets: its credential, and the rate-limit headers of its answer.
 export type Admitted = { credential: VerifiedCredential; headers: Record<string, string> };
 
-export function acceptedTypes(state: RequestState): readonly TokenType[] {
+function acceptedTypes(state: RequestState): readonly TokenType[] {
   const { access } = state.rule;
   if (access.kind !== "api" && access.kind !== "mcp") {
-    throw new Error("proxy: the API gate ran for another kind of route");
+    throw new Error("bearer gate: ran for a route that is not an API operation");
   }
   return access.accepts;
 }
