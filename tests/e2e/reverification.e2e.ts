@@ -1,5 +1,6 @@
 import {
   clerk,
+  clerkLoaded,
   emulatorHelper,
   expect,
   SCREENSHOTS,
@@ -32,7 +33,8 @@ test("asks for the password again before creating a key in a session verified 11
   expect(project.status()).toBe(201);
 
   // Emulator-only helper (not Clerk): the session's sign-in now 11 minutes old. Its next token
-  // carries that age (`fva`).
+  // carries that age (`fva`). Read once Clerk has loaded on the page (a run read it before: none).
+  await clerkLoaded(page);
   const sessionId = await page.evaluate(
     () => (window as unknown as { Clerk: { session: { id: string } } }).Clerk.session.id,
   );
