@@ -53,6 +53,8 @@ type ActionCall = {
   page: string;
   actionId: string;
   args: unknown[];
+  // A body of the caller's own instead of the encoded arguments (what no browser would send).
+  body?: string;
   token: string;
   headers?: Record<string, string>;
 };
@@ -68,7 +70,7 @@ export async function postServerAction(options: ActionCall): Promise<Response> {
       authorization: `Bearer ${options.token}`,
       ...options.headers,
     },
-    body: await flight.encodeReply(options.args),
+    body: options.body ?? (await flight.encodeReply(options.args)),
   });
 }
 

@@ -278,7 +278,8 @@ describe("pages and server actions under arbitrary input", () => {
 });
 
 // Every server action with arguments of the wrong shape: none, too few, null, numbers, objects
-// where text belongs, a form that is not a form. React delivers whatever the caller posted.
+// where text belongs, a form that is not a form, a body that is no argument list at all. React
+// delivers whatever the caller posted.
 describe("every server action, called with arguments of the wrong shape", () => {
   it("answers without a 5xx", { timeout: 120_000 }, async () => {
     const shapes: unknown[][] = [
@@ -295,7 +296,21 @@ describe("every server action, called with arguments of the wrong shape", () => 
       [{ kind: "personal" }, null, { name: "x" }],
       [["a"], true],
     ];
+    // Bodies that are JSON but not the argument list React encodes (the fuzz above once found a
+    // bare number answered 500).
+    const bodies = ["9223372036854775808", "{}", '"x"', "null", "true"];
     for (const id of serverActionIds()) {
+      for (const body of bodies) {
+        const res = await postServerAction({
+          appUrl: app.url,
+          page: `/orgs/${orgSlug}`,
+          actionId: id,
+          args: [],
+          body,
+          token: sessionToken,
+        });
+        expect(res.status, `action ${id} (body ${body}) -> ${res.status}`).toBe(400);
+      }
       for (const args of shapes) {
         const res = await postServerAction({
           appUrl: app.url,
