@@ -1,10 +1,10 @@
-import { DEMO, expect, MEMBER, SCREENSHOTS, signInAndOpen, test } from "./fixtures";
+import { DEMO, expect, MEMBER, openSignedIn, SCREENSHOTS, test } from "./fixtures";
 
 test.describe("the Activity page", () => {
   test("an admin sees the project they just created in the organization's activity, with their name", async ({
     page,
   }) => {
-    await signInAndOpen(page, DEMO, "/orgs/acme");
+    await openSignedIn(page, DEMO, "/orgs/acme");
 
     const name = `Audited ${Date.now().toString(36)}`;
     const form = page.getByRole("form", { name: "New project" });
@@ -29,7 +29,7 @@ test.describe("the Activity page", () => {
   });
 
   test("a member's header links only the pages they may use", async ({ page }) => {
-    await signInAndOpen(page, MEMBER, "/orgs/acme");
+    await openSignedIn(page, MEMBER, "/orgs/acme");
     const nav = page.getByRole("navigation", { name: "Main" });
     await expect(nav.getByRole("link", { name: "Projects" })).toBeVisible();
     await expect(nav.getByRole("link", { name: "Activity" })).toHaveCount(0);

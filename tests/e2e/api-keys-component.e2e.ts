@@ -1,5 +1,5 @@
 import type { Page } from "@playwright/test";
-import { clerk, DEMO, expect, MEMBER, SCREENSHOTS, signInAndOpen, test } from "./fixtures";
+import { clerk, DEMO, expect, MEMBER, openSignedIn, SCREENSHOTS, test } from "./fixtures";
 
 // Clerk's <APIKeys/>, as <OrganizationProfile/> and <UserProfile/> embed it, talking to the
 // emulator's API-key endpoints through the app's Frontend API proxy.
@@ -21,7 +21,7 @@ async function openOrganizationProfile(page: Page) {
 
 test.describe("<APIKeys/>", () => {
   test("an admin creates an organization key", async ({ page }) => {
-    await signInAndOpen(page, DEMO, "/orgs/acme");
+    await openSignedIn(page, DEMO, "/orgs/acme");
     await openOrganizationProfile(page);
     await page.getByRole("dialog").getByRole("button", { name: "API keys" }).click();
     await expect(page.getByRole("searchbox", { name: "Search keys" })).toBeVisible();
@@ -36,7 +36,7 @@ test.describe("<APIKeys/>", () => {
   });
 
   test("a user creates a personal key in the profile dialog of the user menu", async ({ page }) => {
-    await signInAndOpen(page, DEMO, "/orgs/acme");
+    await openSignedIn(page, DEMO, "/orgs/acme");
     // The /settings page hides this tab in favour of scoped keys; the dialog keeps Clerk's own.
     await page.getByRole("button", { name: "Open user menu" }).click();
     await page.getByRole("button", { name: "Manage account" }).click();
@@ -49,7 +49,7 @@ test.describe("<APIKeys/>", () => {
   test("a plain member sees no organization keys, and the API refuses to list them", async ({
     page,
   }) => {
-    await signInAndOpen(page, MEMBER, "/orgs/acme");
+    await openSignedIn(page, MEMBER, "/orgs/acme");
     await openOrganizationProfile(page);
     // The tab is there, but <APIKeys/> renders nothing without org:sys_api_keys:read.
     await page.getByRole("dialog").getByRole("button", { name: "API keys" }).click();

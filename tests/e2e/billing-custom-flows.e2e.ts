@@ -2,9 +2,9 @@ import { openCustomFlow } from "./custom-flows/open-custom-flow";
 import {
   clerk,
   expect,
+  openSignedIn,
   PUBLISHABLE_KEY,
   SCREENSHOTS,
-  signInAndOpen,
   test,
   uniqueEmail,
 } from "./fixtures";
@@ -18,8 +18,7 @@ test("the documented checkout with an existing payment method subscribes the org
   page,
 }) => {
   const email = uniqueEmail("flows-admin");
-  const password = "flows-password-42";
-  const admin = await clerk.users.createUser({ emailAddress: [email], password });
+  const admin = await clerk.users.createUser({ emailAddress: [email] });
   const org = await clerk.organizations.createOrganization({
     name: `Flows ${Date.now().toString(36)}`,
     createdBy: admin.id,
@@ -36,7 +35,7 @@ test("the documented checkout with an existing payment method subscribes the org
   });
   // Signing in and opening the organization makes it the session's active one, which the flows
   // pay for.
-  await signInAndOpen(page, { email, password }, `/orgs/${org.slug}`);
+  await openSignedIn(page, { email }, `/orgs/${org.slug}`);
 
   await openCustomFlow(page, "checkout-existing-payment-method", {
     publishableKey: PUBLISHABLE_KEY,

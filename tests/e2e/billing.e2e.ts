@@ -4,14 +4,12 @@ import {
   clerk,
   clerkLoaded,
   expect,
+  openSignedIn,
   SCREENSHOTS,
-  signInAndOpen,
   test,
   uniqueEmail,
 } from "./fixtures";
 import { EMULATOR_URL } from "./ports";
-
-const PASSWORD = "billing-password-42";
 
 // Clerk Billing through Clerk's own components: <PricingTable for="organization"/> and its
 // checkout drawer, paid with the test card the emulator gives every organization (Clerk's
@@ -45,7 +43,6 @@ test("an admin subscribes the organization in the checkout drawer, the audit log
   const email = uniqueEmail("billing-admin");
   const admin = await clerk.users.createUser({
     emailAddress: [email],
-    password: PASSWORD,
     firstName: "Bea",
   });
   const org = await clerk.organizations.createOrganization({
@@ -69,7 +66,7 @@ test("an admin subscribes the organization in the checkout drawer, the audit log
   });
 
   // On the free plan the audit log is an upgrade away.
-  await signInAndOpen(page, { email, password: PASSWORD }, `/orgs/${org.slug}/activity`);
+  await openSignedIn(page, { email }, `/orgs/${org.slug}/activity`);
   const activityPrompt = page.getByRole("region", { name: /Upgrade to see/ });
   await expect(activityPrompt).toContainText("Upgrade to Team or Business");
 

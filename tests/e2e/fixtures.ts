@@ -1,4 +1,5 @@
 import { createClerkClient } from "@clerk/backend";
+import { clerkSetup, clerk as clerkTesting } from "@clerk/testing/playwright";
 import { test as base, expect, type Locator, type Page, type Response } from "@playwright/test";
 import { EMULATOR_DEFAULTS, publishableKeyFor } from "../../emulator/src/config";
 import { FAPI_SPEC, loadContract } from "../support/openapi-contract";
@@ -114,6 +115,30 @@ export async function signInWithPassword(page: Page, user: { email: string; pass
   if (signIn?.status === "needs_client_trust") await enterDeviceTrustCode(page, user.email, since);
 }
 
+// <SignUp/>'s first step with an email address and a password, then the emailed code (`424242` for
+// a `+clerk_test` address). Clerk checks the password as it is typed; a Continue clicked while
+// that check runs is lost (one whole-suite run stayed on the form, its password accepted), so this
+// waits for Clerk's verdict, as a user reads it, and clicks again while the form is still there.
+export async function signUpWithPassword(
+  page: Page,
+  email: string,
+  options: { screenshot?: string } = {},
+) {
+  await page.getByLabel(/email address/i).fill(email);
+  await page.getByLabel(/^password/i).fill("a-long-enough-password");
+  await expect(page.getByText(/meets all the necessary requirements/i).first()).toBeVisible();
+  if (options.screenshot) await page.screenshot({ path: options.screenshot, fullPage: true });
+  const code = page.getByRole("textbox", { name: /verification code/i }).first();
+  const form = page.getByLabel(/^password/i);
+  await expect(async () => {
+    if (await form.isVisible()) {
+      await page.getByRole("button", { name: "Continue", exact: true }).click();
+    }
+    await expect(code).toBeVisible({ timeout: 5_000 });
+  }).toPass({ timeout: 30_000 });
+  await code.fill("424242");
+}
+
 // <SignIn/>'s "You're signing in from a new device" step: the code emailed to `email`.
 export async function enterDeviceTrustCode(page: Page, email: string, since: number) {
   await expect(page).toHaveURL(/\/sign-in\/client-trust/);
@@ -139,6 +164,30 @@ export async function signInAndOpen(
   await signInWithPassword(page, user);
   await landedAfterSignIn(page);
   await clerkLoaded(page);
+  await page.goto(path);
+  await expect(page).toHaveURL(new RegExp(`${path}$`));
+}
+
+// Signs in without the sign-in screens, then opens `path`: for the tests about what comes after
+// signing in. Clerk's own Playwright helper (@clerk/testing) has clerk-js in the page sign in with
+// the emailed code, `424242` for a `+clerk_test` address as in Clerk's test mode, about 3 s less
+// than the screens with Device Trust's step; the screens themselves are what sign-in.e2e.ts and the
+// other authentication files test, with signInAndOpen.
+let testingToken: Promise<void> | undefined;
+export async function openSignedIn(page: Page, user: { email: string }, path: string) {
+  // clerkSetup() asks the Backend API at CLERK_API_URL for a testing token: this worker's emulator.
+  process.env.CLERK_API_URL = EMULATOR_URL;
+  testingToken ??= clerkSetup({
+    publishableKey: PUBLISHABLE_KEY,
+    secretKey: EMULATOR_DEFAULTS.secretKey,
+    dotenv: false,
+  });
+  await testingToken;
+  await page.goto("/");
+  await clerkTesting.signIn({
+    page,
+    signInParams: { strategy: "email_code", identifier: user.email },
+  });
   await page.goto(path);
   await expect(page).toHaveURL(new RegExp(`${path}$`));
 }

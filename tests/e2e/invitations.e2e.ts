@@ -8,8 +8,8 @@ import {
   demoOrganization,
   expect,
   openMembers,
+  openSignedIn,
   SCREENSHOTS,
-  signInAndOpen,
   signInWithPassword,
   test,
 } from "./fixtures";
@@ -48,7 +48,7 @@ test.describe("inviting a teammate with Clerk's components", () => {
     // Two people, two browsers, two sign-ins: more than the default minute on a busy machine.
     test.slow();
     const org = await demoOrganization(`Invite ${Date.now().toString(36)}`);
-    await signInAndOpen(page, DEMO, `/orgs/${org.slug}`);
+    await openSignedIn(page, DEMO, `/orgs/${org.slug}`);
     await expect(page.getByRole("heading", { name: "Projects", exact: true })).toBeVisible();
 
     const profile = await openMembers(page);

@@ -10,7 +10,7 @@ import type {
 } from "@modelcontextprotocol/sdk/shared/auth.js";
 import type { Page } from "@playwright/test";
 import * as oauth from "oauth4webapi";
-import { clerk, DEMO, expect, SCREENSHOTS, signInAndOpen, test } from "./fixtures";
+import { clerk, DEMO, expect, openSignedIn, SCREENSHOTS, test } from "./fixtures";
 import { APP_URL } from "./ports";
 
 // Clerk as the OAuth 2.1 server of third-party applications, through the app's Frontend API proxy:
@@ -47,7 +47,7 @@ test.describe("third-party applications over OAuth", () => {
     page,
     request,
   }) => {
-    await signInAndOpen(page, DEMO, "/orgs/acme");
+    await openSignedIn(page, DEMO, "/orgs/acme");
     const app = await clerk.oauthApplications.create({
       name: "Reporting tool",
       redirectUris: [CALLBACK],
@@ -130,7 +130,7 @@ test.describe("third-party applications over OAuth", () => {
   test("an MCP client connects from nothing: discovers, registers, has the user consent, calls tools, and is refused beyond its scopes", async ({
     page,
   }) => {
-    await signInAndOpen(page, DEMO, "/orgs/acme");
+    await openSignedIn(page, DEMO, "/orgs/acme");
     let authorizationUrl: URL | undefined;
     let saved: { info?: OAuthClientInformationMixed; tokens?: OAuthTokens; verifier?: string } = {};
     const provider: OAuthClientProvider = {

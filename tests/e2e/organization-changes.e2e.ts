@@ -6,8 +6,8 @@ import {
   expect,
   newUser,
   openMembers,
+  openSignedIn,
   SCREENSHOTS,
-  signInAndOpen,
   subscribe,
   test,
 } from "./fixtures";
@@ -26,7 +26,7 @@ test("a role changed in <OrganizationProfile/> shows on the dashboard without a 
     userId: teammate.id,
     role: "org:member",
   });
-  await signInAndOpen(page, DEMO, `/orgs/${org.slug}`);
+  await openSignedIn(page, DEMO, `/orgs/${org.slug}`);
   const members = page.getByRole("region", { name: "Members" });
   const row = members.getByRole("listitem").filter({ hasText: teammate.name });
   await expect(row).toContainText("member");
@@ -59,7 +59,7 @@ test("a removed member who opens the organization gets a page in the app's frame
     userId: teammate.id,
     role: "org:member",
   });
-  await signInAndOpen(page, teammate, `/orgs/${org.slug}`);
+  await openSignedIn(page, teammate, `/orgs/${org.slug}`);
   await clerk.organizations.deleteOrganizationMembership({
     organizationId: org.id,
     userId: teammate.id,
@@ -92,7 +92,7 @@ test("Activity still names a member after their account is deleted", async ({ pa
     userId: teammate.id,
     role: "org:member",
   });
-  await signInAndOpen(page, DEMO, `/orgs/${org.slug}/activity`);
+  await openSignedIn(page, DEMO, `/orgs/${org.slug}/activity`);
   const added = page.getByRole("row").filter({ hasText: "Member added" });
   await expect(added.filter({ hasText: teammate.name })).toHaveCount(1, { timeout: 20_000 });
 

@@ -3,8 +3,8 @@ import {
   DEMO,
   expect,
   MEMBER,
+  openSignedIn,
   SCREENSHOTS,
-  signInAndOpen,
   signInWithPassword,
   test,
 } from "./fixtures";
@@ -74,7 +74,7 @@ test.describe("organizations through Clerk's components", () => {
   test("a member creates an organization and switches between two; the server follows", async ({
     page,
   }) => {
-    await signInAndOpen(page, MEMBER, "/orgs/acme");
+    await openSignedIn(page, MEMBER, "/orgs/acme");
     let me = await whoAmI(page);
     expect(me).toMatchObject({
       org_slug: "acme",
@@ -116,7 +116,7 @@ test.describe("organizations through Clerk's components", () => {
   });
 
   test("opening /orgs/<slug> makes that organization the active one", async ({ page }) => {
-    await signInAndOpen(page, DEMO, "/orgs/acme");
+    await openSignedIn(page, DEMO, "/orgs/acme");
     const other = `Beta ${Date.now().toString(36)}`;
     await createOrganization(page, other);
     await expect(page).toHaveURL(/\/orgs\/beta-/);
@@ -133,7 +133,7 @@ test.describe("organizations through Clerk's components", () => {
   });
 
   test("an organization the user does not belong to is a 404", async ({ page }) => {
-    await signInAndOpen(page, MEMBER, "/orgs/acme");
+    await openSignedIn(page, MEMBER, "/orgs/acme");
     const res = await page.goto("/orgs/not-my-organization");
     expect(res?.status()).toBe(404);
   });

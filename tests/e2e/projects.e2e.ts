@@ -1,9 +1,9 @@
-import { DEMO, expect, SCREENSHOTS, signInAndOpen, test } from "./fixtures";
+import { DEMO, expect, openSignedIn, SCREENSHOTS, test } from "./fixtures";
 
 test("an admin creates a project, edits it on its page, and deletes it after confirming", async ({
   page,
 }) => {
-  await signInAndOpen(page, DEMO, "/orgs/acme");
+  await openSignedIn(page, DEMO, "/orgs/acme");
 
   const name = `Roadmap ${Date.now().toString(36)}`;
   const form = page.getByRole("form", { name: "New project" });

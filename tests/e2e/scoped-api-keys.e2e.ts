@@ -1,12 +1,12 @@
 import { SCOPE_DESCRIPTIONS } from "../../src/components/api-keys/scope-descriptions";
-import { DEMO, expect, SCREENSHOTS, signInAndOpen, test } from "./fixtures";
+import { DEMO, expect, openSignedIn, SCREENSHOTS, test } from "./fixtures";
 
 test.describe("scoped API keys in settings", () => {
   test("an admin creates a scoped organization key, the API accepts it, and after revoking it answers 401", async ({
     page,
     request,
   }) => {
-    await signInAndOpen(page, DEMO, "/orgs/acme");
+    await openSignedIn(page, DEMO, "/orgs/acme");
     await page.getByRole("link", { name: "API keys" }).click();
     await expect(page).toHaveURL(/\/orgs\/acme\/settings\/api-keys$/);
     // Each scope is explained once, beside its checkbox.

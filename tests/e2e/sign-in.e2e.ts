@@ -8,6 +8,7 @@ import {
   PUBLISHABLE_KEY,
   SCREENSHOTS,
   signInWithPassword,
+  signUpWithPassword,
   test,
   uniqueEmail,
 } from "./fixtures";
@@ -21,15 +22,7 @@ test.describe("signing in and up with Clerk's own components", () => {
     await page.goto("/");
     await page.getByRole("button", { name: "Create an account" }).click();
     await expect(page).toHaveURL(/\/sign-up/);
-    await page.getByLabel(/email address/i).fill(email);
-    await page.getByLabel(/^password/i).fill("a-long-enough-password");
-    await page.screenshot({ path: `${SCREENSHOTS}/sign-up.png`, fullPage: true });
-    await page.getByRole("button", { name: "Continue", exact: true }).click();
-    // +clerk_test addresses always take 424242, as with Clerk's development instances.
-    await page
-      .getByRole("textbox", { name: /verification code|enter verification code/i })
-      .first()
-      .fill("424242");
+    await signUpWithPassword(page, email, { screenshot: `${SCREENSHOTS}/sign-up.png` });
     await expect(page).toHaveURL(/\/onboarding$/);
     // Clerk's <OrganizationList/> has loaded (its create button), and its own heading is hidden:
     // the page has exactly one level-1 heading.

@@ -5,8 +5,9 @@ import {
   DEMO,
   demoOrganization,
   expect,
+  openSignedIn,
   SCREENSHOTS,
-  signInAndOpen,
+  signUpWithPassword,
   test,
 } from "./fixtures";
 import { codeMailedTo } from "./mailbox";
@@ -68,7 +69,7 @@ test.describe("verified domains and membership requests with Clerk's components"
     const stamp = `${Date.now().toString(36)}${Math.floor(Math.random() * 1e4)}`;
     const domain = `corp-${stamp}.test`;
     const org = await demoOrganization(`Domains ${stamp}`);
-    await signInAndOpen(page, DEMO, `/orgs/${org.slug}`);
+    await openSignedIn(page, DEMO, `/orgs/${org.slug}`);
 
     // The admin adds the domain and proves it with the code mailed to an address there.
     let profile = await openProfile(page, "General", /^Verified domains$/);
@@ -140,13 +141,7 @@ test.describe("verified domains and membership requests with Clerk's components"
     const newcomer = await (await browser.newContext()).newPage();
     const email = `grace-${stamp}+clerk_test@${domain}`;
     await newcomer.goto("/sign-up");
-    await newcomer.getByLabel(/email address/i).fill(email);
-    await newcomer.getByLabel(/^password/i).fill("a-long-enough-password");
-    await newcomer.getByRole("button", { name: "Continue", exact: true }).click();
-    await newcomer
-      .getByRole("textbox", { name: /verification code|enter verification code/i })
-      .first()
-      .fill("424242");
+    await signUpWithPassword(newcomer, email);
     await expect(newcomer).toHaveURL(/\/onboarding$/);
     await newcomer.getByRole("button", { name: "Request to join" }).click();
     await expect(newcomer.getByText("Pending approval")).toBeVisible();

@@ -1,5 +1,5 @@
 import postgres from "postgres";
-import { expect, test, uniqueEmail } from "./fixtures";
+import { expect, signUpWithPassword, test, uniqueEmail } from "./fixtures";
 import { APP_DATABASE_URL } from "./ports";
 
 const sql = postgres(APP_DATABASE_URL, { max: 1, onnotice: () => {} });
@@ -22,13 +22,7 @@ test("a sign-up and a new organization reach Postgres through Clerk's webhooks",
 }) => {
   const email = uniqueEmail("synced");
   await page.goto("/sign-up");
-  await page.getByLabel(/email address/i).fill(email);
-  await page.getByLabel(/^password/i).fill("a-long-enough-password");
-  await page.getByRole("button", { name: "Continue", exact: true }).click();
-  await page
-    .getByRole("textbox", { name: /verification code/i })
-    .first()
-    .fill("424242");
+  await signUpWithPassword(page, email);
   await expect(page).toHaveURL(/\/onboarding$/);
 
   const user = await eventually(
