@@ -48,7 +48,7 @@ async function checkFapiResponse(response: Response, violations: Violation[]) {
 }
 
 export const test = base.extend<
-  { fapiContract: Violation[]; cspViolations: string[] },
+  { fapiContract: Violation[]; cspViolations: string[]; unansweredRequests: undefined },
   { ownStack: undefined }
 >({
   // The worker's own app stack (./ports.ts) has answered: Playwright waits for the last one only.
@@ -81,6 +81,50 @@ export const test = base.extend<
       });
       await use(violations);
       expect(violations, "Content-Security-Policy violations reported by the browser").toEqual([]);
+    },
+    { auto: true },
+  ],
+  // A test that fails while the page still waits for answers (a stalled clerk-js, a page that
+  // never hydrates) says which: the page's requests without an answer, the page's errors, and
+  // what Clerk in the page holds.
+  unansweredRequests: [
+    async ({ page }, use, testInfo) => {
+      const pending = new Map<object, { url: string; since: number }>();
+      const errors: string[] = [];
+      page.on("request", (r) =>
+        pending.set(r, { url: `${r.method()} ${r.url()}`, since: Date.now() }),
+      );
+      page.on("requestfinished", (r) => pending.delete(r));
+      page.on("requestfailed", (r) => {
+        pending.delete(r);
+        errors.push(`request failed (${r.failure()?.errorText}): ${r.method()} ${r.url()}`);
+      });
+      page.on("response", (r) => {
+        if (r.status() >= 500)
+          errors.push(`answered ${r.status()}: ${r.request().method()} ${r.url()}`);
+      });
+      page.on("pageerror", (e) => errors.push(`page error: ${e.message}`));
+      await use(undefined);
+      if (testInfo.status === testInfo.expectedStatus) return;
+      const now = Date.now();
+      // Clerk in the page: loaded, its status, and how many of its components have rendered (a
+      // header whose switcher kept its placeholder showed none, Clerk loaded).
+      const clerkState = await page
+        .evaluate(() => {
+          const c = (window as { Clerk?: { loaded?: boolean; status?: string } }).Clerk;
+          const rendered = document.querySelectorAll("[class*='cl-rootBox']").length;
+          return `Clerk in the page: loaded ${c?.loaded}, status ${c?.status}, components rendered ${rendered}, at ${location.pathname}`;
+        })
+        .catch(() => null);
+      const lines = [
+        ...(clerkState ? [clerkState] : []),
+        ...[...pending.values()].map((p) => `unanswered for ${now - p.since} ms: ${p.url}`),
+        ...errors,
+      ];
+      if (lines.length) {
+        await testInfo.attach("unanswered requests and page errors", { body: lines.join("\n") });
+        console.log(lines.join("\n"));
+      }
     },
     { auto: true },
   ],
@@ -190,6 +234,19 @@ export async function openSignedIn(page: Page, user: { email: string }, path: st
   });
   await page.goto(path);
   await expect(page).toHaveURL(new RegExp(`${path}$`));
+  // The new session had no active organization: the page's handshake activated the one the URL
+  // names, and clerk-js, as it loads, may write one more token from before it (the API would read
+  // no organization). Done once clerk-js holds that organization too.
+  const slug = /^\/orgs\/([^/?#]+)/.exec(path)?.[1];
+  await clerkLoaded(page);
+  if (slug) {
+    await page.waitForFunction(
+      (want) =>
+        (window as { Clerk?: { organization?: { slug?: string | null } | null } }).Clerk
+          ?.organization?.slug === want,
+      slug,
+    );
+  }
 }
 
 // Where Clerk lands a browser that signed in. A failure says what Clerk held in the page (one

@@ -32,9 +32,17 @@ export default class ServerLogReporter implements Reporter {
       .slice(0, 4);
     const at = result.error?.location;
     const where = at ? `at line ${at.line}, ` : "";
+    // What the test printed (the unanswered requests of a stalled page: fixtures.ts).
+    const printed = result.stdout
+      .map((chunk) => chunk.toString())
+      .join("")
+      .split("\n")
+      .filter(Boolean)
+      .slice(0, 12)
+      .map((line) => line.slice(0, 200));
     this.failures.set(
       test,
-      `${lines.join("\n     ")}\n     (${where}stack ${result.parallelIndex})`,
+      [...lines, ...printed, `(${where}stack ${result.parallelIndex})`].join("\n     "),
     );
   }
 
