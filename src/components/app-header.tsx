@@ -72,7 +72,7 @@ export async function AppHeader({ orgSlug }: { orgSlug?: string | undefined }) {
                 </Link>
               )}
               {showBilling && (
-                <Link href={`/orgs/${orgSlug}/billing`} className={NAV_LINK}>
+                <Link href={`/orgs/${orgSlug}/billing`} prefetch={false} className={NAV_LINK}>
                   Billing
                 </Link>
               )}
