@@ -19,6 +19,7 @@ import { registerPhoneNumberRoutes } from "./bapi/phone-numbers-routes";
 import { registerRoleRoutes } from "./bapi/roles-routes";
 import { registerSessionRoutes } from "./bapi/sessions-routes";
 import { ctxOf } from "./bapi/shared";
+import { registerSignInTokenRoutes } from "./bapi/sign-in-tokens-routes";
 import { registerUserRoutes } from "./bapi/users-routes";
 import type { EmulatorConfig, Latency } from "./config";
 import type { Core } from "./core";
@@ -172,6 +173,7 @@ export async function startEmulator(
   registerInvitationRoutes(router, core);
   registerOrganizationDomainRoutes(router, core);
   registerSessionRoutes(router, core);
+  registerSignInTokenRoutes(router, core);
   registerApiKeyRoutes(router, core);
   registerMachineRoutes(router, core);
   registerOAuthApplicationRoutes(router, core);

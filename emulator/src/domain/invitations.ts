@@ -9,7 +9,7 @@ import {
 import { SIGN_IN_PATH, SIGN_UP_PATH } from "../json/environment";
 import { newId } from "../store/ids";
 import type { Metadata, OrganizationInvitationRecord, UserRecord } from "../store/records";
-import { mintInvitationTicket, readInvitationTicket } from "../tokens/invitation-ticket";
+import { mintInvitationTicket, type TicketSource } from "../tokens/ticket";
 import { deliverEmail } from "./mailbox";
 import {
   createMembership,
@@ -287,11 +287,11 @@ export function acceptInvitation(
 }
 
 // The still usable invitation a ticket (`__clerk_ticket`) names, as sign-in and sign-up take it.
-export async function invitationForTicket(
+export function invitationForTicket(
   core: Core,
-  ticket: string,
-): Promise<OrganizationInvitationRecord> {
-  const { invitationId, organizationId } = await readInvitationTicket(core, ticket);
+  source: Extract<TicketSource, { type: "organization_invitation" }>,
+): OrganizationInvitationRecord {
+  const { invitationId, organizationId } = source;
   if (!core.store.state.organizations[organizationId]) {
     throw errors.invitationToDeletedOrganization();
   }

@@ -1,6 +1,7 @@
 import type { Core, Ctx } from "../core";
 import { verifyPassword } from "../crypto/password";
 import { errors } from "../http/clerk-errors";
+import { publicUserDataJSON } from "../json/bapi-json";
 import { newId } from "../store/ids";
 import type {
   ClientRecord,
@@ -11,6 +12,7 @@ import type {
   UserRecord,
   VerificationRecord,
 } from "../store/records";
+import { readTicket, type TicketSource } from "../tokens/ticket";
 import { activeSessionsOf } from "./dev-browsers";
 import { deviceTrustContact, isKnownDevice } from "./device-trust";
 import { stripPhoneFormatting } from "./e164";
@@ -25,6 +27,7 @@ import { setPassword } from "./passwords";
 import { findUserByPhoneNumber } from "./phone-numbers";
 import { checkSecondFactorCode } from "./second-factors";
 import { createSession } from "./sessions";
+import { acceptSignInToken, signInTokenForTicket } from "./sign-in-tokens";
 import { sendSmsCode } from "./sms-codes";
 import { providerOfStrategy } from "./social-providers";
 import { findUserByEmail, findUserByUsername, hashNewPassword } from "./users";
@@ -553,7 +556,8 @@ export function attemptSecondFactor(
   throw errors.paramInvalid("strategy", "is not needed now");
 }
 
-// An organization invitation's ticket signs its invitee in: the invited address is theirs.
+// A ticket signs in: an organization invitation's its invitee (the invited address is theirs), a
+// sign-in token's its user.
 async function ticketSignIn(
   ctx: Ctx,
   client: ClientRecord,
@@ -561,7 +565,9 @@ async function ticketSignIn(
   ticket: string | undefined,
 ): Promise<SignInRecord> {
   if (!ticket) throw errors.paramMissing("ticket");
-  const inv = await invitationForTicket(ctx.core, ticket);
+  const source = await readTicket(ctx.core, ticket);
+  if (source.type === "sign_in_token") return signInTokenSignIn(ctx, client, signIn, source);
+  const inv = invitationForTicket(ctx.core, source);
   const user = findUserByEmail(ctx.core, inv.emailAddress);
   if (!user) throw errors.invitationAccountMissing();
   Object.assign(signIn, {
@@ -573,6 +579,30 @@ async function ticketSignIn(
   ctx.core.store.put("signIns", signIn);
   client.signInId = signIn.id;
   return completeSignIn(ctx, client, signIn, { secondFactorVerified: false });
+}
+
+// A sign-in token is spent as its ticket verifies the first factor. It is not a password, so Device
+// Trust does not apply; a user with two-step verification still goes on to it.
+function signInTokenSignIn(
+  ctx: Ctx,
+  client: ClientRecord,
+  signIn: SignInRecord,
+  source: Extract<TicketSource, { type: "sign_in_token" }>,
+): SignInRecord {
+  const token = signInTokenForTicket(ctx.core, source);
+  const user = ctx.core.store.state.users[token.userId];
+  if (!user) throw errors.ticketInvalid();
+  Object.assign(signIn, {
+    // Nothing was typed: the user's address, else number, else username, as Clerk names them.
+    identifier: publicUserDataJSON(user).identifier || null,
+    userId: user.id,
+    signInTokenId: token.id,
+    firstFactorVerification: verified("ticket"),
+  });
+  acceptSignInToken(ctx.core, token);
+  ctx.core.store.put("signIns", signIn);
+  client.signInId = signIn.id;
+  return afterFirstFactor(ctx, client, signIn);
 }
 
 // The OAuth flow of this sign-in came back with a provider account: the user it belongs to is
@@ -640,7 +670,7 @@ function transferFromSignUp(ctx: Ctx, client: ClientRecord, signIn: SignInRecord
 }
 
 // With an invitation's ticket, completing joins the invitee to its organization and makes that
-// organization the session's active one.
+// organization the session's active one; a sign-in token's organization is made active too.
 function completeSignIn(
   ctx: Ctx,
   client: ClientRecord,
@@ -655,10 +685,13 @@ function completeSignIn(
     assertTicketUsable(ctx.core, inv);
     acceptInvitation(ctx, inv, user.id);
   }
+  const token = signIn.signInTokenId
+    ? ctx.core.store.state.signInTokens[signIn.signInTokenId]
+    : undefined;
   if (signIn.identity) linkIdentity(ctx, user, signIn.identity);
   const session = createSession(ctx, user.id, {
     clientId: client.id,
-    organizationId: inv?.organizationId,
+    organizationId: inv?.organizationId ?? token?.organizationId,
     secondFactorVerified: options.secondFactorVerified,
   });
   signIn.status = "complete";

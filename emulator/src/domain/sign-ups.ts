@@ -2,6 +2,7 @@ import type { Core, Ctx } from "../core";
 import { errors } from "../http/clerk-errors";
 import { newId } from "../store/ids";
 import type { ClientRecord, ProviderIdentity, SignUpRecord } from "../store/records";
+import { readTicket } from "../tokens/ticket";
 import { activeSessionsOf } from "./dev-browsers";
 import { normalizedPhoneNumber } from "./e164";
 import { normalizedEmailAddress } from "./email-addresses";
@@ -52,9 +53,12 @@ export function getSignUp(ctx: Ctx, client: ClientRecord, id: string): SignUpRec
   return signUp;
 }
 
-// A ticket stands for the invited address, verified: the invitee need not prove it again.
+// A ticket stands for the invited address, verified: the invitee need not prove it again. A
+// sign-in token's ticket has a user already, so it is for signing in only.
 async function applyTicket(ctx: Ctx, signUp: SignUpRecord, ticket: string) {
-  const inv = await invitationForTicket(ctx.core, ticket);
+  const source = await readTicket(ctx.core, ticket);
+  if (source.type === "sign_in_token") throw errors.signInTokenNotInSignIn();
+  const inv = invitationForTicket(ctx.core, source);
   if (signUp.invitationId === inv.id) return;
   if (findUserByEmail(ctx.core, inv.emailAddress)) throw errors.invitationAccountExists();
   signUp.emailAddress = inv.emailAddress;

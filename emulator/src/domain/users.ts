@@ -16,6 +16,7 @@ import { forgetRequestsOf } from "./membership-requests";
 import { membershipsOfUser, removeMembership } from "./memberships";
 import { mergeMetadata } from "./metadata";
 import { endSession } from "./sessions";
+import { deleteSignInTokensOf } from "./sign-in-tokens";
 
 export const MIN_PASSWORD_LENGTH = 8;
 export const USERNAME_LENGTH = { min: 4, max: 64 } as const;
@@ -279,6 +280,7 @@ export function deleteUser(ctx: Ctx, id: string) {
     if (s.status === "active") endSession(ctx, s, "revoked");
   }
   deleteApiKeysOf(core, id);
+  deleteSignInTokensOf(core, id);
   forgetRequestsOf(core, "user", id);
   core.store.remove("users", id);
   const deleted = deletedJSON(

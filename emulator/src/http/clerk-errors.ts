@@ -185,6 +185,42 @@ export const errors = {
     ),
   ticketExpired: () =>
     single(400, "ticket_expired_code", "expired ticket", "This ticket has expired."),
+  // Sign-in tokens' codes, as Clerk's API error catalogue lists them.
+  signInTokenRevoked: () =>
+    single(
+      400,
+      "sign_in_token_revoked_code",
+      "sign in token has been revoked",
+      "This sign in token has been revoked and cannot be used anymore.",
+    ),
+  signInTokenAlreadyUsed: () =>
+    single(
+      400,
+      "sign_in_token_already_used_code",
+      "sign in token has already been used",
+      "This sign in token has already been used. Each token can only be used once.",
+    ),
+  signInTokenCannotBeUsed: () =>
+    single(
+      400,
+      "sign_in_token_cannot_be_used_code",
+      "sign in token cannot be used",
+      "This sign in token cannot be used anymore. Please request a new one.",
+    ),
+  signInTokenNotInSignIn: () =>
+    single(
+      400,
+      "sign_in_token_not_in_sign_in_code",
+      "not in sign in",
+      "Sign in tokens can only be used during sign in.",
+    ),
+  signInTokenCannotBeRevoked: (status: string) =>
+    single(
+      400,
+      "sign_in_token_cannot_be_revoked_code",
+      "cannot revoke",
+      `Sign in token cannot be revoked because its status is ${status}. Only pending tokens can be revoked.`,
+    ),
   invitationRevoked: () =>
     single(
       400,

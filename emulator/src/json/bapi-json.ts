@@ -18,6 +18,7 @@ import type {
   PhoneNumberRecord,
   RoleRecord,
   SessionRecord,
+  SignInTokenRecord,
   UserRecord,
   VerificationRecord,
 } from "../store/records";
@@ -285,6 +286,19 @@ export function membershipJSON(
 
 export function publicOrganizationDataJSON(o: OrganizationRecord) {
   return { id: o.id, name: o.name, slug: o.slug, image_url: "", has_image: false };
+}
+
+export function signInTokenJSON(t: SignInTokenRecord) {
+  return {
+    object: "sign_in_token",
+    id: t.id,
+    status: t.status,
+    user_id: t.userId,
+    token: t.token,
+    url: t.url,
+    created_at: t.createdAt,
+    updated_at: t.updatedAt,
+  };
 }
 
 // `status` is the invitation's status now (a pending one past its expiry is "expired"); `url` is

@@ -51,6 +51,7 @@ export const INDEXES = {
     email: (i) => [i.emailAddress],
     user: (i) => (i.userId === null ? [] : [i.userId]),
   },
+  signInTokens: { user: (t) => [t.userId] },
   organizationDomains: { organization: (d) => [d.organizationId], name: (d) => [d.name] },
   organizationSuggestions: {
     organization: (s) => [s.organizationId],

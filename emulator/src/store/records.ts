@@ -217,6 +217,21 @@ export type OrganizationInvitationRecord = {
   updatedAt: number;
 };
 
+// A sign-in token (Backend API /v1/sign_in_tokens): its ticket signs the user in once, without
+// credentials. Like an invitation, "expired" is not stored: Clerk reports such a token as pending.
+export type SignInTokenRecord = {
+  id: string;
+  readonly userId: string;
+  status: "pending" | "accepted" | "revoked";
+  // The organization the new session activates (`org_id`).
+  organizationId: string | null;
+  token: string;
+  url: string;
+  expiresAt: number;
+  createdAt: number;
+  updatedAt: number;
+};
+
 export const ENROLLMENT_MODES = [
   "manual_invitation",
   "automatic_invitation",
@@ -487,6 +502,8 @@ export type SignInRecord = {
   secondFactorVerification: VerificationRecord | null;
   // The organization invitation whose ticket this sign-in uses: accepted when it completes.
   invitationId: string | null;
+  // The sign-in token whose ticket this sign-in uses (its organization is activated on completion).
+  signInTokenId?: string;
   // A social account this sign-in came with: linked to the user when it completes, or handed
   // to a sign-up by `transfer` when no user has it.
   identity?: ProviderIdentity;
@@ -715,6 +732,7 @@ export type EmulatorState = {
   permissions: Record<string, PermissionRecord>;
   roles: Record<string, RoleRecord>;
   invitations: Record<string, OrganizationInvitationRecord>;
+  signInTokens: Record<string, SignInTokenRecord>;
   organizationDomains: Record<string, OrganizationDomainRecord>;
   organizationSuggestions: Record<string, OrganizationSuggestionRecord>;
   membershipRequests: Record<string, MembershipRequestRecord>;

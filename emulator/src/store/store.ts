@@ -23,6 +23,7 @@ function emptyState(): EmulatorState {
     permissions: {},
     roles: {},
     invitations: {},
+    signInTokens: {},
     organizationDomains: {},
     organizationSuggestions: {},
     membershipRequests: {},

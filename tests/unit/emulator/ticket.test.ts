@@ -4,11 +4,15 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Core } from "../../../emulator/src/core";
 import { loadOrCreateSigningKey } from "../../../emulator/src/crypto/signing-key";
-import type { OrganizationInvitationRecord } from "../../../emulator/src/store/records";
+import type {
+  OrganizationInvitationRecord,
+  SignInTokenRecord,
+} from "../../../emulator/src/store/records";
 import {
   mintInvitationTicket,
-  readInvitationTicket,
-} from "../../../emulator/src/tokens/invitation-ticket";
+  mintSignInToken,
+  readTicket,
+} from "../../../emulator/src/tokens/ticket";
 
 const DAY = 24 * 60 * 60 * 1000;
 const NOW = Date.UTC(2026, 4, 12);
@@ -33,6 +37,12 @@ const invitation = {
   expiresAt: NOW + 30 * DAY,
 } as OrganizationInvitationRecord;
 
+const signInToken = {
+  id: "sit_00000000000000000000000001",
+  createdAt: NOW,
+  expiresAt: NOW + DAY,
+} as SignInTokenRecord;
+
 let core: Core;
 let other: Core;
 beforeAll(async () => {
@@ -53,7 +63,8 @@ describe("invitation tickets", () => {
   it("name the invitation and its organization while the invitation lasts", async () => {
     clock = NOW + 29 * DAY;
     const ticket = await mintInvitationTicket(core, invitation);
-    expect(await readInvitationTicket(core, ticket)).toEqual({
+    expect(await readTicket(core, ticket)).toEqual({
+      type: "organization_invitation",
       invitationId: invitation.id,
       organizationId: invitation.organizationId,
     });
@@ -62,7 +73,7 @@ describe("invitation tickets", () => {
   it("expire with the invitation: ticket_expired_code", async () => {
     const ticket = await mintInvitationTicket(core, invitation);
     clock = NOW + 31 * DAY;
-    expect(await failure(readInvitationTicket(core, ticket))).toBe("ticket_expired_code");
+    expect(await failure(readTicket(core, ticket))).toBe("ticket_expired_code");
     clock = NOW;
   });
 
@@ -71,11 +82,29 @@ describe("invitation tickets", () => {
     const [head, , signature] = ticket.split(".");
     const claims = JSON.parse(Buffer.from(ticket.split(".")[1] ?? "", "base64url").toString());
     const tampered = `${head}.${Buffer.from(JSON.stringify({ ...claims, sid: "orginv_x" })).toString("base64url")}.${signature}`;
-    expect(await failure(readInvitationTicket(core, tampered))).toBe("ticket_invalid_code");
-    expect(await failure(readInvitationTicket(other, ticket))).toBe("ticket_invalid_code");
-    expect(await failure(readInvitationTicket(core, "eyJhbGciOiJub25lIn0.e30."))).toBe(
-      "ticket_invalid_code",
-    );
-    expect(await failure(readInvitationTicket(core, ""))).toBe("ticket_invalid_code");
+    expect(await failure(readTicket(core, tampered))).toBe("ticket_invalid_code");
+    expect(await failure(readTicket(other, ticket))).toBe("ticket_invalid_code");
+    expect(await failure(readTicket(core, "eyJhbGciOiJub25lIn0.e30."))).toBe("ticket_invalid_code");
+    expect(await failure(readTicket(core, ""))).toBe("ticket_invalid_code");
+  });
+});
+
+describe("sign-in tokens", () => {
+  it("name the token, and are never read as an invitation's ticket (nor the other way round)", async () => {
+    const token = await mintSignInToken(core, signInToken);
+    expect(await readTicket(core, token)).toEqual({
+      type: "sign_in_token",
+      signInTokenId: signInToken.id,
+    });
+    const invitationTicket = await readTicket(core, await mintInvitationTicket(core, invitation));
+    expect(invitationTicket.type).toBe("organization_invitation");
+  });
+
+  it("expire when the token does, and are refused from another instance", async () => {
+    const token = await mintSignInToken(core, signInToken);
+    expect(await failure(readTicket(other, token))).toBe("ticket_invalid_code");
+    clock = NOW + DAY;
+    expect(await failure(readTicket(core, token))).toBe("ticket_expired_code");
+    clock = NOW;
   });
 });
