@@ -80,6 +80,17 @@ export function renderInspectPage(core: Core): string {
       time(inv.expiresAt),
     ]);
   const slug = (orgId: string) => state.organizations[orgId]?.slug ?? orgId;
+  // Never the token nor its url: either signs the user in.
+  const signInTokens = Object.values(state.signInTokens)
+    .sort((a, b) => b.createdAt - a.createdAt)
+    .map((t) => [
+      t.id,
+      email(t.userId),
+      t.organizationId ? slug(t.organizationId) : "—",
+      t.status === "pending" && t.expiresAt <= now ? "expired" : t.status,
+      time(t.expiresAt),
+      time(t.createdAt),
+    ]);
   const domains = Object.values(state.organizationDomains).map((d) => [
     d.id,
     slug(d.organizationId),
@@ -204,6 +215,7 @@ ${table("Machines", ["id", "name", "may call", "token lifetime", "created"], mac
 ${table("M2M tokens (opaque)", ["id", "machine", "for", "status", "expires", "last used"], m2mTokens)}
 ${table("OAuth applications", ["id", "name", "client id", "client", "scopes", "redirect URIs"], oauthApps)}
 ${table("OAuth grants (consents)", ["id", "application", "user", "organization", "scopes", "status", "granted"], oauthGrants)}
+${table("Sign-in tokens", ["id", "user", "organization", "status", "expires", "created"], signInTokens)}
 ${table("Sessions", ["id", "user", "status", "active org", "created"], sessions)}
 ${table("Mailbox (emails and text messages: codes and invitation links)", ["sent", "to", "subject", "code", "link"], mailbox)}
 ${table("Webhook deliveries", ["svix-id", "event", "state", "attempts", "results", "created"], deliveries)}

@@ -62,6 +62,10 @@ describe("creating and revoking sign-in tokens (Backend API)", () => {
     const url = new URL(token.url);
     expect(url.origin + url.pathname).toBe("http://localhost:3000/sign-in");
     expect(url.searchParams.get("__clerk_ticket")).toBe(token.token);
+    // The inspect page lists it, but never the token, which signs the user in.
+    const inspect = await (await fetch(`${emulator.url}/__emulator`)).text();
+    expect(inspect).toContain(token.id);
+    expect(inspect).not.toContain(token.token);
   });
 
   it("revokes a pending token once; revoking it again is Clerk's 400", async () => {
