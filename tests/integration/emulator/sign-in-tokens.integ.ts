@@ -177,6 +177,22 @@ describe("signing in with a sign-in token (Frontend API)", () => {
     expect(errorOf(await redeem("not-a-ticket"))).toEqual([400, "ticket_invalid_code"]);
   });
 
+  it("forgets a deleted user's tokens: their ticket is then invalid", async () => {
+    const user = await newUser("deleted");
+    const token = await clerk.signInTokens.createSignInToken({
+      userId: user.id,
+      expiresInSeconds: 3600,
+    });
+    await clerk.users.deleteUser(user.id);
+    expect(errorOf(await redeem(token.token))).toEqual([400, "ticket_invalid_code"]);
+    const revoke = await emulatorRequest(
+      emulator.url,
+      "POST",
+      `/v1/sign_in_tokens/${token.id}/revoke`,
+    );
+    expect(errorOf(revoke)).toEqual([404, "resource_not_found"]);
+  });
+
   it("activates the token's organization in the new session", async () => {
     const user = await newUser("org");
     const org = await clerk.organizations.createOrganization({
