@@ -1,8 +1,18 @@
-import { clerk, clerkLoaded, expect, newUser, test, uniqueEmail } from "./fixtures";
+import { openCustomFlow } from "./custom-flows/open-custom-flow";
+import {
+  clerk,
+  clerkLoaded,
+  expect,
+  newUser,
+  PUBLISHABLE_KEY,
+  test,
+  uniqueEmail,
+} from "./fixtures";
 import { mailTo } from "./mailbox";
+import { APP_URL } from "./ports";
 
 // Clerk's documented custom flows for social connections and email links (the legacy API that
-// useSignIn() returns), call for call, through the browser's clerk-js on one of the app's pages;
+// useSignIn() returns), and for embeddable email links (the docs' page as written), call for call, through the browser's clerk-js on one of the app's pages;
 // the app's /sign-in routes are the SSO callback and the link's landing page.
 
 type ClerkWindow = {
@@ -87,5 +97,37 @@ test.describe("documented custom flows", () => {
       user.id,
     );
     await other.close();
+  });
+
+  test("embeddable email link: the docs' page signs in with a sign-in token from the Backend API, once", async ({
+    page,
+    browser,
+  }) => {
+    const user = await newUser("token-link", "Tobi");
+    const { token } = await clerk.signInTokens.createSignInToken({
+      userId: user.id,
+      expiresInSeconds: 600,
+    });
+    const link = { publishableKey: PUBLISHABLE_KEY, query: `token=${encodeURIComponent(token)}` };
+    // The link opens a page of the app, whose proxy gives a new browser its development browser
+    // first (the handshake); the flow's page here is the test's, so the app's home comes first.
+    await page.goto("/");
+    await openCustomFlow(page, "embedded-email-links", link);
+    // The page finalizes the session and goes to the app's home, signed in as the token's user.
+    await expect(page).toHaveURL(`${APP_URL}/`);
+    const me = await page.request.get("/api/v1/me");
+    expect(me.status()).toBe(200);
+    expect((await me.json()).user_id).toBe(user.id);
+
+    // The same link in another browser: a sign-in token is used once.
+    const context = await browser.newContext();
+    const again = await context.newPage();
+    const logged: string[] = [];
+    again.on("console", (m) => logged.push(m.text()));
+    await again.goto("/");
+    await openCustomFlow(again, "embedded-email-links", link);
+    await expect.poll(() => logged.join("\n")).toContain("sign_in_token_already_used");
+    expect((await again.request.get("/api/v1/me")).status()).toBe(401);
+    await context.close();
   });
 });

@@ -14,7 +14,7 @@ const DIR = path.dirname(fileURLToPath(import.meta.url));
 export async function openCustomFlow(
   page: Page,
   flow: string,
-  options: { publishableKey: string; define?: Record<string, string> },
+  options: { publishableKey: string; define?: Record<string, string>; query?: string },
 ): Promise<void> {
   const entry = `
     import { ClerkProvider } from "@clerk/react";
@@ -44,11 +44,13 @@ export async function openCustomFlow(
     },
   });
   const url = `${APP_URL}/custom-flows/${flow}`;
-  await page.route(url, (route) =>
-    route.fulfill({
-      contentType: "text/html; charset=utf-8",
-      body: `<!doctype html><html><body><div id="root"></div><script type="module" src="/custom-flows/${flow}.js"></script></body></html>`,
-    }),
+  await page.route(
+    (u) => `${u.origin}${u.pathname}` === url,
+    (route) =>
+      route.fulfill({
+        contentType: "text/html; charset=utf-8",
+        body: `<!doctype html><html><body><div id="root"></div><script type="module" src="/custom-flows/${flow}.js"></script></body></html>`,
+      }),
   );
   await page.route(`${url}.js`, (route) =>
     route.fulfill({
@@ -56,5 +58,5 @@ export async function openCustomFlow(
       body: bundle.outputFiles[0]?.text ?? "",
     }),
   );
-  await page.goto(url);
+  await page.goto(options.query ? `${url}?${options.query}` : url);
 }
