@@ -9,7 +9,9 @@ export function parseParams<T extends z.ZodType>(
   input: unknown,
   status: 400 | 422 = 422,
 ): z.infer<T> {
-  const result = schema.safeParse(input);
+  // With the input in its issues (zod 4 leaves it out unless asked), a parameter sent with the
+  // wrong type is told apart from one not sent.
+  const result = schema.safeParse(input, { reportInput: true });
   if (result.success) return result.data;
   const errors: ClerkErrorJSON[] = result.error.issues.flatMap((issue): ClerkErrorJSON[] => {
     if (issue.code === "unrecognized_keys") {

@@ -99,12 +99,10 @@ describe("creating and revoking sign-in tokens (Backend API)", () => {
       422,
       "form_param_format_invalid",
     ]);
-    const wrongType = await emulatorRequest(emulator.url, "POST", "/v1/sign_in_tokens", {
-      user_id: user.id,
-      expires_in_seconds: "soon",
-    });
-    expect(wrongType.status).toBe(422);
-    expect(wrongType.body.errors[0].meta.param_name).toBe("expires_in_seconds");
+    expect(await bad({ user_id: user.id, expires_in_seconds: "soon" })).toEqual([
+      422,
+      "form_param_format_invalid",
+    ]);
     expect(await bad({ user_id: user.id, redirect_url: "/" })).toEqual([422, "form_param_unknown"]);
     // An organization the user is not a member of.
     const other = await newUser("other-org-owner");
