@@ -128,6 +128,16 @@ test.describe("documented custom flows", () => {
     await openCustomFlow(again, "embedded-email-links", link);
     await expect.poll(() => logged.join("\n")).toContain("sign_in_token_already_used");
     expect((await again.request.get("/api/v1/me")).status()).toBe(401);
+
+    // A token's own url opens the app's <SignIn/>, which redeems it: signed in, on to onboarding
+    // (this user has no organization).
+    const { url } = await clerk.signInTokens.createSignInToken({
+      userId: user.id,
+      expiresInSeconds: 600,
+    });
+    await again.goto(`${new URL(url).pathname}${new URL(url).search}`);
+    await expect(again).toHaveURL(/\/onboarding$/);
+    expect((await again.request.get("/api/v1/me")).status()).toBe(200);
     await context.close();
   });
 });

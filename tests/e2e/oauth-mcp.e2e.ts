@@ -131,12 +131,14 @@ test.describe("third-party applications over OAuth", () => {
     page,
   }) => {
     await openSignedIn(page, DEMO, "/orgs/acme");
+    // Its own name: the seeded user keeps the grants of earlier runs (and of a retried attempt).
+    const assistant = `Test assistant ${Date.now().toString(36)}`;
     let authorizationUrl: URL | undefined;
     let saved: { info?: OAuthClientInformationMixed; tokens?: OAuthTokens; verifier?: string } = {};
     const provider: OAuthClientProvider = {
       redirectUrl: CALLBACK,
       clientMetadata: {
-        client_name: "Test assistant",
+        client_name: assistant,
         redirect_uris: [CALLBACK],
         grant_types: ["authorization_code", "refresh_token"],
         response_types: ["code"],
@@ -202,19 +204,19 @@ test.describe("third-party applications over OAuth", () => {
 
     // The organization's activity says who acted, and through which application.
     await page.goto("/orgs/acme/activity");
-    await expect(page.getByText(/via Test assistant/).first()).toBeVisible();
+    await expect(page.getByText(`via ${assistant}`).first()).toBeVisible();
 
     // The user sees the assistant among their connected apps and disconnects it: its next call is
     // refused, and its refresh token no longer works either (Clerk ended the grant).
     await page.goto("/settings/connected-apps");
-    const row = page.getByRole("row").filter({ hasText: "Test assistant" });
+    const row = page.getByRole("row").filter({ hasText: assistant });
     await expect(row).toContainText("Acme Inc");
     await expect(row).toContainText("projects:read projects:write members:read");
     await page.screenshot({ path: `${SCREENSHOTS}/connected-apps.png`, fullPage: true });
-    await row.getByRole("button", { name: "Disconnect Test assistant" }).click();
-    await row.getByRole("button", { name: "Disconnect “Test assistant”" }).click();
+    await row.getByRole("button", { name: `Disconnect ${assistant}` }).click();
+    await row.getByRole("button", { name: `Disconnect “${assistant}”` }).click();
     await expect(page.getByRole("status", { name: "Notice" })).toHaveText(
-      "Disconnected “Test assistant”.",
+      `Disconnected “${assistant}”.`,
     );
     // The SDK answers the 401 by refreshing its token, which Clerk refuses: the grant has ended.
     await expect(client.callTool({ name: "list_projects", arguments: {} })).rejects.toBeInstanceOf(
@@ -222,7 +224,7 @@ test.describe("third-party applications over OAuth", () => {
     );
     // The organization's activity records who disconnected it.
     await page.goto("/orgs/acme/activity?kind=oauth_app.disconnected");
-    const disconnected = page.getByRole("row").filter({ hasText: "“Test assistant” with" });
+    const disconnected = page.getByRole("row").filter({ hasText: `“${assistant}” with` });
     await expect(disconnected.first()).toContainText("App disconnected");
     await client.close();
   });
