@@ -230,8 +230,13 @@ test.describe("the account lifecycle in Clerk's components", () => {
     await page.goto("/settings/account/security");
     await page.getByRole("button", { name: "Delete account" }).click();
     await page.getByPlaceholder("Delete account").fill("Delete account");
-    await page.locator("form").getByRole("button", { name: "Delete account" }).click();
-    await expect(page).toHaveURL(/\/$/);
+    // Clicked again while Clerk's confirmation still shows, as confirmRemoval does (a whole-suite
+    // run lost the click: the form filled, the button enabled, the page stayed).
+    const confirm = page.locator("form").getByRole("button", { name: "Delete account" });
+    await expect(async () => {
+      if (await confirm.isVisible()) await confirm.click();
+      await expect(page).toHaveURL(/\/$/, { timeout: 5_000 });
+    }).toPass({ timeout: 30_000 });
     await expect(page.getByRole("button", { name: "Sign in" })).toBeVisible();
 
     const row = await eventually(
