@@ -172,13 +172,13 @@ export async function signUpWithPassword(
   options: { screenshot?: string } = {},
 ) {
   await page.getByLabel(/email address/i).fill(email);
-  await page.getByLabel(/^password/i).fill("a-long-enough-password");
+  const password = page.getByLabel(/^password/i);
+  await password.fill("a-long-enough-password");
   await expect(page.getByText(/meets all the necessary requirements/i).first()).toBeVisible();
   if (options.screenshot) await page.screenshot({ path: options.screenshot, fullPage: true });
   const code = page.getByRole("textbox", { name: /verification code/i }).first();
-  const form = page.getByLabel(/^password/i);
   await expect(async () => {
-    if (await form.isVisible()) {
+    if (await password.isVisible()) {
       await page.getByRole("button", { name: "Continue", exact: true }).click();
     }
     await expect(code).toBeVisible({ timeout: 5_000 });
@@ -217,9 +217,10 @@ export async function signInAndOpen(
 
 // Signs in without the sign-in screens, then opens `path`: for the tests about what comes after
 // signing in. Clerk's own Playwright helper (@clerk/testing) has clerk-js in the page sign in with
-// the emailed code, `424242` for a `+clerk_test` address as in Clerk's test mode, about 3 s less
-// than the screens with Device Trust's step; the screens themselves are what sign-in.e2e.ts and the
-// other authentication files test, with signInAndOpen.
+// the emailed code, `424242` for a `+clerk_test` address as in Clerk's test mode (a password would
+// stop at Device Trust's step on this new browser, which the helper does not take, with Clerk as
+// with the emulator), about 3 s less than the screens; the screens themselves are what
+// sign-in.e2e.ts and the other authentication files test, with signInAndOpen.
 let testingToken: Promise<void> | undefined;
 export async function openSignedIn(page: Page, user: { email: string }, path: string) {
   // clerkSetup() asks the Backend API at CLERK_API_URL for a testing token: this worker's emulator.

@@ -1,18 +1,15 @@
-import { clerkSetup, clerk as clerkTesting } from "@clerk/testing/playwright";
-import { EMULATOR_DEFAULTS } from "../../emulator/src/config";
 import {
   clerk,
   DEMO,
   expect,
   newUser,
-  PUBLISHABLE_KEY,
+  openSignedIn,
   SCREENSHOTS,
   signInWithPassword,
   signUpWithPassword,
   test,
   uniqueEmail,
 } from "./fixtures";
-import { EMULATOR_URL } from "./ports";
 
 test.describe("signing in and up with Clerk's own components", () => {
   test("signs up a new user from the landing page with an email code and lands on onboarding", async ({
@@ -132,19 +129,7 @@ test.describe("signing in and up with Clerk's own components", () => {
   });
 
   test("signs in through @clerk/testing's clerkSetup() and clerk.signIn()", async ({ page }) => {
-    process.env.CLERK_API_URL = EMULATOR_URL;
-    await clerkSetup({
-      publishableKey: PUBLISHABLE_KEY,
-      secretKey: EMULATOR_DEFAULTS.secretKey,
-      dotenv: false,
-    });
-    await page.goto("/");
-    // An email code: a password sign-in on this new browser would stop at Device Trust's step,
-    // which @clerk/testing's helper does not take (with Clerk as with the emulator).
-    await clerkTesting.signIn({
-      page,
-      signInParams: { strategy: "email_code", identifier: DEMO.email },
-    });
+    await openSignedIn(page, DEMO, "/");
     const me = await page.request.get("/api/v1/me");
     expect(me.status()).toBe(200);
     expect((await me.json()).token_type).toBe("session_token");
