@@ -14,6 +14,10 @@ export default defineConfig({
     // again, seconds of CPU per file. Files share no state: none mocks modules or changes the
     // environment, and each starts, and stops, what it uses.
     isolate: false,
+    // After the usual output, a summary of what failed and what passed only on its retry; the
+    // summary names each test's line.
+    reporters: ["default", "./tests/support/vitest-summary-reporter.ts"],
+    includeTaskLocation: true,
     projects: [
       {
         extends: true,
@@ -43,8 +47,12 @@ export default defineConfig({
           name: "app",
           include: ["tests/integration/app/**/*.integ.ts"],
           globalSetup: ["tests/support/app-global-setup.ts"],
-          setupFiles: ["tests/support/contract-setup.ts"],
+          setupFiles: ["tests/support/contract-setup.ts", "tests/support/app-logs-on-failure.ts"],
           testTimeout: 60_000,
+          // In CI a failed test runs once more, as Playwright's do: these tests drive production
+          // servers, emulators and timers on a shared two-core machine. One that passes only then
+          // is listed at the end of the output (tests/support/vitest-summary-reporter.ts).
+          retry: process.env.CI ? 1 : 0,
           hookTimeout: 120_000,
         },
       },

@@ -6,7 +6,7 @@ import type { TestProject } from "vitest/node";
 import { type EmbeddedPostgres, startEmbeddedPostgres } from "../../scripts/lib/embedded-postgres";
 import { runMigrations } from "../../src/db/migrate";
 import { type AppProcess, startApp } from "./app-process";
-import "./app-stack";
+import { SHARED_APP_LOG } from "./app-stack";
 import { type EmulatorProcess, removeDataDir, startEmulatorProcess } from "./emulator-process";
 
 const LOGS = "test-results/logs";
@@ -68,10 +68,7 @@ export default async function setup(project: TestProject) {
   let app: AppProcess | undefined;
   const stop = async () => {
     mkdirSync(LOGS, { recursive: true });
-    if (app) {
-      await app.stop();
-      createWriteStream(path.join(LOGS, "shared-app.log")).end(app.output());
-    }
+    await app?.stop();
     if (emulator) {
       await emulator.stop();
       createWriteStream(path.join(LOGS, "shared-emulator.log")).end(emulator.output());
@@ -81,7 +78,8 @@ export default async function setup(project: TestProject) {
   };
   try {
     emulator = await startEmulatorProcess();
-    app = await startApp({ emulator, databaseUrl });
+    mkdirSync(LOGS, { recursive: true });
+    app = await startApp({ emulator, databaseUrl, logFile: SHARED_APP_LOG });
   } catch (err) {
     await stop();
     throw err;

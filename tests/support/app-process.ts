@@ -1,4 +1,5 @@
 import { type ChildProcess, spawn } from "node:child_process";
+import { closeSync, createWriteStream, openSync, readSync, statSync } from "node:fs";
 import { createServer } from "node:net";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -14,6 +15,45 @@ export type AppProcess = {
   output: () => string;
   stop: () => Promise<void>;
 };
+
+// The servers a test file uses, for the set-up file that prints what they logged during a test
+// that failed (tests/support/app-logs-on-failure.ts): `mark()` says where their log is now,
+// `since(mark)` what it has logged after. One stopped during a test stays listed until the test's
+// end. Kept on globalThis: the test files a worker runs share this module.
+export type LoggingApp = {
+  url: string;
+  mark: () => number;
+  since: (mark: number) => string;
+  stopped: boolean;
+};
+const LOGGING = Symbol.for("clerk-b2b-saas-reference.logging-apps");
+const registry = globalThis as typeof globalThis & { [LOGGING]?: Map<string, LoggingApp> };
+export const loggingApps = (): Map<string, LoggingApp> => {
+  registry[LOGGING] ??= new Map();
+  return registry[LOGGING];
+};
+
+// A server another process started (the shared stack's), whose output goes to `logFile`.
+export function logsToFile(url: string, logFile: string): void {
+  const read = (mark: number) => {
+    const size = statSync(logFile, { throwIfNoEntry: false })?.size ?? 0;
+    if (size <= mark) return "";
+    const buffer = Buffer.alloc(size - mark);
+    const fd = openSync(logFile, "r");
+    try {
+      readSync(fd, buffer, 0, buffer.length, mark);
+    } finally {
+      closeSync(fd);
+    }
+    return buffer.toString("utf8");
+  };
+  loggingApps().set(url, {
+    url,
+    mark: () => statSync(logFile, { throwIfNoEntry: false })?.size ?? 0,
+    since: read,
+    stopped: false,
+  });
+}
 
 export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -42,6 +82,8 @@ export async function startApp(options: {
   // The same server from the build's standalone folder, as a container runs it
   // (`node serve.cjs start` in .next/standalone, nothing else of the checkout).
   standalone?: boolean;
+  // Its output also goes to this file as it comes.
+  logFile?: string;
 }): Promise<AppProcess> {
   const port = options.port ?? (await freePort());
   const standalone = path.join(ROOT, ".next", "standalone");
@@ -70,13 +112,25 @@ export async function startApp(options: {
     },
   );
   let output = "";
-  child.stdout?.on("data", (d) => {
+  const log = options.logFile ? createWriteStream(options.logFile) : undefined;
+  const collect = (d: Buffer) => {
     output += d;
-  });
-  child.stderr?.on("data", (d) => {
-    output += d;
-  });
+    log?.write(d);
+  };
+  child.stdout?.on("data", collect);
+  child.stderr?.on("data", collect);
+  child.once("exit", () => log?.end());
   const url = `http://localhost:${port}`;
+  const logging: LoggingApp = {
+    url,
+    mark: () => output.length,
+    since: (mark) => output.slice(mark),
+    stopped: false,
+  };
+  loggingApps().set(url, logging);
+  child.once("exit", () => {
+    logging.stopped = true;
+  });
   const deadline = Date.now() + 60_000;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`the app server exited:\n${output}`);

@@ -1,4 +1,5 @@
 import { inject } from "vitest";
+import { logsToFile } from "./app-process";
 import { clerkApiOrigins } from "./clerk-api-origins";
 import { clerkFor } from "./emulator-client";
 
@@ -21,8 +22,12 @@ declare module "vitest" {
 // `unique()` names (emulator-client.ts) and never counts rows it did not create. A file that needs
 // its own settings (webhooks to its app, rate limits, a frozen Clerk, the app's log output) starts
 // its own with startEmulatorProcess() and startApp().
+// The shared app's output, as it comes (printed under a test that fails).
+export const SHARED_APP_LOG = "test-results/logs/shared-app.log";
+
 export function appStack() {
   const { appUrl, emulator } = inject("appStack");
+  logsToFile(appUrl, SHARED_APP_LOG);
   // Its answers are checked against Clerk's spec like any emulator's a test starts.
   clerkApiOrigins.add(new URL(emulator.url).origin);
   return {

@@ -371,7 +371,8 @@ describe("a plan paid before its webhook arrives", () => {
       select ${org.id}, 'Filler ' || n, ${org.admin} from generate_series(1, 100) as n`;
     await withWebhooksHeldBack(async () => {
       await subscribeOrganization(emulator.url, org.id, "business");
-      expect((await createProject(key)).status).toBe(201);
+      // The whole answer, so that a refusal says why.
+      expect(await createProject(key)).toMatchObject({ status: 201 });
       expect(await projectCount(org)).toBe(101);
       expect(await storedPlan(org)).toBe("business");
     });
