@@ -14,13 +14,24 @@ import type { AddressInfo } from "node:net";
 // hop: TRUSTED_PROXY_HOPS=1), and keeps connections to them alive. A request an instance never
 // took (its connection refused, or a kept-alive connection it had just closed) is sent to the next
 // one; that is what lets an instance leave (scripts/serve.ts on SIGTERM) without failing anyone.
+// As platforms' balancers do, an instance that refuses connections is out at once, one whose
+// health check only times out (a busy machine) is out after UNHEALTHY_AFTER of them in a row, and
+// while no instance is healthy every one is tried rather than none ("fail open").
 
 const HEALTH_EVERY_MS = 250;
 const HEALTH_TIMEOUT_MS = 2_000;
+const UNHEALTHY_AFTER = 3;
 // Bodies this large are not the app's (its limits are 16 KiB for the API, 1 MiB elsewhere).
 const MAX_BODY_BYTES = 2 * 1024 * 1024;
 
-type Backend = { url: URL; healthy: boolean; agent: Agent };
+type Backend = {
+  url: URL;
+  healthy: boolean;
+  agent: Agent;
+  // Health checks failed in a row, and whether one is under way (they never overlap).
+  failures: number;
+  checking: boolean;
+};
 
 export type BalancerStats = {
   // Requests answered by an instance, and those sent again to another after one did not take them.
@@ -70,35 +81,43 @@ export async function startBalancer(instances: string[]): Promise<Balancer> {
     url: instanceUrl(u),
     healthy: false,
     agent: new Agent({ keepAlive: true, maxSockets: 64 }),
+    failures: 0,
+    checking: false,
   }));
   const stats: BalancerStats = { proxied: 0, retried: 0, failed: 0 };
   let next = 0;
 
   const check = (b: Backend) =>
     new Promise<void>((resolve) => {
+      if (b.checking) return resolve();
+      b.checking = true;
+      const done = (healthy: boolean, leftAtOnce = false) => {
+        b.checking = false;
+        b.failures = healthy ? 0 : b.failures + 1;
+        if (healthy || leftAtOnce || b.failures >= UNHEALTHY_AFTER) b.healthy = healthy;
+        resolve();
+      };
       const probe = request(
         new URL("/api/health", b.url),
         { agent: false, timeout: HEALTH_TIMEOUT_MS },
         (res) => {
-          b.healthy = res.statusCode === 200;
           res.resume();
-          resolve();
+          // An instance that answers, but not 200 (draining, its database down), is out at once.
+          done(res.statusCode === 200, true);
         },
       );
       probe.on("timeout", () => probe.destroy(new Error("timeout")));
-      probe.on("error", () => {
-        b.healthy = false;
-        resolve();
-      });
+      probe.on("error", (err: NodeJS.ErrnoException) => done(false, err.code === "ECONNREFUSED"));
       probe.end();
     });
   await Promise.all(backends.map(check));
   const timer = setInterval(() => backends.forEach(check), HEALTH_EVERY_MS);
 
   const pick = (tried: Set<Backend>): Backend | undefined => {
+    const failOpen = !backends.some((b) => b.healthy);
     for (let i = 0; i < backends.length; i++) {
       const b = backends[next++ % backends.length] as Backend;
-      if (b.healthy && !tried.has(b)) return b;
+      if ((b.healthy || failOpen) && !tried.has(b)) return b;
     }
     return undefined;
   };
