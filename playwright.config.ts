@@ -36,6 +36,10 @@ export default defineConfig({
     // its screenshot and the server's log. To trace: `npx playwright test --trace on <file>`.
     trace: "off",
     screenshot: "only-on-failure",
+    // The browser asks for reduced motion, as some users' systems do: Clerk's components and the
+    // app's own transitions then animate less, which a page that repaints fewer frames answers with
+    // less CPU (measured on 19 tests, 2 workers, three runs each: 144 against 159 CPU-seconds).
+    contextOptions: { reducedMotion: "reduce" },
     launchOptions: {
       executablePath,
       args: [
