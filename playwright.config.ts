@@ -4,10 +4,16 @@ import { defineConfig, devices } from "@playwright/test";
 import { APP_URL, E2E_STACKS, e2eStack } from "./tests/e2e/ports";
 
 // Debian's Chromium where it is installed (CI, machines without Playwright's download), else
-// Playwright's own.
-const systemChromium = ["/usr/bin/chromium", "/usr/bin/chromium-browser"].find((p) =>
-  existsSync(p),
-);
+// Playwright's own. Headless, as Playwright's own install does, its headless shell
+// (Debian's chromium-headless-shell): the same engine without the full browser's window and
+// features, measured at a quarter less CPU for the same tests (19 tests, 2 workers: 109-119
+// CPU-seconds against 162); the full browser for a window (--headed, --ui, --debug).
+const headed = ["--headed", "--ui", "--debug"].some((flag) => process.argv.includes(flag));
+const systemChromium = [
+  ...(headed ? [] : ["/usr/lib/chromium/chromium-headless-shell"]),
+  "/usr/bin/chromium",
+  "/usr/bin/chromium-browser",
+].find((p) => existsSync(p));
 const executablePath = process.env.CHROMIUM_PATH ?? systemChromium;
 
 // The tests' own @clerk/backend client would print Clerk's telemetry notice.

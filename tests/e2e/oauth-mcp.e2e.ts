@@ -1,3 +1,5 @@
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
 import type { OAuthClientProvider } from "@modelcontextprotocol/sdk/client/auth.js";
 import { UnauthorizedError } from "@modelcontextprotocol/sdk/client/auth.js";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
@@ -18,12 +20,20 @@ import { APP_URL } from "./ports";
 // to calling the app, with the person signing in and consenting in Chromium on Clerk's
 // <OAuthConsent/>.
 
-const CALLBACK = "http://127.0.0.1:9/callback";
+// The consent screen answers by sending the browser to the client's redirect URI: a loopback
+// listener of the test's, as a native client's (RFC 8252, section 7.3), on a port of its own.
+let listener: Server;
+let CALLBACK = "";
+test.beforeAll(async () => {
+  listener = createServer((_req, res) => res.end("You can close this tab."));
+  await new Promise<void>((resolve) => listener.listen(0, "127.0.0.1", resolve));
+  CALLBACK = `http://127.0.0.1:${(listener.address() as AddressInfo).port}/callback`;
+});
+test.afterAll(async () => {
+  await new Promise<void>((resolve) => listener.close(() => resolve()));
+});
 
-// The consent screen answers by sending the browser to the client's redirect URI: caught here,
-// as a native client's loopback listener would.
 async function consent(page: Page, authorizeUrl: string, screenshot: string): Promise<URL> {
-  await page.route(`${CALLBACK}**`, (route) => route.fulfill({ body: "You can close this tab." }));
   await page.goto(authorizeUrl);
   await expect(page).toHaveURL(/\/oauth\/consent\?/);
   const allow = page.getByRole("button", { name: "Allow" });
