@@ -137,6 +137,8 @@ async function main() {
       name: "build (next build)",
       command: process.execPath,
       args: ["--import", "tsx", "scripts/launch.ts", "build"],
+      // The typecheck step has just checked these sources (next.config.ts).
+      env: { BUILD_TYPECHECKED: "1" },
       logFile: path.join(LOGS, "build.log"),
     },
     step("vitest unit, emulator", "vitest", ["run", "--project", "unit", "--project", "emulator"]),
