@@ -18,6 +18,10 @@ export default defineConfig({
     // summary names each test's line.
     reporters: ["default", "./tests/support/vitest-summary-reporter.ts"],
     includeTaskLocation: true,
+    // In CI a failed test runs once more, as Playwright's do: the integration tests drive
+    // production servers, emulators and timers on a shared two-core machine. One that passes only
+    // then is listed at the end of the output (tests/support/vitest-summary-reporter.ts).
+    retry: process.env.CI ? 1 : 0,
     projects: [
       {
         extends: true,
@@ -49,10 +53,6 @@ export default defineConfig({
           globalSetup: ["tests/support/app-global-setup.ts"],
           setupFiles: ["tests/support/contract-setup.ts", "tests/support/app-logs-on-failure.ts"],
           testTimeout: 60_000,
-          // In CI a failed test runs once more, as Playwright's do: these tests drive production
-          // servers, emulators and timers on a shared two-core machine. One that passes only then
-          // is listed at the end of the output (tests/support/vitest-summary-reporter.ts).
-          retry: process.env.CI ? 1 : 0,
           hookTimeout: 120_000,
         },
       },
