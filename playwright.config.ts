@@ -6,8 +6,9 @@ import { APP_URL, E2E_STACKS, e2eStack } from "./tests/e2e/ports";
 // Debian's Chromium where it is installed (CI, machines without Playwright's download), else
 // Playwright's own. Headless, as Playwright's own install does, its headless shell
 // (Debian's chromium-headless-shell): the same engine without the full browser's window and
-// features, measured at a quarter less CPU for the same tests (19 tests, 2 workers: 109-119
-// CPU-seconds against 162); the full browser for a window (--headed, --ui, --debug).
+// features, measured at 30 % less CPU for the same tests (the whole suite, 2 workers: 290
+// CPU-seconds against 410, 175 s against 226); the full browser for a window (--headed, --ui,
+// --debug).
 const headed = ["--headed", "--ui", "--debug"].some((flag) => process.argv.includes(flag));
 const systemChromium = [
   ...(headed ? [] : ["/usr/lib/chromium/chromium-headless-shell"]),

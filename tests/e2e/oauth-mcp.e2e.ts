@@ -30,7 +30,10 @@ test.beforeAll(async () => {
   CALLBACK = `http://127.0.0.1:${(listener.address() as AddressInfo).port}/callback`;
 });
 test.afterAll(async () => {
-  await new Promise<void>((resolve) => listener.close(() => resolve()));
+  await new Promise<void>((resolve) => {
+    listener.close(() => resolve());
+    listener.closeAllConnections();
+  });
 });
 
 async function consent(page: Page, authorizeUrl: string, screenshot: string): Promise<URL> {

@@ -119,7 +119,6 @@ export async function startApp(options: {
   };
   child.stdout?.on("data", collect);
   child.stderr?.on("data", collect);
-  child.once("exit", () => log?.end());
   const url = `http://localhost:${port}`;
   const logging: LoggingApp = {
     url,
@@ -129,6 +128,7 @@ export async function startApp(options: {
   };
   loggingApps().set(url, logging);
   child.once("exit", () => {
+    log?.end();
     logging.stopped = true;
   });
   const deadline = Date.now() + 60_000;

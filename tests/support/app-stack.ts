@@ -10,6 +10,9 @@ declare module "vitest" {
   }
 }
 
+// The shared app's output, as it comes (printed under a test that fails).
+export const SHARED_APP_LOG = "test-results/logs/shared-app.log";
+
 // The app suites' shared stack: one emulator (no webhook endpoint: the database holds only what a
 // test writes or delivers itself) and one production app server on the run's database, started
 // once per `vitest run` by tests/support/app-global-setup.ts. A file that needs nothing special of
@@ -22,9 +25,6 @@ declare module "vitest" {
 // `unique()` names (emulator-client.ts) and never counts rows it did not create. A file that needs
 // its own settings (webhooks to its app, rate limits, a frozen Clerk, the app's log output) starts
 // its own with startEmulatorProcess() and startApp().
-// The shared app's output, as it comes (printed under a test that fails).
-export const SHARED_APP_LOG = "test-results/logs/shared-app.log";
-
 export function appStack() {
   const { appUrl, emulator } = inject("appStack");
   logsToFile(appUrl, SHARED_APP_LOG);
