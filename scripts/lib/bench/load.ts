@@ -82,14 +82,20 @@ export function startLoad(load: Load): {
         : undefined,
   };
   let instance: autocannon.Instance | undefined;
+  // The rate is over the time from the start to the last answer: autocannon checks whether a run
+  // of `amount` requests is over once a second, and its own duration counts the wait for that
+  // check (2,000 webhooks answered in 4.2 s were reported as 5 s: 17 % too slow).
+  const started = performance.now();
+  let lastAnswer = started;
   const outcome = new Promise<LoadOutcome>((resolve, reject) => {
     instance = autocannon(options, (err, result) =>
-      err ? reject(err) : resolve(outcomeOf(result)),
+      err ? reject(err) : resolve(outcomeOf(result, (lastAnswer - started) / 1000)),
     );
-    if (load.onResponse) {
-      const onResponse = load.onResponse;
-      instance.on("response", (_client, status, _bytes, ms) => onResponse(status, ms));
-    }
+    const onResponse = load.onResponse;
+    instance.on("response", (_client, status, _bytes, ms) => {
+      lastAnswer = performance.now();
+      onResponse?.(status, ms);
+    });
   });
   return {
     outcome,
@@ -100,11 +106,11 @@ export function startLoad(load: Load): {
   };
 }
 
-function outcomeOf(result: autocannon.Result): LoadOutcome {
+function outcomeOf(result: autocannon.Result, answeringSeconds: number): LoadOutcome {
   return {
     requests: result.requests.total,
     sent: result.requests.sent,
-    perSecond: result.requests.total / result.duration,
+    perSecond: result.requests.total / (answeringSeconds > 0 ? answeringSeconds : result.duration),
     p50: result.latency.p50,
     p99: result.latency.p99,
     max: result.latency.max,
