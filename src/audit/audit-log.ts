@@ -1,4 +1,4 @@
-import { and, desc, eq } from "drizzle-orm";
+import { and, desc, eq, inArray } from "drizzle-orm";
 import type { Database } from "@/db/client";
 import { microsOf, olderThan, pageOf, type TimePosition } from "@/db/keyset";
 import { type AuditEvent, auditEvents, users } from "@/db/schema";
@@ -44,10 +44,11 @@ export type AuditRecord = {
 // A database or a transaction: anything that can read and insert.
 type Writer = Pick<Database, "insert" | "select">;
 
-// A synced user's display name now, or null for a user the database does not know.
-async function displayName(tx: Writer, userId: unknown): Promise<string | null> {
-  if (typeof userId !== "string") return null;
-  const [row] = await tx
+// Synced users' display names now, by id; a user the database does not know has none.
+async function displayNames(tx: Writer, ids: unknown[]): Promise<Map<string, string>> {
+  const wanted = [...new Set(ids.filter((id): id is string => typeof id === "string"))];
+  if (wanted.length === 0) return new Map();
+  const rows = await tx
     .select({
       userId: users.id,
       firstName: users.firstName,
@@ -55,8 +56,8 @@ async function displayName(tx: Writer, userId: unknown): Promise<string | null> 
       email: users.email,
     })
     .from(users)
-    .where(eq(users.id, userId));
-  return row ? memberDisplayName(row) : null;
+    .where(inArray(users.id, wanted));
+  return new Map(rows.map((row) => [row.userId, memberDisplayName(row)]));
 }
 
 // Records the event with the names of its actor and subject as they are now: the log is read long
@@ -66,31 +67,49 @@ export async function recordAuditEvent(
   source: AuditSource,
   record: AuditRecord,
 ): Promise<void> {
-  const { actor } = source;
-  const [actorName, subjectName] = await Promise.all([
-    actor.type === "api_key"
-      ? actor.name
-      : actor.type === "user"
-        ? displayName(tx, actor.id)
-        : actor.type === "oauth_app"
-          ? displayName(tx, actor.id).then((name) => `${name ?? actor.id} via ${actor.appName}`)
-          : null,
-    record.subjectName ?? displayName(tx, record.changes.user_id),
-  ]);
-  await tx.insert(auditEvents).values({
-    tenantId: record.tenantId,
-    kind: record.kind,
-    actorType: actor.type,
-    actorId: actor.type === "clerk" ? null : actor.id,
-    actorName,
-    subjectName,
-    targetType: record.target.type,
-    targetId: record.target.id,
-    changes: record.changes,
-    occurredAt: record.occurredAt,
-    requestId: source.requestId,
-    clientAddress: source.clientAddress,
-  });
+  await recordAuditEvents(tx, [{ source, record }]);
+}
+
+// Several events, in one lookup of names and one insert (a batch of webhook deliveries).
+export async function recordAuditEvents(
+  tx: Writer,
+  entries: { source: AuditSource; record: AuditRecord }[],
+): Promise<void> {
+  if (entries.length === 0) return;
+  const actorUser = ({ actor }: AuditSource) =>
+    actor.type === "user" || actor.type === "oauth_app" ? actor.id : null;
+  const names = await displayNames(
+    tx,
+    entries.flatMap(({ source, record }) => [
+      actorUser(source),
+      record.subjectName ? null : record.changes.user_id,
+    ]),
+  );
+  const nameOf = (id: unknown) => (typeof id === "string" ? (names.get(id) ?? null) : null);
+  await tx.insert(auditEvents).values(
+    entries.map(({ source, record }) => {
+      const { actor } = source;
+      return {
+        tenantId: record.tenantId,
+        kind: record.kind,
+        actorType: actor.type,
+        actorId: actor.type === "clerk" ? null : actor.id,
+        actorName:
+          actor.type === "api_key"
+            ? actor.name
+            : actor.type === "oauth_app"
+              ? `${nameOf(actor.id) ?? actor.id} via ${actor.appName}`
+              : nameOf(actorUser(source)),
+        subjectName: record.subjectName ?? nameOf(record.changes.user_id),
+        targetType: record.target.type,
+        targetId: record.target.id,
+        changes: record.changes,
+        occurredAt: record.occurredAt,
+        requestId: source.requestId,
+        clientAddress: source.clientAddress,
+      };
+    }),
+  );
 }
 
 export type AuditPage = { events: AuditEvent[]; next: TimePosition | null };

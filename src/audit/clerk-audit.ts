@@ -3,7 +3,7 @@ import { organizationDomains, organizationMemberships } from "@/db/schema";
 import type { PaymentSnapshot, SubscriptionItemSnapshot } from "@/webhooks/billing-events";
 import type { ClerkChange, DomainSnapshot, MembershipSnapshot } from "@/webhooks/clerk-events";
 import type { Transaction } from "@/webhooks/clerk-sync";
-import { type AuditActor, type AuditRecord, type AuditSource, recordAuditEvent } from "./audit-log";
+import { type AuditActor, type AuditRecord, recordAuditEvents } from "./audit-log";
 
 // What the audit log records of Clerk's webhook events: memberships added, whose role changed,
 // removed; invitations sent (an automatic one of a verified domain names it), accepted, revoked;
@@ -21,15 +21,26 @@ export async function recordClerkEvent(
   delivery: { eventType: string; requestId: string | null },
   change: ClerkChange,
 ): Promise<void> {
-  const event = await auditedEvent(tx, delivery.eventType, change);
-  if (!event) return;
-  const source: AuditSource = {
-    actor: event.actor,
-    requestId: delivery.requestId,
+  await recordClerkEvents(tx, [{ ...delivery, change }]);
+}
+
+// Several events' records, each read against the rows as they are before any of their writes, in
+// one insert (a batch of deliveries: src/webhooks/clerk-batch.ts).
+export async function recordClerkEvents(
+  tx: Transaction,
+  deliveries: { eventType: string; requestId: string | null; change: ClerkChange }[],
+): Promise<void> {
+  const entries: Parameters<typeof recordAuditEvents>[1] = [];
+  for (const { eventType, requestId, change } of deliveries) {
+    const event = await auditedEvent(tx, eventType, change);
+    if (!event) continue;
     // The address a webhook comes from is Svix's, which says nothing about who made the change.
-    clientAddress: null,
-  };
-  await recordAuditEvent(tx, source, event.record);
+    entries.push({
+      source: { actor: event.actor, requestId, clientAddress: null },
+      record: event.record,
+    });
+  }
+  await recordAuditEvents(tx, entries);
 }
 
 type AuditedEvent = { actor: AuditActor; record: AuditRecord };

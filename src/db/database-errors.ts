@@ -29,6 +29,15 @@ function causes(err: unknown): unknown[] {
   return chain;
 }
 
+// The SQLSTATE the server answered with, if the failure was its answer (e.g. 22P02, 40P01).
+export function sqlState(err: unknown): string | null {
+  for (const e of causes(err)) {
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === "string" && /^[0-9A-Z]{5}$/.test(code)) return code;
+  }
+  return null;
+}
+
 export function isDatabaseUnavailable(err: unknown): boolean {
   return causes(err).some((e) => {
     const code = (e as { code?: unknown }).code;
