@@ -1,6 +1,5 @@
-import { and, eq, isNull, or, type SQL, sql } from "drizzle-orm";
+import { and, eq, inArray, isNotNull, isNull, or, type SQL, sql } from "drizzle-orm";
 import type { PgColumn } from "drizzle-orm/pg-core";
-import { recordClerkEvent } from "@/audit/clerk-audit";
 import type { Database } from "@/db/client";
 import {
   organizationDomains,
@@ -8,7 +7,6 @@ import {
   organizations,
   projects,
   users,
-  webhookEvents,
 } from "@/db/schema";
 import { deleteSubscriptionItems, writeSubscriptionItems } from "./billing-sync";
 import type {
@@ -54,43 +52,24 @@ function notNewerThanProposed(column: PgColumn): SQL {
   return sql`(${column} is null or ${column} <= ${excluded(column)})`;
 }
 
-// One transaction per Svix message: recording its svix-id, its audit record and the writes commit
-// together, so a redelivery, even one racing the first delivery, finds the id and changes nothing.
-// `requestId` is the delivery's request id, kept in the audit record.
-export async function applyClerkEvent(
-  db: Database,
-  svixId: string,
-  eventType: string,
-  change: ClerkChange,
-  requestId: string | null,
-): Promise<EventOutcome> {
-  return db.transaction(async (tx) => {
-    const recorded = await tx
-      .insert(webhookEvents)
-      .values({ svixId, eventType })
-      .onConflictDoNothing()
-      .returning({ svixId: webhookEvents.svixId });
-    if (recorded.length === 0) return "duplicate";
-    await recordClerkEvent(tx, { eventType, requestId }, change);
-    await applyChange(tx, change);
-    return "processed";
-  });
-}
-
 export async function applyChange(tx: Transaction, change: ClerkChange): Promise<void> {
   switch (change.kind) {
     case "user-upserted":
-      return upsertUser(tx, change.user);
+      return writeSnapshots(tx, { users: [change.user] });
     case "user-deleted":
       return tombstoneUser(tx, change.userId);
     case "organization-upserted":
-      return upsertOrganization(tx, change.organization);
+      return writeSnapshots(tx, { organizations: [change.organization] });
     case "organization-deleted":
       return tombstoneOrganization(tx, change.organizationId);
     case "membership-upserted":
-      return writeMembership(tx, change.membership, { deleted: false });
+      return writeSnapshots(tx, {
+        memberships: [{ membership: change.membership, deleted: false }],
+      });
     case "membership-deleted":
-      return writeMembership(tx, change.membership, { deleted: true });
+      return writeSnapshots(tx, {
+        memberships: [{ membership: change.membership, deleted: true }],
+      });
     case "signed-in":
       return recordSignIn(tx, change.userId, change.at);
     case "invitation-changed":
@@ -111,31 +90,224 @@ export async function applyChange(tx: Transaction, change: ClerkChange): Promise
   }
 }
 
-async function upsertUser(tx: Transaction, user: UserSnapshot): Promise<void> {
+// Users, organizations and memberships as their events describe them, several at a time (a batch
+// of deliveries: src/webhooks/clerk-batch.ts) in one statement per table, so a burst costs what
+// one event does. Every writer locks rows in one order (organizations, then users, then
+// memberships; by id within each), so two batches cannot deadlock on them. Of several snapshots of
+// one user or organization, the one a sequential application would leave is written: the newest
+// (of two with the same millisecond, the later to arrive). Memberships must not share a pair or an
+// id: the order between two of one pair matters, and a statement cannot write a row twice.
+export type MembershipWrite = { membership: MembershipSnapshot; deleted: boolean };
+
+export async function writeSnapshots(
+  tx: Transaction,
+  {
+    users: userSnapshots = [],
+    organizations: orgSnapshots = [],
+    memberships = [],
+  }: {
+    users?: UserSnapshot[];
+    organizations?: OrganizationSnapshot[];
+    memberships?: MembershipWrite[];
+  },
+): Promise<void> {
+  const ms = memberships.map((w) => w.membership);
+  // Sent together, without waiting for each answer (the connection runs them in this order): the
+  // rows are written and locked, then their tombstones read.
+  const [, , gone] = await Promise.all([
+    writeOrganizationRows(tx, [
+      ...newest(orgSnapshots).map((org) => ({ ...org, clerkUpdatedAt: org.updatedAt })),
+      // A membership that arrives before its organization or user creates a placeholder row for it.
+      ...ms.map((m) => ({ id: m.organizationId, ...m.organization, clerkUpdatedAt: null })),
+    ]),
+    writeUserRows(tx, [
+      ...newest(userSnapshots).map((user) => ({
+        ...user,
+        // The latest last sign-in any snapshot knows, as applying them one after another would
+        // leave it (Clerk's last sign-in only moves forward).
+        lastSignInAt: userSnapshots
+          .filter((u) => u.id === user.id)
+          .reduce<Date | null>((a, u) => latest(a, u.lastSignInAt), null),
+        clerkUpdatedAt: user.updatedAt,
+      })),
+      ...ms.map((m) => ({ id: m.userId, ...m.user, clerkUpdatedAt: null })),
+    ]),
+    deletedParents(tx, ms),
+  ]);
+  await writeMembershipRows(tx, memberships, gone);
+}
+
+function newest<T extends { id: string; updatedAt: Date }>(snapshots: T[]): T[] {
+  const kept = new Map<string, T>();
+  for (const s of snapshots) {
+    const k = kept.get(s.id);
+    if (!k || k.updatedAt <= s.updatedAt) kept.set(s.id, s);
+  }
+  return [...kept.values()];
+}
+
+function latest(a: Date | null, b: Date | null): Date | null {
+  return a && b ? (a > b ? a : b) : (a ?? b);
+}
+
+// One row per id, the first given (a snapshot before any placeholder), in the order of their ids.
+function onePerId<T>(rows: T[], id: (row: T) => string): T[] {
+  const first = new Map<string, T>();
+  for (const row of rows) if (!first.has(id(row))) first.set(id(row), row);
+  return [...first.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, r]) => r);
+}
+
+// A placeholder (clerk_updated_at null) never changes a row that exists, but locks it as an
+// update would, which keeps every writer's lock order the same.
+const isSnapshot = (column: PgColumn) => sql`${excluded(column)} is not null`;
+
+type OrganizationRow = Pick<OrganizationSnapshot, "id" | "name" | "slug" | "imageUrl"> & {
+  clerkUpdatedAt: Date | null;
+};
+
+async function writeOrganizationRows(tx: Transaction, rows: OrganizationRow[]): Promise<void> {
+  if (rows.length === 0) return;
+  const t = organizations;
   await tx
-    .insert(users)
-    .values({
-      id: user.id,
-      email: user.email,
-      firstName: user.firstName,
-      lastName: user.lastName,
-      imageUrl: user.imageUrl,
-      lastSignInAt: user.lastSignInAt,
-      clerkUpdatedAt: user.updatedAt,
-    })
+    .insert(t)
+    .values(
+      onePerId(rows, (r) => r.id).map(({ id, name, slug, imageUrl, clerkUpdatedAt }) => ({
+        id,
+        name,
+        slug,
+        imageUrl,
+        clerkUpdatedAt,
+      })),
+    )
     .onConflictDoUpdate({
-      target: users.id,
+      target: t.id,
       set: {
-        email: excluded(users.email),
-        firstName: excluded(users.firstName),
-        lastName: excluded(users.lastName),
-        imageUrl: excluded(users.imageUrl),
-        // session.created also moves it, and may have been delivered first.
-        lastSignInAt: sql`greatest(${users.lastSignInAt}, ${excluded(users.lastSignInAt)})`,
-        clerkUpdatedAt: excluded(users.clerkUpdatedAt),
+        name: excluded(t.name),
+        slug: excluded(t.slug),
+        imageUrl: excluded(t.imageUrl),
+        clerkUpdatedAt: excluded(t.clerkUpdatedAt),
         updatedAt: now,
       },
-      setWhere: and(isNull(users.deletedAt), notNewerThanProposed(users.clerkUpdatedAt)),
+      setWhere: and(
+        isSnapshot(t.clerkUpdatedAt),
+        isNull(t.deletedAt),
+        notNewerThanProposed(t.clerkUpdatedAt),
+      ),
+    });
+}
+
+type UserRow = Pick<UserSnapshot, "id" | "firstName" | "lastName" | "imageUrl"> &
+  Partial<Pick<UserSnapshot, "email" | "lastSignInAt">> & { clerkUpdatedAt: Date | null };
+
+async function writeUserRows(tx: Transaction, rows: UserRow[]): Promise<void> {
+  if (rows.length === 0) return;
+  const t = users;
+  await tx
+    .insert(t)
+    .values(
+      onePerId(rows, (r) => r.id).map((u) => ({
+        id: u.id,
+        email: u.email ?? null,
+        firstName: u.firstName,
+        lastName: u.lastName,
+        imageUrl: u.imageUrl,
+        lastSignInAt: u.lastSignInAt ?? null,
+        clerkUpdatedAt: u.clerkUpdatedAt,
+      })),
+    )
+    .onConflictDoUpdate({
+      target: t.id,
+      set: {
+        email: excluded(t.email),
+        firstName: excluded(t.firstName),
+        lastName: excluded(t.lastName),
+        imageUrl: excluded(t.imageUrl),
+        // session.created also moves it, and may have been delivered first.
+        lastSignInAt: sql`greatest(${t.lastSignInAt}, ${excluded(t.lastSignInAt)})`,
+        clerkUpdatedAt: excluded(t.clerkUpdatedAt),
+        updatedAt: now,
+      },
+      setWhere: and(
+        isSnapshot(t.clerkUpdatedAt),
+        isNull(t.deletedAt),
+        notNewerThanProposed(t.clerkUpdatedAt),
+      ),
+    });
+}
+
+// Of the memberships' organizations and users, the ids of those deleted. A membership never stays
+// live under a deleted parent: the rows are locked before this reads them, so a concurrent
+// deletion has committed (its tombstone is read here) or waits until this transaction commits.
+async function deletedParents(tx: Transaction, ms: MembershipSnapshot[]): Promise<Set<string>> {
+  if (ms.length === 0) return new Set();
+  const [orgs, people] = await Promise.all([
+    tx
+      .select({ id: organizations.id })
+      .from(organizations)
+      .where(
+        and(
+          inArray(organizations.id, [...new Set(ms.map((m) => m.organizationId))]),
+          isNotNull(organizations.deletedAt),
+        ),
+      ),
+    tx
+      .select({ id: users.id })
+      .from(users)
+      .where(
+        and(inArray(users.id, [...new Set(ms.map((m) => m.userId))]), isNotNull(users.deletedAt)),
+      ),
+  ]);
+  return new Set([...orgs, ...people].map((row) => row.id));
+}
+
+// A membership is stored as the one row of its (organization, user) pair. Someone who leaves and
+// rejoins gets a new membership id from Clerk; the newer membership (by `updated_at`: the new one
+// is created after the old one's last change) takes the row over, so the row always describes the
+// pair's latest membership, and a late event of the old one changes nothing. `gone`: the deleted
+// organizations and users among theirs (deletedParents), under which a membership is stored
+// deleted.
+async function writeMembershipRows(
+  tx: Transaction,
+  writes: MembershipWrite[],
+  gone: Set<string>,
+): Promise<void> {
+  if (writes.length === 0) return;
+  const t = organizationMemberships;
+  const deletion = sql`${excluded(t.deletedAt)} is not null`;
+  const sameMembership = sql`${t.id} = ${excluded(t.id)}`;
+  const newerMembership = sql`(${t.id} <> ${excluded(t.id)} and (${t.clerkUpdatedAt} is null or ${t.clerkUpdatedAt} < ${excluded(t.clerkUpdatedAt)}))`;
+  await tx
+    .insert(t)
+    .values(
+      onePerId(writes, ({ membership: m }) => `${m.organizationId} ${m.userId}`).map(
+        ({ membership: m, deleted: removed }) => {
+          const deleted = removed || gone.has(m.organizationId) || gone.has(m.userId);
+          return {
+            id: m.id,
+            organizationId: m.organizationId,
+            userId: m.userId,
+            role: deleted ? null : m.role,
+            clerkUpdatedAt: m.updatedAt,
+            deletedAt: deleted ? now : null,
+          };
+        },
+      ),
+    )
+    .onConflictDoUpdate({
+      target: [t.organizationId, t.userId],
+      set: {
+        id: excluded(t.id),
+        role: excluded(t.role),
+        clerkUpdatedAt: sql`case when ${deletion} then greatest(${t.clerkUpdatedAt}, ${excluded(t.clerkUpdatedAt)}) else ${excluded(t.clerkUpdatedAt)} end`,
+        deletedAt: sql`case when ${deletion} then coalesce(${t.deletedAt}, now()) end`,
+        updatedAt: now,
+      },
+      // A deletion always applies to its own membership; an upsert only to a live row it is not
+      // older than.
+      setWhere: sql`case when ${deletion} then ${or(sameMembership, newerMembership)} else ${or(
+        and(sameMembership, isNull(t.deletedAt), notNewerThanProposed(t.clerkUpdatedAt)),
+        newerMembership,
+      )} end`,
     });
 }
 
@@ -163,32 +335,6 @@ async function tombstoneUser(tx: Transaction, userId: string): Promise<void> {
       and(eq(organizationMemberships.userId, userId), isNull(organizationMemberships.deletedAt)),
     );
   await tx.delete(projects).where(eq(projects.tenantId, userId));
-}
-
-async function upsertOrganization(tx: Transaction, org: OrganizationSnapshot): Promise<void> {
-  await tx
-    .insert(organizations)
-    .values({
-      id: org.id,
-      name: org.name,
-      slug: org.slug,
-      imageUrl: org.imageUrl,
-      clerkUpdatedAt: org.updatedAt,
-    })
-    .onConflictDoUpdate({
-      target: organizations.id,
-      set: {
-        name: excluded(organizations.name),
-        slug: excluded(organizations.slug),
-        imageUrl: excluded(organizations.imageUrl),
-        clerkUpdatedAt: excluded(organizations.clerkUpdatedAt),
-        updatedAt: now,
-      },
-      setWhere: and(
-        isNull(organizations.deletedAt),
-        notNewerThanProposed(organizations.clerkUpdatedAt),
-      ),
-    });
 }
 
 async function tombstoneOrganization(tx: Transaction, organizationId: string): Promise<void> {
@@ -269,88 +415,6 @@ async function tombstoneDomain(tx: Transaction, domainId: string): Promise<void>
       target: organizationDomains.id,
       set: { deletedAt: now, updatedAt: now },
       setWhere: isNull(organizationDomains.deletedAt),
-    });
-}
-
-// A membership is stored as the one row of its (organization, user) pair. Someone who leaves and
-// rejoins gets a new membership id from Clerk; the newer membership (by `updated_at`: the new one
-// is created after the old one's last change) takes the row over, so the row always describes the
-// pair's latest membership, and a late event of the old one changes nothing.
-async function writeMembership(
-  tx: Transaction,
-  m: MembershipSnapshot,
-  options: { deleted: boolean },
-): Promise<void> {
-  await tx
-    .insert(organizations)
-    .values({
-      id: m.organizationId,
-      name: m.organization.name,
-      slug: m.organization.slug,
-      imageUrl: m.organization.imageUrl,
-    })
-    .onConflictDoNothing();
-  await tx
-    .insert(users)
-    .values({
-      id: m.userId,
-      firstName: m.user.firstName,
-      lastName: m.user.lastName,
-      imageUrl: m.user.imageUrl,
-    })
-    .onConflictDoNothing();
-  // FOR SHARE waits for a concurrent deletion of the organization or user to commit and then reads
-  // its tombstone, so a membership never stays live under a deleted parent.
-  const [org] = await tx
-    .select({ deletedAt: organizations.deletedAt })
-    .from(organizations)
-    .where(eq(organizations.id, m.organizationId))
-    .for("share");
-  const [user] = await tx
-    .select({ deletedAt: users.deletedAt })
-    .from(users)
-    .where(eq(users.id, m.userId))
-    .for("share");
-  const deleted = options.deleted || Boolean(org?.deletedAt) || Boolean(user?.deletedAt);
-
-  const t = organizationMemberships;
-  const sameMembership = sql`${t.id} = ${excluded(t.id)}`;
-  const newerMembership = sql`(${t.id} <> ${excluded(t.id)} and (${t.clerkUpdatedAt} is null or ${t.clerkUpdatedAt} < ${excluded(t.clerkUpdatedAt)}))`;
-  await tx
-    .insert(t)
-    .values({
-      id: m.id,
-      organizationId: m.organizationId,
-      userId: m.userId,
-      role: deleted ? null : m.role,
-      clerkUpdatedAt: m.updatedAt,
-      deletedAt: deleted ? now : null,
-    })
-    .onConflictDoUpdate({
-      target: [t.organizationId, t.userId],
-      set: deleted
-        ? {
-            id: excluded(t.id),
-            role: null,
-            clerkUpdatedAt: sql`greatest(${t.clerkUpdatedAt}, ${excluded(t.clerkUpdatedAt)})`,
-            deletedAt: sql`coalesce(${t.deletedAt}, now())`,
-            updatedAt: now,
-          }
-        : {
-            id: excluded(t.id),
-            role: excluded(t.role),
-            clerkUpdatedAt: excluded(t.clerkUpdatedAt),
-            deletedAt: null,
-            updatedAt: now,
-          },
-      // A deletion always applies to its own membership; an upsert only to a live row it is not
-      // older than.
-      setWhere: deleted
-        ? or(sameMembership, newerMembership)
-        : or(
-            and(sameMembership, isNull(t.deletedAt), notNewerThanProposed(t.clerkUpdatedAt)),
-            newerMembership,
-          ),
     });
 }
 

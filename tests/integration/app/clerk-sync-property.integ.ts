@@ -1,13 +1,13 @@
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { applyClerkEvents } from "../../../src/webhooks/clerk-batch";
 import { parseClerkEvent } from "../../../src/webhooks/clerk-events";
-import { applyClerkEvent } from "../../../src/webhooks/clerk-sync";
 import { type AppDatabase, connectAppDatabase } from "../../support/app-database";
 import { type History, type Operation, simulateClerk } from "../../support/clerk-history";
 
 // Property: however Svix delivers a history of Clerk events (any order, any message several
-// times, several at once), the database ends in the history's final state, and the audit log holds
-// each membership event once. Runs the real parser
+// times, several at once) and however the receiver groups them into transactions, the database
+// ends in the history's final state, and the audit log holds each membership event once. Runs the real parser
 // and the real transactions against the real database; only the HTTP hop is left out (the
 // integration tests cover it).
 
@@ -72,19 +72,24 @@ const scenario = fc
         return fc.shuffledSubarray(all, { minLength: all.length, maxLength: all.length });
       }),
       parallel: fc.integer({ min: 1, max: 4 }),
+      // Deliveries per transaction (src/webhooks/clerk-batch.ts), 1 as the receiver idle.
+      batch: fc.integer({ min: 1, max: 8 }),
     });
   });
 
 let runs = 0;
 
-// What Svix does with a 5xx: deliver the same message again (here at once, a few times).
-async function deliver(history: History, index: number): Promise<void> {
-  const { svixId, event } = history.events[index] as History["events"][number];
-  const parsed = parseClerkEvent(JSON.parse(JSON.stringify(event)));
-  if (parsed.kind !== "handled") throw new Error(`${event.type} was not handled: ${parsed.kind}`);
+// What Svix does with a 5xx: deliver the same messages again (here at once, a few times).
+async function deliver(history: History, indexes: number[]): Promise<void> {
+  const deliveries = indexes.map((index) => {
+    const { svixId, event } = history.events[index] as History["events"][number];
+    const parsed = parseClerkEvent(JSON.parse(JSON.stringify(event)));
+    if (parsed.kind !== "handled") throw new Error(`${event.type} was not handled: ${parsed.kind}`);
+    return { svixId, eventType: parsed.type, change: parsed.change, requestId: null };
+  });
   for (let attempt = 1; ; attempt++) {
     try {
-      await applyClerkEvent(database.db, svixId, parsed.type, parsed.change, null);
+      await applyClerkEvents(database.db, deliveries);
       return;
     } catch (err) {
       if (attempt === 5) throw err;
@@ -151,22 +156,29 @@ function expectedState(history: History) {
 }
 
 describe("webhook sync", () => {
-  it("ends in each history's final state whatever the order, duplication and concurrency of deliveries", async () => {
+  it("ends in each history's final state whatever the order, duplication, concurrency and batching of deliveries", async () => {
     await fc.assert(
-      fc.asyncProperty(scenario, async ({ operations, cascadeEvents, deliveries, parallel }) => {
-        // Fresh ids for every run, shrinking runs included: the database is shared and kept.
-        runs += 1;
-        const history = simulateClerk(`p${process.pid}r${runs}`, operations, cascadeEvents);
-        const tenants = [...history.users, ...history.organizations].map((t) => t.id);
-        for (const tenantId of tenants) {
-          await database.sql`
+      fc.asyncProperty(
+        scenario,
+        async ({ operations, cascadeEvents, deliveries, parallel, batch }) => {
+          // Fresh ids for every run, shrinking runs included: the database is shared and kept.
+          runs += 1;
+          const history = simulateClerk(`p${process.pid}r${runs}`, operations, cascadeEvents);
+          const tenants = [...history.users, ...history.organizations].map((t) => t.id);
+          for (const tenantId of tenants) {
+            await database.sql`
             insert into projects (tenant_id, name, created_by) values (${tenantId}, 'P', 'test')`;
-        }
-        for (let i = 0; i < deliveries.length; i += parallel) {
-          await Promise.all(deliveries.slice(i, i + parallel).map((d) => deliver(history, d)));
-        }
-        expect(await storedState(history)).toEqual(expectedState(history));
-      }),
+          }
+          const batches: number[][] = [];
+          for (let i = 0; i < deliveries.length; i += batch) {
+            batches.push(deliveries.slice(i, i + batch));
+          }
+          for (let i = 0; i < batches.length; i += parallel) {
+            await Promise.all(batches.slice(i, i + parallel).map((b) => deliver(history, b)));
+          }
+          expect(await storedState(history)).toEqual(expectedState(history));
+        },
+      ),
       { numRuns: 150 },
     );
   }, 120_000);

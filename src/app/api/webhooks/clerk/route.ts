@@ -1,13 +1,12 @@
 import { Webhook, WebhookVerificationError } from "svix";
-import { database } from "@/db/client";
-import { databaseErrorReason } from "@/db/database-errors";
+import { databaseErrorReason, sqlState } from "@/db/database-errors";
 import { serverEnv } from "@/env/server-env";
 import { problem, problemResponse } from "@/http/problem";
 import { requestContext } from "@/http/request-context";
 import { readBodyText } from "@/http/request-input";
 import { logger } from "@/observability/logger";
+import { applyClerkDelivery } from "@/webhooks/clerk-batch";
 import { parseClerkEvent } from "@/webhooks/clerk-events";
-import { applyClerkEvent } from "@/webhooks/clerk-sync";
 
 // Clerk's events are a few kilobytes; anything near this is not from Clerk and is refused unread.
 export const MAX_WEBHOOK_BYTES = 1024 * 1024;
@@ -26,14 +25,11 @@ function rejected(issues: { path: string; message: string }[]) {
 // Postgres refusing the data itself (SQLSTATE class 22, data exception): the same data would be
 // refused again.
 function isDataException(err: unknown): boolean {
-  for (let e = err; e instanceof Error; e = e.cause) {
-    const code = (e as { code?: unknown }).code;
-    if (typeof code === "string" && /^22[0-9A-Z]{3}$/.test(code)) return true;
-  }
-  return false;
+  return sqlState(err)?.startsWith("22") ?? false;
 }
 
-// Clerk's webhooks, delivered by Svix: verify the raw body, parse, apply in one transaction.
+// Clerk's webhooks, delivered by Svix: verify the raw body, parse, apply in one transaction (with
+// others that arrive meanwhile: src/webhooks/clerk-batch.ts).
 // Any non-2xx answer makes Svix retry the same svix-id later, for about a day and a half.
 export async function POST(req: Request) {
   const { requestId } = await requestContext();
@@ -90,13 +86,12 @@ export async function POST(req: Request) {
   }
 
   try {
-    const outcome = await applyClerkEvent(
-      database().db,
+    const outcome = await applyClerkDelivery({
       svixId,
-      event.type,
-      event.change,
+      eventType: event.type,
+      change: event.change,
       requestId,
-    );
+    });
     log.info({ event_type: event.type, outcome }, "applied");
     return accepted(outcome);
   } catch (err) {
