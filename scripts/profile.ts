@@ -8,7 +8,7 @@
 // served the app. The profile is kept for Chrome DevTools or speedscope.
 //
 // Options: --path (/api/v1/me), --credential session|api-key|none (session), --connections N
-// (16), --duration SECONDS (20), --webhook-events N (3000), --top N (15), --out DIR (a new folder
+// (16), --duration SECONDS (20), --top N (15), --out DIR (a new folder
 // under the system's temp folder).
 import { mkdtempSync } from "node:fs";
 import os from "node:os";
@@ -23,7 +23,7 @@ import { mainThreadProfile, proxyChunks, summarizeProfile } from "./lib/bench/cp
 import { openBenchDatabase } from "./lib/bench/database";
 import { type LoadResult, runLoad } from "./lib/bench/load";
 import { processCpuMs } from "./lib/bench/process-cpu";
-import { removeWebhookBurstRows, webhookBurst } from "./lib/bench/webhook-burst";
+import { removeWebhookBurstRows, webhookBurst, webhookWarmUp } from "./lib/bench/webhook-burst";
 import { commandArgs, usageError } from "./lib/command-args";
 
 const USAGE = `usage: npm run profile -- [options]
@@ -35,7 +35,6 @@ prints its CPU time per request, the proxy's share and where the time went.
                         or none (session)
   --connections N       concurrent clients (16)
   --duration SECONDS    how long (20)
-  --webhook-events N    events sent for /api/webhooks/clerk, each new (3000)
   --top N               functions and packages listed (15)
   --out DIR             where the .cpuprofile is written (a new folder under the temp folder)
   --help                this text`;
@@ -45,7 +44,6 @@ const args = commandArgs(
     credential: { type: "string", default: "session" },
     connections: { type: "string", default: "16" },
     duration: { type: "string", default: "20" },
-    "webhook-events": { type: "string", default: "3000" },
     top: { type: "string", default: "15" },
     out: { type: "string" },
   },
@@ -53,11 +51,10 @@ const args = commandArgs(
 );
 const CONNECTIONS = Number(args.connections);
 const SECONDS = Number(args.duration);
-const WEBHOOK_EVENTS = Number(args["webhook-events"]);
 const TOP = Number(args.top);
 const WEBHOOKS = args.path === "/api/webhooks/clerk";
 if (
-  ![CONNECTIONS, SECONDS, WEBHOOK_EVENTS, TOP].every((n) => Number.isInteger(n) && n > 0) ||
+  ![CONNECTIONS, SECONDS, TOP].every((n) => Number.isInteger(n) && n > 0) ||
   !["session", "api-key", "none"].includes(args.credential) ||
   !args.path.startsWith("/")
 ) {
@@ -93,11 +90,11 @@ async function databaseCpuMs(sql: postgres.Sql): Promise<number | null> {
 async function sendLoad(stack: AppStack, sql: postgres.Sql): Promise<LoadResult> {
   const url = stack.appUrl + args.path;
   if (WEBHOOKS) {
-    log(`${args.path}: ${WEBHOOK_EVENTS} signed events from ${CONNECTIONS} senders`);
+    log(`${args.path}: new signed events from ${CONNECTIONS} senders for ${SECONDS} s`);
     return webhookBurst({
       url,
       secret: TEST_WEBHOOK_SECRET,
-      count: WEBHOOK_EVENTS,
+      seconds: SECONDS,
       concurrency: CONNECTIONS,
       sql,
     });
@@ -134,9 +131,16 @@ async function main() {
     let window: { from: number; to: number };
     let databaseMs: number | null = null;
     try {
-      // The warm-up opens the pool's connections; the window starts after it (webhooks: with the
-      // burst's own warm-up, a few ms of 20 events).
-      if (!WEBHOOKS) await sendLoad(stack, sql);
+      // The warm-up (the same load, or new webhook events for as long) compiles the hot code and
+      // opens the pool's connections; the window starts after it.
+      if (WEBHOOKS) {
+        await webhookWarmUp({
+          url: stack.appUrl + args.path,
+          secret: TEST_WEBHOOK_SECRET,
+          seconds: SECONDS,
+          concurrency: CONNECTIONS,
+        });
+      } else await sendLoad(stack, sql);
       const from = microseconds();
       const dbBefore = await databaseCpuMs(sql);
       result = await sendLoad(stack, sql);
@@ -160,7 +164,7 @@ async function main() {
     });
     const share = (ms: number) => `${Math.round((100 * ms) / summary.cpuMsPerRequest)}%`;
     const command = WEBHOOKS
-      ? `--path ${args.path} --connections ${CONNECTIONS} --webhook-events ${WEBHOOK_EVENTS}`
+      ? `--path ${args.path} --connections ${CONNECTIONS} --duration ${SECONDS}`
       : `--path ${args.path} --credential ${args.credential} --connections ${CONNECTIONS} --duration ${SECONDS}`;
     console.log(
       [
