@@ -19,11 +19,11 @@ import {
 
 // Svix deliveries applied in one transaction: recording their svix-ids, their audit records and
 // their writes commit together, so a redelivery, even one racing the first delivery, finds its id
-// and changes nothing. Under a burst, several deliveries share a transaction
-// (applyClerkDelivery gathers them): a database round trip costs more than most of
-// what an event does, so their svix-ids are recorded in one statement, their audit records in
-// one, the users, organizations and memberships among them in one statement per step, the rest
-// one after another, and one commit ends them all.
+// and changes nothing. Under a burst several deliveries share a transaction (applyClerkDelivery
+// gathers them), since a database round trip costs more than most of what an event does: their
+// svix-ids are recorded in one statement, their audit records in one, the users, organizations and
+// memberships among them in one statement per table, the rest one after another, and one commit
+// ends them all.
 //
 // Why this ends in the rows that applying them one at a time would: the sync gives the same rows
 // for any order of delivery (src/webhooks/clerk-sync.ts), so a batch is applied as if its users,
@@ -39,8 +39,8 @@ export type ClerkDelivery = {
   requestId: string | null;
 };
 
-// A delivery, in a transaction of its own when the receiver is idle, or with the others that arrived
-// while the last one was being written. One transaction at a time: with two, a burst split into
+// A delivery, in a transaction of its own when the receiver is idle, or with the others that
+// arrived while the last one was being written. One transaction at a time: with two, a burst split into
 // more, smaller batches and was slower (485 against 607 events/s, `npm run profile -- --path
 // /api/webhooks/clerk`), and a server's batches cannot deadlock with each other. A batch that
 // fails on data the database refuses (SQLSTATE class 22), a constraint (23) or a deadlock with
@@ -61,9 +61,15 @@ export async function applyClerkEvents(
   deliveries: ClerkDelivery[],
 ): Promise<EventOutcome[]> {
   return db.transaction(async (tx) => {
+    // In the order of their ids, as every writer locks rows (src/webhooks/clerk-sync.ts): the same
+    // deliveries sent to two servers at once wait for each other instead of deadlocking.
     const recorded = await tx
       .insert(webhookEvents)
-      .values(deliveries.map(({ svixId, eventType }) => ({ svixId, eventType })))
+      .values(
+        deliveries
+          .map(({ svixId, eventType }) => ({ svixId, eventType }))
+          .sort((a, b) => (a.svixId < b.svixId ? -1 : a.svixId > b.svixId ? 1 : 0)),
+      )
       .onConflictDoNothing()
       .returning({ svixId: webhookEvents.svixId });
     // The first delivery of a new svix-id is processed; any other (a redelivery racing it) is the

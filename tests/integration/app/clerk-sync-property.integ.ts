@@ -7,9 +7,9 @@ import { type History, type Operation, simulateClerk } from "../../support/clerk
 
 // Property: however Svix delivers a history of Clerk events (any order, any message several
 // times, several at once) and however the receiver groups them into transactions, the database
-// ends in the history's final state, and the audit log holds each membership event once. Runs the real parser
-// and the real transactions against the real database; only the HTTP hop is left out (the
-// integration tests cover it).
+// ends in the history's final state, and the audit log holds each membership event once. Runs the
+// real parser and the real transactions against the real database; only the HTTP hop is left out
+// (the integration tests cover it).
 
 let database: AppDatabase;
 beforeAll(() => {

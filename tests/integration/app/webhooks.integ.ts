@@ -273,12 +273,16 @@ describe("POST /api/webhooks/clerk with svix-signed payloads", () => {
     expect(await userRow(user.id)).toMatchObject({ email: user.email });
   });
 
-  it("stores the deliveries written in the same transaction as one the database refuses, and answers only that one rejected", async () => {
-    // The database refuses this test's marked users (nothing the app stores ever fails so: it
-    // strips or refuses what Postgres cannot hold before writing; the refusal stands for any).
-    const marker = `refused${process.pid}x${Date.now()}`;
-    const trigger = `refuse_${marker}`;
-    await database.sql.unsafe(`
+  // The test holds a row lock from a second session of the database server; the embedded one
+  // serves every client in one session, where it would only stall the receiver.
+  it.skipIf(!process.env.DATABASE_URL)(
+    "stores the deliveries written in the same transaction as one the database refuses, and answers only that one rejected",
+    async () => {
+      // The database refuses this test's marked users (nothing the app stores ever fails so: it
+      // strips or refuses what Postgres cannot hold before writing; the refusal stands for any).
+      const marker = `refused${process.pid}x${Date.now()}`;
+      const trigger = `refuse_${marker}`;
+      await database.sql.unsafe(`
       create function ${trigger}() returns trigger language plpgsql as $$
       begin
         if new.email like '${marker}%' then
@@ -288,58 +292,59 @@ describe("POST /api/webhooks/clerk with svix-signed payloads", () => {
       end $$;
       create trigger ${trigger} before insert or update on users
         for each row execute function ${trigger}();`);
-    try {
-      const blocker = newUser(1_000);
-      await deliver(webhookUrl, userEvent("user.created", blocker));
-      // This connection holds the blocker's row: the receiver's next transaction waits on it, and
-      // the deliveries below arrive meanwhile, to share the transaction after it
-      // (src/webhooks/clerk-batch.ts).
-      let release = () => {};
-      const released = new Promise<void>((resolve) => {
-        release = resolve;
-      });
-      const holding = database.sql.begin(async (sql) => {
-        await sql`select id from users where id = ${blocker.id} for update`;
-        await released;
-      });
-      const blocked = deliver(
-        webhookUrl,
-        userEvent("user.updated", { ...blocker, updatedAt: 2_000 }),
-      );
-      const waits = async () =>
-        (
-          await database.sql`
+      try {
+        const blocker = newUser(1_000);
+        await deliver(webhookUrl, userEvent("user.created", blocker));
+        // This connection holds the blocker's row: the receiver's next transaction waits on it, and
+        // the deliveries below arrive meanwhile, to share the transaction after it
+        // (src/webhooks/clerk-batch.ts).
+        let release = () => {};
+        const released = new Promise<void>((resolve) => {
+          release = resolve;
+        });
+        const holding = database.sql.begin(async (sql) => {
+          await sql`select id from users where id = ${blocker.id} for update`;
+          await released;
+        });
+        const blocked = deliver(
+          webhookUrl,
+          userEvent("user.updated", { ...blocker, updatedAt: 2_000 }),
+        );
+        const waits = async () =>
+          (
+            await database.sql`
             select count(*)::int as n from pg_stat_activity
             where application_name = 'acme-projects' and wait_event_type = 'Lock'
               and query like '%"users"%'`
-        )[0]?.n;
-      expect(await eventually(waits, (n) => n > 0)).toBeGreaterThan(0);
-      const users = [1, 2, 3, 4, 5, 6].map((i) =>
-        newUser(1_000, i === 4 ? { email: `${marker}@example.com` } : {}),
-      );
-      const answers = users.map(async (u) => {
-        const res = await deliver(webhookUrl, userEvent("user.created", u));
-        return `${res.status} ${(await res.json()).status}`;
-      });
-      // Time for the server to read them all while its transaction waits.
-      await new Promise((resolve) => setTimeout(resolve, 500));
-      release();
-      await holding;
-      await expectDelivered(await blocked, "processed");
-      expect(await Promise.all(answers)).toEqual([
-        ...Array(3).fill("200 processed"),
-        "200 rejected",
-        ...Array(2).fill("200 processed"),
-      ]);
-      for (const [i, u] of users.entries()) {
-        expect(await userRow(u.id)).toEqual(
-          i === 3 ? undefined : expect.objectContaining({ email: u.email }),
+          )[0]?.n;
+        expect(await eventually(waits, (n) => n > 0)).toBeGreaterThan(0);
+        const users = [1, 2, 3, 4, 5, 6].map((i) =>
+          newUser(1_000, i === 4 ? { email: `${marker}@example.com` } : {}),
         );
+        const answers = users.map(async (u) => {
+          const res = await deliver(webhookUrl, userEvent("user.created", u));
+          return `${res.status} ${(await res.json()).status}`;
+        });
+        // Time for the server to read them all while its transaction waits.
+        await new Promise((resolve) => setTimeout(resolve, 500));
+        release();
+        await holding;
+        await expectDelivered(await blocked, "processed");
+        expect(await Promise.all(answers)).toEqual([
+          ...Array(3).fill("200 processed"),
+          "200 rejected",
+          ...Array(2).fill("200 processed"),
+        ]);
+        for (const [i, u] of users.entries()) {
+          expect(await userRow(u.id)).toEqual(
+            i === 3 ? undefined : expect.objectContaining({ email: u.email }),
+          );
+        }
+      } finally {
+        await database.sql.unsafe(`drop trigger ${trigger} on users; drop function ${trigger}();`);
       }
-    } finally {
-      await database.sql.unsafe(`drop trigger ${trigger} on users; drop function ${trigger}();`);
-    }
-  });
+    },
+  );
 
   it("rejects a malformed user.created with a 200 naming the field, so Svix does not retry it, and stores nothing", async () => {
     const user = newUser(1_000);
