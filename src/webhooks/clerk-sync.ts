@@ -112,28 +112,25 @@ export async function writeSnapshots(
   },
 ): Promise<void> {
   const ms = memberships.map((w) => w.membership);
-  // Sent together, without waiting for each answer (the connection runs them in this order): the
-  // rows are written and locked, then their tombstones read.
-  const [, , gone] = await Promise.all([
-    writeOrganizationRows(tx, [
-      ...newest(orgSnapshots).map((org) => ({ ...org, clerkUpdatedAt: org.updatedAt })),
-      // A membership that arrives before its organization or user creates a placeholder row for it.
-      ...ms.map((m) => ({ id: m.organizationId, ...m.organization, clerkUpdatedAt: null })),
-    ]),
-    writeUserRows(tx, [
-      ...newest(userSnapshots).map((user) => ({
-        ...user,
-        // The latest last sign-in any snapshot knows, as applying them one after another would
-        // leave it (Clerk's last sign-in only moves forward).
-        lastSignInAt: userSnapshots
-          .filter((u) => u.id === user.id)
-          .reduce<Date | null>((a, u) => latest(a, u.lastSignInAt), null),
-        clerkUpdatedAt: user.updatedAt,
-      })),
-      ...ms.map((m) => ({ id: m.userId, ...m.user, clerkUpdatedAt: null })),
-    ]),
-    deletedParents(tx, ms),
+  await writeOrganizationRows(tx, [
+    ...newest(orgSnapshots).map((org) => ({ ...org, clerkUpdatedAt: org.updatedAt })),
+    // A membership that arrives before its organization or user creates a placeholder row for it.
+    ...ms.map((m) => ({ id: m.organizationId, ...m.organization, clerkUpdatedAt: null })),
   ]);
+  await writeUserRows(tx, [
+    ...newest(userSnapshots).map((user) => ({
+      ...user,
+      // The latest last sign-in any snapshot knows, as applying them one after another would
+      // leave it (Clerk's last sign-in only moves forward).
+      lastSignInAt: userSnapshots
+        .filter((u) => u.id === user.id)
+        .reduce<Date | null>((a, u) => latest(a, u.lastSignInAt), null),
+      clerkUpdatedAt: user.updatedAt,
+    })),
+    ...ms.map((m) => ({ id: m.userId, ...m.user, clerkUpdatedAt: null })),
+  ]);
+  // Read once the rows are locked: see deletedParents.
+  const gone = await deletedParents(tx, ms);
   await writeMembershipRows(tx, memberships, gone);
 }
 
@@ -157,9 +154,16 @@ function onePerId<T>(rows: T[], id: (row: T) => string): T[] {
   return [...first.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, r]) => r);
 }
 
-// A placeholder (clerk_updated_at null) never changes a row that exists, but locks it as an
+// When a proposed row replaces the stored one: it is a snapshot, onto a live row holding nothing
+// newer. A placeholder (clerk_updated_at null) never changes a row that exists, but locks it as an
 // update would, which keeps every writer's lock order the same.
-const isSnapshot = (column: PgColumn) => sql`${excluded(column)} is not null`;
+function snapshotApplies(t: { deletedAt: PgColumn; clerkUpdatedAt: PgColumn }) {
+  return and(
+    sql`${excluded(t.clerkUpdatedAt)} is not null`,
+    isNull(t.deletedAt),
+    notNewerThanProposed(t.clerkUpdatedAt),
+  );
+}
 
 type OrganizationRow = Pick<OrganizationSnapshot, "id" | "name" | "slug" | "imageUrl"> & {
   clerkUpdatedAt: Date | null;
@@ -188,11 +192,7 @@ async function writeOrganizationRows(tx: Transaction, rows: OrganizationRow[]): 
         clerkUpdatedAt: excluded(t.clerkUpdatedAt),
         updatedAt: now,
       },
-      setWhere: and(
-        isSnapshot(t.clerkUpdatedAt),
-        isNull(t.deletedAt),
-        notNewerThanProposed(t.clerkUpdatedAt),
-      ),
+      setWhere: snapshotApplies(t),
     });
 }
 
@@ -227,11 +227,7 @@ async function writeUserRows(tx: Transaction, rows: UserRow[]): Promise<void> {
         clerkUpdatedAt: excluded(t.clerkUpdatedAt),
         updatedAt: now,
       },
-      setWhere: and(
-        isSnapshot(t.clerkUpdatedAt),
-        isNull(t.deletedAt),
-        notNewerThanProposed(t.clerkUpdatedAt),
-      ),
+      setWhere: snapshotApplies(t),
     });
 }
 
