@@ -16,16 +16,8 @@ import { type AuditActor, type AuditRecord, recordAuditEvents } from "./audit-lo
 
 const CLERK: AuditActor = { type: "clerk" };
 
-export async function recordClerkEvent(
-  tx: Transaction,
-  delivery: { eventType: string; requestId: string | null },
-  change: ClerkChange,
-): Promise<void> {
-  await recordClerkEvents(tx, [{ ...delivery, change }]);
-}
-
-// Several events' records, each read against the rows as they are before any of their writes, in
-// one insert (a batch of deliveries: src/webhooks/clerk-batch.ts).
+// Events' records (one, or a batch of deliveries: src/webhooks/clerk-batch.ts), each read against
+// the rows as they are before any of their writes, in one insert.
 export async function recordClerkEvents(
   tx: Transaction,
   deliveries: { eventType: string; requestId: string | null; change: ClerkChange }[],

@@ -1,4 +1,4 @@
-import { recordClerkEvent, recordClerkEvents } from "@/audit/clerk-audit";
+import { recordClerkEvents } from "@/audit/clerk-audit";
 import { type Database, database } from "@/db/client";
 import { sqlState } from "@/db/database-errors";
 import { groupCommit } from "@/db/group-commit";
@@ -113,7 +113,7 @@ async function applyFresh(tx: Transaction, deliveries: ClerkDelivery[]): Promise
   await recordClerkEvents(tx, together);
   await writeSnapshots(tx, { users, organizations, memberships });
   for (const d of rest) {
-    await recordClerkEvent(tx, d, d.change);
+    await recordClerkEvents(tx, [d]);
     await applyChange(tx, d.change);
   }
 }
