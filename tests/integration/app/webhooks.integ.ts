@@ -282,7 +282,13 @@ describe("POST /api/webhooks/clerk with svix-signed payloads", () => {
       // strips or refuses what Postgres cannot hold before writing; the refusal stands for any).
       const marker = `refused${process.pid}x${Date.now()}`;
       const trigger = `refuse_${marker}`;
-      await database.sql.unsafe(`
+      // Changing the shared users table waits at most 10 s for the other suites' writes.
+      const ddl = (statements: string) =>
+        database.sql.begin(async (sql) => {
+          await sql`set local lock_timeout = '10s'`;
+          await sql.unsafe(statements);
+        });
+      await ddl(`
       create function ${trigger}() returns trigger language plpgsql as $$
       begin
         if new.email like '${marker}%' then
@@ -292,20 +298,31 @@ describe("POST /api/webhooks/clerk with svix-signed payloads", () => {
       end $$;
       create trigger ${trigger} before insert or update on users
         for each row execute function ${trigger}();`);
+      // The lock is let go, whatever happens: a transaction left holding it would stall every
+      // write to users, and the trigger's removal behind it, in every suite sharing the database.
+      let release = () => {};
+      const released = new Promise<void>((resolve) => {
+        release = resolve;
+      });
+      let holding: Promise<unknown> = Promise.resolve();
       try {
         const blocker = newUser(1_000);
         await deliver(webhookUrl, userEvent("user.created", blocker));
         // This connection holds the blocker's row: the receiver's next transaction waits on it, and
         // the deliveries below arrive meanwhile, to share the transaction after it
-        // (src/webhooks/clerk-batch.ts).
-        let release = () => {};
-        const released = new Promise<void>((resolve) => {
-          release = resolve;
+        // (src/webhooks/clerk-batch.ts). Postgres ends the transaction itself should the test die.
+        const holder = new Promise<number>((resolve, reject) => {
+          holding = database.sql
+            .begin(async (sql) => {
+              await sql`set local idle_in_transaction_session_timeout = '30s'`;
+              const [row] =
+                await sql`select pg_backend_pid() as pid from users where id = ${blocker.id} for update`;
+              resolve(row?.pid);
+              await released;
+            })
+            .catch(reject);
         });
-        const holding = database.sql.begin(async (sql) => {
-          await sql`select id from users where id = ${blocker.id} for update`;
-          await released;
-        });
+        const holderPid = await holder;
         const blocked = deliver(
           webhookUrl,
           userEvent("user.updated", { ...blocker, updatedAt: 2_000 }),
@@ -314,8 +331,7 @@ describe("POST /api/webhooks/clerk with svix-signed payloads", () => {
           (
             await database.sql`
             select count(*)::int as n from pg_stat_activity
-            where application_name = 'acme-projects' and wait_event_type = 'Lock'
-              and query like '%"users"%'`
+            where ${holderPid}::int = any(pg_blocking_pids(pid))`
           )[0]?.n;
         expect(await eventually(waits, (n) => n > 0)).toBeGreaterThan(0);
         const users = [1, 2, 3, 4, 5, 6].map((i) =>
@@ -341,7 +357,9 @@ describe("POST /api/webhooks/clerk with svix-signed payloads", () => {
           );
         }
       } finally {
-        await database.sql.unsafe(`drop trigger ${trigger} on users; drop function ${trigger}();`);
+        release();
+        await holding.catch(() => {});
+        await ddl(`drop trigger ${trigger} on users; drop function ${trigger}();`);
       }
     },
   );
