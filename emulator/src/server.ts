@@ -4,6 +4,7 @@ import type { AddressInfo } from "node:net";
 import { readBillingPlans } from "../../clerk/billing-plans-file";
 import { readInstanceSettings } from "../../clerk/instance-settings";
 import { readOrganizationRoles } from "../../clerk/organization-roles";
+import { registerActorTokenRoutes } from "./bapi/actor-tokens-routes";
 import { registerApiKeyRoutes } from "./bapi/api-keys-routes";
 import { registerBillingRoutes } from "./bapi/billing-routes";
 import { registerEmailAddressRoutes } from "./bapi/email-addresses-routes";
@@ -174,6 +175,7 @@ export async function startEmulator(
   registerOrganizationDomainRoutes(router, core);
   registerSessionRoutes(router, core);
   registerSignInTokenRoutes(router, core);
+  registerActorTokenRoutes(router, core);
   registerApiKeyRoutes(router, core);
   registerMachineRoutes(router, core);
   registerOAuthApplicationRoutes(router, core);

@@ -49,5 +49,8 @@ export function createDevBrowser(core: Core): ClientRecord {
 export function activeSessionsOf(core: Core, client: ClientRecord): SessionRecord[] {
   return client.sessionIds
     .map((id) => core.store.state.sessions[id])
-    .filter((s): s is SessionRecord => s?.status === "active" && s.expireAt > core.now());
+    .filter(
+      (s): s is SessionRecord =>
+        s?.status === "active" && s.expireAt > core.now() && s.abandonAt > core.now(),
+    );
 }

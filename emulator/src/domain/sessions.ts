@@ -2,7 +2,13 @@ import type { Core, Ctx } from "../core";
 import { errors } from "../http/clerk-errors";
 import { sessionJSON, userJSON } from "../json/bapi-json";
 import { newId } from "../store/ids";
-import type { ClientRecord, SessionRecord, SessionStatus } from "../store/records";
+import type {
+  ActorTokenRecord,
+  ClientRecord,
+  SessionRecord,
+  SessionStatus,
+} from "../store/records";
+import { IMPERSONATION_INACTIVITY_MS } from "./actor-tokens";
 import { findMembership } from "./memberships";
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -21,8 +27,22 @@ export function getSession(core: Core, id: string): SessionRecord {
   if (session.status === "active" && session.expireAt <= core.now()) {
     session.status = "expired";
     core.store.save();
+  } else if (session.status === "active" && session.abandonAt <= core.now()) {
+    session.status = "abandoned";
+    core.store.save();
   }
   return session;
+}
+
+// The session is in use (a touch, a new token): an impersonation session's inactivity window
+// starts again, never past its end.
+export function markSessionActive(core: Core, session: SessionRecord): void {
+  const now = core.now();
+  session.lastActiveAt = now;
+  if (session.actor) {
+    session.abandonAt = Math.min(session.expireAt, now + IMPERSONATION_INACTIVITY_MS);
+  }
+  core.store.save();
 }
 
 export function getActiveSession(core: Core, id: string): SessionRecord {
@@ -55,6 +75,8 @@ export function createSession(
     clientId?: string | undefined;
     // The sign-in verified a second factor too.
     secondFactorVerified?: boolean | undefined;
+    // An actor token's sign-in: the session impersonates the user, for at most its duration.
+    impersonation?: ActorTokenRecord | undefined;
   } = {},
 ): SessionRecord {
   const { core } = ctx;
@@ -67,6 +89,10 @@ export function createSession(
   const client =
     (options.clientId && core.store.state.clients[options.clientId]) || newClient(core);
   const now = core.now();
+  const actorToken = options.impersonation;
+  const expireAt = actorToken
+    ? now + actorToken.sessionMaxDurationSeconds * 1000
+    : now + SESSION_LIFETIME_MS;
   const session: SessionRecord = {
     id: newId("sess"),
     clientId: client.id,
@@ -74,12 +100,15 @@ export function createSession(
     status: "active",
     lastActiveOrganizationId: organizationId,
     lastActiveAt: now,
-    expireAt: now + SESSION_LIFETIME_MS,
-    abandonAt: now + SESSION_INACTIVITY_MS,
+    expireAt,
+    abandonAt: actorToken
+      ? Math.min(expireAt, now + IMPERSONATION_INACTIVITY_MS)
+      : now + SESSION_INACTIVITY_MS,
     signedInFrom: ctx.origin,
     firstFactorVerifiedAt: now,
     secondFactorVerifiedAt: options.secondFactorVerified ? now : null,
     reverification: null,
+    ...(actorToken ? { actor: actorToken.actor } : {}),
     createdAt: now,
     updatedAt: now,
   };

@@ -13,6 +13,7 @@ import type {
   VerificationRecord,
 } from "../store/records";
 import { readTicket, type TicketSource } from "../tokens/ticket";
+import { acceptActorToken, actorTokenForTicket } from "./actor-tokens";
 import { activeSessionsOf } from "./dev-browsers";
 import { deviceTrustContact, isKnownDevice } from "./device-trust";
 import { stripPhoneFormatting } from "./e164";
@@ -26,7 +27,7 @@ import { passkeyRequestOptions, verifyPasskeyAssertion } from "./passkeys";
 import { setPassword } from "./passwords";
 import { findUserByPhoneNumber } from "./phone-numbers";
 import { checkSecondFactorCode } from "./second-factors";
-import { createSession } from "./sessions";
+import { createSession, endSession } from "./sessions";
 import { acceptSignInToken, signInTokenForTicket } from "./sign-in-tokens";
 import { sendSmsCode } from "./sms-codes";
 import { providerOfStrategy } from "./social-providers";
@@ -212,8 +213,13 @@ export async function startSignIn(
   },
 ): Promise<SignInRecord> {
   const { core } = ctx;
-  // The instance is single-session: one signed-in session per browser, as the app's UI assumes.
-  if (activeSessionsOf(core, client).length > 0) throw errors.sessionExists();
+  const ticket = input.strategy === "ticket" && input.ticket ? input.ticket : undefined;
+  const source = ticket ? await readTicket(core, ticket) : undefined;
+  // The instance is single-session: one signed-in session per browser, as the app's UI assumes. An
+  // actor token's sign-in takes the browser over (the impersonator is usually the one signed in).
+  if (source?.type !== "actor_token" && activeSessionsOf(core, client).length > 0) {
+    throw errors.sessionExists();
+  }
   const now = core.now();
   const signIn: SignInRecord = {
     id: newId("sia"),
@@ -229,7 +235,10 @@ export async function startSignIn(
     updatedAt: now,
     abandonAt: now + SIGN_IN_LIFETIME_MS,
   };
-  if (input.strategy === "ticket") return ticketSignIn(ctx, client, signIn, input.ticket);
+  if (input.strategy === "ticket") {
+    if (!source) throw errors.paramMissing("ticket");
+    return ticketSignIn(ctx, client, signIn, source);
+  }
   if (input.transfer) return transferFromSignUp(ctx, client, signIn);
   const provider = input.strategy ? providerOfStrategy(input.strategy) : null;
   if (provider) {
@@ -557,16 +566,15 @@ export function attemptSecondFactor(
 }
 
 // A ticket signs in: an organization invitation's its invitee (the invited address is theirs), a
-// sign-in token's its user.
-async function ticketSignIn(
+// sign-in token's its user, an actor token's its actor as its user.
+function ticketSignIn(
   ctx: Ctx,
   client: ClientRecord,
   signIn: SignInRecord,
-  ticket: string | undefined,
-): Promise<SignInRecord> {
-  if (!ticket) throw errors.paramMissing("ticket");
-  const source = await readTicket(ctx.core, ticket);
+  source: TicketSource,
+): SignInRecord {
   if (source.type === "sign_in_token") return signInTokenSignIn(ctx, client, signIn, source);
+  if (source.type === "actor_token") return actorTokenSignIn(ctx, client, signIn, source);
   const inv = invitationForTicket(ctx.core, source);
   const user = findUserByEmail(ctx.core, inv.emailAddress);
   if (!user) throw errors.invitationAccountMissing();
@@ -603,6 +611,31 @@ function signInTokenSignIn(
   ctx.core.store.put("signIns", signIn);
   client.signInId = signIn.id;
   return afterFirstFactor(ctx, client, signIn);
+}
+
+// An actor token signs its actor in as the user at once: no factor of the user's is asked for (the
+// actor has none of them), and the browser's own sessions end first, as the single session it has
+// room for becomes the impersonation.
+function actorTokenSignIn(
+  ctx: Ctx,
+  client: ClientRecord,
+  signIn: SignInRecord,
+  source: Extract<TicketSource, { type: "actor_token" }>,
+): SignInRecord {
+  const token = actorTokenForTicket(ctx.core, source);
+  const user = ctx.core.store.state.users[token.userId];
+  if (!user) throw errors.actorTokenSubjectNotFound();
+  for (const session of activeSessionsOf(ctx.core, client)) endSession(ctx, session, "ended");
+  Object.assign(signIn, {
+    identifier: publicUserDataJSON(user).identifier || null,
+    userId: user.id,
+    actorTokenId: token.id,
+    firstFactorVerification: verified("ticket"),
+  });
+  acceptActorToken(ctx.core, token);
+  ctx.core.store.put("signIns", signIn);
+  client.signInId = signIn.id;
+  return completeSignIn(ctx, client, signIn, { secondFactorVerified: false });
 }
 
 // The OAuth flow of this sign-in came back with a provider account: the user it belongs to is
@@ -693,6 +726,9 @@ function completeSignIn(
     clientId: client.id,
     organizationId: inv?.organizationId ?? token?.organizationId,
     secondFactorVerified: options.secondFactorVerified,
+    impersonation: signIn.actorTokenId
+      ? ctx.core.store.state.actorTokens[signIn.actorTokenId]
+      : undefined,
   });
   signIn.status = "complete";
   signIn.createdSessionId = session.id;

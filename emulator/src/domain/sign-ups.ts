@@ -54,10 +54,11 @@ export function getSignUp(ctx: Ctx, client: ClientRecord, id: string): SignUpRec
 }
 
 // A ticket stands for the invited address, verified: the invitee need not prove it again. A
-// sign-in token's ticket has a user already, so it is for signing in only.
+// sign-in token's or an actor token's ticket has a user already, so it is for signing in only.
 async function applyTicket(ctx: Ctx, signUp: SignUpRecord, ticket: string) {
   const source = await readTicket(ctx.core, ticket);
   if (source.type === "sign_in_token") throw errors.signInTokenNotInSignIn();
+  if (source.type === "actor_token") throw errors.actorTokenNotInSignIn();
   const inv = invitationForTicket(ctx.core, source);
   if (signUp.invitationId === inv.id) return;
   if (findUserByEmail(ctx.core, inv.emailAddress)) throw errors.invitationAccountExists();

@@ -9,6 +9,7 @@ import type {
   UserRecord,
   VerificationRecord,
 } from "../store/records";
+import { deleteActorTokensOf } from "./actor-tokens";
 import { deleteApiKeysOf } from "./api-keys";
 import { enrollUser } from "./domain-enrollment";
 import { normalizedPhoneNumber } from "./e164";
@@ -281,6 +282,7 @@ export function deleteUser(ctx: Ctx, id: string) {
   }
   deleteApiKeysOf(core, id);
   deleteSignInTokensOf(core, id);
+  deleteActorTokensOf(core, id);
   forgetRequestsOf(core, "user", id);
   core.store.remove("users", id);
   const deleted = deletedJSON(

@@ -5,7 +5,7 @@ import { createDevBrowser } from "../domain/dev-browsers";
 import { offeredSettings } from "../domain/instance-settings";
 import { findMembership } from "../domain/memberships";
 import { parseParams } from "../domain/params";
-import { endSession } from "../domain/sessions";
+import { endSession, markSessionActive } from "../domain/sessions";
 import { errors } from "../http/clerk-errors";
 import type { RequestInfo, Router } from "../http/router";
 import { environmentJSON } from "../json/environment";
@@ -104,10 +104,9 @@ export function registerClientRoutes(router: Router, core: Core) {
         const session = clientSession(f, p.id as string);
         const org = organizationFor(core, session.userId, body.active_organization_id);
         if (org !== undefined) session.lastActiveOrganizationId = org;
-        session.lastActiveAt = core.now();
         session.updatedAt = core.now();
         f.client.lastActiveSessionId = session.id;
-        core.store.save();
+        markSessionActive(core, session);
         const token = await mintSessionToken(core, session, { authorizedParty: f.appOrigin });
         return withClient(f, fapiSessionJSON(core, session, token));
       },
@@ -120,6 +119,7 @@ export function registerClientRoutes(router: Router, core: Core) {
         const f = fapiCtx(core, req);
         const body = parseParams(TokenBody, req.body);
         const session = clientSession(f, p.id as string);
+        markSessionActive(core, session);
         const jwt = await mintSessionToken(core, session, {
           authorizedParty: f.appOrigin,
           organizationId: organizationFor(core, session.userId, body.organization_id),

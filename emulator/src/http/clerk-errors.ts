@@ -221,6 +221,42 @@ export const errors = {
       "cannot revoke",
       `Sign in token cannot be revoked because its status is ${status}. Only pending tokens can be revoked.`,
     ),
+  // Actor tokens' codes, as Clerk's API error catalogue lists them.
+  actorTokenRevoked: () =>
+    single(
+      400,
+      "actor_token_revoked_code",
+      "actor token has been revoked",
+      "This actor token has been revoked and cannot be used anymore.",
+    ),
+  actorTokenAlreadyUsed: () =>
+    single(
+      400,
+      "actor_token_already_used_code",
+      "actor token has already been used",
+      "This actor token has already been used. Each token can only be used once.",
+    ),
+  actorTokenNotInSignIn: () =>
+    single(
+      400,
+      "actor_token_not_in_sign_in_code",
+      "not in sign in",
+      "Actor tokens can only be used during sign in.",
+    ),
+  actorTokenSubjectNotFound: () =>
+    single(
+      404,
+      "actor_token_subject_not_found",
+      "user not found",
+      "The user of the actor token no longer exists. Please request a new one.",
+    ),
+  actorTokenCannotBeRevoked: (status: string) =>
+    single(
+      400,
+      "actor_token_cannot_be_revoked_code",
+      "cannot revoke",
+      `Actor token cannot be revoked because its status is ${status}. Only pending tokens can be revoked.`,
+    ),
   invitationRevoked: () =>
     single(
       400,

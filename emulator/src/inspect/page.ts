@@ -91,6 +91,16 @@ export function renderInspectPage(core: Core): string {
       time(t.expiresAt),
       time(t.createdAt),
     ]);
+  const actorTokens = Object.values(state.actorTokens)
+    .sort((a, b) => b.createdAt - a.createdAt)
+    .map((t) => [
+      t.id,
+      email(t.userId),
+      t.actor.sub,
+      t.status === "pending" && t.expiresAt <= now ? "expired" : t.status,
+      time(t.expiresAt),
+      time(t.createdAt),
+    ]);
   const domains = Object.values(state.organizationDomains).map((d) => [
     d.id,
     slug(d.organizationId),
@@ -165,7 +175,7 @@ export function renderInspectPage(core: Core): string {
     ]);
   const sessions = Object.values(state.sessions).map((s) => [
     s.id,
-    email(s.userId),
+    s.actor ? `${email(s.userId)}, impersonated by ${s.actor.sub}` : email(s.userId),
     s.status,
     s.lastActiveOrganizationId ?? "—",
     time(s.createdAt),
@@ -216,6 +226,7 @@ ${table("M2M tokens (opaque)", ["id", "machine", "for", "status", "expires", "la
 ${table("OAuth applications", ["id", "name", "client id", "client", "scopes", "redirect URIs"], oauthApps)}
 ${table("OAuth grants (consents)", ["id", "application", "user", "organization", "scopes", "status", "granted"], oauthGrants)}
 ${table("Sign-in tokens", ["id", "user", "organization", "status", "expires", "created"], signInTokens)}
+${table("Actor tokens (impersonation)", ["id", "user", "actor", "status", "expires", "created"], actorTokens)}
 ${table("Sessions", ["id", "user", "status", "active org", "created"], sessions)}
 ${table("Mailbox (emails and text messages: codes and invitation links)", ["sent", "to", "subject", "code", "link"], mailbox)}
 ${table("Webhook deliveries", ["svix-id", "event", "state", "attempts", "results", "created"], deliveries)}

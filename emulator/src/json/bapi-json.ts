@@ -6,6 +6,7 @@ import {
   twoFactorEnabled,
 } from "../domain/mfa-status";
 import type {
+  ActorTokenRecord,
   ApiKeyRecord,
   DomainVerificationRecord,
   EmailAddressRecord,
@@ -301,6 +302,20 @@ export function signInTokenJSON(t: SignInTokenRecord) {
   };
 }
 
+export function actorTokenJSON(t: ActorTokenRecord) {
+  return {
+    object: "actor_token",
+    id: t.id,
+    status: t.status,
+    user_id: t.userId,
+    actor: t.actor,
+    token: t.token,
+    url: t.url,
+    created_at: t.createdAt,
+    updated_at: t.updatedAt,
+  };
+}
+
 // `status` is the invitation's status now (a pending one past its expiry is "expired"); `url` is
 // its accept link, which only holders of the secret key see.
 export function organizationInvitationJSON(
@@ -435,7 +450,7 @@ export function sessionJSON(s: SessionRecord) {
     id: s.id,
     user_id: s.userId,
     client_id: s.clientId,
-    actor: null,
+    actor: s.actor ?? null,
     status: s.status,
     last_active_organization_id: s.lastActiveOrganizationId,
     last_active_at: s.lastActiveAt,

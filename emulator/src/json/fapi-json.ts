@@ -186,7 +186,7 @@ export function fapiSessionJSON(
     last_active_at: session.lastActiveAt,
     last_active_token: lastActiveToken === null ? null : { object: "token", jwt: lastActiveToken },
     last_active_organization_id: session.lastActiveOrganizationId,
-    actor: null,
+    actor: session.actor ?? null,
     // Only MFA setup (`setup-mfa`) and choosing an organization (`choose-organization`) are
     // emulated; clerk-js reads none as null.
     tasks: tasks.length > 0 ? tasks : null,

@@ -52,6 +52,7 @@ export const INDEXES = {
     user: (i) => (i.userId === null ? [] : [i.userId]),
   },
   signInTokens: { user: (t) => [t.userId] },
+  actorTokens: { user: (t) => [t.userId] },
   organizationDomains: { organization: (d) => [d.organizationId], name: (d) => [d.name] },
   organizationSuggestions: {
     organization: (s) => [s.organizationId],

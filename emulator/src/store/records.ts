@@ -232,6 +232,22 @@ export type SignInTokenRecord = {
   updatedAt: number;
 };
 
+// An actor token (Backend API /v1/actor_tokens): its ticket signs `actor.sub` in as the user, once,
+// into a session that carries the actor (the session token's `act` claim) and lasts at most
+// `sessionMaxDurationSeconds`.
+export type ActorTokenRecord = {
+  id: string;
+  readonly userId: string;
+  actor: { sub: string } & Record<string, unknown>;
+  status: "pending" | "accepted" | "revoked";
+  token: string;
+  url: string;
+  expiresAt: number;
+  sessionMaxDurationSeconds: number;
+  createdAt: number;
+  updatedAt: number;
+};
+
 export const ENROLLMENT_MODES = [
   "manual_invitation",
   "automatic_invitation",
@@ -399,7 +415,7 @@ export type OAuthApplicationSettings = {
   oauthJwtAccessTokens: boolean;
 };
 
-export type SessionStatus = "active" | "ended" | "removed" | "revoked" | "expired";
+export type SessionStatus = "active" | "ended" | "removed" | "revoked" | "expired" | "abandoned";
 
 export type SessionRecord = {
   id: string;
@@ -419,6 +435,8 @@ export type SessionRecord = {
   secondFactorVerifiedAt: number | null;
   // The reverification under way (`session.startVerification()`), if any.
   reverification: ReverificationRecord | null;
+  // Who is impersonating the user (an actor token's `actor`); absent for the user's own sessions.
+  actor?: ActorTokenRecord["actor"];
   createdAt: number;
   updatedAt: number;
 };
@@ -504,6 +522,8 @@ export type SignInRecord = {
   invitationId: string | null;
   // The sign-in token whose ticket this sign-in uses (its organization is activated on completion).
   signInTokenId?: string;
+  // The actor token whose ticket this sign-in uses: the session it creates impersonates the user.
+  actorTokenId?: string;
   // A social account this sign-in came with: linked to the user when it completes, or handed
   // to a sign-up by `transfer` when no user has it.
   identity?: ProviderIdentity;
@@ -733,6 +753,7 @@ export type EmulatorState = {
   roles: Record<string, RoleRecord>;
   invitations: Record<string, OrganizationInvitationRecord>;
   signInTokens: Record<string, SignInTokenRecord>;
+  actorTokens: Record<string, ActorTokenRecord>;
   organizationDomains: Record<string, OrganizationDomainRecord>;
   organizationSuggestions: Record<string, OrganizationSuggestionRecord>;
   membershipRequests: Record<string, MembershipRequestRecord>;

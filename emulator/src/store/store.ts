@@ -24,6 +24,7 @@ function emptyState(): EmulatorState {
     roles: {},
     invitations: {},
     signInTokens: {},
+    actorTokens: {},
     organizationDomains: {},
     organizationSuggestions: {},
     membershipRequests: {},

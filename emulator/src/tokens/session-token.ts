@@ -56,6 +56,8 @@ export async function mintSessionToken(
     fva: factorVerificationAge(core, session),
     // `pending` while the session has a task (domain/session-tasks.ts).
     sts: sessionStatus(core, session),
+    // Who is impersonating the user, as the actor token named them.
+    ...(session.actor ? { act: session.actor } : {}),
   };
   const orgId =
     options.organizationId === undefined

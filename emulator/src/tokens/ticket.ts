@@ -1,16 +1,21 @@
 import { type JWTPayload, errors as joseErrors, jwtVerify, SignJWT } from "jose";
 import type { Core } from "../core";
 import { errors } from "../http/clerk-errors";
-import type { OrganizationInvitationRecord, SignInTokenRecord } from "../store/records";
+import type {
+  ActorTokenRecord,
+  OrganizationInvitationRecord,
+  SignInTokenRecord,
+} from "../store/records";
 import { issuer } from "./session-token";
 
 // Clerk's tickets are JWTs it signs, naming what they are for ("source type" and id) and expiring
 // with it; the emulator signs them with its session-token key. A ticket is only as good as the
 // record it names: revoking or using that record ends it too. The source type keeps the kinds
-// apart: an invitation's ticket never passes for a sign-in token, nor the other way round.
+// apart: an invitation's ticket never passes for a sign-in token, nor either for an actor token.
 export type TicketSource =
   | { type: "organization_invitation"; invitationId: string; organizationId: string }
-  | { type: "sign_in_token"; signInTokenId: string };
+  | { type: "sign_in_token"; signInTokenId: string }
+  | { type: "actor_token"; actorTokenId: string };
 
 function mintTicket(
   core: Core,
@@ -40,6 +45,10 @@ export function mintSignInToken(core: Core, token: SignInTokenRecord): Promise<s
   return mintTicket(core, { st: "sign_in_token", sid: token.id }, token);
 }
 
+export function mintActorToken(core: Core, token: ActorTokenRecord): Promise<string> {
+  return mintTicket(core, { st: "actor_token", sid: token.id }, token);
+}
+
 // What a ticket names: ticket_expired_code past its expiry, ticket_invalid_code for anything that
 // is not a ticket of this instance.
 export async function readTicket(core: Core, ticket: string): Promise<TicketSource> {
@@ -56,6 +65,7 @@ export async function readTicket(core: Core, ticket: string): Promise<TicketSour
       return { type: st, invitationId: sid, organizationId: oid };
     }
     if (st === "sign_in_token") return { type: st, signInTokenId: sid };
+    if (st === "actor_token") return { type: st, actorTokenId: sid };
     throw errors.ticketInvalid();
   } catch (err) {
     if (err instanceof joseErrors.JWTExpired) throw errors.ticketExpired();
