@@ -53,10 +53,11 @@ export const AuditEventResource = z.object({
       type: z.enum(["user", "api_key", "machine", "oauth_app", "clerk"]),
       id: z.string().nullable(),
       name: z.string().nullable(),
+      impersonator_id: z.string().nullable(),
     })
     .meta({
       description:
-        'Who did it: a user (`id` is the user id, `name` their name or email address when the event was recorded), an API key (`id` and `name` of the key), a machine of this deployment such as a scheduled job (`id` is its Clerk machine id), a third-party application acting for a user with an OAuth access token (`oauth_app`: `id` is the user, `name` says "<user> via <application>"), or `clerk` for a change made in Clerk (its components or dashboard, by someone with the right) whose webhook does not say who made it (`id` and `name` null).',
+        'Who did it: a user (`id` is the user id, `name` their name or email address when the event was recorded; `impersonator_id` the Clerk user who acted as them in an impersonation session, else null), an API key (`id` and `name` of the key), a machine of this deployment such as a scheduled job (`id` is its Clerk machine id), a third-party application acting for a user with an OAuth access token (`oauth_app`: `id` is the user, `name` says "<user> via <application>"), or `clerk` for a change made in Clerk (its components or dashboard, by someone with the right) whose webhook does not say who made it (`id` and `name` null).',
     }),
   target: z.object({
     type: z.string().meta({ description: "`project`, `api_key`, `membership` or `invitation`." }),
@@ -207,6 +208,7 @@ export function auditEventResource(e: AuditEvent): z.infer<typeof AuditEventReso
       type: e.actorType,
       id: e.actorId,
       name: e.actorName,
+      impersonator_id: e.impersonatorId,
     },
     target: { type: e.targetType, id: e.targetId },
     changes: e.changes,

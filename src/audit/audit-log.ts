@@ -13,7 +13,8 @@ import type { AuditKind } from "./audit-kinds";
 // components or dashboard), not a guess. A machine is one of this deployment's (a scheduled job),
 // by its Clerk machine id.
 export type AuditActor =
-  | { type: "user"; id: string }
+  // `impersonatorId`: the Clerk user who acted as this one (an impersonation session), if anyone.
+  | { type: "user"; id: string; impersonatorId?: string | null | undefined }
   | { type: "api_key"; id: string; name: string }
   | { type: "machine"; id: string }
   // A third-party application acting for a user (an OAuth access token): "Ada via Claude".
@@ -100,6 +101,7 @@ export async function recordAuditEvents(
             : actor.type === "oauth_app"
               ? `${nameOf(actor.id) ?? actor.id} via ${actor.appName}`
               : nameOf(actorUser(source)),
+        impersonatorId: actor.type === "user" ? (actor.impersonatorId ?? null) : null,
         subjectName: record.subjectName ?? nameOf(record.changes.user_id),
         targetType: record.target.type,
         targetId: record.target.id,

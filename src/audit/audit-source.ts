@@ -1,3 +1,4 @@
+import { auth } from "@clerk/nextjs/server";
 import type { Principal } from "@/auth/principal";
 import { type RequestContext, requestContext } from "@/http/request-context";
 import type { AuditActor, AuditSource } from "./audit-log";
@@ -9,7 +10,7 @@ export function actorOf(principal: Principal): AuditActor {
     case "api_key":
       return { type: "api_key", id: principal.keyId, name: principal.keyName };
     case "session_token":
-      return { type: "user", id: principal.userId };
+      return { type: "user", id: principal.userId, impersonatorId: principal.impersonatorId };
     case "m2m_token":
       return { type: "machine", id: principal.machineId };
     case "oauth_token":
@@ -27,8 +28,12 @@ export function apiAuditSource(principal: Principal, context: RequestContext): A
   };
 }
 
-// For pages' server actions: the signed-in user.
+// For pages' server actions: the signed-in user, and who is impersonating them, if anyone.
 export async function userAuditSource(userId: string): Promise<AuditSource> {
-  const { requestId, clientAddress } = await requestContext();
-  return { actor: { type: "user", id: userId }, requestId, clientAddress };
+  const [{ requestId, clientAddress }, { actor }] = await Promise.all([requestContext(), auth()]);
+  return {
+    actor: { type: "user", id: userId, impersonatorId: actor?.sub ?? null },
+    requestId,
+    clientAddress,
+  };
 }

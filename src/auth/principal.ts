@@ -35,6 +35,9 @@ export type SessionPrincipal = {
   // `fva`; -1: never), which Clerk's `has({ reverification })` reads before sensitive actions
   // (src/auth/authorize.ts). Null for a token without the claim.
   factorVerificationAge: [number, number] | null;
+  // The Clerk user impersonating the user (the token's `act.sub`: an actor token's session), null
+  // for the user's own session. What they do is recorded as the user's, impersonated by them.
+  impersonatorId: string | null;
   tenantId: string;
 };
 
@@ -263,5 +266,6 @@ export async function currentPrincipal(
     permissions: a.orgPermissions ?? [],
     ...billingClaimsOf(a.sessionClaims),
     factorVerificationAge: a.factorVerificationAge,
+    impersonatorId: a.actor?.sub ?? null,
   });
 }

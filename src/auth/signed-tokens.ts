@@ -21,6 +21,8 @@ export type VerifiedJwt =
       plans: string | null;
       // `fva`: minutes since the session verified each factor (reverification).
       factorVerificationAge: [number, number] | null;
+      // `act.sub`: who is impersonating the user, if anyone.
+      impersonatorId: string | null;
     }
   | { tokenType: "m2m_token" | "oauth_token"; id: string; subject: string; scopes: string[] };
 
@@ -111,6 +113,7 @@ export async function verifySignedToken(
       permissions: auth.orgPermissions ?? [],
       ...billingClaimsOf(auth.sessionClaims),
       factorVerificationAge: auth.factorVerificationAge,
+      impersonatorId: auth.actor?.sub ?? null,
     };
   } else if (auth.tokenType === "m2m_token") {
     credential = {

@@ -5,6 +5,7 @@ import { MANAGE_API_KEYS } from "@/api-keys/key-owner";
 import { AUDIT_READ_PERMISSION } from "@/auth/authorize";
 import { roleDeclaresPermission } from "@/auth/declared-roles";
 import { MANAGE_BILLING } from "@/organizations/system-permissions";
+import { ImpersonationNotice } from "./impersonation-notice";
 
 const NAV_LINK = "text-slate-600 hover:text-slate-900";
 
@@ -18,7 +19,7 @@ const NAV_LINK = "text-slate-600 hover:text-slate-900";
 // each link on every page view and again whenever the header re-renders (an organization switch).
 // A pending session (a session task to do, on its task's page) is signed in, but has nothing to
 // switch to or manage yet: the header shows neither, and no "Sign in" either (the task's card
-// offers to sign out).
+// offers to sign out). An impersonation session has a notice above it all.
 export async function AppHeader({ orgSlug }: { orgSlug?: string | undefined }) {
   const session = await auth();
   const pending = (await auth({ treatPendingAsSignedOut: false })).sessionStatus === "pending";
@@ -27,78 +28,83 @@ export async function AppHeader({ orgSlug }: { orgSlug?: string | undefined }) {
   const showApiKeys = inOrg && roleDeclaresPermission(session.orgRole, MANAGE_API_KEYS);
   const showBilling = inOrg && roleDeclaresPermission(session.orgRole, MANAGE_BILLING);
   return (
-    <header className="border-b border-slate-200 bg-white">
-      <div className="mx-auto flex max-w-5xl flex-wrap items-center justify-between gap-3 px-4 py-3">
-        <div className="flex items-center gap-4">
-          <Link
-            prefetch={false}
-            href={inOrg ? `/orgs/${orgSlug}` : session.isAuthenticated ? "/dashboard" : "/"}
-            className="font-semibold text-slate-900"
-          >
-            Acme Projects
-          </Link>
-          {/* Signed-out visitors (the API reference is public) get neither the switcher nor the
+    <>
+      {session.isAuthenticated && session.actor && (
+        <ImpersonationNotice userId={session.userId} impersonatorId={session.actor.sub} />
+      )}
+      <header className="border-b border-slate-200 bg-white">
+        <div className="mx-auto flex max-w-5xl flex-wrap items-center justify-between gap-3 px-4 py-3">
+          <div className="flex items-center gap-4">
+            <Link
+              prefetch={false}
+              href={inOrg ? `/orgs/${orgSlug}` : session.isAuthenticated ? "/dashboard" : "/"}
+              className="font-semibold text-slate-900"
+            >
+              Acme Projects
+            </Link>
+            {/* Signed-out visitors (the API reference is public) get neither the switcher nor the
               account menu: both need a session. */}
-          {session.isAuthenticated && (
-            <OrganizationSwitcher
-              hidePersonal
-              afterSelectOrganizationUrl="/orgs/:slug"
-              afterCreateOrganizationUrl="/orgs/:slug"
-              afterLeaveOrganizationUrl="/onboarding"
-              fallback={
-                <span aria-hidden="true" className="block h-8 w-40 rounded-md bg-slate-100" />
-              }
-            />
-          )}
-        </div>
-        <nav aria-label="Main" className="flex flex-wrap items-center gap-4 text-sm">
-          {inOrg && (
-            <>
-              <Link href={`/orgs/${orgSlug}`} prefetch={false} className={NAV_LINK}>
-                Projects
-              </Link>
-              {showApiKeys && (
-                <Link
-                  href={`/orgs/${orgSlug}/settings/api-keys`}
-                  prefetch={false}
-                  className={NAV_LINK}
-                >
-                  API keys
-                </Link>
-              )}
-              {showActivity && (
-                <Link href={`/orgs/${orgSlug}/activity`} prefetch={false} className={NAV_LINK}>
-                  Activity
-                </Link>
-              )}
-              {showBilling && (
-                <Link href={`/orgs/${orgSlug}/billing`} prefetch={false} className={NAV_LINK}>
-                  Billing
-                </Link>
-              )}
-            </>
-          )}
-          <Link href="/docs/api" prefetch={false} className={NAV_LINK}>
-            API docs
-          </Link>
-          {session.isAuthenticated ? (
-            <>
-              <Link href="/settings" prefetch={false} className={NAV_LINK}>
-                Settings
-              </Link>
-              <UserButton
+            {session.isAuthenticated && (
+              <OrganizationSwitcher
+                hidePersonal
+                afterSelectOrganizationUrl="/orgs/:slug"
+                afterCreateOrganizationUrl="/orgs/:slug"
+                afterLeaveOrganizationUrl="/onboarding"
                 fallback={
-                  <span aria-hidden="true" className="block size-7 rounded-full bg-slate-100" />
+                  <span aria-hidden="true" className="block h-8 w-40 rounded-md bg-slate-100" />
                 }
               />
-            </>
-          ) : pending ? null : (
-            <Link href="/sign-in" prefetch={false} className={NAV_LINK}>
-              Sign in
+            )}
+          </div>
+          <nav aria-label="Main" className="flex flex-wrap items-center gap-4 text-sm">
+            {inOrg && (
+              <>
+                <Link href={`/orgs/${orgSlug}`} prefetch={false} className={NAV_LINK}>
+                  Projects
+                </Link>
+                {showApiKeys && (
+                  <Link
+                    href={`/orgs/${orgSlug}/settings/api-keys`}
+                    prefetch={false}
+                    className={NAV_LINK}
+                  >
+                    API keys
+                  </Link>
+                )}
+                {showActivity && (
+                  <Link href={`/orgs/${orgSlug}/activity`} prefetch={false} className={NAV_LINK}>
+                    Activity
+                  </Link>
+                )}
+                {showBilling && (
+                  <Link href={`/orgs/${orgSlug}/billing`} prefetch={false} className={NAV_LINK}>
+                    Billing
+                  </Link>
+                )}
+              </>
+            )}
+            <Link href="/docs/api" prefetch={false} className={NAV_LINK}>
+              API docs
             </Link>
-          )}
-        </nav>
-      </div>
-    </header>
+            {session.isAuthenticated ? (
+              <>
+                <Link href="/settings" prefetch={false} className={NAV_LINK}>
+                  Settings
+                </Link>
+                <UserButton
+                  fallback={
+                    <span aria-hidden="true" className="block size-7 rounded-full bg-slate-100" />
+                  }
+                />
+              </>
+            ) : pending ? null : (
+              <Link href="/sign-in" prefetch={false} className={NAV_LINK}>
+                Sign in
+              </Link>
+            )}
+          </nav>
+        </div>
+      </header>
+    </>
   );
 }

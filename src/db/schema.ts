@@ -124,6 +124,8 @@ export const auditEvents = pgTable(
     // email; the member a membership event is about), so the log stays readable after a user is
     // deleted and their synced row cleared.
     actorName: text("actor_name"),
+    // The Clerk user who made the change as the actor (an impersonation session), if anyone.
+    impersonatorId: text("impersonator_id"),
     subjectName: text("subject_name"),
     targetType: text("target_type").notNull(),
     targetId: text("target_id").notNull(),

@@ -38,6 +38,7 @@ function session(
     // Plans are decided apart (plan-entitlements.test.ts).
     features: null,
     plans: null,
+    impersonatorId: null,
     factorVerificationAge,
   };
 }

@@ -191,19 +191,30 @@ export default async function ActivityPage({
   );
 }
 
-// Ids to look up for rows recorded without names (before names were kept with each row).
+// Ids to look up for rows recorded without names (before names were kept with each row), and the
+// impersonator of a change made in an impersonation session (a Clerk user, perhaps not a member).
 function userIdsOf(e: AuditEvent): string[] {
   const member = e.changes.user_id;
   return [
     ...(e.actorType === "user" && e.actorId && !e.actorName ? [e.actorId] : []),
     ...(typeof member === "string" && !e.subjectName ? [member] : []),
+    ...(e.impersonatorId ? [e.impersonatorId] : []),
   ];
 }
 
 function Actor({ event, names }: { event: AuditEvent; names: Map<string, string> }) {
   if (event.actorType === "api_key") return `API key “${event.actorName}”`;
   if (event.actorType === "user" && event.actorId) {
-    return event.actorName ?? names.get(event.actorId) ?? event.actorId;
+    const name = event.actorName ?? names.get(event.actorId) ?? event.actorId;
+    if (!event.impersonatorId) return name;
+    return (
+      <>
+        {name}
+        <div className="text-xs text-amber-700">
+          impersonated by {names.get(event.impersonatorId) ?? event.impersonatorId}
+        </div>
+      </>
+    );
   }
   // A third-party application acting for someone: "Ada Lovelace via Claude".
   if (event.actorType === "oauth_app") return event.actorName ?? event.actorId;
