@@ -29,6 +29,7 @@ import {
   removeDataDir,
   startEmulatorProcess,
 } from "../../support/emulator-process";
+import { fapiBrowser } from "../../support/fapi-browser";
 import { callServerAction, serverActionId } from "../../support/server-action";
 
 // The audit log against the built app: every change it records, made the ways a user makes it
@@ -152,7 +153,7 @@ type AuditEventJson = {
   id: string;
   tenant_id: string;
   kind: string;
-  actor: { type: string; id: string | null; name: string | null };
+  actor: { type: string; id: string | null; name: string | null; impersonator_id: string | null };
   target: { type: string; id: string };
   changes: Record<string, unknown>;
   occurred_at: string;
@@ -249,8 +250,39 @@ describe("project changes", () => {
     expect(events).toHaveLength(1);
     expect(events[0]).toMatchObject({
       kind: "project.created",
-      actor: { type: "user", id: alice, name: "Alice" },
+      actor: { type: "user", id: alice, name: "Alice", impersonator_id: null },
     });
+  });
+
+  it("records an impersonation session's changes as the user's, impersonated by its actor", async () => {
+    // Support's Bob opens an actor token for Alice (what the Clerk Dashboard's "Impersonate user"
+    // does), on a browser of the app's origin; the session's token names him in its `act` claim.
+    const { token: ticket } = await clerk.actorTokens.create({
+      userId: alice,
+      actor: { sub: bob },
+    });
+    const browser = await fapiBrowser(emulator.frontendUrl, app.url);
+    const signIn = await browser.call("POST", "/v1/client/sign_ins", {
+      strategy: "ticket",
+      ticket: ticket as string,
+    });
+    const sessionId: string = signIn.body.response.created_session_id;
+    const minted = await browser.call("POST", `/v1/client/sessions/${sessionId}/tokens`, {
+      organization_id: orgA.id,
+    });
+    const created = await call("POST", "/api/v1/projects", {
+      token: minted.body.jwt,
+      body: { name: "Fixed for Alice" },
+    });
+    expect(created.status).toBe(201);
+    const [event] = await eventsOf(keyA.secret, created.body.id);
+    expect(event?.actor).toEqual({ type: "user", id: alice, name: "Alice", impersonator_id: bob });
+    // Her own session's changes name no impersonator.
+    const own = await call("POST", "/api/v1/projects", {
+      token: await session(alice, orgA.id),
+      body: { name: "By Alice herself" },
+    });
+    expect((await eventsOf(keyA.secret, own.body.id))[0]?.actor.impersonator_id).toBeNull();
   });
 
   it("records the dashboard's create and delete actions with the signed-in user and the request", async () => {
@@ -390,13 +422,13 @@ describe("API keys in settings", () => {
     expect(events).toEqual([
       expect.objectContaining({
         kind: "api_key.revoked",
-        actor: { type: "user", id: alice, name: "Alice" },
+        actor: { type: "user", id: alice, name: "Alice", impersonator_id: null },
         changes,
       }),
       expect.objectContaining({
         kind: "api_key.created",
         tenant_id: orgA.id,
-        actor: { type: "user", id: alice, name: "Alice" },
+        actor: { type: "user", id: alice, name: "Alice", impersonator_id: null },
         target: { type: "api_key", id: created.key.id },
         changes,
         request_id: expect.any(String),
@@ -498,7 +530,7 @@ describe("connected apps", () => {
     const events = await eventsOf(keyA.secret, connected.clientId);
     const common = {
       tenant_id: orgA.id,
-      actor: { type: "user", id: alice, name: "Alice" },
+      actor: { type: "user", id: alice, name: "Alice", impersonator_id: null },
       target: { type: "oauth_app", id: connected.clientId },
       changes: { name: connected.name, scopes: connected.scopes },
       request_id: expect.any(String),
@@ -528,7 +560,7 @@ describe("connected apps", () => {
       expect.objectContaining({
         kind: "oauth_app.disconnected",
         tenant_id: alice,
-        actor: { type: "user", id: alice, name: "Alice" },
+        actor: { type: "user", id: alice, name: "Alice", impersonator_id: null },
         changes: { name: connected.name, scopes: ["projects:read"] },
       }),
     ]);
@@ -594,7 +626,7 @@ describe("memberships and invitations from Clerk's webhooks", () => {
     });
     const listed = await eventsOf(keyA.secret, membership.id);
     expect(listed.map((e) => e.actor)).toEqual(
-      Array(3).fill({ type: "clerk", id: null, name: null }),
+      Array(3).fill({ type: "clerk", id: null, name: null, impersonator_id: null }),
     );
   });
 
@@ -624,7 +656,12 @@ describe("memberships and invitations from Clerk's webhooks", () => {
       (row) => Boolean(row?.deleted_at),
     );
     const [project] = await eventsOf(keyA.secret, created.body.id);
-    expect(project?.actor).toEqual({ type: "user", id: erin.id, name: "Erin Gone" });
+    expect(project?.actor).toEqual({
+      type: "user",
+      id: erin.id,
+      name: "Erin Gone",
+      impersonator_id: null,
+    });
     const activity = await page(`/orgs/${orgA.slug}/activity`, await session(alice, orgA.id));
     const rows = rowsIn(activity.html);
     expect(rows.find((r) => r.includes(name))).toContain("Erin Gone");
@@ -674,13 +711,13 @@ describe("memberships and invitations from Clerk's webhooks", () => {
     expect(await eventsOf(keyA.secret, sent.id)).toEqual([
       expect.objectContaining({
         kind: "invitation.accepted",
-        actor: { type: "user", id: bob, name: "Bob" },
+        actor: { type: "user", id: bob, name: "Bob", impersonator_id: null },
         changes: { email_address: "grace@example.com", role: "org:member", user_id: bob },
         occurred_at: new Date(now + 1_000).toISOString(),
       }),
       expect.objectContaining({
         kind: "invitation.created",
-        actor: { type: "user", id: alice, name: "Alice" },
+        actor: { type: "user", id: alice, name: "Alice", impersonator_id: null },
         target: { type: "invitation", id: sent.id },
         changes: { email_address: "grace@example.com", role: "org:member" },
         client_address: null,
@@ -689,7 +726,7 @@ describe("memberships and invitations from Clerk's webhooks", () => {
     // Clerk's payload does not say who revoked it: Clerk is named, not a guess.
     expect((await eventsOf(keyA.secret, other.id))[0]).toMatchObject({
       kind: "invitation.revoked",
-      actor: { type: "clerk", id: null, name: null },
+      actor: { type: "clerk", id: null, name: null, impersonator_id: null },
     });
   });
 
