@@ -1,15 +1,17 @@
+import { EMULATOR_DEFAULTS } from "../../emulator/src/config";
 import { openCustomFlow } from "./custom-flows/open-custom-flow";
 import {
   clerk,
   clerkLoaded,
   expect,
   newUser,
+  openSignedIn,
   PUBLISHABLE_KEY,
   test,
   uniqueEmail,
 } from "./fixtures";
 import { mailTo } from "./mailbox";
-import { APP_URL } from "./ports";
+import { APP_URL, EMULATOR_URL } from "./ports";
 
 // Clerk's documented custom flows for social connections and email links (the legacy API that
 // useSignIn() returns), and for embeddable email links (the docs' page as written), call for call, through the browser's clerk-js on one of the app's pages;
@@ -139,5 +141,54 @@ test.describe("documented custom flows", () => {
     await expect(again).toHaveURL(/\/onboarding$/);
     expect((await again.request.get("/api/v1/me")).status()).toBe(200);
     await context.close();
+  });
+
+  test("user impersonation: the docs' dashboard signs its signed-in user in as another with an actor token", async ({
+    page,
+  }) => {
+    const agent = await newUser("impersonator", "Ivy");
+    const customer = await newUser("impersonated-docs", "Uma");
+    await openSignedIn(page, agent, "/settings/account");
+    // The docs' Server Action, run here as it runs in Next: Clerk's Backend API call as it makes
+    // it. (Its permission check, `org:admin:impersonate`, is a custom permission of the docs'
+    // example that this app's roles do not declare: the action is the test's to allow.)
+    const actionUrl = `${APP_URL}/__test/generate-actor-token`;
+    await page.route(actionUrl, async (route) => {
+      const { actorId, userId } = route.request().postDataJSON();
+      const res = await fetch(`${EMULATOR_URL}/v1/actor_tokens`, {
+        method: "POST",
+        headers: {
+          Authorization: `Bearer ${EMULATOR_DEFAULTS.secretKey}`,
+          "Content-type": "application/json",
+        },
+        body: JSON.stringify({ user_id: userId, actor: { sub: actorId } }),
+      });
+      await route.fulfill({
+        json: res.ok
+          ? { ok: true, token: (await res.json()).token }
+          : { ok: false, message: "Failed to generate actor token" },
+      });
+    });
+    await openCustomFlow(page, "user-impersonation", {
+      publishableKey: PUBLISHABLE_KEY,
+      legacyHooks: true,
+      props: { users: [{ id: customer.id, email: customer.email }] },
+      modules: { "./_actions": "user-impersonation-actions.ts" },
+      define: { GENERATE_ACTOR_TOKEN_URL: actionUrl },
+    });
+    await expect(page.getByText(`Hello ${agent.email}`)).toBeVisible();
+    await page
+      .getByRole("listitem")
+      .filter({ hasText: customer.email })
+      .getByRole("button", { name: "Impersonate" })
+      .click();
+    // Signed in as the customer, on to the app's home: the app's pages say who is acting.
+    await expect(page).toHaveURL(`${APP_URL}/`);
+    const me = await page.request.get("/api/v1/me");
+    expect((await me.json()).user_id).toBe(customer.id);
+    await page.goto("/settings/account");
+    await expect(page.getByTestId("impersonation-notice")).toContainText(
+      `${agent.name} is signed in as ${customer.name}`,
+    );
   });
 });

@@ -14,7 +14,18 @@ const DIR = path.dirname(fileURLToPath(import.meta.url));
 export async function openCustomFlow(
   page: Page,
   flow: string,
-  options: { publishableKey: string; define?: Record<string, string>; query?: string },
+  options: {
+    publishableKey: string;
+    define?: Record<string, string>;
+    query?: string;
+    // What the docs' page component is given (by the page around it, in the docs).
+    props?: Record<string, unknown>;
+    // Flows written for the SDK's earlier useSignIn()/useSignUp() (isLoaded, setActive).
+    legacyHooks?: boolean;
+    // Modules of the docs' flow that run elsewhere in Next (a Server Action): the import path the
+    // flow names, and the stand-in's file in this folder.
+    modules?: Record<string, string>;
+  },
 ): Promise<void> {
   const entry = `
     import { ClerkProvider } from "@clerk/react";
@@ -22,9 +33,10 @@ export async function openCustomFlow(
     import Flow from "./docs/${flow}";
     createRoot(document.getElementById("root")).render(
       <ClerkProvider publishableKey=${JSON.stringify(options.publishableKey)} proxyUrl="/__clerk">
-        <Flow />
+        <Flow {...${JSON.stringify(options.props ?? {})}} />
       </ClerkProvider>,
     );`;
+  const modules = options.modules ?? {};
   const bundle = await build({
     stdin: { contents: entry, loader: "tsx", resolveDir: DIR },
     bundle: true,
@@ -39,9 +51,20 @@ export async function openCustomFlow(
       ),
     },
     alias: {
-      "@clerk/nextjs": "@clerk/react",
+      "@clerk/nextjs": options.legacyHooks ? path.join(DIR, "legacy-hooks.ts") : "@clerk/react",
       "next/navigation": path.join(DIR, "next-navigation.ts"),
     },
+    plugins: [
+      {
+        name: "stand-ins",
+        setup(b) {
+          b.onResolve({ filter: /.*/ }, (args) => {
+            const file = modules[args.path];
+            return file ? { path: path.join(DIR, file) } : undefined;
+          });
+        },
+      },
+    ],
   });
   const url = `${APP_URL}/custom-flows/${flow}`;
   await page.route(
