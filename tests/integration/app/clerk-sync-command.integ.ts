@@ -1,6 +1,3 @@
-import { spawn } from "node:child_process";
-import path from "node:path";
-import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   type EmbeddedPostgres,
@@ -20,8 +17,7 @@ import {
   startEmulatorProcess,
   TEST_SECRET_KEY,
 } from "../../support/emulator-process";
-
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../..");
+import { runScript, type ScriptRun } from "../../support/run-script";
 
 // Its own database: the command tombstones every row Clerk does not know, which in the shared
 // test database would be the other suites' rows. The emulator sends no webhooks, so whatever the
@@ -44,27 +40,12 @@ afterAll(async () => {
   await db?.stop();
 });
 
-function clerkSync(): Promise<{ code: number | null; output: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, ["--import", "tsx", "scripts/clerk-sync.ts"], {
-      cwd: ROOT,
-      env: {
-        NODE_ENV: "production",
-        PATH: process.env.PATH,
-        CLERK_SECRET_KEY: TEST_SECRET_KEY,
-        CLERK_API_URL: emulator.url,
-        DATABASE_URL: db.url,
-      },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let output = "";
-    child.stdout.on("data", (d) => {
-      output += d;
-    });
-    child.stderr.on("data", (d) => {
-      output += d;
-    });
-    child.once("exit", (code) => resolve({ code, output }));
+function clerkSync(): Promise<ScriptRun> {
+  return runScript("clerk-sync", [], {
+    NODE_ENV: "production",
+    CLERK_SECRET_KEY: TEST_SECRET_KEY,
+    CLERK_API_URL: emulator.url,
+    DATABASE_URL: db.url,
   });
 }
 

@@ -1,6 +1,3 @@
-import { spawn } from "node:child_process";
-import path from "node:path";
-import { fileURLToPath } from "node:url";
 import postgres from "postgres";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type AppProcess, startApp } from "../../support/app-process";
@@ -10,13 +7,12 @@ import {
   removeDataDir,
   startEmulatorProcess,
 } from "../../support/emulator-process";
+import { runScript, type ScriptRun } from "../../support/run-script";
 import { type ScratchDatabase, startScratchDatabase } from "../../support/scratch-database";
 
 // The app as a machine of its deployment: `npm run job:reconcile` (a scheduled job, a machine of
 // its own) mints an M2M token and calls POST /api/internal/reconcile, which Clerk lets it call only
 // with a scope to the app's machine. The app, the job and the emulator run as they do for real.
-
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../..");
 
 let database: ScratchDatabase;
 let sql: postgres.Sql;
@@ -62,35 +58,14 @@ afterAll(async () => {
   await database?.drop();
 });
 
-type Run = { code: number | null; output: string };
-
 // `npm run job:reconcile` as an operator's scheduler runs it: its own process and environment.
-function jobReconcile(env: Record<string, string>, args: string[] = []): Promise<Run> {
-  return new Promise((resolve) => {
-    const child = spawn(
-      process.execPath,
-      ["--import", "tsx", "scripts/job-reconcile.ts", ...args],
-      {
-        cwd: ROOT,
-        env: {
-          PATH: process.env.PATH,
-          NODE_ENV: "production",
-          APP_URL: app.url,
-          CLERK_API_URL: emulator.url,
-          JOB_MACHINE_SECRET_KEY: job.secret,
-          ...env,
-        },
-        stdio: ["ignore", "pipe", "pipe"],
-      },
-    );
-    let output = "";
-    child.stdout.on("data", (d) => {
-      output += d;
-    });
-    child.stderr.on("data", (d) => {
-      output += d;
-    });
-    child.once("exit", (code) => resolve({ code, output }));
+function jobReconcile(env: Record<string, string>, args: string[] = []): Promise<ScriptRun> {
+  return runScript("job-reconcile", args, {
+    NODE_ENV: "production",
+    APP_URL: app.url,
+    CLERK_API_URL: emulator.url,
+    JOB_MACHINE_SECRET_KEY: job.secret,
+    ...env,
   });
 }
 

@@ -1,6 +1,3 @@
-import { spawn } from "node:child_process";
-import path from "node:path";
-import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { type AppDatabase, connectAppDatabase } from "../../support/app-database";
 import { type AppProcess, startApp } from "../../support/app-process";
@@ -11,13 +8,12 @@ import {
   removeDataDir,
   startEmulatorProcess,
 } from "../../support/emulator-process";
+import { runScript, type ScriptRun } from "../../support/run-script";
 
 // The app as a platform runs it: several instances on one database. Svix may deliver the same
 // message twice at once, to two of them; and a deploy replaces them one by one while clients keep
 // calling (`npm run load -- --instances 2 --rolling-restart`, which fails on a single failed
 // request).
-
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../..");
 
 describe("two instances, one database", () => {
   let emulator: EmulatorProcess;
@@ -88,27 +84,12 @@ describe("two instances, one database", () => {
 });
 
 // The script's own output: its table and the balancer's figures.
-function runLoadScript(args: string[]): Promise<{ code: number | null; output: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, ["--import", "tsx", "scripts/load-test.ts", ...args], {
-      cwd: ROOT,
-      env: {
-        NODE_ENV: "test",
-        PATH: process.env.PATH,
-        DATABASE_URL: inject("databaseUrl"),
-        CLERK_TELEMETRY_DISABLED: "1",
-        NEXT_TELEMETRY_DISABLED: "1",
-      },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let output = "";
-    child.stdout.on("data", (d) => {
-      output += d;
-    });
-    child.stderr.on("data", (d) => {
-      output += d;
-    });
-    child.once("exit", (code) => resolve({ code, output }));
+function runLoadScript(args: string[]): Promise<ScriptRun> {
+  return runScript("load-test", args, {
+    NODE_ENV: "test",
+    DATABASE_URL: inject("databaseUrl"),
+    CLERK_TELEMETRY_DISABLED: "1",
+    NEXT_TELEMETRY_DISABLED: "1",
   });
 }
 

@@ -5,9 +5,11 @@ import {
   type EmulatorProcess,
   removeDataDir,
   startEmulatorProcess,
+  TEST_SECRET_KEY,
 } from "../../support/emulator-process";
 import { type FapiBrowser, fapiBrowser } from "../../support/fapi-browser";
 import { signedInAccount } from "../../support/fapi-sign-in";
+import { runScript } from "../../support/run-script";
 import { totpCode } from "../../support/totp";
 
 // Clerk's user impersonation (its custom flow "user impersonation"): a server creates an actor
@@ -196,5 +198,47 @@ describe("signing in with an actor token (Frontend API)", () => {
     const minted = await res.b.call("POST", `/v1/client/sessions/${sessionId}/tokens`, {});
     expect(minted.status).toBe(401);
     expect((await clerk.sessions.getSession(sessionId)).status).toBe("expired");
+  });
+});
+
+describe("npm run clerk:impersonate", () => {
+  const impersonateCommand = (args: string[]) =>
+    runScript("clerk-impersonate", args, {
+      NODE_ENV: "production",
+      CLERK_TELEMETRY_DISABLED: "1",
+      CLERK_SECRET_KEY: TEST_SECRET_KEY,
+      CLERK_API_URL: emulator.url,
+    });
+
+  it("prints an actor token's url, by email or id, whose ticket signs the impersonator in as the user", async () => {
+    const user = await newUser("cli-customer");
+    const agent = await newUser("cli-agent");
+    const email = user.emailAddresses[0]?.emailAddress as string;
+    const run = await impersonateCommand(["--user", email, "--as", agent.id, "--minutes", "5"]);
+    expect(run.code, run.output).toBe(0);
+    expect(run.output).toContain(`may sign in as ${email} (${user.id})`);
+    const url = /\s(http\S+__clerk_ticket=\S+)/.exec(run.output)?.[1];
+    const ticket = new URL(url as string).searchParams.get("__clerk_ticket") as string;
+    const res = await redeem(ticket);
+    const session = await clerk.sessions.getSession(res.body.response.created_session_id);
+    expect(session).toMatchObject({ userId: user.id, actor: { sub: agent.id } });
+    // At most the five minutes asked for.
+    expect(session.expireAt - session.createdAt).toBe(5 * 60 * 1000);
+  });
+
+  it("says what is wrong: an unknown user (1), a missing or bad option (2, with the usage)", async () => {
+    const agent = await newUser("cli-agent-2");
+    const unknown = await impersonateCommand(["--user", "nobody@example.com", "--as", agent.id]);
+    expect(unknown.code).toBe(1);
+    expect(unknown.output).toContain("no user nobody@example.com");
+    const missing = await impersonateCommand(["--user", agent.id]);
+    expect(missing.code).toBe(2);
+    expect(missing.output).toContain("Usage: npm run clerk:impersonate");
+    const minutes = await impersonateCommand(["--user", "a", "--as", "b", "--minutes", "0"]);
+    expect(minutes.code).toBe(2);
+    expect(minutes.output).toContain("--minutes must be a whole number from 1 to 1440");
+    const self = await impersonateCommand(["--user", agent.id, "--as", agent.id]);
+    expect(self.code).toBe(1);
+    expect(self.output).toContain("cannot impersonate themselves");
   });
 });

@@ -1,8 +1,6 @@
-import { spawn } from "node:child_process";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { BILLING_PLANS } from "../../../clerk/billing-plans";
 import { readInstanceSettings } from "../../../clerk/instance-settings";
@@ -15,8 +13,7 @@ import {
   startEmulatorProcess,
   TEST_SECRET_KEY,
 } from "../../support/emulator-process";
-
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../..");
+import { runScript, type ScriptRun } from "../../support/run-script";
 
 // `npm run clerk:configure` against a fresh emulator, the way an operator runs it against Clerk.
 let emulator: EmulatorProcess;
@@ -37,30 +34,11 @@ function configure(
   secretKey = TEST_SECRET_KEY,
   apiUrl = emulator.url,
   env: Record<string, string> = { CLERK_SECRET_KEY: secretKey, CLERK_API_URL: apiUrl },
-): Promise<{ code: number | null; output: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(
-      process.execPath,
-      ["--import", "tsx", "scripts/clerk-configure.ts", ...args],
-      {
-        cwd: ROOT,
-        env: {
-          NODE_ENV: "production",
-          PATH: process.env.PATH,
-          CLERK_TELEMETRY_DISABLED: "1",
-          ...env,
-        },
-        stdio: ["ignore", "pipe", "pipe"],
-      },
-    );
-    let output = "";
-    child.stdout.on("data", (d) => {
-      output += d;
-    });
-    child.stderr.on("data", (d) => {
-      output += d;
-    });
-    child.once("exit", (code) => resolve({ code, output }));
+): Promise<ScriptRun> {
+  return runScript("clerk-configure", args, {
+    NODE_ENV: "production",
+    CLERK_TELEMETRY_DISABLED: "1",
+    ...env,
   });
 }
 
