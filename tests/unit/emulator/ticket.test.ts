@@ -5,10 +5,12 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Core } from "../../../emulator/src/core";
 import { loadOrCreateSigningKey } from "../../../emulator/src/crypto/signing-key";
 import type {
+  ActorTokenRecord,
   OrganizationInvitationRecord,
   SignInTokenRecord,
 } from "../../../emulator/src/store/records";
 import {
+  mintActorToken,
   mintInvitationTicket,
   mintSignInToken,
   readTicket,
@@ -105,6 +107,28 @@ describe("sign-in tokens", () => {
     expect(await failure(readTicket(other, token))).toBe("ticket_invalid_code");
     clock = NOW + DAY;
     expect(await failure(readTicket(core, token))).toBe("ticket_expired_code");
+    clock = NOW;
+  });
+});
+
+describe("actor tokens", () => {
+  const actorToken = {
+    id: "act_00000000000000000000000001",
+    createdAt: NOW,
+    expiresAt: NOW + 60 * 60 * 1000,
+  } as ActorTokenRecord;
+
+  it("name the token, never read as a sign-in token's ticket, and expire with it", async () => {
+    const ticket = await mintActorToken(core, actorToken);
+    expect(await readTicket(core, ticket)).toEqual({
+      type: "actor_token",
+      actorTokenId: actorToken.id,
+    });
+    expect((await readTicket(core, await mintSignInToken(core, signInToken))).type).toBe(
+      "sign_in_token",
+    );
+    clock = NOW + 60 * 60 * 1000;
+    expect(await failure(readTicket(core, ticket))).toBe("ticket_expired_code");
     clock = NOW;
   });
 });
