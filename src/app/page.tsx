@@ -49,11 +49,12 @@ export default function LandingPage() {
             </SignInButton>
           </Show>
           <Show when="signed-in">
-            <Link href="/dashboard" className={PRIMARY_BUTTON}>
+            <Link prefetch={false} href="/dashboard" className={PRIMARY_BUTTON}>
               Open your dashboard
             </Link>
           </Show>
           <Link
+            prefetch={false}
             href="/docs/api"
             className="px-2 py-2 font-medium text-brand-700 underline-offset-4 hover:underline"
           >

@@ -24,6 +24,7 @@ export function StatusPage({
         {links.map((l, i) => (
           <li key={l.href}>
             <Link
+              prefetch={false}
               href={l.href}
               className={
                 i === 0

@@ -48,7 +48,12 @@ async function checkFapiResponse(response: Response, violations: Violation[]) {
 }
 
 export const test = base.extend<
-  { fapiContract: Violation[]; cspViolations: string[]; unansweredRequests: undefined },
+  {
+    fapiContract: Violation[];
+    cspViolations: string[];
+    prefetches: string[];
+    unansweredRequests: undefined;
+  },
   { ownStack: undefined }
 >({
   // The worker's own app stack (./ports.ts) has answered: Playwright waits for the last one only.
@@ -81,6 +86,20 @@ export const test = base.extend<
       });
       await use(violations);
       expect(violations, "Content-Security-Policy violations reported by the browser").toEqual([]);
+    },
+    { auto: true },
+  ],
+  // Every page of the app is rendered per request (it needs the session), so a link that
+  // prefetches its page has the server render it for a click that may never come: the app's links
+  // do not (`prefetch={false}`), and any prefetch a page sends fails the test.
+  prefetches: [
+    async ({ page }, use) => {
+      const prefetches: string[] = [];
+      page.on("request", (r) => {
+        if (r.headers()["next-router-prefetch"]) prefetches.push(`${page.url()} -> ${r.url()}`);
+      });
+      await use(prefetches);
+      expect(prefetches, "pages prefetched by the app's links").toEqual([]);
     },
     { auto: true },
   ],

@@ -47,7 +47,7 @@ export async function ApiKeysManager({
         <p className="mt-2 text-sm text-slate-600">
           A key without scopes (one created elsewhere, such as the Clerk dashboard) can do nothing
           but identify itself at <code className="font-mono">GET /api/v1/me</code>. See the{" "}
-          <Link href="/docs/api" className="text-brand-700 underline">
+          <Link prefetch={false} href="/docs/api" className="text-brand-700 underline">
             API reference
           </Link>
           .

@@ -28,7 +28,11 @@ export function UpgradePrompt({
       <p className="text-sm text-amber-950">{detail}</p>
       {names.length > 0 && (
         <p>
-          <Link href={`/orgs/${slug}/billing`} className={`inline-block ${PRIMARY_BUTTON}`}>
+          <Link
+            prefetch={false}
+            href={`/orgs/${slug}/billing`}
+            className={`inline-block ${PRIMARY_BUTTON}`}
+          >
             {`Upgrade to ${names.join(" or ")}`}
           </Link>
         </p>

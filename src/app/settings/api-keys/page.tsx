@@ -27,6 +27,7 @@ export default async function PersonalApiKeysPage() {
           {orgSlug && (
             <>
               <Link
+                prefetch={false}
                 href={`/orgs/${orgSlug}/settings/api-keys`}
                 className="text-brand-700 underline"
               >
@@ -35,7 +36,7 @@ export default async function PersonalApiKeysPage() {
               {" · "}
             </>
           )}
-          <Link href="/settings" className="text-brand-700 underline">
+          <Link prefetch={false} href="/settings" className="text-brand-700 underline">
             Account settings
           </Link>
         </p>

@@ -92,7 +92,7 @@ export default async function ConnectedAppsPage() {
           </table>
         )}
         <p className="text-sm text-slate-600">
-          <Link href="/settings" className="text-brand-700 underline">
+          <Link prefetch={false} href="/settings" className="text-brand-700 underline">
             Account settings
           </Link>
         </p>

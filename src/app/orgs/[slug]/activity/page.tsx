@@ -174,12 +174,17 @@ export default async function ActivityPage({
       )}
       <nav aria-label="Activity pages" className="flex gap-4 text-sm">
         {cursor && (
-          <Link href={pageHref(slug, { kind })} className="text-brand-700 underline">
+          <Link
+            prefetch={false}
+            href={pageHref(slug, { kind })}
+            className="text-brand-700 underline"
+          >
             Newest
           </Link>
         )}
         {page.next && (
           <Link
+            prefetch={false}
             href={pageHref(slug, { kind, cursor: auditEventCursor(page.next) })}
             className="text-brand-700 underline"
           >

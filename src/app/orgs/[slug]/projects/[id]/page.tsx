@@ -31,7 +31,7 @@ export default async function ProjectPage({ params }: { params: Params }) {
   return (
     <div className="flex flex-col gap-6">
       <p className="text-sm">
-        <Link href={`/orgs/${slug}`} className="text-brand-700 underline">
+        <Link prefetch={false} href={`/orgs/${slug}`} className="text-brand-700 underline">
           ← All projects
         </Link>
       </p>

@@ -28,7 +28,7 @@ export default async function OrganizationApiKeysPage({
         </section>
       )}
       <p className="text-sm text-slate-600">
-        <Link href="/settings/api-keys" className="text-brand-700 underline">
+        <Link prefetch={false} href="/settings/api-keys" className="text-brand-700 underline">
           Your personal API keys
         </Link>
       </p>
