@@ -6,14 +6,21 @@ import { AUDIT_READ_PERMISSION } from "@/auth/authorize";
 import { roleDeclaresPermission } from "@/auth/declared-roles";
 import { MANAGE_BILLING } from "@/organizations/system-permissions";
 import { ImpersonationNotice } from "./impersonation-notice";
+import { WhenClerkLoaded } from "./when-clerk-loaded";
 
 const NAV_LINK = "text-slate-600 hover:text-slate-900";
+const SWITCHER_PLACEHOLDER = (
+  <span aria-hidden="true" className="block h-8 w-40 rounded-md bg-slate-100" />
+);
+const USER_MENU_PLACEHOLDER = (
+  <span aria-hidden="true" className="block size-7 rounded-full bg-slate-100" />
+);
 
 // The signed-in shell's header: product name, organization switcher, the organization's pages,
 // account menu. A link shows only to those who may use its page: Activity to those whose role may
 // read the audit log, API keys to those whose role manages the organization's keys, Billing to
-// those whose role manages its plan. Clerk's
-// components hold their place while they load, so the header does not jump.
+// those whose role manages its plan. Clerk's components hold their place while they load, so the
+// header does not jump, and mount once clerk-js has loaded (WhenClerkLoaded says why).
 // Its links do not prefetch: every page they lead to is rendered per request (it needs the
 // session), so a prefetch is a request to the server that saves the click nothing, sent for
 // each link on every page view and again whenever the header re-renders (an organization switch).
@@ -45,15 +52,15 @@ export async function AppHeader({ orgSlug }: { orgSlug?: string | undefined }) {
             {/* Signed-out visitors (the API reference is public) get neither the switcher nor the
               account menu: both need a session. */}
             {session.isAuthenticated && (
-              <OrganizationSwitcher
-                hidePersonal
-                afterSelectOrganizationUrl="/orgs/:slug"
-                afterCreateOrganizationUrl="/orgs/:slug"
-                afterLeaveOrganizationUrl="/onboarding"
-                fallback={
-                  <span aria-hidden="true" className="block h-8 w-40 rounded-md bg-slate-100" />
-                }
-              />
+              <WhenClerkLoaded fallback={SWITCHER_PLACEHOLDER}>
+                <OrganizationSwitcher
+                  hidePersonal
+                  afterSelectOrganizationUrl="/orgs/:slug"
+                  afterCreateOrganizationUrl="/orgs/:slug"
+                  afterLeaveOrganizationUrl="/onboarding"
+                  fallback={SWITCHER_PLACEHOLDER}
+                />
+              </WhenClerkLoaded>
             )}
           </div>
           <nav aria-label="Main" className="flex flex-wrap items-center gap-4 text-sm">
@@ -91,11 +98,9 @@ export async function AppHeader({ orgSlug }: { orgSlug?: string | undefined }) {
                 <Link href="/settings" prefetch={false} className={NAV_LINK}>
                   Settings
                 </Link>
-                <UserButton
-                  fallback={
-                    <span aria-hidden="true" className="block size-7 rounded-full bg-slate-100" />
-                  }
-                />
+                <WhenClerkLoaded fallback={USER_MENU_PLACEHOLDER}>
+                  <UserButton fallback={USER_MENU_PLACEHOLDER} />
+                </WhenClerkLoaded>
               </>
             ) : pending ? null : (
               <Link href="/sign-in" prefetch={false} className={NAV_LINK}>
