@@ -2,6 +2,7 @@ import { OrganizationList, TaskChooseOrganization } from "@clerk/nextjs";
 import { auth } from "@clerk/nextjs/server";
 import { redirect } from "next/navigation";
 import { AppHeader } from "@/components/app-header";
+import { WhenClerkLoaded } from "@/components/when-clerk-loaded";
 
 export const metadata = { title: "Choose an organization" };
 
@@ -41,17 +42,19 @@ export default async function OnboardingPage() {
               : "Projects live in organizations. Open one you belong to, or create one for your team."}
           </p>
         </div>
-        {pending ? (
-          <TaskChooseOrganization redirectUrlComplete="/dashboard" appearance={hideHeader} />
-        ) : (
-          <OrganizationList
-            hidePersonal
-            afterSelectOrganizationUrl="/orgs/:slug"
-            afterCreateOrganizationUrl="/orgs/:slug"
-            appearance={hideHeader}
-            fallback={<OrganizationListSkeleton />}
-          />
-        )}
+        <WhenClerkLoaded fallback={<OrganizationListSkeleton />}>
+          {pending ? (
+            <TaskChooseOrganization redirectUrlComplete="/dashboard" appearance={hideHeader} />
+          ) : (
+            <OrganizationList
+              hidePersonal
+              afterSelectOrganizationUrl="/orgs/:slug"
+              afterCreateOrganizationUrl="/orgs/:slug"
+              appearance={hideHeader}
+              fallback={<OrganizationListSkeleton />}
+            />
+          )}
+        </WhenClerkLoaded>
       </main>
     </>
   );

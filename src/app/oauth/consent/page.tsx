@@ -1,4 +1,5 @@
 import { OAuthConsent } from "@clerk/nextjs";
+import { WhenClerkLoaded } from "@/components/when-clerk-loaded";
 
 export const metadata = { title: "Connect an application" };
 
@@ -9,7 +10,9 @@ export const metadata = { title: "Connect an application" };
 export default function OAuthConsentPage() {
   return (
     <main className="flex min-h-dvh items-center justify-center px-4 py-12">
-      <OAuthConsent />
+      <WhenClerkLoaded fallback={null}>
+        <OAuthConsent />
+      </WhenClerkLoaded>
     </main>
   );
 }

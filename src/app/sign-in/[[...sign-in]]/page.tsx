@@ -1,5 +1,6 @@
 import { SignIn } from "@clerk/nextjs";
 import { auth, currentUser } from "@clerk/nextjs/server";
+import { WhenClerkLoaded } from "@/components/when-clerk-loaded";
 import { SwitchAccount } from "./switch-account";
 
 export const metadata = { title: "Sign in" };
@@ -16,7 +17,9 @@ export default async function SignInPage({
       {signedIn ? (
         <SwitchAccount signedInAs={await signedInName()} />
       ) : (
-        <SignIn fallbackRedirectUrl="/dashboard" signUpUrl="/sign-up" />
+        <WhenClerkLoaded fallback={null}>
+          <SignIn fallbackRedirectUrl="/dashboard" signUpUrl="/sign-up" />
+        </WhenClerkLoaded>
       )}
     </main>
   );

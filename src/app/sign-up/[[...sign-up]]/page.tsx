@@ -1,4 +1,5 @@
 import { SignUp } from "@clerk/nextjs";
+import { WhenClerkLoaded } from "@/components/when-clerk-loaded";
 
 export const metadata = { title: "Create an account" };
 
@@ -10,7 +11,9 @@ const appearance = { options: { showOptionalFields: true } };
 export default function SignUpPage() {
   return (
     <main className="flex min-h-dvh items-center justify-center px-4 py-12">
-      <SignUp fallbackRedirectUrl="/onboarding" signInUrl="/sign-in" appearance={appearance} />
+      <WhenClerkLoaded fallback={null}>
+        <SignUp fallbackRedirectUrl="/onboarding" signInUrl="/sign-in" appearance={appearance} />
+      </WhenClerkLoaded>
     </main>
   );
 }

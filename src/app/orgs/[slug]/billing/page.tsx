@@ -2,6 +2,7 @@ import { isClerkAPIResponseError } from "@clerk/backend/errors";
 import { PricingTable } from "@clerk/nextjs";
 import { currentPlan } from "@/auth/authorize";
 import { clerkBackendApi } from "@/auth/clerk-backend-api";
+import { WhenClerkLoaded } from "@/components/when-clerk-loaded";
 import { hasSystemPermission, MANAGE_BILLING } from "@/organizations/system-permissions";
 import { BILLING_PLANS } from "../../../../../clerk/billing-plans";
 import { requireActiveOrg } from "../org-access";
@@ -124,7 +125,9 @@ export default async function BillingPage({ params }: { params: Promise<{ slug: 
         <h2 id="plans-heading" className="text-base font-semibold">
           Plans
         </h2>
-        <PricingTable for="organization" newSubscriptionRedirectUrl={`/orgs/${slug}/billing`} />
+        <WhenClerkLoaded fallback={null}>
+          <PricingTable for="organization" newSubscriptionRedirectUrl={`/orgs/${slug}/billing`} />
+        </WhenClerkLoaded>
       </section>
     </div>
   );

@@ -1,6 +1,7 @@
 "use client";
 
 import { UserProfile } from "@clerk/nextjs";
+import { WhenClerkLoaded } from "@/components/when-clerk-loaded";
 
 function KeyIcon() {
   return (
@@ -26,13 +27,19 @@ function PlugIcon() {
 // hidden: its keys cannot have scopes; the link leads to the app's page for scoped keys.
 export function AccountProfile() {
   return (
-    <UserProfile path="/settings/account" apiKeysProps={{ hide: true }}>
-      <UserProfile.Link label="Scoped API keys" url="/settings/api-keys" labelIcon={<KeyIcon />} />
-      <UserProfile.Link
-        label="Connected apps"
-        url="/settings/connected-apps"
-        labelIcon={<PlugIcon />}
-      />
-    </UserProfile>
+    <WhenClerkLoaded fallback={null}>
+      <UserProfile path="/settings/account" apiKeysProps={{ hide: true }}>
+        <UserProfile.Link
+          label="Scoped API keys"
+          url="/settings/api-keys"
+          labelIcon={<KeyIcon />}
+        />
+        <UserProfile.Link
+          label="Connected apps"
+          url="/settings/connected-apps"
+          labelIcon={<PlugIcon />}
+        />
+      </UserProfile>
+    </WhenClerkLoaded>
   );
 }
