@@ -600,16 +600,8 @@ function signInTokenSignIn(
   const token = signInTokenForTicket(ctx.core, source);
   const user = ctx.core.store.state.users[token.userId];
   if (!user) throw errors.ticketInvalid();
-  Object.assign(signIn, {
-    // Nothing was typed: the user's address, else number, else username, as Clerk names them.
-    identifier: publicUserDataJSON(user).identifier || null,
-    userId: user.id,
-    signInTokenId: token.id,
-    firstFactorVerification: verified("ticket"),
-  });
+  verifiedByToken(ctx, client, signIn, user, { signInTokenId: token.id });
   acceptSignInToken(ctx.core, token);
-  ctx.core.store.put("signIns", signIn);
-  client.signInId = signIn.id;
   return afterFirstFactor(ctx, client, signIn);
 }
 
@@ -626,16 +618,28 @@ function actorTokenSignIn(
   const user = ctx.core.store.state.users[token.userId];
   if (!user) throw errors.actorTokenSubjectNotFound();
   for (const session of activeSessionsOf(ctx.core, client)) endSession(ctx, session, "ended");
+  verifiedByToken(ctx, client, signIn, user, { actorTokenId: token.id });
+  acceptActorToken(ctx.core, token);
+  return completeSignIn(ctx, client, signIn, { secondFactorVerified: false });
+}
+
+// The client's sign-in of a token's user, its first factor verified by the token's ticket.
+function verifiedByToken(
+  ctx: Ctx,
+  client: ClientRecord,
+  signIn: SignInRecord,
+  user: UserRecord,
+  token: Pick<SignInRecord, "signInTokenId" | "actorTokenId">,
+): void {
   Object.assign(signIn, {
+    // Nothing was typed: the user's address, else number, else username, as Clerk names them.
     identifier: publicUserDataJSON(user).identifier || null,
     userId: user.id,
-    actorTokenId: token.id,
+    ...token,
     firstFactorVerification: verified("ticket"),
   });
-  acceptActorToken(ctx.core, token);
   ctx.core.store.put("signIns", signIn);
   client.signInId = signIn.id;
-  return completeSignIn(ctx, client, signIn, { secondFactorVerified: false });
 }
 
 // The OAuth flow of this sign-in came back with a provider account: the user it belongs to is
