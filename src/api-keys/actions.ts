@@ -10,7 +10,11 @@ import {
 import { type KeyOwnerTarget, keyOwnerFor } from "@/api-keys/key-owner";
 import { recordAuditEvent } from "@/audit/audit-log";
 import { userAuditSource } from "@/audit/audit-source";
-import { type ReverificationRequired, requireReverification } from "@/auth/authorize";
+import {
+  type ReverificationRequired,
+  refusedWhileImpersonating,
+  requireReverification,
+} from "@/auth/authorize";
 import { clerkBackendApi } from "@/auth/clerk-backend-api";
 import { forgetMachineToken } from "@/auth/credential-cache";
 import { database } from "@/db/client";
@@ -29,7 +33,7 @@ export type CreateKeyState =
 // The owner is resolved again on the server from the target: a client cannot name a subject.
 // Creating a key is sensitive: a session that last verified the user more than 10 minutes ago gets
 // Clerk's reverification error instead (after the form is known to be valid, so nobody verifies
-// for a form that fails).
+// for a form that fails), and an impersonator may not (the key would outlast the impersonation).
 export async function createApiKeyAction(
   target: KeyOwnerTarget,
   _prev: CreateKeyState,
@@ -43,6 +47,8 @@ export async function createApiKeyAction(
   if (!parsed.ok) {
     return { status: "error", fieldErrors: parsed.fieldErrors, values: parsed.values };
   }
+  const refused = await refusedWhileImpersonating("api_key.create");
+  if (refused) return { status: "error", message: refused, fieldErrors: {}, values: parsed.values };
   const stale = await requireReverification("api_key.create");
   if (stale) return stale;
   const { owner } = access;

@@ -420,6 +420,24 @@ export function decideSensitive(principal: TenantPrincipal, action: SensitiveAct
   };
 }
 
+// What an impersonator may not do (an impersonation session: Clerk's `act` claim): give out access
+// that outlasts the impersonation, a new API key or an application's access back. Those stay the
+// user's own decisions; everything else the user may do, the impersonator may, which is what
+// support needs to reproduce and mend a problem.
+const NOT_WHILE_IMPERSONATING: ReadonlySet<SensitiveAction> = new Set([
+  "api_key.create",
+  "oauth_app.reconnect",
+]);
+
+// For server actions: why the signed-in session may not take this action, or null.
+export async function refusedWhileImpersonating(action: SensitiveAction): Promise<string | null> {
+  if (!NOT_WHILE_IMPERSONATING.has(action)) return null;
+  const { actor } = await auth();
+  return actor
+    ? "Not while impersonating: this gives out access that outlasts the impersonation, so only the user can do it."
+    : null;
+}
+
 export type ReverificationRequired = ReturnType<typeof reverificationError<ReverificationPreset>>;
 
 // For server actions: null when the signed-in session may go ahead, else Clerk's reverification

@@ -254,7 +254,7 @@ describe("project changes", () => {
     });
   });
 
-  it("records an impersonation session's changes as the user's, impersonated by its actor", async () => {
+  it("records an impersonation session's changes as the user's, impersonated by its actor, and refuses it a new API key", async () => {
     // Support's Bob opens an actor token for Alice (what the Clerk Dashboard's "Impersonate user"
     // does), on a browser of the app's origin; the session's token names him in its `act` claim.
     const { token: ticket } = await clerk.actorTokens.create({
@@ -273,6 +273,23 @@ describe("project changes", () => {
     const created = await call("POST", "/api/v1/projects", {
       token: minted.body.jwt,
       body: { name: "Fixed for Alice" },
+    });
+    // Bob may do what Alice may, but not give out access that outlasts the impersonation.
+    const form = new FormData();
+    form.append("name", unique("left-behind"));
+    form.append("scopes", "projects:read");
+    form.append("expiry", "never");
+    form.append("description", "");
+    const key = await callServerAction<CreateKeyState>({
+      appUrl: app.url,
+      page: `/orgs/${orgA.slug}/settings/api-keys`,
+      actionId: serverActionId("src/api-keys/actions.ts", "createApiKeyAction"),
+      args: [{ kind: "organization", slug: orgA.slug }, { status: "idle" }, form],
+      token: minted.body.jwt,
+    });
+    expect(key).toMatchObject({
+      status: "error",
+      message: expect.stringContaining("Not while impersonating"),
     });
     expect(created.status).toBe(201);
     const [event] = await eventsOf(keyA.secret, created.body.id);

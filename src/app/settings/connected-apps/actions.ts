@@ -3,7 +3,11 @@
 import { auth } from "@clerk/nextjs/server";
 import { revalidatePath } from "next/cache";
 import { userAuditSource } from "@/audit/audit-source";
-import { type ReverificationRequired, requireReverification } from "@/auth/authorize";
+import {
+  type ReverificationRequired,
+  refusedWhileImpersonating,
+  requireReverification,
+} from "@/auth/authorize";
 import { database } from "@/db/client";
 import { setDisconnected } from "@/oauth-connections/connections";
 
@@ -21,6 +25,8 @@ export async function setAppConnectionAction(
   // The arguments are whatever the action's caller posted.
   if (typeof clientId !== "string" || typeof disconnected !== "boolean") return unknownApp;
   if (!disconnected) {
+    const refused = await refusedWhileImpersonating("oauth_app.reconnect");
+    if (refused) return { ok: false, message: refused };
     const stale = await requireReverification("oauth_app.reconnect");
     if (stale) return stale;
   }
