@@ -135,7 +135,12 @@ export const ClerkDomainJson = z
 // Delete events carry no timestamp, only the id.
 const DeletedJson = z.object({ id });
 
-const SessionJson = z.object({ user_id: id, created_at: timestamp });
+// `actor`: who impersonates the user in this session (an actor token's), if anyone.
+const SessionJson = z.object({
+  user_id: id,
+  created_at: timestamp,
+  actor: z.looseObject({ sub: z.string() }).nullish(),
+});
 
 export type UserSnapshot = z.output<typeof ClerkUserJson>;
 export type OrganizationSnapshot = z.output<typeof ClerkOrganizationJson>;
@@ -152,7 +157,7 @@ export type ClerkChange =
   | { kind: "organization-deleted"; organizationId: string }
   | { kind: "membership-upserted"; membership: MembershipSnapshot }
   | { kind: "membership-deleted"; membership: MembershipSnapshot }
-  | { kind: "signed-in"; userId: string; at: Date }
+  | { kind: "signed-in"; userId: string; at: Date; impersonatorId: string | null }
   | { kind: "invitation-changed"; event: InvitationEvent; invitation: InvitationSnapshot }
   | { kind: "domain-upserted"; created: boolean; domain: DomainSnapshot }
   | { kind: "domain-deleted"; domainId: string }
@@ -250,6 +255,7 @@ const HANDLED_EVENTS: Record<string, z.ZodType<ClerkChange>> = {
     kind: "signed-in" as const,
     userId: s.user_id,
     at: s.created_at,
+    impersonatorId: s.actor?.sub ?? null,
   })),
   "subscription.created": subscriptionChanged,
   "subscription.updated": subscriptionChanged,

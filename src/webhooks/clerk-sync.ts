@@ -71,6 +71,8 @@ export async function applyChange(tx: Transaction, change: ClerkChange): Promise
         memberships: [{ membership: change.membership, deleted: true }],
       });
     case "signed-in":
+      // Someone impersonating the user is not the user signing in.
+      if (change.impersonatorId) return;
       return recordSignIn(tx, change.userId, change.at);
     case "invitation-changed":
       // Nothing to store but its audit record: the membership an acceptance creates has its own

@@ -280,13 +280,18 @@ export function invitationEvent(
   });
 }
 
-export function sessionCreatedEvent(user: UserFields, createdAt: number): ClerkEvent {
+// `actor`: an impersonation's session (an actor token's), naming who impersonates the user.
+export function sessionCreatedEvent(
+  user: UserFields,
+  createdAt: number,
+  actor: { sub: string } | null = null,
+): ClerkEvent {
   return clerkEvent("session.created", {
     object: "session",
     id: `sess_${randomUUID()}`,
     user_id: user.id,
     client_id: "client_tests",
-    actor: null,
+    actor,
     status: "active",
     last_active_organization_id: null,
     last_active_at: createdAt,

@@ -396,11 +396,15 @@ describe("POST /api/webhooks/clerk with svix-signed payloads", () => {
     expect(await recordedEvents(svixId)).toBe(0);
   });
 
-  it("records session.created as the user's last sign-in, never moving it backwards", async () => {
+  it("records session.created as the user's last sign-in, never moving it backwards, nor for an impersonation", async () => {
     const user = newUser(1_000);
     await deliver(webhookUrl, userEvent("user.created", user));
     await deliver(webhookUrl, sessionCreatedEvent(user, 5_000_000));
     await deliver(webhookUrl, sessionCreatedEvent(user, 4_000_000));
+    expect(await userRow(user.id)).toMatchObject({ last_sign_in_at: new Date(5_000_000) });
+    // Support impersonating the user later is not the user signing in.
+    const impersonation = sessionCreatedEvent(user, 6_000_000, { sub: "user_support" });
+    await expectDelivered(await deliver(webhookUrl, impersonation), "processed");
     expect(await userRow(user.id)).toMatchObject({ last_sign_in_at: new Date(5_000_000) });
   });
 

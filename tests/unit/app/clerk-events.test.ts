@@ -209,10 +209,13 @@ describe("Clerk event parsing", () => {
     });
   });
 
-  it("reads session.created as a sign-in of its user at the session's creation", () => {
+  it("reads session.created as a sign-in of its user at the session's creation, naming an impersonator", () => {
     expect(parseClerkEvent(sessionCreatedEvent(user, 9_000))).toMatchObject({
-      change: { kind: "signed-in", userId: "user_1", at: new Date(9_000) },
+      change: { kind: "signed-in", userId: "user_1", at: new Date(9_000), impersonatorId: null },
     });
+    expect(
+      parseClerkEvent(sessionCreatedEvent(user, 9_000, { sub: "user_support" })),
+    ).toMatchObject({ change: { kind: "signed-in", impersonatorId: "user_support" } });
   });
 
   it("takes an invitation's organization, address, role, inviter and the user who accepted it", () => {
