@@ -1,9 +1,13 @@
 import { EMULATOR_DEFAULTS } from "../../emulator/src/config";
+import { connectAppDatabase, eventually } from "../support/app-database";
 import { openCustomFlow } from "./custom-flows/open-custom-flow";
 import {
   clerk,
   clerkLoaded,
+  DEMO,
+  demoOrganization,
   expect,
+  MEMBER,
   newUser,
   openSignedIn,
   PUBLISHABLE_KEY,
@@ -11,7 +15,7 @@ import {
   uniqueEmail,
 } from "./fixtures";
 import { mailTo } from "./mailbox";
-import { APP_URL, EMULATOR_URL } from "./ports";
+import { APP_DATABASE_URL, APP_URL, EMULATOR_URL } from "./ports";
 
 // Clerk's documented custom flows for social connections and email links (the legacy API that
 // useSignIn() returns), and for embeddable email links (the docs' page as written), call for call, through the browser's clerk-js on one of the app's pages;
@@ -140,6 +144,53 @@ test.describe("documented custom flows", () => {
     await again.goto(`${new URL(url).pathname}${new URL(url).search}`);
     await expect(again).toHaveURL(/\/onboarding$/);
     expect((await again.request.get("/api/v1/me")).status()).toBe(200);
+    await context.close();
+  });
+
+  test("updating an organization: the docs' form renames the active one for an admin, and not for a member", async ({
+    page,
+    browser,
+  }) => {
+    const org = await demoOrganization(`Before ${Date.now().toString(36)}`);
+    await openSignedIn(page, DEMO, `/orgs/${org.slug}`);
+    await openCustomFlow(page, "update-organizations", { publishableKey: PUBLISHABLE_KEY });
+    const name = page.getByLabel("Name");
+    await expect(name).toHaveValue(org.name);
+    const renamed = `After ${Date.now().toString(36)}`;
+    await name.fill(renamed);
+    await page.getByRole("button", { name: "Update" }).click();
+    // The docs' page goes on to its own /organizations/<id>, which this app does not have.
+    await expect(page).toHaveURL(`${APP_URL}/organizations/${org.id}`);
+    expect((await clerk.organizations.getOrganization({ organizationId: org.id })).name).toBe(
+      renamed,
+    );
+    // The app learns it from Clerk's organization.updated webhook.
+    const db = connectAppDatabase(APP_DATABASE_URL);
+    try {
+      const row = await eventually(
+        async () => (await db.sql`select name from organizations where id = ${org.id}`)[0],
+        (r) => r?.name === renamed,
+      );
+      expect(row?.name).toBe(renamed);
+    } finally {
+      await db.close();
+    }
+
+    // A member lacks org:sys_profile:manage: Clerk refuses, the page logs it, the name stays.
+    const context = await browser.newContext();
+    const member = await context.newPage();
+    const logged: string[] = [];
+    member.on("console", (m) => logged.push(m.text()));
+    await openSignedIn(member, MEMBER, "/orgs/acme");
+    await openCustomFlow(member, "update-organizations", { publishableKey: PUBLISHABLE_KEY });
+    await expect(member.getByLabel("Name")).toHaveValue("Acme Inc");
+    await member.getByLabel("Name").fill("Taken over");
+    await member.getByRole("button", { name: "Update" }).click();
+    await expect
+      .poll(() => logged.join("\n"))
+      .toContain("This needs the org:sys_profile:manage permission");
+    const acme = (await clerk.organizations.getOrganizationList({ query: "acme" })).data;
+    expect(acme.map((o) => o.name)).toContain("Acme Inc");
     await context.close();
   });
 
