@@ -100,6 +100,9 @@ const InstanceSettingsSchema = z
         // Device Trust (formerly Client Trust): a password sign-in from a device the user never
         // used needs an emailed code too.
         device_trust: z.boolean(),
+        // A sign-up needs the person's express consent to the Terms of Service and the Privacy
+        // Policy (the app's /legal/terms and /legal/privacy): <SignUp/> shows a checkbox.
+        legal_consent: z.boolean(),
       })
       .strict(),
   })

@@ -82,6 +82,12 @@ const WHERE: [prefix: string, where: (leaf: string) => string, url: string][] = 
     () => "Protect > Rules > Device Trust",
     "https://dashboard.clerk.com/~/protect/rules",
   ],
+  [
+    "requirements.legal_consent",
+    () =>
+      "Compliance > Legal > Require express consent to legal documents, with the app's /legal/terms and /legal/privacy as the Terms of Service and Privacy Policy URLs",
+    "https://dashboard.clerk.com/~/compliance/legal",
+  ],
 ];
 
 function emailToggle(leaf: string) {
@@ -124,6 +130,7 @@ export type EnvironmentJSON = {
     attributes: Record<string, Attribute | undefined>;
     social: Record<string, { enabled: boolean } | undefined>;
     sign_in: { second_factor: { required: boolean } };
+    sign_up?: { legal_consent_enabled?: boolean };
   };
 };
 
@@ -190,6 +197,10 @@ export function itemsOfEnvironment(env: EnvironmentJSON): Map<string, boolean> {
     env.organization_settings.force_organization_selection ?? false,
   );
   items.set("requirements.mfa_required", env.user_settings.sign_in.second_factor.required);
+  items.set(
+    "requirements.legal_consent",
+    env.user_settings.sign_up?.legal_consent_enabled ?? false,
+  );
   return items;
 }
 

@@ -69,6 +69,9 @@ export const ROUTES: readonly RouteRule[] = [
   // without credentials.
   { pattern: "/api/v1/openapi.json", access: PUBLIC, methods: READ },
   { pattern: "/docs/api", access: PUBLIC, methods: PAGE },
+  // The Terms of Service and the Privacy Policy, which <SignUp/> links to before anyone has an
+  // account.
+  { pattern: "/legal/:document", access: PUBLIC, methods: READ },
   // Clerk's Frontend API, proxied to Clerk (or the emulator): clerk-js uses these methods.
   { pattern: "/__clerk/*", access: { kind: "clerk-frontend-api" }, methods: ALL },
   // Where signing in lands: redirects to the organization to work in (a GET only, no actions).

@@ -1,8 +1,8 @@
 import type { InstanceSettings } from "../../clerk/instance-settings";
 import { readInstanceSettings } from "../../clerk/instance-settings";
 import { EMULATOR_DEFAULTS } from "../../emulator/src/config";
-import { expect, test } from "./fixtures";
-import { EMULATOR_URL } from "./ports";
+import { clerk, expect, SCREENSHOTS, signUpWithPassword, test, uniqueEmail } from "./fixtures";
+import { APP_URL, EMULATOR_URL } from "./ports";
 
 // clerk/instance-settings.json decides what Clerk's own components offer: the same pages, with
 // social connections off and usernames on (what `npm run clerk:configure` does to a running
@@ -61,4 +61,37 @@ test("<SignIn/> and <SignUp/> show what the instance settings offer", async ({ p
     await expect(page.getByLabel(label)).toBeVisible();
   }
   await expect(page.getByText("Optional")).toHaveCount(2);
+});
+
+test("<SignUp/> asks for consent to the app's Terms of Service and Privacy Policy when the instance does, and Clerk keeps when it was given", async ({
+  page,
+}) => {
+  await applySettings({
+    ...declared,
+    requirements: { ...declared.requirements, legal_consent: true },
+  });
+  await page.goto("/sign-up");
+  const consent = page.getByRole("checkbox", { name: /I agree to the Terms of Service/ });
+  await expect(consent).toBeVisible();
+  await expect(page.getByRole("link", { name: "Terms of Service" })).toHaveAttribute(
+    "href",
+    `${APP_URL}/legal/terms`,
+  );
+  await expect(page.getByRole("link", { name: "Privacy Policy" })).toHaveAttribute(
+    "href",
+    `${APP_URL}/legal/privacy`,
+  );
+  await page.screenshot({ path: `${SCREENSHOTS}/sign-up-legal-consent.png` });
+  await consent.check();
+  const email = uniqueEmail("consent");
+  const before = Date.now();
+  await signUpWithPassword(page, email);
+  await expect(page).toHaveURL(/\/onboarding$/);
+  const [user] = (await clerk.users.getUserList({ emailAddress: [email] })).data;
+  expect(user?.legalAcceptedAt).toBeGreaterThanOrEqual(before - 1_000);
+
+  // The documents themselves are public pages of the app, for people without an account.
+  await page.goto("/legal/privacy");
+  await expect(page.getByRole("heading", { name: "Privacy Policy" })).toBeVisible();
+  expect((await page.request.get("/legal/cookies")).status()).toBe(404);
 });

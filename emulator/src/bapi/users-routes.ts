@@ -26,7 +26,9 @@ const CreateUserBody = z
     private_metadata: metadataSchema.optional(),
     unsafe_metadata: metadataSchema.optional(),
     created_at: z.iso.datetime().optional(),
-    // Accepted for compatibility; the emulator enforces no password breach or legal checks.
+    legal_accepted_at: z.iso.datetime().optional(),
+    // Accepted for compatibility; the emulator enforces no password breach or legal checks (a
+    // user made here needs no consent, even where sign-ups do).
     skip_password_checks: z.boolean().optional(),
     skip_password_requirement: z.boolean().optional(),
     skip_legal_checks: z.boolean().optional(),
@@ -163,6 +165,7 @@ export function registerUserRoutes(router: Router, core: Core) {
         privateMetadata: body.private_metadata,
         unsafeMetadata: body.unsafe_metadata,
         createdAt: body.created_at ? Date.parse(body.created_at) : undefined,
+        legalAcceptedAt: body.legal_accepted_at ? Date.parse(body.legal_accepted_at) : undefined,
       });
       return json(userJSON(user));
     })

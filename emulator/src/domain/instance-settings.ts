@@ -32,6 +32,7 @@ const EMULATED: ReadonlySet<string> = new Set([
   "second_factors.phone_code",
   "requirements.mfa_required",
   "requirements.device_trust",
+  "requirements.legal_consent",
   "first_factors.email_link",
   "social_connections.google",
   "social_connections.github",

@@ -38,6 +38,8 @@ export type SignUpFields = {
   password?: string | undefined;
   firstName?: string | undefined;
   lastName?: string | undefined;
+  // The person ticked "I agree to the Terms of Service and Privacy Policy".
+  legalAccepted?: boolean | undefined;
   // `strategy: "ticket"`: an organization invitation's ticket (the link's `__clerk_ticket`).
   ticket?: string | undefined;
   // `strategy: "oauth_<provider>"`, and where its callback sends the browser.
@@ -75,7 +77,8 @@ async function applyTicket(ctx: Ctx, signUp: SignUpRecord, ticket: string) {
 }
 
 // What this instance asks of a sign-up: the required identifiers, first and last name if they are
-// required and, if passwords are on, a password; what else is enabled is optional.
+// required, consent to the legal documents if the instance asks for it and, if passwords are on, a
+// password; what else is enabled is optional.
 export function signUpFields(core: Core) {
   const s = offeredSettings(core);
   const ids = s.identifiers;
@@ -85,6 +88,7 @@ export function signUpFields(core: Core) {
     ...(ids.phone_number.required ? ["phone_number"] : []),
     ...(ids.username.required ? ["username"] : []),
     ...(names.required ? ["first_name", "last_name"] : []),
+    ...(s.requirements.legal_consent ? ["legal_accepted"] : []),
     ...(s.first_factors.password ? ["password"] : []),
   ];
   const optional = [
@@ -146,6 +150,9 @@ async function applyFields(ctx: Ctx, signUp: SignUpRecord, fields: SignUpFields)
   if (fields.password !== undefined) signUp.passwordHash = await passwordHashFor(fields.password);
   if (fields.firstName !== undefined) signUp.firstName = fields.firstName.trim() || null;
   if (fields.lastName !== undefined) signUp.lastName = fields.lastName.trim() || null;
+  if (fields.legalAccepted !== undefined) {
+    signUp.legalAcceptedAt = fields.legalAccepted ? ctx.core.now() : null;
+  }
   signUp.updatedAt = ctx.core.now();
 }
 
@@ -446,6 +453,7 @@ async function completeIfReady(ctx: Ctx, client: ClientRecord, signUp: SignUpRec
     passwordHash: signUp.passwordHash ?? undefined,
     firstName: signUp.firstName,
     lastName: signUp.lastName,
+    legalAcceptedAt: signUp.legalAcceptedAt ?? null,
     externalAccounts: signUp.identity ? [newExternalAccount(ctx.core, signUp.identity)] : [],
     // How the sign-up proved the address (a ticket's address reads as the instance's own).
     emailVerifiedBy:
@@ -474,6 +482,7 @@ export function missingFields(core: Core, signUp: SignUpRecord): string[] {
     username: signUp.username !== null,
     first_name: signUp.firstName !== null,
     last_name: signUp.lastName !== null,
+    legal_accepted: (signUp.legalAcceptedAt ?? null) !== null,
     // A sign-up through a social provider needs no password.
     password: signUp.passwordHash !== null || signUp.identity !== undefined,
   };

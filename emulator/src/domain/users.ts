@@ -33,6 +33,9 @@ export type CreateUserInput = {
   lastName?: string | null | undefined;
   username?: string | null | undefined;
   externalId?: string | null | undefined;
+  // When they accepted the legal documents (a sign-up's consent, the Backend API's
+  // `legal_accepted_at`).
+  legalAcceptedAt?: number | null | undefined;
   publicMetadata?: Metadata | undefined;
   privateMetadata?: Metadata | undefined;
   unsafeMetadata?: Metadata | undefined;
@@ -182,6 +185,7 @@ export async function createUser(ctx: Ctx, input: CreateUserInput): Promise<User
     passkeys: [],
     mfaEnabledAt: null,
     mfaDisabledAt: null,
+    legalAcceptedAt: input.legalAcceptedAt ?? null,
     externalAccounts: input.externalAccounts ?? [],
     publicMetadata: input.publicMetadata ?? {},
     privateMetadata: input.privateMetadata ?? {},

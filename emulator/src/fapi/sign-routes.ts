@@ -76,6 +76,7 @@ const SignUpBody = z.object({
   password: z.string().optional(),
   first_name: z.string().max(256).optional(),
   last_name: z.string().max(256).optional(),
+  legal_accepted: FormBoolean.optional(),
 });
 const VerificationBody = z.object({
   strategy: z.string(),
@@ -111,6 +112,7 @@ const signUpFields = (core: Core, req: RequestInfo, body: z.infer<typeof SignUpB
   password: body.password,
   firstName: body.first_name,
   lastName: body.last_name,
+  legalAccepted: body.legal_accepted,
 });
 
 export function registerSignRoutes(router: Router, core: Core) {

@@ -215,7 +215,7 @@ export function userJSON(u: UserRecord) {
     create_organization_enabled: true,
     create_organizations_limit: null,
     last_active_at: u.lastActiveAt,
-    legal_accepted_at: null,
+    legal_accepted_at: u.legalAcceptedAt ?? null,
   };
 }
 

@@ -154,7 +154,8 @@ function userSettings(s: InstanceSettings) {
       // Clerk's default: the UI collects what `missing_fields` asks for, step by step.
       progressive: true,
       mode: "public",
-      legal_consent_enabled: false,
+      // <SignUp/> then shows a checkbox with the display config's terms and privacy links.
+      legal_consent_enabled: s.requirements.legal_consent,
     },
     restrictions: {
       allowlist: { enabled: false },
@@ -238,6 +239,19 @@ function appUrls(appOrigin: string | null) {
   };
 }
 
+// The app's pages for its Terms of Service and Privacy Policy (src/app/legal), which <SignUp/>
+// links to when the instance asks for consent.
+export const TERMS_PATH = "/legal/terms";
+export const PRIVACY_PATH = "/legal/privacy";
+
+function legalUrls(options: EnvironmentOptions) {
+  const linked = options.settings.requirements.legal_consent && options.appOrigin !== null;
+  return {
+    privacy_policy_url: linked ? `${options.appOrigin}${PRIVACY_PATH}` : null,
+    terms_url: linked ? `${options.appOrigin}${TERMS_PATH}` : null,
+  };
+}
+
 function displayConfig(options: EnvironmentOptions) {
   return {
     object: "display_config",
@@ -275,8 +289,8 @@ function displayConfig(options: EnvironmentOptions) {
     show_devmode_warning: true,
     google_one_tap_client_id: null,
     help_url: null,
-    privacy_policy_url: null,
-    terms_url: null,
+    // The app's legal documents, where the instance asks for consent to them.
+    ...legalUrls(options),
     // Captcha off (no key here, `sign_up.captcha_enabled` false): clerk-js loads no Turnstile.
     captcha_public_key: null,
     captcha_widget_type: null,

@@ -165,7 +165,7 @@ export function fapiUserJSON(core: Core, user: UserRecord) {
     last_active_at: user.lastActiveAt,
     mfa_enabled_at: user.mfaEnabledAt,
     mfa_disabled_at: user.mfaDisabledAt,
-    legal_accepted_at: null,
+    legal_accepted_at: user.legalAcceptedAt ?? null,
   };
 }
 
@@ -442,7 +442,7 @@ export function fapiSignUpJSON(core: Core, signUp: SignUpRecord) {
     created_session_id: signUp.createdSessionId,
     created_user_id: signUp.createdUserId,
     abandon_at: signUp.abandonAt,
-    legal_accepted_at: null,
+    legal_accepted_at: signUp.legalAcceptedAt ?? null,
   };
 }
 

@@ -134,6 +134,9 @@ export type UserRecord = {
   // When the user's first second factor was enrolled, and when their last one was removed.
   mfaEnabledAt: number | null;
   mfaDisabledAt: number | null;
+  // When the user accepted the legal documents (at sign-up, where the instance asks); absent in
+  // state files written before it was recorded.
+  legalAcceptedAt?: number | null;
   // Absent: no upload, and the user shows an initials avatar.
   image?: ProfileImageRecord;
   // Absent in state files written before social connections existed.
@@ -542,6 +545,8 @@ export type SignUpRecord = {
   emailAddress: string | null;
   firstName: string | null;
   lastName: string | null;
+  // When the person accepted the legal documents (`legal_accepted`); absent: not yet.
+  legalAcceptedAt?: number | null;
   passwordHash: string | null;
   emailVerification: VerificationRecord | null;
   username: string | null;

@@ -27,7 +27,7 @@ const codesOnly: InstanceSettings = {
     passkey: false,
   },
   social_connections: {},
-  requirements: { mfa_required: false, device_trust: false },
+  requirements: { mfa_required: false, device_trust: false, legal_consent: false },
 };
 
 let emulator: EmulatorProcess;
@@ -156,4 +156,73 @@ it("refuses to start from an invalid settings file, naming the problem", async (
       env: { EMULATOR_INSTANCE_SETTINGS: file },
     }),
   ).rejects.toThrow(/invalid instance settings[\s\S]*requirements\.mfa_required/);
+});
+
+describe("an instance that asks for consent to its legal documents", () => {
+  const withConsent: InstanceSettings = {
+    ...structuredClone(codesOnly),
+    requirements: { ...codesOnly.requirements, legal_consent: true },
+  };
+  const put = (settings: InstanceSettings) =>
+    emulatorRequest(emulator.url, "PUT", "/__emulator/instance_settings", settings);
+  beforeAll(async () => {
+    expect((await put(withConsent)).status).toBe(200);
+  });
+  afterAll(async () => {
+    await put(codesOnly);
+  });
+
+  it("tells <SignUp/> to ask, with the app's terms and privacy pages", async () => {
+    const env = await environment();
+    expect(env.user_settings.sign_up.legal_consent_enabled).toBe(true);
+    expect(env.display_config).toMatchObject({
+      terms_url: "http://localhost:3000/legal/terms",
+      privacy_policy_url: "http://localhost:3000/legal/privacy",
+    });
+  });
+
+  it("completes a sign-up only once the person accepts, and keeps when they did", async () => {
+    const b = await fapiBrowser(emulator.frontendUrl);
+    const email = `${unique("consent")}@example.com`;
+    const created = await b.call("POST", "/v1/client/sign_ups", { email_address: email });
+    expect(created.body.response).toMatchObject({
+      required_fields: ["email_address", "legal_accepted"],
+      missing_fields: ["legal_accepted"],
+      legal_accepted_at: null,
+    });
+    const id = created.body.response.id;
+    await b.call("POST", `/v1/client/sign_ups/${id}/prepare_verification`, {
+      strategy: "email_code",
+    });
+    const verified = await b.call("POST", `/v1/client/sign_ups/${id}/attempt_verification`, {
+      strategy: "email_code",
+      code: (await mailboxCode(emulator.url, email)) as string,
+    });
+    // The address is proved, but nobody has agreed to anything yet.
+    expect(verified.body.response).toMatchObject({
+      status: "missing_requirements",
+      missing_fields: ["legal_accepted"],
+      unverified_fields: [],
+    });
+    const before = Date.now();
+    const accepted = await b.call("PATCH", `/v1/client/sign_ups/${id}`, { legal_accepted: "true" });
+    expect(accepted.body.response.status).toBe("complete");
+    const user = await clerkFor(emulator.url).users.getUser(accepted.body.response.created_user_id);
+    expect(user.legalAcceptedAt).toBeGreaterThanOrEqual(before - 1_000);
+    expect(accepted.body.client.sessions[0].user.legal_accepted_at).toBe(user.legalAcceptedAt);
+  });
+
+  it("asks nothing of the kind when the instance does not", async () => {
+    await put(codesOnly);
+    try {
+      const b = await fapiBrowser(emulator.frontendUrl);
+      const created = await b.call("POST", "/v1/client/sign_ups", {
+        email_address: `${unique("no-consent")}@example.com`,
+      });
+      expect(created.body.response.required_fields).toEqual(["email_address"]);
+      expect((await environment()).display_config.terms_url).toBeNull();
+    } finally {
+      await put(withConsent);
+    }
+  });
 });

@@ -100,7 +100,11 @@ describe("clerk/instance-settings.json", () => {
     });
     expect(declared.social_connections).toEqual({ google: true, github: true, microsoft: true });
     expect(declared.second_factors).toEqual({ totp: true, backup_code: true, phone_code: false });
-    expect(declared.requirements).toEqual({ mfa_required: false, device_trust: true });
+    expect(declared.requirements).toEqual({
+      mfa_required: false,
+      device_trust: true,
+      legal_consent: false,
+    });
     expect(declared.organizations).toEqual({
       verified_domains: { enabled: true, automatic_invitation: true, automatic_suggestion: true },
       membership_required: false,
