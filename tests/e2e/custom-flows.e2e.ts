@@ -194,6 +194,38 @@ test.describe("documented custom flows", () => {
     await context.close();
   });
 
+  test("last authentication strategy: the docs' sign-in page marks the provider this browser last signed in with, as <SignIn/> does", async ({
+    page,
+  }) => {
+    const user = await newUser("last-used", "Lu");
+    await page.goto("/");
+    await openCustomFlow(page, "last-authentication-strategy", { publishableKey: PUBLISHABLE_KEY });
+    const github = page.getByRole("button", { name: /^Sign in with GitHub/ });
+    await expect(github).toHaveText("Sign in with GitHub");
+    await github.click();
+    // The emulator's stand-in for GitHub: the account with the user's (verified) address.
+    await expect(page.getByRole("heading", { name: "Sign in with GitHub" })).toBeVisible();
+    await page.getByRole("textbox", { name: "Email address" }).fill(user.email);
+    await page.getByRole("button", { name: "Continue with this account" }).click();
+    await expect(page).toHaveURL(`${APP_URL}/`);
+    await clerkLoaded(page);
+    await page.evaluate(() =>
+      (window as unknown as { Clerk: { signOut: () => Promise<void> } }).Clerk.signOut(),
+    );
+
+    await openCustomFlow(page, "last-authentication-strategy", { publishableKey: PUBLISHABLE_KEY });
+    await expect(github).toHaveText("Sign in with GitHub (Last used)");
+    await expect(page.getByRole("button", { name: /^Sign in with Google/ })).toHaveText(
+      "Sign in with Google",
+    );
+    // Clerk's own <SignIn/> reads the same: its badge on GitHub.
+    await page.goto("/sign-in");
+    await expect(page.locator(".cl-lastAuthenticationStrategyBadge")).toBeVisible();
+    await expect(
+      page.getByRole("button", { name: /GitHub/ }).locator(".cl-lastAuthenticationStrategyBadge"),
+    ).toHaveCount(1);
+  });
+
   test("user impersonation: the docs' dashboard signs its signed-in user in as another with an actor token", async ({
     page,
   }) => {

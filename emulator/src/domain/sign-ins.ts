@@ -737,6 +737,13 @@ function completeSignIn(
   signIn.status = "complete";
   signIn.createdSessionId = session.id;
   client.signInId = null;
+  rememberStrategy(client, signIn.firstFactorVerification?.strategy);
   touch(ctx, signIn);
   return signIn;
+}
+
+// What <SignIn/> offers this browser next as "Last used": how the person proved who they are, not
+// a ticket someone else gave them (an invitation, a sign-in or actor token).
+export function rememberStrategy(client: ClientRecord, strategy: string | undefined): void {
+  if (strategy && strategy !== "ticket") client.lastAuthenticationStrategy = strategy;
 }

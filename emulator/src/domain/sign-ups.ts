@@ -17,7 +17,7 @@ import {
 import { offeredSettings } from "./instance-settings";
 import { acceptInvitation, assertTicketUsable, invitationForTicket } from "./invitations";
 import { createSession } from "./sessions";
-import type { LinkRedirect, OAuthRedirect } from "./sign-ins";
+import { type LinkRedirect, type OAuthRedirect, rememberStrategy } from "./sign-ins";
 import { sendSmsCode } from "./sms-codes";
 import { providerOfStrategy } from "./social-providers";
 import {
@@ -470,6 +470,8 @@ async function completeIfReady(ctx: Ctx, client: ClientRecord, signUp: SignUpRec
   signUp.createdUserId = user.id;
   signUp.createdSessionId = session.id;
   client.signUpId = null;
+  // A social sign-up is how this browser signs in next; a code only proved an address.
+  if (signUp.identity) rememberStrategy(client, signUp.externalAccountVerification?.strategy);
   signUp.updatedAt = ctx.core.now();
   ctx.core.store.save();
   return signUp;

@@ -532,7 +532,7 @@ export function fapiClientJSON(
     sign_up: currentSignUp ? fapiSignUpJSON(core, currentSignUp) : null,
     // clerk-js is signed in only if this names one of `sessions`.
     last_active_session_id: lastActive,
-    last_authentication_strategy: null,
+    last_authentication_strategy: client.lastAuthenticationStrategy ?? null,
     // Null: a near expiry makes clerk-js navigate through /v1/client/touch.
     cookie_expires_at: null,
     captcha_bypass: false,

@@ -464,6 +464,9 @@ export type ClientRecord = {
   lastActiveSessionId: string | null;
   signInId: string | null;
   signUpId: string | null;
+  // How this browser last signed in (the first factor's strategy: `password`, `oauth_google`...),
+  // which <SignIn/> marks "Last used"; absent: never, or in state files written before.
+  lastAuthenticationStrategy?: string | null;
   createdAt: number;
   updatedAt: number;
 };

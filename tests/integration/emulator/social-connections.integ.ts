@@ -109,6 +109,7 @@ describe("signing up with a social provider", () => {
 
     const c = await client(b);
     expect(c.sign_up).toMatchObject({ status: "complete", created_session_id: c.sessions[0].id });
+    expect(c.last_authentication_strategy).toBe("oauth_google");
     const user = c.sessions[0].user;
     expect(user).toMatchObject({
       first_name: "Ada",
@@ -200,6 +201,19 @@ describe("signing in with a social provider", () => {
     const again = await client(b);
     expect(again.sessions[0].user.id).toBe(user.id);
     expect(again.sessions[0].user.external_accounts).toHaveLength(1);
+    // The browser remembers how it signed in, across sign-outs: <SignIn/> marks it "Last used".
+    expect(again.last_authentication_strategy).toBe("oauth_microsoft");
+    await b.call("DELETE", "/v1/client/sessions");
+    expect((await client(b)).last_authentication_strategy).toBe("oauth_microsoft");
+    const password = await b.call("POST", "/v1/client/sign_ins", {
+      identifier: email,
+      password: "long-enough-1",
+    });
+    expect(password.body.client.last_authentication_strategy).toBe("password");
+    // A fresh browser has none.
+    expect(
+      (await client(await fapiBrowser(emulator.frontendUrl))).last_authentication_strategy,
+    ).toBeNull();
   });
 
   it("makes a sign-in with an account nobody has transferable, and the transfer signs the person up", async () => {
