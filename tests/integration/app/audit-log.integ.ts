@@ -121,6 +121,31 @@ async function session(userId: string, organizationId: string | null) {
     .token;
 }
 
+type KeyTarget = { kind: "organization"; slug: string } | { kind: "personal" };
+
+// The settings page's create-key form, submitted to its server action with a session's token.
+function createKey(
+  target: KeyTarget,
+  token: string,
+  key: { name: string; scopes: string[]; expiry: string },
+) {
+  const form = new FormData();
+  form.append("name", key.name);
+  for (const scope of key.scopes) form.append("scopes", scope);
+  form.append("expiry", key.expiry);
+  form.append("description", "");
+  return callServerAction<CreateKeyState>({
+    appUrl: app.url,
+    page:
+      target.kind === "organization"
+        ? `/orgs/${target.slug}/settings/api-keys`
+        : "/settings/api-keys",
+    actionId: serverActionId("src/api-keys/actions.ts", "createApiKeyAction"),
+    args: [target, { status: "idle" }, form],
+    token,
+  });
+}
+
 // One API request; its answer must match the OpenAPI document.
 async function call(
   method: string,
@@ -275,17 +300,10 @@ describe("project changes", () => {
       body: { name: "Fixed for Alice" },
     });
     // Bob may do what Alice may, but not give out access that outlasts the impersonation.
-    const form = new FormData();
-    form.append("name", unique("left-behind"));
-    form.append("scopes", "projects:read");
-    form.append("expiry", "never");
-    form.append("description", "");
-    const key = await callServerAction<CreateKeyState>({
-      appUrl: app.url,
-      page: `/orgs/${orgA.slug}/settings/api-keys`,
-      actionId: serverActionId("src/api-keys/actions.ts", "createApiKeyAction"),
-      args: [{ kind: "organization", slug: orgA.slug }, { status: "idle" }, form],
-      token: minted.body.jwt,
+    const key = await createKey({ kind: "organization", slug: orgA.slug }, minted.body.jwt, {
+      name: unique("left-behind"),
+      scopes: ["projects:read"],
+      expiry: "never",
     });
     expect(key).toMatchObject({
       status: "error",
@@ -410,19 +428,11 @@ describe("API keys in settings", () => {
   it("records an organization key created and revoked, with its id, name and scopes and never its secret", async () => {
     const token = await session(alice, orgA.id);
     const from = `/orgs/${orgA.slug}/settings/api-keys`;
-    const form = new FormData();
     const name = unique("deploy");
-    form.append("name", name);
-    form.append("scopes", "projects:read");
-    form.append("scopes", "audit:read");
-    form.append("expiry", "never");
-    form.append("description", "");
-    const created = await callServerAction<CreateKeyState>({
-      appUrl: app.url,
-      page: from,
-      actionId: serverActionId(ACTIONS, "createApiKeyAction"),
-      args: [{ kind: "organization", slug: orgA.slug }, { status: "idle" }, form],
-      token,
+    const created = await createKey({ kind: "organization", slug: orgA.slug }, token, {
+      name,
+      scopes: ["projects:read", "audit:read"],
+      expiry: "never",
     });
     if (created.status !== "created") throw new Error(`not created: ${JSON.stringify(created)}`);
     const revoked = await callServerAction<{ ok: boolean }>({
@@ -456,17 +466,10 @@ describe("API keys in settings", () => {
   });
 
   it("records a personal key in the user's own workspace, which only that user's session sees", async () => {
-    const form = new FormData();
-    form.append("name", unique("mine"));
-    form.append("scopes", "projects:read");
-    form.append("expiry", "7d");
-    form.append("description", "");
-    const created = await callServerAction<CreateKeyState>({
-      appUrl: app.url,
-      page: "/settings/api-keys",
-      actionId: serverActionId(ACTIONS, "createApiKeyAction"),
-      args: [{ kind: "personal" }, { status: "idle" }, form],
-      token: await session(alice, orgA.id),
+    const created = await createKey({ kind: "personal" }, await session(alice, orgA.id), {
+      name: unique("mine"),
+      scopes: ["projects:read"],
+      expiry: "7d",
     });
     if (created.status !== "created") throw new Error("not created");
     const personal = await eventsOf(await session(alice, null), created.key.id);
