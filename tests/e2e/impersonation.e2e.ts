@@ -28,6 +28,7 @@ test("a support agent impersonates a customer: the app says so, records their ch
   await expect(
     page.getByRole("heading", { name: "This link signs in another account" }),
   ).toBeVisible();
+  await expect(page.getByText("You are signed in as Sam Tester.")).toBeVisible();
   await page.screenshot({ path: `${SCREENSHOTS}/sign-in-link-while-signed-in.png` });
   await page.getByRole("button", { name: "Sign out and continue" }).click();
   await expect(page).toHaveURL(/\/(orgs\/[^/]+|onboarding)$/);
